@@ -1,0 +1,490 @@
+package annotate
+
+import (
+	"math"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// The causes of a damage Mark.
+const (
+	CauseLost    = "lost"    // a ?, \ or U+FFFD standing for a lost character
+	CauseGarbled = "garbled" // characters that are not the text's own
+)
+
+// Finding garbled runs. Scrapers that lose one byte of GBK text and decode
+// the rest one byte out of phase produce runs of real but unrelated
+// characters: rare ones, ones of the other script (simplified among
+// traditional), symbols such as ⑦, Latin letters glued between Han
+// characters. Each character gets a suspicion from that evidence (the
+// dictionary's character frequencies and scripts, assets.CharFreq); a
+// character inside a dictionary word (Lexicon) is mostly cleared. A run is
+// the suspicious characters with the unexplained characters between and
+// after them. Without a Lexicon there is too little evidence to tell a rare
+// word from garble, and only lost characters are marked.
+const (
+	seedSuspicion = 2.0 // a character at least this suspicious starts a run
+	runSuspicion  = 3.0 // a run needs this much in all (or a script mismatch next to a lost character)
+	maxGap        = 4   // unexplained characters allowed between two seeds
+	maxTail       = 3   // unexplained characters a run may take after its last seed
+)
+
+// isChinesePunct reports whether r is punctuation Chinese text uses.
+func isChinesePunct(r rune) bool {
+	return strings.ContainsRune("，。、；：？！「」『』“”‘’（）《》〈〉【】…—·～－．％＋／＝＜＞｜,.;:!?\"'()[]{}<>-_/%+=&@#*~|", r)
+}
+
+// isOddSymbol reports whether r is a character that does not belong inside
+// Chinese prose: circled numbers, kana, Greek, Cyrillic, box drawing,
+// private use and the like. Emoji are ordinary in web text.
+func isOddSymbol(r rune) bool {
+	if r < 0x80 || r >= 0x1F000 || isHan(r) || isChinesePunct(r) || isSpace(r) || isLostMark(r) {
+		return false
+	}
+	if unicode.IsLetter(r) && (r >= 0xFF00 && r <= 0xFFEF) {
+		return false // full-width Latin letters are ordinary text
+	}
+	if unicode.IsDigit(r) {
+		return false
+	}
+	return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Greek, unicode.Cyrillic, unicode.Hangul,
+		unicode.No, unicode.So, unicode.Sm, unicode.Sk, unicode.Co, unicode.Bopomofo)
+}
+
+func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+
+// damageScan holds the evidence over one chunk of cells.
+type damageScan struct {
+	c         *cleaner
+	cells     []cell
+	suspicion []float64
+	covered   []bool // inside a dictionary word of two or more characters
+	mismatch  []bool // a character of the other script
+	nearLost  []bool // per run: it sits against a lost character
+}
+
+// inProse reports whether cell i can be part of a garbled run: a Han
+// character, an odd symbol, or a Latin letter glued between them.
+func (d *damageScan) inProse(i int) bool {
+	r := d.cells[i].r
+	return isHan(r) || isOddSymbol(r) || d.gluedLatin(i)
+}
+
+// gluedLatin reports whether cell i is one of at most two Latin letters
+// standing between Han characters (or odd symbols, or a removed pinyin).
+func (d *damageScan) gluedLatin(i int) bool {
+	if !isASCIILetter(d.cells[i].r) {
+		return false
+	}
+	s, e := i, i+1
+	for s > 0 && isASCIILetter(d.cells[s-1].r) {
+		s--
+	}
+	for e < len(d.cells) && isASCIILetter(d.cells[e].r) {
+		e++
+	}
+	if e-s > 2 {
+		return false
+	}
+	hanish := func(j int) bool {
+		if j < 0 || j >= len(d.cells) {
+			return false
+		}
+		r := d.cells[j].r
+		return isHan(r) || isOddSymbol(r)
+	}
+	return hanish(s-1) && (hanish(e) || d.cells[e-1].hint != "")
+}
+
+func (d *damageScan) score() {
+	n := len(d.cells)
+	d.suspicion = make([]float64, n)
+	d.covered = make([]bool, n)
+	d.mismatch = make([]bool, n)
+	stats := loadCharStats()
+	for i, c := range d.cells {
+		r := c.r
+		var s float64
+		switch {
+		case isHan(r):
+			info := stats.info(r)
+			switch rank := info.rank; {
+			case rank == 0:
+				s = 3
+			case rank > 6000:
+				s = 2
+			case rank > 3000:
+				s = 1
+			}
+			if sc := info.script; sc != ScriptUnknown && d.c.script != ScriptUnknown && sc != d.c.script {
+				s += 2
+				d.mismatch[i] = true
+			}
+		case isOddSymbol(r):
+			s = 3
+		case d.gluedLatin(i):
+			s = 1 // IP位址 and A股 are ordinary; a glued letter only adds to other evidence
+		}
+		if c.hint != "" && !isLostMark(r) {
+			s++
+		}
+		d.suspicion[i] = s
+	}
+	// Dictionary words clear suspicion. Looking words up costs far more
+	// than the rest of cleaning, so only the runs that could be garbled
+	// without that evidence are looked at: in clean text that is almost
+	// nothing. Coverage only lowers suspicion and stops runs, so the runs
+	// found with it lie inside the runs found without it.
+	if d.c.opts.Lexicon == nil {
+		return
+	}
+	for _, run := range d.runs() {
+		d.cover(max(run[0]-3, 0), min(run[1]+3, n-1))
+	}
+	for i := range d.suspicion {
+		if d.covered[i] {
+			d.suspicion[i] /= 4
+			d.mismatch[i] = false
+		}
+	}
+	d.nearLost = d.nearLost[:0]
+}
+
+// cover marks the cells from lo to hi (inclusive) that lie in a dictionary
+// word of two to four Han characters starting there.
+func (d *damageScan) cover(lo, hi int) {
+	lex := d.c.opts.Lexicon
+	n := len(d.cells)
+	for i := max(lo-3, 0); i <= hi; i++ {
+		if !isHan(d.cells[i].r) {
+			continue
+		}
+		for l := 2; l <= 4 && i+l <= n; l++ {
+			if !isHan(d.cells[i+l-1].r) {
+				break
+			}
+			if f, _, ok := lex.Lookup(cellString(d.cells[i : i+l])); ok && f >= 10 {
+				for k := i; k < i+l; k++ {
+					d.covered[k] = true
+				}
+			}
+		}
+	}
+}
+
+// runs finds the garbled runs as [start, end) cell ranges.
+func (d *damageScan) runs() [][2]int {
+	var out [][2]int
+	n := len(d.cells)
+	for i := 0; i < n; {
+		if d.suspicion[i] < seedSuspicion || !d.inProse(i) {
+			i++
+			continue
+		}
+		start, last := i, i
+		total := d.suspicion[i]
+		mismatch := d.mismatch[i]
+		j := i + 1
+		for j < n && d.inProse(j) && (d.suspicion[j] >= seedSuspicion || !d.covered[j]) {
+			if d.suspicion[j] >= seedSuspicion {
+				if j-last-1 > maxGap {
+					break
+				}
+				last = j
+				total += d.suspicion[j]
+				mismatch = mismatch || d.mismatch[j]
+			} else if j-last > maxGap {
+				break
+			}
+			j++
+		}
+		end := last + 1
+		for end < n && end-last-1 < maxTail && d.inProse(end) && !d.covered[end] && d.suspicion[end] < seedSuspicion {
+			end++
+		}
+		// A lone character of the other script is often a careless
+		// conversion (筑 among traditional text), not garble, unless the
+		// run sits against a lost character.
+		nearLost := start > 0 && (isLostMark(d.cells[start-1].r) || d.cells[start-1].hint != "") ||
+			end < n && isLostMark(d.cells[end].r)
+		if total >= runSuspicion || mismatch && nearLost {
+			out = append(out, [2]int{start, end})
+			d.nearLost = append(d.nearLost, nearLost)
+		}
+		i = last + 1
+	}
+	return out
+}
+
+// markDamage marks lost characters and garbled runs in one chunk of cells,
+// repairing the runs it can when Repair is on.
+func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
+	var runs [][2]int
+	var nearLost []bool
+	if c.opts.Lexicon != nil {
+		d := &damageScan{c: c, cells: cells}
+		d.score()
+		runs = d.runs()
+		nearLost = d.nearLost
+	}
+	var marks []chunkMark
+	out := make([]cell, 0, len(cells))
+	prev := 0
+	for k, run := range runs {
+		if run[0] < prev {
+			continue
+		}
+		var rep *repair
+		// Only a run against a lost character has the signature of bytes
+		// read out of phase after a lost byte; elsewhere a "repair" would
+		// rewrite rare but real words.
+		if c.opts.Repair && nearLost[k] {
+			rep = c.bestRepair(cells, run, prev)
+		}
+		if rep == nil {
+			out = append(out, cells[prev:run[0]]...)
+			marks = append(marks, chunkMark{kind: MarkDamage, cause: CauseGarbled})
+			for _, cl := range cells[run[0]:run[1]] {
+				cl.mark = len(marks)
+				out = append(out, cl)
+			}
+			prev = run[1]
+			continue
+		}
+		out = append(out, cells[prev:rep.start]...)
+		win := cells[rep.start:rep.end]
+		marks = append(marks, chunkMark{kind: MarkRepaired, original: cellString(win)})
+		id := len(marks)
+		var hint string
+		for _, w := range win {
+			hint += w.hint
+		}
+		for k, r := range rep.text {
+			out = append(out, cell{r: r, raw: win[k*len(win)/len(rep.text)].raw, mark: id})
+		}
+		out[len(out)-1].hint = hint
+		if rep.dangling {
+			marks = append(marks, chunkMark{kind: MarkDamage, cause: CauseLost})
+			out = append(out, cell{r: unicode.ReplacementChar, raw: win[len(win)-1].raw, mark: len(marks)})
+		}
+		prev = rep.end
+	}
+	out = append(out, cells[prev:]...)
+	// Lost characters: U+FFFD anywhere; ? and \ next to Han text or other
+	// damage, or followed by the pinyin of what they replace.
+	for i := range out {
+		cl := &out[i]
+		if cl.mark != 0 {
+			continue
+		}
+		lost := cl.r == unicode.ReplacementChar ||
+			isLostMark(cl.r) && (cl.hint != "" || nextToHan(out, i)) ||
+			cl.hint != "" // a glued stand-in the pinyin belonged to
+		if !lost {
+			continue
+		}
+		if i > 0 && out[i-1].mark != 0 && marks[out[i-1].mark-1].kind == MarkDamage && marks[out[i-1].mark-1].cause == CauseLost && isLostMark(out[i-1].r) == isLostMark(cl.r) {
+			cl.mark = out[i-1].mark
+			continue
+		}
+		cause := CauseLost
+		if !isLostMark(cl.r) {
+			cause = CauseGarbled
+		}
+		marks = append(marks, chunkMark{kind: MarkDamage, cause: cause})
+		cl.mark = len(marks)
+	}
+	return out, marks
+}
+
+func nextToHan(cells []cell, i int) bool {
+	return i > 0 && (isHan(cells[i-1].r) || isLostMark(cells[i-1].r)) ||
+		i+1 < len(cells) && (isHan(cells[i+1].r) || isLostMark(cells[i+1].r))
+}
+
+// repair is a garbled window [start, end) of cells and the text that
+// re-decoding it gives; dangling says a character after text was lost.
+type repair struct {
+	start, end int
+	text       []rune
+	dangling   bool
+	gain       float64
+}
+
+// Repair acceptance: the window is at least minRepairLen characters, and
+// the repaired text costs at least repairGainPerChar nats per character
+// less than the garbled text.
+const (
+	minRepairLen      = 3
+	repairGainPerChar = 2.5
+)
+
+// plausibleRepair reports whether a re-decoded text can be Chinese: at
+// least two Han characters, each one the dictionary uses, and no Latin
+// letters (which a shift could only have produced from ASCII).
+func plausibleRepair(text []rune) bool {
+	han := 0
+	for _, r := range text {
+		switch {
+		case isHan(r):
+			if charRank(r) == 0 {
+				return false
+			}
+			han++
+		case isASCIILetter(r) || isOddSymbol(r):
+			return false
+		}
+	}
+	return han >= 2
+}
+
+// bestRepair tries windows around run, encoding each as GBK, dropping its
+// first byte (the trail byte of the character whose lead byte was lost)
+// and decoding the rest in phase. It returns the window whose repair lowers
+// the text's cost the most, or nil when no repair is clearly better.
+func (c *cleaner) bestRepair(cells []cell, run [2]int, floor int) *repair {
+	var best *repair
+	for s := max(run[0]-1, floor); s <= run[0]+2 && s < run[1]; s++ {
+		if !isHan(cells[s].r) && !isOddSymbol(cells[s].r) {
+			continue // dropping a lost mark's or a letter's byte is deleting it, not repairing
+		}
+		for e := max(run[1]-3, s+minRepairLen); e <= run[1]+2 && e <= len(cells); e++ {
+			win := cells[s:e]
+			text, dangling, ok := gbkShift(cellString(win))
+			if !ok || !plausibleRepair(text) {
+				continue
+			}
+			orig := c.textCost(runesOf(win))
+			fixed := c.textCost(text)
+			if dangling {
+				fixed += lostCharCost
+			}
+			gain := orig - fixed
+			if gain < repairGainPerChar*float64(len(win)) {
+				continue
+			}
+			if best == nil || gain > best.gain {
+				best = &repair{start: s, end: e, text: text, dangling: dangling, gain: gain}
+			}
+		}
+	}
+	// A window that reaches past the point where the bytes fall back in
+	// phase decodes its tail unchanged: leave that tail out of the repair.
+	for best != nil && !best.dangling && best.end-best.start > 1 && len(best.text) > 1 &&
+		cells[best.end-1].r == best.text[len(best.text)-1] {
+		best.end--
+		best.text = best.text[:len(best.text)-1]
+	}
+	return best
+}
+
+func runesOf(cells []cell) []rune {
+	rs := make([]rune, len(cells))
+	for i, c := range cells {
+		rs[i] = c.r
+	}
+	return rs
+}
+
+var gbkEncoder = simplifiedchinese.GBK.NewEncoder()
+
+// gbkShift encodes s as GBK, drops the first byte and decodes the rest.
+// dangling reports a last lead byte whose trail byte is missing.
+func gbkShift(s string) (text []rune, dangling, ok bool) {
+	b, err := gbkEncoder.Bytes([]byte(s))
+	if err != nil || len(b) < 2 {
+		return nil, false, false
+	}
+	b = b[1:]
+	dec := simplifiedchinese.GBK.NewDecoder()
+	for i := 0; i < len(b); {
+		switch {
+		case b[i] < 0x80:
+			if b[i] < 0x20 {
+				return nil, false, false
+			}
+			text = append(text, rune(b[i]))
+			i++
+		case b[i] == 0x80 || b[i] == 0xFF:
+			return nil, false, false
+		case i+1 == len(b):
+			return text, true, true
+		default:
+			if t := b[i+1]; t < 0x40 || t == 0x7F || t == 0xFF {
+				return nil, false, false
+			}
+			out, err := dec.Bytes(b[i : i+2])
+			if err != nil {
+				return nil, false, false
+			}
+			r := []rune(string(out))
+			if len(r) != 1 || r[0] == unicode.ReplacementChar || isOddSymbol(r[0]) && !isHan(r[0]) && charRank(r[0]) == 0 && !isChinesePunct(r[0]) && r[0] < 0x3000 {
+				return nil, false, false
+			}
+			text = append(text, r[0])
+			i += 2
+		}
+	}
+	return text, false, true
+}
+
+// Costs, in nats, of characters the dictionary cannot explain.
+const (
+	unknownCharCost = 25.0 // a Han character the dictionary never uses
+	oddCharCost     = 20.0 // a symbol inside prose
+	latinCharCost   = 12.0 // a Latin letter or digit
+	punctCharCost   = 7.0  // ordinary punctuation
+	lostCharCost    = 10.0 // a character known to be lost
+	singleCharExtra = 3.0  // a Han character standing alone costs this much more than in a word
+)
+
+// textCost is how implausible rs is as Chinese: the cheapest way to cover
+// it with dictionary words (−log of their relative frequency) and single
+// characters (−log of the character's relative frequency).
+func (c *cleaner) textCost(rs []rune) float64 {
+	n := len(rs)
+	dp := make([]float64, n+1)
+	for i := 1; i <= n; i++ {
+		dp[i] = math.Inf(1)
+	}
+	lex := c.opts.Lexicon
+	var logTotal float64
+	if lex != nil {
+		logTotal = math.Log(max(lex.TotalFreq(), 1))
+	}
+	for i := 0; i < n; i++ {
+		if math.IsInf(dp[i], 1) {
+			continue
+		}
+		dp[i+1] = min(dp[i+1], dp[i]+charCost(rs[i]))
+		if lex == nil {
+			continue
+		}
+		for l := 2; l <= 4 && i+l <= n; l++ {
+			if f, _, ok := lex.Lookup(string(rs[i : i+l])); ok && f > 0 {
+				dp[i+l] = min(dp[i+l], dp[i]+logTotal-math.Log(f))
+			}
+		}
+	}
+	return dp[n]
+}
+
+func charCost(r rune) float64 {
+	switch {
+	case isHan(r):
+		lf := charLogFreq(r)
+		if lf == 0 {
+			return unknownCharCost
+		}
+		return loadCharStats().logTotal - lf + singleCharExtra
+	case r == unicode.ReplacementChar || isLostMark(r):
+		return lostCharCost
+	case isChinesePunct(r):
+		return punctCharCost
+	case isOddSymbol(r):
+		return oddCharCost
+	}
+	return latinCharCost
+}

@@ -1,0 +1,123 @@
+package annotate
+
+import "path/filepath"
+
+// Document is one text through the pipeline: the raw (decoded) text, the
+// clean text with its map back to raw, what cleaning found, the sentences
+// and the tokens. All offsets are code points into Text.
+type Document struct {
+	Name      string     `json:"name"`
+	Raw       string     `json:"-"`
+	Text      string     `json:"text"`
+	RawMap    OffsetMap  `json:"raw_map"`
+	Report    Report     `json:"report"`
+	Sentences []Sentence `json:"sentences"`
+	Tokens    []Token    `json:"tokens"`
+}
+
+// maxSegmentRun bounds the text handed to the segmenter at once: a
+// sentence longer than this (a 100,000-character line without punctuation)
+// is segmented in pieces cut at whitespace or punctuation where there is
+// one, so memory stays linear.
+const maxSegmentRun = 16384
+
+// Process runs the whole pipeline over the bytes of one file: Decode,
+// Clean (with seg as the Lexicon unless opts has one), Sentences, and
+// seg.Segment for each sentence. name (the file's path) is used in errors;
+// its last element is the Document's name. With a nil seg, the document
+// has no tokens.
+func Process(name string, data []byte, seg *Segmenter, opts CleanOptions) (*Document, error) {
+	raw, enc, err := Decode(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Lexicon == nil && seg != nil {
+		opts.Lexicon = seg
+	}
+	c := Clean(raw, opts)
+	c.Report.Encoding = enc
+	doc := &Document{Name: filepath.Base(name), Raw: raw, Text: c.Text, RawMap: c.RawMap, Report: c.Report}
+	doc.Sentences = Sentences(c.Text)
+	if seg != nil {
+		doc.Tokens = SegmentSentences(seg, c.Text, doc.Sentences)
+	}
+	return doc, nil
+}
+
+// SegmentSentences segments the sentences of text and returns their
+// tokens, with offsets into text. Consecutive sentences are handed to the
+// segmenter together, up to maxSegmentRun characters at a time (one call
+// per sentence costs gse a third more); a token that would still cross a
+// sentence boundary is cut there.
+func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
+	rs := []rune(text)
+	var toks []Token
+	add := func(start, end int) {
+		for _, t := range seg.Segment(string(rs[start:end])) {
+			t.Start += start
+			t.End += start
+			toks = append(toks, t)
+		}
+	}
+	for i := 0; i < len(sents); {
+		start, j := sents[i].Start, i+1
+		for j < len(sents) && sents[j].End-start <= maxSegmentRun {
+			j++
+		}
+		if end := sents[j-1].End; end-start <= maxSegmentRun {
+			add(start, end)
+		} else {
+			for start < end {
+				e := pieceEnd(rs, start, end)
+				add(start, e)
+				start = e
+			}
+		}
+		i = j
+	}
+	return cutAtSentences(toks, sents, rs)
+}
+
+// cutAtSentences cuts any token that crosses a sentence boundary at the
+// boundary, so that every token lies in one sentence.
+func cutAtSentences(toks []Token, sents []Sentence, rs []rune) []Token {
+	out := toks[:0:0]
+	k := 0
+	for _, t := range toks {
+		for k < len(sents) && sents[k].End <= t.Start {
+			k++
+		}
+		for k < len(sents) && t.End > sents[k].End && t.Start < sents[k].End {
+			cut := sents[k].End
+			out = append(out, Token{Start: t.Start, End: cut, Text: string(rs[t.Start:cut]), POS: t.POS})
+			t.Start = cut
+			for k < len(sents) && sents[k].End <= t.Start {
+				k++
+			}
+			for t.Start < t.End && isSpace(rs[t.Start]) {
+				t.Start++
+			}
+			t.Text = string(rs[t.Start:t.End])
+		}
+		if t.Start < t.End {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// pieceEnd is where the piece of rs[start:end] handed to the segmenter
+// ends: end itself when it is short enough, else the last space or
+// punctuation mark within maxSegmentRun, else maxSegmentRun characters on.
+func pieceEnd(rs []rune, start, end int) int {
+	if end-start <= maxSegmentRun {
+		return end
+	}
+	limit := start + maxSegmentRun
+	for i := limit; i > start+maxSegmentRun/2; i-- {
+		if isSpace(rs[i-1]) || isChinesePunct(rs[i-1]) {
+			return i
+		}
+	}
+	return limit
+}

@@ -1,0 +1,54 @@
+package annotate
+
+import (
+	"strings"
+	"unicode"
+)
+
+// isSentenceEnd reports whether r ends a Chinese sentence.
+func isSentenceEnd(r rune) bool { return strings.ContainsRune("。！？；…!;", r) }
+
+// isSentenceCloser reports whether r closes a quotation or bracket and so
+// stays with the sentence before it.
+func isSentenceCloser(r rune) bool { return strings.ContainsRune("」』”’）)】》〉\"'", r) }
+
+// Sentences splits text at 。！？；… (and their runs, such as ……) and at
+// line breaks, keeping closing quotes and brackets (」』”）) with their
+// sentence. Leading and trailing whitespace is left out of each sentence;
+// empty sentences are skipped. Offsets are code points into text.
+func Sentences(text string) []Sentence {
+	var out []Sentence
+	rs := []rune(text)
+	add := func(s, e int) {
+		for s < e && unicode.IsSpace(rs[s]) {
+			s++
+		}
+		for e > s && unicode.IsSpace(rs[e-1]) {
+			e--
+		}
+		if s < e {
+			out = append(out, Sentence{Start: s, End: e})
+		}
+	}
+	start := 0
+	for i := 0; i < len(rs); i++ {
+		switch {
+		case rs[i] == '\n':
+			add(start, i)
+			start = i + 1
+		case isSentenceEnd(rs[i]):
+			j := i + 1
+			for j < len(rs) && isSentenceEnd(rs[j]) {
+				j++
+			}
+			for j < len(rs) && isSentenceCloser(rs[j]) {
+				j++
+			}
+			add(start, j)
+			start = j
+			i = j - 1
+		}
+	}
+	add(start, len(rs))
+	return out
+}
