@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Lexicon is the word evidence cleaning weighs text by: how often a word
@@ -27,10 +28,12 @@ type CleanOptions struct {
 	// of garbled characters.
 	Damage bool
 	// Repair re-decodes garbled runs that are GBK text read one byte out
-	// of phase, where the result is clearly better Chinese.
+	// of phase, where the result is clearly better Chinese. It works on
+	// the runs the Damage step finds, so it needs Damage and a Lexicon.
 	Repair bool
 	// Duplicates removes paragraphs that repeat an earlier one exactly or
-	// nearly, keeping the least damaged copy in the first one's place.
+	// nearly, keeping the least damaged copy in the first one's place
+	// (with Damage off, every copy counts as undamaged: the first is kept).
 	Duplicates bool
 	// Boilerplate removes lines of table furniture (mostly | and
 	// punctuation) and site disclaimers.
@@ -64,7 +67,7 @@ const (
 // Report is what cleaning found in one document.
 type Report struct {
 	Encoding string         `json:"encoding"`
-	Script   Script         `json:"script"`
+	Script   Script         `json:"script,omitempty"`
 	Counts   map[string]int `json:"counts"`
 	Marks    []Mark         `json:"marks"`
 }
@@ -87,7 +90,7 @@ func Clean(raw string, opts CleanOptions) Cleaned {
 	var lines []*cleanLine
 	rawPos := 0
 	for line := range strings.SplitSeq(raw, "\n") {
-		n := runeCount(line)
+		n := utf8.RuneCountInString(line)
 		cl := c.cleanLine(line, rawPos)
 		cl.nlRaw = rawPos + n
 		lines = append(lines, cl)
@@ -111,10 +114,40 @@ type cleaner struct {
 	opts   CleanOptions
 	script Script
 	counts map[string]int
+	// cur counts the line-level steps in the line being cleaned; they are
+	// added to counts only if the line is kept.
+	cur lineCounts
+	// hints holds the pinyin hints cells point at (cell.hint - 1).
+	hints []string
+	// Buffers reused from chunk to chunk.
+	cellBuf, pinyinBuf, damageBuf []cell
+	scan                          damageScan
 }
+
+// addHint appends py to the hint of cell c.
+func (c *cleaner) addHint(cl *cell, py string) {
+	if cl.hint == 0 {
+		c.hints = append(c.hints, py)
+		cl.hint = int32(len(c.hints))
+		return
+	}
+	c.hints[cl.hint-1] += py
+}
+
+// hintOf is the pinyin hint of cell cl, or "".
+func (c *cleaner) hintOf(cl cell) string {
+	if cl.hint == 0 {
+		return ""
+	}
+	return c.hints[cl.hint-1]
+}
+
+// lineCounts counts what the line-level steps did to one line.
+type lineCounts struct{ pinyin, lostPinyin, whitespace int }
 
 // cleanLine is one line of the raw text after the line-level steps.
 type cleanLine struct {
+	counts  lineCounts
 	text    string
 	n       int // code points in text
 	rawMap  OffsetMap
@@ -127,29 +160,23 @@ type cleanLine struct {
 	replacement *cleanLine
 }
 
-func runeCount(s string) int {
-	n := 0
-	for range s {
-		n++
-	}
-	return n
-}
-
-// cell is one code point being cleaned, with where it came from.
+// cell is one code point being cleaned, with where it came from. It holds
+// no pointers, so the buffers of cells cost the garbage collector nothing.
 type cell struct {
 	r    rune
-	raw  int
-	hint string // pinyin removed after this cell
-	mark int    // 1 + index into chunk marks, 0 for none
+	raw  int32 // code point offset into the raw text
+	hint int32 // 1 + index into cleaner.hints of the pinyin removed after this cell, 0 for none
+	mark int32 // 1 + index into the chunk's marks, 0 for none
 }
 
 // chunkSize bounds the cells held at once for one very long line.
 const chunkSize = 1 << 16
 
 func (c *cleaner) cleanLine(line string, rawStart int) *cleanLine {
-	b := &lineBuilder{ws: c.opts.Whitespace, counts: c.counts}
-	cells := make([]cell, 0, min(len(line), chunkSize+64))
-	pos := rawStart
+	c.cur = lineCounts{}
+	b := &lineBuilder{ws: c.opts.Whitespace, c: c}
+	cells := c.cellBuf[:0]
+	pos := int32(rawStart)
 	for _, r := range line {
 		cells = append(cells, cell{r: r, raw: pos})
 		pos++
@@ -161,6 +188,7 @@ func (c *cleaner) cleanLine(line string, rawStart int) *cleanLine {
 		}
 	}
 	c.cleanChunk(cells, b)
+	c.cellBuf = cells[:0]
 	return b.finish()
 }
 
@@ -169,6 +197,10 @@ type chunkMark struct {
 	kind     MarkKind
 	cause    string
 	original string
+	// rawStart and rawEnd, when rawEnd > 0, are the raw range the mark
+	// stands for (a repair's original window), which its cells may not
+	// reach.
+	rawStart, rawEnd int32
 }
 
 func (c *cleaner) cleanChunk(cells []cell, b *lineBuilder) {
@@ -185,7 +217,17 @@ func (c *cleaner) cleanChunk(cells []cell, b *lineBuilder) {
 	b.add(cells, marks)
 }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+// isHan reports whether r is a Han character. The common blocks are
+// tested first: this runs for every character of every document.
+func isHan(r rune) bool {
+	switch {
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true
+	case r < 0x2E80:
+		return false
+	}
+	return unicode.Is(unicode.Han, r)
+}
 
 // isLostMark reports whether r is a character scrapers leave where a
 // character was lost.
@@ -221,8 +263,11 @@ func isCloseParen(r rune) bool { return r == ')' || r == '）' }
 // or with its opening parenthesis lost (?zhǔn)), it is a hint to what was
 // lost and is kept on the cell it followed.
 func (c *cleaner) removePinyin(cells []cell) []cell {
-	out := cells[:0:0]
-	out = make([]cell, 0, len(cells))
+	if !slices.ContainsFunc(cells, func(c cell) bool { return isCloseParen(c.r) }) {
+		return cells // no pinyin without a closing parenthesis
+	}
+	out := c.pinyinBuf[:0]
+	defer func() { c.pinyinBuf = out[:0] }()
 	for i := 0; i < len(cells); {
 		if len(out) > 0 {
 			prev := &out[len(out)-1]
@@ -231,12 +276,12 @@ func (c *cleaner) removePinyin(cells []cell) []cell {
 					py := cellString(cells[i+1 : j])
 					switch {
 					case isHan(prev.r) && !isLostMark(prev.r) && c.opts.Pinyin:
-						c.counts[CountPinyin]++
+						c.cur.pinyin++
 						i = j + 1
 						continue
 					case (isLostMark(prev.r) || isOddSymbol(prev.r) || isASCIILetter(prev.r)) && c.opts.LostPinyin:
-						prev.hint += py
-						c.counts[CountLostPinyin]++
+						c.addHint(prev, py)
+						c.cur.lostPinyin++
 						i = j + 1
 						continue
 					}
@@ -244,8 +289,8 @@ func (c *cleaner) removePinyin(cells []cell) []cell {
 			} else if isLostMark(prev.r) && c.opts.LostPinyin {
 				// The opening parenthesis was lost with the character.
 				if j := pinyinRun(cells, i); j > 0 && j < len(cells) && isCloseParen(cells[j].r) {
-					prev.hint += cellString(cells[i:j])
-					c.counts[CountLostPinyin]++
+					c.addHint(prev, cellString(cells[i:j]))
+					c.cur.lostPinyin++
 					i = j + 1
 					continue
 				}
@@ -268,8 +313,8 @@ func cellString(cells []cell) string {
 // lineBuilder collects the cleaned cells of one line, applying the
 // whitespace step on the way.
 type lineBuilder struct {
+	c       *cleaner
 	ws      bool
-	counts  map[string]int
 	sb      strings.Builder
 	n       int
 	rawMap  OffsetMap
@@ -278,26 +323,39 @@ type lineBuilder struct {
 	pending []cell // spaces not yet written
 }
 
+// isSpace reports whether r is a space within a line (not \n). It runs for
+// every character, so the common cases are tested first.
 func isSpace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0' || unicode.Is(unicode.Zs, r)
+	switch {
+	case r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0':
+		return true
+	case r < 0x1680 || r > 0x3000:
+		return false
+	}
+	return unicode.Is(unicode.Zs, r)
 }
 
 func (b *lineBuilder) write(c cell) {
 	b.sb.WriteRune(c.r)
-	b.rawMap.appendPos(c.raw)
+	b.rawMap.appendPos(int(c.raw))
 	b.n++
 }
 
 func (b *lineBuilder) add(cells []cell, marks []chunkMark) {
 	open := -1 // the mark being written
 	start := 0
+	var rawStart, rawEnd int32
 	var hints []Mark
 	closeMark := func() {
 		if open < 0 {
 			return
 		}
 		m := marks[open]
-		b.marks = append(b.marks, Mark{Kind: m.kind, Cause: m.cause, Original: m.original, Start: start, End: b.n})
+		if m.rawEnd > 0 {
+			rawStart, rawEnd = m.rawStart, m.rawEnd
+		}
+		b.marks = append(b.marks, Mark{Kind: m.kind, Cause: m.cause, Original: m.original, Start: start, End: b.n,
+			RawStart: int(rawStart), RawEnd: int(rawEnd)})
 		switch {
 		case m.kind == MarkRepaired:
 			b.damage += 0.5
@@ -313,24 +371,26 @@ func (b *lineBuilder) add(cells []cell, marks []chunkMark) {
 		}
 		if len(b.pending) > 0 {
 			if b.n == 0 {
-				b.counts[CountWhitespace]++ // leading
+				b.c.cur.whitespace++ // leading
 			} else {
 				if len(b.pending) > 1 || b.pending[0].r != ' ' {
-					b.counts[CountWhitespace]++
+					b.c.cur.whitespace++
 				}
 				b.write(cell{r: ' ', raw: b.pending[0].raw})
 			}
 			b.pending = b.pending[:0]
 		}
-		if c.mark-1 != open {
+		if int(c.mark)-1 != open {
 			closeMark()
 			if c.mark > 0 {
-				open, start = c.mark-1, b.n
+				open, start, rawStart, rawEnd = int(c.mark)-1, b.n, c.raw, c.raw+1
 			}
 		}
+		rawEnd = max(rawEnd, c.raw+1)
 		b.write(c)
-		if c.hint != "" {
-			hints = append(hints, Mark{Kind: MarkPinyinHint, Start: b.n - 1, End: b.n, Original: c.hint})
+		if c.hint != 0 {
+			hints = append(hints, Mark{Kind: MarkPinyinHint, Start: b.n - 1, End: b.n, Original: b.c.hintOf(c),
+				RawStart: int(c.raw), RawEnd: int(c.raw) + 1})
 		}
 	}
 	closeMark()
@@ -339,13 +399,17 @@ func (b *lineBuilder) add(cells []cell, marks []chunkMark) {
 
 func (b *lineBuilder) finish() *cleanLine {
 	if len(b.pending) > 0 {
-		b.counts[CountWhitespace]++ // trailing
+		b.c.cur.whitespace++ // trailing
 	}
-	return &cleanLine{text: b.sb.String(), n: b.n, rawMap: b.rawMap, marks: b.marks, damage: b.damage}
+	return &cleanLine{text: b.sb.String(), n: b.n, rawMap: b.rawMap, marks: b.marks, damage: b.damage, counts: b.c.cur}
 }
 
-// isBoilerplate reports whether a cleaned line is site furniture: mostly
-// | and punctuation, or a short disclaimer.
+// isBoilerplate reports whether a cleaned line is site furniture: only |
+// and punctuation, mostly furniture, or a short site notice (免責聲明: …,
+// 版權所有 ©…, 轉載請註明出處): a line of at most 60 characters that starts
+// with a notice phrase, or in which the phrase is followed by a colon, a
+// bar, ©, a bracket or the end of the line. A phrase inside prose
+// (他說版權所有人…) does not make a line boilerplate.
 func isBoilerplate(line string) bool {
 	var text, furniture int
 	for _, r := range line {
@@ -360,27 +424,35 @@ func isBoilerplate(line string) bool {
 	if text == 0 && furniture > 0 {
 		return true
 	}
-	for _, k := range disclaimers {
-		if strings.Contains(line, k) && runeCount(line) <= 80 {
-			return true
+	if utf8.RuneCountInString(line) <= 60 {
+		trimmed := strings.TrimLeftFunc(line, isSpace)
+		for _, k := range notices {
+			i := strings.Index(trimmed, k)
+			if i < 0 {
+				continue
+			}
+			after := strings.TrimLeftFunc(trimmed[i+len(k):], isSpace)
+			if i == 0 || after == "" || strings.ContainsRune(":：|｜©(（[【", []rune(after)[0]) {
+				return true
+			}
 		}
 	}
 	return furniture >= 3 && furniture >= 2*text
 }
 
-// disclaimers are phrases of the notices news sites append to articles.
-var disclaimers = []string{
+// notices are the phrases of the notices news sites put around articles.
+var notices = []string{
 	"免責聲明", "免责声明", "版權聲明", "版权声明", "版權所有", "版权所有",
-	"轉載請註明", "转载请注明", "未經授權", "未经授权", "Copyright ©", "All rights reserved",
+	"轉載請註明", "转载请注明", "Copyright", "All rights reserved",
 }
 
 // removeDuplicates marks as removed the paragraphs that repeat an earlier
 // paragraph exactly or nearly, and puts the least damaged copy of each group
 // (the first on a tie) in the place of the first. It returns how many it
 // removed. Near means a Jaccard similarity of at least 0.8 between the
-// paragraphs' sets of character 3-grams; for long paragraphs the sets are
-// sampled (one 3-gram in four, chosen by hash, so the same ones in both
-// copies), which keeps the index small and estimates the same similarity.
+// paragraphs' sets of character 3-grams (lost-character marks and spaces
+// left out); candidates come from an index of 3-grams, each listing at most
+// 64 paragraphs, so a corpus of boilerplate-heavy pages stays linear.
 func removeDuplicates(lines []*cleanLine) int {
 	type group struct {
 		first, best *cleanLine
@@ -397,14 +469,14 @@ func removeDuplicates(lines []*cleanLine) int {
 			continue
 		}
 		key := dedupKey(l.text)
-		n := runeCount(key)
+		n := utf8.RuneCountInString(key)
 		if n < 4 {
 			continue
 		}
 		g := exact[key]
 		sh = sh[:0]
 		if g == nil && n <= 20000 {
-			sh = shingles(sh, key, n >= 64)
+			sh = shingles(sh, key)
 			clear(votes)
 			for _, h := range sh {
 				for _, gi := range index[h] {
@@ -467,18 +539,14 @@ func dedupKey(s string) string {
 	}, s)
 }
 
-// shingles appends to dst the distinct hashes of s's character 3-grams,
-// only one in four of them (by hash) when sample is set.
-func shingles(dst []uint64, s string, sample bool) []uint64 {
+// shingles appends to dst the distinct hashes of s's character 3-grams.
+func shingles(dst []uint64, s string) []uint64 {
 	var a, b rune
 	i := 0
 	start := len(dst)
 	for _, c := range s {
 		if i >= 2 {
-			h := mix64(uint64(a)<<42 ^ uint64(b)<<21 ^ uint64(c))
-			if !sample || h&3 == 0 {
-				dst = append(dst, h)
-			}
+			dst = append(dst, mix64(uint64(a)<<42^uint64(b)<<21^uint64(c)))
 		}
 		a, b = b, c
 		i++
@@ -498,14 +566,19 @@ func mix64(x uint64) uint64 {
 }
 
 // assemble joins the kept lines with \n, collapsing runs of blank lines
-// when the whitespace step is on, and builds the report.
+// when the whitespace step is on, and builds the report: the counts of the
+// line-level steps in the kept lines, and the marks.
 func (c *cleaner) assemble(lines []*cleanLine) Cleaned {
-	var out Cleaned
+	out := Cleaned{Report: Report{Marks: []Mark{}}}
 	var sb strings.Builder
 	n := 0
-	blank := 0 // blank lines waiting to be written
+	blank := 0 // blank lines since the last line written
 	var pendingNL []int
-	wrote := false
+	newline := func(raw int) {
+		sb.WriteByte('\n')
+		out.RawMap.appendPos(raw)
+		n++
+	}
 	for _, l := range lines {
 		if l.removed {
 			continue
@@ -514,32 +587,30 @@ func (c *cleaner) assemble(lines []*cleanLine) Cleaned {
 		if l.replacement != nil {
 			src = l.replacement
 		}
+		c.counts[CountPinyin] += src.counts.pinyin
+		c.counts[CountLostPinyin] += src.counts.lostPinyin
+		c.counts[CountWhitespace] += src.counts.whitespace
 		if src.n == 0 {
 			blank++
 			pendingNL = append(pendingNL, l.nlRaw)
 			continue
 		}
-		if wrote {
-			nls := pendingNL
-			if c.opts.Whitespace {
-				if blank > 1 {
-					c.counts[CountWhitespace]++
-					nls = nls[:2]
-				}
-			}
-			for _, raw := range nls {
-				sb.WriteByte('\n')
-				out.RawMap.appendPos(raw)
-				n++
-			}
-		} else if blank > 0 && c.opts.Whitespace {
-			c.counts[CountWhitespace]++
-		} else {
+		switch {
+		case !c.opts.Whitespace:
 			for _, raw := range pendingNL {
-				sb.WriteByte('\n')
-				out.RawMap.appendPos(raw)
-				n++
+				newline(raw)
 			}
+		case n > 0:
+			// A line end, and at most one blank line.
+			newline(pendingNL[0])
+			if blank > 0 {
+				newline(pendingNL[1])
+			}
+			if blank > 1 {
+				c.counts[CountWhitespace]++
+			}
+		case blank > 0:
+			c.counts[CountWhitespace]++ // leading blank lines
 		}
 		for _, m := range src.marks {
 			m.Start += n
@@ -549,35 +620,28 @@ func (c *cleaner) assemble(lines []*cleanLine) Cleaned {
 		sb.WriteString(src.text)
 		out.RawMap.appendMap(src.rawMap)
 		n += src.n
-		wrote = true
 		blank = 0
 		pendingNL = append(pendingNL[:0], l.nlRaw)
 	}
-	if !c.opts.Whitespace && len(pendingNL) > 0 {
-		// Keep the trailing line ends as they were, but the last: the
+	switch {
+	case !c.opts.Whitespace && len(pendingNL) > 0:
+		// Keep the trailing line ends as they were but the last: the
 		// text after the last \n is the empty last line.
 		for _, raw := range pendingNL[:len(pendingNL)-1] {
-			sb.WriteByte('\n')
-			out.RawMap.appendPos(raw)
-			n++
+			newline(raw)
 		}
-	} else if blank > 0 || len(pendingNL) > 1 {
-		c.counts[CountWhitespace]++
+	case blank > 1:
+		c.counts[CountWhitespace]++ // trailing blank lines (the last line after a final \n is not one)
 	}
 	out.Text = sb.String()
 	fillMarkTexts(out.Text, out.Report.Marks)
-	for i := range out.Report.Marks {
-		m := &out.Report.Marks[i]
-		m.RawStart = out.RawMap.Raw(m.Start)
-		m.RawEnd = out.RawMap.Raw(m.End-1) + 1
-		switch m.Kind {
-		case MarkDamage:
-			if m.Cause == CauseLost {
-				c.counts[CountLost]++
-			} else {
-				c.counts[CountGarbled]++
-			}
-		case MarkRepaired:
+	for _, m := range out.Report.Marks {
+		switch {
+		case m.Kind == MarkDamage && m.Cause == CauseLost:
+			c.counts[CountLost]++
+		case m.Kind == MarkDamage:
+			c.counts[CountGarbled]++
+		case m.Kind == MarkRepaired:
 			c.counts[CountRepaired]++
 		}
 	}

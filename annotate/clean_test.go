@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	uc "unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -129,6 +130,22 @@ func TestCleanSeedArticle(t *testing.T) {
 			}
 		}
 	})
+	t.Run("counts agree with the kept text", func(t *testing.T) {
+		hints := 0
+		for _, m := range c.Report.Marks {
+			if m.Kind == MarkPinyinHint {
+				hints++
+			}
+			if m.Kind == MarkRepaired {
+				if got := []rune(raw)[m.RawStart:m.RawEnd]; string(got) != m.Original {
+					t.Errorf("repaired mark %+v: raw range holds %q, want the original", m, string(got))
+				}
+			}
+		}
+		if got := c.Report.Counts[CountLostPinyin]; got != hints {
+			t.Errorf("lost-pinyin count %d, but %d hint marks", got, hints)
+		}
+	})
 	t.Run("counts", func(t *testing.T) {
 		for _, k := range []string{CountPinyin, CountLostPinyin, CountLost, CountRepaired, CountDuplicates, CountBoilerplate} {
 			if c.Report.Counts[k] == 0 {
@@ -232,6 +249,9 @@ var cleanCases = []struct {
 	{name: "lost characters", in: "這是?的\n說\ufffd明\nWhat? a\\b", opts: CleanOptions{Damage: true},
 		want: "這是?的\n說\ufffd明\nWhat? a\\b", counts: map[string]int{CountLost: 2},
 		marks: []Mark{{Kind: MarkDamage, Start: 2, End: 3}, {Kind: MarkDamage, Start: 6, End: 7}}},
+	{name: "question marks are not lost characters", in: "你吃饭了吗?我吃了。为什么?\n真的? 好\nC:\\Windows\\系统\n鏈??称",
+		opts: CleanOptions{Damage: true}, want: "你吃饭了吗?我吃了。为什么?\n真的? 好\nC:\\Windows\\系统\n鏈??称",
+		counts: map[string]int{CountLost: 1}, marks: []Mark{{Kind: MarkDamage, Start: 36, End: 38}}},
 	{name: "whitespace", in: "\n\n\u3000\u3000第一段  有   空格 \t\n\n\n\n第二段\u3000\n\n",
 		opts: CleanOptions{Whitespace: true}, want: "第一段 有 空格\n\n第二段",
 		counts: map[string]int{CountWhitespace: 8}},
@@ -239,6 +259,12 @@ var cleanCases = []struct {
 	{name: "boilerplate", in: "正文第一句。\n焦作網免責聲明: | ||||||||\n|\n+---+---+\n｜\n正文｜很長的一句話有很多字在這裡。",
 		opts: CleanOptions{Boilerplate: true}, want: "正文第一句。\n正文｜很長的一句話有很多字在這裡。",
 		counts: map[string]int{CountBoilerplate: 4}},
+	{name: "notice phrases inside prose stay", in: "未经授权擅自使用他人商标属于侵权行为。\n他說版權所有人不同意。\n版權所有，違者必究\n本站免责声明：以上内容\nCopyright © 2021 焦作網",
+		opts: CleanOptions{Boilerplate: true}, want: "未经授权擅自使用他人商标属于侵权行为。\n他說版權所有人不同意。",
+		counts: map[string]int{CountBoilerplate: 3}},
+	{name: "near duplicates of 63 and 64 characters", in: strings.Repeat("一二三四五六七八", 8) + "\n中間\n" + strings.Repeat("一二三四五六七八", 7) + "一二三四?六七八",
+		opts: CleanOptions{Duplicates: true}, want: strings.Repeat("一二三四五六七八", 8) + "\n中間",
+		counts: map[string]int{CountDuplicates: 1}},
 	{name: "exact duplicate", in: "第一段文字在這裡。\n第二段。\n第一段文字在這裡。", opts: CleanOptions{Duplicates: true},
 		want: "第一段文字在這裡。\n第二段。", counts: map[string]int{CountDuplicates: 1}},
 	{name: "near duplicate keeps the least damaged copy in the first place",
@@ -248,7 +274,8 @@ var cleanCases = []struct {
 		counts: map[string]int{CountDuplicates: 1}},
 	{name: "duplicates tie keeps the first", in: "一二三四五六\nx\n一二三四五六", opts: CleanOptions{Duplicates: true, Whitespace: true},
 		want: "一二三四五六\nx", counts: map[string]int{CountDuplicates: 1}},
-	{name: "empty", in: "", opts: DefaultCleanOptions(), want: ""},
+	{name: "empty", in: "", opts: DefaultCleanOptions(), want: "", counts: map[string]int{CountWhitespace: 0}},
+	{name: "final line end is not a whitespace change", in: "好\n", opts: DefaultCleanOptions(), want: "好", counts: map[string]int{CountWhitespace: 0}},
 	{name: "only blank lines", in: "\n\n \n", opts: DefaultCleanOptions(), want: ""},
 	{name: "non-BMP kept", in: "𠀀字😀(shí)好", opts: DefaultCleanOptions(), want: "𠀀字😀(shí)好"},
 }
@@ -423,6 +450,7 @@ func TestProcessSeed(t *testing.T) {
 	if sb.String() != doc.Text {
 		t.Error("tokens and the whitespace between them do not rebuild the clean text")
 	}
+	checkCovered(t, doc)
 	if len(doc.Sentences) < 10 || len(doc.Tokens) < 400 {
 		t.Errorf("%d sentences, %d tokens: too few", len(doc.Sentences), len(doc.Tokens))
 	}
@@ -441,5 +469,52 @@ func TestProcessErrors(t *testing.T) {
 	doc, err := Process("empty.txt", nil, nil, DefaultCleanOptions())
 	if err != nil || doc.Text != "" || len(doc.Tokens) != 0 {
 		t.Errorf("empty file: %+v, %v", doc, err)
+	}
+}
+
+// checkCovered checks that the tokens of doc cover every code point of its
+// clean text but whitespace, in order, without overlap, each with its text.
+func checkCovered(t *testing.T, doc *Document) {
+	t.Helper()
+	rs := []rune(doc.Text)
+	pos := 0
+	for _, tok := range doc.Tokens {
+		if tok.Start < pos || tok.End <= tok.Start || tok.End > len(rs) {
+			t.Fatalf("token %+v out of order or out of range (after %d, text of %d)", tok, pos, len(rs))
+		}
+		for i := pos; i < tok.Start; i++ {
+			if !uc.IsSpace(rs[i]) {
+				t.Fatalf("code point %d %q is in no token", i, rs[i])
+			}
+		}
+		if string(rs[tok.Start:tok.End]) != tok.Text {
+			t.Fatalf("token %+v: slice %q", tok, string(rs[tok.Start:tok.End]))
+		}
+		pos = tok.End
+	}
+	for i := pos; i < len(rs); i++ {
+		if !uc.IsSpace(rs[i]) {
+			t.Fatalf("code point %d %q after the last token is in no token", i, rs[i])
+		}
+	}
+}
+
+// TestProcessLongSentence segments a document whose one sentence is longer
+// than the segmenter takes at once, and many sentences just under it.
+func TestProcessLongSentence(t *testing.T) {
+	seg := segmenterForTest(t)
+	long := strings.Repeat("焦作市委副書記徐衣顯帶隊檢查冬春季疫情防控工作並強調要緊繃思想之弦abc 123 ", 2000)
+	many := strings.Repeat("短句。", maxSegmentRun)
+	for name, text := range map[string]string{"one long sentence": long, "many short sentences": many, "both": long + "。\n" + many} {
+		t.Run(name, func(t *testing.T) {
+			doc, err := Process("long.txt", []byte(text), seg, CleanOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Tokens) == 0 {
+				t.Fatal("no tokens")
+			}
+			checkCovered(t, doc)
+		})
 	}
 }

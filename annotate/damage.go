@@ -33,6 +33,9 @@ const (
 
 // isChinesePunct reports whether r is punctuation Chinese text uses.
 func isChinesePunct(r rune) bool {
+	if r >= 0x4E00 && r <= 0x9FFF {
+		return false
+	}
 	return strings.ContainsRune("，。、；：？！「」『』“”‘’（）《》〈〉【】…—·～－．％＋／＝＜＞｜,.;:!?\"'()[]{}<>-_/%+=&@#*~|", r)
 }
 
@@ -95,14 +98,15 @@ func (d *damageScan) gluedLatin(i int) bool {
 		r := d.cells[j].r
 		return isHan(r) || isOddSymbol(r)
 	}
-	return hanish(s-1) && (hanish(e) || d.cells[e-1].hint != "")
+	return hanish(s-1) && (hanish(e) || d.cells[e-1].hint != 0)
 }
 
 func (d *damageScan) score() {
 	n := len(d.cells)
-	d.suspicion = make([]float64, n)
-	d.covered = make([]bool, n)
-	d.mismatch = make([]bool, n)
+	d.suspicion = resize(d.suspicion, n)
+	d.covered = resize(d.covered, n)
+	d.mismatch = resize(d.mismatch, n)
+	d.nearLost = d.nearLost[:0]
 	stats := loadCharStats()
 	for i, c := range d.cells {
 		r := c.r
@@ -127,7 +131,7 @@ func (d *damageScan) score() {
 		case d.gluedLatin(i):
 			s = 1 // IP位址 and A股 are ordinary; a glued letter only adds to other evidence
 		}
-		if c.hint != "" && !isLostMark(r) {
+		if c.hint != 0 && !isLostMark(r) {
 			s++
 		}
 		d.suspicion[i] = s
@@ -207,7 +211,7 @@ func (d *damageScan) runs() [][2]int {
 		// A lone character of the other script is often a careless
 		// conversion (筑 among traditional text), not garble, unless the
 		// run sits against a lost character.
-		nearLost := start > 0 && (isLostMark(d.cells[start-1].r) || d.cells[start-1].hint != "") ||
+		nearLost := start > 0 && (isLostMark(d.cells[start-1].r) || d.cells[start-1].hint != 0) ||
 			end < n && isLostMark(d.cells[end].r)
 		if total >= runSuspicion || mismatch && nearLost {
 			out = append(out, [2]int{start, end})
@@ -224,13 +228,15 @@ func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
 	var runs [][2]int
 	var nearLost []bool
 	if c.opts.Lexicon != nil {
-		d := &damageScan{c: c, cells: cells}
+		d := &c.scan
+		d.c, d.cells = c, cells
 		d.score()
 		runs = d.runs()
 		nearLost = d.nearLost
 	}
 	var marks []chunkMark
-	out := make([]cell, 0, len(cells))
+	out := c.damageBuf[:0]
+	defer func() { c.damageBuf = out[:0] }()
 	prev := 0
 	for k, run := range runs {
 		if run[0] < prev {
@@ -247,7 +253,7 @@ func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
 			out = append(out, cells[prev:run[0]]...)
 			marks = append(marks, chunkMark{kind: MarkDamage, cause: CauseGarbled})
 			for _, cl := range cells[run[0]:run[1]] {
-				cl.mark = len(marks)
+				cl.mark = int32(len(marks))
 				out = append(out, cl)
 			}
 			prev = run[1]
@@ -255,53 +261,88 @@ func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
 		}
 		out = append(out, cells[prev:rep.start]...)
 		win := cells[rep.start:rep.end]
-		marks = append(marks, chunkMark{kind: MarkRepaired, original: cellString(win)})
+		marks = append(marks, chunkMark{kind: MarkRepaired, original: cellString(win),
+			rawStart: win[0].raw, rawEnd: win[len(win)-1].raw + 1})
 		id := len(marks)
-		var hint string
-		for _, w := range win {
-			hint += w.hint
-		}
 		for k, r := range rep.text {
-			out = append(out, cell{r: r, raw: win[k*len(win)/len(rep.text)].raw, mark: id})
+			out = append(out, cell{r: r, raw: win[k*len(win)/len(rep.text)].raw, mark: int32(id)})
 		}
-		out[len(out)-1].hint = hint
+		for _, w := range win {
+			if w.hint != 0 {
+				c.addHint(&out[len(out)-1], c.hintOf(w))
+			}
+		}
 		if rep.dangling {
 			marks = append(marks, chunkMark{kind: MarkDamage, cause: CauseLost})
-			out = append(out, cell{r: unicode.ReplacementChar, raw: win[len(win)-1].raw, mark: len(marks)})
+			out = append(out, cell{r: unicode.ReplacementChar, raw: win[len(win)-1].raw, mark: int32(len(marks))})
 		}
 		prev = rep.end
 	}
 	out = append(out, cells[prev:]...)
-	// Lost characters: U+FFFD anywhere; ? and \ next to Han text or other
-	// damage, or followed by the pinyin of what they replace.
-	for i := range out {
-		cl := &out[i]
-		if cl.mark != 0 {
-			continue
-		}
-		lost := cl.r == unicode.ReplacementChar ||
-			isLostMark(cl.r) && (cl.hint != "" || nextToHan(out, i)) ||
-			cl.hint != "" // a glued stand-in the pinyin belonged to
-		if !lost {
-			continue
-		}
-		if i > 0 && out[i-1].mark != 0 && marks[out[i-1].mark-1].kind == MarkDamage && marks[out[i-1].mark-1].cause == CauseLost && isLostMark(out[i-1].r) == isLostMark(cl.r) {
-			cl.mark = out[i-1].mark
-			continue
-		}
-		cause := CauseLost
-		if !isLostMark(cl.r) {
-			cause = CauseGarbled
-		}
-		marks = append(marks, chunkMark{kind: MarkDamage, cause: cause})
-		cl.mark = len(marks)
-	}
+	marks = c.markLost(out, marks)
 	return out, marks
 }
 
-func nextToHan(cells []cell, i int) bool {
-	return i > 0 && (isHan(cells[i-1].r) || isLostMark(cells[i-1].r)) ||
-		i+1 < len(cells) && (isHan(cells[i+1].r) || isLostMark(cells[i+1].r))
+// questionParticles end a question: a half-width ? after them is a
+// question mark, not a lost character.
+const questionParticles = "吗嗎呢吧么麼啊呀哪谁誰"
+
+// markLost marks the characters that stand for lost ones: U+FFFD anywhere;
+// a run of ? and \ that a pinyin hint follows, that touches garbled or
+// repaired text, or that stands inside Han text (Han on both sides) — but
+// not a ? after a question particle (为什么?我), nor one ending a line or
+// followed by a space or punctuation, which is a question mark; and a
+// glued character that a pinyin hint followed.
+func (c *cleaner) markLost(out []cell, marks []chunkMark) []chunkMark {
+	hanish := func(j int) bool {
+		if j < 0 || j >= len(out) {
+			return false
+		}
+		return isHan(out[j].r) || out[j].mark != 0
+	}
+	newMark := func(cause string) int32 {
+		marks = append(marks, chunkMark{kind: MarkDamage, cause: cause})
+		return int32(len(marks))
+	}
+	for i := 0; i < len(out); {
+		cl := out[i]
+		if cl.mark != 0 {
+			i++
+			continue
+		}
+		if !isLostMark(cl.r) {
+			if cl.hint != 0 {
+				out[i].mark = newMark(CauseGarbled) // a glued stand-in the pinyin belonged to
+			}
+			i++
+			continue
+		}
+		j := i
+		lost := false
+		for j < len(out) && isLostMark(out[j].r) && out[j].mark == 0 {
+			lost = lost || out[j].r == unicode.ReplacementChar || out[j].hint != 0
+			j++
+		}
+		if !lost && hanish(i-1) && hanish(j) {
+			lost = !(j-i == 1 && cl.r == '?' && i > 0 && strings.ContainsRune(questionParticles, out[i-1].r))
+		}
+		if !lost {
+			// A U+FFFD is always lost even in a run that is not.
+			for k := i; k < j; k++ {
+				if out[k].r == unicode.ReplacementChar {
+					out[k].mark = newMark(CauseLost)
+				}
+			}
+			i = j
+			continue
+		}
+		id := newMark(CauseLost)
+		for k := i; k < j; k++ {
+			out[k].mark = id
+		}
+		i = j
+	}
+	return marks
 }
 
 // repair is a garbled window [start, end) of cells and the text that
@@ -487,4 +528,15 @@ func charCost(r rune) float64 {
 		return oddCharCost
 	}
 	return latinCharCost
+}
+
+// resize returns s with length n and every element zero, reusing its
+// storage when it is large enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }

@@ -337,8 +337,9 @@ func TestDecodeAccuracy(t *testing.T) {
 	}
 }
 
-// TestDecodeLarge decodes 50 MB single-line files and checks that the time
-// stays well under a few seconds.
+// TestDecodeLarge decodes 50 MB single-line files (5 MB under the race
+// detector, which is ten times slower) and logs the speed; BenchmarkDecode
+// holds the speed figure, as timed assertions flake on shared machines.
 func TestDecodeLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("50 MB inputs; skipped with -short")
@@ -357,9 +358,13 @@ func TestDecodeLarge(t *testing.T) {
 		{"utf8", []byte(line), "UTF-8"},
 		{"gb18030", gb, "GB18030"},
 	}
+	size := 50 << 20
+	if raceEnabled {
+		size = 5 << 20
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			data := bytes.Repeat(tc.unit, 50<<20/len(tc.unit)+1)
+			data := bytes.Repeat(tc.unit, size/len(tc.unit)+1)
 			start := time.Now()
 			text, enc, err := Decode("big.txt", data)
 			d := time.Since(start)
@@ -369,16 +374,11 @@ func TestDecodeLarge(t *testing.T) {
 			if enc != tc.enc {
 				t.Errorf("encoding: got %q, want %q", enc, tc.enc)
 			}
-			if want := len(line) * (50<<20/len(tc.unit) + 1); len(text) != want {
+			if want := len(line) * (size/len(tc.unit) + 1); len(text) != want {
 				t.Errorf("text length: got %d, want %d", len(text), want)
 			}
 			t.Logf("%s: %.1f MB in %v (%.0f MB/s)", tc.name,
 				float64(len(data))/1e6, d.Round(time.Millisecond), float64(len(data))/1e6/d.Seconds())
-			// About 0.3 to 0.5 s of CPU on the development machine; the
-			// limit is generous because test machines may be shared.
-			if d > 10*time.Second {
-				t.Errorf("took %v, want well under 10s", d)
-			}
 		})
 	}
 }

@@ -1,6 +1,9 @@
 package annotate
 
-import "path/filepath"
+import (
+	"path/filepath"
+	"unicode/utf8"
+)
 
 // Document is one text through the pipeline: the raw (decoded) text, the
 // clean text with its map back to raw, what cleaning found, the sentences
@@ -50,10 +53,10 @@ func Process(name string, data []byte, seg *Segmenter, opts CleanOptions) (*Docu
 // per sentence costs gse a third more); a token that would still cross a
 // sentence boundary is cut there.
 func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
-	rs := []rune(text)
 	var toks []Token
+	w := runeWalker{s: text}
 	add := func(start, end int) {
-		for _, t := range seg.Segment(string(rs[start:end])) {
+		for _, t := range seg.Segment(text[w.seek(start):w.seek(end)]) {
 			t.Start += start
 			t.End += start
 			toks = append(toks, t)
@@ -67,33 +70,69 @@ func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
 		if end := sents[j-1].End; end-start <= maxSegmentRun {
 			add(start, end)
 		} else {
-			for start < end {
-				e := pieceEnd(rs, start, end)
-				add(start, e)
-				start = e
+			// One sentence too long to hand over at once: cut it in
+			// pieces (the walker only moves forward, so walk the
+			// sentence's own runes).
+			rs := []rune(text[w.seek(start):w.seek(end)])
+			for k := 0; k < len(rs); {
+				e := pieceEnd(rs, k, len(rs))
+				for _, t := range seg.Segment(string(rs[k:e])) {
+					t.Start += start + k
+					t.End += start + k
+					toks = append(toks, t)
+				}
+				k = e
 			}
 		}
 		i = j
 	}
-	return cutAtSentences(toks, sents, rs)
+	return cutAtSentences(toks, sents, text)
+}
+
+// runeWalker turns increasing code point offsets of s into byte offsets.
+type runeWalker struct {
+	s          string
+	cp, offset int // code point cp starts at byte offset
+}
+
+// seek returns the byte offset of code point cp, which must not be before
+// the last one sought.
+func (w *runeWalker) seek(cp int) int {
+	for w.cp < cp && w.offset < len(w.s) {
+		_, n := utf8.DecodeRuneInString(w.s[w.offset:])
+		w.offset += n
+		w.cp++
+	}
+	return w.offset
 }
 
 // cutAtSentences cuts any token that crosses a sentence boundary at the
 // boundary, so that every token lies in one sentence.
-func cutAtSentences(toks []Token, sents []Sentence, rs []rune) []Token {
-	out := toks[:0:0]
-	k := 0
-	for _, t := range toks {
-		for k < len(sents) && sents[k].End <= t.Start {
-			k++
+func cutAtSentences(toks []Token, sents []Sentence, text string) []Token {
+	crosses := func(t Token, k *int) bool {
+		for *k < len(sents) && sents[*k].End <= t.Start {
+			*k++
 		}
-		for k < len(sents) && t.End > sents[k].End && t.Start < sents[k].End {
+		return *k < len(sents) && t.End > sents[*k].End
+	}
+	k, any := 0, false
+	for _, t := range toks {
+		if crosses(t, &k) {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return toks
+	}
+	rs := []rune(text)
+	out := make([]Token, 0, len(toks)+1)
+	k = 0
+	for _, t := range toks {
+		for crosses(t, &k) {
 			cut := sents[k].End
 			out = append(out, Token{Start: t.Start, End: cut, Text: string(rs[t.Start:cut]), POS: t.POS})
 			t.Start = cut
-			for k < len(sents) && sents[k].End <= t.Start {
-				k++
-			}
 			for t.Start < t.End && isSpace(rs[t.Start]) {
 				t.Start++
 			}

@@ -48,3 +48,17 @@ func BenchmarkPipeline(b *testing.B) {
 	b.ReportMetric(raw.Seconds()/pipe.Seconds(), "ratio")
 	b.ReportMetric(float64(len(data))/(1<<20), "input-MB")
 }
+
+// BenchmarkClean is the cleaning stage alone on the pipeline's text.
+func BenchmarkClean(b *testing.B) {
+	opts := DefaultCleanOptions()
+	opts.Lexicon = segmenterForTest(b)
+	raw, _, err := Decode("bench.txt", pipelineBenchText(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		Clean(raw, opts)
+	}
+}

@@ -5,15 +5,18 @@ import (
 	"unicode"
 )
 
-// isSentenceEnd reports whether r ends a Chinese sentence.
+// isSentenceEnd reports whether r ends a Chinese sentence: 。！？；… and
+// the half-width ! and ;. The half-width ? is left out: scraped text uses it
+// for lost characters far more often than as a question mark.
 func isSentenceEnd(r rune) bool { return strings.ContainsRune("。！？；…!;", r) }
 
 // isSentenceCloser reports whether r closes a quotation or bracket and so
-// stays with the sentence before it.
-func isSentenceCloser(r rune) bool { return strings.ContainsRune("」』”’）)】》〉\"'", r) }
+// stays with the sentence before it. Straight quotes are left out: after
+// 。 a " as often opens the next sentence.
+func isSentenceCloser(r rune) bool { return strings.ContainsRune("」』”’）)】》〉", r) }
 
-// Sentences splits text at 。！？；… (and their runs, such as ……) and at
-// line breaks, keeping closing quotes and brackets (」』”）) with their
+// Sentences splits text at 。！？；… and half-width ! and ; (and their
+// runs, such as ……) and at line breaks, keeping closing quotes and brackets (」』”）) with their
 // sentence. Leading and trailing whitespace is left out of each sentence;
 // empty sentences are skipped. Offsets are code points into text.
 func Sentences(text string) []Sentence {
