@@ -23,7 +23,7 @@ import (
 // and the demo document processed, the segmented and tagged demo text (or
 // the error that stopped it).
 func New(a fyne.App, w fyne.Window) fyne.CanvasObject {
-	return newScreen(a, w, loadDemo).root
+	return newScreen(a, w, assets.DemoName, loadDemo).root
 }
 
 // screen is the window's content and the state of its loading.
@@ -43,9 +43,9 @@ type screen struct {
 // and may be called from any goroutine.
 type loader func(status func(string)) (*annotate.Document, error)
 
-// newScreen shows a loading state in a new screen and starts load on its
-// own goroutine.
-func newScreen(a fyne.App, w fyne.Window, load loader) *screen {
+// newScreen shows a loading state in a new screen and starts load, which
+// loads the document called name, on its own goroutine.
+func newScreen(a fyne.App, w fyne.Window, name string, load loader) *screen {
 	a.Settings().SetTheme(newTheme())
 	msg := widget.NewLabel(strLoadingDict)
 	msg.Alignment = fyne.TextAlignCenter
@@ -55,7 +55,7 @@ func newScreen(a fyne.App, w fyne.Window, load loader) *screen {
 
 	status := func(text string) { fyne.Do(func() { msg.SetText(text) }) }
 	go func() {
-		doc, err := runLoader(load, status)
+		doc, err := runLoader(name, load, status)
 		fyne.Do(func() {
 			bar.Stop()
 			if err != nil {
@@ -73,16 +73,18 @@ func newScreen(a fyne.App, w fyne.Window, load loader) *screen {
 }
 
 // runLoader runs load, turning a panic into an error so that the window
-// shows it instead of the program dying.
-func runLoader(load loader, status func(string)) (doc *annotate.Document, err error) {
+// shows it instead of the program dying. Its own errors name the document,
+// name; those of load are returned as they are (annotate's name the file
+// where there is one).
+func runLoader(name string, load loader, status func(string)) (doc *annotate.Document, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			doc, err = nil, fmt.Errorf("app: loading the document: %v", p)
+			doc, err = nil, fmt.Errorf("app: %s: loading: %v", name, p)
 		}
 	}()
 	doc, err = load(status)
 	if err == nil && doc == nil {
-		err = fmt.Errorf("app: loading the document: no document")
+		err = fmt.Errorf("app: %s: loading: no document", name)
 	}
 	return doc, err
 }

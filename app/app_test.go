@@ -64,7 +64,7 @@ func TestNewShowsDemo(t *testing.T) {
 	a := test.NewTempApp(t)
 	w := a.NewWindow("demo")
 	load, open := gated(loadDemo)
-	s := newScreen(a, w, load)
+	s := newScreen(a, w, assets.DemoName, load)
 	w.SetContent(s.root)
 	w.Resize(fyne.NewSize(1000, 700))
 
@@ -138,22 +138,22 @@ func TestNewShowsError(t *testing.T) {
 		}, "annotate: dictionary broken"},
 		{"panic", func(func(string)) (*annotate.Document, error) {
 			panic("boom")
-		}, "boom"},
+		}, "app: 样例.txt: loading: boom"},
 		{"nil document", func(func(string)) (*annotate.Document, error) {
 			return nil, nil
-		}, "no document"},
+		}, "app: 样例.txt: loading: no document"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := test.NewTempApp(t)
 			w := a.NewWindow("error")
 			load, open := gated(tt.load)
-			s := newScreen(a, w, load)
+			s := newScreen(a, w, "样例.txt", load)
 			w.SetContent(s.root)
 			open()
 			waitDone(t, s, 10*time.Second)
-			if s.err == nil || !strings.Contains(s.err.Error(), tt.want) {
-				t.Fatalf("err = %v, want one containing %q", s.err, tt.want)
+			if s.err == nil || s.err.Error() != tt.want {
+				t.Fatalf("err = %v, want %q", s.err, tt.want)
 			}
 			shown := strings.Join(texts(s.root), "|")
 			if !strings.Contains(shown, strFailed) || !strings.Contains(shown, tt.want) {

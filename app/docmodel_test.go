@@ -43,7 +43,9 @@ func describe(items []*tokenItem) string {
 
 // toks segments text at the spaces of spec ("a bc d") and tags every token
 // with pos; the text is spec without its spaces except where spec has "_",
-// which stands for a space of the text.
+// which stands for a space of the text. As with Segment, no token is empty
+// and a part that is only white space (such as "\n" or "_") is text
+// between tokens, not a token.
 func toks(spec, pos string) (string, []annotate.Token) {
 	var out []annotate.Token
 	var text []rune
@@ -51,6 +53,9 @@ func toks(spec, pos string) (string, []annotate.Token) {
 		w = strings.ReplaceAll(w, "_", " ")
 		start := len(text)
 		text = append(text, []rune(w)...)
+		if strings.TrimFunc(w, unicode.IsSpace) == "" {
+			continue
+		}
 		out = append(out, annotate.Token{Start: start, End: len(text), Text: w, POS: pos})
 	}
 	return string(text), out
@@ -74,7 +79,7 @@ var tokenItemsTests = []struct {
 		want:  "#1疫情/n 防控/n 。/n #2工作/n 。/n",
 	},
 	{
-		name:  "paragraph break and space skipped",
+		name:  "paragraph break and space between tokens",
 		spec:  "標題 \n 正文 _ 內容",
 		pos:   "n",
 		sents: []annotate.Sentence{{Start: 0, End: 3}, {Start: 3, End: 8}},
@@ -90,6 +95,38 @@ var tokenItemsTests = []struct {
 			{Kind: annotate.MarkRepaired, Start: 3, End: 5, Text: "品運", Original: "x"},
 		},
 		want: "冷鏈/n ?品/n[0,1)d[1,2)r{zhǔn} 運輸/n[0,1)r",
+	},
+	{
+		name: "marks out of order keep their order",
+		spec: "冷鏈 ?品 運輸",
+		pos:  "n",
+		marks: []annotate.Mark{
+			{Kind: annotate.MarkRepaired, Start: 3, End: 5, Text: "品運", Original: "x"},
+			{Kind: annotate.MarkPinyinHint, Start: 2, End: 3, Text: "?", Original: "zhǔn"},
+			{Kind: annotate.MarkDamage, Cause: annotate.CauseLost, Start: 2, End: 3, Text: "?"},
+		},
+		want: "冷鏈/n ?品/n[1,2)r[0,1)d{zhǔn} 運輸/n[0,1)r",
+	},
+	{
+		name: "garbled run over several tokens",
+		spec: "甲乙 丙 丁戊 己",
+		pos:  "n",
+		marks: []annotate.Mark{
+			{Kind: annotate.MarkDamage, Cause: annotate.CauseGarbled, Start: 1, End: 5},
+			{Kind: annotate.MarkPinyinHint, Start: 3, End: 4, Original: "dīng"},
+		},
+		want: "甲乙/n[1,2)d 丙/n[0,1)d 丁戊/n[0,2)d{dīng} 己/n",
+	},
+	{
+		name: "empty and reversed marks cover nothing",
+		spec: "甲乙 丙",
+		pos:  "n",
+		marks: []annotate.Mark{
+			{Kind: annotate.MarkDamage, Cause: annotate.CauseLost, Start: 1, End: 1},
+			{Kind: annotate.MarkRepaired, Start: 2, End: 0},
+			{Kind: annotate.MarkPinyinHint, Start: 2, End: 2, Original: "bǐng"},
+		},
+		want: "甲乙/n 丙/n",
 	},
 	{
 		name: "lost U+FFFD drawn as ?",
@@ -120,9 +157,72 @@ func TestTokenItems(t *testing.T) {
 	}
 }
 
+// TestTokenItemsManyMarks runs tokenItems on a long document with marks on
+// most tokens, overlapping as Clean's do: a pinyin hint on the range of a
+// lost-character mark, a repaired run followed at once by a damage mark,
+// and a garbled run over three tokens with a hint inside it. The want of
+// each group of three tokens is written as the group is made.
+func TestTokenItemsManyMarks(t *testing.T) {
+	const groups = 5000 // 15,000 tokens, 7,500 marks
+	var (
+		text   []rune
+		tokens []annotate.Token
+		marks  []annotate.Mark
+		want   []string
+	)
+	for g := range groups {
+		s := len(text) // three tokens of two characters: [s,s+2) [s+2,s+4) [s+4,s+6)
+		for k := range 3 {
+			w := string([]rune{'甲' + rune(g%7), '乙' + rune(k)})
+			text = append(text, []rune(w)...)
+			tokens = append(tokens, annotate.Token{Start: s + 2*k, End: s + 2*k + 2, Text: w, POS: "n"})
+		}
+		words := make([]string, 3)
+		for k := range words {
+			words[k] = tokens[len(tokens)-3+k].Text + "/n"
+		}
+		hint := "p" + strconv.Itoa(g)
+		switch g % 4 {
+		case 1:
+			marks = append(marks,
+				annotate.Mark{Kind: annotate.MarkDamage, Cause: annotate.CauseLost, Start: s + 1, End: s + 2},
+				annotate.Mark{Kind: annotate.MarkPinyinHint, Start: s + 1, End: s + 2, Original: hint})
+			words[0] += "[1,2)d{" + hint + "}"
+		case 2:
+			marks = append(marks,
+				annotate.Mark{Kind: annotate.MarkRepaired, Start: s + 1, End: s + 3},
+				annotate.Mark{Kind: annotate.MarkDamage, Cause: annotate.CauseGarbled, Start: s + 3, End: s + 4})
+			words[0] += "[1,2)r"
+			words[1] += "[0,1)r[1,2)d"
+		case 3:
+			marks = append(marks,
+				annotate.Mark{Kind: annotate.MarkDamage, Cause: annotate.CauseGarbled, Start: s + 1, End: s + 5},
+				annotate.Mark{Kind: annotate.MarkPinyinHint, Start: s + 4, End: s + 5, Original: hint})
+			words[0] += "[1,2)d"
+			words[1] += "[0,2)d"
+			words[2] += "[0,1)d{" + hint + "}"
+		}
+		want = append(want, words...)
+	}
+	m := docModel{text: text, tokens: tokens, marks: marks}
+	got := strings.Split(describe(m.tokenItems()), " ")
+	if len(got) != len(want) {
+		t.Fatalf("tokenItems made %d items, want %d", len(got), len(want))
+	}
+	bad := 0
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("item %d = %q, want %q", i, got[i], want[i])
+			if bad++; bad == 10 {
+				t.Fatal("too many wrong items")
+			}
+		}
+	}
+}
+
 // FuzzTokenItems checks that any tokens and marks, even ones whose offsets
-// do not fit the text, make items without panicking, one per token that is
-// not white space.
+// do not fit the text or are reversed, make items without panicking, one
+// per token.
 func FuzzTokenItems(f *testing.F) {
 	for _, tt := range tokenItemsTests {
 		for _, mk := range tt.marks {
@@ -143,14 +243,15 @@ func FuzzTokenItems(f *testing.F) {
 			},
 		}
 		items := m.tokenItems()
-		want := 0
-		for _, tok := range tokens {
-			if strings.TrimFunc(tok.Text, unicode.IsSpace) != "" {
-				want++
-			}
+		if len(items) != len(tokens) {
+			t.Errorf("tokenItems(%q) made %d items, want %d", spec, len(items), len(tokens))
 		}
-		if len(items) != want {
-			t.Errorf("tokenItems(%q) made %d items, want %d", spec, len(items), want)
+		for _, it := range items {
+			for _, h := range it.marks {
+				if h.from < 0 || h.from >= h.to || h.to > len(it.runes) {
+					t.Errorf("tokenItems(%q): highlight [%d,%d) of %q, want a part of the word", spec, h.from, h.to, it.word.Text)
+				}
+			}
 		}
 	})
 }
