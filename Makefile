@@ -19,15 +19,16 @@ build: deps
 run: build
 	./$(BIN)
 
-## test: vet, the unit tests (race detector on the headless packages) and short fuzzing
+## test: vet, build, the unit tests (race detector on the headless packages) and short fuzzing
 test: deps vet unit fuzz
 
 vet:
 	$(GO) vet ./...
+	$(GO) build -o $(BIN) .
 
 unit:
 	$(GO) test -race -count=1 ./annotate/... ./export/...
-	$(GO) test -count=1 ./app/...
+	$(GO) test -count=1 ./app/... .
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./annotate

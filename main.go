@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -26,10 +27,11 @@ import (
 	"github.com/biaozhu/biaozhu/app"
 	"github.com/biaozhu/biaozhu/assets"
 	"github.com/biaozhu/biaozhu/export"
+	_ "github.com/biaozhu/biaozhu/internal/quietlocale"
 )
 
 const usage = `usage:
-  biaozhu                                      open the workspace
+  biaozhu                                      open the window
   biaozhu clean [-report text|json] FILE       clean FILE: text to stdout, report to stderr
   biaozhu segment [-format jsonl|conllu] FILE  clean, split, segment and tag FILE
   biaozhu segeval GOLD.conllu                  score segmentation against gold: P R F1
@@ -40,7 +42,15 @@ var errUsage = errors.New("usage")
 
 func main() {
 	if len(os.Args) < 2 {
-		runGUI()
+		if err := runGUI(); err != nil {
+			fmt.Fprintln(os.Stderr, "biaozhu:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	switch os.Args[1] {
+	case "-h", "-help", "--help", "help":
+		fmt.Print(usage)
 		return
 	}
 	cmds := map[string]func([]string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval}
@@ -59,13 +69,27 @@ func main() {
 	}
 }
 
-func runGUI() {
+func runGUI() error {
+	if hasDisplayServer() && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return errors.New("no display to open the window on (DISPLAY is not set); the commands clean, segment and segeval work without one")
+	}
 	a := fyneapp.NewWithID("io.github.biaozhu")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Biaozhu 标注")
 	w.SetContent(app.New(a, w))
 	w.Resize(fyne.NewSize(1100, 760))
 	w.ShowAndRun()
+	return nil
+}
+
+// hasDisplayServer reports whether windows on this system need an X11 or
+// Wayland display named in the environment.
+func hasDisplayServer() bool {
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
+		return true
+	}
+	return false
 }
 
 // parse parses a subcommand's flags and wants exactly one file argument.
