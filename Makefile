@@ -38,7 +38,7 @@ fuzz:
 
 ## bench: the benchmarks, printing throughput, load time and memory figures
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./annotate/... ./export/...
+	$(GO) test -run '^$$' -bench . -benchtime 10x ./annotate/... ./export/...
 
 ## charfreq: regenerate assets/charfreq.tsv from gse's embedded dictionary
 charfreq:

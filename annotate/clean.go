@@ -451,19 +451,21 @@ var notices = []string{
 // (the first on a tie) in the place of the first. It returns how many it
 // removed. Near means a Jaccard similarity of at least 0.8 between the
 // paragraphs' sets of character 3-grams (lost-character marks and spaces
-// left out); candidates come from an index of 3-grams, each listing at most
-// 64 paragraphs, so a corpus of boilerplate-heavy pages stays linear.
+// left out). Candidates come from a bottom-k sketch: the groups that share
+// one of a paragraph's four smallest 3-gram hashes (two sets that are 80%
+// alike miss all four with a chance of about 0.2⁴), and each candidate is
+// then compared in full; paragraphs over 20,000 characters are compared
+// exactly only.
 func removeDuplicates(lines []*cleanLine) int {
 	type group struct {
 		first, best *cleanLine
-		shingles    int
+		shingles    []uint64 // of first, sorted
 	}
+	const sketch = 4
 	var groups []*group
 	exact := map[string]*group{}
-	index := map[uint64][]int32{} // 3-gram hash → groups holding it
+	index := map[uint64][]int32{} // sketch hash → groups
 	removed := 0
-	var sh []uint64
-	votes := map[int32]int{}
 	for _, l := range lines {
 		if l.removed {
 			continue
@@ -474,19 +476,15 @@ func removeDuplicates(lines []*cleanLine) int {
 			continue
 		}
 		g := exact[key]
-		sh = sh[:0]
+		var sh []uint64
 		if g == nil && n <= 20000 {
-			sh = shingles(sh, key)
-			clear(votes)
-			for _, h := range sh {
-				for _, gi := range index[h] {
-					votes[gi]++
-				}
-			}
+			sh = shingles(nil, key)
 			best := int32(-1)
-			for gi, v := range votes {
-				if jaccard(v, len(sh), groups[gi].shingles) >= 0.8 && (best < 0 || gi < best) {
-					best = gi
+			for _, h := range sh[:min(sketch, len(sh))] {
+				for _, gi := range index[h] {
+					if (best < 0 || gi < best) && jaccardSorted(sh, groups[gi].shingles) >= 0.8 {
+						best = gi
+					}
 				}
 			}
 			if best >= 0 {
@@ -494,14 +492,12 @@ func removeDuplicates(lines []*cleanLine) int {
 			}
 		}
 		if g == nil {
-			g = &group{first: l, best: l, shingles: len(sh)}
+			g = &group{first: l, best: l, shingles: sh}
 			gi := int32(len(groups))
 			groups = append(groups, g)
 			exact[key] = g
-			for _, h := range sh {
-				if len(index[h]) < 64 {
-					index[h] = append(index[h], gi)
-				}
+			for _, h := range sh[:min(sketch, len(sh))] {
+				index[h] = append(index[h], gi)
 			}
 			continue
 		}
@@ -518,6 +514,24 @@ func removeDuplicates(lines []*cleanLine) int {
 		}
 	}
 	return removed
+}
+
+// jaccardSorted is the Jaccard similarity of two sorted sets.
+func jaccardSorted(a, b []uint64) float64 {
+	common := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			common++
+			i++
+			j++
+		}
+	}
+	return jaccard(common, len(a), len(b))
 }
 
 func jaccard(common, a, b int) float64 {

@@ -2,6 +2,8 @@ package annotate
 
 import (
 	"path/filepath"
+	"runtime"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -22,7 +24,7 @@ type Document struct {
 // sentence longer than this (a 100,000-character line without punctuation)
 // is segmented in pieces cut at whitespace or punctuation where there is
 // one, so memory stays linear.
-const maxSegmentRun = 16384
+const maxSegmentRun = 4096
 
 // Process runs the whole pipeline over the bytes of one file: Decode,
 // Clean (with seg as the Lexicon unless opts has one), Sentences, and
@@ -50,41 +52,61 @@ func Process(name string, data []byte, seg *Segmenter, opts CleanOptions) (*Docu
 // SegmentSentences segments the sentences of text and returns their
 // tokens, with offsets into text. Consecutive sentences are handed to the
 // segmenter together, up to maxSegmentRun characters at a time (one call
-// per sentence costs gse a third more); a token that would still cross a
-// sentence boundary is cut there.
+// per sentence costs gse a third more), and the pieces are segmented on all
+// processors at once; a token that would still cross a sentence boundary is
+// cut there.
 func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
-	var toks []Token
-	w := runeWalker{s: text}
-	add := func(start, end int) {
-		for _, t := range seg.Segment(text[w.seek(start):w.seek(end)]) {
-			t.Start += start
-			t.End += start
-			toks = append(toks, t)
-		}
+	type piece struct {
+		start int    // code point offset of text in the document
+		text  string // a slice of the document
+		toks  []Token
 	}
+	var pieces []*piece
+	w := runeWalker{s: text}
 	for i := 0; i < len(sents); {
 		start, j := sents[i].Start, i+1
 		for j < len(sents) && sents[j].End-start <= maxSegmentRun {
 			j++
 		}
 		if end := sents[j-1].End; end-start <= maxSegmentRun {
-			add(start, end)
+			pieces = append(pieces, &piece{start: start, text: text[w.seek(start):w.seek(end)]})
 		} else {
-			// One sentence too long to hand over at once: cut it in
-			// pieces (the walker only moves forward, so walk the
-			// sentence's own runes).
+			// One sentence too long to hand over at once: cut it at
+			// spaces or punctuation.
 			rs := []rune(text[w.seek(start):w.seek(end)])
 			for k := 0; k < len(rs); {
 				e := pieceEnd(rs, k, len(rs))
-				for _, t := range seg.Segment(string(rs[k:e])) {
-					t.Start += start + k
-					t.End += start + k
-					toks = append(toks, t)
-				}
+				pieces = append(pieces, &piece{start: start + k, text: string(rs[k:e])})
 				k = e
 			}
 		}
 		i = j
+	}
+	work := make(chan *piece)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(pieces)) {
+		wg.Go(func() {
+			for p := range work {
+				p.toks = seg.Segment(p.text)
+			}
+		})
+	}
+	for _, p := range pieces {
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+	n := 0
+	for _, p := range pieces {
+		n += len(p.toks)
+	}
+	toks := make([]Token, 0, n)
+	for _, p := range pieces {
+		for _, t := range p.toks {
+			t.Start += p.start
+			t.End += p.start
+			toks = append(toks, t)
+		}
 	}
 	return cutAtSentences(toks, sents, text)
 }
