@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -516,5 +517,62 @@ func TestProcessLongSentence(t *testing.T) {
 			}
 			checkCovered(t, doc)
 		})
+	}
+}
+
+// TestCleanRepairsLostBytes damages UD sentences the way the seed article
+// was damaged — one character's GBK lead byte lost and shown as ?, the
+// bytes after it read out of phase — and checks that cleaning marks the
+// damage, repairs most of it, and never "repairs" into text that was not
+// there.
+func TestCleanRepairsLostBytes(t *testing.T) {
+	seg := segmenterForTest(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	enc := simplifiedchinese.GBK.NewEncoder()
+	dec := simplifiedchinese.GB18030.NewDecoder()
+	opts := DefaultCleanOptions()
+	opts.Lexicon = seg
+	var tried, marked, repaired, wrong int
+	for _, s := range readGold(t, "zh_gsd-ud-dev.conllu") {
+		rs := []rune(s.text)
+		if len(rs) < 12 {
+			continue
+		}
+		k := rng.IntN(len(rs) / 2)
+		prefix, err1 := enc.String(string(rs[:k]))
+		ch, err2 := enc.String(string(rs[k]))
+		rest, err3 := enc.String(string(rs[k+1:]))
+		if !isHan(rs[k]) || err1 != nil || err2 != nil || err3 != nil || len(ch) != 2 {
+			continue
+		}
+		damaged, err := dec.String(prefix + "?" + ch[1:] + rest)
+		if err != nil {
+			continue
+		}
+		tried++
+		c := Clean(damaged, opts)
+		after := string(rs[k+1:])
+		isMarked, isRepaired := false, false
+		for _, m := range c.Report.Marks {
+			isMarked = isMarked || m.Kind == MarkDamage || m.Kind == MarkRepaired
+			if m.Kind == MarkRepaired {
+				isRepaired = true
+				if !strings.Contains(after, m.Text) {
+					wrong++
+					t.Errorf("%q repaired to %q, which is not in the original %q", m.Original, m.Text, after)
+				}
+			}
+		}
+		if isMarked {
+			marked++
+		}
+		if isRepaired {
+			repaired++
+		}
+	}
+	t.Logf("%d damaged sentences: %d marked (%.0f%%), %d repaired (%.0f%%), %d wrong repairs",
+		tried, marked, 100*float64(marked)/float64(tried), repaired, 100*float64(repaired)/float64(tried), wrong)
+	if tried < 300 || float64(marked) < 0.9*float64(tried) || float64(repaired) < 0.6*float64(tried) {
+		t.Errorf("want at least 300 damaged sentences, 90%% marked and 60%% repaired")
 	}
 }

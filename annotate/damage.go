@@ -2,6 +2,7 @@ package annotate
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -225,20 +226,24 @@ func (d *damageScan) runs() [][2]int {
 // markDamage marks lost characters and garbled runs in one chunk of cells,
 // repairing the runs it can when Repair is on.
 func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
-	var runs [][2]int
-	var nearLost []bool
+	var cands []candidate
 	if c.opts.Lexicon != nil {
 		d := &c.scan
 		d.c, d.cells = c, cells
 		d.score()
-		runs = d.runs()
-		nearLost = d.nearLost
+		for k, run := range d.runs() {
+			cands = append(cands, candidate{run: run, seeded: true, nearLost: d.nearLost[k]})
+		}
+		if c.opts.Repair {
+			cands = mergeCandidates(cands, anchoredRuns(cells))
+		}
 	}
 	var marks []chunkMark
 	out := c.damageBuf[:0]
 	defer func() { c.damageBuf = out[:0] }()
 	prev := 0
-	for k, run := range runs {
+	for _, cand := range cands {
+		run := cand.run
 		if run[0] < prev {
 			continue
 		}
@@ -246,8 +251,11 @@ func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
 		// Only a run against a lost character has the signature of bytes
 		// read out of phase after a lost byte; elsewhere a "repair" would
 		// rewrite rare but real words.
-		if c.opts.Repair && nearLost[k] {
+		if c.opts.Repair && cand.nearLost {
 			rep = c.bestRepair(cells, run, prev)
+		}
+		if rep == nil && !cand.seeded {
+			continue // nothing but a lost character before it: leave it be
 		}
 		if rep == nil {
 			out = append(out, cells[prev:run[0]]...)
@@ -283,6 +291,61 @@ func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
 	return out, marks
 }
 
+// candidate is a run of cells that may be garbled: found by evidence
+// (seeded), or only because it follows a lost character, where a lost
+// byte leaves the bytes after it out of phase.
+type candidate struct {
+	run              [2]int
+	seeded, nearLost bool
+}
+
+// maxAnchoredRun is how far after a lost character repair looks.
+const maxAnchoredRun = 10
+
+// canStartGarble reports whether r can be the first character of bytes
+// read out of phase: any character outside ASCII but punctuation and space.
+func canStartGarble(r rune) bool {
+	return r >= 0x80 && !isChinesePunct(r) && !isSpace(r) && !isLostMark(r)
+}
+
+// anchoredRuns are the runs that follow a lost character (?, \, U+FFFD):
+// up to maxAnchoredRun characters, to the next space.
+func anchoredRuns(cells []cell) [][2]int {
+	var out [][2]int
+	for i := 0; i+1 < len(cells); i++ {
+		if !isLostMark(cells[i].r) || !canStartGarble(cells[i+1].r) {
+			continue
+		}
+		j := i + 1
+		for j < len(cells) && j-i <= maxAnchoredRun && !isSpace(cells[j].r) && !isLostMark(cells[j].r) {
+			j++
+		}
+		out = append(out, [2]int{i + 1, j})
+	}
+	return out
+}
+
+// mergeCandidates adds the anchored runs to the seeded candidates: an
+// anchored run that overlaps a seeded one widens it and puts it against a
+// lost character. The result is sorted by start.
+func mergeCandidates(cands []candidate, anchored [][2]int) []candidate {
+	for _, a := range anchored {
+		merged := false
+		for k := range cands {
+			if c := &cands[k]; a[0] < c.run[1] && c.run[0] < a[1] {
+				c.run = [2]int{min(c.run[0], a[0]), max(c.run[1], a[1])}
+				c.nearLost = true
+				merged = true
+			}
+		}
+		if !merged {
+			cands = append(cands, candidate{run: a, nearLost: true})
+		}
+	}
+	slices.SortFunc(cands, func(a, b candidate) int { return a.run[0] - b.run[0] })
+	return cands
+}
+
 // questionParticles end a question: a half-width ? after them is a
 // question mark, not a lost character.
 const questionParticles = "吗嗎呢吧么麼啊呀哪谁誰"
@@ -291,8 +354,9 @@ const questionParticles = "吗嗎呢吧么麼啊呀哪谁誰"
 // a run of ? and \ that a pinyin hint follows, that touches garbled or
 // repaired text, or that stands inside Han text (Han on both sides) — but
 // not a ? after a question particle (为什么?我), nor one ending a line or
-// followed by a space or punctuation, which is a question mark; and a
-// glued character that a pinyin hint followed.
+// followed by a space or punctuation, which is a question mark; such a run
+// with the one ASCII character that a lost lead byte leaves of its GBK
+// character (區?R特); and a glued character that a pinyin hint followed.
 func (c *cleaner) markLost(out []cell, marks []chunkMark) []chunkMark {
 	hanish := func(j int) bool {
 		if j < 0 || j >= len(out) {
@@ -325,6 +389,11 @@ func (c *cleaner) markLost(out []cell, marks []chunkMark) []chunkMark {
 		}
 		if !lost && hanish(i-1) && hanish(j) {
 			lost = !(j-i == 1 && cl.r == '?' && i > 0 && strings.ContainsRune(questionParticles, out[i-1].r))
+		}
+		// A GBK character whose lead byte was lost shows as ? and its
+		// trail byte, which in 0x40–0x7E is an ASCII character: 區?R特.
+		if hanish(i-1) && j+1 < len(out) && out[j].r >= 0x40 && out[j].r <= 0x7E && out[j].mark == 0 && hanish(j+1) {
+			lost, j = true, j+1
 		}
 		if !lost {
 			// A U+FFFD is always lost even in a run that is not.
@@ -388,10 +457,10 @@ func plausibleRepair(text []rune) bool {
 func (c *cleaner) bestRepair(cells []cell, run [2]int, floor int) *repair {
 	var best *repair
 	for s := max(run[0]-1, floor); s <= run[0]+2 && s < run[1]; s++ {
-		if !isHan(cells[s].r) && !isOddSymbol(cells[s].r) {
+		if !canStartGarble(cells[s].r) {
 			continue // dropping a lost mark's or a letter's byte is deleting it, not repairing
 		}
-		for e := max(run[1]-3, s+minRepairLen); e <= run[1]+2 && e <= len(cells); e++ {
+		for e := s + minRepairLen; e <= run[1]+2 && e <= len(cells); e++ {
 			win := cells[s:e]
 			text, dangling, ok := gbkShift(cellString(win))
 			if !ok || !plausibleRepair(text) {
