@@ -1,7 +1,8 @@
 // Package annotate is Biaozhu's domain: it turns the bytes of a scraped
 // Chinese article into a clean, sentence-split, segmented and POS-tagged
-// Document with exact offsets, and (in later issues) holds the project model,
-// edits, undo and the store.
+// Document with exact offsets; it holds the project model (Schema, Layer,
+// Label, Span), the edits with their exact inverses (Edit, Change, History,
+// Editor) and the store: one SQLite file per Project.
 //
 // Offsets are Unicode code points into the clean text, end-exclusive, so that
 // Python's text[start:end] is the span. Conversions from other units (gse's
@@ -19,12 +20,14 @@ type Sentence struct {
 
 // Token is a word of the segmentation: [Start, End) in code points of the
 // clean text, its exact text (a slice of the clean text, never lowercased)
-// and its part-of-speech tag.
+// and its part-of-speech tag. Edited is set on tokens the annotator made or
+// changed (split, merge, POS): re-segmentation leaves them alone.
 type Token struct {
-	Start int    `json:"start"`
-	End   int    `json:"end"`
-	Text  string `json:"text"`
-	POS   string `json:"pos"`
+	Start  int    `json:"start"`
+	End    int    `json:"end"`
+	Text   string `json:"text"`
+	POS    string `json:"pos"`
+	Edited bool   `json:"edited,omitempty"`
 }
 
 // MarkKind says what a Mark records.

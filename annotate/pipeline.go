@@ -4,20 +4,33 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
-// Document is one text through the pipeline: the raw (decoded) text, the
-// clean text with its map back to raw, what cleaning found, the sentences
-// and the tokens. All offsets are code points into Text.
+// Document is one text of a project: the raw (decoded) text, the clean text
+// with its map back to raw, what cleaning found, the sentences, the token
+// layer and the span layers, with its status and document-level labels. All
+// offsets are code points into Text. Process fills the pipeline's part; a
+// Project fills the rest (ID, Source, Hash, times) when it stores it.
 type Document struct {
+	ID        int64      `json:"id,omitempty"`
 	Name      string     `json:"name"`
+	Source    string     `json:"source,omitempty"` // the file it was imported from
+	Hash      string     `json:"hash,omitempty"`   // SHA-256 of the file's bytes, hex
 	Raw       string     `json:"-"`
 	Text      string     `json:"text"`
 	RawMap    OffsetMap  `json:"raw_map"`
 	Report    Report     `json:"report"`
 	Sentences []Sentence `json:"sentences"`
 	Tokens    []Token    `json:"tokens"`
+	Spans     []Span     `json:"spans,omitempty"` // sorted by Start, then End, then ID
+	Status    Status     `json:"status,omitempty"`
+	Labels    []string   `json:"labels,omitempty"` // document-level labels
+	Created   time.Time  `json:"created,omitzero"`
+	Updated   time.Time  `json:"updated,omitzero"`
+
+	index textIndex // code point → byte offset checkpoints of Text
 }
 
 // maxSegmentRun bounds the text handed to the segmenter at once: a
@@ -41,7 +54,7 @@ func Process(name string, data []byte, seg *Segmenter, opts CleanOptions) (*Docu
 	}
 	c := Clean(raw, opts)
 	c.Report.Encoding = enc
-	doc := &Document{Name: filepath.Base(name), Raw: raw, Text: c.Text, RawMap: c.RawMap, Report: c.Report}
+	doc := &Document{Name: filepath.Base(name), Raw: raw, Text: c.Text, RawMap: c.RawMap, Report: c.Report, Status: StatusNew}
 	doc.Sentences = Sentences(c.Text)
 	if seg != nil {
 		doc.Tokens = SegmentSentences(seg, c.Text, doc.Sentences)

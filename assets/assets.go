@@ -1,9 +1,9 @@
 // Package assets holds the files Biaozhu embeds: the icon, the bundled CJK
-// font and its licence, the demo corpus, and the character frequencies
-// derived from the segmentation dictionary.
+// font and its licence, the demo corpus, the default schemas and the
+// character frequencies derived from the segmentation dictionary.
 package assets
 
-import _ "embed"
+import "embed"
 
 // DemoArticle is the seed article the demo project is built from: a real
 // scraped news article in traditional characters, with its pinyin
@@ -21,3 +21,10 @@ const DemoName = "jiaozuo-news-2021.txt"
 //
 //go:embed charfreq.tsv
 var CharFreq string
+
+// Schemas holds the schema presets: schemas/pos-gse.json and
+// schemas/pos-upos.json (POS tagsets) and schemas/entities.json (the entity
+// layer).
+//
+//go:embed schemas/*.json
+var Schemas embed.FS

@@ -1,0 +1,505 @@
+package annotate
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Edit is one change an annotator asks of a Document: add, remove or
+// relabel a span, set a note or a POS tag, split or merge tokens, set the
+// status or the document labels, or a Batch of these. An Editor validates
+// an Edit against the document and its Schema and turns it into Changes,
+// each with an exact inverse, so that undo restores the document exactly.
+type Edit interface {
+	// Describe says what the edit does, as the History shows it.
+	Describe() string
+	plan(p *planner) error
+}
+
+// Errors that EditError wraps, for errors.Is.
+var (
+	ErrOffsets      = errors.New("offsets outside the text")
+	ErrLayer        = errors.New("no such layer")
+	ErrLabel        = errors.New("label not in the layer")
+	ErrOverlap      = errors.New("overlap forbidden")
+	ErrNoSpan       = errors.New("no such span")
+	ErrToken        = errors.New("no token there")
+	ErrSpanBoundary = errors.New("span boundary inside the merge")
+	ErrPOS          = errors.New("POS tag not in the tagset")
+	ErrStatus       = errors.New("unknown status")
+	ErrOrigin       = errors.New("unknown origin")
+	ErrDocLabel     = errors.New("bad document label")
+)
+
+// EditError is an Edit refused by validation. Err is one of the Err*
+// values above; the message says which offsets, label, span or layer.
+type EditError struct {
+	Edit   string // the edit's Describe
+	Err    error
+	Detail string
+}
+
+func (e *EditError) Error() string { return "annotate: " + e.Edit + ": " + e.Detail }
+
+// Unwrap returns Err.
+func (e *EditError) Unwrap() error { return e.Err }
+
+func refuse(e Edit, err error, format string, args ...any) error {
+	return &EditError{Edit: e.Describe(), Err: err, Detail: fmt.Sprintf(format, args...)}
+}
+
+// Change is one primitive change of a Document with everything needed to
+// undo it: exactly one of its fields is set.
+type Change struct {
+	Tokens *TokensChange `json:"tokens,omitempty"`
+	Span   *SpanChange   `json:"span,omitempty"`
+	Status *StatusChange `json:"status,omitempty"`
+	Labels *LabelsChange `json:"labels,omitempty"`
+}
+
+// TokensChange replaces the tokens lying in [Start, End), Before, with
+// After. Splits, merges and POS changes are TokensChanges.
+type TokensChange struct {
+	Start  int     `json:"start"`
+	End    int     `json:"end"`
+	Before []Token `json:"before"`
+	After  []Token `json:"after"`
+}
+
+// SpanChange adds (Before nil), removes (After nil) or changes a span.
+type SpanChange struct {
+	Before *Span `json:"before,omitempty"`
+	After  *Span `json:"after,omitempty"`
+}
+
+// StatusChange sets the document's status.
+type StatusChange struct {
+	Before Status `json:"before"`
+	After  Status `json:"after"`
+}
+
+// LabelsChange sets the document-level labels.
+type LabelsChange struct {
+	Before []string `json:"before"`
+	After  []string `json:"after"`
+}
+
+// Inverse returns the change that undoes c.
+func (c Change) Inverse() Change {
+	switch {
+	case c.Tokens != nil:
+		t := *c.Tokens
+		t.Before, t.After = t.After, t.Before
+		return Change{Tokens: &t}
+	case c.Span != nil:
+		return Change{Span: &SpanChange{Before: c.Span.After, After: c.Span.Before}}
+	case c.Status != nil:
+		return Change{Status: &StatusChange{Before: c.Status.After, After: c.Status.Before}}
+	case c.Labels != nil:
+		return Change{Labels: &LabelsChange{Before: c.Labels.After, After: c.Labels.Before}}
+	}
+	return c
+}
+
+// apply makes change c to d. c was planned against d's current state, so it
+// fits; a change that does not fit is an internal error.
+func (d *Document) apply(c Change) error {
+	switch {
+	case c.Tokens != nil:
+		t := c.Tokens
+		i := sort.Search(len(d.Tokens), func(i int) bool { return d.Tokens[i].Start >= t.Start })
+		j := i + len(t.Before)
+		if j > len(d.Tokens) || (j < len(d.Tokens) && d.Tokens[j].Start < t.End) ||
+			(len(t.Before) > 0 && (d.Tokens[i].Start != t.Before[0].Start || d.Tokens[j-1].End != t.Before[len(t.Before)-1].End)) {
+			return fmt.Errorf("annotate: document %d: tokens in [%d,%d) are not the ones the change replaces", d.ID, t.Start, t.End)
+		}
+		after := make([]Token, len(t.After))
+		for k, tok := range t.After {
+			tok.Text = d.Slice(tok.Start, tok.End)
+			after[k] = tok
+		}
+		d.Tokens = slices.Replace(d.Tokens, i, j, after...)
+	case c.Span != nil:
+		if b := c.Span.Before; b != nil {
+			k := d.spanIndex(b.ID)
+			if k < 0 {
+				return fmt.Errorf("annotate: document %d: span %d is not there", d.ID, b.ID)
+			}
+			d.Spans = slices.Delete(d.Spans, k, k+1)
+		}
+		if a := c.Span.After; a != nil {
+			k := sort.Search(len(d.Spans), func(k int) bool { return !spanLess(d.Spans[k], *a) })
+			d.Spans = slices.Insert(d.Spans, k, *a)
+		}
+	case c.Status != nil:
+		d.Status = c.Status.After
+	case c.Labels != nil:
+		d.Labels = slices.Clone(c.Labels.After)
+	}
+	return nil
+}
+
+func spanLess(a, b Span) bool {
+	if a.Start != b.Start {
+		return a.Start < b.Start
+	}
+	if a.End != b.End {
+		return a.End < b.End
+	}
+	return a.ID < b.ID
+}
+
+// spanIndex returns the index in d.Spans of the span with that ID, or -1.
+func (d *Document) spanIndex(id int64) int {
+	for k := range d.Spans {
+		if d.Spans[k].ID == id {
+			return k
+		}
+	}
+	return -1
+}
+
+// Span returns the document's span with that ID.
+func (d *Document) Span(id int64) (Span, bool) {
+	if k := d.spanIndex(id); k >= 0 {
+		return d.Spans[k], true
+	}
+	return Span{}, false
+}
+
+// TokenAt returns the index of the token that contains code point cp, or
+// -1 when cp is in no token (whitespace, or outside the text).
+func (d *Document) TokenAt(cp int) int {
+	i := sort.Search(len(d.Tokens), func(i int) bool { return d.Tokens[i].End > cp })
+	if i < len(d.Tokens) && d.Tokens[i].Start <= cp {
+		return i
+	}
+	return -1
+}
+
+// planner turns edits into changes, applying each to the document as it
+// goes so that the edits of a batch see each other.
+type planner struct {
+	doc       *Document
+	schema    *Schema
+	newID     func() int64
+	annotator string
+	changes   []Change
+}
+
+func (p *planner) do(c Change) error {
+	if err := p.doc.apply(c); err != nil {
+		return err
+	}
+	p.changes = append(p.changes, c)
+	return nil
+}
+
+// revert undoes the changes made so far.
+func (p *planner) revert() {
+	for k := len(p.changes) - 1; k >= 0; k-- {
+		_ = p.doc.apply(p.changes[k].Inverse())
+	}
+	p.changes = nil
+}
+
+// AddSpan adds a span. Its ID is given by the Editor; an empty Origin is
+// manual and an empty Annotator the Editor's.
+type AddSpan struct{ Span Span }
+
+func (e AddSpan) Describe() string {
+	return fmt.Sprintf("add span [%d,%d) %s/%s", e.Span.Start, e.Span.End, e.Span.Layer, e.Span.Label)
+}
+
+func (e AddSpan) plan(p *planner) error {
+	s := e.Span
+	if s.Origin == "" {
+		s.Origin = OriginManual
+	}
+	if s.Annotator == "" {
+		s.Annotator = p.annotator
+	}
+	if err := p.check(e, s, 0); err != nil {
+		return err
+	}
+	s.ID = p.newID()
+	return p.do(Change{Span: &SpanChange{After: &s}})
+}
+
+// check validates span s (which replaces span self, 0 for none) against
+// the text and the schema.
+func (p *planner) check(e Edit, s Span, self int64) error {
+	if n := p.doc.Chars(); s.Start < 0 || s.End > n || s.Start >= s.End {
+		return refuse(e, ErrOffsets, "offsets [%d,%d) are not a range inside the text [0,%d)", s.Start, s.End, n)
+	}
+	layer, ok := p.schema.Layer(s.Layer)
+	if !ok {
+		return refuse(e, ErrLayer, "no layer %q in the schema (layers: %s)", s.Layer, strings.Join(p.schema.LayerNames(), ", "))
+	}
+	if _, ok := layer.Label(s.Label); !ok {
+		return refuse(e, ErrLabel, "label %q is not in layer %q (labels: %s)", s.Label, s.Layer, strings.Join(layer.LabelNames(), ", "))
+	}
+	if !s.Origin.Valid() {
+		return refuse(e, ErrOrigin, "origin %q is not manual, suggested or imported", s.Origin)
+	}
+	if layer.Overlap == OverlapForbidden {
+		for _, o := range p.doc.Spans {
+			if o.ID != self && o.Layer == s.Layer && o.Start < s.End && s.Start < o.End {
+				return refuse(e, ErrOverlap, "overlaps span %s %q in layer %q, which forbids overlaps", o, p.doc.Slice(o.Start, o.End), s.Layer)
+			}
+		}
+	}
+	return nil
+}
+
+func (p *planner) span(e Edit, id int64) (Span, error) {
+	s, ok := p.doc.Span(id)
+	if !ok {
+		return s, refuse(e, ErrNoSpan, "document %d has no span %d", p.doc.ID, id)
+	}
+	return s, nil
+}
+
+// RemoveSpan removes a span.
+type RemoveSpan struct{ ID int64 }
+
+func (e RemoveSpan) Describe() string { return fmt.Sprintf("remove span %d", e.ID) }
+
+func (e RemoveSpan) plan(p *planner) error {
+	s, err := p.span(e, e.ID)
+	if err != nil {
+		return err
+	}
+	return p.do(Change{Span: &SpanChange{Before: &s}})
+}
+
+// RelabelSpan gives a span another label of its layer.
+type RelabelSpan struct {
+	ID    int64
+	Label string
+}
+
+func (e RelabelSpan) Describe() string { return fmt.Sprintf("relabel span %d as %s", e.ID, e.Label) }
+
+func (e RelabelSpan) plan(p *planner) error {
+	s, err := p.span(e, e.ID)
+	if err != nil {
+		return err
+	}
+	after := s
+	after.Label = e.Label
+	if err := p.check(e, after, s.ID); err != nil {
+		return err
+	}
+	return p.do(Change{Span: &SpanChange{Before: &s, After: &after}})
+}
+
+// SetNote sets a span's note.
+type SetNote struct {
+	ID   int64
+	Note string
+}
+
+func (e SetNote) Describe() string { return fmt.Sprintf("set the note of span %d", e.ID) }
+
+func (e SetNote) plan(p *planner) error {
+	s, err := p.span(e, e.ID)
+	if err != nil {
+		return err
+	}
+	after := s
+	after.Note = e.Note
+	return p.do(Change{Span: &SpanChange{Before: &s, After: &after}})
+}
+
+// SetOrigin sets a span's origin: accepting a suggestion makes it manual.
+type SetOrigin struct {
+	ID     int64
+	Origin Origin
+}
+
+func (e SetOrigin) Describe() string {
+	return fmt.Sprintf("set the origin of span %d to %s", e.ID, e.Origin)
+}
+
+func (e SetOrigin) plan(p *planner) error {
+	s, err := p.span(e, e.ID)
+	if err != nil {
+		return err
+	}
+	if !e.Origin.Valid() {
+		return refuse(e, ErrOrigin, "origin %q is not manual, suggested or imported", e.Origin)
+	}
+	after := s
+	after.Origin = e.Origin
+	return p.do(Change{Span: &SpanChange{Before: &s, After: &after}})
+}
+
+// token returns the token that starts at cp.
+func (p *planner) tokenStartingAt(e Edit, cp int) (int, error) {
+	i := p.doc.TokenAt(cp)
+	if i < 0 || p.doc.Tokens[i].Start != cp {
+		return 0, refuse(e, ErrToken, "no token starts at %d", cp)
+	}
+	return i, nil
+}
+
+// SetPOS sets the POS tag of the token that starts at At.
+type SetPOS struct {
+	At  int
+	POS string
+}
+
+func (e SetPOS) Describe() string { return fmt.Sprintf("set POS %s at %d", e.POS, e.At) }
+
+func (e SetPOS) plan(p *planner) error {
+	i, err := p.tokenStartingAt(e, e.At)
+	if err != nil {
+		return err
+	}
+	if len(p.schema.POS.Tags) > 0 && !p.schema.POS.Has(e.POS) {
+		return refuse(e, ErrPOS, "POS tag %q is not in tagset %q", e.POS, p.schema.POS.Name)
+	}
+	t := p.doc.Tokens[i]
+	after := t
+	after.POS, after.Edited = e.POS, true
+	return p.do(Change{Tokens: &TokensChange{Start: t.Start, End: t.End, Before: []Token{t}, After: []Token{after}}})
+}
+
+// Split splits the token that contains code point At into the part before
+// At and the part from At on; both keep its POS tag. Spans keep their
+// offsets.
+type Split struct{ At int }
+
+func (e Split) Describe() string { return fmt.Sprintf("split at %d", e.At) }
+
+func (e Split) plan(p *planner) error {
+	i := p.doc.TokenAt(e.At)
+	if i < 0 || p.doc.Tokens[i].Start == e.At {
+		return refuse(e, ErrToken, "offset %d is not inside a token (a token must have characters on both sides of a split)", e.At)
+	}
+	t := p.doc.Tokens[i]
+	left, right := t, t
+	left.End, right.Start = e.At, e.At
+	// A token made by merging across spaces may be split at a space: the
+	// spaces belong to neither part.
+	for left.End > left.Start && unicode.IsSpace(firstRune(p.doc.Slice(left.End-1, left.End))) {
+		left.End--
+	}
+	for right.Start < right.End && unicode.IsSpace(firstRune(p.doc.Slice(right.Start, right.Start+1))) {
+		right.Start++
+	}
+	if left.Start == left.End || right.Start == right.End {
+		return refuse(e, ErrToken, "splitting token [%d,%d) %q at %d leaves only spaces on one side", t.Start, t.End, t.Text, e.At)
+	}
+	left.Edited, right.Edited = true, true
+	left.Text, right.Text = "", ""
+	return p.do(Change{Tokens: &TokensChange{Start: t.Start, End: t.End, Before: []Token{t}, After: []Token{left, right}}})
+}
+
+func firstRune(s string) rune {
+	for _, r := range s {
+		return r
+	}
+	return 0
+}
+
+// Merge merges the tokens lying in [Start, End) — at least two, in one
+// sentence, Start a token's start and End a token's end — into one token
+// with POS (the first token's when empty). A merge that would put a span's
+// start or end inside the new token is refused.
+type Merge struct {
+	Start, End int
+	POS        string
+}
+
+func (e Merge) Describe() string { return fmt.Sprintf("merge [%d,%d)", e.Start, e.End) }
+
+func (e Merge) plan(p *planner) error {
+	d := p.doc
+	i := d.TokenAt(e.Start)
+	j := d.TokenAt(e.End - 1)
+	if i < 0 || j < 0 || d.Tokens[i].Start != e.Start || d.Tokens[j].End != e.End {
+		return refuse(e, ErrToken, "[%d,%d) does not start at a token's start and end at a token's end", e.Start, e.End)
+	}
+	if j == i {
+		return refuse(e, ErrToken, "[%d,%d) is one token; a merge needs two or more", e.Start, e.End)
+	}
+	for _, s := range d.Sentences {
+		if s.Start < e.End && e.Start < s.End && (e.Start < s.Start || s.End < e.End) {
+			return refuse(e, ErrToken, "[%d,%d) crosses the sentence boundary at %d", e.Start, e.End, max(s.Start, e.Start))
+		}
+	}
+	for _, s := range d.Spans {
+		for _, edge := range [2]int{s.Start, s.End} {
+			if e.Start < edge && edge < e.End {
+				return refuse(e, ErrSpanBoundary, "span %s %q has an edge at %d, which the merged token would cut through", s, d.Slice(s.Start, s.End), edge)
+			}
+		}
+	}
+	if e.POS != "" && len(p.schema.POS.Tags) > 0 && !p.schema.POS.Has(e.POS) {
+		return refuse(e, ErrPOS, "POS tag %q is not in tagset %q", e.POS, p.schema.POS.Name)
+	}
+	before := slices.Clone(d.Tokens[i : j+1])
+	merged := Token{Start: e.Start, End: e.End, POS: e.POS, Edited: true}
+	if merged.POS == "" {
+		merged.POS = before[0].POS
+	}
+	return p.do(Change{Tokens: &TokensChange{Start: e.Start, End: e.End, Before: before, After: []Token{merged}}})
+}
+
+// SetStatus sets the document's status.
+type SetStatus struct{ Status Status }
+
+func (e SetStatus) Describe() string { return fmt.Sprintf("set status %s", e.Status) }
+
+func (e SetStatus) plan(p *planner) error {
+	if !e.Status.Valid() {
+		return refuse(e, ErrStatus, "status %q is not one of new, in progress, done", e.Status)
+	}
+	return p.do(Change{Status: &StatusChange{Before: p.doc.Status, After: e.Status}})
+}
+
+// SetLabels sets the document-level labels: non-empty, no surrounding
+// spaces, each once.
+type SetLabels struct{ Labels []string }
+
+func (e SetLabels) Describe() string { return fmt.Sprintf("set document labels %q", e.Labels) }
+
+func (e SetLabels) plan(p *planner) error {
+	seen := map[string]bool{}
+	for _, l := range e.Labels {
+		if l == "" || strings.TrimSpace(l) != l || seen[l] {
+			return refuse(e, ErrDocLabel, "document label %q is empty, has surrounding spaces or appears twice", l)
+		}
+		seen[l] = true
+	}
+	return p.do(Change{Labels: &LabelsChange{Before: slices.Clone(p.doc.Labels), After: slices.Clone(e.Labels)}})
+}
+
+// Batch is several edits that apply, and undo, as one step ("label all
+// occurrences"). If one is refused, none is made.
+type Batch struct {
+	Name  string
+	Edits []Edit
+}
+
+func (e Batch) Describe() string {
+	if e.Name != "" {
+		return e.Name
+	}
+	return fmt.Sprintf("%d edits", len(e.Edits))
+}
+
+func (e Batch) plan(p *planner) error {
+	for _, sub := range e.Edits {
+		if err := sub.plan(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,282 @@
+package annotate
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/biaozhu/biaozhu/assets"
+)
+
+// Status is where a Document stands in the annotator's work.
+type Status string
+
+// The statuses of a Document.
+const (
+	StatusNew        Status = "new"
+	StatusInProgress Status = "in progress"
+	StatusDone       Status = "done"
+)
+
+// Statuses lists every Status in order.
+var Statuses = []Status{StatusNew, StatusInProgress, StatusDone}
+
+// Valid reports whether s is one of Statuses.
+func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
+
+// Origin says where a Span came from.
+type Origin string
+
+// The origins of a Span.
+const (
+	OriginManual    Origin = "manual"    // made by the annotator
+	OriginSuggested Origin = "suggested" // proposed, not yet accepted
+	OriginImported  Origin = "imported"  // read from an annotated file
+)
+
+// Valid reports whether o is a known Origin.
+func (o Origin) Valid() bool {
+	return o == OriginManual || o == OriginSuggested || o == OriginImported
+}
+
+// Overlap is a Layer's rule for spans that overlap.
+type Overlap string
+
+// The overlap rules of a Layer.
+const (
+	OverlapAllowed   Overlap = "allowed"
+	OverlapForbidden Overlap = "forbidden"
+)
+
+// Span is a labelled [Start, End) range of a Document's clean text, in code
+// points, on one Layer. ID is unique in the project.
+type Span struct {
+	ID        int64  `json:"id"`
+	Layer     string `json:"layer"`
+	Label     string `json:"label"`
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+	Note      string `json:"note,omitempty"`
+	Origin    Origin `json:"origin"`
+	Annotator string `json:"annotator,omitempty"`
+}
+
+// String is the span as errors show it: 12 [3,7) PER "焦作市".
+func (s Span) String() string {
+	return fmt.Sprintf("%d [%d,%d) %s", s.ID, s.Start, s.End, s.Label)
+}
+
+// Label is one label of a Layer: its name, colour ("#rrggbb"), shortcut key
+// and description.
+type Label struct {
+	Name        string `json:"name"`
+	Color       string `json:"color"`
+	Key         string `json:"key,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+// Layer is a named set of spans with its labels and overlap rule.
+type Layer struct {
+	Name        string  `json:"name"`
+	Overlap     Overlap `json:"overlap"`
+	Description string  `json:"description,omitempty"`
+	Labels      []Label `json:"labels"`
+}
+
+// Label returns the layer's label called name.
+func (l *Layer) Label(name string) (*Label, bool) {
+	for i := range l.Labels {
+		if l.Labels[i].Name == name {
+			return &l.Labels[i], true
+		}
+	}
+	return nil, false
+}
+
+// LabelNames lists the layer's label names in order.
+func (l *Layer) LabelNames() []string {
+	names := make([]string, len(l.Labels))
+	for i, lb := range l.Labels {
+		names[i] = lb.Name
+	}
+	return names
+}
+
+// Tag is one POS tag of a Tagset.
+type Tag struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+// Tagset is a named POS tagset.
+type Tagset struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Tags        []Tag  `json:"tags"`
+}
+
+// Has reports whether the tagset has a tag called name.
+func (t *Tagset) Has(name string) bool {
+	for _, g := range t.Tags {
+		if g.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Schema is what a project annotates: its span layers with their labels and
+// its POS tagset.
+type Schema struct {
+	POS    Tagset  `json:"pos"`
+	Layers []Layer `json:"layers"`
+}
+
+// Layer returns the schema's layer called name.
+func (s *Schema) Layer(name string) (*Layer, bool) {
+	for i := range s.Layers {
+		if s.Layers[i].Name == name {
+			return &s.Layers[i], true
+		}
+	}
+	return nil, false
+}
+
+// LayerNames lists the schema's layer names in order.
+func (s *Schema) LayerNames() []string {
+	names := make([]string, len(s.Layers))
+	for i, l := range s.Layers {
+		names[i] = l.Name
+	}
+	return names
+}
+
+// Clone returns a deep copy of s.
+func (s *Schema) Clone() *Schema {
+	c := &Schema{POS: s.POS, Layers: slices.Clone(s.Layers)}
+	c.POS.Tags = slices.Clone(s.POS.Tags)
+	for i := range c.Layers {
+		c.Layers[i].Labels = slices.Clone(c.Layers[i].Labels)
+	}
+	return c
+}
+
+// Validate checks the schema: names non-empty and unique, overlap rules
+// known, colours "#rrggbb", shortcut keys unique across the schema.
+func (s *Schema) Validate() error {
+	layers := map[string]bool{}
+	keys := map[string]string{}
+	for _, l := range s.Layers {
+		if strings.TrimSpace(l.Name) == "" {
+			return fmt.Errorf("annotate: schema: a layer has no name")
+		}
+		if layers[l.Name] {
+			return fmt.Errorf("annotate: schema: layer %q appears twice", l.Name)
+		}
+		layers[l.Name] = true
+		if l.Overlap != OverlapAllowed && l.Overlap != OverlapForbidden {
+			return fmt.Errorf("annotate: schema: layer %q: overlap must be %q or %q, not %q", l.Name, OverlapAllowed, OverlapForbidden, l.Overlap)
+		}
+		labels := map[string]bool{}
+		for _, lb := range l.Labels {
+			if strings.TrimSpace(lb.Name) == "" {
+				return fmt.Errorf("annotate: schema: layer %q: a label has no name", l.Name)
+			}
+			if labels[lb.Name] {
+				return fmt.Errorf("annotate: schema: layer %q: label %q appears twice", l.Name, lb.Name)
+			}
+			labels[lb.Name] = true
+			if !validColor(lb.Color) {
+				return fmt.Errorf("annotate: schema: label %s/%s: colour %q is not #rrggbb", l.Name, lb.Name, lb.Color)
+			}
+			if lb.Key != "" {
+				if utf8.RuneCountInString(lb.Key) != 1 {
+					return fmt.Errorf("annotate: schema: label %s/%s: shortcut %q is not one key", l.Name, lb.Name, lb.Key)
+				}
+				if other, ok := keys[lb.Key]; ok {
+					return fmt.Errorf("annotate: schema: label %s/%s: shortcut %q is already %s", l.Name, lb.Name, lb.Key, other)
+				}
+				keys[lb.Key] = l.Name + "/" + lb.Name
+			}
+		}
+	}
+	tags := map[string]bool{}
+	for _, g := range s.POS.Tags {
+		if strings.TrimSpace(g.Name) == "" || tags[g.Name] {
+			return fmt.Errorf("annotate: schema: POS tagset %q: tag %q is empty or appears twice", s.POS.Name, g.Name)
+		}
+		tags[g.Name] = true
+	}
+	return nil
+}
+
+func validColor(c string) bool {
+	if len(c) != 7 || c[0] != '#' {
+		return false
+	}
+	for _, b := range []byte(c[1:]) {
+		if !('0' <= b && b <= '9' || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// POSPreset returns the embedded POS tagset called name: "gse" (gse's
+// ICTCLAS-style tags, what the segmenter emits) or "upos" (Universal
+// Dependencies).
+func POSPreset(name string) (Tagset, error) {
+	var t Tagset
+	data, err := assets.Schemas.ReadFile("schemas/pos-" + name + ".json")
+	if err != nil {
+		return t, fmt.Errorf("annotate: no POS preset %q (presets: gse, upos)", name)
+	}
+	if err := json.Unmarshal(data, &t); err != nil {
+		return t, fmt.Errorf("annotate: POS preset %q: %v", name, err)
+	}
+	return t, nil
+}
+
+// EntityPreset returns the embedded entity layer: PER, LOC, ORG, GPE, TIME
+// and MISC, overlaps forbidden, shortcut keys 1 to 6.
+func EntityPreset() Layer {
+	var l Layer
+	data, err := assets.Schemas.ReadFile("schemas/entities.json")
+	if err == nil {
+		err = json.Unmarshal(data, &l)
+	}
+	if err != nil {
+		panic("annotate: embedded entity preset: " + err.Error()) // a build error, caught by the tests
+	}
+	return l
+}
+
+// DefaultSchema is the schema of a new project: gse's POS tagset and the
+// entity layer.
+func DefaultSchema() *Schema {
+	pos, err := POSPreset("gse")
+	if err != nil {
+		panic(err) // a build error, caught by the tests
+	}
+	return &Schema{POS: pos, Layers: []Layer{EntityPreset()}}
+}
+
+// DocumentSummary is what a project's document list shows, read without
+// loading the document's text or layers.
+type DocumentSummary struct {
+	ID      int64
+	Name    string
+	Source  string
+	Status  Status
+	Labels  []string
+	Chars   int // code points of the clean text
+	Tokens  int
+	Spans   int
+	Tagged  int // tokens with an edited POS or segmentation
+	Damage  int // damage marks left by cleaning
+	Created time.Time
+	Updated time.Time
+}

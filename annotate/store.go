@@ -1,0 +1,1510 @@
+package annotate
+
+// The store: a Project is one SQLite file.
+//
+// Driver: modernc.org/sqlite, SQLite 3 translated to Go. It was measured
+// against github.com/mattn/go-sqlite3 (cgo) before it was chosen; the
+// figures are in the package doc of storeDriverDoc below. In short: commit
+// latency, which is what an annotator feels, is dominated by fsync and is
+// the same for both; the pure-Go driver needs no C compiler, so annotate,
+// export and the headless commands build and test with CGO_ENABLED=0 and
+// cross-compile, and `go test -race` of annotate does not rebuild SQLite's
+// C amalgamation; it provides SQLite's online backup API, which the
+// rotating backups use.
+//
+// File layout (schema version 1), readable with any SQLite client:
+//
+//	meta(key, value)                  format facts: generation, created_with, pos_tagset…
+//	pos_tags(position, name, description)
+//	layers(name, overlap, description, position)
+//	labels(layer, name, color, key, description, position)
+//	documents(id, name, source, hash, status, labels, chars, tokens, spans,
+//	          edited, damage, created, updated)     what a listing reads
+//	texts(doc_id, raw, text, raw_map, report, sentences)   loaded on demand
+//	token_blocks(doc_id, start, count, data)        the token layer, in blocks
+//	spans(id, doc_id, layer, label, start, end, text, note, origin, annotator)
+//	history(id, doc_id, name, changes, undone, created)   undo/redo, JSON
+//	segmentation_edits(id, doc_id, history_id, kind, start, end, before,
+//	          after, undone, created)           splits and merges, for learning
+//	user_words(word, pos, freq, added)         the user dictionary
+//
+// Offsets are code points of texts.text, end-exclusive; SQLite's substr()
+// counts code points too, so substr(text, start+1, end-start) is a span's
+// text. A token block's data is, for each token, uvarint(gap after the
+// previous token's end, or after start for the first), uvarint(length<<1 |
+// edited), uvarint(len(pos)), pos.
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// SchemaVersion is the project file format this Biaozhu writes. A file
+// with a larger version is refused, never altered; a smaller one is
+// migrated forward on open.
+const SchemaVersion = 1
+
+// applicationID marks a SQLite file as a Biaozhu project ("BZHU").
+const applicationID = 0x425A4855
+
+// BackupsKept is how many backups of a project Open keeps.
+const BackupsKept = 5
+
+// tokenBlockSize is how many tokens a token block holds when written whole;
+// a block that grows past twice this by splits is cut again.
+const tokenBlockSize = 1024
+
+// Errors that ProjectError wraps, for errors.Is.
+var (
+	ErrNotProject   = errors.New("not a Biaozhu project")
+	ErrNewerVersion = errors.New("project from a newer Biaozhu")
+	ErrLocked       = errors.New("project already open")
+	ErrDamaged      = errors.New("damaged project file")
+	ErrReadOnly     = errors.New("read-only project file")
+	ErrNoDocument   = errors.New("no such document")
+	ErrExists       = errors.New("project file exists")
+)
+
+// ProjectError is a project file that cannot be opened or used, and why.
+type ProjectError struct {
+	Path   string
+	Err    error // one of the Err* values above, or an I/O error
+	Detail string
+}
+
+func (e *ProjectError) Error() string { return "annotate: " + e.Path + ": " + e.Detail }
+
+// Unwrap returns Err.
+func (e *ProjectError) Unwrap() error { return e.Err }
+
+func projectErr(path string, err error, format string, args ...any) *ProjectError {
+	return &ProjectError{Path: path, Err: err, Detail: fmt.Sprintf(format, args...)}
+}
+
+// Options tune how a project is opened.
+type Options struct {
+	// NoBackup skips the backup Open makes into NAME.biaozhu.bak/.
+	NoBackup bool
+	// Synchronous is SQLite's synchronous setting: "FULL" (the default:
+	// a committed edit survives a power cut) or "NORMAL" (it survives a
+	// crash of Biaozhu or of the system's processes, not a power cut).
+	Synchronous string
+	// Annotator names the annotator of new spans.
+	Annotator string
+}
+
+// Project is an open project file: its documents, schema, user dictionary
+// and the history of every document. It holds the file's lock until Close.
+// A Project is safe for concurrent use; the *Document values it returns
+// are its own and change as edits are applied, so read them on the
+// goroutine that applies edits.
+type Project struct {
+	path string
+	db   *sql.DB
+	conn *sql.Conn // the one connection, which holds the lock
+
+	mu         sync.Mutex
+	schema     *Schema
+	nextSpanID int64
+	historyMax int
+	annotator  string
+	docs       map[int64]*openDoc
+	lru        []int64
+	backup     string // the backup made on open, if any
+}
+
+// openDoc is a loaded document with its editor and where its token blocks
+// start.
+type openDoc struct {
+	ed     *Editor
+	blocks []int // code point offset of each token block's first token
+}
+
+// maxOpenDocs is how many documents a Project keeps loaded.
+const maxOpenDocs = 8
+
+// Path returns the project file's path.
+func (p *Project) Path() string { return p.path }
+
+// Backup returns the path of the backup Open made, "" if none was needed.
+func (p *Project) Backup() string { return p.backup }
+
+// Create makes a new, empty project file at path with schema (nil: the
+// DefaultSchema) and opens it. The file is built under a temporary name
+// and renamed into place, so a crash never leaves half a project.
+func Create(path string, schema *Schema, opts Options) (*Project, error) {
+	if schema == nil {
+		schema = DefaultSchema()
+	}
+	if err := schema.Validate(); err != nil {
+		return nil, err
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return nil, projectErr(path, ErrExists, "already exists")
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".new-*")
+	if err != nil {
+		return nil, projectErr(path, err, "cannot create: %v", unwrapPathErr(err))
+	}
+	tmp := f.Name()
+	f.Close()
+	defer os.Remove(tmp)
+	if err := createFile(tmp, schema); err != nil {
+		return nil, projectErr(path, err, "cannot create: %v", err)
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return nil, projectErr(path, ErrExists, "already exists")
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, projectErr(path, err, "cannot create: %v", unwrapPathErr(err))
+	}
+	opts.NoBackup = true
+	return Open(path, opts)
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// OpenOrCreate opens the project at path, creating it with the default
+// schema when there is no file there.
+func OpenOrCreate(path string, opts Options) (*Project, error) {
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		return Create(path, nil, opts)
+	}
+	return Open(path, opts)
+}
+
+func createFile(path string, schema *Schema) error {
+	db, err := sql.Open("sqlite", sqliteURI(path))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for _, q := range []string{
+		"PRAGMA journal_mode=DELETE",
+		"PRAGMA foreign_keys=ON",
+		fmt.Sprintf("PRAGMA application_id=%d", applicationID),
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := migrate(ctx, tx, 0); err != nil {
+		return err
+	}
+	if err := writeSchema(ctx, tx, schema); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('created', ?)", timeText(time.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// sqliteURI is path as a SQLite URI filename, so that no character of the
+// path is read as a query.
+func sqliteURI(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/x → /C:/x
+	}
+	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+	return "file:" + r.Replace(p)
+}
+
+// Open opens the project file at path for editing. Before anything is
+// written it checks that the file is a SQLite file, not truncated, a
+// Biaozhu project of this or an older format, writable, not open in another
+// process, and passes SQLite's quick_check; each failure is a
+// *ProjectError and leaves the file as it was. Then it takes the file's
+// lock (held until Close), migrates an older format, and backs the file up
+// into NAME.biaozhu.bak/ unless it is unchanged since the last backup.
+func Open(path string, opts Options) (*Project, error) {
+	if err := precheck(path); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", sqliteURI(path))
+	if err != nil {
+		return nil, projectErr(path, err, "%v", err)
+	}
+	p := &Project{path: path, db: db, docs: map[int64]*openDoc{}, historyMax: DefaultHistoryLimit, annotator: opts.Annotator}
+	if err := p.open(opts); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// precheck looks at the file before SQLite does.
+func precheck(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return projectErr(path, err, "no such file")
+		}
+		return projectErr(path, err, "%v", unwrapPathErr(err))
+	}
+	if fi.IsDir() {
+		return projectErr(path, ErrNotProject, "is a directory, not a Biaozhu project file")
+	}
+	if !fi.Mode().IsRegular() {
+		return projectErr(path, ErrNotProject, "is not a regular file")
+	}
+	if fi.Mode().Perm()&0o222 == 0 {
+		return projectErr(path, ErrReadOnly, "the file is read-only; Biaozhu writes every edit into it (make it writable, or copy it)")
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return projectErr(path, ErrReadOnly, "the file cannot be written (%v); Biaozhu writes every edit into it", unwrapPathErr(err))
+		}
+		return projectErr(path, err, "%v", unwrapPathErr(err))
+	}
+	defer f.Close()
+	var h [100]byte
+	n, _ := f.ReadAt(h[:], 0)
+	if n < len(h) || !bytes.Equal(h[:16], []byte("SQLite format 3\x00")) {
+		return projectErr(path, ErrNotProject, "not a Biaozhu project (not a SQLite file)")
+	}
+	pageSize := int64(binary.BigEndian.Uint16(h[16:18]))
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	pages := int64(binary.BigEndian.Uint32(h[28:32]))
+	if bytes.Equal(h[24:28], h[92:96]) && pages > 0 && fi.Size() < pages*pageSize {
+		return projectErr(path, ErrDamaged, "damaged project file: truncated to %d bytes, its header says %d; %s", fi.Size(), pages*pageSize, backupHint(path))
+	}
+	return nil
+}
+
+func backupHint(path string) string {
+	if ents, err := os.ReadDir(backupDir(path)); err == nil && len(ents) > 0 {
+		return "copies made when it was opened are in " + backupDir(path)
+	}
+	return "no backup copy exists"
+}
+
+// sqliteCode returns the primary SQLite result code of err, 0 if none.
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return 0
+}
+
+func (p *Project) classify(err error, doing string) error {
+	switch sqliteCode(err) {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return projectErr(p.path, ErrLocked, "already open in another window or program (close it there first)")
+	case sqlite3.SQLITE_NOTADB:
+		return projectErr(p.path, ErrNotProject, "not a Biaozhu project (not a SQLite file)")
+	case sqlite3.SQLITE_CORRUPT:
+		return projectErr(p.path, ErrDamaged, "damaged project file (%v); %s", err, backupHint(p.path))
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN:
+		return projectErr(p.path, ErrReadOnly, "cannot write the project file (%v)", err)
+	}
+	return projectErr(p.path, err, "%s: %v", doing, err)
+}
+
+func (p *Project) open(opts Options) error {
+	ctx := context.Background()
+	conn, err := p.db.Conn(ctx)
+	if err != nil {
+		return p.classify(err, "open")
+	}
+	p.conn = conn
+	// Exclusive locking: the first read takes the lock and it is held
+	// until Close, so a second process gets SQLITE_BUSY at once and the
+	// WAL index lives in this process's memory (no -shm file).
+	for _, q := range []string{"PRAGMA locking_mode=EXCLUSIVE", "PRAGMA busy_timeout=100"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return p.classify(err, "open")
+		}
+	}
+	var appID, version int
+	if err := conn.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return p.classify(err, "open")
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return p.classify(err, "open")
+	}
+	if appID != applicationID {
+		return projectErr(p.path, ErrNotProject, "not a Biaozhu project (a SQLite database of another program)")
+	}
+	if version > SchemaVersion {
+		return projectErr(p.path, ErrNewerVersion, "made by a newer Biaozhu (project format %d; this Biaozhu reads formats up to %d): update Biaozhu to open it; the file was not changed", version, SchemaVersion)
+	}
+	var check string
+	if err := conn.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&check); err != nil {
+		return p.classify(err, "check")
+	}
+	if check != "ok" {
+		return projectErr(p.path, ErrDamaged, "damaged project file (SQLite's quick_check: %s); %s", check, backupHint(p.path))
+	}
+	sync := strings.ToUpper(opts.Synchronous)
+	if sync == "" {
+		sync = "FULL"
+	}
+	if sync != "FULL" && sync != "NORMAL" {
+		return projectErr(p.path, errors.New("bad option"), "synchronous must be FULL or NORMAL, not %q", opts.Synchronous)
+	}
+	var mode string
+	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+		return p.classify(err, "open")
+	}
+	for _, q := range []string{"PRAGMA foreign_keys=ON", "PRAGMA synchronous=" + sync} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return p.classify(err, "open")
+		}
+	}
+	// A write takes the lock for good. It does not count as a change of
+	// the file's generation, so an unchanged project is not backed up
+	// twice.
+	err = p.writeTx(false, func(tx *sql.Tx) error {
+		if version < SchemaVersion {
+			if err := migrate(ctx, tx, version); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('opened', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", timeText(time.Now()))
+		return err
+	})
+	if err != nil {
+		return p.classify(err, "open")
+	}
+	if p.schema, err = p.readSchema(ctx); err != nil {
+		return p.classify(err, "read the schema")
+	}
+	if err := conn.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM spans").Scan(&p.nextSpanID); err != nil {
+		return p.classify(err, "open")
+	}
+	if !opts.NoBackup {
+		if p.backup, err = p.makeBackup(ctx); err != nil {
+			return projectErr(p.path, err, "backup into %s: %v", backupDir(p.path), err)
+		}
+	}
+	return nil
+}
+
+// migrations[v] takes a file from format v to v+1.
+var migrations = []string{
+	0: `
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta(key, value) VALUES ('generation', '0');
+CREATE TABLE pos_tags(position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL DEFAULT '');
+CREATE TABLE layers(name TEXT PRIMARY KEY, overlap TEXT NOT NULL CHECK (overlap IN ('allowed', 'forbidden')),
+	description TEXT NOT NULL DEFAULT '', position INTEGER NOT NULL);
+CREATE TABLE labels(layer TEXT NOT NULL REFERENCES layers(name) ON UPDATE CASCADE ON DELETE CASCADE,
+	name TEXT NOT NULL, color TEXT NOT NULL, key TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
+	position INTEGER NOT NULL, PRIMARY KEY (layer, name));
+CREATE TABLE documents(id INTEGER PRIMARY KEY, name TEXT NOT NULL, source TEXT NOT NULL DEFAULT '',
+	hash TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'in progress', 'done')),
+	labels TEXT NOT NULL DEFAULT '[]', chars INTEGER NOT NULL DEFAULT 0, tokens INTEGER NOT NULL DEFAULT 0,
+	spans INTEGER NOT NULL DEFAULT 0, edited INTEGER NOT NULL DEFAULT 0, damage INTEGER NOT NULL DEFAULT 0,
+	created TEXT NOT NULL, updated TEXT NOT NULL);
+CREATE INDEX documents_hash ON documents(hash);
+CREATE TABLE texts(doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+	raw TEXT NOT NULL, text TEXT NOT NULL, raw_map TEXT NOT NULL, report TEXT NOT NULL, sentences BLOB NOT NULL);
+CREATE TABLE token_blocks(doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	start INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (doc_id, start)) WITHOUT ROWID;
+CREATE TABLE spans(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	layer TEXT NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+	note TEXT NOT NULL DEFAULT '', origin TEXT NOT NULL CHECK (origin IN ('manual', 'suggested', 'imported')),
+	annotator TEXT NOT NULL DEFAULT '', CHECK (start >= 0 AND start < "end"),
+	FOREIGN KEY (layer, label) REFERENCES labels(layer, name) ON UPDATE CASCADE);
+CREATE INDEX spans_doc ON spans(doc_id, start);
+CREATE INDEX spans_label ON spans(layer, label);
+CREATE TABLE history(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	name TEXT NOT NULL, changes TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);
+CREATE INDEX history_doc ON history(doc_id, id);
+CREATE TABLE segmentation_edits(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	history_id INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('split', 'merge', 'resegment')),
+	start INTEGER NOT NULL, "end" INTEGER NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL,
+	undone INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);
+CREATE INDEX segmentation_edits_history ON segmentation_edits(history_id);
+CREATE TABLE user_words(word TEXT PRIMARY KEY, pos TEXT NOT NULL DEFAULT '', freq INTEGER NOT NULL DEFAULT 1, added TEXT NOT NULL);
+`,
+}
+
+func init() {
+	if len(migrations) != SchemaVersion {
+		panic("annotate: migrations and SchemaVersion disagree")
+	}
+}
+
+// migrate takes the file in tx from format from to SchemaVersion.
+func migrate(ctx context.Context, tx *sql.Tx, from int) error {
+	for v := from; v < SchemaVersion; v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("migrate format %d to %d: %w", v, v+1, err)
+		}
+	}
+	_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", SchemaVersion))
+	return err
+}
+
+// write runs f in a transaction that also counts the file's generation,
+// and commits it.
+func (p *Project) write(f func(tx *sql.Tx) error) error { return p.writeTx(true, f) }
+
+func (p *Project) writeTx(countGeneration bool, f func(tx *sql.Tx) error) error {
+	ctx := context.Background()
+	tx, err := p.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if countGeneration {
+		if _, err := tx.ExecContext(ctx, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Close closes the project file, checkpointing it into one file and
+// releasing its lock.
+func (p *Project) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var err error
+	if p.conn != nil {
+		err = p.conn.Close()
+		p.conn = nil
+	}
+	if p.db != nil {
+		if e := p.db.Close(); err == nil {
+			err = e
+		}
+		p.db = nil
+	}
+	return err
+}
+
+func timeText(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// backupDir is where the backups of the project at path go.
+func backupDir(path string) string { return path + ".bak" }
+
+// makeBackup copies the project with SQLite's online backup into
+// NAME.biaozhu.bak/NAME-TIME-gGENERATION.biaozhu, unless a backup of this
+// generation exists, and keeps the newest BackupsKept.
+func (p *Project) makeBackup(ctx context.Context) (string, error) {
+	var gen string
+	if err := p.conn.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'generation'").Scan(&gen); err != nil {
+		return "", err
+	}
+	dir := backupDir(p.path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	stem := strings.TrimSuffix(filepath.Base(p.path), filepath.Ext(p.path))
+	suffix := "-g" + gen + ".biaozhu"
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), stem+"-") && strings.HasSuffix(e.Name(), suffix) {
+			return "", nil // this state is backed up already
+		}
+	}
+	name := filepath.Join(dir, stem+"-"+time.Now().UTC().Format("20060102-150405")+suffix)
+	tmp := name + ".tmp"
+	os.Remove(tmp)
+	err := p.conn.Raw(func(dc any) error {
+		bc, ok := dc.(interface {
+			NewBackup(string) (*sqlite.Backup, error)
+		})
+		if !ok {
+			return errors.New("the SQLite driver has no backup API")
+		}
+		b, err := bc.NewBackup(sqliteURI(tmp))
+		if err != nil {
+			return err
+		}
+		for {
+			more, err := b.Step(1024)
+			if err != nil {
+				b.Finish()
+				return err
+			}
+			if !more {
+				break
+			}
+		}
+		return b.Finish()
+	})
+	if err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	if err := os.Rename(tmp, name); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	pruneBackups(dir, stem)
+	return name, nil
+}
+
+// pruneBackups removes all but the newest BackupsKept backups of stem.
+func pruneBackups(dir, stem string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	var names []string
+	for _, e := range ents {
+		if n := e.Name(); strings.HasPrefix(n, stem+"-") && strings.HasSuffix(n, ".biaozhu") {
+			names = append(names, n)
+		}
+	}
+	// Names sort by time; within one second by generation.
+	sort.Slice(names, func(i, j int) bool { return backupKey(names[i]) < backupKey(names[j]) })
+	for _, n := range names[:max(0, len(names)-BackupsKept)] {
+		os.Remove(filepath.Join(dir, n))
+	}
+}
+
+func backupKey(name string) string {
+	k := strings.LastIndex(name, "-g")
+	gen, _ := strconv.Atoi(strings.TrimSuffix(name[k+2:], ".biaozhu"))
+	return fmt.Sprintf("%s-%020d", name[:k], gen)
+}
+
+// Backups lists the backups of the project, oldest first.
+func (p *Project) Backups() []string {
+	dir := backupDir(p.path)
+	stem := strings.TrimSuffix(filepath.Base(p.path), filepath.Ext(p.path))
+	ents, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range ents {
+		if n := e.Name(); strings.HasPrefix(n, stem+"-") && strings.HasSuffix(n, ".biaozhu") {
+			names = append(names, n)
+		}
+	}
+	sort.Slice(names, func(i, j int) bool { return backupKey(names[i]) < backupKey(names[j]) })
+	for i, n := range names {
+		names[i] = filepath.Join(dir, n)
+	}
+	return names
+}
+
+// IntegrityCheck runs SQLite's full integrity_check and returns its
+// findings, nil when the file is sound.
+func (p *Project) IntegrityCheck() ([]string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rows, err := p.conn.QueryContext(context.Background(), "PRAGMA integrity_check")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		if s != "ok" {
+			out = append(out, s)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Schema returns a copy of the project's schema.
+func (p *Project) Schema() *Schema {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.schema.Clone()
+}
+
+func (p *Project) readSchema(ctx context.Context) (*Schema, error) {
+	s := &Schema{}
+	q := p.conn.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'pos_tagset'")
+	var tagset string
+	if err := q.Scan(&tagset); err == nil {
+		if err := json.Unmarshal([]byte(tagset), &s.POS); err != nil {
+			return nil, err
+		}
+	}
+	s.POS.Tags = nil
+	rows, err := p.conn.QueryContext(ctx, "SELECT name, description FROM pos_tags ORDER BY position")
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var t Tag
+		if err := rows.Scan(&t.Name, &t.Description); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		s.POS.Tags = append(s.POS.Tags, t)
+	}
+	rows.Close()
+	rows, err = p.conn.QueryContext(ctx, "SELECT name, overlap, description FROM layers ORDER BY position")
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var l Layer
+		if err := rows.Scan(&l.Name, &l.Overlap, &l.Description); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		s.Layers = append(s.Layers, l)
+	}
+	rows.Close()
+	for i := range s.Layers {
+		rows, err := p.conn.QueryContext(ctx, "SELECT name, color, key, description FROM labels WHERE layer = ? ORDER BY position", s.Layers[i].Name)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var l Label
+			if err := rows.Scan(&l.Name, &l.Color, &l.Key, &l.Description); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			s.Layers[i].Labels = append(s.Layers[i].Labels, l)
+		}
+		rows.Close()
+	}
+	return s, rows.Err()
+}
+
+// writeSchema replaces the schema in the file. Layers and labels that
+// spans use must stay (the foreign keys refuse their removal).
+func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
+	head := s.POS
+	head.Tags = nil
+	js, _ := json.Marshal(head)
+	stmts := []struct {
+		q    string
+		args []any
+	}{
+		{"INSERT INTO meta(key, value) VALUES ('pos_tagset', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", []any{string(js)}},
+		{"DELETE FROM pos_tags", nil},
+	}
+	for i, t := range s.POS.Tags {
+		stmts = append(stmts, struct {
+			q    string
+			args []any
+		}{"INSERT INTO pos_tags(position, name, description) VALUES (?, ?, ?)", []any{i, t.Name, t.Description}})
+	}
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
+			return err
+		}
+	}
+	// Upsert what is there, then delete what is gone.
+	for i, l := range s.Layers {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO layers(name, overlap, description, position) VALUES (?, ?, ?, ?)
+			ON CONFLICT(name) DO UPDATE SET overlap=excluded.overlap, description=excluded.description, position=excluded.position`,
+			l.Name, string(l.Overlap), l.Description, i); err != nil {
+			return err
+		}
+		for j, lb := range l.Labels {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO labels(layer, name, color, key, description, position) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT(layer, name) DO UPDATE SET color=excluded.color, key=excluded.key, description=excluded.description, position=excluded.position`,
+				l.Name, lb.Name, lb.Color, lb.Key, lb.Description, j); err != nil {
+				return err
+			}
+		}
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT layer, name FROM labels")
+	if err != nil {
+		return err
+	}
+	var gone [][2]string
+	for rows.Next() {
+		var layer, name string
+		if err := rows.Scan(&layer, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		if l, ok := s.Layer(layer); !ok {
+			gone = append(gone, [2]string{layer, name})
+		} else if _, ok := l.Label(name); !ok {
+			gone = append(gone, [2]string{layer, name})
+		}
+	}
+	rows.Close()
+	for _, g := range gone {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM spans WHERE layer = ? AND label = ?", g[0], g[1]).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("annotate: schema: label %s/%s is used by %d spans; remove them first", g[0], g[1], n)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM labels WHERE layer = ? AND name = ?", g[0], g[1]); err != nil {
+			return err
+		}
+	}
+	names := s.LayerNames()
+	rows, err = tx.QueryContext(ctx, "SELECT name FROM layers")
+	if err != nil {
+		return err
+	}
+	var goneLayers []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		if !slices.Contains(names, name) {
+			goneLayers = append(goneLayers, name)
+		}
+	}
+	rows.Close()
+	for _, name := range goneLayers {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM layers WHERE name = ?", name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetSchema replaces the project's schema. A label or layer that spans
+// still use cannot be removed: the error says how many spans use it.
+func (p *Project) SetSchema(s *Schema) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s = s.Clone()
+	if err := p.write(func(tx *sql.Tx) error { return writeSchema(context.Background(), tx, s) }); err != nil {
+		return err
+	}
+	p.schema = s
+	for _, od := range p.docs {
+		od.ed.Schema = s
+	}
+	return nil
+}
+
+// Documents lists the project's documents in ID order, without loading
+// their texts or layers.
+func (p *Project) Documents() ([]DocumentSummary, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rows, err := p.conn.QueryContext(context.Background(),
+		"SELECT id, name, source, status, labels, chars, tokens, spans, edited, damage, created, updated FROM documents ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DocumentSummary
+	for rows.Next() {
+		var d DocumentSummary
+		var labels, created, updated string
+		if err := rows.Scan(&d.ID, &d.Name, &d.Source, &d.Status, &labels, &d.Chars, &d.Tokens, &d.Spans, &d.Tagged, &d.Damage, &created, &updated); err != nil {
+			return nil, err
+		}
+		if labels != "[]" {
+			_ = json.Unmarshal([]byte(labels), &d.Labels)
+		}
+		d.Created, d.Updated = parseTime(created), parseTime(updated)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// FindByHash returns the document whose source file had this content hash.
+func (p *Project) FindByHash(hash string) (DocumentSummary, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var d DocumentSummary
+	err := p.conn.QueryRowContext(context.Background(), "SELECT id, name, source FROM documents WHERE hash = ? ORDER BY id LIMIT 1", hash).Scan(&d.ID, &d.Name, &d.Source)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, false, nil
+	}
+	return d, err == nil, err
+}
+
+func damageCount(r Report) int {
+	n := 0
+	for _, m := range r.Marks {
+		if m.Kind == MarkDamage {
+			n++
+		}
+	}
+	return n
+}
+
+func countEdited(toks []Token) int {
+	n := 0
+	for i := range toks {
+		if toks[i].Edited {
+			n++
+		}
+	}
+	return n
+}
+
+// AddDocument stores doc (as Process made it, possibly with spans from an
+// imported file) as a new document and sets doc.ID, its times and its
+// spans' IDs. Its spans are validated against the schema first.
+func (p *Project) AddDocument(doc *Document) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if doc.Status == "" {
+		doc.Status = StatusNew
+	}
+	if !doc.Status.Valid() {
+		return fmt.Errorf("annotate: document %q: status %q is not one of new, in progress, done", doc.Name, doc.Status)
+	}
+	// Validate the spans as AddSpan edits of an empty layer would be.
+	spans := doc.Spans
+	doc.Spans = nil
+	next := p.nextSpanID
+	pl := &planner{doc: doc, schema: p.schema, annotator: p.annotator, newID: func() int64 { next++; return next - 1 }}
+	for _, s := range spans {
+		if s.Origin == "" {
+			s.Origin = OriginImported
+		}
+		if err := (AddSpan{Span: s}).plan(pl); err != nil {
+			doc.Spans = spans
+			return fmt.Errorf("annotate: document %q: %w", doc.Name, err)
+		}
+	}
+	now := time.Now().UTC()
+	doc.Created, doc.Updated = now, now
+	ctx := context.Background()
+	err := p.write(func(tx *sql.Tx) error {
+		labels, _ := json.Marshal(nonNil(doc.Labels))
+		res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, edited, damage, created, updated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), len(doc.Tokens), len(doc.Spans),
+			countEdited(doc.Tokens), damageCount(doc.Report), timeText(now), timeText(now))
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		rawMap, _ := json.Marshal(doc.RawMap)
+		report, _ := json.Marshal(doc.Report)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?, ?, ?, ?, ?, ?)",
+			id, doc.Raw, doc.Text, string(rawMap), string(report), encodeSentences(doc.Sentences)); err != nil {
+			return err
+		}
+		ins, err := tx.PrepareContext(ctx, "INSERT INTO token_blocks(doc_id, start, count, data) VALUES (?, ?, ?, ?)")
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		var buf []byte
+		for k := 0; k < len(doc.Tokens); k += tokenBlockSize {
+			blk := doc.Tokens[k:min(k+tokenBlockSize, len(doc.Tokens))]
+			buf = encodeTokens(buf[:0], blk)
+			if _, err := ins.ExecContext(ctx, id, blk[0].Start, len(blk), buf); err != nil {
+				return err
+			}
+		}
+		for i := range doc.Spans {
+			if err := upsertSpan(ctx, tx, id, doc, doc.Spans[i]); err != nil {
+				return err
+			}
+		}
+		doc.ID = id
+		return nil
+	})
+	if err != nil {
+		doc.ID = 0
+		return fmt.Errorf("annotate: %s: store document %q: %w", p.path, doc.Name, err)
+	}
+	p.nextSpanID = next
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func upsertSpan(ctx context.Context, tx *sql.Tx, docID int64, doc *Document, s Span) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO spans(id, doc_id, layer, label, start, "end", text, note, origin, annotator)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET layer=excluded.layer, label=excluded.label, start=excluded.start, "end"=excluded."end",
+		text=excluded.text, note=excluded.note, origin=excluded.origin, annotator=excluded.annotator`,
+		s.ID, docID, s.Layer, s.Label, s.Start, s.End, doc.Slice(s.Start, s.End), s.Note, string(s.Origin), s.Annotator)
+	return err
+}
+
+func encodeSentences(sents []Sentence) []byte {
+	buf := make([]byte, 0, 4*len(sents))
+	prev := 0
+	for _, s := range sents {
+		buf = binary.AppendUvarint(buf, uint64(s.Start-prev))
+		buf = binary.AppendUvarint(buf, uint64(s.End-s.Start))
+		prev = s.End
+	}
+	return buf
+}
+
+func decodeSentences(buf []byte) ([]Sentence, error) {
+	var out []Sentence
+	prev := 0
+	for len(buf) > 0 {
+		gap, n := binary.Uvarint(buf)
+		if n <= 0 {
+			return nil, errors.New("bad sentence data")
+		}
+		buf = buf[n:]
+		length, n := binary.Uvarint(buf)
+		if n <= 0 {
+			return nil, errors.New("bad sentence data")
+		}
+		buf = buf[n:]
+		s := Sentence{Start: prev + int(gap)}
+		s.End = s.Start + int(length)
+		out = append(out, s)
+		prev = s.End
+	}
+	return out, nil
+}
+
+// encodeTokens appends the token block encoding of toks to buf.
+func encodeTokens(buf []byte, toks []Token) []byte {
+	prev := 0
+	if len(toks) > 0 {
+		prev = toks[0].Start
+	}
+	for _, t := range toks {
+		buf = binary.AppendUvarint(buf, uint64(t.Start-prev))
+		v := uint64(t.End-t.Start) << 1
+		if t.Edited {
+			v |= 1
+		}
+		buf = binary.AppendUvarint(buf, v)
+		buf = binary.AppendUvarint(buf, uint64(len(t.POS)))
+		buf = append(buf, t.POS...)
+		prev = t.End
+	}
+	return buf
+}
+
+// decodeTokens appends the tokens of a block starting at start to toks,
+// without their Text.
+func decodeTokens(toks []Token, start int, buf []byte) ([]Token, error) {
+	prev := start
+	bad := errors.New("bad token block")
+	for len(buf) > 0 {
+		gap, n := binary.Uvarint(buf)
+		if n <= 0 {
+			return toks, bad
+		}
+		buf = buf[n:]
+		v, n := binary.Uvarint(buf)
+		if n <= 0 {
+			return toks, bad
+		}
+		buf = buf[n:]
+		pl, n := binary.Uvarint(buf)
+		if n <= 0 || uint64(len(buf)-n) < pl {
+			return toks, bad
+		}
+		pos := string(buf[n : n+int(pl)])
+		buf = buf[n+int(pl):]
+		t := Token{Start: prev + int(gap), POS: pos, Edited: v&1 == 1}
+		t.End = t.Start + int(v>>1)
+		toks = append(toks, t)
+		prev = t.End
+	}
+	return toks, nil
+}
+
+// Document loads the document with that ID (text, token layer, spans and
+// history) and returns it. The value is the project's own: edits change it.
+func (p *Project) Document(id int64) (*Document, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	od, err := p.load(id)
+	if err != nil {
+		return nil, err
+	}
+	return od.ed.Doc, nil
+}
+
+func (p *Project) load(id int64) (*openDoc, error) {
+	if od, ok := p.docs[id]; ok {
+		p.touch(id)
+		return od, nil
+	}
+	ctx := context.Background()
+	d := &Document{ID: id}
+	var status, labels, created, updated, rawMap, report string
+	var sents []byte
+	err := p.conn.QueryRowContext(ctx, `SELECT d.name, d.source, d.hash, d.status, d.labels, d.created, d.updated,
+		t.raw, t.text, t.raw_map, t.report, t.sentences FROM documents d JOIN texts t ON t.doc_id = d.id WHERE d.id = ?`, id).
+		Scan(&d.Name, &d.Source, &d.Hash, &status, &labels, &created, &updated, &d.Raw, &d.Text, &rawMap, &report, &sents)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, projectErr(p.path, ErrNoDocument, "no document %d", id)
+	}
+	if err != nil {
+		return nil, p.classify(err, fmt.Sprintf("load document %d", id))
+	}
+	d.Status = Status(status)
+	d.Created, d.Updated = parseTime(created), parseTime(updated)
+	bad := func(what string, err error) error {
+		return projectErr(p.path, ErrDamaged, "document %d: damaged %s: %v", id, what, err)
+	}
+	if err := json.Unmarshal([]byte(labels), &d.Labels); err != nil {
+		return nil, bad("labels", err)
+	}
+	if len(d.Labels) == 0 {
+		d.Labels = nil
+	}
+	if err := json.Unmarshal([]byte(rawMap), &d.RawMap); err != nil {
+		return nil, bad("offset map", err)
+	}
+	if err := json.Unmarshal([]byte(report), &d.Report); err != nil {
+		return nil, bad("report", err)
+	}
+	if d.Sentences, err = decodeSentences(sents); err != nil {
+		return nil, bad("sentences", err)
+	}
+	od := &openDoc{}
+	rows, err := p.conn.QueryContext(ctx, "SELECT start, count, data FROM token_blocks WHERE doc_id = ? ORDER BY start", id)
+	if err != nil {
+		return nil, p.classify(err, "load tokens")
+	}
+	for rows.Next() {
+		var start, count int
+		var data []byte
+		if err := rows.Scan(&start, &count, &data); err != nil {
+			rows.Close()
+			return nil, p.classify(err, "load tokens")
+		}
+		od.blocks = append(od.blocks, start)
+		if d.Tokens, err = decodeTokens(d.Tokens, start, data); err != nil {
+			rows.Close()
+			return nil, bad("token block", err)
+		}
+	}
+	rows.Close()
+	w := runeWalker{s: d.Text}
+	n := d.Chars()
+	for i := range d.Tokens {
+		t := &d.Tokens[i]
+		if t.Start < 0 || t.End > n || t.Start >= t.End || (i > 0 && t.Start < d.Tokens[i-1].End) {
+			return nil, bad("token layer", fmt.Errorf("token %d [%d,%d) is outside the text or out of order", i, t.Start, t.End))
+		}
+		b := w.seek(t.Start)
+		t.Text = d.Text[b:w.seek(t.End)]
+	}
+	rows, err = p.conn.QueryContext(ctx, `SELECT id, layer, label, start, "end", note, origin, annotator FROM spans WHERE doc_id = ? ORDER BY start, "end", id`, id)
+	if err != nil {
+		return nil, p.classify(err, "load spans")
+	}
+	for rows.Next() {
+		var s Span
+		var origin string
+		if err := rows.Scan(&s.ID, &s.Layer, &s.Label, &s.Start, &s.End, &s.Note, &origin, &s.Annotator); err != nil {
+			rows.Close()
+			return nil, p.classify(err, "load spans")
+		}
+		s.Origin = Origin(origin)
+		d.Spans = append(d.Spans, s)
+	}
+	rows.Close()
+	h := &History{Limit: p.historyMax}
+	rows, err = p.conn.QueryContext(ctx, "SELECT id, name, changes, undone, created FROM history WHERE doc_id = ? ORDER BY id", id)
+	if err != nil {
+		return nil, p.classify(err, "load history")
+	}
+	for rows.Next() {
+		e := &Entry{}
+		var changes, created string
+		var undone bool
+		if err := rows.Scan(&e.ID, &e.Name, &changes, &undone, &created); err != nil {
+			rows.Close()
+			return nil, p.classify(err, "load history")
+		}
+		if err := json.Unmarshal([]byte(changes), &e.Changes); err != nil {
+			rows.Close()
+			return nil, bad("history", err)
+		}
+		e.Time = parseTime(created)
+		if undone {
+			h.Undone = append(h.Undone, e)
+		} else {
+			h.Done = append(h.Done, e)
+		}
+	}
+	rows.Close()
+	slices.Reverse(h.Undone) // the next to redo, the oldest undone, last
+	od.ed = &Editor{Doc: d, Schema: p.schema, History: h, Annotator: p.annotator,
+		NewSpanID: func() int64 { p.nextSpanID++; return p.nextSpanID - 1 }}
+	od.ed.Commit = func(op Op, e *Entry) error { return p.commit(od, op, e) }
+	p.docs[id] = od
+	p.touch(id)
+	if len(p.lru) > maxOpenDocs {
+		delete(p.docs, p.lru[0])
+		p.lru = p.lru[1:]
+	}
+	return od, nil
+}
+
+func (p *Project) touch(id int64) {
+	p.lru = slices.DeleteFunc(p.lru, func(x int64) bool { return x == id })
+	p.lru = append(p.lru, id)
+}
+
+// Apply applies edit e to document id and commits it to the file before it
+// returns: when it returns nil, the edit is durable.
+func (p *Project) Apply(id int64, e Edit) (*Entry, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	od, err := p.load(id)
+	if err != nil {
+		return nil, err
+	}
+	return od.ed.Apply(e)
+}
+
+// Undo undoes the last step of document id's history and commits that; it
+// returns the step, nil when there was none.
+func (p *Project) Undo(id int64) (*Entry, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	od, err := p.load(id)
+	if err != nil {
+		return nil, err
+	}
+	return od.ed.Undo()
+}
+
+// Redo redoes the last undone step of document id's history.
+func (p *Project) Redo(id int64) (*Entry, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	od, err := p.load(id)
+	if err != nil {
+		return nil, err
+	}
+	return od.ed.Redo()
+}
+
+// History returns document id's history (its entries are the project's).
+func (p *Project) History(id int64) (*History, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	od, err := p.load(id)
+	if err != nil {
+		return nil, err
+	}
+	return od.ed.History, nil
+}
+
+// commit writes what step e changed in od's document (already changed in
+// memory) to the file, in one transaction.
+func (p *Project) commit(od *openDoc, op Op, e *Entry) error {
+	ctx := context.Background()
+	d := od.ed.Doc
+	blocks := slices.Clone(od.blocks)
+	now := time.Now().UTC()
+	err := p.write(func(tx *sql.Tx) error {
+		statusOrLabels := false
+		spans := map[int64]bool{}
+		for _, c := range e.Changes {
+			switch {
+			case c.Tokens != nil:
+				if err := p.syncTokens(ctx, tx, d, &blocks, c.Tokens.Start, c.Tokens.End); err != nil {
+					return err
+				}
+			case c.Span != nil:
+				sc := c.Span
+				id := int64(0)
+				if sc.Before != nil {
+					id = sc.Before.ID
+				} else {
+					id = sc.After.ID
+				}
+				spans[id] = true
+			default:
+				statusOrLabels = true
+			}
+		}
+		_ = statusOrLabels
+		for id := range spans {
+			if s, ok := d.Span(id); ok {
+				if err := upsertSpan(ctx, tx, d.ID, d, s); err != nil {
+					return err
+				}
+			} else if _, err := tx.ExecContext(ctx, "DELETE FROM spans WHERE id = ?", id); err != nil {
+				return err
+			}
+		}
+		labels, _ := json.Marshal(nonNil(d.Labels))
+		if _, err := tx.ExecContext(ctx, "UPDATE documents SET status=?, labels=?, tokens=?, spans=?, edited=?, updated=? WHERE id=?",
+			string(d.Status), string(labels), len(d.Tokens), len(d.Spans), countEdited(d.Tokens), timeText(now), d.ID); err != nil {
+			return err
+		}
+		switch op {
+		case OpApply:
+			// A new step drops the steps that could have been redone.
+			if _, err := tx.ExecContext(ctx, "DELETE FROM segmentation_edits WHERE history_id IN (SELECT id FROM history WHERE doc_id = ? AND undone = 1)", d.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM history WHERE doc_id = ? AND undone = 1", d.ID); err != nil {
+				return err
+			}
+			changes, err := json.Marshal(e.Changes)
+			if err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, "INSERT INTO history(doc_id, name, changes, created) VALUES (?, ?, ?, ?)", d.ID, e.Name, string(changes), timeText(e.Time))
+			if err != nil {
+				return err
+			}
+			if e.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM history WHERE doc_id = ?1 AND id <= (SELECT id FROM history WHERE doc_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)`,
+				d.ID, max(p.historyMax, 1)); err != nil {
+				return err
+			}
+			for _, c := range e.Changes {
+				if err := recordSegmentation(ctx, tx, d, e, c.Tokens, now); err != nil {
+					return err
+				}
+			}
+		case OpUndo, OpRedo:
+			undone := op == OpUndo
+			if _, err := tx.ExecContext(ctx, "UPDATE history SET undone = ? WHERE id = ?", undone, e.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE segmentation_edits SET undone = ? WHERE history_id = ?", undone, e.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("annotate: %s: save %q: %w", p.path, e.Name, err)
+	}
+	od.blocks = blocks
+	d.Updated = now
+	return nil
+}
+
+// recordSegmentation records a split or merge for the segmenter to learn
+// from.
+func recordSegmentation(ctx context.Context, tx *sql.Tx, d *Document, e *Entry, t *TokensChange, now time.Time) error {
+	if t == nil {
+		return nil
+	}
+	if len(t.Before) == len(t.After) {
+		same := true
+		for k := range t.Before {
+			same = same && t.Before[k].Start == t.After[k].Start && t.Before[k].End == t.After[k].End
+		}
+		if same {
+			return nil // a POS change
+		}
+	}
+	kind := "resegment"
+	switch {
+	case len(t.Before) == 1 && len(t.After) == 2:
+		kind = "split"
+	case len(t.Before) > 1 && len(t.After) == 1:
+		kind = "merge"
+	}
+	words := func(ts []Token) string {
+		ws := make([]string, len(ts))
+		for k, tok := range ts {
+			ws[k] = d.Slice(tok.Start, tok.End)
+		}
+		js, _ := json.Marshal(ws)
+		return string(js)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO segmentation_edits(doc_id, history_id, kind, start, "end", before, after, created)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, e.ID, kind, t.Start, t.End, words(t.Before), words(t.After), timeText(now))
+	return err
+}
+
+// syncTokens rewrites the token blocks of d that cover [start, end) from
+// the tokens in memory, and updates blocks to match.
+func (p *Project) syncTokens(ctx context.Context, tx *sql.Tx, d *Document, blocks *[]int, start, end int) error {
+	bs := *blocks
+	k0 := sort.SearchInts(bs, start+1) - 1 // last block starting at or before start
+	k0 = max(k0, 0)
+	k1 := sort.SearchInts(bs, end) - 1 // last block starting before end
+	k1 = max(k1, k0)
+	lo, hi := 0, int(^uint(0)>>1)
+	if len(bs) > 0 {
+		lo = min(bs[k0], start)
+	}
+	if k1+1 < len(bs) {
+		hi = bs[k1+1]
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM token_blocks WHERE doc_id = ? AND start >= ? AND start < ?", d.ID, lo, hi); err != nil {
+		return err
+	}
+	i := sort.Search(len(d.Tokens), func(i int) bool { return d.Tokens[i].Start >= lo })
+	j := sort.Search(len(d.Tokens), func(j int) bool { return d.Tokens[j].Start >= hi })
+	toks := d.Tokens[i:j]
+	size := len(toks)
+	if size > 2*tokenBlockSize {
+		size = tokenBlockSize
+	}
+	var starts []int
+	var buf []byte
+	for k := 0; k < len(toks); k += max(size, 1) {
+		blk := toks[k:min(k+size, len(toks))]
+		buf = encodeTokens(buf[:0], blk)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO token_blocks(doc_id, start, count, data) VALUES (?, ?, ?, ?)", d.ID, blk[0].Start, len(blk), buf); err != nil {
+			return err
+		}
+		starts = append(starts, blk[0].Start)
+	}
+	if len(bs) == 0 {
+		*blocks = starts
+	} else {
+		*blocks = slices.Replace(bs, k0, k1+1, starts...)
+	}
+	return nil
+}
+
+// DictWord is a word of the user dictionary.
+type DictWord struct {
+	Word string
+	POS  string
+	Freq int
+}
+
+// AddWord adds a word to the user dictionary, or updates its POS and
+// frequency.
+func (p *Project) AddWord(w DictWord) error {
+	if strings.TrimSpace(w.Word) == "" || strings.TrimSpace(w.Word) != w.Word {
+		return fmt.Errorf("annotate: user dictionary: word %q is empty or has surrounding spaces", w.Word)
+	}
+	if w.Freq <= 0 {
+		w.Freq = 1
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.write(func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(context.Background(), `INSERT INTO user_words(word, pos, freq, added) VALUES (?, ?, ?, ?)
+			ON CONFLICT(word) DO UPDATE SET pos=excluded.pos, freq=excluded.freq`, w.Word, w.POS, w.Freq, timeText(time.Now()))
+		return err
+	})
+}
+
+// RemoveWord removes a word from the user dictionary.
+func (p *Project) RemoveWord(word string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.write(func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(context.Background(), "DELETE FROM user_words WHERE word = ?", word)
+		return err
+	})
+}
+
+// Words lists the user dictionary in word order.
+func (p *Project) Words() ([]DictWord, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rows, err := p.conn.QueryContext(context.Background(), "SELECT word, pos, freq FROM user_words ORDER BY word")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DictWord
+	for rows.Next() {
+		var w DictWord
+		if err := rows.Scan(&w.Word, &w.POS, &w.Freq); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// SegmentationEdit is a split or merge the annotator made, as recorded for
+// the segmenter to learn from.
+type SegmentationEdit struct {
+	DocID      int64
+	Kind       string // split, merge or resegment
+	Start, End int
+	Before     []string // the words before the edit
+	After      []string // the words after it
+}
+
+// SegmentationEdits lists the splits and merges in effect (not undone), in
+// the order they were made.
+func (p *Project) SegmentationEdits() ([]SegmentationEdit, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rows, err := p.conn.QueryContext(context.Background(), `SELECT doc_id, kind, start, "end", before, after FROM segmentation_edits WHERE undone = 0 ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SegmentationEdit
+	for rows.Next() {
+		var s SegmentationEdit
+		var before, after string
+		if err := rows.Scan(&s.DocID, &s.Kind, &s.Start, &s.End, &before, &after); err != nil {
+			return nil, err
+		}
+		_ = json.Unmarshal([]byte(before), &s.Before)
+		_ = json.Unmarshal([]byte(after), &s.After)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,480 @@
+package annotate
+
+import (
+	"bytes"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// goldDocument builds a Document of at least n tokens from the gold
+// segmentation of the UD test file, sentence after sentence (repeated when
+// the file has too few), one sentence per line.
+func goldDocument(tb testing.TB, n int) *Document {
+	tb.Helper()
+	gold := readGold(tb, "zh_gsd-ud-test.conllu")
+	var b strings.Builder
+	d := &Document{Name: fmt.Sprintf("gold-%d", n), Status: StatusNew}
+	cp := 0
+	for k := 0; len(d.Tokens) < n; k++ {
+		g := gold[k%len(gold)]
+		start := cp
+		for _, f := range g.forms {
+			l := utf8.RuneCountInString(f)
+			d.Tokens = append(d.Tokens, Token{Start: cp, End: cp + l, Text: f, POS: "n"})
+			b.WriteString(f)
+			cp += l
+		}
+		d.Sentences = append(d.Sentences, Sentence{Start: start, End: cp})
+		b.WriteByte('\n')
+		cp++
+	}
+	d.Text = b.String()
+	d.Raw = d.Text
+	return d
+}
+
+func newTestProject(tb testing.TB, opts Options) (*Project, string) {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "test.biaozhu")
+	p, err := Create(path, nil, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { p.Close() })
+	return p, path
+}
+
+func TestProjectRoundTrip(t *testing.T) {
+	p, path := newTestProject(t, Options{Annotator: "lin"})
+	doc := goldDocument(t, 3000)
+	doc.Source, doc.Hash = "/corpus/gold.txt", "abc123"
+	doc.Report = Report{Encoding: "utf-8", Counts: map[string]int{CountLost: 1}, Marks: []Mark{{Kind: MarkDamage, Start: 3, End: 4, Cause: "lost", Text: "?"}}}
+	doc.RawMap = OffsetMap{{Clean: 0, Raw: 0, Len: 10}}
+	doc.Spans = []Span{{Layer: "entity", Label: "LOC", Start: doc.Tokens[0].Start, End: doc.Tokens[0].End}}
+	if err := p.AddDocument(doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.ID == 0 || doc.Spans[0].ID == 0 || doc.Spans[0].Origin != OriginImported {
+		t.Fatalf("AddDocument: id %d, span %+v", doc.ID, doc.Spans[0])
+	}
+	if _, err := p.Apply(doc.ID, SetLabels{Labels: []string{"news", "checked"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.AddWord(DictWord{Word: "焦作市", POS: "ns", Freq: 5}); err != nil {
+		t.Fatal(err)
+	}
+	want := cloneDoc(t, p, doc.ID)
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	got, err := q.Document(doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := docDiff(want, got); diff != "" {
+		t.Errorf("reopened document differs: %s", diff)
+	}
+	if got.Source != doc.Source || got.Hash != doc.Hash || got.Raw != doc.Raw || len(got.Report.Marks) != 1 || len(got.RawMap) != 1 {
+		t.Errorf("reopened document lost fields: %+v %+v %+v", got.Source, got.Report, got.RawMap)
+	}
+	ls, err := q.Documents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != 1 || ls[0].Tokens != len(doc.Tokens) || ls[0].Spans != 1 || ls[0].Chars != doc.Chars() || ls[0].Damage != 1 || ls[0].Status != StatusInProgress {
+		t.Errorf("Documents() = %+v", ls)
+	}
+	words, err := q.Words()
+	if err != nil || len(words) != 1 || words[0] != (DictWord{"焦作市", "ns", 5}) {
+		t.Errorf("Words() = %v, %v", words, err)
+	}
+}
+
+// cloneDoc returns a deep copy of document id as the project has it.
+func cloneDoc(tb testing.TB, p *Project, id int64) *Document {
+	tb.Helper()
+	d, err := p.Document(id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := *d
+	c.Tokens = append([]Token(nil), d.Tokens...)
+	c.Spans = append([]Span(nil), d.Spans...)
+	c.Labels = append([]string(nil), d.Labels...)
+	c.index = textIndex{}
+	return &c
+}
+
+// docDiff describes how the annotations of two documents differ, "" when
+// they do not.
+func docDiff(a, b *Document) string {
+	if a.Text != b.Text {
+		return "text"
+	}
+	if len(a.Tokens) != len(b.Tokens) {
+		return fmt.Sprintf("%d tokens, want %d", len(b.Tokens), len(a.Tokens))
+	}
+	for i := range a.Tokens {
+		if a.Tokens[i] != b.Tokens[i] {
+			return fmt.Sprintf("token %d: %+v, want %+v", i, b.Tokens[i], a.Tokens[i])
+		}
+	}
+	if fmt.Sprint(a.Spans) != fmt.Sprint(b.Spans) {
+		return fmt.Sprintf("spans %+v, want %+v", b.Spans, a.Spans)
+	}
+	for i := range a.Spans {
+		if a.Spans[i] != b.Spans[i] {
+			return fmt.Sprintf("span %+v, want %+v", b.Spans[i], a.Spans[i])
+		}
+	}
+	if a.Status != b.Status || strings.Join(a.Labels, "|") != strings.Join(b.Labels, "|") {
+		return fmt.Sprintf("status %q labels %q, want %q %q", b.Status, b.Labels, a.Status, a.Labels)
+	}
+	if len(a.Sentences) != len(b.Sentences) {
+		return "sentences"
+	}
+	return ""
+}
+
+// badFiles are files that are not projects Biaozhu can open, each with
+// the error it must give.
+var badFiles = []struct {
+	name string
+	make func(t *testing.T, path string)
+	want error
+	msg  string
+}{
+	{"text file", func(t *testing.T, path string) { write(t, path, []byte("北京\n")) }, ErrNotProject, "not a SQLite file"},
+	{"empty file", func(t *testing.T, path string) { write(t, path, nil) }, ErrNotProject, "not a SQLite file"},
+	{"other SQLite database", func(t *testing.T, path string) {
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)"); err != nil {
+			t.Fatal(err)
+		}
+	}, ErrNotProject, "another program"},
+	{"truncated", func(t *testing.T, path string) {
+		data := projectBytes(t)
+		write(t, path, data[:len(data)/2])
+	}, ErrDamaged, "truncated"},
+	{"garbage pages", func(t *testing.T, path string) {
+		data := projectBytes(t)
+		for i := 4096 * 2; i < len(data)-4096; i++ {
+			data[i] ^= 0x5a
+		}
+		write(t, path, data)
+	}, ErrDamaged, "damaged"},
+	{"newer version", func(t *testing.T, path string) {
+		data := projectBytes(t)
+		write(t, path, data)
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version=%d", SchemaVersion+1)); err != nil {
+			t.Fatal(err)
+		}
+	}, ErrNewerVersion, "newer Biaozhu"},
+	{"read-only", func(t *testing.T, path string) {
+		write(t, path, projectBytes(t))
+		if err := os.Chmod(path, 0o444); err != nil {
+			t.Fatal(err)
+		}
+	}, ErrReadOnly, "read-only"},
+	{"directory", func(t *testing.T, path string) {
+		if err := os.Mkdir(path, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}, ErrNotProject, "is a directory"},
+}
+
+func write(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// projectBytes returns the bytes of a closed project with one document.
+func projectBytes(t *testing.T) []byte {
+	t.Helper()
+	p, path := newTestProject(t, Options{})
+	if err := p.AddDocument(goldDocument(t, 5000)); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestOpenBadFiles(t *testing.T) {
+	for _, c := range badFiles {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bad.biaozhu")
+			c.make(t, path)
+			before := snapshot(t, path)
+			p, err := Open(path, Options{})
+			if err == nil {
+				p.Close()
+				t.Fatalf("Open succeeded, want %v", c.want)
+			}
+			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.msg) || !strings.Contains(err.Error(), path) {
+				t.Errorf("Open error = %q (%T), want %v naming the file and saying %q", err, err, c.want, c.msg)
+			}
+			if after := snapshot(t, path); after != before {
+				t.Errorf("the file was changed by the failed Open")
+			}
+			if _, err := os.Stat(backupDir(path)); err == nil {
+				t.Errorf("a failed Open made a backup directory")
+			}
+		})
+	}
+}
+
+// snapshot describes a file (or a directory's entries) so a change shows.
+func snapshot(t *testing.T, path string) string {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.IsDir() {
+		ents, _ := os.ReadDir(path)
+		return fmt.Sprintf("dir %d %v", len(ents), fi.ModTime())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra, _ := filepath.Glob(path + "-*")
+	return fmt.Sprintf("%x %v %v %v", data, fi.ModTime(), fi.Mode(), extra)
+}
+
+func TestOpenMissingAndCreateExisting(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.biaozhu")
+	if _, err := Open(missing, Options{}); err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("Open(missing) = %v, want no such file", err)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Errorf("Open created %s", missing)
+	}
+	p, path := newTestProject(t, Options{})
+	p.Close()
+	if _, err := Create(path, nil, Options{}); !errors.Is(err, ErrExists) {
+		t.Errorf("Create over a project = %v, want ErrExists", err)
+	}
+}
+
+func TestOpenLocked(t *testing.T) {
+	p, path := newTestProject(t, Options{})
+	before := snapshot(t, path)
+	q, err := Open(path, Options{})
+	if err == nil {
+		q.Close()
+		t.Fatal("a second Open of an open project succeeded")
+	}
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "already open in another window") {
+		t.Errorf("second Open = %v, want ErrLocked", err)
+	}
+	if after := snapshot(t, path); after != before {
+		t.Errorf("the second Open changed the file")
+	}
+	p.Close()
+	q, err = Open(path, Options{})
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	q.Close()
+}
+
+func TestBackupsRotate(t *testing.T) {
+	p, path := newTestProject(t, Options{})
+	doc := goldDocument(t, 100)
+	if err := p.AddDocument(doc); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	// Unchanged since the last backup: no new one.
+	for range 2 {
+		q, err := Open(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Close()
+	}
+	if n := len(p.Backups()); n != 1 {
+		t.Fatalf("%d backups after opening an unchanged project twice, want 1", n)
+	}
+	for i := range BackupsKept + 2 {
+		q, err := Open(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := q.Apply(doc.ID, SetLabels{Labels: []string{fmt.Sprint("round", i)}}); err != nil {
+			t.Fatal(err)
+		}
+		q.Close()
+	}
+	q, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Close()
+	backups := q.Backups()
+	if len(backups) != BackupsKept {
+		t.Fatalf("%d backups, want %d: %v", len(backups), BackupsKept, backups)
+	}
+	// The newest backup is the state at the last open: a project that
+	// opens, with the last label.
+	copyPath := filepath.Join(t.TempDir(), "restored.biaozhu")
+	data, err := os.ReadFile(backups[len(backups)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, copyPath, data)
+	r, err := Open(copyPath, Options{NoBackup: true})
+	if err != nil {
+		t.Fatalf("the backup does not open: %v", err)
+	}
+	defer r.Close()
+	d, err := r.Document(doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprint("round", BackupsKept+1); len(d.Labels) != 1 || d.Labels[0] != want {
+		t.Errorf("backup has labels %q, want [%s]", d.Labels, want)
+	}
+	if probs, err := r.IntegrityCheck(); err != nil || probs != nil {
+		t.Errorf("backup integrity: %v %v", probs, err)
+	}
+}
+
+func TestClosedProjectIsOneFile(t *testing.T) {
+	p, path := newTestProject(t, Options{NoBackup: true})
+	doc := goldDocument(t, 200)
+	if err := p.AddDocument(doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(doc.ID, Split{At: doc.Tokens[0].Start + 1}); err != nil && !errors.Is(err, ErrToken) {
+		t.Fatal(err)
+	}
+	p.Close()
+	extra, _ := filepath.Glob(path + "-*")
+	if len(extra) > 0 {
+		t.Errorf("files left beside the closed project: %v", extra)
+	}
+	data, _ := os.ReadFile(path)
+	if !bytes.HasPrefix(data, []byte("SQLite format 3\x00")) {
+		t.Errorf("not a SQLite file")
+	}
+}
+
+func TestSchemaInUse(t *testing.T) {
+	p, _ := newTestProject(t, Options{})
+	doc := goldDocument(t, 50)
+	if err := p.AddDocument(doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(doc.ID, AddSpan{Span{Layer: "entity", Label: "PER", Start: 0, End: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	s := p.Schema()
+	l, _ := s.Layer("entity")
+	l.Labels = l.Labels[1:] // drop PER
+	if err := p.SetSchema(s); err == nil || !strings.Contains(err.Error(), "used by 1 spans") {
+		t.Errorf("SetSchema dropping a used label = %v", err)
+	}
+	s = p.Schema()
+	l, _ = s.Layer("entity")
+	l.Labels = append(l.Labels, Label{Name: "EVENT", Color: "#000000", Key: "7"})
+	if err := p.SetSchema(s); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(doc.ID, AddSpan{Span{Layer: "entity", Label: "EVENT", Start: 2, End: 3}}); err != nil {
+		t.Errorf("a label added to the schema cannot be used: %v", err)
+	}
+}
+
+func TestPresets(t *testing.T) {
+	s := DefaultSchema()
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	l, ok := s.Layer("entity")
+	if !ok || strings.Join(l.LabelNames(), " ") != "PER LOC ORG GPE TIME MISC" {
+		t.Errorf("entity preset = %+v", l)
+	}
+	for _, name := range []string{"gse", "upos"} {
+		ts, err := POSPreset(name)
+		if err != nil || len(ts.Tags) < 17 {
+			t.Errorf("POSPreset(%q) = %d tags, %v", name, len(ts.Tags), err)
+		}
+	}
+	if _, err := POSPreset("nope"); err == nil {
+		t.Error("POSPreset(nope) succeeded")
+	}
+}
+
+// TestOpenListChild is BenchmarkOpenList's child process: it opens the
+// project named by BIAOZHU_OPEN_LIST, lists it and prints the times and
+// the peak RSS.
+func TestOpenListChild(t *testing.T) {
+	path := os.Getenv("BIAOZHU_OPEN_LIST")
+	if path == "" {
+		t.Skip("the child of BenchmarkOpenList")
+	}
+	start := time.Now()
+	p, err := Open(path, Options{NoBackup: os.Getenv("BIAOZHU_OPEN_LIST_NOBACKUP") != ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := time.Since(start)
+	ls, err := p.Documents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := time.Since(start) - opened
+	p.Close()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Printf("RESULT docs=%d open_ms=%.1f list_ms=%.1f rss_mb=%.1f\n", len(ls),
+		float64(opened.Microseconds())/1000, float64(listed.Microseconds())/1000, peakRSSMB())
+}
+
+// peakRSSMB returns the process's peak resident set in MB (Linux), 0 where
+// unknown.
+func peakRSSMB() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	return 0
+}
