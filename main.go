@@ -1,24 +1,36 @@
 // Command biaozhu is Biaozhu (标注), a desktop annotation tool for Chinese
 // text. With no arguments it opens the workspace on the demo document; the
-// subcommands clean, segment and segeval run the text pipeline headless.
+// subcommands clean, segment and segeval run the text pipeline headless,
+// and import and ls fill and list a project file.
 //
 //	biaozhu                                   open the window
 //	biaozhu clean [-report json] FILE         clean text to stdout, report to stderr
 //	biaozhu segment [-format jsonl|conllu] FILE
 //	biaozhu segeval GOLD.conllu               word P/R/F1 against gold segmentation
+//	biaozhu import -p P.biaozhu [-glob PATTERN] [-f text] FILE|DIR...
+//	biaozhu ls -p P.biaozhu                   the project's documents
 //
 // Errors are one line on stderr with exit status 1; usage errors exit 2.
+// import prints a line per file on stderr and its summary on stdout, and
+// exits 1 when a file failed, after importing the others.
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"os/signal"
+	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -35,6 +47,18 @@ const usage = `usage:
   biaozhu clean [-report text|json] FILE       clean FILE: text to stdout, report to stderr
   biaozhu segment [-format jsonl|conllu] FILE  clean, split, segment and tag FILE
   biaozhu segeval GOLD.conllu                  score segmentation against gold: P R F1
+  biaozhu import -p P.biaozhu [-glob PATTERN] [-f FORMAT] FILE|DIR...
+        import text files into project P.biaozhu, creating it if missing:
+        each FILE, and the files of each DIR and its subdirectories whose
+        name matches PATTERN (default *.txt; hidden files are skipped), in
+        UTF-8, UTF-16 (with BOM), GB18030 or Big5; each is cleaned,
+        segmented and tagged. A file already imported (same bytes) is left
+        unchanged. Progress on stderr, summary on stdout; exit status 1 if
+        a file failed, after importing the others. FORMAT: text (the only
+        one for now; more formats come).
+  biaozhu ls -p P.biaozhu
+        list the documents of project P.biaozhu: id, name, status,
+        characters, tokens, spans
 `
 
 // errUsage marks errors that exit with status 2.
@@ -53,7 +77,8 @@ func main() {
 		fmt.Print(usage)
 		return
 	}
-	cmds := map[string]func([]string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval}
+	cmds := map[string]func([]string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
+		"import": cmdImport, "ls": cmdLs}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "biaozhu: unknown command %q\n%s", os.Args[1], usage)
@@ -71,7 +96,7 @@ func main() {
 
 func runGUI() error {
 	if hasDisplayServer() && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-		return errors.New("no display to open the window on (DISPLAY is not set); the commands clean, segment and segeval work without one")
+		return errors.New("no display to open the window on (DISPLAY is not set); the commands clean, segment, segeval, import and ls work without one")
 	}
 	a := fyneapp.NewWithID("io.github.biaozhu")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
@@ -199,4 +224,161 @@ func cmdSegEval(args []string) error {
 	fmt.Printf("%s: %d sentences, %d gold words, %d predicted, %d correct\n", path, len(sents), score.Gold, score.Pred, score.Correct)
 	fmt.Println(score)
 	return nil
+}
+
+// importFormats are the formats import -f accepts; "" is "text".
+var importFormats = []string{"text"}
+
+func cmdImport(args []string) error {
+	flags := flag.NewFlagSet("import", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	project := flags.String("p", "", "the project file, created if missing")
+	glob := flags.String("glob", annotate.DefaultImportGlob, "the files of a directory to import, by base name")
+	format := flags.String("f", "text", "the format of the files: text")
+	if err := flags.Parse(args); err != nil {
+		return fmt.Errorf("import: %v: %w", err, errUsage)
+	}
+	switch {
+	case *project == "":
+		return fmt.Errorf("import: -p PROJECT is required: %w", errUsage)
+	case flags.NArg() == 0:
+		return fmt.Errorf("import: no FILE or DIR to import: %w", errUsage)
+	case *glob == "":
+		return fmt.Errorf("import: -glob is empty: %w", errUsage)
+	}
+	if _, err := filepath.Match(*glob, ""); err != nil {
+		return fmt.Errorf("import: -glob %q: %v: %w", *glob, err, errUsage)
+	}
+	if !slices.Contains(importFormats, *format) {
+		return fmt.Errorf("import: -f %q: want %s (more formats come in later versions): %w", *format, strings.Join(importFormats, " or "), errUsage)
+	}
+	// Interrupt (Ctrl-C) stops the import between files: the files done
+	// are kept, each complete.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	_, statErr := os.Lstat(*project)
+	p, err := annotate.OpenOrCreate(*project, annotate.Options{})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if errors.Is(statErr, fs.ErrNotExist) {
+		fmt.Fprintf(os.Stderr, "created project %s\n", *project)
+	}
+	fmt.Fprintln(os.Stderr, "loading dictionary…")
+	seg, err := annotate.NewSegmenter()
+	if err != nil {
+		return err
+	}
+	sum, err := p.Import(ctx, seg, flags.Args(), annotate.ImportOptions{Glob: *glob, Progress: printImportResult})
+	fmt.Println(importSummary(sum))
+	if cerr := p.Close(); err == nil && cerr != nil {
+		return cerr
+	}
+	switch {
+	case errors.Is(err, context.Canceled) && len(sum.Results) == 0:
+		return errors.New("import: interrupted before the first file")
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("import: interrupted after %d of %d files (those are done)", len(sum.Results), sum.Results[0].Total)
+	case err != nil:
+		return err
+	case sum.Failed > 0:
+		return fmt.Errorf("import: %s of %d failed (the others were imported)", plural(sum.Failed, "file"), len(sum.Results))
+	}
+	return nil
+}
+
+// printImportResult prints one file's line of an import on stderr.
+func printImportResult(r annotate.ImportResult) {
+	prefix := fmt.Sprintf("[%d/%d] %s %s", r.N, r.Total, r.Status, r.Path)
+	switch r.Status {
+	case annotate.ImportImported:
+		fmt.Fprintf(os.Stderr, "%s: %s, %s, %s\n", prefix, plural(r.Chars, "character"), plural(r.Tokens, "token"), plural(r.Damage, "damage mark"))
+	case annotate.ImportUnchanged:
+		if r.Name == filepath.Base(r.Path) {
+			fmt.Fprintf(os.Stderr, "%s (document %d)\n", prefix, r.DocID)
+		} else {
+			fmt.Fprintf(os.Stderr, "%s (same bytes as document %d, %s)\n", prefix, r.DocID, r.Name)
+		}
+	default:
+		fmt.Fprintf(os.Stderr, "%s: %v\n", prefix, r.Err)
+	}
+}
+
+// importSummary is the line import prints on stdout.
+func importSummary(s annotate.ImportSummary) string {
+	return fmt.Sprintf("imported %s (%s, %s, %s); %d unchanged; %d failed",
+		plural(s.Imported, "document"), plural(s.Chars, "character"), plural(s.Tokens, "token"), plural(s.Damage, "damage mark"), s.Unchanged, s.Failed)
+}
+
+// plural is n with thousands separators and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n != 1 {
+		noun += "s"
+	}
+	return thousands(n) + " " + noun
+}
+
+// thousands formats n with commas: 12,345.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func cmdLs(args []string) error {
+	fs := flag.NewFlagSet("ls", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	project := fs.String("p", "", "the project file")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("ls: %v: %w", err, errUsage)
+	}
+	if *project == "" {
+		return fmt.Errorf("ls: -p PROJECT is required: %w", errUsage)
+	}
+	if fs.NArg() != 0 {
+		return fmt.Errorf("ls: unexpected argument %q: %w", fs.Arg(0), errUsage)
+	}
+	// Open, not OpenOrCreate: listing a project that is not there is an
+	// error, not a new empty project. No backup: ls changes nothing.
+	p, err := annotate.Open(*project, annotate.Options{NoBackup: true})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	docs, err := p.Documents()
+	if err != nil {
+		return fmt.Errorf("%s: %w", *project, err)
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tCHARS\tTOKENS\tSPANS")
+	for _, d := range docs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\n", d.ID, oneLine(d.Name), d.Status, d.Chars, d.Tokens, d.Spans)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return p.Close()
+}
+
+// oneLine replaces the tabs and line breaks of a name, which would break
+// the columns of ls, with spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
 }

@@ -10,10 +10,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -220,7 +222,8 @@ func TestCommandErrors(t *testing.T) {
 		})
 	}
 	t.Run("help", func(t *testing.T) {
-		if r := biaozhu(t, nil, "-h"); r.code != 0 || !strings.HasPrefix(r.stdout, "usage:") {
+		if r := biaozhu(t, nil, "-h"); r.code != 0 || !strings.HasPrefix(r.stdout, "usage:") ||
+			!strings.Contains(r.stdout, "biaozhu import -p") || !strings.Contains(r.stdout, "biaozhu ls -p") {
 			t.Errorf("exit %d, stdout %q", r.code, r.stdout)
 		}
 	})
@@ -231,5 +234,195 @@ func TestCommandErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 			}
 		})
+	}
+}
+
+var (
+	importedLine  = regexp.MustCompile(`^\[(\d+)/(\d+)\] imported (.+): ([\d,]+) characters?, ([\d,]+) tokens?, ([\d,]+) damage marks?$`)
+	unchangedLine = regexp.MustCompile(`^\[(\d+)/(\d+)\] unchanged (.+) \(document (\d+)\)$`)
+	failedLine    = regexp.MustCompile(`^\[(\d+)/(\d+)\] failed (.+): annotate: (.+)$`)
+	summaryLine   = regexp.MustCompile(`^imported (\d+) documents? \(([\d,]+) characters?, ([\d,]+) tokens?, ([\d,]+) damage marks?\); (\d+) unchanged; (\d+) failed\n$`)
+)
+
+// importLines sorts the lines import printed on stderr by what they say
+// happened, keyed by file name, and checks the other lines.
+func importLines(t *testing.T, stderr string) (imported, unchanged, failed map[string]string) {
+	t.Helper()
+	imported, unchanged, failed = map[string]string{}, map[string]string{}, map[string]string{}
+	for _, l := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+		if m := importedLine.FindStringSubmatch(l); m != nil {
+			imported[filepath.Base(m[3])] = l
+		} else if m := unchangedLine.FindStringSubmatch(l); m != nil {
+			unchanged[filepath.Base(m[3])] = m[4]
+		} else if m := failedLine.FindStringSubmatch(l); m != nil {
+			failed[filepath.Base(m[3])] = l
+		} else if l != "loading dictionary…" && !strings.HasPrefix(l, "created project ") && !strings.HasPrefix(l, "biaozhu: import: ") {
+			t.Errorf("stderr line %q", l)
+		}
+	}
+	return imported, unchanged, failed
+}
+
+// lsRows runs ls and returns its rows without the header, as fields.
+func lsRows(t *testing.T, project string) [][]string {
+	t.Helper()
+	r := biaozhu(t, nil, "ls", "-p", project)
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("ls: exit %d, stderr %q", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if got := strings.Fields(lines[0]); strings.Join(got, " ") != "ID NAME STATUS CHARS TOKENS SPANS" {
+		t.Fatalf("ls header %q", lines[0])
+	}
+	var rows [][]string
+	for _, l := range lines[1:] {
+		rows = append(rows, strings.Fields(l))
+	}
+	return rows
+}
+
+// TestImportCommand imports a directory with a broken file (exit 1, the
+// others imported), lists the project, and imports it again (all
+// unchanged, exit 0 once the broken file is gone).
+func TestImportCommand(t *testing.T) {
+	seed, err := os.ReadFile(shared(t, "corpus/jiaozuo-news-2021.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	texts := filepath.Join(dir, "texts")
+	for name, data := range map[string][]byte{
+		"a.txt":       seed,
+		"sub/b.txt":   append([]byte("第二份\n"), seed...),
+		"bad.txt":     []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+		"notes.md":    []byte("不導入。\n"),
+		".hidden.txt": []byte("不導入。\n"),
+	} {
+		p := filepath.Join(texts, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	project := filepath.Join(dir, "p.biaozhu")
+
+	r := biaozhu(t, nil, "import", "-p", project, texts)
+	if r.code != 1 {
+		t.Fatalf("import with a broken file: exit %d, want 1; stderr %q", r.code, r.stderr)
+	}
+	imported, unchanged, failed := importLines(t, r.stderr)
+	if len(imported) != 2 || imported["a.txt"] == "" || imported["b.txt"] == "" || len(unchanged) != 0 || len(failed) != 1 || failed["bad.txt"] == "" {
+		t.Errorf("imported %v, unchanged %v, failed %v", imported, unchanged, failed)
+	}
+	if !strings.Contains(failed["bad.txt"], "not a text file") || !strings.Contains(r.stderr, "biaozhu: import: 1 file of 3 failed") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	m := summaryLine.FindStringSubmatch(r.stdout)
+	if m == nil || m[1] != "2" || m[5] != "0" || m[6] != "1" {
+		t.Errorf("stdout %q, want the summary: 2 imported, 0 unchanged, 1 failed", r.stdout)
+	}
+
+	rows := lsRows(t, project)
+	if len(rows) != 2 {
+		t.Fatalf("ls: %d rows, want 2: %q", len(rows), rows)
+	}
+	for i, want := range []string{"a.txt", "b.txt"} {
+		row := rows[i]
+		if len(row) != 6 || row[0] != strconv.Itoa(i+1) || row[1] != want || row[2] != "new" || row[5] != "0" {
+			t.Errorf("ls row %d: %q, want %d %s new … 0", i, row, i+1, want)
+			continue
+		}
+		chars, _ := strconv.Atoi(row[3])
+		tokens, _ := strconv.Atoi(row[4])
+		if chars < 500 || tokens < 200 || tokens > chars {
+			t.Errorf("ls row %d: %d characters, %d tokens", i, chars, tokens)
+		}
+		if line := imported[want]; !strings.Contains(line, thousands(chars)+" characters, "+thousands(tokens)+" tokens") {
+			t.Errorf("import said %q, ls says %d characters, %d tokens", line, chars, tokens)
+		}
+	}
+
+	if err := os.Remove(filepath.Join(texts, "bad.txt")); err != nil {
+		t.Fatal(err)
+	}
+	r = biaozhu(t, nil, "import", "-f", "text", "-p", project, texts)
+	if r.code != 0 {
+		t.Fatalf("import again: exit %d, stderr %q", r.code, r.stderr)
+	}
+	imported, unchanged, failed = importLines(t, r.stderr)
+	if len(imported) != 0 || len(failed) != 0 || unchanged["a.txt"] != "1" || unchanged["b.txt"] != "2" {
+		t.Errorf("import again: imported %v, unchanged %v, failed %v", imported, unchanged, failed)
+	}
+	if m := summaryLine.FindStringSubmatch(r.stdout); m == nil || m[1] != "0" || m[5] != "2" || m[6] != "0" {
+		t.Errorf("import again: stdout %q", r.stdout)
+	}
+	if rows := lsRows(t, project); len(rows) != 2 {
+		t.Errorf("ls after importing again: %d rows, want 2", len(rows))
+	}
+}
+
+// TestImportLsErrors checks the errors of import and ls: usage errors exit
+// 2, a missing or locked project exits 1 naming the file.
+func TestImportLsErrors(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.biaozhu")
+	locked := filepath.Join(dir, "locked.biaozhu")
+	p, err := annotate.Create(locked, nil, annotate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	text := filepath.Join(dir, "a.txt")
+	if err := os.WriteFile(text, []byte("一篇文章。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string // in stderr
+	}{
+		{"ls missing project", []string{"ls", "-p", missing}, 1, missing},
+		{"ls without -p", []string{"ls"}, 2, "-p"},
+		{"ls with an argument", []string{"ls", "-p", locked, "x"}, 2, `unexpected argument "x"`},
+		{"import without -p", []string{"import", text}, 2, "-p"},
+		{"import without files", []string{"import", "-p", missing}, 2, "no FILE or DIR"},
+		{"import bad format", []string{"import", "-p", missing, "-f", "xml", text}, 2, `-f "xml"`},
+		{"import bad glob", []string{"import", "-p", missing, "-glob", "[", text}, 2, "-glob"},
+		{"import into a project open elsewhere", []string{"import", "-p", locked, text}, 1, "already open"},
+		{"ls of a project open elsewhere", []string{"ls", "-p", locked}, 1, "already open"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := biaozhu(t, nil, tc.args...)
+			if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", r.code, r.stderr, tc.code, tc.want)
+			}
+			if first, _, _ := strings.Cut(r.stderr, "\n"); !strings.HasPrefix(first, "biaozhu: ") {
+				t.Errorf("first line %q does not start with biaozhu:", first)
+			}
+			if i := slices.Index(tc.args, "-p"); tc.code == 1 && !strings.Contains(r.stderr, tc.args[i+1]) {
+				t.Errorf("stderr %q does not name the project %s", r.stderr, tc.args[i+1])
+			}
+		})
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Errorf("%s was created by a command that failed", missing)
+	}
+	docs, err := p.Documents()
+	if err != nil || len(docs) != 0 {
+		t.Errorf("the locked project has %d documents (%v)", len(docs), err)
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "0"}, {12, "12"}, {999, "999"}, {1000, "1,000"}, {12345, "12,345"}, {1234567, "1,234,567"}, {-1234, "-1,234"}} {
+		if got := thousands(tc.n); got != tc.want {
+			t.Errorf("thousands(%d) = %q, want %q", tc.n, got, tc.want)
+		}
 	}
 }

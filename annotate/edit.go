@@ -421,6 +421,9 @@ func (e Merge) Describe() string { return fmt.Sprintf("merge [%d,%d)", e.Start, 
 
 func (e Merge) plan(p *planner) error {
 	d := p.doc
+	if e.Start >= e.End {
+		return refuse(e, ErrOffsets, "offsets [%d,%d): start is not before end", e.Start, e.End)
+	}
 	i := d.TokenAt(e.Start)
 	j := d.TokenAt(e.End - 1)
 	if i < 0 || j < 0 || d.Tokens[i].Start != e.Start || d.Tokens[j].End != e.End {
@@ -431,7 +434,11 @@ func (e Merge) plan(p *planner) error {
 	}
 	for _, s := range d.Sentences {
 		if s.Start < e.End && e.Start < s.End && (e.Start < s.Start || s.End < e.End) {
-			return refuse(e, ErrToken, "[%d,%d) crosses the sentence boundary at %d", e.Start, e.End, max(s.Start, e.Start))
+			boundary := s.Start
+			if e.End > s.End {
+				boundary = s.End
+			}
+			return refuse(e, ErrToken, "[%d,%d) crosses the sentence boundary at %d", e.Start, e.End, boundary)
 		}
 	}
 	for _, s := range d.Spans {

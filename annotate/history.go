@@ -90,8 +90,17 @@ func (ed *Editor) newID() int64 {
 		return ed.NewSpanID()
 	}
 	if ed.nextID == 0 {
+		// Spans that undo or redo can bring back keep their IDs: count
+		// them too.
 		for _, s := range ed.Doc.Spans {
 			ed.nextID = max(ed.nextID, s.ID)
+		}
+		if h := ed.History; h != nil {
+			for _, list := range [][]*Entry{h.Done, h.Undone} {
+				for _, e := range list {
+					ed.nextID = max(ed.nextID, maxSpanID(e.Changes))
+				}
+			}
 		}
 	}
 	ed.nextID++
@@ -210,4 +219,20 @@ func (ed *Editor) Redo() (*Entry, error) {
 	h.Undone = h.Undone[:len(h.Undone)-1]
 	h.Done = append(h.Done, e)
 	return e, nil
+}
+
+// maxSpanID returns the largest span ID that changes mention, 0 if none.
+func maxSpanID(changes []Change) int64 {
+	var id int64
+	for _, c := range changes {
+		if c.Span != nil {
+			if c.Span.Before != nil {
+				id = max(id, c.Span.Before.ID)
+			}
+			if c.Span.After != nil {
+				id = max(id, c.Span.After.ID)
+			}
+		}
+	}
+	return id
 }

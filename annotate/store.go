@@ -1,20 +1,11 @@
 package annotate
 
-// The store: a Project is one SQLite file.
-//
-// Driver: modernc.org/sqlite, SQLite 3 translated to Go. It was measured
-// against github.com/mattn/go-sqlite3 (cgo) before it was chosen; the
-// figures are in the package doc of storeDriverDoc below. In short: commit
-// latency, which is what an annotator feels, is dominated by fsync and is
-// the same for both; the pure-Go driver needs no C compiler, so annotate,
-// export and the headless commands build and test with CGO_ENABLED=0 and
-// cross-compile, and `go test -race` of annotate does not rebuild SQLite's
-// C amalgamation; it provides SQLite's online backup API, which the
-// rotating backups use.
+// The store: a Project is one SQLite file. Why this driver: see the
+// package doc.
 //
 // File layout (schema version 1), readable with any SQLite client:
 //
-//	meta(key, value)                  format facts: generation, created_with, pos_tagset…
+//	meta(key, value)                  generation (commits), created, opened, pos_tagset
 //	pos_tags(position, name, description)
 //	layers(name, overlap, description, position)
 //	labels(layer, name, color, key, description, position)
@@ -120,14 +111,15 @@ type Project struct {
 	db   *sql.DB
 	conn *sql.Conn // the one connection, which holds the lock
 
-	mu         sync.Mutex
-	schema     *Schema
-	nextSpanID int64
-	historyMax int
-	annotator  string
-	docs       map[int64]*openDoc
-	lru        []int64
-	backup     string // the backup made on open, if any
+	mu          sync.Mutex
+	schema      *Schema
+	nextSpanID  int64
+	savedSpanID int64 // nextSpanID as meta has it
+	historyMax  int
+	annotator   string
+	docs        map[int64]*openDoc
+	lru         []int64
+	backup      string // the backup made on open, if any
 }
 
 // openDoc is a loaded document with its editor and where its token blocks
@@ -414,9 +406,14 @@ func (p *Project) open(opts Options) error {
 	if p.schema, err = p.readSchema(ctx); err != nil {
 		return p.classify(err, "read the schema")
 	}
-	if err := conn.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM spans").Scan(&p.nextSpanID); err != nil {
+	// Span IDs are never reused, not even those of spans that only the
+	// history holds (undo or redo can bring them back): meta keeps the
+	// next one.
+	if err := conn.QueryRowContext(ctx, `SELECT max(coalesce((SELECT max(id) FROM spans), 0) + 1,
+		coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next_span_id'), 1))`).Scan(&p.nextSpanID); err != nil {
 		return p.classify(err, "open")
 	}
+	p.savedSpanID = p.nextSpanID
 	if !opts.NoBackup {
 		if p.backup, err = p.makeBackup(ctx); err != nil {
 			return projectErr(p.path, err, "backup into %s: %v", backupDir(p.path), err)
@@ -502,7 +499,18 @@ func (p *Project) writeTx(countGeneration bool, f func(tx *sql.Tx) error) error 
 			return err
 		}
 	}
-	return tx.Commit()
+	next := p.nextSpanID
+	if next != p.savedSpanID {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('next_span_id', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", strconv.FormatInt(next, 10)); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	p.savedSpanID = next
+	return nil
 }
 
 // Close closes the project file, checkpointing it into one file and
@@ -920,6 +928,8 @@ func (p *Project) AddDocument(doc *Document) error {
 	now := time.Now().UTC()
 	doc.Created, doc.Updated = now, now
 	ctx := context.Background()
+	saved := p.nextSpanID
+	p.nextSpanID = next
 	err := p.write(func(tx *sql.Tx) error {
 		labels, _ := json.Marshal(nonNil(doc.Labels))
 		res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, edited, damage, created, updated)
@@ -962,9 +972,9 @@ func (p *Project) AddDocument(doc *Document) error {
 	})
 	if err != nil {
 		doc.ID = 0
+		p.nextSpanID = saved
 		return fmt.Errorf("annotate: %s: store document %q: %w", p.path, doc.Name, err)
 	}
-	p.nextSpanID = next
 	return nil
 }
 
@@ -1258,28 +1268,27 @@ func (p *Project) commit(od *openDoc, op Op, e *Entry) error {
 	blocks := slices.Clone(od.blocks)
 	now := time.Now().UTC()
 	err := p.write(func(tx *sql.Tx) error {
-		statusOrLabels := false
 		spans := map[int64]bool{}
+		var ranges [][2]int // token ranges changed
 		for _, c := range e.Changes {
 			switch {
 			case c.Tokens != nil:
-				if err := p.syncTokens(ctx, tx, d, &blocks, c.Tokens.Start, c.Tokens.End); err != nil {
-					return err
-				}
+				ranges = append(ranges, [2]int{c.Tokens.Start, c.Tokens.End})
 			case c.Span != nil:
-				sc := c.Span
-				id := int64(0)
-				if sc.Before != nil {
-					id = sc.Before.ID
+				if sc := c.Span; sc.Before != nil {
+					spans[sc.Before.ID] = true
 				} else {
-					id = sc.After.ID
+					spans[sc.After.ID] = true
 				}
-				spans[id] = true
-			default:
-				statusOrLabels = true
 			}
 		}
-		_ = statusOrLabels
+		// Each token block a step touched is written once, from the
+		// tokens as they are now.
+		for _, r := range blockRanges(blocks, ranges) {
+			if err := p.syncTokens(ctx, tx, d, &blocks, r[0], r[1]); err != nil {
+				return err
+			}
+		}
 		for id := range spans {
 			if s, ok := d.Span(id); ok {
 				if err := upsertSpan(ctx, tx, d.ID, d, s); err != nil {
@@ -1375,6 +1384,46 @@ func recordSegmentation(ctx context.Context, tx *sql.Tx, d *Document, e *Entry, 
 	_, err := tx.ExecContext(ctx, `INSERT INTO segmentation_edits(doc_id, history_id, kind, start, "end", before, after, created)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, e.ID, kind, t.Start, t.End, words(t.Before), words(t.After), timeText(now))
 	return err
+}
+
+// blockRanges turns the token ranges a step changed into the code point
+// ranges of the token blocks they touch, each block once, the ranges in
+// order and apart.
+func blockRanges(blocks []int, ranges [][2]int) [][2]int {
+	if len(ranges) == 0 {
+		return nil
+	}
+	const end = int(^uint(0) >> 1)
+	if len(blocks) == 0 {
+		return [][2]int{{0, end}}
+	}
+	type span struct{ k0, k1 int }
+	spans := make([]span, len(ranges))
+	for i, r := range ranges {
+		k0 := max(sort.SearchInts(blocks, r[0]+1)-1, 0)
+		k1 := max(sort.SearchInts(blocks, r[1])-1, k0)
+		spans[i] = span{k0, k1}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].k0 < spans[j].k0 })
+	var out [][2]int
+	cur := spans[0]
+	flush := func() {
+		hi := end
+		if cur.k1+1 < len(blocks) {
+			hi = blocks[cur.k1+1]
+		}
+		out = append(out, [2]int{blocks[cur.k0], hi})
+	}
+	for _, s := range spans[1:] {
+		if s.k0 <= cur.k1 {
+			cur.k1 = max(cur.k1, s.k1)
+			continue
+		}
+		flush()
+		cur = s
+	}
+	flush()
+	return out
 }
 
 // syncTokens rewrites the token blocks of d that cover [start, end) from

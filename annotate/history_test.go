@@ -1,0 +1,1160 @@
+package annotate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// htChooser is where the generator's choices come from: a *rand.Rand, or
+// the bytes of a fuzz input.
+type htChooser interface{ IntN(n int) int }
+
+// htBytes chooses from fuzz bytes; once they run out it chooses 0 and
+// says so.
+type htBytes struct {
+	data []byte
+	used bool // ran out
+}
+
+func (b *htBytes) IntN(n int) int {
+	if n <= 1 {
+		return 0
+	}
+	v, k := 0, 1
+	if n > 256 {
+		k = 2
+	}
+	for range k {
+		if len(b.data) == 0 {
+			b.used = true
+			return 0
+		}
+		v = v<<8 | int(b.data[0])
+		b.data = b.data[1:]
+	}
+	return v % n
+}
+
+// htGen generates edits from a document's current state: most are valid,
+// some are meant to be refused (bad offsets, labels, IDs, tags, splits
+// and merges that do not fit), and some are refused because they collide
+// with what is there (overlaps, span edges inside a merge).
+type htGen struct {
+	r      htChooser
+	schema *Schema
+	// hot, if set, returns code point offsets to favour when picking
+	// tokens: the starts of the token blocks.
+	hot func() []int
+}
+
+var htDocLabels = []string{"新闻", "checked", "焦作", "二〇二一"}
+
+func (g *htGen) token(d *Document) int {
+	if g.hot != nil && g.r.IntN(2) == 0 {
+		if hot := g.hot(); len(hot) > 0 {
+			at := hot[g.r.IntN(len(hot))]
+			i := d.TokenAt(at)
+			if i < 0 {
+				i = d.TokenAt(at - 1)
+			}
+			if i >= 0 {
+				return max(0, min(len(d.Tokens)-1, i-2+g.r.IntN(4)))
+			}
+		}
+	}
+	return g.r.IntN(len(d.Tokens))
+}
+
+func (g *htGen) span(d *Document) (Span, bool) {
+	var ok []Span
+	for _, s := range d.Spans {
+		if s.ID < htScratchIDs {
+			ok = append(ok, s)
+		}
+	}
+	if len(ok) == 0 {
+		return Span{ID: 424242}, false
+	}
+	return ok[g.r.IntN(len(ok))], true
+}
+
+func (g *htGen) tag() string { return g.schema.POS.Tags[g.r.IntN(len(g.schema.POS.Tags))].Name }
+
+// edit returns an edit for d as it is; depth > 0 is inside a batch.
+func (g *htGen) edit(d *Document, depth int) Edit {
+	r := g.r
+	bad := r.IntN(8) == 0
+	n := d.Chars()
+	switch k := r.IntN(17); {
+	case k < 3:
+		l := g.schema.Layers[r.IntN(len(g.schema.Layers))]
+		s := Span{Layer: l.Name, Label: l.Labels[r.IntN(len(l.Labels))].Name}
+		if len(d.Tokens) > 0 && r.IntN(3) > 0 {
+			i := g.token(d)
+			j := min(len(d.Tokens)-1, i+r.IntN(3))
+			s.Start, s.End = d.Tokens[i].Start, d.Tokens[j].End
+		} else {
+			s.Start = r.IntN(max(n, 1))
+			s.End = s.Start + 1 + r.IntN(max(1, min(6, n-s.Start)))
+		}
+		if r.IntN(3) == 0 {
+			s.Origin = OriginSuggested
+		}
+		if r.IntN(4) == 0 {
+			s.Note, s.Annotator = "注 note", "wang"
+		}
+		if bad {
+			switch r.IntN(6) {
+			case 0:
+				s.Start = -1 - r.IntN(3)
+			case 1:
+				s.End = n + 1 + r.IntN(3)
+			case 2:
+				s.End = s.Start - r.IntN(2)
+			case 3:
+				s.Layer = "nope"
+			case 4:
+				s.Label = "NOPE"
+			default:
+				s.Origin = "robot"
+			}
+		}
+		return AddSpan{Span: s}
+	case k < 4:
+		s, _ := g.span(d)
+		if bad {
+			s.ID = -s.ID
+		}
+		return RemoveSpan{ID: s.ID}
+	case k < 5:
+		s, _ := g.span(d)
+		label := "NOPE"
+		if l, ok := g.schema.Layer(s.Layer); ok && !bad {
+			label = l.Labels[r.IntN(len(l.Labels))].Name
+		}
+		return RelabelSpan{ID: s.ID, Label: label}
+	case k < 6:
+		s, _ := g.span(d)
+		if r.IntN(2) == 0 {
+			return SetNote{ID: s.ID, Note: []string{"", "待查", "check 😀"}[r.IntN(3)]}
+		}
+		o := []Origin{OriginManual, OriginSuggested, OriginImported}[r.IntN(3)]
+		if bad {
+			o = "auto"
+		}
+		return SetOrigin{ID: s.ID, Origin: o}
+	case k < 8:
+		if len(d.Tokens) == 0 {
+			return SetPOS{At: 0, POS: "n"}
+		}
+		t := d.Tokens[g.token(d)]
+		e := SetPOS{At: t.Start, POS: g.tag()}
+		if bad {
+			switch r.IntN(3) {
+			case 0:
+				e.POS = "ZZ"
+			case 1:
+				e.At = t.Start + 1 // inside the token, or the next token's start
+			default:
+				e.At = t.End // whitespace, the next token's start, or the end
+			}
+		}
+		return e
+	case k < 11:
+		if len(d.Tokens) == 0 {
+			return Split{At: r.IntN(n + 2)}
+		}
+		for range 8 {
+			t := d.Tokens[g.token(d)]
+			if bad {
+				switch r.IntN(4) {
+				case 0:
+					return Split{At: t.Start}
+				case 1:
+					return Split{At: t.End}
+				case 2:
+					return Split{At: -1 - r.IntN(2)}
+				default:
+					return Split{At: n + r.IntN(2)}
+				}
+			}
+			if l := t.End - t.Start; l >= 2 {
+				return Split{At: t.Start + 1 + r.IntN(l-1)}
+			}
+		}
+		return Split{At: d.Tokens[0].Start}
+	case k < 14:
+		if len(d.Tokens) < 2 {
+			return Merge{Start: 0, End: n}
+		}
+		i := min(g.token(d), len(d.Tokens)-2)
+		j := min(len(d.Tokens)-1, i+1+r.IntN(3))
+		e := Merge{Start: d.Tokens[i].Start, End: d.Tokens[j].End}
+		if r.IntN(3) == 0 {
+			e.POS = g.tag()
+		}
+		if bad {
+			switch r.IntN(5) {
+			case 0:
+				e.End = d.Tokens[i].End // one token
+			case 1:
+				e.Start++ // inside a token, or in whitespace
+			case 2:
+				e.End--
+			case 3:
+				e.POS = "ZZ"
+			default:
+				e.Start, e.End = e.End, e.Start-r.IntN(2) // reversed
+				if r.IntN(2) == 0 {
+					e.End = e.Start // empty, at a token boundary
+				}
+			}
+		}
+		return e
+	case k < 15:
+		if r.IntN(2) == 0 {
+			st := Statuses[r.IntN(len(Statuses))]
+			if bad {
+				st = "finished"
+			}
+			return SetStatus{Status: st}
+		}
+		var labels []string
+		for _, l := range htDocLabels {
+			if r.IntN(2) == 0 {
+				labels = append(labels, l)
+			}
+		}
+		if bad {
+			labels = append(labels, []string{"", " 新闻", "新闻", "新闻"}[r.IntN(4)])
+		}
+		return SetLabels{Labels: labels}
+	default:
+		if depth > 0 {
+			if r.IntN(3) == 0 {
+				return SetNote{ID: -7} // a refusal inside a batch
+			}
+			return SetStatus{Status: StatusDone}
+		}
+		// The edits of a batch are generated one after the other on a
+		// copy, so that most of them fit together.
+		c := htClone(d)
+		scratch := &Editor{Doc: c, Schema: g.schema, NewSpanID: htScratchID()}
+		b := Batch{Name: "batch"}
+		for range 2 + r.IntN(4) {
+			e := g.edit(c, depth+1)
+			b.Edits = append(b.Edits, e)
+			_, _ = scratch.Apply(e)
+		}
+		return b
+	}
+}
+
+// htScratchIDs is where the IDs of spans added on a batch's scratch copy
+// start; the generator does not pick them.
+const htScratchIDs = 1 << 40
+
+func htScratchID() func() int64 {
+	next := int64(htScratchIDs)
+	return func() int64 { next++; return next }
+}
+
+// htClone returns a copy of d that edits can change without changing d.
+func htClone(d *Document) *Document {
+	c := &Document{ID: d.ID, Name: d.Name, Text: d.Text, Status: d.Status,
+		Sentences: d.Sentences, // never edited
+		Tokens:    append([]Token(nil), d.Tokens...),
+		Spans:     append([]Span(nil), d.Spans...),
+		Labels:    append([]string(nil), d.Labels...),
+	}
+	return c
+}
+
+// htTarget is what the random runs edit: an Editor or a document of a
+// Project.
+type htTarget interface {
+	apply(Edit) (*Entry, error)
+	undo() (*Entry, error)
+	redo() (*Entry, error)
+	doc() *Document
+	history() *History
+}
+
+type htEditor struct{ ed *Editor }
+
+func (t htEditor) apply(e Edit) (*Entry, error) { return etApply(t.ed, e) }
+func (t htEditor) undo() (*Entry, error)        { return t.ed.Undo() }
+func (t htEditor) redo() (*Entry, error)        { return t.ed.Redo() }
+func (t htEditor) doc() *Document               { return t.ed.Doc }
+func (t htEditor) history() *History            { return t.ed.History }
+
+type htProject struct {
+	p  *Project
+	id int64
+}
+
+func (t htProject) apply(e Edit) (entry *Entry, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			entry, err = nil, fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return t.p.Apply(t.id, e)
+}
+func (t htProject) undo() (*Entry, error) { return t.p.Undo(t.id) }
+func (t htProject) redo() (*Entry, error) { return t.p.Redo(t.id) }
+func (t htProject) doc() *Document {
+	d, err := t.p.Document(t.id)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+func (t htProject) history() *History {
+	h, err := t.p.History(t.id)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}
+
+// htModel is what the history should be: the states after each step
+// done, done[0] the oldest still reachable, and the states the undone
+// steps lead to, the next redo last.
+type htModel struct {
+	done    []etState
+	undone  []etState
+	limit   int // of the history; 0 is DefaultHistoryLimit
+	steps   int // steps applied
+	refused int
+}
+
+func htNewModel(d *Document, limit int) *htModel {
+	return &htModel{done: []etState{etStateOf(d)}, limit: limit}
+}
+
+func (m *htModel) top() etState { return m.done[len(m.done)-1] }
+
+// check compares the target with the model and checks the invariants.
+func (m *htModel) check(tg htTarget, schema *Schema) error {
+	d := tg.doc()
+	if diff := etDiff(etStateOf(d), m.top()); diff != "" {
+		return errors.New(diff)
+	}
+	if err := etCheck(d, schema); err != nil {
+		return err
+	}
+	h := tg.history()
+	if h == nil {
+		h = &History{}
+	}
+	if len(h.Done) != len(m.done)-1 || len(h.Undone) != len(m.undone) {
+		return fmt.Errorf("history has %d done, %d undone steps; want %d, %d", len(h.Done), len(h.Undone), len(m.done)-1, len(m.undone))
+	}
+	if len(h.Done) > DefaultHistoryLimit {
+		return fmt.Errorf("history has %d done steps, more than %d", len(h.Done), DefaultHistoryLimit)
+	}
+	return nil
+}
+
+// apply applies e to the target and the model.
+func (m *htModel) apply(tg htTarget, e Edit) error {
+	prev := m.top()
+	entry, err := tg.apply(e)
+	switch {
+	case err != nil:
+		var ee *EditError
+		if !errors.As(err, &ee) {
+			return fmt.Errorf("%s: %v (not an *EditError)", e.Describe(), err)
+		}
+		if entry != nil {
+			return fmt.Errorf("%s: refused (%v) with an entry", e.Describe(), err)
+		}
+		m.refused++
+		if diff := etDiff(etStateOf(tg.doc()), prev); diff != "" {
+			return fmt.Errorf("%s: refused (%v) but changed the document: %s", e.Describe(), err, diff)
+		}
+		return nil
+	case entry == nil:
+		return nil // nothing to do (an empty batch)
+	}
+	m.steps++
+	now := etStateOf(tg.doc())
+	if _, isStatus := e.(SetStatus); (prev.Status == StatusNew || prev.Status == "") && !isStatus && now.Status == StatusNew {
+		return fmt.Errorf("%s: the first edit of a new document left it new", e.Describe())
+	}
+	m.done = append(m.done, now)
+	m.undone = nil
+	limit := m.limit
+	if limit <= 0 {
+		limit = DefaultHistoryLimit
+	}
+	if len(m.done)-1 > limit {
+		m.done = m.done[1:]
+	}
+	return nil
+}
+
+func (m *htModel) undo(tg htTarget) error {
+	entry, err := tg.undo()
+	if err != nil {
+		return fmt.Errorf("undo: %v", err)
+	}
+	if len(m.done) == 1 {
+		if entry != nil {
+			return fmt.Errorf("undo with nothing to undo returned %q", entry.Name)
+		}
+		return nil
+	}
+	if entry == nil {
+		return fmt.Errorf("undo returned nothing; %d steps to undo", len(m.done)-1)
+	}
+	m.undone = append(m.undone, m.top())
+	m.done = m.done[:len(m.done)-1]
+	return nil
+}
+
+func (m *htModel) redo(tg htTarget) error {
+	entry, err := tg.redo()
+	if err != nil {
+		return fmt.Errorf("redo: %v", err)
+	}
+	if len(m.undone) == 0 {
+		if entry != nil {
+			return fmt.Errorf("redo with nothing to redo returned %q", entry.Name)
+		}
+		return nil
+	}
+	if entry == nil {
+		return fmt.Errorf("redo returned nothing; %d steps to redo", len(m.undone))
+	}
+	m.done = append(m.done, m.undone[len(m.undone)-1])
+	m.undone = m.undone[:len(m.undone)-1]
+	return nil
+}
+
+// run makes steps random steps (undo with probability undo/16, redo
+// half as often, else a new edit) and checks the target against the
+// model after each.
+func (m *htModel) run(g *htGen, tg htTarget, steps, undo int) error {
+	for k := range steps {
+		var err error
+		what := "apply"
+		switch op := g.r.IntN(16); {
+		case op < undo:
+			what, err = "undo", m.undo(tg)
+		case op < undo+undo/2:
+			what, err = "redo", m.redo(tg)
+		default:
+			e := g.edit(tg.doc(), 0)
+			what = e.Describe()
+			err = m.apply(tg, e)
+		}
+		if err == nil {
+			err = m.check(tg, g.schema)
+		}
+		if err != nil {
+			return fmt.Errorf("step %d (%s): %v", k, what, err)
+		}
+		if b, ok := g.r.(*htBytes); ok && b.used {
+			return nil
+		}
+	}
+	return nil
+}
+
+// undoRedoAll undoes every step, checking each state on the way, then
+// redoes them all.
+func (m *htModel) undoRedoAll(tg htTarget, schema *Schema) error {
+	for len(m.done) > 1 {
+		if err := m.undo(tg); err != nil {
+			return err
+		}
+		if err := m.check(tg, schema); err != nil {
+			return fmt.Errorf("undoing all, %d left: %v", len(m.done)-1, err)
+		}
+	}
+	if err := m.undo(tg); err != nil { // nothing left
+		return err
+	}
+	for len(m.undone) > 0 {
+		if err := m.redo(tg); err != nil {
+			return err
+		}
+		if err := m.check(tg, schema); err != nil {
+			return fmt.Errorf("redoing all, %d left: %v", len(m.undone), err)
+		}
+	}
+	return m.redo(tg)
+}
+
+// htSchema is the default schema with a second layer that allows
+// overlaps.
+func htSchema() *Schema {
+	s := DefaultSchema()
+	s.Layers = append(s.Layers, Layer{Name: "note", Overlap: OverlapAllowed, Labels: []Label{
+		{Name: "A", Color: "#112233", Key: "a"}, {Name: "B", Color: "#445566"},
+	}})
+	return s
+}
+
+// htSmallDoc is etDoc with a few more sentences, so that random edits
+// have room.
+func htSmallDoc() *Document {
+	d := etBuild("ht.txt",
+		[]string{"焦作市", "位于", "河南省", "西北部", "，", "北依", "太行山", "。"},
+		[]string{"New", " ", "York", " ", "和", "𠀀😀", "好", "。"},
+		[]string{" ", "2021年", "7月", "，", "焦作", "遭遇", "特大", "暴雨", "。"},
+		[]string{"\n", "他", "说", "：", "“", "人民", "政府", "已经", "组织", "救援", "。", "”"},
+	)
+	d.ID = 3
+	d.Spans = []Span{
+		{ID: 1, Layer: "entity", Label: "GPE", Start: 0, End: 3, Origin: OriginManual},
+		{ID: 3, Layer: "note", Label: "A", Start: 3, End: 8, Origin: OriginSuggested},
+		{ID: 2, Layer: "entity", Label: "LOC", Start: 5, End: 11, Origin: OriginImported},
+	}
+	return d
+}
+
+// htSeeds is how many random runs each property test makes.
+func htSeeds() int {
+	if raceEnabled {
+		return 12
+	}
+	return 60
+}
+
+func htRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x6269616f7a6875)) }
+
+// TestHistoryUndoAllRedoAll applies random edits, then undoes them all
+// (each state on the way must be the one recorded) back to the original
+// document and redoes them all to the final one.
+func TestHistoryUndoAllRedoAll(t *testing.T) {
+	for seed := range uint64(htSeeds()) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			schema := htSchema()
+			d := htSmallDoc()
+			ed := htEditorFor(d, schema, 0)
+			tg := htEditor{ed}
+			g := &htGen{r: htRand(seed), schema: schema}
+			m := htNewModel(d, 0)
+			if err := m.run(g, tg, 60, 0); err != nil {
+				t.Fatal(err)
+			}
+			if m.steps < 20 {
+				t.Errorf("only %d of 60 edits applied (%d refused)", m.steps, m.refused)
+			}
+			if err := m.undoRedoAll(tg, schema); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestHistoryUndoRedoModel interleaves undo, redo and new edits at random
+// and compares the editor with a stack of states after each step.
+func TestHistoryUndoRedoModel(t *testing.T) {
+	for seed := range uint64(htSeeds()) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			schema := htSchema()
+			d := htSmallDoc()
+			ed := htEditorFor(d, schema, 0)
+			tg := htEditor{ed}
+			g := &htGen{r: htRand(1000 + seed), schema: schema}
+			m := htNewModel(d, 0)
+			if err := m.run(g, tg, 120, 4+int(seed%4)); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.undoRedoAll(tg, schema); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestHistoryLimit checks that a History keeps its last Limit steps and
+// undoes exactly those.
+func TestHistoryLimit(t *testing.T) {
+	for _, limit := range []int{1, 5} {
+		t.Run(fmt.Sprint("limit", limit), func(t *testing.T) {
+			schema := htSchema()
+			d := htSmallDoc()
+			ed := htEditorFor(d, schema, limit)
+			tg := htEditor{ed}
+			g := &htGen{r: htRand(uint64(limit)), schema: schema}
+			m := htNewModel(d, limit)
+			for m.steps < 12 {
+				if err := m.run(g, tg, 1, 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := len(ed.History.Done); got != limit {
+				t.Errorf("%d steps kept, want %d", got, limit)
+			}
+			if err := m.run(g, tg, 60, 6); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.undoRedoAll(tg, schema); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// htNewProject creates a project with htSchema in a temporary directory.
+func htNewProject(t *testing.T) (*Project, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ht.biaozhu")
+	p, err := Create(path, htSchema(), Options{Synchronous: "NORMAL", Annotator: "lin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p, path
+}
+
+// htReopen closes p and opens path again.
+func htReopen(t *testing.T, p *Project, path string) *Project {
+	t.Helper()
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Open(path, Options{NoBackup: true, Synchronous: "NORMAL", Annotator: "lin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Close() })
+	return q
+}
+
+// htEditorFor returns an Editor of d with a History of that limit.
+func htEditorFor(d *Document, schema *Schema, limit int) *Editor {
+	return &Editor{Doc: d, Schema: schema, History: &History{Limit: limit}}
+}
+
+// TestHistoryEditorSpanIDs checks that an Editor without NewSpanID never
+// gives a new span the ID of a span that undo can bring back.
+func TestHistoryEditorSpanIDs(t *testing.T) {
+	d := etDoc()
+	d.Spans = d.Spans[:3]
+	ed := &Editor{Doc: d, Schema: DefaultSchema()}
+	for _, e := range []Edit{RemoveSpan{ID: 3}, RemoveSpan{ID: 2}, AddSpan{Span{Layer: "entity", Label: "PER", Start: 27, End: 28}}} {
+		if _, err := ed.Apply(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		if _, err := ed.Undo(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entry, err := ed.Apply(AddSpan{Span{Layer: "entity", Label: "PER", Start: 29, End: 31}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := entry.Changes[0].Span.After.ID; id <= 3 {
+		t.Errorf("new span got ID %d, which spans 1 to 3 (back by undo) have", id)
+	}
+	if err := etCheck(d, ed.Schema); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestHistoryProjectReopen makes random edits, undos and redos through a
+// Project, comparing it with the model after each step, and closes and
+// opens the project in between: the document, its history and what undo
+// and redo do must survive.
+func TestHistoryProjectReopen(t *testing.T) {
+	seeds := uint64(6)
+	if raceEnabled {
+		seeds = 2
+	}
+	for seed := range seeds {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			p, path := htNewProject(t)
+			other := etDoc() // a second document, whose spans take IDs too
+			other.Spans = other.Spans[:2]
+			if err := p.AddDocument(other); err != nil {
+				t.Fatal(err)
+			}
+			doc := htSmallDoc()
+			if err := p.AddDocument(doc); err != nil {
+				t.Fatal(err)
+			}
+			schema := p.Schema()
+			tg := htProject{p, doc.ID}
+			g := &htGen{r: htRand(2000 + seed), schema: schema}
+			m := htNewModel(tg.doc(), 0)
+			if m.top().Status != StatusNew || len(m.top().Spans) != 3 {
+				t.Fatalf("stored document: status %q, %d spans", m.top().Status, len(m.top().Spans))
+			}
+			for round := range 3 {
+				if err := m.run(g, tg, 40, 4); err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+				p = htReopen(t, p, path)
+				tg = htProject{p, doc.ID}
+				if err := m.check(tg, schema); err != nil {
+					t.Fatalf("round %d, after reopening: %v", round, err)
+				}
+				// Undo and redo right after opening.
+				for _, op := range []func(htTarget) error{m.undo, m.undo, m.redo, m.undo, m.redo, m.redo} {
+					if err := op(tg); err != nil {
+						t.Fatalf("round %d, after reopening: %v", round, err)
+					}
+					if err := m.check(tg, schema); err != nil {
+						t.Fatalf("round %d, after reopening and undo/redo: %v", round, err)
+					}
+				}
+				// Leave something to redo across the next reopen.
+				if err := m.undo(tg); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := m.undoRedoAll(tg, schema); err != nil {
+				t.Fatal(err)
+			}
+			p = htReopen(t, p, path)
+			tg = htProject{p, doc.ID}
+			if err := m.check(tg, schema); err != nil {
+				t.Fatalf("after redoing all and reopening: %v", err)
+			}
+			for len(m.done) > 1 {
+				if err := m.undo(tg); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := m.check(tg, schema); err != nil {
+				t.Fatalf("after undoing all: %v", err)
+			}
+			p = htReopen(t, p, path)
+			tg = htProject{p, doc.ID}
+			if err := m.check(tg, schema); err != nil {
+				t.Fatalf("after undoing all and reopening: %v", err)
+			}
+			// The other document is untouched.
+			got, err := p.Document(other.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := etCheck(got, schema); err != nil || len(got.Spans) != 2 || got.Status != StatusNew {
+				t.Errorf("other document: %v, %d spans, status %q", err, len(got.Spans), got.Status)
+			}
+		})
+	}
+}
+
+// TestHistoryProjectLimit checks that the project keeps a bounded history
+// in the file and that what is kept still undoes after reopening.
+func TestHistoryProjectLimit(t *testing.T) {
+	p, path := htNewProject(t)
+	doc := htSmallDoc()
+	if err := p.AddDocument(doc); err != nil {
+		t.Fatal(err)
+	}
+	const limit = 5
+	p.historyMax = limit // before the document is loaded
+	schema := p.Schema()
+	tg := htProject{p, doc.ID}
+	g := &htGen{r: htRand(77), schema: schema}
+	m := htNewModel(tg.doc(), limit)
+	for m.steps < 3*limit {
+		if err := m.run(g, tg, 1, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rows int
+	if err := p.conn.QueryRowContext(context.Background(), "SELECT count(*) FROM history WHERE doc_id = ?", doc.ID).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != limit {
+		t.Errorf("%d history rows in the file, want %d", rows, limit)
+	}
+	p = htReopen(t, p, path)
+	tg = htProject{p, doc.ID}
+	if h := tg.history(); len(h.Done) != limit || len(h.Done) > DefaultHistoryLimit {
+		t.Errorf("after reopening: %d steps, want %d", len(h.Done), limit)
+	}
+	if err := m.check(tg, schema); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.undoRedoAll(tg, schema); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHistoryProjectSpanIDs checks that span IDs stay unique in a project
+// when undo or redo after reopening brings back a span whose ID was the
+// largest.
+func TestHistoryProjectSpanIDs(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		setup func(t *testing.T, p *Project, a int64) // before the reopen
+		after func(t *testing.T, p *Project, a int64) // after: brings the span back
+	}{
+		{"redo of an added span",
+			func(t *testing.T, p *Project, a int64) {
+				htMust(t)(p.Apply(a, AddSpan{Span{Layer: "entity", Label: "PER", Start: 27, End: 28}}))
+				htMust(t)(p.Undo(a))
+			},
+			func(t *testing.T, p *Project, a int64) { htMust(t)(p.Redo(a)) }},
+		{"undo of a removed span",
+			func(t *testing.T, p *Project, a int64) {
+				htMust(t)(p.Apply(a, AddSpan{Span{Layer: "entity", Label: "PER", Start: 27, End: 28}}))
+				d, _ := p.Document(a)
+				htMust(t)(p.Apply(a, RemoveSpan{ID: d.Spans[len(d.Spans)-1].ID}))
+			},
+			func(t *testing.T, p *Project, a int64) { htMust(t)(p.Undo(a)) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, path := htNewProject(t)
+			a, b := etDoc(), etDoc()
+			a.Spans, b.Spans = a.Spans[:1], nil
+			for _, d := range []*Document{a, b} {
+				if err := p.AddDocument(d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			c.setup(t, p, a.ID)
+			p = htReopen(t, p, path)
+			c.after(t, p, a.ID)
+			// A new span in each document, b first.
+			htMust(t)(p.Apply(b.ID, AddSpan{Span{Layer: "entity", Label: "ORG", Start: 29, End: 31}}))
+			htMust(t)(p.Apply(a.ID, AddSpan{Span{Layer: "entity", Label: "ORG", Start: 29, End: 31}}))
+			want := map[int64][]Span{}
+			seen := map[int64]int64{}
+			for _, id := range []int64{a.ID, b.ID} {
+				d, err := p.Document(id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range d.Spans {
+					if other, ok := seen[s.ID]; ok {
+						t.Errorf("span ID %d is in document %d and in document %d", s.ID, other, id)
+					}
+					seen[s.ID] = id
+				}
+				if err := etCheck(d, p.Schema()); err != nil {
+					t.Errorf("document %d: %v", id, err)
+				}
+				want[id] = etNil(d.Spans)
+			}
+			p = htReopen(t, p, path)
+			for _, id := range []int64{a.ID, b.ID} {
+				d, err := p.Document(id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := etNil(d.Spans); fmt.Sprint(got) != fmt.Sprint(want[id]) {
+					t.Errorf("document %d after reopening: spans %v, want %v", id, got, want[id])
+				}
+			}
+		})
+	}
+}
+
+// htMust returns a function that fails t on an error.
+func htMust(t *testing.T) func(*Entry, error) {
+	return func(_ *Entry, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// htBigDoc is a document of n tokens of four characters (one in eleven a
+// full stop ending the sentence), so that each can be split twice.
+func htBigDoc(n int) *Document {
+	words := []string{"人民政府", "经济发展", "焦作市区", "河南省会", "太行山脉", "文化旅游", "黄河流域", "𠀀𠀁𠀂𠀃", "科技创新", "城乡😀设"}
+	var sents [][]string
+	var s []string
+	for k := range n {
+		if k%11 == 10 {
+			s = append(s, "。")
+			sents = append(sents, s)
+			s = nil
+			continue
+		}
+		s = append(s, words[k%len(words)])
+	}
+	if len(s) > 0 {
+		sents = append(sents, s)
+	}
+	d := etBuild("big.txt", sents...)
+	return d
+}
+
+// htOneSentence reports whether [start, end) lies in one sentence of d.
+func htOneSentence(d *Document, start, end int) bool {
+	for _, s := range d.Sentences {
+		if s.Start <= start && end <= s.End {
+			return true
+		}
+	}
+	return false
+}
+
+// htBlocks checks the token blocks of document id in the file against
+// the tokens in memory: they tile the token layer in order, each starts
+// at its first token's start, holds 1 to 2*tokenBlockSize tokens, and the
+// project's block index agrees. It returns the blocks' sizes.
+func htBlocks(t *testing.T, p *Project, id int64) []int {
+	t.Helper()
+	d, err := p.Document(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := p.conn.QueryContext(context.Background(), "SELECT start, count, data FROM token_blocks WHERE doc_id = ? ORDER BY start", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var sizes, starts []int
+	var toks []Token
+	for rows.Next() {
+		var start, count int
+		var data []byte
+		if err := rows.Scan(&start, &count, &data); err != nil {
+			t.Fatal(err)
+		}
+		k := len(toks)
+		if toks, err = decodeTokens(toks, start, data); err != nil {
+			t.Fatalf("block at %d: %v", start, err)
+		}
+		switch {
+		case len(toks)-k != count:
+			t.Errorf("block at %d says %d tokens, holds %d", start, count, len(toks)-k)
+		case count < 1 || count > 2*tokenBlockSize:
+			t.Errorf("block at %d holds %d tokens", start, count)
+		case toks[k].Start != start:
+			t.Errorf("block at %d starts with a token at %d", start, toks[k].Start)
+		}
+		sizes, starts = append(sizes, count), append(starts, start)
+	}
+	if len(toks) != len(d.Tokens) {
+		t.Fatalf("the blocks hold %d tokens, memory %d", len(toks), len(d.Tokens))
+	}
+	for i := range toks {
+		want := d.Tokens[i]
+		want.Text = ""
+		if toks[i] != want {
+			t.Fatalf("token %d in the file is %+v, in memory %+v", i, toks[i], d.Tokens[i])
+		}
+	}
+	if got := p.docs[id].blocks; fmt.Sprint(got) != fmt.Sprint(starts) {
+		t.Errorf("block index %v, file %v", got, starts)
+	}
+	return sizes
+}
+
+// TestHistoryTokenBlocks edits a document of more than 3000 tokens, stored
+// in blocks of tokenBlockSize: merges and splits across block boundaries,
+// a block grown past twice its size by many splits, random edits near the
+// boundaries; the blocks must match memory after every step and the
+// document after reopening.
+func TestHistoryTokenBlocks(t *testing.T) {
+	p, path := htNewProject(t)
+	doc := htBigDoc(3300)
+	doc.Spans = []Span{
+		{Layer: "entity", Label: "ORG", Start: doc.Tokens[1030].Start, End: doc.Tokens[1031].End},
+		{Layer: "note", Label: "B", Start: doc.Tokens[2060].Start + 1, End: doc.Tokens[2063].End},
+	}
+	if err := p.AddDocument(doc); err != nil {
+		t.Fatal(err)
+	}
+	id := doc.ID
+	schema := p.Schema()
+	tg := htProject{p, id}
+	m := htNewModel(tg.doc(), 0)
+	if got := htBlocks(t, p, id); fmt.Sprint(got) != "[1024 1024 1024 228]" {
+		t.Fatalf("blocks %v, want 1024 1024 1024 228", got)
+	}
+	step := func(e Edit) {
+		t.Helper()
+		before := m.steps
+		if err := m.apply(tg, e); err != nil {
+			t.Fatal(err)
+		}
+		if m.steps == before {
+			t.Fatalf("%s was refused", e.Describe())
+		}
+		if err := m.check(tg, schema); err != nil {
+			t.Fatalf("%s: %v", e.Describe(), err)
+		}
+		htBlocks(t, p, id)
+	}
+	d := tg.doc()
+	// Grow the first block by splits, in two steps: past twice its size
+	// it must be cut.
+	grow := func(n int) {
+		t.Helper()
+		b := Batch{Name: fmt.Sprintf("%d splits", n)}
+		first := htBlocks(t, p, id)[0]
+		for i := 0; len(b.Edits) < n; i++ {
+			if i == first {
+				t.Fatalf("only %d tokens of the first block can be split", len(b.Edits))
+			}
+			if tok := d.Tokens[i]; tok.End-tok.Start >= 2 {
+				b.Edits = append(b.Edits, Split{At: tok.Start + 1})
+			}
+		}
+		step(b)
+	}
+	grow(500)
+	if got := htBlocks(t, p, id); fmt.Sprint(got) != "[1524 1024 1024 228]" {
+		t.Errorf("after 500 splits in the first block: blocks %v, want 1524 1024 1024 228", got)
+	}
+	grow(600)
+	if got := htBlocks(t, p, id); fmt.Sprint(got) != "[1024 1024 76 1024 1024 228]" {
+		t.Errorf("after 1100 splits in the first block: blocks %v, want it cut: 1024 1024 76 1024 1024 228", got)
+	}
+	// Merge across each block boundary, then split back at it.
+	for _, b := range append([]int(nil), p.docs[id].blocks[1:]...) {
+		i := d.TokenAt(b)
+		if start, end := d.Tokens[i-1].Start, d.Tokens[i].End; htOneSentence(d, start, end) {
+			step(Merge{Start: start, End: end})
+			step(Split{At: b})
+		}
+	}
+	// Split the first token of each block, and the last of each.
+	for _, b := range append([]int(nil), p.docs[id].blocks...) {
+		i := d.TokenAt(b)
+		if d.Tokens[i].End-b >= 2 {
+			step(Split{At: b + 1})
+		}
+		if i > 0 && d.Tokens[i-1].End-d.Tokens[i-1].Start >= 2 {
+			step(Split{At: d.Tokens[i-1].End - 1})
+		}
+	}
+	// Merge three tokens across each block boundary (where they lie in
+	// one sentence) and leave them merged.
+	merged := 0
+	for _, b := range append([]int(nil), p.docs[id].blocks[1:]...) {
+		i := d.TokenAt(b)
+		if start, end := d.Tokens[i-1].Start, d.Tokens[i+1].End; htOneSentence(d, start, end) {
+			step(Merge{Start: start, End: end})
+			merged++
+		}
+	}
+	if merged == 0 {
+		t.Error("no block boundary inside a sentence")
+	}
+	// Random edits, half of them near block boundaries.
+	g := &htGen{r: htRand(99), schema: schema, hot: func() []int { return p.docs[id].blocks }}
+	steps := 150
+	if raceEnabled {
+		steps = 40
+	}
+	for k := range steps {
+		if err := m.run(g, tg, 1, 3); err != nil {
+			t.Fatalf("random step %d: %v", k, err)
+		}
+		htBlocks(t, p, id)
+	}
+	final := m.top() // the state once every step is redone
+	if len(m.undone) > 0 {
+		final = m.undone[0]
+	}
+	p = htReopen(t, p, path)
+	tg = htProject{p, id}
+	if err := m.check(tg, schema); err != nil {
+		t.Fatalf("after reopening: %v", err)
+	}
+	htBlocks(t, p, id)
+	for len(m.done) > 1 {
+		if err := m.undo(tg); err != nil {
+			t.Fatal(err)
+		}
+		if len(m.done)%16 == 0 {
+			if err := m.check(tg, schema); err != nil {
+				t.Fatalf("undoing all, %d left: %v", len(m.done)-1, err)
+			}
+			htBlocks(t, p, id)
+		}
+	}
+	if err := m.check(tg, schema); err != nil {
+		t.Fatalf("after undoing all: %v", err)
+	}
+	if got := htBlocks(t, p, id); len(got) < 4 {
+		t.Errorf("blocks %v after undoing all", got)
+	}
+	p = htReopen(t, p, path)
+	tg = htProject{p, id}
+	if err := m.check(tg, schema); err != nil {
+		t.Fatalf("after undoing all and reopening: %v", err)
+	}
+	for len(m.undone) > 0 {
+		if err := m.redo(tg); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.check(tg, schema); err != nil {
+			h := tg.history()
+			t.Fatalf("redoing all after reopening, %d left: %v (redone %q)", len(m.undone), err, h.Done[len(h.Done)-1].Name)
+		}
+	}
+	if diff := etDiff(etStateOf(tg.doc()), final); diff != "" {
+		t.Fatalf("after redoing all: %s", diff)
+	}
+	htBlocks(t, p, id)
+	p = htReopen(t, p, path)
+	tg = htProject{p, id}
+	if err := m.check(tg, schema); err != nil {
+		t.Fatalf("after redoing all and reopening: %v", err)
+	}
+	htBlocks(t, p, id)
+}
+
+// htFuzzSeeds are the fuzz target's seeds: the choices of the property
+// tests' first random runs, and a few by hand.
+func htFuzzSeeds() [][]byte {
+	seeds := [][]byte{
+		nil,
+		[]byte("split and merge"),
+		{10, 0, 0, 3, 11, 0, 0, 2, 16, 0, 0, 1, 4, 0, 9, 9, 9, 0, 0, 0, 12, 7, 7, 1, 1, 1},
+		[]byte(strings.Repeat("\x0b\x01\x00\x02", 40)),
+	}
+	for seed := range uint64(3) {
+		r := htRand(seed)
+		b := make([]byte, htFuzzMaxInput)
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		seeds = append(seeds, b)
+	}
+	return seeds
+}
+
+// htFuzzMaxInput is how many bytes of a fuzz input FuzzEdits reads: some
+// 20 to 40 steps. Longer inputs add little but slow the fuzzer down, above
+// all its minimizing of new inputs.
+const htFuzzMaxInput = 128
+
+// FuzzEdits drives the generator from the fuzz input on an in-memory
+// Editor: undo, redo and edits interleaved, checked against the model and
+// the invariants after each step; then undo all and redo all.
+func FuzzEdits(f *testing.F) {
+	for _, s := range htFuzzSeeds() {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		data = data[:min(len(data), htFuzzMaxInput)]
+		schema := htSchema()
+		d := htSmallDoc()
+		ed := htEditorFor(d, schema, 50)
+		tg := htEditor{ed}
+		g := &htGen{r: &htBytes{data: data}, schema: schema}
+		m := htNewModel(d, 50)
+		if err := m.run(g, tg, 200, 4); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.undoRedoAll(tg, schema); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
