@@ -28,6 +28,7 @@ vet:
 
 unit:
 	$(GO) test -race -count=1 ./annotate/... ./export/...
+	$(GO) test -count=1 -run '^TestCrash$$' -v ./annotate
 	$(GO) test -count=1 ./app/... .
 
 fuzz:

@@ -250,6 +250,12 @@ func sqliteURI(path string) string {
 // lock (held until Close), migrates an older format, and backs the file up
 // into NAME.biaozhu.bak/ unless it is unchanged since the last backup.
 func Open(path string, opts Options) (*Project, error) {
+	// A project this process has open is refused before its file is
+	// touched: closing any descriptor of a file drops the process's POSIX
+	// locks on it, SQLite's too.
+	if openHere(path) {
+		return nil, projectErr(path, ErrLocked, "already open in another window (close it there first)")
+	}
 	if err := precheck(path); err != nil {
 		return nil, err
 	}
@@ -262,7 +268,54 @@ func Open(path string, opts Options) (*Project, error) {
 		p.Close()
 		return nil, err
 	}
+	if !register(p) {
+		p.Close()
+		return nil, projectErr(path, ErrLocked, "already open in another window (close it there first)")
+	}
 	return p, nil
+}
+
+// openProjects are the projects this process has open, with their files'
+// identities.
+var openProjects struct {
+	sync.Mutex
+	files map[*Project]os.FileInfo
+}
+
+// openHere reports whether this process has the project at path open.
+func openHere(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	openProjects.Lock()
+	defer openProjects.Unlock()
+	for _, f := range openProjects.files {
+		if os.SameFile(f, fi) {
+			return true
+		}
+	}
+	return false
+}
+
+// register records p as open here; false if its file already is.
+func register(p *Project) bool {
+	fi, err := os.Stat(p.path)
+	if err != nil {
+		return true // nothing to compare with; SQLite's lock still holds
+	}
+	openProjects.Lock()
+	defer openProjects.Unlock()
+	for _, f := range openProjects.files {
+		if os.SameFile(f, fi) {
+			return false
+		}
+	}
+	if openProjects.files == nil {
+		openProjects.files = map[*Project]os.FileInfo{}
+	}
+	openProjects.files[p] = fi
+	return true
 }
 
 // precheck looks at the file before SQLite does.
@@ -301,7 +354,11 @@ func precheck(path string) error {
 		pageSize = 65536
 	}
 	pages := int64(binary.BigEndian.Uint32(h[28:32]))
-	if bytes.Equal(h[24:28], h[92:96]) && pages > 0 && fi.Size() < pages*pageSize {
+	// A file shorter than its header says is truncated, unless a WAL is
+	// beside it: a checkpoint interrupted by a crash writes page 1 before
+	// the file has grown, and SQLite recovers that from the WAL.
+	wal, _ := os.Stat(path + "-wal")
+	if bytes.Equal(h[24:28], h[92:96]) && pages > 0 && fi.Size() < pages*pageSize && (wal == nil || wal.Size() == 0) {
 		return projectErr(path, ErrDamaged, "damaged project file: truncated to %d bytes, its header says %d; %s", fi.Size(), pages*pageSize, backupHint(path))
 	}
 	return nil
@@ -518,6 +575,9 @@ func (p *Project) writeTx(countGeneration bool, f func(tx *sql.Tx) error) error 
 func (p *Project) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	openProjects.Lock()
+	delete(openProjects.files, p)
+	openProjects.Unlock()
 	var err error
 	if p.conn != nil {
 		err = p.conn.Close()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -477,4 +478,47 @@ func peakRSSMB() float64 {
 		}
 	}
 	return 0
+}
+
+// TestOpenLockedOtherProcess checks that another process cannot open a
+// project this one has open, also after this process tried to open it a
+// second time (closing any descriptor of a file drops the process's POSIX
+// locks on it, so that attempt must not touch the file).
+func TestOpenLockedOtherProcess(t *testing.T) {
+	p, path := newTestProject(t, Options{})
+	if q, err := Open(path, Options{}); !errors.Is(err, ErrLocked) {
+		if q != nil {
+			q.Close()
+		}
+		t.Fatalf("second Open in this process = %v, want ErrLocked", err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestOpenLockedChild$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "BIAOZHU_LOCKED_CHILD="+path)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "CHILD already open in another window") {
+		t.Errorf("the other process could open the project:\n%s", out)
+	}
+	p.Close()
+}
+
+// TestOpenLockedChild is TestOpenLockedOtherProcess's other process.
+func TestOpenLockedChild(t *testing.T) {
+	path := os.Getenv("BIAOZHU_LOCKED_CHILD")
+	if path == "" {
+		t.Skip("the child of TestOpenLockedOtherProcess")
+	}
+	p, err := Open(path, Options{NoBackup: true})
+	if err == nil {
+		p.Close()
+		fmt.Println("CHILD opened it")
+		return
+	}
+	if errors.Is(err, ErrLocked) {
+		fmt.Println("CHILD already open in another window:", err)
+		return
+	}
+	fmt.Println("CHILD other error:", err)
 }
