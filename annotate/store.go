@@ -656,43 +656,28 @@ func (p *Project) makeBackup(ctx context.Context) (string, error) {
 		os.Remove(tmp)
 		return "", err
 	}
-	pruneBackups(dir, stem)
+	pruneBackups(p.path)
 	return name, nil
 }
 
-// pruneBackups removes all but the newest BackupsKept backups of stem.
-func pruneBackups(dir, stem string) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	var names []string
-	for _, e := range ents {
-		if n := e.Name(); strings.HasPrefix(n, stem+"-") && strings.HasSuffix(n, ".biaozhu") {
-			names = append(names, n)
-		}
-	}
-	// Names sort by time; within one second by generation.
-	sort.Slice(names, func(i, j int) bool { return backupKey(names[i]) < backupKey(names[j]) })
+// pruneBackups removes all but the newest BackupsKept backups of the
+// project at path.
+func pruneBackups(path string) {
+	names := listBackups(path)
 	for _, n := range names[:max(0, len(names)-BackupsKept)] {
-		os.Remove(filepath.Join(dir, n))
+		os.Remove(n)
 	}
 }
 
-func backupKey(name string) string {
-	k := strings.LastIndex(name, "-g")
-	gen, _ := strconv.Atoi(strings.TrimSuffix(name[k+2:], ".biaozhu"))
-	return fmt.Sprintf("%s-%020d", name[:k], gen)
-}
-
-// Backups lists the backups of the project, oldest first.
-func (p *Project) Backups() []string {
-	dir := backupDir(p.path)
-	stem := strings.TrimSuffix(filepath.Base(p.path), filepath.Ext(p.path))
+// listBackups lists the backups of the project at path, oldest first:
+// their names sort by time, and within one second by generation.
+func listBackups(path string) []string {
+	dir := backupDir(path)
+	stem := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	ents, _ := os.ReadDir(dir)
 	var names []string
 	for _, e := range ents {
-		if n := e.Name(); strings.HasPrefix(n, stem+"-") && strings.HasSuffix(n, ".biaozhu") {
+		if n := e.Name(); strings.HasPrefix(n, stem+"-") && strings.HasSuffix(n, ".biaozhu") && strings.Contains(n, "-g") {
 			names = append(names, n)
 		}
 	}
@@ -702,6 +687,15 @@ func (p *Project) Backups() []string {
 	}
 	return names
 }
+
+func backupKey(name string) string {
+	k := strings.LastIndex(name, "-g")
+	gen, _ := strconv.Atoi(strings.TrimSuffix(name[k+2:], ".biaozhu"))
+	return fmt.Sprintf("%s-%020d", name[:k], gen)
+}
+
+// Backups lists the backups of the project, oldest first.
+func (p *Project) Backups() []string { return listBackups(p.path) }
 
 // IntegrityCheck runs SQLite's full integrity_check and returns its
 // findings, nil when the file is sound.
@@ -1138,7 +1132,10 @@ func decodeTokens(toks []Token, start int, buf []byte) ([]Token, error) {
 }
 
 // Document loads the document with that ID (text, token layer, spans and
-// history) and returns it. The value is the project's own: edits change it.
+// history) and returns it. The value is the project's own: edits through
+// the project change it. The project keeps the 8 documents used last
+// loaded; a *Document of one it has let go is no longer the live one, so
+// ask again after working on others.
 func (p *Project) Document(id int64) (*Document, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -522,3 +522,37 @@ func TestOpenLockedChild(t *testing.T) {
 	}
 	fmt.Println("CHILD other error:", err)
 }
+
+// TestOpenMigratesOlderFormat opens a project file of an older format (0:
+// marked as Biaozhu's, no tables yet) and checks it is taken forward to
+// SchemaVersion and then usable.
+func TestOpenMigratesOlderFormat(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.biaozhu")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA application_id=%d; PRAGMA user_version=0; CREATE TABLE scratch(x)", applicationID)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	p, err := Open(path, Options{NoBackup: true})
+	if err != nil {
+		t.Fatalf("Open of a format-0 file: %v", err)
+	}
+	var version int
+	if err := p.conn.QueryRowContext(t.Context(), "PRAGMA user_version").Scan(&version); err != nil || version != SchemaVersion {
+		t.Errorf("user_version after Open = %d (%v), want %d", version, err, SchemaVersion)
+	}
+	if err := p.SetSchema(DefaultSchema()); err != nil {
+		t.Fatal(err)
+	}
+	doc := goldDocument(t, 20)
+	if err := p.AddDocument(doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(doc.ID, AddSpan{Span{Layer: "entity", Label: "PER", Start: 0, End: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+}
