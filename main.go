@@ -351,15 +351,16 @@ func cmdLs(args []string) error {
 		return fmt.Errorf("ls: unexpected argument %q: %w", fs.Arg(0), errUsage)
 	}
 	// Open, not OpenOrCreate: listing a project that is not there is an
-	// error, not a new empty project. No backup: ls changes nothing.
-	p, err := annotate.Open(*project, annotate.Options{NoBackup: true})
+	// error, not a new empty project. Read-only: ls writes nothing (no
+	// backup either), and lists a read-only project file too.
+	p, err := annotate.Open(*project, annotate.Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer p.Close()
 	docs, err := p.Documents()
 	if err != nil {
-		return fmt.Errorf("%s: %w", *project, err)
+		return err // names the project
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tCHARS\tTOKENS\tSPANS")

@@ -105,6 +105,39 @@ func (c Change) Inverse() Change {
 	return c
 }
 
+// valid checks the shape of a change read from a file: one field set, a
+// span change with a span before or after, tokens inside their range and
+// in order.
+func (c Change) valid() error {
+	n := 0
+	for _, set := range []bool{c.Tokens != nil, c.Span != nil, c.Status != nil, c.Labels != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("a change with %d parts", n)
+	}
+	switch {
+	case c.Span != nil:
+		if c.Span.Before == nil && c.Span.After == nil {
+			return errors.New("a span change without a span")
+		}
+	case c.Tokens != nil:
+		t := c.Tokens
+		for _, toks := range [][]Token{t.Before, t.After} {
+			prev := t.Start
+			for _, tok := range toks {
+				if tok.Start < prev || tok.Start >= tok.End || tok.End > t.End {
+					return fmt.Errorf("token [%d,%d) out of place in [%d,%d)", tok.Start, tok.End, t.Start, t.End)
+				}
+				prev = tok.End
+			}
+		}
+	}
+	return nil
+}
+
 // apply makes change c to d. c was planned against d's current state, so it
 // fits; a change that does not fit is an internal error.
 func (d *Document) apply(c Change) error {
@@ -115,7 +148,7 @@ func (d *Document) apply(c Change) error {
 		j := i + len(t.Before)
 		if j > len(d.Tokens) || (j < len(d.Tokens) && d.Tokens[j].Start < t.End) ||
 			(len(t.Before) > 0 && (d.Tokens[i].Start != t.Before[0].Start || d.Tokens[j-1].End != t.Before[len(t.Before)-1].End)) {
-			return fmt.Errorf("annotate: document %d: tokens in [%d,%d) are not the ones the change replaces", d.ID, t.Start, t.End)
+			return fmt.Errorf("document %d: tokens in [%d,%d) are not the ones the change replaces", d.ID, t.Start, t.End)
 		}
 		after := make([]Token, len(t.After))
 		for k, tok := range t.After {
@@ -127,7 +160,7 @@ func (d *Document) apply(c Change) error {
 		if b := c.Span.Before; b != nil {
 			k := d.spanIndex(b.ID)
 			if k < 0 {
-				return fmt.Errorf("annotate: document %d: span %d is not there", d.ID, b.ID)
+				return fmt.Errorf("document %d: span %d is not there", d.ID, b.ID)
 			}
 			d.Spans = slices.Delete(d.Spans, k, k+1)
 		}
@@ -193,7 +226,7 @@ type planner struct {
 
 func (p *planner) do(c Change) error {
 	if err := p.doc.apply(c); err != nil {
-		return err
+		return fmt.Errorf("annotate: %w", err)
 	}
 	p.changes = append(p.changes, c)
 	return nil

@@ -23,6 +23,8 @@ type History struct {
 	Limit  int
 	Done   []*Entry
 	Undone []*Entry
+
+	owner any // a Project's state of the document, kept alive by it
 }
 
 // CanUndo reports whether there is a step to undo, and its name.
@@ -41,14 +43,18 @@ func (h *History) CanRedo() (string, bool) {
 	return h.Undone[len(h.Undone)-1].Name, true
 }
 
+// limit is how many done steps h keeps.
+func (h *History) limit() int {
+	if h.Limit <= 0 {
+		return DefaultHistoryLimit
+	}
+	return h.Limit
+}
+
 func (h *History) push(e *Entry) {
 	h.Done = append(h.Done, e)
 	h.Undone = nil
-	limit := h.Limit
-	if limit <= 0 {
-		limit = DefaultHistoryLimit
-	}
-	if n := len(h.Done) - limit; n > 0 {
+	if n := len(h.Done) - h.limit(); n > 0 {
 		h.Done = append(h.Done[:0:0], h.Done[n:]...)
 	}
 }
@@ -129,12 +135,14 @@ func (ed *Editor) Apply(e Edit) (*Entry, error) {
 	if len(p.changes) == 0 {
 		return nil, nil
 	}
-	if ed.Doc.Status == StatusNew || ed.Doc.Status == "" {
-		if _, ok := e.(SetStatus); !ok {
-			if err := p.do(Change{Status: &StatusChange{Before: ed.Doc.Status, After: StatusInProgress}}); err != nil {
-				p.revert()
-				return nil, err
-			}
+	setsStatus := false
+	for _, c := range p.changes {
+		setsStatus = setsStatus || c.Status != nil
+	}
+	if (ed.Doc.Status == StatusNew || ed.Doc.Status == "") && !setsStatus {
+		if err := p.do(Change{Status: &StatusChange{Before: ed.Doc.Status, After: StatusInProgress}}); err != nil {
+			p.revert()
+			return nil, err
 		}
 	}
 	now := time.Now
@@ -187,7 +195,7 @@ func (ed *Editor) Undo() (*Entry, error) {
 	}
 	e := h.Done[len(h.Done)-1]
 	if err := ed.applyAll(e.Changes, false); err != nil {
-		return nil, fmt.Errorf("annotate: undo %q: %w", e.Name, err)
+		return nil, fmt.Errorf("annotate: undo %q: %v", e.Name, err)
 	}
 	if ed.Commit != nil {
 		if err := ed.Commit(OpUndo, e); err != nil {
@@ -208,7 +216,7 @@ func (ed *Editor) Redo() (*Entry, error) {
 	}
 	e := h.Undone[len(h.Undone)-1]
 	if err := ed.applyAll(e.Changes, true); err != nil {
-		return nil, fmt.Errorf("annotate: redo %q: %w", e.Name, err)
+		return nil, fmt.Errorf("annotate: redo %q: %v", e.Name, err)
 	}
 	if ed.Commit != nil {
 		if err := ed.Commit(OpRedo, e); err != nil {

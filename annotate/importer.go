@@ -195,6 +195,10 @@ func (p *Project) importFiles(paths []string, glob string) []importFile {
 		}
 		return strings.HasPrefix(abs, backupDir(own)+string(filepath.Separator))
 	}
+	// The project file under another name (a link): reading it would
+	// also drop SQLite's lock on it when the file is closed.
+	projFI, _ := os.Stat(p.path)
+	isProject := func(fi os.FileInfo) bool { return projFI != nil && os.SameFile(projFI, fi) }
 	for _, arg := range paths {
 		fi, err := os.Stat(arg)
 		if err != nil {
@@ -202,6 +206,10 @@ func (p *Project) importFiles(paths []string, glob string) []importFile {
 			continue
 		}
 		if !fi.IsDir() {
+			if isProject(fi) {
+				add(arg, fmt.Errorf("annotate: %s: is the project file itself, not a text to import", arg))
+				continue
+			}
 			if !fi.Mode().IsRegular() {
 				add(arg, fmt.Errorf("annotate: %s: not a regular file", arg))
 				continue
@@ -234,13 +242,8 @@ func (p *Project) importFiles(paths []string, glob string) []importFile {
 			if ok, _ := filepath.Match(glob, d.Name()); !ok || ownFile(path) {
 				return nil
 			}
-			switch {
-			case d.Type().IsRegular():
-				add(path, nil)
-			case d.Type()&fs.ModeSymlink != 0:
-				if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-					add(path, nil)
-				}
+			if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && !isProject(fi) {
+				add(path, nil) // a file, or a link to one
 			}
 			return nil
 		})

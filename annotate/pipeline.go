@@ -31,6 +31,7 @@ type Document struct {
 	Updated   time.Time  `json:"updated,omitzero"`
 
 	index textIndex // code point → byte offset checkpoints of Text
+	owner any       // a Project's state of the document, kept alive by it
 }
 
 // maxSegmentRun bounds the text handed to the segmenter at once: a

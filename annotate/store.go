@@ -42,6 +42,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"weak"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -71,6 +72,7 @@ var (
 	ErrReadOnly     = errors.New("read-only project file")
 	ErrNoDocument   = errors.New("no such document")
 	ErrExists       = errors.New("project file exists")
+	ErrClosed       = errors.New("project closed")
 )
 
 // ProjectError is a project file that cannot be opened or used, and why.
@@ -99,6 +101,10 @@ type Options struct {
 	Synchronous string
 	// Annotator names the annotator of new spans.
 	Annotator string
+	// ReadOnly opens the project for reading only (listing, exporting):
+	// a read-only file opens, nothing is written, not even a backup, and
+	// every change is refused with ErrReadOnly.
+	ReadOnly bool
 }
 
 // Project is an open project file: its documents, schema, user dictionary
@@ -117,9 +123,16 @@ type Project struct {
 	savedSpanID int64 // nextSpanID as meta has it
 	historyMax  int
 	annotator   string
-	docs        map[int64]*openDoc
+	docs        map[int64]*openDoc // the maxOpenDocs used last
 	lru         []int64
-	backup      string // the backup made on open, if any
+	// loaded finds a document that left docs but is still in use: the
+	// *Document and *History a caller holds keep their openDoc alive, so
+	// a caller never holds a copy that edits no longer reach.
+	loaded    map[int64]weak.Pointer[openDoc]
+	backup    string   // the backup made on open, if any
+	readOnly  bool     // Options.ReadOnly
+	roFile    bool     // read-only and the file cannot be written: shared locking
+	leftovers []string // files beside the project to remove on Close
 }
 
 // openDoc is a loaded document with its editor and where its token blocks
@@ -256,14 +269,28 @@ func Open(path string, opts Options) (*Project, error) {
 	if openHere(path) {
 		return nil, projectErr(path, ErrLocked, "already open in another window (close it there first)")
 	}
-	if err := precheck(path); err != nil {
+	if err := precheck(path, opts.ReadOnly); err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite", sqliteURI(path))
+	uri := sqliteURI(path)
+	var leftovers []string
+	roFile := opts.ReadOnly && !writable(path)
+	if roFile {
+		// SQLite reads a WAL-mode file it cannot write through shared
+		// memory files beside it; remove those it makes once done.
+		uri += "?mode=ro"
+		for _, f := range []string{path + "-wal", path + "-shm"} {
+			if _, err := os.Lstat(f); errors.Is(err, fs.ErrNotExist) {
+				leftovers = append(leftovers, f)
+			}
+		}
+	}
+	db, err := sql.Open("sqlite", uri)
 	if err != nil {
 		return nil, projectErr(path, err, "%v", err)
 	}
-	p := &Project{path: path, db: db, docs: map[int64]*openDoc{}, historyMax: DefaultHistoryLimit, annotator: opts.Annotator}
+	p := &Project{path: path, db: db, docs: map[int64]*openDoc{}, historyMax: DefaultHistoryLimit, annotator: opts.Annotator,
+		readOnly: opts.ReadOnly, roFile: roFile, leftovers: leftovers}
 	if err := p.open(opts); err != nil {
 		p.Close()
 		return nil, err
@@ -319,7 +346,7 @@ func register(p *Project) bool {
 }
 
 // precheck looks at the file before SQLite does.
-func precheck(path string) error {
+func precheck(path string, readOnly bool) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -333,10 +360,13 @@ func precheck(path string) error {
 	if !fi.Mode().IsRegular() {
 		return projectErr(path, ErrNotProject, "is not a regular file")
 	}
-	if fi.Mode().Perm()&0o222 == 0 {
+	flag := os.O_RDWR
+	if readOnly {
+		flag = os.O_RDONLY
+	} else if fi.Mode().Perm()&0o222 == 0 {
 		return projectErr(path, ErrReadOnly, "the file is read-only; Biaozhu writes every edit into it (make it writable, or copy it)")
 	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	f, err := os.OpenFile(path, flag, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) {
 			return projectErr(path, ErrReadOnly, "the file cannot be written (%v); Biaozhu writes every edit into it", unwrapPathErr(err))
@@ -380,6 +410,14 @@ func sqliteCode(err error) int {
 	return 0
 }
 
+// wrapErr is classify for a possibly nil error.
+func (p *Project) wrapErr(err error, doing string) error {
+	if err == nil {
+		return nil
+	}
+	return p.classify(err, doing)
+}
+
 func (p *Project) classify(err error, doing string) error {
 	switch sqliteCode(err) {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
@@ -404,7 +442,13 @@ func (p *Project) open(opts Options) error {
 	// Exclusive locking: the first read takes the lock and it is held
 	// until Close, so a second process gets SQLITE_BUSY at once and the
 	// WAL index lives in this process's memory (no -shm file).
-	for _, q := range []string{"PRAGMA locking_mode=EXCLUSIVE", "PRAGMA busy_timeout=100"} {
+	locking := "EXCLUSIVE"
+	if p.roFile {
+		// A reader shares: its descriptor is read-only, so it cannot
+		// take the exclusive lock, and it needs none.
+		locking = "NORMAL"
+	}
+	for _, q := range []string{"PRAGMA locking_mode=" + locking, "PRAGMA busy_timeout=100"} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return p.classify(err, "open")
 		}
@@ -428,6 +472,15 @@ func (p *Project) open(opts Options) error {
 	}
 	if check != "ok" {
 		return projectErr(p.path, ErrDamaged, "damaged project file (SQLite's quick_check: %s); %s", check, backupHint(p.path))
+	}
+	if p.readOnly {
+		if version < SchemaVersion {
+			return projectErr(p.path, ErrReadOnly, "the project is in an older format (%d); open it for writing once to bring it to format %d", version, SchemaVersion)
+		}
+		if p.schema, err = p.readSchema(ctx); err != nil {
+			return p.classify(err, "read the schema")
+		}
+		return nil
 	}
 	sync := strings.ToUpper(opts.Synchronous)
 	if sync == "" {
@@ -541,13 +594,16 @@ func migrate(ctx context.Context, tx *sql.Tx, from int) error {
 func (p *Project) write(f func(tx *sql.Tx) error) error { return p.writeTx(true, f) }
 
 func (p *Project) writeTx(countGeneration bool, f func(tx *sql.Tx) error) error {
+	if p.readOnly {
+		return projectErr(p.path, ErrReadOnly, "opened read-only: changes are not saved")
+	}
 	ctx := context.Background()
 	tx, err := p.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	defer tx.Rollback() // after Commit, a no-op
 	if err := f(tx); err != nil {
-		tx.Rollback()
 		return err
 	}
 	if countGeneration {
@@ -570,14 +626,25 @@ func (p *Project) writeTx(countGeneration bool, f func(tx *sql.Tx) error) error 
 	return nil
 }
 
+// ready returns ErrClosed once the project is closed. Call it with p.mu
+// held.
+func (p *Project) ready() error {
+	if p.conn == nil {
+		return projectErr(p.path, ErrClosed, "the project is closed")
+	}
+	return nil
+}
+
 // Close closes the project file, checkpointing it into one file and
-// releasing its lock.
+// releasing its lock. Calls on a closed Project return ErrClosed.
 func (p *Project) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	openProjects.Lock()
-	delete(openProjects.files, p)
-	openProjects.Unlock()
+	defer func() {
+		openProjects.Lock()
+		delete(openProjects.files, p)
+		openProjects.Unlock()
+	}()
 	var err error
 	if p.conn != nil {
 		err = p.conn.Close()
@@ -589,7 +656,27 @@ func (p *Project) Close() error {
 		}
 		p.db = nil
 	}
+	for _, f := range p.leftovers {
+		if fi, e := os.Stat(f); e == nil && (fi.Size() == 0 || strings.HasSuffix(f, "-shm")) {
+			os.Remove(f)
+		}
+	}
+	p.leftovers = nil
 	return err
+}
+
+// writable reports whether this process can open path for writing.
+func writable(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o222 == 0 {
+		return false
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return true
 }
 
 func timeText(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
@@ -702,22 +789,25 @@ func (p *Project) Backups() []string { return listBackups(p.path) }
 func (p *Project) IntegrityCheck() ([]string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	rows, err := p.conn.QueryContext(context.Background(), "PRAGMA integrity_check")
 	if err != nil {
-		return nil, err
+		return nil, p.classify(err, "check the file")
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
-			return nil, err
+			return nil, p.classify(err, "check the file")
 		}
 		if s != "ok" {
 			out = append(out, s)
 		}
 	}
-	return out, rows.Err()
+	return out, p.wrapErr(rows.Err(), "check the file")
 }
 
 // Schema returns a copy of the project's schema.
@@ -805,6 +895,20 @@ func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
 			return err
 		}
 	}
+	// A layer that forbids overlaps must not hold overlapping spans.
+	for _, l := range s.Layers {
+		if l.Overlap != OverlapForbidden {
+			continue
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM spans a JOIN spans b ON a.doc_id = b.doc_id AND a.layer = b.layer
+			AND a.id < b.id AND a.start < b."end" AND b.start < a."end" WHERE a.layer = ?`, l.Name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("annotate: schema: layer %q holds %d pairs of overlapping spans; it cannot forbid overlaps until they are resolved", l.Name, n)
+		}
+	}
 	// Upsert what is there, then delete what is gone.
 	for i, l := range s.Layers {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO layers(name, overlap, description, position) VALUES (?, ?, ?, ?)
@@ -883,6 +987,9 @@ func (p *Project) SetSchema(s *Schema) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return err
+	}
 	s = s.Clone()
 	if err := p.write(func(tx *sql.Tx) error { return writeSchema(context.Background(), tx, s) }); err != nil {
 		return err
@@ -899,10 +1006,13 @@ func (p *Project) SetSchema(s *Schema) error {
 func (p *Project) Documents() ([]DocumentSummary, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	rows, err := p.conn.QueryContext(context.Background(),
 		"SELECT id, name, source, status, labels, chars, tokens, spans, edited, damage, created, updated FROM documents ORDER BY id")
 	if err != nil {
-		return nil, err
+		return nil, p.classify(err, "list the documents")
 	}
 	defer rows.Close()
 	var out []DocumentSummary
@@ -910,7 +1020,7 @@ func (p *Project) Documents() ([]DocumentSummary, error) {
 		var d DocumentSummary
 		var labels, created, updated string
 		if err := rows.Scan(&d.ID, &d.Name, &d.Source, &d.Status, &labels, &d.Chars, &d.Tokens, &d.Spans, &d.Tagged, &d.Damage, &created, &updated); err != nil {
-			return nil, err
+			return nil, p.classify(err, "list the documents")
 		}
 		if labels != "[]" {
 			_ = json.Unmarshal([]byte(labels), &d.Labels)
@@ -918,19 +1028,28 @@ func (p *Project) Documents() ([]DocumentSummary, error) {
 		d.Created, d.Updated = parseTime(created), parseTime(updated)
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, p.classify(err, "list the documents")
+	}
+	return out, nil
 }
 
 // FindByHash returns the document whose source file had this content hash.
 func (p *Project) FindByHash(hash string) (DocumentSummary, bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return DocumentSummary{}, false, err
+	}
 	var d DocumentSummary
 	err := p.conn.QueryRowContext(context.Background(), "SELECT id, name, source FROM documents WHERE hash = ? ORDER BY id LIMIT 1", hash).Scan(&d.ID, &d.Name, &d.Source)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, false, nil
 	}
-	return d, err == nil, err
+	if err != nil {
+		return d, false, p.classify(err, "look up a content hash")
+	}
+	return d, true, nil
 }
 
 func damageCount(r Report) int {
@@ -959,6 +1078,9 @@ func countEdited(toks []Token) int {
 func (p *Project) AddDocument(doc *Document) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return err
+	}
 	if doc.Status == "" {
 		doc.Status = StatusNew
 	}
@@ -976,7 +1098,13 @@ func (p *Project) AddDocument(doc *Document) error {
 		}
 		if err := (AddSpan{Span: s}).plan(pl); err != nil {
 			doc.Spans = spans
-			return fmt.Errorf("annotate: document %q: %w", doc.Name, err)
+			var ee *EditError
+			if errors.As(err, &ee) {
+				named := *ee
+				named.Edit = fmt.Sprintf("document %q: %s", doc.Name, ee.Edit)
+				return &named
+			}
+			return err
 		}
 	}
 	now := time.Now().UTC()
@@ -1040,12 +1168,19 @@ func nonNil(s []string) []string {
 }
 
 func upsertSpan(ctx context.Context, tx *sql.Tx, docID int64, doc *Document, s Span) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO spans(id, doc_id, layer, label, start, "end", text, note, origin, annotator)
+	res, err := tx.ExecContext(ctx, `INSERT INTO spans(id, doc_id, layer, label, start, "end", text, note, origin, annotator)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET layer=excluded.layer, label=excluded.label, start=excluded.start, "end"=excluded."end",
-		text=excluded.text, note=excluded.note, origin=excluded.origin, annotator=excluded.annotator`,
+		text=excluded.text, note=excluded.note, origin=excluded.origin, annotator=excluded.annotator
+		WHERE doc_id = excluded.doc_id`,
 		s.ID, docID, s.Layer, s.Label, s.Start, s.End, doc.Slice(s.Start, s.End), s.Note, string(s.Origin), s.Annotator)
-	return err
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("span %d belongs to another document", s.ID)
+	}
+	return nil
 }
 
 func encodeSentences(sents []Sentence) []byte {
@@ -1132,13 +1267,16 @@ func decodeTokens(toks []Token, start int, buf []byte) ([]Token, error) {
 }
 
 // Document loads the document with that ID (text, token layer, spans and
-// history) and returns it. The value is the project's own: edits through
-// the project change it. The project keeps the 8 documents used last
-// loaded; a *Document of one it has let go is no longer the live one, so
-// ask again after working on others.
+// history) and returns it. The value is the project's own and stays the
+// live one while anybody holds it: edits through the project change it, so
+// read it on the goroutine that applies them. Documents nobody holds are
+// let go beyond the 8 used last.
 func (p *Project) Document(id int64) (*Document, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	od, err := p.load(id)
 	if err != nil {
 		return nil, err
@@ -1150,6 +1288,13 @@ func (p *Project) load(id int64) (*openDoc, error) {
 	if od, ok := p.docs[id]; ok {
 		p.touch(id)
 		return od, nil
+	}
+	if wp, ok := p.loaded[id]; ok {
+		if od := wp.Value(); od != nil {
+			p.keep(id, od)
+			return od, nil
+		}
+		delete(p.loaded, id)
 	}
 	ctx := context.Background()
 	d := &Document{ID: id}
@@ -1245,6 +1390,12 @@ func (p *Project) load(id int64) (*openDoc, error) {
 			rows.Close()
 			return nil, bad("history", err)
 		}
+		for _, c := range e.Changes {
+			if err := c.valid(); err != nil {
+				rows.Close()
+				return nil, bad("history", fmt.Errorf("step %d: %v", e.ID, err))
+			}
+		}
 		e.Time = parseTime(created)
 		if undone {
 			h.Undone = append(h.Undone, e)
@@ -1257,13 +1408,24 @@ func (p *Project) load(id int64) (*openDoc, error) {
 	od.ed = &Editor{Doc: d, Schema: p.schema, History: h, Annotator: p.annotator,
 		NewSpanID: func() int64 { p.nextSpanID++; return p.nextSpanID - 1 }}
 	od.ed.Commit = func(op Op, e *Entry) error { return p.commit(od, op, e) }
+	d.owner, h.owner = od, od
+	if p.loaded == nil {
+		p.loaded = map[int64]weak.Pointer[openDoc]{}
+	}
+	p.loaded[id] = weak.Make(od)
+	p.keep(id, od)
+	return od, nil
+}
+
+// keep makes od one of the documents the project holds, letting go of the
+// one used least recently beyond maxOpenDocs.
+func (p *Project) keep(id int64, od *openDoc) {
 	p.docs[id] = od
 	p.touch(id)
 	if len(p.lru) > maxOpenDocs {
 		delete(p.docs, p.lru[0])
 		p.lru = p.lru[1:]
 	}
-	return od, nil
 }
 
 func (p *Project) touch(id int64) {
@@ -1276,6 +1438,9 @@ func (p *Project) touch(id int64) {
 func (p *Project) Apply(id int64, e Edit) (*Entry, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	od, err := p.load(id)
 	if err != nil {
 		return nil, err
@@ -1288,6 +1453,9 @@ func (p *Project) Apply(id int64, e Edit) (*Entry, error) {
 func (p *Project) Undo(id int64) (*Entry, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	od, err := p.load(id)
 	if err != nil {
 		return nil, err
@@ -1299,6 +1467,9 @@ func (p *Project) Undo(id int64) (*Entry, error) {
 func (p *Project) Redo(id int64) (*Entry, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	od, err := p.load(id)
 	if err != nil {
 		return nil, err
@@ -1310,6 +1481,9 @@ func (p *Project) Redo(id int64) (*Entry, error) {
 func (p *Project) History(id int64) (*History, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	od, err := p.load(id)
 	if err != nil {
 		return nil, err
@@ -1334,7 +1508,7 @@ func (p *Project) commit(od *openDoc, op Op, e *Entry) error {
 			case c.Span != nil:
 				if sc := c.Span; sc.Before != nil {
 					spans[sc.Before.ID] = true
-				} else {
+				} else if sc.After != nil {
 					spans[sc.After.ID] = true
 				}
 			}
@@ -1381,7 +1555,7 @@ func (p *Project) commit(od *openDoc, op Op, e *Entry) error {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM history WHERE doc_id = ?1 AND id <= (SELECT id FROM history WHERE doc_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)`,
-				d.ID, max(p.historyMax, 1)); err != nil {
+				d.ID, od.ed.History.limit()); err != nil {
 				return err
 			}
 			for _, c := range e.Changes {
@@ -1544,6 +1718,9 @@ func (p *Project) AddWord(w DictWord) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return err
+	}
 	return p.write(func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(context.Background(), `INSERT INTO user_words(word, pos, freq, added) VALUES (?, ?, ?, ?)
 			ON CONFLICT(word) DO UPDATE SET pos=excluded.pos, freq=excluded.freq`, w.Word, w.POS, w.Freq, timeText(time.Now()))
@@ -1555,6 +1732,9 @@ func (p *Project) AddWord(w DictWord) error {
 func (p *Project) RemoveWord(word string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return err
+	}
 	return p.write(func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(context.Background(), "DELETE FROM user_words WHERE word = ?", word)
 		return err
@@ -1565,20 +1745,23 @@ func (p *Project) RemoveWord(word string) error {
 func (p *Project) Words() ([]DictWord, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	rows, err := p.conn.QueryContext(context.Background(), "SELECT word, pos, freq FROM user_words ORDER BY word")
 	if err != nil {
-		return nil, err
+		return nil, p.classify(err, "read the user dictionary")
 	}
 	defer rows.Close()
 	var out []DictWord
 	for rows.Next() {
 		var w DictWord
 		if err := rows.Scan(&w.Word, &w.POS, &w.Freq); err != nil {
-			return nil, err
+			return nil, p.classify(err, "read the user dictionary")
 		}
 		out = append(out, w)
 	}
-	return out, rows.Err()
+	return out, p.wrapErr(rows.Err(), "read the user dictionary")
 }
 
 // SegmentationEdit is a split or merge the annotator made, as recorded for
@@ -1596,9 +1779,12 @@ type SegmentationEdit struct {
 func (p *Project) SegmentationEdits() ([]SegmentationEdit, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	rows, err := p.conn.QueryContext(context.Background(), `SELECT doc_id, kind, start, "end", before, after FROM segmentation_edits WHERE undone = 0 ORDER BY id`)
 	if err != nil {
-		return nil, err
+		return nil, p.classify(err, "read the segmentation edits")
 	}
 	defer rows.Close()
 	var out []SegmentationEdit
@@ -1606,11 +1792,11 @@ func (p *Project) SegmentationEdits() ([]SegmentationEdit, error) {
 		var s SegmentationEdit
 		var before, after string
 		if err := rows.Scan(&s.DocID, &s.Kind, &s.Start, &s.End, &before, &after); err != nil {
-			return nil, err
+			return nil, p.classify(err, "read the segmentation edits")
 		}
 		_ = json.Unmarshal([]byte(before), &s.Before)
 		_ = json.Unmarshal([]byte(after), &s.After)
 		out = append(out, s)
 	}
-	return out, rows.Err()
+	return out, p.wrapErr(rows.Err(), "read the segmentation edits")
 }

@@ -556,3 +556,226 @@ func TestOpenMigratesOlderFormat(t *testing.T) {
 	}
 	p.Close()
 }
+
+// TestDocumentStaysLive checks that a *Document a caller holds is the one
+// edits change, however many other documents were loaded meanwhile.
+func TestDocumentStaysLive(t *testing.T) {
+	p, _ := newTestProject(t, Options{NoBackup: true})
+	var ids []int64
+	for range maxOpenDocs + 3 {
+		d := goldDocument(t, 30)
+		if err := p.AddDocument(d); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, d.ID)
+	}
+	d1, err := p.Document(ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	h1, _ := p.History(ids[0])
+	for _, id := range ids[1:] {
+		if _, err := p.Document(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.GC()
+	if _, err := p.Apply(ids[0], SetStatus{Status: StatusDone}); err != nil {
+		t.Fatal(err)
+	}
+	if d1.Status != StatusDone || len(h1.Done) != 1 {
+		t.Errorf("the held document did not see the edit: status %q, %d steps", d1.Status, len(h1.Done))
+	}
+	if again, _ := p.Document(ids[0]); again != d1 {
+		t.Errorf("Document returned another copy of a document in use")
+	}
+}
+
+// TestDamagedHistory checks that a history step damaged in the file is an
+// error when the document loads, not a panic on undo.
+func TestDamagedHistory(t *testing.T) {
+	p, path := newTestProject(t, Options{NoBackup: true})
+	d := goldDocument(t, 30)
+	if err := p.AddDocument(d); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO history(doc_id, name, changes, created) VALUES (?, 'x', '[{"span":{}}]', '')`, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	q, err := Open(path, Options{NoBackup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = q.Undo(d.ID)
+	if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "history") {
+		t.Errorf("Undo with a damaged history step = %v, want ErrDamaged naming the history", err)
+	}
+	if err := q.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}
+
+func TestClosedProject(t *testing.T) {
+	p, _ := newTestProject(t, Options{NoBackup: true})
+	p.Close()
+	if _, err := p.Documents(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Documents on a closed project = %v, want ErrClosed", err)
+	}
+	if _, err := p.Apply(1, SetStatus{Status: StatusDone}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Apply on a closed project = %v, want ErrClosed", err)
+	}
+	if err := p.AddWord(DictWord{Word: "詞"}); !errors.Is(err, ErrClosed) {
+		t.Errorf("AddWord on a closed project = %v, want ErrClosed", err)
+	}
+}
+
+// TestImportProjectItself checks that naming the project (or a link to it)
+// as a file to import fails for that file and keeps the project's lock.
+func TestImportProjectItself(t *testing.T) {
+	p, path := newTestProject(t, Options{NoBackup: true})
+	link := filepath.Join(t.TempDir(), "link.txt")
+	if err := os.Symlink(path, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	sum, err := p.Import(t.Context(), nil, []string{path, link, filepath.Dir(link)}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 2 || sum.Imported != 0 {
+		t.Errorf("import of the project itself: %+v", sum)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestOpenLockedChild$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "BIAOZHU_LOCKED_CHILD="+path)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "CHILD already open in another window") {
+		t.Errorf("after the import, another process could open the project: %v\n%s", err, out)
+	}
+}
+
+func TestSchemaForbidOverlapInUse(t *testing.T) {
+	p, _ := newTestProject(t, Options{NoBackup: true})
+	s := p.Schema()
+	s.Layers = append(s.Layers, Layer{Name: "topic", Overlap: OverlapAllowed, Labels: []Label{{Name: "T", Color: "#123456"}}})
+	if err := p.SetSchema(s); err != nil {
+		t.Fatal(err)
+	}
+	d := goldDocument(t, 30)
+	if err := p.AddDocument(d); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range [][2]int{{0, 4}, {2, 6}} {
+		if _, err := p.Apply(d.ID, AddSpan{Span{Layer: "topic", Label: "T", Start: r[0], End: r[1]}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Layers[1].Overlap = OverlapForbidden
+	if err := p.SetSchema(s); err == nil || !strings.Contains(err.Error(), "1 pairs of overlapping spans") {
+		t.Errorf("forbidding overlaps in a layer that has them = %v", err)
+	}
+}
+
+func TestAddDocumentBadSpan(t *testing.T) {
+	p, _ := newTestProject(t, Options{NoBackup: true})
+	d := goldDocument(t, 30)
+	d.Spans = []Span{{Layer: "entity", Label: "NOPE", Start: 0, End: 2}}
+	err := p.AddDocument(d)
+	if !errors.Is(err, ErrLabel) || strings.Count(err.Error(), "annotate:") != 1 || !strings.Contains(err.Error(), d.Name) {
+		t.Errorf("AddDocument with a bad span = %v", err)
+	}
+}
+
+// TestExplicitStatusWins checks that an edit that sets the status itself,
+// alone or in a batch, is not overridden by the automatic "in progress".
+func TestExplicitStatusWins(t *testing.T) {
+	for _, e := range []Edit{SetStatus{Status: StatusNew}, Batch{Edits: []Edit{SetStatus{Status: StatusNew}}},
+		Batch{Edits: []Edit{SetLabels{Labels: []string{"x"}}, SetStatus{Status: StatusNew}}}} {
+		d := goldDocument(t, 10)
+		ed := &Editor{Doc: d, Schema: DefaultSchema()}
+		if _, err := ed.Apply(e); err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != StatusNew {
+			t.Errorf("%s on a new document: status %q, want new", e.Describe(), d.Status)
+		}
+	}
+}
+
+// TestOpenReadOnly opens a read-only project file for reading: it lists
+// and loads, refuses changes, and leaves the file as it was.
+func TestOpenReadOnly(t *testing.T) {
+	p, path := newTestProject(t, Options{NoBackup: true})
+	d := goldDocument(t, 300)
+	if err := p.AddDocument(d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(d.ID, AddSpan{Span{Layer: "entity", Label: "PER", Start: 0, End: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	want := cloneDoc(t, p, d.ID)
+	p.Close()
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, path)
+	q, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("read-only Open: %v", err)
+	}
+	ls, err := q.Documents()
+	if err != nil || len(ls) != 1 || ls[0].Spans != 1 {
+		t.Errorf("Documents() = %+v, %v", ls, err)
+	}
+	got, err := q.Document(d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := docDiff(want, got); diff != "" {
+		t.Errorf("read-only document differs: %s", diff)
+	}
+	if _, err := q.Apply(d.ID, Split{At: got.Tokens[0].Start + 1}); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Apply on a read-only project = %v, want ErrReadOnly", err)
+	}
+	if diff := docDiff(want, got); diff != "" {
+		t.Errorf("a refused edit changed the document: %s", diff)
+	}
+	if _, err := q.Undo(d.ID); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Undo on a read-only project = %v, want ErrReadOnly", err)
+	}
+	if err := q.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if after := snapshot(t, path); after != before {
+		t.Errorf("reading the project changed its file:\n%.300s\n%.300s", before[len(before)-200:], after[len(after)-200:])
+	}
+}
+
+// TestOpenReadOnlyWritable reads a writable project with ReadOnly: the
+// file is left exactly as it was, and one file.
+func TestOpenReadOnlyWritable(t *testing.T) {
+	p, path := newTestProject(t, Options{NoBackup: true})
+	if err := p.AddDocument(goldDocument(t, 100)); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	before := snapshot(t, path)
+	q, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ls, err := q.Documents(); err != nil || len(ls) != 1 {
+		t.Errorf("Documents() = %v, %v", ls, err)
+	}
+	if err := q.AddWord(DictWord{Word: "詞"}); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("AddWord read-only = %v, want ErrReadOnly", err)
+	}
+	q.Close()
+	if after := snapshot(t, path); after != before {
+		t.Errorf("reading the project changed its file")
+	}
+}
