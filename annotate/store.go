@@ -1436,35 +1436,18 @@ func (p *Project) touch(id int64) {
 // Apply applies edit e to document id and commits it to the file before it
 // returns: when it returns nil, the edit is durable.
 func (p *Project) Apply(id int64, e Edit) (*Entry, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := p.ready(); err != nil {
-		return nil, err
-	}
-	od, err := p.load(id)
-	if err != nil {
-		return nil, err
-	}
-	return od.ed.Apply(e)
+	return p.withEditor(id, func(ed *Editor) (*Entry, error) { return ed.Apply(e) })
 }
 
 // Undo undoes the last step of document id's history and commits that; it
 // returns the step, nil when there was none.
-func (p *Project) Undo(id int64) (*Entry, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := p.ready(); err != nil {
-		return nil, err
-	}
-	od, err := p.load(id)
-	if err != nil {
-		return nil, err
-	}
-	return od.ed.Undo()
-}
+func (p *Project) Undo(id int64) (*Entry, error) { return p.withEditor(id, (*Editor).Undo) }
 
 // Redo redoes the last undone step of document id's history.
-func (p *Project) Redo(id int64) (*Entry, error) {
+func (p *Project) Redo(id int64) (*Entry, error) { return p.withEditor(id, (*Editor).Redo) }
+
+// withEditor runs f with document id's editor, the project locked.
+func (p *Project) withEditor(id int64, f func(*Editor) (*Entry, error)) (*Entry, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err := p.ready(); err != nil {
@@ -1474,7 +1457,7 @@ func (p *Project) Redo(id int64) (*Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return od.ed.Redo()
+	return f(od.ed)
 }
 
 // History returns document id's history (its entries are the project's).
