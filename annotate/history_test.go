@@ -385,7 +385,11 @@ func (m *htModel) apply(tg htTarget, e Edit) error {
 	}
 	m.steps++
 	now := etStateOf(tg.doc())
-	if _, isStatus := e.(SetStatus); (prev.Status == StatusNew || prev.Status == "") && !isStatus && now.Status == StatusNew {
+	setsStatus := false // the step sets the status itself: that wins
+	for _, c := range entry.Changes {
+		setsStatus = setsStatus || c.Status != nil && c.Status.After != StatusInProgress
+	}
+	if (prev.Status == StatusNew || prev.Status == "") && !setsStatus && now.Status == StatusNew {
 		return fmt.Errorf("%s: the first edit of a new document left it new", e.Describe())
 	}
 	m.done = append(m.done, now)
