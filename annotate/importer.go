@@ -146,10 +146,11 @@ func (p *Project) Import(ctx context.Context, seg *Segmenter, paths []string, op
 	}
 	files := p.importFiles(paths, glob)
 	sum.Results = make([]ImportResult, 0, len(files))
+	stored := map[string]DocumentSummary{} // by hash, the documents this import made
 	err := inOrder(ctx, len(files), importInFlight,
 		func(i int) prepared { return p.prepare(ctx, seg, files[i], clean) },
 		func(i int, pr prepared) {
-			r := p.store(files[i].path, pr)
+			r := p.store(files[i].path, pr, stored)
 			r.N, r.Total = i+1, len(files)
 			sum.add(r)
 			if opts.Progress != nil {
@@ -294,13 +295,14 @@ func (p *Project) prepare(ctx context.Context, seg *Segmenter, f importFile, cle
 	return pr
 }
 
-// store stores a prepared file, on the goroutine that called Import.
-func (p *Project) store(path string, pr prepared) ImportResult {
+// store stores a prepared file, on the goroutine that called Import;
+// stored holds the documents this import made so far, by hash.
+func (p *Project) store(path string, pr prepared, stored map[string]DocumentSummary) ImportResult {
 	r := ImportResult{Path: path}
 	if pr.err == nil && !pr.found {
-		// Again, here, in input order: an earlier file of this import
-		// may have had the same bytes.
-		pr.known, pr.found, pr.err = p.FindByHash(pr.hash)
+		// An earlier file of this import, prepared at the same time, may
+		// have had the same bytes.
+		pr.known, pr.found = stored[pr.hash]
 	}
 	switch {
 	case pr.err != nil:
@@ -313,6 +315,7 @@ func (p *Project) store(path string, pr prepared) ImportResult {
 			break
 		}
 		r.Status, r.DocID, r.Name = ImportImported, pr.doc.ID, pr.doc.Name
+		stored[pr.hash] = DocumentSummary{ID: pr.doc.ID, Name: pr.doc.Name, Source: pr.doc.Source}
 		r.Chars, r.Tokens, r.Damage = pr.doc.Chars(), len(pr.doc.Tokens), damageCount(pr.doc.Report)
 	}
 	return r

@@ -269,12 +269,13 @@ func Open(path string, opts Options) (*Project, error) {
 	if openHere(path) {
 		return nil, projectErr(path, ErrLocked, "already open in another window (close it there first)")
 	}
-	if err := precheck(path, opts.ReadOnly); err != nil {
+	writable, err := precheck(path, opts.ReadOnly)
+	if err != nil {
 		return nil, err
 	}
 	uri := sqliteURI(path)
 	var leftovers []string
-	roFile := opts.ReadOnly && !writable(path)
+	roFile := opts.ReadOnly && !writable
 	if roFile {
 		// SQLite reads a WAL-mode file it cannot write through shared
 		// memory files beside it; remove those it makes once done.
@@ -317,6 +318,12 @@ func openHere(path string) bool {
 	}
 	openProjects.Lock()
 	defer openProjects.Unlock()
+	return openFile(fi)
+}
+
+// openFile reports whether fi is the file of a project open here. Call it
+// with openProjects locked.
+func openFile(fi os.FileInfo) bool {
 	for _, f := range openProjects.files {
 		if os.SameFile(f, fi) {
 			return true
@@ -333,10 +340,8 @@ func register(p *Project) bool {
 	}
 	openProjects.Lock()
 	defer openProjects.Unlock()
-	for _, f := range openProjects.files {
-		if os.SameFile(f, fi) {
-			return false
-		}
+	if openFile(fi) {
+		return false
 	}
 	if openProjects.files == nil {
 		openProjects.files = map[*Project]os.FileInfo{}
@@ -346,38 +351,48 @@ func register(p *Project) bool {
 }
 
 // precheck looks at the file before SQLite does.
-func precheck(path string, readOnly bool) error {
+// It reports whether the file can be written; unless readOnly, a file that
+// cannot is an error.
+func precheck(path string, readOnly bool) (writable bool, _ error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return projectErr(path, err, "no such file")
+			return false, projectErr(path, err, "no such file")
 		}
-		return projectErr(path, err, "%v", unwrapPathErr(err))
+		return false, projectErr(path, err, "%v", unwrapPathErr(err))
 	}
 	if fi.IsDir() {
-		return projectErr(path, ErrNotProject, "is a directory, not a Biaozhu project file")
+		return false, projectErr(path, ErrNotProject, "is a directory, not a Biaozhu project file")
 	}
 	if !fi.Mode().IsRegular() {
-		return projectErr(path, ErrNotProject, "is not a regular file")
+		return false, projectErr(path, ErrNotProject, "is not a regular file")
 	}
-	flag := os.O_RDWR
-	if readOnly {
-		flag = os.O_RDONLY
-	} else if fi.Mode().Perm()&0o222 == 0 {
-		return projectErr(path, ErrReadOnly, "the file is read-only; Biaozhu writes every edit into it (make it writable, or copy it)")
+	// Mode bits first: root may write a file nobody may write.
+	writable = fi.Mode().Perm()&0o222 != 0
+	if !writable && !readOnly {
+		return false, projectErr(path, ErrReadOnly, "the file is read-only; Biaozhu writes every edit into it (make it writable, or copy it)")
 	}
-	f, err := os.OpenFile(path, flag, 0)
-	if err != nil {
+	var f *os.File
+	if writable {
+		f, err = os.OpenFile(path, os.O_RDWR, 0)
 		if errors.Is(err, fs.ErrPermission) {
-			return projectErr(path, ErrReadOnly, "the file cannot be written (%v); Biaozhu writes every edit into it", unwrapPathErr(err))
+			if !readOnly {
+				return false, projectErr(path, ErrReadOnly, "the file cannot be written (%v); Biaozhu writes every edit into it", unwrapPathErr(err))
+			}
+			writable = false
 		}
-		return projectErr(path, err, "%v", unwrapPathErr(err))
+	}
+	if !writable {
+		f, err = os.Open(path)
+	}
+	if err != nil {
+		return false, projectErr(path, err, "%v", unwrapPathErr(err))
 	}
 	defer f.Close()
 	var h [100]byte
 	n, _ := f.ReadAt(h[:], 0)
 	if n < len(h) || !bytes.Equal(h[:16], []byte("SQLite format 3\x00")) {
-		return projectErr(path, ErrNotProject, "not a Biaozhu project (not a SQLite file)")
+		return false, projectErr(path, ErrNotProject, "not a Biaozhu project (not a SQLite file)")
 	}
 	pageSize := int64(binary.BigEndian.Uint16(h[16:18]))
 	if pageSize == 1 {
@@ -389,9 +404,9 @@ func precheck(path string, readOnly bool) error {
 	// the file has grown, and SQLite recovers that from the WAL.
 	wal, _ := os.Stat(path + "-wal")
 	if bytes.Equal(h[24:28], h[92:96]) && pages > 0 && fi.Size() < pages*pageSize && (wal == nil || wal.Size() == 0) {
-		return projectErr(path, ErrDamaged, "damaged project file: truncated to %d bytes, its header says %d; %s", fi.Size(), pages*pageSize, backupHint(path))
+		return false, projectErr(path, ErrDamaged, "damaged project file: truncated to %d bytes, its header says %d; %s", fi.Size(), pages*pageSize, backupHint(path))
 	}
-	return nil
+	return writable, nil
 }
 
 func backupHint(path string) string {
@@ -665,20 +680,6 @@ func (p *Project) Close() error {
 	return err
 }
 
-// writable reports whether this process can open path for writing.
-func writable(path string) bool {
-	fi, err := os.Stat(path)
-	if err != nil || fi.Mode().Perm()&0o222 == 0 {
-		return false
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return false
-	}
-	f.Close()
-	return true
-}
-
 func timeText(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 func parseTime(s string) time.Time {
@@ -792,22 +793,16 @@ func (p *Project) IntegrityCheck() ([]string, error) {
 	if err := p.ready(); err != nil {
 		return nil, err
 	}
-	rows, err := p.conn.QueryContext(context.Background(), "PRAGMA integrity_check")
+	found, err := queryAll(context.Background(), p.conn, func(r *sql.Rows) (s string, err error) {
+		return s, r.Scan(&s)
+	}, "PRAGMA integrity_check")
 	if err != nil {
 		return nil, p.classify(err, "check the file")
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, p.classify(err, "check the file")
-		}
-		if s != "ok" {
-			out = append(out, s)
-		}
+	if len(found) == 1 && found[0] == "ok" {
+		return nil, nil
 	}
-	return out, p.wrapErr(rows.Err(), "check the file")
+	return found, nil
 }
 
 // Schema returns a copy of the project's schema.
@@ -819,56 +814,52 @@ func (p *Project) Schema() *Schema {
 
 func (p *Project) readSchema(ctx context.Context) (*Schema, error) {
 	s := &Schema{}
-	q := p.conn.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'pos_tagset'")
 	var tagset string
-	if err := q.Scan(&tagset); err == nil {
+	if err := p.conn.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'pos_tagset'").Scan(&tagset); err == nil {
 		if err := json.Unmarshal([]byte(tagset), &s.POS); err != nil {
 			return nil, err
 		}
 	}
-	s.POS.Tags = nil
-	rows, err := p.conn.QueryContext(ctx, "SELECT name, description FROM pos_tags ORDER BY position")
+	var err error
+	s.POS.Tags, err = queryAll(ctx, p.conn, func(r *sql.Rows) (t Tag, err error) {
+		return t, r.Scan(&t.Name, &t.Description)
+	}, "SELECT name, description FROM pos_tags ORDER BY position")
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var t Tag
-		if err := rows.Scan(&t.Name, &t.Description); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		s.POS.Tags = append(s.POS.Tags, t)
-	}
-	rows.Close()
-	rows, err = p.conn.QueryContext(ctx, "SELECT name, overlap, description FROM layers ORDER BY position")
+	s.Layers, err = queryAll(ctx, p.conn, func(r *sql.Rows) (l Layer, err error) {
+		return l, r.Scan(&l.Name, &l.Overlap, &l.Description)
+	}, "SELECT name, overlap, description FROM layers ORDER BY position")
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var l Layer
-		if err := rows.Scan(&l.Name, &l.Overlap, &l.Description); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		s.Layers = append(s.Layers, l)
-	}
-	rows.Close()
 	for i := range s.Layers {
-		rows, err := p.conn.QueryContext(ctx, "SELECT name, color, key, description FROM labels WHERE layer = ? ORDER BY position", s.Layers[i].Name)
+		s.Layers[i].Labels, err = queryAll(ctx, p.conn, func(r *sql.Rows) (l Label, err error) {
+			return l, r.Scan(&l.Name, &l.Color, &l.Key, &l.Description)
+		}, "SELECT name, color, key, description FROM labels WHERE layer = ? ORDER BY position", s.Layers[i].Name)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var l Label
-			if err := rows.Scan(&l.Name, &l.Color, &l.Key, &l.Description); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			s.Layers[i].Labels = append(s.Layers[i].Labels, l)
-		}
-		rows.Close()
 	}
-	return s, rows.Err()
+	return s, nil
+}
+
+// queryAll runs query on conn and returns its rows, each read by scan.
+func queryAll[T any](ctx context.Context, conn *sql.Conn, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := conn.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // writeSchema replaces the schema in the file. Layers and labels that
@@ -1009,29 +1000,18 @@ func (p *Project) Documents() ([]DocumentSummary, error) {
 	if err := p.ready(); err != nil {
 		return nil, err
 	}
-	rows, err := p.conn.QueryContext(context.Background(),
-		"SELECT id, name, source, status, labels, chars, tokens, spans, edited, damage, created, updated FROM documents ORDER BY id")
-	if err != nil {
-		return nil, p.classify(err, "list the documents")
-	}
-	defer rows.Close()
-	var out []DocumentSummary
-	for rows.Next() {
-		var d DocumentSummary
+	out, err := queryAll(context.Background(), p.conn, func(r *sql.Rows) (d DocumentSummary, err error) {
 		var labels, created, updated string
-		if err := rows.Scan(&d.ID, &d.Name, &d.Source, &d.Status, &labels, &d.Chars, &d.Tokens, &d.Spans, &d.Tagged, &d.Damage, &created, &updated); err != nil {
-			return nil, p.classify(err, "list the documents")
+		if err := r.Scan(&d.ID, &d.Name, &d.Source, &d.Status, &labels, &d.Chars, &d.Tokens, &d.Spans, &d.Tagged, &d.Damage, &created, &updated); err != nil {
+			return d, err
 		}
 		if labels != "[]" {
 			_ = json.Unmarshal([]byte(labels), &d.Labels)
 		}
 		d.Created, d.Updated = parseTime(created), parseTime(updated)
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, p.classify(err, "list the documents")
-	}
-	return out, nil
+		return d, nil
+	}, "SELECT id, name, source, status, labels, chars, tokens, spans, edited, damage, created, updated FROM documents ORDER BY id")
+	return out, p.wrapErr(err, "list the documents")
 }
 
 // FindByHash returns the document whose source file had this content hash.
@@ -1058,6 +1038,21 @@ func damageCount(r Report) int {
 		if m.Kind == MarkDamage {
 			n++
 		}
+	}
+	return n
+}
+
+// editedDelta is how many more edited tokens a document has after step
+// changes was applied (op OpApply, OpRedo) or undone (OpUndo).
+func editedDelta(changes []Change, op Op) int {
+	n := 0
+	for _, c := range changes {
+		if c.Tokens != nil {
+			n += countEdited(c.Tokens.After) - countEdited(c.Tokens.Before)
+		}
+	}
+	if op == OpUndo {
+		return -n
 	}
 	return n
 }
@@ -1358,21 +1353,12 @@ func (p *Project) load(id int64) (*openDoc, error) {
 		b := w.seek(t.Start)
 		t.Text = d.Text[b:w.seek(t.End)]
 	}
-	rows, err = p.conn.QueryContext(ctx, `SELECT id, layer, label, start, "end", note, origin, annotator FROM spans WHERE doc_id = ? ORDER BY start, "end", id`, id)
+	d.Spans, err = queryAll(ctx, p.conn, func(r *sql.Rows) (s Span, err error) {
+		return s, r.Scan(&s.ID, &s.Layer, &s.Label, &s.Start, &s.End, &s.Note, &s.Origin, &s.Annotator)
+	}, `SELECT id, layer, label, start, "end", note, origin, annotator FROM spans WHERE doc_id = ? ORDER BY start, "end", id`, id)
 	if err != nil {
 		return nil, p.classify(err, "load spans")
 	}
-	for rows.Next() {
-		var s Span
-		var origin string
-		if err := rows.Scan(&s.ID, &s.Layer, &s.Label, &s.Start, &s.End, &s.Note, &origin, &s.Annotator); err != nil {
-			rows.Close()
-			return nil, p.classify(err, "load spans")
-		}
-		s.Origin = Origin(origin)
-		d.Spans = append(d.Spans, s)
-	}
-	rows.Close()
 	h := &History{Limit: p.historyMax}
 	rows, err = p.conn.QueryContext(ctx, "SELECT id, name, changes, undone, created FROM history WHERE doc_id = ? ORDER BY id", id)
 	if err != nil {
@@ -1513,8 +1499,8 @@ func (p *Project) commit(od *openDoc, op Op, e *Entry) error {
 			}
 		}
 		labels, _ := json.Marshal(nonNil(d.Labels))
-		if _, err := tx.ExecContext(ctx, "UPDATE documents SET status=?, labels=?, tokens=?, spans=?, edited=?, updated=? WHERE id=?",
-			string(d.Status), string(labels), len(d.Tokens), len(d.Spans), countEdited(d.Tokens), timeText(now), d.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE documents SET status=?, labels=?, tokens=?, spans=?, edited=edited+?, updated=? WHERE id=?",
+			string(d.Status), string(labels), len(d.Tokens), len(d.Spans), editedDelta(e.Changes, op), timeText(now), d.ID); err != nil {
 			return err
 		}
 		switch op {
@@ -1731,20 +1717,10 @@ func (p *Project) Words() ([]DictWord, error) {
 	if err := p.ready(); err != nil {
 		return nil, err
 	}
-	rows, err := p.conn.QueryContext(context.Background(), "SELECT word, pos, freq FROM user_words ORDER BY word")
-	if err != nil {
-		return nil, p.classify(err, "read the user dictionary")
-	}
-	defer rows.Close()
-	var out []DictWord
-	for rows.Next() {
-		var w DictWord
-		if err := rows.Scan(&w.Word, &w.POS, &w.Freq); err != nil {
-			return nil, p.classify(err, "read the user dictionary")
-		}
-		out = append(out, w)
-	}
-	return out, p.wrapErr(rows.Err(), "read the user dictionary")
+	out, err := queryAll(context.Background(), p.conn, func(r *sql.Rows) (w DictWord, err error) {
+		return w, r.Scan(&w.Word, &w.POS, &w.Freq)
+	}, "SELECT word, pos, freq FROM user_words ORDER BY word")
+	return out, p.wrapErr(err, "read the user dictionary")
 }
 
 // SegmentationEdit is a split or merge the annotator made, as recorded for
@@ -1765,21 +1741,14 @@ func (p *Project) SegmentationEdits() ([]SegmentationEdit, error) {
 	if err := p.ready(); err != nil {
 		return nil, err
 	}
-	rows, err := p.conn.QueryContext(context.Background(), `SELECT doc_id, kind, start, "end", before, after FROM segmentation_edits WHERE undone = 0 ORDER BY id`)
-	if err != nil {
-		return nil, p.classify(err, "read the segmentation edits")
-	}
-	defer rows.Close()
-	var out []SegmentationEdit
-	for rows.Next() {
-		var s SegmentationEdit
+	out, err := queryAll(context.Background(), p.conn, func(r *sql.Rows) (s SegmentationEdit, err error) {
 		var before, after string
-		if err := rows.Scan(&s.DocID, &s.Kind, &s.Start, &s.End, &before, &after); err != nil {
-			return nil, p.classify(err, "read the segmentation edits")
+		if err := r.Scan(&s.DocID, &s.Kind, &s.Start, &s.End, &before, &after); err != nil {
+			return s, err
 		}
 		_ = json.Unmarshal([]byte(before), &s.Before)
 		_ = json.Unmarshal([]byte(after), &s.After)
-		out = append(out, s)
-	}
-	return out, p.wrapErr(rows.Err(), "read the segmentation edits")
+		return s, nil
+	}, `SELECT doc_id, kind, start, "end", before, after FROM segmentation_edits WHERE undone = 0 ORDER BY id`)
+	return out, p.wrapErr(err, "read the segmentation edits")
 }
