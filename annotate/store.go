@@ -1070,61 +1070,71 @@ func countEdited(toks []Token) int {
 // AddDocument stores doc (as Process made it, possibly with spans from an
 // imported file) as a new document and sets doc.ID, its times and its
 // spans' IDs. Its spans are validated against the schema first.
-func (p *Project) AddDocument(doc *Document) error {
+func (p *Project) AddDocument(doc *Document) error { return p.AddDocuments([]*Document{doc}, nil) }
+
+// AddDocuments stores docs as new documents in one transaction: all of
+// them, or (on any error) none. When schema is not nil it replaces the
+// project's schema in the same transaction, first, so that the documents'
+// spans may use labels it adds (an import that extends the schema). Each
+// document's spans are validated against the schema; an error names the
+// document. On success every doc has its ID, times and span IDs set.
+func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
+	if schema != nil {
+		if err := schema.Validate(); err != nil {
+			return err
+		}
+		schema = schema.Clone()
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err := p.ready(); err != nil {
 		return err
 	}
-	if doc.Status == "" {
-		doc.Status = StatusNew
+	sch := p.schema
+	if schema != nil {
+		sch = schema
 	}
-	if !doc.Status.Valid() {
-		return fmt.Errorf("annotate: document %q: status %q is not one of new, in progress, done", doc.Name, doc.Status)
-	}
-	// Validate the spans as AddSpan edits of an empty layer would be.
-	spans := doc.Spans
-	doc.Spans = nil
 	next := p.nextSpanID
-	pl := &planner{doc: doc, schema: p.schema, annotator: p.annotator, newID: func() int64 { next++; return next - 1 }}
-	for _, s := range spans {
-		if s.Origin == "" {
-			s.Origin = OriginImported
-		}
-		if err := (AddSpan{Span: s}).plan(pl); err != nil {
-			doc.Spans = spans
-			var ee *EditError
-			if errors.As(err, &ee) {
-				named := *ee
-				named.Edit = fmt.Sprintf("document %q: %s", doc.Name, ee.Edit)
-				return &named
-			}
-			return err
-		}
-	}
 	now := time.Now().UTC()
-	doc.Created, doc.Updated = now, now
+	planned := make([][]Span, len(docs))
+	for i, doc := range docs {
+		if doc.Status == "" {
+			doc.Status = StatusNew
+		}
+		if !doc.Status.Valid() {
+			return fmt.Errorf("annotate: document %q: status %q is not one of new, in progress, done", doc.Name, doc.Status)
+		}
+		// Validate the spans as AddSpan edits of an empty layer would be.
+		spans := doc.Spans
+		doc.Spans = nil
+		pl := &planner{doc: doc, schema: sch, annotator: p.annotator, newID: func() int64 { next++; return next - 1 }}
+		for _, s := range spans {
+			if s.Origin == "" {
+				s.Origin = OriginImported
+			}
+			if err := (AddSpan{Span: s}).plan(pl); err != nil {
+				doc.Spans = spans
+				var ee *EditError
+				if errors.As(err, &ee) {
+					named := *ee
+					named.Edit = fmt.Sprintf("document %q: %s", doc.Name, ee.Edit)
+					return &named
+				}
+				return err
+			}
+		}
+		planned[i] = doc.Spans
+		doc.Spans = spans
+	}
 	ctx := context.Background()
 	saved := p.nextSpanID
 	p.nextSpanID = next
+	ids := make([]int64, len(docs))
 	err := p.write(func(tx *sql.Tx) error {
-		labels, _ := json.Marshal(nonNil(doc.Labels))
-		res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, edited, damage, created, updated)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), len(doc.Tokens), len(doc.Spans),
-			countEdited(doc.Tokens), damageCount(doc.Report), timeText(now), timeText(now))
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
-		if err != nil {
-			return err
-		}
-		rawMap, _ := json.Marshal(doc.RawMap)
-		report, _ := json.Marshal(doc.Report)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?, ?, ?, ?, ?, ?)",
-			id, doc.Raw, doc.Text, string(rawMap), string(report), encodeSentences(doc.Sentences)); err != nil {
-			return err
+		if schema != nil {
+			if err := writeSchema(ctx, tx, schema); err != nil {
+				return err
+			}
 		}
 		ins, err := tx.PrepareContext(ctx, "INSERT INTO token_blocks(doc_id, start, count, data) VALUES (?, ?, ?, ?)")
 		if err != nil {
@@ -1132,25 +1142,59 @@ func (p *Project) AddDocument(doc *Document) error {
 		}
 		defer ins.Close()
 		var buf []byte
-		for k := 0; k < len(doc.Tokens); k += tokenBlockSize {
-			blk := doc.Tokens[k:min(k+tokenBlockSize, len(doc.Tokens))]
-			buf = encodeTokens(buf[:0], blk)
-			if _, err := ins.ExecContext(ctx, id, blk[0].Start, len(blk), buf); err != nil {
+		for i, doc := range docs {
+			spans := planned[i]
+			labels, _ := json.Marshal(nonNil(doc.Labels))
+			res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, edited, damage, created, updated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), len(doc.Tokens), len(spans),
+				countEdited(doc.Tokens), damageCount(doc.Report), timeText(now), timeText(now))
+			if err != nil {
+				return fmt.Errorf("document %q: %w", doc.Name, err)
+			}
+			id, err := res.LastInsertId()
+			if err != nil {
 				return err
 			}
-		}
-		for i := range doc.Spans {
-			if err := upsertSpan(ctx, tx, id, doc, doc.Spans[i]); err != nil {
-				return err
+			rawMap, _ := json.Marshal(doc.RawMap)
+			report, _ := json.Marshal(doc.Report)
+			if _, err := tx.ExecContext(ctx, "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?, ?, ?, ?, ?, ?)",
+				id, doc.Raw, doc.Text, string(rawMap), string(report), encodeSentences(doc.Sentences)); err != nil {
+				return fmt.Errorf("document %q: %w", doc.Name, err)
 			}
+			for k := 0; k < len(doc.Tokens); k += tokenBlockSize {
+				blk := doc.Tokens[k:min(k+tokenBlockSize, len(doc.Tokens))]
+				buf = encodeTokens(buf[:0], blk)
+				if _, err := ins.ExecContext(ctx, id, blk[0].Start, len(blk), buf); err != nil {
+					return fmt.Errorf("document %q: %w", doc.Name, err)
+				}
+			}
+			for k := range spans {
+				if err := upsertSpan(ctx, tx, id, doc, spans[k]); err != nil {
+					return fmt.Errorf("document %q: %w", doc.Name, err)
+				}
+			}
+			ids[i] = id
 		}
-		doc.ID = id
 		return nil
 	})
 	if err != nil {
-		doc.ID = 0
 		p.nextSpanID = saved
-		return fmt.Errorf("annotate: %s: store document %q: %w", p.path, doc.Name, err)
+		if len(docs) == 1 {
+			return fmt.Errorf("annotate: %s: store document %q: %w", p.path, docs[0].Name, err)
+		}
+		return fmt.Errorf("annotate: %s: store %d documents: %w", p.path, len(docs), err)
+	}
+	for i, doc := range docs {
+		doc.ID = ids[i]
+		doc.Spans = planned[i]
+		doc.Created, doc.Updated = now, now
+	}
+	if schema != nil {
+		p.schema = schema
+		for _, od := range p.docs {
+			od.ed.Schema = schema
+		}
 	}
 	return nil
 }
