@@ -65,7 +65,7 @@ const usage = `usage:
 var errUsage = errors.New("usage")
 
 func main() {
-	if len(os.Args) < 2 {
+	if len(os.Args) < 2 || len(os.Args) == 2 && strings.HasSuffix(os.Args[1], ".biaozhu") {
 		if err := runGUI(); err != nil {
 			fmt.Fprintln(os.Stderr, "biaozhu:", err)
 			os.Exit(1)
@@ -101,7 +101,11 @@ func runGUI() error {
 	a := fyneapp.NewWithID("io.github.biaozhu")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Biaozhu 标注")
-	w.SetContent(app.New(a, w))
+	path := ""
+	if len(os.Args) == 2 && strings.HasSuffix(os.Args[1], ".biaozhu") {
+		path = os.Args[1]
+	}
+	w.SetContent(app.New(a, w, path))
 	w.Resize(fyne.NewSize(1100, 760))
 	w.ShowAndRun()
 	return nil

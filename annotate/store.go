@@ -1796,3 +1796,49 @@ func (p *Project) SegmentationEdits() ([]SegmentationEdit, error) {
 	}, `SELECT doc_id, kind, start, "end", before, after FROM segmentation_edits WHERE undone = 0 ORDER BY id`)
 	return out, p.wrapErr(err, "read the segmentation edits")
 }
+
+// LabelUse is how many spans use a label, and in which documents.
+type LabelUse struct {
+	Spans int
+	Docs  []int64
+}
+
+// LabelUses counts the spans of every layer and label in use, keyed
+// "layer/label" — what deleting a label from the schema would remove.
+func (p *Project) LabelUses() (map[string]LabelUse, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
+	type row struct {
+		key string
+		doc int64
+		n   int
+	}
+	rows, err := queryAll(context.Background(), p.conn, func(r *sql.Rows) (row, error) {
+		var x row
+		return x, r.Scan(&x.key, &x.doc, &x.n)
+	}, "SELECT layer || '/' || label, doc_id, count(*) FROM spans GROUP BY layer, label, doc_id ORDER BY doc_id")
+	if err != nil {
+		return nil, p.classify(err, "count label uses")
+	}
+	out := map[string]LabelUse{}
+	for _, x := range rows {
+		u := out[x.key]
+		u.Spans += x.n
+		u.Docs = append(u.Docs, x.doc)
+		out[x.key] = u
+	}
+	return out, nil
+}
+
+// SetAnnotator names the annotator of the spans made from now on.
+func (p *Project) SetAnnotator(name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.annotator = name
+	for _, od := range p.docs {
+		od.ed.Annotator = name
+	}
+}

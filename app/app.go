@@ -1,112 +1,134 @@
-// Package app is Biaozhu's graphical interface, built with Fyne. It holds
-// the theme (with the bundled CJK font) and the window's content; the text
-// pipeline it shows lives in package annotate.
+// Package app is Biaozhu's graphical interface, built with Fyne: the
+// annotation workspace (documents, the document view, the label palette,
+// the inspector, the span list), its menus, dialogs, schema editor,
+// preferences and translations. The domain it shows and edits lives in
+// package annotate, the formats in package export; this package holds
+// only what a window needs.
 //
 // Everything here that touches widgets runs on the Fyne goroutine; slow
-// work (loading the dictionary, processing a document) runs on its own
-// goroutine and hands its result back with fyne.Do.
+// work (loading the dictionary, opening, importing, exporting) runs on
+// its own goroutine behind a progress dialog with Cancel, and hands its
+// result back with fyne.Do.
 package app
 
 import (
-	"fmt"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/assets"
 )
 
-// New sets Biaozhu's theme on a and returns the content for the main
-// window w: at once a loading state, and, when the dictionary is loaded
-// and the demo document processed, the segmented and tagged demo text (or
-// the error that stopped it).
-func New(a fyne.App, w fyne.Window) fyne.CanvasObject {
-	return newScreen(a, w, assets.DemoName, loadDemo).root
-}
-
-// screen is the window's content and the state of its loading.
-type screen struct {
-	app    fyne.App
-	window fyne.Window
-	root   *fyne.Container
-
-	// done is closed, on the Fyne goroutine, once the screen shows the
-	// document or an error; view or err is set by then.
-	done chan struct{}
-	view *docView
-	err  error
-}
-
-// loader produces the document the screen shows; status reports progress
-// and may be called from any goroutine.
-type loader func(status func(string)) (*annotate.Document, error)
-
-// newScreen shows a loading state in a new screen and starts load, which
-// loads the document called name, on its own goroutine.
-func newScreen(a fyne.App, w fyne.Window, name string, load loader) *screen {
-	a.Settings().SetTheme(newTheme())
-	msg := widget.NewLabel(strLoadingDict)
-	msg.Alignment = fyne.TextAlignCenter
-	bar := widget.NewProgressBarInfinite()
-	loading := container.NewCenter(container.NewVBox(msg, container.NewGridWrap(fyne.NewSize(360, bar.MinSize().Height), bar)))
-	s := &screen{app: a, window: w, root: container.NewStack(loading), done: make(chan struct{})}
-
-	status := func(text string) { fyne.Do(func() { msg.SetText(text) }) }
-	go func() {
-		doc, err := runLoader(name, load, status)
-		fyne.Do(func() {
-			bar.Stop()
-			if err != nil {
-				s.err = err
-				s.root.Objects = []fyne.CanvasObject{errorView(err)}
-			} else {
-				s.view = newDocView(modelOf(doc), true)
-				s.root.Objects = []fyne.CanvasObject{s.view.root}
-			}
-			s.root.Refresh()
-			close(s.done)
-		})
-	}()
-	return s
-}
-
-// runLoader runs load, turning a panic into an error so that the window
-// shows it instead of the program dying. Its own errors name the document,
-// name; those of load are returned as they are (annotate's name the file
-// where there is one).
-func runLoader(name string, load loader, status func(string)) (doc *annotate.Document, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			doc, err = nil, fmt.Errorf("app: %s: loading: %v", name, p)
-		}
-	}()
-	doc, err = load(status)
-	if err == nil && doc == nil {
-		err = fmt.Errorf("app: %s: loading: no document", name)
+// New sets Biaozhu's theme and language on a and returns the content of
+// the main window w: the workspace, opening the project at path; with no
+// path the most recent project, or on first start the demo project (built
+// from the embedded seed article in the app's storage).
+func New(a fyne.App, w fyne.Window, path string) fyne.CanvasObject {
+	if err := useLanguage(a.Preferences().String("language")); err != nil {
+		fyne.LogError("language", err)
 	}
-	return doc, err
+	ws := newWorkspace(a, w)
+	ws.loadSegmenter()
+	w.SetCloseIntercept(func() {
+		ws.saveWindow()
+		ws.closeProject()
+		w.Close()
+	})
+	if width, height := a.Preferences().Float("window.width"), a.Preferences().Float("window.height"); width > 200 && height > 200 {
+		w.Resize(fyne.NewSize(float32(width), float32(height)))
+	}
+	switch {
+	case path != "":
+		ws.openPath(path)
+	default:
+		recent := a.Preferences().StringList("recent")
+		if len(recent) > 0 && exists(recent[0]) {
+			ws.openPath(recent[0])
+		} else {
+			ws.openDemo()
+		}
+	}
+	return ws.root
 }
 
-// loadDemo loads the segmentation dictionary and processes the embedded
-// demo article.
-func loadDemo(status func(string)) (*annotate.Document, error) {
-	seg, err := annotate.NewSegmenter()
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// demoPath is where the demo project lives: the app's storage folder.
+func demoPath(a fyne.App) string {
+	root := a.Storage().RootURI().Path()
+	return filepath.Join(root, "demo.biaozhu")
+}
+
+// openDemo opens the demo project, building it first when it does not
+// exist yet.
+func (ws *workspace) openDemo() {
+	path := demoPath(ws.app)
+	if exists(path) {
+		ws.openPath(path)
+		return
+	}
+	var p *annotate.Project
+	ws.runLong(lang.L("Building the demo project"), func(ctx context.Context, progress progressUpdate) error {
+		seg, err := ws.waitSegmenter(ctx, progress)
+		if err != nil {
+			return err
+		}
+		progress(-1, lang.L("Cleaning and segmenting the demo article…"))
+		p, err = createDemo(path, seg, ws.annotator())
+		return err
+	}, func(err error) {
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		ws.setProject(p)
+	})
+}
+
+// createDemo makes the demo project at path: the seed article, cleaned,
+// segmented and tagged, with the segmenter's person, place and
+// organisation tags offered as entity suggestions.
+func createDemo(path string, seg *annotate.Segmenter, annotator string) (*annotate.Project, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	doc, err := annotate.Process(assets.DemoName, assets.DemoArticle, seg, annotate.DefaultCleanOptions())
 	if err != nil {
 		return nil, err
 	}
-	status(strProcessing)
-	return annotate.Process(assets.DemoName, assets.DemoArticle, seg, annotate.DefaultCleanOptions())
+	doc.Spans = posSuggestions(doc)
+	p, err := annotate.Create(path, nil, annotate.Options{Annotator: annotator})
+	if err != nil {
+		return nil, err
+	}
+	if err := p.AddDocument(doc); err != nil {
+		p.Close()
+		if rmErr := os.Remove(path); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
+			fyne.LogError("remove the unfinished demo project", rmErr)
+		}
+		return nil, err
+	}
+	return p, nil
 }
 
-// errorView shows err in place of the document.
-func errorView(err error) fyne.CanvasObject {
-	title := widget.NewLabel(strFailed)
-	title.Importance = widget.DangerImportance
-	title.TextStyle = fyne.TextStyle{Bold: true}
-	detail := widget.NewLabel(err.Error())
-	detail.Wrapping = fyne.TextWrapWord
-	detail.Selectable = true
-	return container.NewPadded(container.NewVBox(title, detail))
+// posSuggestions offers a suggested entity span for each token the
+// segmenter tagged as a person (nr), place (ns) or organisation (nt) name.
+func posSuggestions(d *annotate.Document) []annotate.Span {
+	labels := map[string]string{"nr": "PER", "ns": "LOC", "nt": "ORG"}
+	var out []annotate.Span
+	for _, t := range d.Tokens {
+		if lb, ok := labels[t.POS]; ok && t.End-t.Start > 1 {
+			out = append(out, annotate.Span{Layer: annotate.EntityPreset().Name, Label: lb, Start: t.Start, End: t.End, Origin: annotate.OriginSuggested})
+		}
+	}
+	return out
 }

@@ -21,15 +21,39 @@ var fontResource = fyne.NewStaticResource(assets.FontName, assets.Font)
 // stays bold, italic or monospace where asked. Colours and sizes are the
 // default theme's, asked afresh each time so that the light or dark variant
 // the user chose in the settings (or the system) is followed.
-type biaozhuTheme struct{}
+//
+// Fyne 2.7 has no setter for the light or dark variant (it comes from the
+// system), so a theme that is told a variant (Force) ignores the one Fyne
+// asks for. (Zoom is the document view's own: it scales only the text
+// being annotated.)
+type biaozhuTheme struct {
+	Variant fyne.ThemeVariant
+	Force   bool // use Variant instead of the system's
+}
 
 var _ fyne.Theme = biaozhuTheme{}
 
-// newTheme returns the application theme.
+// newTheme returns the application theme, following the system's variant.
 func newTheme() fyne.Theme { return biaozhuTheme{} }
 
-// Color returns the default theme's colour for the variant Fyne asks for.
-func (biaozhuTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+// themeFor returns the theme for a theme preference: "light", "dark", or
+// anything else for the system's.
+func themeFor(pref string) biaozhuTheme {
+	switch pref {
+	case "light":
+		return biaozhuTheme{Variant: theme.VariantLight, Force: true}
+	case "dark":
+		return biaozhuTheme{Variant: theme.VariantDark, Force: true}
+	}
+	return biaozhuTheme{}
+}
+
+// Color returns the default theme's colour for the variant Fyne asks for,
+// or the forced one.
+func (t biaozhuTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.Force {
+		v = t.Variant
+	}
 	return theme.DefaultTheme().Color(n, v)
 }
 

@@ -17,7 +17,8 @@ import (
 type ReadOptions struct {
 	// Layer receives the labels of a format that does not name layers,
 	// unless the label belongs to exactly one layer of Schema already.
-	// Empty: "entities", or the schema's first layer.
+	// Empty: "entity" (the entity preset's layer) when the schema has it,
+	// else the schema's first layer.
 	Layer string
 	// Schema is the schema labels are resolved against (nil: the default).
 	Schema *annotate.Schema
@@ -201,11 +202,12 @@ func prepareImported(d *annotate.Document, path string, seg *annotate.Segmenter)
 	}
 }
 
-// defaultLayer is "entities" when the schema has it, else its first layer,
-// else "entities" (created on first use).
+// defaultLayer is the entity preset's layer when the schema has it (or
+// has no layer: it is created on first use), else the first layer.
 func defaultLayer(s *annotate.Schema) string {
-	if _, ok := s.Layer("entities"); ok || len(s.Layers) == 0 {
-		return "entities"
+	name := annotate.EntityPreset().Name
+	if _, ok := s.Layer(name); ok || len(s.Layers) == 0 {
+		return name
 	}
 	return s.Layers[0].Name
 }

@@ -1,0 +1,654 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/export"
+)
+
+// progressUpdate is what long work reports: a fraction done (negative:
+// unknown) and a line of text.
+type progressUpdate func(frac float64, msg string)
+
+// runLong runs work off the Fyne goroutine behind a progress dialog with a
+// Cancel button (which cancels work's context), then calls done on the
+// Fyne goroutine with work's error. Progress is throttled to about 20
+// updates a second. The window never waits for work.
+func (ws *workspace) runLong(title string, work func(ctx context.Context, progress progressUpdate) error, done func(err error)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	bar := widget.NewProgressBar()
+	inf := widget.NewProgressBarInfinite()
+	msg := widget.NewLabel("")
+	msg.Truncation = fyne.TextTruncateEllipsis
+	cancelBtn := widget.NewButton(lang.L("Cancel"), func() { cancel() })
+	bars := container.NewStack(inf)
+	body := container.NewVBox(msg, bars, container.NewCenter(cancelBtn))
+	dlg := dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(460, body.MinSize().Height), body), ws.win)
+	dlg.Show()
+	var last time.Time
+	progress := func(frac float64, text string) {
+		now := time.Now()
+		if now.Sub(last) < 50*time.Millisecond && frac < 1 {
+			return
+		}
+		last = now
+		fyne.Do(func() {
+			msg.SetText(text)
+			if frac >= 0 {
+				if bars.Objects[0] != bar {
+					inf.Stop()
+					bars.Objects = []fyne.CanvasObject{bar}
+					bars.Refresh()
+				}
+				bar.SetValue(frac)
+			}
+		})
+	}
+	go func() {
+		err := work(ctx, progress)
+		cancel()
+		fyne.Do(func() {
+			inf.Stop()
+			dlg.Hide()
+			done(err)
+			ws.focusView()
+		})
+	}()
+}
+
+// waitSegmenter waits for the dictionary (import needs it).
+func (ws *workspace) waitSegmenter(ctx context.Context, progress progressUpdate) (*annotate.Segmenter, error) {
+	select {
+	case <-ws.segOK:
+	default:
+		progress(-1, lang.L("Loading dictionary…"))
+		select {
+		case <-ws.segOK:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return ws.seg, ws.segErr
+}
+
+// ---- projects ----
+
+func projectFilter() storage.FileFilter { return storage.NewExtensionFileFilter([]string{".biaozhu"}) }
+
+func (ws *workspace) onNewProject() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			ws.showError(err)
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		os.Remove(path) // the dialog created it empty; Create wants to make it
+		if !strings.HasSuffix(path, ".biaozhu") {
+			path += ".biaozhu"
+		}
+		p, err := annotate.Create(path, nil, annotate.Options{Annotator: ws.annotator()})
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		ws.setProject(p)
+	}, ws.win)
+	d.SetFileName(lang.L("project") + ".biaozhu")
+	d.SetFilter(projectFilter())
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+func (ws *workspace) onOpenProject() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			ws.showError(err)
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		ws.openPath(path)
+	}, ws.win)
+	d.SetFilter(projectFilter())
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+func (ws *workspace) annotator() string {
+	if a := ws.prefs.String("annotator"); a != "" {
+		return a
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return os.Getenv("USERNAME")
+}
+
+// openPath opens the project at path (closing the open one first) off the
+// Fyne goroutine: opening checks the file and makes a backup.
+func (ws *workspace) openPath(path string) {
+	ws.openPathThen(path, nil)
+}
+
+func (ws *workspace) openPathThen(path string, then func(error)) {
+	ws.closeProject()
+	var p *annotate.Project
+	ws.runLong(lang.L("Opening project"), func(ctx context.Context, progress progressUpdate) error {
+		progress(-1, path)
+		var err error
+		p, err = annotate.Open(path, annotate.Options{Annotator: ws.annotator()})
+		return err
+	}, func(err error) {
+		if err == nil {
+			ws.setProject(p)
+		} else {
+			ws.showError(err)
+		}
+		if then != nil {
+			then(err)
+		}
+	})
+}
+
+// ---- import ----
+
+// importFormatFor guesses the import format from a file's name: text for
+// .txt and folders, else by extension.
+func importFormatFor(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".conllu":
+		return "conllu"
+	case ".conll", ".bio", ".bioes", ".tsv":
+		return "conll"
+	case ".ann":
+		return "brat"
+	case ".jsonl":
+		return "doccano"
+	case ".json":
+		return "labelstudio"
+	case ".csv":
+		return "csv"
+	case ".xlsx":
+		return "xlsx"
+	case ".zip":
+		return "brat"
+	}
+	return "text"
+}
+
+func (ws *workspace) onImportFiles() {
+	if ws.proj == nil {
+		ws.info(lang.L("Open or create a project first"))
+		return
+	}
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			ws.showError(err)
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		ws.importPaths([]string{path})
+	}, ws.win)
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+func (ws *workspace) onImportFolder() {
+	if ws.proj == nil {
+		ws.info(lang.L("Open or create a project first"))
+		return
+	}
+	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil || l == nil {
+			ws.showError(err)
+			return
+		}
+		ws.importPaths([]string{l.Path()})
+	}, ws.win)
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// onDropped imports the files and folders dropped on the window.
+func (ws *workspace) onDropped(_ fyne.Position, uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	if len(paths) == 0 {
+		return
+	}
+	if ws.proj == nil {
+		ws.info(lang.L("Open or create a project first"))
+		return
+	}
+	ws.importPaths(paths)
+}
+
+// importPaths imports paths: text files (and folders) through the
+// cleaning pipeline, annotated formats (chosen by extension) through
+// their readers, each group as the importer does it.
+func (ws *workspace) importPaths(paths []string) {
+	groups := map[string][]string{}
+	var order []string
+	for _, p := range paths {
+		f := importFormatFor(p)
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			f = "text"
+		}
+		if groups[f] == nil {
+			order = append(order, f)
+		}
+		groups[f] = append(groups[f], p)
+	}
+	proj := ws.proj
+	var lines []string
+	ws.runLong(lang.L("Importing"), func(ctx context.Context, progress progressUpdate) error {
+		seg, err := ws.waitSegmenter(ctx, progress)
+		if err != nil {
+			return err
+		}
+		var errs []error
+		for _, f := range order {
+			if f == "text" {
+				sum, err := proj.Import(ctx, seg, groups[f], annotate.ImportOptions{Progress: func(r annotate.ImportResult) {
+					progress(float64(r.N)/float64(max(1, r.Total)), fmt.Sprintf("%d/%d %s", r.N, r.Total, filepath.Base(r.Path)))
+					if r.Err != nil {
+						errs = append(errs, r.Err)
+					}
+				}})
+				lines = append(lines, fmt.Sprintf(lang.L("%d imported, %d unchanged, %d failed"), sum.Imported, sum.Unchanged, sum.Failed))
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			progress(-1, fmt.Sprintf(lang.L("Reading %s (%s)"), strings.Join(groups[f], ", "), f))
+			rep, err := export.ImportFiles(ctx, proj, seg, f, groups[f], export.ReadOptions{})
+			if err != nil {
+				return err
+			}
+			line := fmt.Sprintf(lang.L("%s: %d documents, %d spans"), f, rep.Docs, rep.Spans)
+			if len(rep.NewLabels) > 0 {
+				line += "; " + lang.L("new labels") + ": " + strings.Join(rep.NewLabels, ", ")
+			}
+			lines = append(lines, line)
+			lines = append(lines, rep.Warnings...)
+		}
+		return errors.Join(errs...)
+	}, func(err error) {
+		ws.refreshSchema()
+		ws.refreshDocs()
+		if ws.doc == nil && len(ws.docs) > 0 {
+			ws.openDocument(0)
+		}
+		ws.afterEdit(false)
+		if err != nil && !errors.Is(err, context.Canceled) {
+			ws.showError(err)
+		}
+		if len(lines) > 0 {
+			ws.info(strings.Join(lines, " · "))
+		}
+	})
+}
+
+// ---- export ----
+
+// onExport shows the export dialog: format, documents, layers, options,
+// output; exporting runs behind a progress dialog.
+func (ws *workspace) onExport() {
+	if ws.proj == nil {
+		ws.info(lang.L("Open or create a project first"))
+		return
+	}
+	var names []string
+	for _, f := range export.Formats() {
+		names = append(names, f.Name)
+	}
+	format := widget.NewSelect(names, nil)
+	docs := widget.NewRadioGroup([]string{lang.L("All documents"), lang.L("Done documents"), lang.L("This document")}, nil)
+	docs.SetSelected(lang.L("All documents"))
+	layers := widget.NewCheckGroup(ws.proj.Schema().LayerNames(), nil)
+	layers.SetSelected(ws.proj.Schema().LayerNames())
+	sugg := widget.NewCheck(lang.L("Include suggestions"), nil)
+	records := widget.NewRadioGroup([]string{lang.L("Documents"), lang.L("Sentences")}, nil)
+	records.Horizontal = true
+	records.SetSelected(lang.L("Documents"))
+	level := widget.NewRadioGroup([]string{lang.L("Words"), lang.L("Characters")}, nil)
+	level.Horizontal = true
+	level.SetSelected(lang.L("Words"))
+	scheme := widget.NewRadioGroup([]string{"BIO", "BIOES"}, nil)
+	scheme.Horizontal = true
+	scheme.SetSelected("BIO")
+	bom := widget.NewCheck(lang.L("UTF-8 BOM (for Excel)"), nil)
+	bom.SetChecked(runtime.GOOS == "windows")
+	utf16 := widget.NewCheck(lang.L("UTF-16 offsets (JavaScript tools)"), nil)
+	pos := widget.NewCheck(lang.L("POS column"), nil)
+	pos.SetChecked(true)
+	preds := widget.NewCheck(lang.L("As predictions"), nil)
+	split := widget.NewEntry()
+	split.SetPlaceHolder(lang.L("train/dev/test, e.g. 8/1/1 (empty: one file)"))
+	seed := widget.NewEntry()
+	seed.SetText("1")
+	out := widget.NewEntry()
+	out.SetPlaceHolder(lang.L("Output file"))
+	browse := widget.NewButton(lang.L("Browse…"), func() {
+		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			path := w.URI().Path()
+			w.Close()
+			os.Remove(path) // the export writes it atomically itself
+			out.SetText(path)
+		}, ws.win)
+		d.SetFileName(filepath.Base(out.Text))
+		d.Resize(fyne.NewSize(800, 560))
+		d.Show()
+	})
+	format.OnChanged = func(name string) {
+		f, _ := export.Lookup(name)
+		base := strings.TrimSuffix(filepath.Base(ws.proj.Path()), ".biaozhu")
+		dir := filepath.Dir(ws.proj.Path())
+		if out.Text != "" {
+			dir = filepath.Dir(out.Text)
+		}
+		out.SetText(filepath.Join(dir, base+"-"+name+f.Ext))
+	}
+	format.SetSelected("csv-tokens")
+	if format.Selected == "" && len(names) > 0 {
+		format.SetSelected(names[0])
+	}
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Format"), format),
+		widget.NewFormItem(lang.L("Documents"), docs),
+		widget.NewFormItem(lang.L("Layers"), layers),
+		widget.NewFormItem(lang.L("Records"), records),
+		widget.NewFormItem(lang.L("Tags"), container.NewHBox(level, scheme)),
+		widget.NewFormItem(lang.L("Options"), container.NewGridWithColumns(2, sugg, bom, utf16, pos, preds)),
+		widget.NewFormItem(lang.L("Split"), container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(lang.L("seed")), seed), split)),
+		widget.NewFormItem(lang.L("Output"), container.NewBorder(nil, nil, nil, browse, out)),
+	)
+	dlg := dialog.NewCustomConfirm(lang.L("Export"), lang.L("Export"), lang.L("Cancel"), form, func(ok bool) {
+		if !ok {
+			ws.focusView()
+			return
+		}
+		opts := export.Options{Suggestions: sugg.Checked, BOM: bom.Checked, POS: pos.Checked, Predictions: preds.Checked}
+		switch docs.Selected {
+		case lang.L("Done documents"):
+			opts.Docs.Status = annotate.StatusDone
+		case lang.L("This document"):
+			if ws.doc != nil {
+				opts.Docs.IDs = []int64{ws.doc.ID}
+			}
+		}
+		opts.Layers = append([]string{}, layers.Selected...)
+		if records.Selected == lang.L("Sentences") {
+			opts.Records = export.RecordSentence
+		}
+		if level.Selected == lang.L("Characters") {
+			opts.Level = export.LevelChar
+		}
+		opts.Scheme = export.Scheme(scheme.Selected)
+		if utf16.Checked {
+			opts.Offsets = export.UnitUTF16
+		}
+		sp, err := parseSplit(split.Text, seed.Text)
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		opts.Split = sp
+		ws.runExport(format.Selected, out.Text, opts)
+	}, ws.win)
+	dlg.Resize(fyne.NewSize(720, 600))
+	dlg.Show()
+}
+
+// parseSplit reads "8/1/1" (or "0.8,0.1,0.1") and a seed.
+func parseSplit(text, seedText string) (export.Split, error) {
+	var s export.Split
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return s, nil
+	}
+	parts := strings.FieldsFunc(text, func(r rune) bool { return r == '/' || r == ',' || r == ':' || r == ' ' })
+	if len(parts) < 2 || len(parts) > 3 {
+		return s, fmt.Errorf(lang.L("split %q: want train/dev/test ratios such as 8/1/1"), text)
+	}
+	var v [3]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(p, 64)
+		if err != nil || f < 0 {
+			return s, fmt.Errorf(lang.L("split %q: %q is not a ratio"), text, p)
+		}
+		v[i] = f
+	}
+	s.Train, s.Dev, s.Test = v[0], v[1], v[2]
+	if seedText != "" {
+		n, err := strconv.ParseUint(strings.TrimSpace(seedText), 10, 64)
+		if err != nil {
+			return s, fmt.Errorf(lang.L("seed %q is not a whole number"), seedText)
+		}
+		s.Seed = n
+	}
+	return s, nil
+}
+
+func (ws *workspace) runExport(format, out string, opts export.Options) {
+	if strings.TrimSpace(out) == "" {
+		ws.showError(errors.New(lang.L("choose an output file")))
+		return
+	}
+	proj := ws.proj
+	var res export.Result
+	ws.runLong(lang.L("Exporting"), func(ctx context.Context, progress progressUpdate) error {
+		opts.Progress = func(done, total int) {
+			progress(float64(done)/float64(max(1, total)), fmt.Sprintf(lang.L("%d of %d documents"), done, total))
+		}
+		var err error
+		res, err = export.Export(ctx, proj, format, out, opts)
+		return err
+	}, func(err error) {
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				ws.showError(err)
+			}
+			return
+		}
+		msg := fmt.Sprintf(lang.L("Exported %d documents to %s"), res.Docs, strings.Join(res.Files, ", "))
+		ws.info(msg)
+		if len(res.Warnings) > 0 {
+			var b strings.Builder
+			for i, w := range res.Warnings {
+				if i == 50 {
+					fmt.Fprintf(&b, lang.L("… and %d more"), len(res.Warnings)-50)
+					break
+				}
+				b.WriteString(w.String() + "\n")
+			}
+			text := widget.NewLabel(b.String())
+			text.Wrapping = fyne.TextWrapWord
+			scroll := container.NewVScroll(text)
+			scroll.SetMinSize(fyne.NewSize(640, 320))
+			d := dialog.NewCustom(fmt.Sprintf(lang.L("%s — %d warnings"), msg, len(res.Warnings)), lang.L("Close"), scroll, ws.win)
+			d.SetOnClosed(ws.focusView)
+			d.Show()
+		}
+	})
+}
+
+// ---- schema and preferences ----
+
+// onSchema opens the schema editor on a copy of the project's schema.
+func (ws *workspace) onSchema() {
+	if ws.proj == nil {
+		return
+	}
+	uses, err := ws.proj.LabelUses()
+	if err != nil {
+		ws.showError(err)
+		return
+	}
+	inUse := func(layer, label string) int { return uses[layer+"/"+label].Spans }
+	ed := newSchemaEditor(ws.win, ws.proj.Schema().Clone(), inUse, func(s *annotate.Schema, removed []labelRef, renamed map[labelRef]string) error {
+		return ws.changeSchema(s, removed, renamed, uses)
+	})
+	ed.Show()
+}
+
+// changeSchema applies an edited schema: spans of removed labels are
+// removed and spans of renamed labels relabelled, one step per document
+// (undoable there), then the schema is saved.
+func (ws *workspace) changeSchema(s *annotate.Schema, removed []labelRef, renamed map[labelRef]string, uses map[string]annotate.LabelUse) error {
+	p := ws.proj
+	// Keep the old labels while spans move: the union of old and new.
+	union := s.Clone()
+	old := p.Schema()
+	for _, l := range old.Layers {
+		i := -1
+		for k := range union.Layers {
+			if union.Layers[k].Name == l.Name {
+				i = k
+			}
+		}
+		if i < 0 {
+			union.Layers = append(union.Layers, annotate.Layer{Name: l.Name, Overlap: annotate.OverlapAllowed, Labels: l.Labels})
+			continue
+		}
+		union.Layers[i].Overlap = annotate.OverlapAllowed
+		for _, lb := range l.Labels {
+			if _, ok := union.Layers[i].Label(lb.Name); !ok {
+				lb.Key = ""
+				union.Layers[i].Labels = append(union.Layers[i].Labels, lb)
+			}
+		}
+	}
+	for _, l := range union.Layers {
+		for k := range l.Labels {
+			l.Labels[k].Key = ""
+		}
+	}
+	if err := p.SetSchema(union); err != nil {
+		return err
+	}
+	perDoc := map[int64][]annotate.Edit{}
+	touched := func(ref labelRef) []int64 { return uses[ref.Layer+"/"+ref.Label].Docs }
+	for _, ref := range removed {
+		for _, id := range touched(ref) {
+			d, err := p.Document(id)
+			if err != nil {
+				return err
+			}
+			for _, sp := range d.Spans {
+				if sp.Layer == ref.Layer && (ref.Label == "" || sp.Label == ref.Label) {
+					perDoc[id] = append(perDoc[id], annotate.RemoveSpan{ID: sp.ID})
+				}
+			}
+		}
+	}
+	for ref, to := range renamed {
+		if ref.Label == "" {
+			continue // layer renames: not supported for layers in use (the editor refuses them)
+		}
+		for _, id := range touched(ref) {
+			d, err := p.Document(id)
+			if err != nil {
+				return err
+			}
+			for _, sp := range d.Spans {
+				if sp.Layer == ref.Layer && sp.Label == ref.Label {
+					perDoc[id] = append(perDoc[id], annotate.RelabelSpan{ID: sp.ID, Label: to})
+				}
+			}
+		}
+	}
+	for id, edits := range perDoc {
+		if _, err := p.Apply(id, annotate.Batch{Name: lang.L("change the label schema"), Edits: edits}); err != nil {
+			return err
+		}
+	}
+	if err := p.SetSchema(s); err != nil {
+		return err
+	}
+	ws.refreshSchema()
+	ws.refreshDocs()
+	ws.afterEdit(true)
+	ws.saved(lang.L("label schema"))
+	return nil
+}
+
+// onPreferences shows the preferences: language, theme, annotator.
+func (ws *workspace) onPreferences() {
+	var langNames []string
+	for _, t := range languages {
+		langNames = append(langNames, languageName(t))
+	}
+	langSel := widget.NewSelect(langNames, nil)
+	cur := ws.prefs.String("language")
+	for i, t := range languages {
+		if t == cur {
+			langSel.SetSelectedIndex(i)
+		}
+	}
+	themes := []string{"", "light", "dark"}
+	themeSel := widget.NewSelect([]string{lang.L("System theme"), lang.L("Light theme"), lang.L("Dark theme")}, nil)
+	for i, t := range themes {
+		if t == ws.theme {
+			themeSel.SetSelectedIndex(i)
+		}
+	}
+	ann := widget.NewEntry()
+	ann.SetText(ws.annotator())
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Language"), langSel),
+		widget.NewFormItem(lang.L("Theme"), themeSel),
+		widget.NewFormItem(lang.L("Annotator"), ann),
+	)
+	d := dialog.NewCustomConfirm(lang.L("Preferences"), lang.L("Save"), lang.L("Cancel"), form, func(ok bool) {
+		defer ws.focusView()
+		if !ok {
+			return
+		}
+		if i := themeSel.SelectedIndex(); i >= 0 && themes[i] != ws.theme {
+			ws.setTheme(themes[i])
+		}
+		if a := strings.TrimSpace(ann.Text); a != ws.annotator() {
+			ws.prefs.SetString("annotator", a)
+			if ws.proj != nil {
+				ws.proj.SetAnnotator(a)
+			}
+		}
+		if i := langSel.SelectedIndex(); i >= 0 && languages[i] != cur {
+			ws.prefs.SetString("language", languages[i])
+			if err := useLanguage(languages[i]); err != nil {
+				ws.showError(err)
+				return
+			}
+			ws.build() // every string again, in the new language
+		}
+	}, ws.win)
+	d.Resize(fyne.NewSize(480, 280))
+	d.Show()
+}

@@ -1,0 +1,276 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/biaozhu/biaozhu/annotate"
+)
+
+// labelColor parses "#rrggbb" (grey when malformed).
+func labelColor(s string) color.NRGBA {
+	var r, g, b uint8
+	if _, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil {
+		return color.NRGBA{R: 0x88, G: 0x88, B: 0x88, A: 0xff}
+	}
+	return color.NRGBA{R: r, G: g, B: b, A: 0xff}
+}
+
+// newLabelButton is one label of the palette: its colour, its name and its
+// shortcut key; tapping applies it.
+func newLabelButton(lb annotate.Label, apply func()) fyne.CanvasObject {
+	sw := canvas.NewRectangle(labelColor(lb.Color))
+	sw.CornerRadius = 3
+	sw.SetMinSize(fyne.NewSize(14, 14))
+	text := lb.Name
+	if lb.Key != "" {
+		text += "   [" + lb.Key + "]"
+	}
+	btn := widget.NewButton(text, apply)
+	btn.Alignment = widget.ButtonAlignLeading
+	if lb.Description != "" {
+		btn.SetText(text)
+	}
+	return container.NewBorder(nil, nil, container.NewCenter(sw), nil, btn)
+}
+
+// spanRow is a line of the span list: colour, label, text and offsets.
+type spanRow struct {
+	widget.BaseWidget
+	swatch *canvas.Rectangle
+	label  *widget.Label
+	text   *widget.Label
+}
+
+func newSpanRow() *spanRow {
+	r := &spanRow{swatch: canvas.NewRectangle(color.Transparent), label: widget.NewLabel(""), text: widget.NewLabel("")}
+	r.swatch.SetMinSize(fyne.NewSize(6, 18))
+	r.label.TextStyle = fyne.TextStyle{Bold: true}
+	r.text.Truncation = fyne.TextTruncateEllipsis
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *spanRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, container.NewHBox(r.swatch, r.label), nil, r.text))
+}
+
+func (r *spanRow) set(sp annotate.Span, d *annotate.Document, s *annotate.Schema) {
+	c := "#888888"
+	if l, ok := s.Layer(sp.Layer); ok {
+		if lb, ok := l.Label(sp.Label); ok {
+			c = lb.Color
+		}
+	}
+	col := labelColor(c)
+	if sp.Origin == annotate.OriginSuggested {
+		col.A = 0x66
+	}
+	r.swatch.FillColor = col
+	r.swatch.Refresh()
+	r.label.SetText(sp.Label)
+	text := ""
+	if d != nil && sp.End <= d.Chars() {
+		text = d.Slice(sp.Start, sp.End)
+	}
+	text = strings.ReplaceAll(text, "\n", " ")
+	suffix := fmt.Sprintf("  [%d,%d)", sp.Start, sp.End)
+	if sp.Origin == annotate.OriginSuggested {
+		suffix += " " + lang.L("suggested")
+	}
+	r.text.SetText(text + suffix)
+}
+
+// inspector shows the token or span at the cursor: text, offsets, POS
+// (with a type-ahead picker) and the span's note.
+type inspector struct {
+	ws      *workspace
+	root    *fyne.Container
+	text    *widget.Label
+	offsets *widget.Label
+	pos     *widget.SelectEntry
+	span    *widget.Label
+	note    *widget.Entry
+	accept  *widget.Button
+	reject  *widget.Button
+	del     *widget.Button
+	tags    []string // the tagset's names
+	tok     *annotate.Token
+	sp      *annotate.Span
+}
+
+func newInspector(ws *workspace) *inspector {
+	in := &inspector{ws: ws}
+	in.text = widget.NewLabel("")
+	in.text.Wrapping = fyne.TextWrapWord
+	in.text.TextStyle = fyne.TextStyle{Bold: true}
+	in.offsets = widget.NewLabel("")
+	in.offsets.Importance = widget.LowImportance
+	in.pos = widget.NewSelectEntry(nil)
+	in.pos.SetPlaceHolder(lang.L("POS (t)"))
+	in.pos.OnChanged = in.filterTags
+	in.pos.OnSubmitted = in.setPOS
+	in.span = widget.NewLabel("")
+	in.span.Wrapping = fyne.TextWrapWord
+	in.note = widget.NewEntry()
+	in.note.SetPlaceHolder(lang.L("Note on the span (Enter saves)"))
+	in.note.OnSubmitted = in.setNote
+	in.accept = widget.NewButtonWithIcon(lang.L("Accept"), theme.ConfirmIcon(), ws.onAccept)
+	in.reject = widget.NewButtonWithIcon(lang.L("Reject"), theme.CancelIcon(), ws.onReject)
+	in.del = widget.NewButtonWithIcon(lang.L("Delete span"), theme.DeleteIcon(), ws.onDeleteSpan)
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("POS"), in.pos),
+		widget.NewFormItem(lang.L("Span"), in.span),
+		widget.NewFormItem(lang.L("Note"), in.note),
+	)
+	in.root = container.NewVBox(
+		widget.NewLabelWithStyle(lang.L("Inspector"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		in.text, in.offsets, form, container.NewGridWithColumns(3, in.accept, in.reject, in.del))
+	in.show(nil, nil, 0, 0)
+	return in
+}
+
+// setTagset sets the POS choices.
+func (in *inspector) setTagset(t annotate.Tagset) {
+	in.tags = in.tags[:0]
+	for _, g := range t.Tags {
+		in.tags = append(in.tags, g.Name)
+	}
+	in.pos.SetOptions(in.tags)
+}
+
+// filterTags narrows the POS choices to those starting with what is typed
+// (type-ahead); the full list when empty.
+func (in *inspector) filterTags(typed string) {
+	if typed == "" {
+		in.pos.SetOptions(in.tags)
+		return
+	}
+	var opts []string
+	for _, t := range in.tags {
+		if strings.HasPrefix(strings.ToLower(t), strings.ToLower(typed)) {
+			opts = append(opts, t)
+		}
+	}
+	in.pos.SetOptions(opts)
+}
+
+// show fills the inspector for the cursor token tok and the selected span
+// sp (either may be nil) and the selection [start, end).
+func (in *inspector) show(tok *annotate.Token, sp *annotate.Span, start, end int) {
+	in.tok, in.sp = tok, sp
+	d := in.ws.doc
+	if d == nil {
+		in.text.SetText("")
+		in.offsets.SetText("")
+		in.pos.Disable()
+		in.note.Disable()
+		in.span.SetText("")
+		in.accept.Disable()
+		in.reject.Disable()
+		in.del.Disable()
+		return
+	}
+	in.text.SetText(strings.ReplaceAll(d.Slice(start, end), "\n", " "))
+	offs := fmt.Sprintf(lang.L("offsets [%d, %d)"), start, end)
+	if tok != nil {
+		offs += " · " + fmt.Sprintf(lang.L("token [%d, %d)"), tok.Start, tok.End)
+		if tok.Edited {
+			offs += " · " + lang.L("edited")
+		}
+		in.pos.Enable()
+		in.pos.OnChanged = nil
+		in.pos.SetText(tok.POS)
+		in.pos.OnChanged = in.filterTags
+		in.pos.SetOptions(in.tags)
+	} else {
+		in.pos.SetText("")
+		in.pos.Disable()
+	}
+	in.offsets.SetText(offs)
+	if sp != nil {
+		desc := fmt.Sprintf("%s / %s  [%d, %d)  %s", sp.Layer, sp.Label, sp.Start, sp.End, lang.L(string(sp.Origin)))
+		if sp.Annotator != "" {
+			desc += " · " + sp.Annotator
+		}
+		in.span.SetText(desc)
+		in.note.Enable()
+		in.note.SetText(sp.Note)
+		in.del.Enable()
+		if sp.Origin == annotate.OriginSuggested {
+			in.accept.Enable()
+			in.reject.Enable()
+		} else {
+			in.accept.Disable()
+			in.reject.Disable()
+		}
+	} else {
+		in.span.SetText(lang.L("no span"))
+		in.note.SetText("")
+		in.note.Disable()
+		in.accept.Disable()
+		in.reject.Disable()
+		in.del.Disable()
+	}
+}
+
+// focusPOS puts the keyboard in the POS picker.
+func (in *inspector) focusPOS() {
+	if in.tok == nil {
+		return
+	}
+	in.pos.SetText("")
+	in.ws.win.Canvas().Focus(in.pos)
+}
+
+// setPOS tags the cursor token with what was typed, if it is a tag of the
+// tagset (the only match of a prefix is taken).
+func (in *inspector) setPOS(typed string) {
+	defer in.ws.focusView()
+	if in.tok == nil {
+		return
+	}
+	tag := typed
+	if !contains(in.tags, tag) {
+		var match []string
+		for _, t := range in.tags {
+			if strings.HasPrefix(strings.ToLower(t), strings.ToLower(typed)) {
+				match = append(match, t)
+			}
+		}
+		if len(match) != 1 {
+			in.ws.showError(fmt.Errorf(lang.L("%q is not a POS tag of the tagset"), typed))
+			return
+		}
+		tag = match[0]
+	}
+	if tag == in.tok.POS {
+		return
+	}
+	in.ws.apply(annotate.SetPOS{At: in.tok.Start, POS: tag})
+}
+
+func (in *inspector) setNote(note string) {
+	defer in.ws.focusView()
+	if in.sp == nil || note == in.sp.Note {
+		return
+	}
+	in.ws.apply(annotate.SetNote{ID: in.sp.ID, Note: note})
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

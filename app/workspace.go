@@ -1,0 +1,851 @@
+package app
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/biaozhu/biaozhu/annotate"
+)
+
+// workspace is the annotation screen: the project's documents on the left,
+// the document view in the centre, the label palette, the inspector and
+// the span list on the right, and a status bar. It owns the open project;
+// every edit goes through the project (committed before the call returns)
+// and then redraws what it changed.
+type workspace struct {
+	app   fyne.App
+	win   fyne.Window
+	prefs fyne.Preferences
+
+	proj   *annotate.Project
+	seg    *annotate.Segmenter // nil until the dictionary is loaded
+	segErr error
+	segOK  chan struct{} // closed when seg or segErr is set
+
+	docs    []annotate.DocumentSummary // the project's documents, in ID order
+	shown   []int                      // indexes into docs that pass the filter
+	doc     *annotate.Document         // the open document (live, project-owned)
+	docIdx  int                        // its index in docs, -1 when none
+	layer   string                     // the active layer
+	showPOS bool
+	showWB  bool
+	zoom    float32
+	theme   string // "light", "dark" or "" (system)
+
+	// widgets
+	root       *fyne.Container
+	docList    *widget.List
+	filter     *widget.Entry
+	statusSel  *widget.Select
+	view       *textView
+	title      *widget.Label
+	docMeta    *widget.Label
+	doneBtn    *widget.Button
+	layerSel   *widget.Select
+	palette    *fyne.Container
+	insp       *inspector
+	spanList   *widget.List
+	spanItems  []annotate.Span
+	statusDict *widget.Label
+	statusSave *widget.Label
+	statusSel_ *widget.Label
+	statusCnt  *widget.Label
+	menu       *mainMenu
+
+	// lastErr is the last error shown (tests read it).
+	lastErr error
+}
+
+// statuses in the status filter, "" first for all.
+var statusFilter = []annotate.Status{"", annotate.StatusNew, annotate.StatusInProgress, annotate.StatusDone}
+
+func statusName(s annotate.Status) string {
+	switch s {
+	case "":
+		return lang.L("All")
+	case annotate.StatusNew:
+		return lang.L("New")
+	case annotate.StatusInProgress:
+		return lang.L("In progress")
+	case annotate.StatusDone:
+		return lang.L("Done")
+	}
+	return string(s)
+}
+
+// newWorkspace builds the workspace in win, with no project open yet.
+func newWorkspace(a fyne.App, win fyne.Window) *workspace {
+	ws := &workspace{app: a, win: win, prefs: a.Preferences(), docIdx: -1, segOK: make(chan struct{})}
+	ws.showPOS = ws.prefs.BoolWithFallback("view.pos", true)
+	ws.showWB = ws.prefs.BoolWithFallback("view.boundaries", true)
+	ws.zoom = float32(ws.prefs.FloatWithFallback("view.zoom", 1))
+	ws.theme = ws.prefs.String("theme")
+	a.Settings().SetTheme(themeFor(ws.theme))
+	ws.build()
+	return ws
+}
+
+// build makes the widgets and lays them out. It is run again after the
+// language changes.
+func (ws *workspace) build() {
+	// Left: documents.
+	ws.filter = widget.NewEntry()
+	ws.filter.SetPlaceHolder(lang.L("Filter documents"))
+	ws.filter.OnChanged = func(string) { ws.applyFilter() }
+	var opts []string
+	for _, s := range statusFilter {
+		opts = append(opts, statusName(s))
+	}
+	ws.statusSel = widget.NewSelect(opts, func(string) { ws.applyFilter() })
+	ws.statusSel.SetSelectedIndex(0)
+	ws.docList = widget.NewList(
+		func() int { return len(ws.shown) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabel("")
+			name.Truncation = fyne.TextTruncateEllipsis
+			meta := widget.NewLabel("")
+			meta.SizeName = theme.SizeNameCaptionText
+			meta.Importance = widget.LowImportance
+			return container.NewVBox(name, meta)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(ws.shown) {
+				return
+			}
+			d := ws.docs[ws.shown[id]]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(statusMark(d.Status) + " " + d.Name)
+			box.Objects[1].(*widget.Label).SetText(docProgress(d))
+		})
+	ws.docList.OnSelected = func(id widget.ListItemID) {
+		if id < len(ws.shown) && ws.shown[id] != ws.docIdx {
+			ws.openDocument(ws.shown[id])
+		}
+	}
+	left := container.NewBorder(container.NewVBox(ws.filter, ws.statusSel), nil, nil, nil, ws.docList)
+
+	// Centre: the document.
+	ws.view = newTextView()
+	ws.view.SetShowPOS(ws.showPOS)
+	ws.view.SetShowBoundaries(ws.showWB)
+	ws.view.SetZoom(ws.zoom)
+	ws.view.OnSelectionChanged = func(start, end int) { ws.selectionChanged() }
+	ws.view.OnTypedRune = ws.typedRune
+	ws.view.OnTypedKey = ws.typedKey
+	ws.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	ws.title.Truncation = fyne.TextTruncateEllipsis
+	ws.docMeta = widget.NewLabel("")
+	ws.docMeta.Importance = widget.LowImportance
+	ws.doneBtn = widget.NewButton(lang.L("Mark done"), ws.onToggleDone)
+	head := container.NewBorder(nil, nil, nil, container.NewHBox(ws.docMeta, ws.doneBtn), ws.title)
+	centre := container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, ws.view.Scroll())
+
+	// Right: palette, inspector, spans.
+	ws.layerSel = widget.NewSelect(nil, func(name string) { ws.setLayer(name) })
+	ws.palette = container.NewGridWithColumns(2)
+	ws.insp = newInspector(ws)
+	ws.spanList = widget.NewList(
+		func() int { return len(ws.spanItems) },
+		func() fyne.CanvasObject { return newSpanRow() },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < len(ws.spanItems) {
+				o.(*spanRow).set(ws.spanItems[id], ws.doc, ws.proj.Schema())
+			}
+		})
+	ws.spanList.OnSelected = func(id widget.ListItemID) {
+		if id < len(ws.spanItems) {
+			sp := ws.spanItems[id]
+			ws.view.Select(sp.Start, sp.End)
+			ws.focusView()
+		}
+	}
+	paletteBox := container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("Labels"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, ws.layerSel),
+		ws.palette)
+	spansHead := widget.NewLabelWithStyle(lang.L("Spans"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	top := container.NewVScroll(container.NewVBox(paletteBox, widget.NewSeparator(), ws.insp.root))
+	right := container.NewVSplit(top, container.NewBorder(spansHead, nil, nil, nil, ws.spanList))
+	right.Offset = 0.62
+
+	// Status bar.
+	ws.statusDict = widget.NewLabel(lang.L("Loading dictionary…"))
+	ws.statusSave = widget.NewLabel("")
+	ws.statusSel_ = widget.NewLabel("")
+	ws.statusCnt = widget.NewLabel("")
+	for _, l := range []*widget.Label{ws.statusDict, ws.statusSave, ws.statusSel_, ws.statusCnt} {
+		l.SizeName = theme.SizeNameCaptionText
+		l.Truncation = fyne.TextTruncateEllipsis
+	}
+	status := container.NewGridWithColumns(4, ws.statusDict, ws.statusSave, ws.statusSel_, ws.statusCnt)
+
+	split := container.NewHSplit(left, container.NewHSplit(centre, right))
+	split.Offset = 0.18
+	split.Trailing.(*container.Split).Offset = 0.74
+	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
+	if ws.root == nil {
+		ws.root = container.NewStack(content)
+	} else {
+		ws.root.Objects = []fyne.CanvasObject{content}
+		ws.root.Refresh()
+	}
+	ws.menu = newMainMenu(ws)
+	ws.win.SetMainMenu(ws.menu.build())
+	ws.addShortcuts()
+	ws.win.SetOnDropped(ws.onDropped)
+	if ws.seg != nil {
+		ws.statusDict.SetText(lang.L("Dictionary loaded"))
+	}
+	if ws.proj != nil {
+		ws.refreshDocs()
+		ws.refreshSchema()
+		if ws.docIdx >= 0 && ws.doc != nil {
+			idx := ws.docIdx
+			ws.docIdx = -1
+			ws.openDocument(idx)
+		}
+	}
+}
+
+func statusMark(s annotate.Status) string {
+	switch s {
+	case annotate.StatusDone:
+		return "✓"
+	case annotate.StatusInProgress:
+		return "●"
+	}
+	return "○"
+}
+
+// docProgress is a document's line under its name: status, tokens tagged,
+// spans.
+func docProgress(d annotate.DocumentSummary) string {
+	return lang.L(statusName(d.Status)) + " · " + fmt.Sprintf(lang.L("%d/%d tokens tagged"), d.Tagged, d.Tokens) + " · " +
+		fmt.Sprintf(lang.L("%d spans"), d.Spans)
+}
+
+// loadSegmenter loads the dictionary on its own goroutine.
+func (ws *workspace) loadSegmenter() {
+	go func() {
+		start := time.Now()
+		seg, err := annotate.NewSegmenter()
+		took := time.Since(start)
+		fyne.Do(func() {
+			ws.seg, ws.segErr = seg, err
+			if err != nil {
+				ws.statusDict.SetText(lang.L("Dictionary failed to load"))
+				ws.showError(err)
+			} else {
+				ws.statusDict.SetText(fmt.Sprintf(lang.L("Dictionary loaded (%.1f s)"), took.Seconds()))
+			}
+			close(ws.segOK)
+		})
+	}()
+}
+
+// setProject makes p the open project (closing the one open before) and
+// opens its last document.
+func (ws *workspace) setProject(p *annotate.Project) {
+	if ws.proj != nil && ws.proj != p {
+		ws.closeProject()
+	}
+	ws.proj = p
+	ws.win.SetTitle("Biaozhu — " + filepath.Base(p.Path()))
+	ws.addRecent(p.Path())
+	ws.refreshSchema()
+	ws.refreshDocs()
+	last := ws.prefs.IntWithFallback("lastdoc:"+p.Path(), 0)
+	idx := slices.IndexFunc(ws.docs, func(d annotate.DocumentSummary) bool { return d.ID == int64(last) })
+	if idx < 0 && len(ws.docs) > 0 {
+		idx = 0
+	}
+	if idx >= 0 {
+		ws.openDocument(idx)
+	} else {
+		ws.showDocument(nil)
+	}
+}
+
+// closeProject closes the open project.
+func (ws *workspace) closeProject() {
+	if ws.proj == nil {
+		return
+	}
+	if err := ws.proj.Close(); err != nil {
+		ws.showError(err)
+	}
+	ws.proj, ws.doc, ws.docIdx, ws.docs, ws.shown = nil, nil, -1, nil, nil
+	ws.win.SetTitle("Biaozhu")
+	ws.showDocument(nil)
+	ws.docList.Refresh()
+}
+
+// refreshDocs reloads the document list from the project.
+func (ws *workspace) refreshDocs() {
+	if ws.proj == nil {
+		return
+	}
+	docs, err := ws.proj.Documents()
+	if err != nil {
+		ws.showError(err)
+		return
+	}
+	var curID int64
+	if ws.docIdx >= 0 && ws.docIdx < len(ws.docs) {
+		curID = ws.docs[ws.docIdx].ID
+	}
+	ws.docs = docs
+	ws.docIdx = slices.IndexFunc(docs, func(d annotate.DocumentSummary) bool { return d.ID == curID })
+	ws.applyFilter()
+}
+
+// applyFilter recomputes the shown documents from the filter box and the
+// status filter.
+func (ws *workspace) applyFilter() {
+	if ws.docList == nil {
+		return
+	}
+	q := strings.ToLower(strings.TrimSpace(ws.filter.Text))
+	st := statusFilter[max(0, ws.statusSel.SelectedIndex())]
+	ws.shown = ws.shown[:0]
+	for i, d := range ws.docs {
+		if (st == "" || d.Status == st) && (q == "" || strings.Contains(strings.ToLower(d.Name), q)) {
+			ws.shown = append(ws.shown, i)
+		}
+	}
+	ws.docList.Refresh()
+	ws.syncListSelection()
+}
+
+func (ws *workspace) syncListSelection() {
+	if k := slices.Index(ws.shown, ws.docIdx); k >= 0 {
+		ws.docList.Select(k)
+	} else {
+		ws.docList.UnselectAll()
+	}
+}
+
+// openDocument shows ws.docs[idx].
+func (ws *workspace) openDocument(idx int) {
+	if ws.proj == nil || idx < 0 || idx >= len(ws.docs) {
+		return
+	}
+	d, err := ws.proj.Document(ws.docs[idx].ID)
+	if err != nil {
+		ws.showError(err)
+		return
+	}
+	ws.docIdx = idx
+	ws.prefs.SetInt("lastdoc:"+ws.proj.Path(), int(d.ID))
+	ws.showDocument(d)
+	ws.syncListSelection()
+}
+
+// showDocument puts d (nil: none) in the view and the panels.
+func (ws *workspace) showDocument(d *annotate.Document) {
+	ws.doc = d
+	var schema *annotate.Schema
+	if ws.proj != nil {
+		schema = ws.proj.Schema()
+	}
+	ws.view.SetDocument(d, schema)
+	if d == nil {
+		ws.title.SetText(lang.L("No document"))
+		ws.docMeta.SetText("")
+		ws.doneBtn.Disable()
+	} else {
+		ws.title.SetText(d.Name)
+		ws.doneBtn.Enable()
+	}
+	ws.afterEdit(false)
+	ws.focusView()
+}
+
+// afterEdit redraws what an edit (or undo, redo, document switch) may have
+// changed: the view, the span list, the inspector, the current document's
+// line in the list and the counts.
+func (ws *workspace) afterEdit(edited bool) {
+	if edited {
+		ws.view.DocumentChanged()
+	}
+	d := ws.doc
+	ws.spanItems = ws.spanItems[:0]
+	if d != nil {
+		ws.spanItems = append(ws.spanItems, d.Spans...)
+		slices.SortStableFunc(ws.spanItems, func(a, b annotate.Span) int {
+			if a.Start != b.Start {
+				return a.Start - b.Start
+			}
+			return b.End - a.End
+		})
+		if ws.docIdx >= 0 {
+			s := &ws.docs[ws.docIdx]
+			s.Status, s.Spans, s.Tokens = d.Status, len(d.Spans), len(d.Tokens)
+			s.Tagged = 0
+			for i := range d.Tokens {
+				if d.Tokens[i].Edited {
+					s.Tagged++
+				}
+			}
+			ws.docList.Refresh()
+		}
+		ws.docMeta.SetText(fmt.Sprintf(lang.L("%d characters · %d tokens · %d spans"), d.Chars(), len(d.Tokens), len(d.Spans)))
+		if d.Status == annotate.StatusDone {
+			ws.doneBtn.SetText(lang.L("Reopen"))
+		} else {
+			ws.doneBtn.SetText(lang.L("Mark done"))
+		}
+	}
+	ws.spanList.UnselectAll()
+	ws.spanList.Refresh()
+	ws.statusCnt.SetText(ws.countsText())
+	ws.selectionChanged()
+}
+
+func (ws *workspace) countsText() string {
+	var chars, toks, spans, done int
+	for _, d := range ws.docs {
+		chars += d.Chars
+		toks += d.Tokens
+		spans += d.Spans
+		if d.Status == annotate.StatusDone {
+			done++
+		}
+	}
+	return fmt.Sprintf(lang.L("%d documents (%d done) · %d tokens · %d spans"), len(ws.docs), done, toks, spans)
+}
+
+// selectionChanged updates the inspector and the status bar for the view's
+// selection.
+func (ws *workspace) selectionChanged() {
+	if ws.doc == nil {
+		ws.statusSel_.SetText("")
+		ws.insp.show(nil, nil, 0, 0)
+		return
+	}
+	start, end := ws.view.Selection()
+	mode := ""
+	if ws.view.CharMode() {
+		mode = lang.L("character mode") + " · "
+	}
+	ws.statusSel_.SetText(mode + fmt.Sprintf(lang.L("selection [%d, %d) · %d characters"), start, end, end-start))
+	var tok *annotate.Token
+	if i := ws.view.Cursor(); i >= 0 && i < len(ws.doc.Tokens) {
+		tok = &ws.doc.Tokens[i]
+	}
+	var sp *annotate.Span
+	if id, ok := ws.view.SelectedSpan(); ok {
+		if s, ok := ws.doc.Span(id); ok {
+			sp = &s
+		}
+	}
+	ws.insp.show(tok, sp, start, end)
+}
+
+// refreshSchema rebuilds the layer choice and the palette from the
+// project's schema.
+func (ws *workspace) refreshSchema() {
+	if ws.proj == nil {
+		return
+	}
+	s := ws.proj.Schema()
+	names := s.LayerNames()
+	if !slices.Contains(names, ws.layer) {
+		ws.layer = ""
+		if len(names) > 0 {
+			ws.layer = names[0]
+		}
+	}
+	ws.layerSel.Options = names
+	ws.layerSel.SetSelected(ws.layer)
+	ws.view.SetSchema(s)
+	ws.insp.setTagset(s.POS)
+	ws.fillPalette()
+}
+
+func (ws *workspace) setLayer(name string) {
+	if name == "" || name == ws.layer && len(ws.palette.Objects) > 0 {
+		return
+	}
+	ws.layer = name
+	ws.view.SetActiveLayer(name)
+	if ws.layerSel.Selected != name {
+		ws.layerSel.SetSelected(name)
+	}
+	ws.fillPalette()
+}
+
+// fillPalette shows the labels of the active layer.
+func (ws *workspace) fillPalette() {
+	ws.palette.Objects = nil
+	if ws.proj == nil {
+		ws.palette.Refresh()
+		return
+	}
+	l, ok := ws.proj.Schema().Layer(ws.layer)
+	if !ok {
+		ws.palette.Refresh()
+		return
+	}
+	for _, lb := range l.Labels {
+		ws.palette.Add(newLabelButton(lb, func() { ws.applyLabel(l.Name, lb.Name) }))
+	}
+	ws.palette.Refresh()
+	ws.view.SetActiveLayer(ws.layer)
+}
+
+// focusView gives the document view the keyboard.
+func (ws *workspace) focusView() {
+	if c := ws.win.Canvas(); c != nil {
+		c.Focus(ws.view)
+	}
+}
+
+// apply runs one edit on the open document through the project (committed
+// before it returns) and redraws. Refused edits show their error and
+// change nothing.
+func (ws *workspace) apply(e annotate.Edit) bool {
+	if ws.proj == nil || ws.doc == nil {
+		return false
+	}
+	entry, err := ws.proj.Apply(ws.doc.ID, e)
+	if err != nil {
+		ws.showError(err)
+		return false
+	}
+	ws.saved(entry.Name)
+	ws.afterEdit(true)
+	return true
+}
+
+// saved reports a committed step in the status bar.
+func (ws *workspace) saved(what string) {
+	ws.statusSave.SetText(fmt.Sprintf(lang.L("Saved %s: %s"), time.Now().Format("15:04:05"), what))
+}
+
+// showError shows err in a dialog and remembers it.
+func (ws *workspace) showError(err error) {
+	ws.lastErr = err
+	if err == nil {
+		return
+	}
+	d := dialog.NewError(err, ws.win)
+	d.SetOnClosed(ws.focusView)
+	d.Show()
+}
+
+// info shows a short message in the status bar.
+func (ws *workspace) info(msg string) {
+	ws.statusSave.SetText(msg)
+}
+
+// ---- commands ----
+
+// applyLabel labels the selection with layer/label: a span already
+// covering exactly the selection on that layer is relabelled; a character
+// selection whose edges fall inside tokens splits them first (one step).
+func (ws *workspace) applyLabel(layer, label string) {
+	if ws.doc == nil {
+		return
+	}
+	ws.setLayer(layer)
+	start, end := ws.view.Selection()
+	if start >= end {
+		ws.info(lang.L("Select some text first"))
+		return
+	}
+	for _, sp := range ws.doc.Spans {
+		if sp.Layer == layer && sp.Start == start && sp.End == end {
+			if sp.Label == label && sp.Origin != annotate.OriginSuggested {
+				return
+			}
+			var edits []annotate.Edit
+			if sp.Label != label {
+				edits = append(edits, annotate.RelabelSpan{ID: sp.ID, Label: label})
+			}
+			if sp.Origin == annotate.OriginSuggested {
+				edits = append(edits, annotate.SetOrigin{ID: sp.ID, Origin: annotate.OriginManual})
+			}
+			ws.apply(batch(fmt.Sprintf(lang.L("label %s"), label), edits))
+			return
+		}
+	}
+	var edits []annotate.Edit
+	for _, at := range []int{start, end} {
+		if i := ws.doc.TokenAt(at); i >= 0 && ws.doc.Tokens[i].Start < at {
+			edits = append(edits, annotate.Split{At: at})
+		}
+	}
+	edits = append(edits, annotate.AddSpan{Span: annotate.Span{Layer: layer, Label: label, Start: start, End: end, Origin: annotate.OriginManual}})
+	if ws.apply(batch(fmt.Sprintf(lang.L("label %s"), label), edits)) {
+		ws.view.Select(start, end)
+	}
+}
+
+// batch is the one edit of edits, or a Batch of them.
+func batch(name string, edits []annotate.Edit) annotate.Edit {
+	if len(edits) == 1 {
+		return edits[0]
+	}
+	return annotate.Batch{Name: name, Edits: edits}
+}
+
+// spanUnderCursor is the selected span, if any.
+func (ws *workspace) spanUnderCursor() (annotate.Span, bool) {
+	if ws.doc == nil {
+		return annotate.Span{}, false
+	}
+	id, ok := ws.view.SelectedSpan()
+	if !ok {
+		return annotate.Span{}, false
+	}
+	return ws.doc.Span(id)
+}
+
+func (ws *workspace) onDeleteSpan() {
+	sp, ok := ws.spanUnderCursor()
+	if !ok {
+		ws.info(lang.L("No span under the cursor"))
+		return
+	}
+	ws.apply(annotate.RemoveSpan{ID: sp.ID})
+}
+
+func (ws *workspace) onAccept() {
+	sp, ok := ws.spanUnderCursor()
+	if !ok || sp.Origin != annotate.OriginSuggested {
+		ws.info(lang.L("No suggestion under the cursor"))
+		return
+	}
+	ws.apply(annotate.SetOrigin{ID: sp.ID, Origin: annotate.OriginManual})
+}
+
+func (ws *workspace) onReject() {
+	sp, ok := ws.spanUnderCursor()
+	if !ok || sp.Origin != annotate.OriginSuggested {
+		ws.info(lang.L("No suggestion under the cursor"))
+		return
+	}
+	ws.apply(annotate.RemoveSpan{ID: sp.ID})
+}
+
+// onSplit splits the token at the character caret; in token mode it first
+// switches to character mode with the caret inside the cursor token.
+func (ws *workspace) onSplit() {
+	if ws.doc == nil {
+		return
+	}
+	if !ws.view.CharMode() {
+		ws.setCharMode(true)
+		ws.info(lang.L("Character mode: move the caret with ← → and press / to split"))
+		return
+	}
+	at := ws.view.CaretOffset()
+	if i := ws.doc.TokenAt(at); i < 0 || at == ws.doc.Tokens[i].Start {
+		ws.info(lang.L("The caret is not inside a token"))
+		return
+	}
+	ws.apply(annotate.Split{At: at})
+}
+
+// onMerge merges the tokens the selection covers into one.
+func (ws *workspace) onMerge() {
+	if ws.doc == nil {
+		return
+	}
+	start, end := ws.view.Selection()
+	if i := ws.doc.TokenAt(start); i >= 0 {
+		start = ws.doc.Tokens[i].Start
+	}
+	if i := ws.doc.TokenAt(end - 1); i >= 0 {
+		end = ws.doc.Tokens[i].End
+	}
+	n := 0
+	for _, t := range ws.doc.Tokens {
+		if t.Start >= start && t.End <= end {
+			n++
+		}
+	}
+	if n < 2 {
+		ws.info(lang.L("Select two or more tokens to merge (Shift+→)"))
+		return
+	}
+	if ws.apply(annotate.Merge{Start: start, End: end}) {
+		ws.view.Select(start, end)
+	}
+}
+
+func (ws *workspace) setCharMode(on bool) {
+	ws.view.SetCharMode(on)
+	ws.menu.refreshChecks()
+	ws.selectionChanged()
+}
+
+func (ws *workspace) onUndo() {
+	if ws.proj == nil || ws.doc == nil {
+		return
+	}
+	e, err := ws.proj.Undo(ws.doc.ID)
+	if err != nil {
+		ws.showError(err)
+		return
+	}
+	if e == nil {
+		ws.info(lang.L("Nothing to undo"))
+		return
+	}
+	ws.saved(fmt.Sprintf(lang.L("undo %s"), e.Name))
+	ws.afterEdit(true)
+}
+
+func (ws *workspace) onRedo() {
+	if ws.proj == nil || ws.doc == nil {
+		return
+	}
+	e, err := ws.proj.Redo(ws.doc.ID)
+	if err != nil {
+		ws.showError(err)
+		return
+	}
+	if e == nil {
+		ws.info(lang.L("Nothing to redo"))
+		return
+	}
+	ws.saved(fmt.Sprintf(lang.L("redo %s"), e.Name))
+	ws.afterEdit(true)
+}
+
+func (ws *workspace) onToggleDone() {
+	if ws.doc == nil {
+		return
+	}
+	st := annotate.StatusDone
+	if ws.doc.Status == annotate.StatusDone {
+		st = annotate.StatusInProgress
+	}
+	ws.apply(annotate.SetStatus{Status: st})
+}
+
+// onNextDoc moves to the next (delta 1) or previous (-1) document of the
+// filtered list.
+func (ws *workspace) onNextDoc(delta int) {
+	if len(ws.shown) == 0 {
+		return
+	}
+	k := slices.Index(ws.shown, ws.docIdx)
+	switch {
+	case k < 0:
+		k = 0
+	case k+delta < 0 || k+delta >= len(ws.shown):
+		ws.info(lang.L("No more documents"))
+		return
+	default:
+		k += delta
+	}
+	ws.openDocument(ws.shown[k])
+}
+
+func (ws *workspace) onNextLayer() {
+	if ws.proj == nil {
+		return
+	}
+	names := ws.proj.Schema().LayerNames()
+	if len(names) == 0 {
+		return
+	}
+	i := slices.Index(names, ws.layer)
+	ws.setLayer(names[(i+1)%len(names)])
+	ws.info(fmt.Sprintf(lang.L("Layer: %s"), ws.layer))
+}
+
+// typedRune handles the plain keys of the document view: label shortcuts
+// and the single-key commands.
+func (ws *workspace) typedRune(r rune) {
+	switch r {
+	case 'n':
+		ws.onNextDoc(1)
+		return
+	case 'p':
+		ws.onNextDoc(-1)
+		return
+	case '?':
+		ws.showShortcuts()
+		return
+	case '/':
+		ws.onSplit()
+		return
+	case '=', '+':
+		ws.onMerge()
+		return
+	case 'c':
+		ws.setCharMode(!ws.view.CharMode())
+		return
+	case 't':
+		ws.insp.focusPOS()
+		return
+	}
+	if ws.proj == nil {
+		return
+	}
+	key := string(r)
+	for _, l := range ws.proj.Schema().Layers {
+		for _, lb := range l.Labels {
+			if lb.Key == key {
+				ws.applyLabel(l.Name, lb.Name)
+				return
+			}
+		}
+	}
+}
+
+// typedKey handles the non-navigation keys of the document view.
+func (ws *workspace) typedKey(ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyDelete:
+		ws.onDeleteSpan()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		ws.onAccept()
+	case fyne.KeyBackspace:
+		ws.onReject()
+	case fyne.KeyEscape:
+		if ws.view.CharMode() {
+			ws.setCharMode(false)
+		} else {
+			_, e := ws.view.Selection()
+			ws.view.Select(e-1, e)
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// ---- preferences ----
+
+const maxRecent = 10
+
+func (ws *workspace) addRecent(path string) {
+	abs, err := filepath.Abs(path)
+	if err == nil {
+		path = abs
+	}
+	rec := ws.prefs.StringList("recent")
+	rec = slices.DeleteFunc(rec, func(s string) bool { return s == path })
+	rec = append([]string{path}, rec...)
+	if len(rec) > maxRecent {
+		rec = rec[:maxRecent]
+	}
+	ws.prefs.SetStringList("recent", rec)
+	if ws.menu != nil {
+		ws.menu.refreshRecent()
+	}
+}

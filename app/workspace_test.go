@@ -1,0 +1,263 @@
+package app
+
+import (
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/biaozhu/biaozhu/annotate"
+)
+
+// testDoc builds a document from words: the text is their concatenation,
+// one sentence per "。"-ended run, each word a token tagged pos[i].
+func testDoc(name string, words, pos []string) *annotate.Document {
+	d := &annotate.Document{Name: name}
+	at, sentStart := 0, 0
+	text := ""
+	for i, w := range words {
+		n := len([]rune(w))
+		d.Tokens = append(d.Tokens, annotate.Token{Start: at, End: at + n, Text: w, POS: pos[i]})
+		text += w
+		at += n
+		if w == "。" {
+			d.Sentences = append(d.Sentences, annotate.Sentence{Start: sentStart, End: at})
+			sentStart = at
+		}
+	}
+	if sentStart < at {
+		d.Sentences = append(d.Sentences, annotate.Sentence{Start: sentStart, End: at})
+	}
+	d.Text, d.Raw = text, text
+	return d
+}
+
+// wsFixture is a workspace in a test window on a real project file.
+type wsFixture struct {
+	t    *testing.T
+	ws   *workspace
+	win  fyne.Window
+	path string
+	ids  []int64
+}
+
+func newWSFixture(t *testing.T) *wsFixture {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	ws := newWorkspace(a, w)
+	a.Settings().SetTheme(themeFor("light"))
+	w.SetContent(ws.root)
+	w.Resize(fyne.NewSize(1200, 800))
+
+	path := filepath.Join(t.TempDir(), "test.biaozhu")
+	p, err := annotate.Create(path, nil, annotate.Options{NoBackup: true, Annotator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1 := testDoc("一.txt",
+		[]string{"北京", "大学", "的", "学生", "在", "上海", "工作", "。", "他们", "很", "忙", "。"},
+		[]string{"ns", "n", "uj", "n", "p", "ns", "vn", "x", "r", "d", "a", "x"})
+	d2 := testDoc("二.txt",
+		[]string{"张三", "去", "广州", "出差", "。"},
+		[]string{"nr", "v", "ns", "v", "x"})
+	d2.Spans = []annotate.Span{
+		{Layer: "entity", Label: "PER", Start: 0, End: 2, Origin: annotate.OriginSuggested},
+		{Layer: "entity", Label: "LOC", Start: 3, End: 5, Origin: annotate.OriginSuggested},
+	}
+	f := &wsFixture{t: t, ws: ws, win: w, path: path}
+	for _, d := range []*annotate.Document{d1, d2} {
+		if err := p.AddDocument(d); err != nil {
+			t.Fatal(err)
+		}
+		f.ids = append(f.ids, d.ID)
+	}
+	ws.setProject(p)
+	t.Cleanup(func() { ws.closeProject() })
+	return f
+}
+
+func (f *wsFixture) key(name fyne.KeyName) { f.ws.view.TypedKey(&fyne.KeyEvent{Name: name}) }
+
+func (f *wsFixture) shiftKey(name fyne.KeyName) {
+	f.ws.view.KeyDown(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	f.key(name)
+	f.ws.view.KeyUp(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+}
+
+func (f *wsFixture) typeRunes(s string) {
+	for _, r := range s {
+		f.ws.view.TypedRune(r)
+	}
+}
+
+// menu runs the menu command with shortcut s, as the window's main menu
+// would (the test window does not route keys to the menu).
+func (f *wsFixture) menu(s fyne.Shortcut) {
+	f.t.Helper()
+	cmd := f.ws.menu.commandFor(s)
+	if cmd == nil {
+		f.t.Fatalf("no menu command for %s", s.ShortcutName())
+	}
+	cmd.action()
+}
+
+// stored reopens the project file in a second connection-free way: it
+// closes the workspace's project, opens the file, returns the document,
+// and reopens it in the workspace on the same document.
+func (f *wsFixture) stored(id int64) *annotate.Document {
+	f.t.Helper()
+	idx := f.ws.docIdx
+	f.ws.closeProject()
+	p, err := annotate.Open(f.path, annotate.Options{NoBackup: true, Annotator: "tester"})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	d, err := p.Document(id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	// A copy: the live document belongs to p, which the workspace keeps.
+	cp := *d
+	cp.Spans = append([]annotate.Span(nil), d.Spans...)
+	cp.Tokens = append([]annotate.Token(nil), d.Tokens...)
+	f.ws.setProject(p)
+	f.ws.openDocument(idx)
+	return &cp
+}
+
+func spanSet(spans []annotate.Span) map[[2]int]string {
+	m := map[[2]int]string{}
+	for _, s := range spans {
+		m[[2]int{s.Start, s.End}] = s.Label + "/" + string(s.Origin)
+	}
+	return m
+}
+
+func tokenTexts(d *annotate.Document) []string {
+	var out []string
+	for _, t := range d.Tokens {
+		out = append(out, d.Slice(t.Start, t.End))
+	}
+	return out
+}
+
+func TestWorkspaceEditing(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	if ws.doc == nil || ws.doc.ID != f.ids[0] {
+		t.Fatalf("open document = %v, want the first", ws.doc)
+	}
+
+	// Move the cursor and extend: 北京|大学 selected.
+	f.key(fyne.KeyRight)
+	if got := ws.view.Cursor(); got != 1 {
+		t.Fatalf("after →: cursor = %d, want 1", got)
+	}
+	f.key(fyne.KeyLeft)
+	f.shiftKey(fyne.KeyRight)
+	if s, e := ws.view.Selection(); s != 0 || e != 4 {
+		t.Fatalf("after ← Shift+→: selection = [%d,%d), want [0,4)", s, e)
+	}
+
+	// Label it ORG with its key (3).
+	f.typeRunes("3")
+	if got := spanSet(ws.doc.Spans); got[[2]int{0, 4}] != "ORG/manual" {
+		t.Fatalf("after key 3: spans = %v, want ORG over [0,4)", got)
+	}
+	if got := len(ws.spanItems); got != 1 {
+		t.Errorf("span list has %d rows, want 1", got)
+	}
+
+	// Relabel: the same selection, key 2 (LOC).
+	ws.view.Select(0, 4)
+	f.typeRunes("2")
+	if got := spanSet(ws.doc.Spans); len(got) != 1 || got[[2]int{0, 4}] != "LOC/manual" {
+		t.Fatalf("after key 2: spans = %v, want only LOC over [0,4)", got)
+	}
+	if got := spanSet(f.stored(f.ids[0]).Spans); got[[2]int{0, 4}] != "LOC/manual" {
+		t.Fatalf("project file after relabel: spans = %v, want LOC over [0,4)", got)
+	}
+
+	// Delete the span under the cursor.
+	ws.view.Select(0, 4)
+	f.key(fyne.KeyDelete)
+	if len(ws.doc.Spans) != 0 {
+		t.Fatalf("after Delete: spans = %v, want none", ws.doc.Spans)
+	}
+
+	// Undo brings it back, redo removes it again (through the menu).
+	f.menu(&fyne.ShortcutUndo{})
+	if got := spanSet(ws.doc.Spans); got[[2]int{0, 4}] != "LOC/manual" {
+		t.Fatalf("after undo: spans = %v, want LOC back", got)
+	}
+	f.menu(&desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift})
+	if len(ws.doc.Spans) != 0 {
+		t.Fatalf("after redo: spans = %v, want none", ws.doc.Spans)
+	}
+	if got := f.stored(f.ids[0]).Spans; len(got) != 0 {
+		t.Fatalf("project file after redo: spans = %v, want none", got)
+	}
+
+	// Split 北京 into 北|京 in character mode: c, →, /.
+	ws.view.Select(0, 2)
+	f.typeRunes("c")
+	if !ws.view.CharMode() {
+		t.Fatal("c did not switch to character mode")
+	}
+	ws.view.Select(1, 1)
+	f.typeRunes("/")
+	if got := tokenTexts(ws.doc)[:3]; got[0] != "北" || got[1] != "京" || got[2] != "大学" {
+		t.Fatalf("after split: tokens start %q, want 北 京 大学", got)
+	}
+	f.typeRunes("c")
+
+	// Merge 京 and 大学: select both tokens, =.
+	ws.view.Select(1, 4)
+	f.typeRunes("=")
+	if got := tokenTexts(ws.doc)[:2]; got[0] != "北" || got[1] != "京大学" {
+		t.Fatalf("after merge: tokens start %q, want 北 京大学", got)
+	}
+	if got := tokenTexts(f.stored(f.ids[0]))[:2]; got[0] != "北" || got[1] != "京大学" {
+		t.Fatalf("project file after merge: tokens start %q, want 北 京大学", got)
+	}
+	// Undo the merge and the split.
+	f.menu(&fyne.ShortcutUndo{})
+	f.menu(&fyne.ShortcutUndo{})
+	if got := tokenTexts(ws.doc)[:2]; got[0] != "北京" || got[1] != "大学" {
+		t.Fatalf("after two undos: tokens start %q, want 北京 大学", got)
+	}
+
+	// Next document with n; its suggestions: accept PER with Enter,
+	// reject LOC with Backspace.
+	f.typeRunes("n")
+	if ws.doc.ID != f.ids[1] {
+		t.Fatalf("after n: document %d, want %d", ws.doc.ID, f.ids[1])
+	}
+	ws.view.Select(0, 2)
+	f.key(fyne.KeyReturn)
+	ws.view.Select(3, 5)
+	f.key(fyne.KeyBackspace)
+	want := map[[2]int]string{{0, 2}: "PER/manual"}
+	if got := spanSet(ws.doc.Spans); len(got) != 1 || got[[2]int{0, 2}] != want[[2]int{0, 2}] {
+		t.Fatalf("after accept and reject: spans = %v, want %v", got, want)
+	}
+	if got := spanSet(f.stored(f.ids[1]).Spans); len(got) != 1 || got[[2]int{0, 2}] != "PER/manual" {
+		t.Fatalf("project file after accept and reject: spans = %v, want %v", got, want)
+	}
+	// Back with p.
+	f.typeRunes("p")
+	if ws.doc.ID != f.ids[0] {
+		t.Fatalf("after p: document %d, want %d", ws.doc.ID, f.ids[0])
+	}
+	// Mark done through the menu.
+	f.menu(&desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: fyne.KeyModifierShortcutDefault})
+	if ws.doc.Status != annotate.StatusDone || ws.docs[ws.docIdx].Status != annotate.StatusDone {
+		t.Fatalf("after Ctrl+D: status %q (list %q), want done", ws.doc.Status, ws.docs[ws.docIdx].Status)
+	}
+	if got := f.stored(f.ids[0]).Status; got != annotate.StatusDone {
+		t.Fatalf("project file: status %q, want done", got)
+	}
+}
