@@ -56,6 +56,20 @@ const usage = `usage:
         unchanged. Progress on stderr, summary on stdout; exit status 1 if
         a file failed, after importing the others. FORMAT: text (the only
         one for now; more formats come).
+  biaozhu import -p P.biaozhu -f FORMAT [-layer L] [-skip-bad] [-level word|char]
+        [-offsets codepoint|utf16] [-column NAME] [-id-column NAME] FILE...
+        import annotated files in FORMAT (doccano, labelstudio, cluener,
+        conll, conllu, brat, csv, xlsx, spacy): all of them in one
+        transaction, or nothing; labels the schema lacks are added to it
+  biaozhu export -p P.biaozhu -f FORMAT -o OUT [-docs all|done|1,2]
+        [-layers L1,L2] [-suggestions] [-records document|sentence]
+        [-split 8/1/1 -seed N] [-level word|char] [-scheme BIO|BIOES]
+        [-bom] [-offsets codepoint|utf16] [-pos=false] [-predictions]
+        write the project for NLP training: csv-tokens, csv-spans, xlsx,
+        doccano, spacy, hf, cluener, conll, conllu, brat, labelstudio.
+        Every span is checked against the text before the output is
+        renamed into place; warnings (spans a format cannot carry) on
+        stderr, the files written on stdout
   biaozhu ls -p P.biaozhu
         list the documents of project P.biaozhu: id, name, status,
         characters, tokens, spans
@@ -78,7 +92,7 @@ func main() {
 		return
 	}
 	cmds := map[string]func([]string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
-		"import": cmdImport, "ls": cmdLs}
+		"import": cmdImport, "ls": cmdLs, "export": cmdExport}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "biaozhu: unknown command %q\n%s", os.Args[1], usage)
@@ -105,8 +119,8 @@ func runGUI() error {
 	if len(os.Args) == 2 && strings.HasSuffix(os.Args[1], ".biaozhu") {
 		path = os.Args[1]
 	}
+	w.Resize(fyne.NewSize(1280, 800)) // New restores the size the window had last time
 	w.SetContent(app.New(a, w, path))
-	w.Resize(fyne.NewSize(1100, 760))
 	w.ShowAndRun()
 	return nil
 }
@@ -230,15 +244,109 @@ func cmdSegEval(args []string) error {
 	return nil
 }
 
-// importFormats are the formats import -f accepts; "" is "text".
-var importFormats = []string{"text"}
+// cmdExport writes the project's documents in a format for NLP training.
+func cmdExport(args []string) error {
+	flags := flag.NewFlagSet("export", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	project := flags.String("p", "", "the project file")
+	format := flags.String("f", "", "the format")
+	out := flags.String("o", "", "the output file (a directory or .zip for brat)")
+	docs := flags.String("docs", "all", "all, done, or document IDs (1,2,5)")
+	layers := flags.String("layers", "", "span layers, comma-separated (default all)")
+	sugg := flags.Bool("suggestions", false, "also write suggested spans")
+	records := flags.String("records", "document", "document or sentence")
+	split := flags.String("split", "", "train/dev/test ratios, e.g. 8/1/1")
+	seed := flags.Uint64("seed", 1, "the split's shuffle seed")
+	level := flags.String("level", "word", "hf, conll: word or char")
+	scheme := flags.String("scheme", "BIO", "hf, conll: BIO or BIOES")
+	bom := flags.Bool("bom", false, "csv: start with a UTF-8 byte order mark (for Excel)")
+	offsets := flags.String("offsets", "codepoint", "doccano, labelstudio: codepoint or utf16")
+	pos := flags.Bool("pos", true, "conll: write a POS column")
+	preds := flags.Bool("predictions", false, "labelstudio: results as predictions")
+	if err := flags.Parse(args); err != nil {
+		return fmt.Errorf("export: %v: %w", err, errUsage)
+	}
+	switch {
+	case *project == "" || *format == "" || *out == "":
+		return fmt.Errorf("export: -p PROJECT, -f FORMAT and -o OUT are required: %w", errUsage)
+	case flags.NArg() > 0:
+		return fmt.Errorf("export: unexpected arguments %q: %w", flags.Args(), errUsage)
+	}
+	if _, ok := export.Lookup(*format); !ok {
+		var names []string
+		for _, f := range export.Formats() {
+			names = append(names, f.Name)
+		}
+		return fmt.Errorf("export: -f %q: want one of %s: %w", *format, strings.Join(names, ", "), errUsage)
+	}
+	opts := export.Options{Suggestions: *sugg, Records: export.Records(*records), Level: export.Level(*level),
+		Scheme: export.Scheme(strings.ToUpper(*scheme)), BOM: *bom, Offsets: export.Unit(*offsets), POS: *pos, Predictions: *preds}
+	switch *docs {
+	case "all":
+	case "done":
+		opts.Docs.Status = annotate.StatusDone
+	default:
+		for f := range strings.SplitSeq(*docs, ",") {
+			id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+			if err != nil {
+				return fmt.Errorf("export: -docs %q: want all, done or IDs like 1,2,5: %w", *docs, errUsage)
+			}
+			opts.Docs.IDs = append(opts.Docs.IDs, id)
+		}
+	}
+	if *layers != "" {
+		for l := range strings.SplitSeq(*layers, ",") {
+			opts.Layers = append(opts.Layers, strings.TrimSpace(l))
+		}
+	}
+	if *split != "" {
+		var v [3]float64
+		parts := strings.Split(*split, "/")
+		if len(parts) < 2 || len(parts) > 3 {
+			return fmt.Errorf("export: -split %q: want train/dev/test ratios such as 8/1/1: %w", *split, errUsage)
+		}
+		for i, f := range parts {
+			x, err := strconv.ParseFloat(f, 64)
+			if err != nil || x < 0 {
+				return fmt.Errorf("export: -split %q: %q is not a ratio: %w", *split, f, errUsage)
+			}
+			v[i] = x
+		}
+		opts.Split = export.Split{Train: v[0], Dev: v[1], Test: v[2], Seed: *seed}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	p, err := annotate.Open(*project, annotate.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	res, err := export.Export(ctx, p, *format, *out, opts)
+	for _, w := range res.Warnings {
+		fmt.Fprintln(os.Stderr, "warning:", w)
+	}
+	if err != nil {
+		return err
+	}
+	for _, f := range res.Files {
+		fmt.Println(f)
+	}
+	fmt.Fprintf(os.Stderr, "exported %s to %s (%s)\n", plural(res.Docs, "document"), plural(len(res.Files), "file"), plural(len(res.Warnings), "warning"))
+	return nil
+}
 
 func cmdImport(args []string) error {
 	flags := flag.NewFlagSet("import", flag.ContinueOnError)
 	flags.SetOutput(io.Discard)
 	project := flags.String("p", "", "the project file, created if missing")
 	glob := flags.String("glob", annotate.DefaultImportGlob, "the files of a directory to import, by base name")
-	format := flags.String("f", "text", "the format of the files: text")
+	format := flags.String("f", "text", "the format of the files")
+	layer := flags.String("layer", "", "the layer for labels of formats without layers")
+	skipBad := flags.Bool("skip-bad", false, "skip bad records, reporting each, instead of failing")
+	level := flags.String("level", "", "conll: word or char (default: detect)")
+	offsets := flags.String("offsets", "", "doccano, labelstudio: codepoint (default) or utf16")
+	column := flags.String("column", "", "csv, xlsx: the text column (default text)")
+	idColumn := flags.String("id-column", "", "csv, xlsx: a column naming each document")
 	if err := flags.Parse(args); err != nil {
 		return fmt.Errorf("import: %v: %w", err, errUsage)
 	}
@@ -253,8 +361,12 @@ func cmdImport(args []string) error {
 	if _, err := filepath.Match(*glob, ""); err != nil {
 		return fmt.Errorf("import: -glob %q: %v: %w", *glob, err, errUsage)
 	}
-	if !slices.Contains(importFormats, *format) {
-		return fmt.Errorf("import: -f %q: want %s (more formats come in later versions): %w", *format, strings.Join(importFormats, " or "), errUsage)
+	formats := []string{"text"}
+	for _, r := range export.Readers() {
+		formats = append(formats, r.Name)
+	}
+	if !slices.Contains(formats, *format) {
+		return fmt.Errorf("import: -f %q: want one of %s: %w", *format, strings.Join(formats, ", "), errUsage)
 	}
 	// Interrupt (Ctrl-C) stops the import between files: the files done
 	// are kept, each complete.
@@ -273,6 +385,29 @@ func cmdImport(args []string) error {
 	seg, err := annotate.NewSegmenter()
 	if err != nil {
 		return err
+	}
+	if *format != "text" {
+		opts := export.ReadOptions{Layer: *layer, SkipBad: *skipBad, Level: export.Level(*level), Offsets: export.Unit(*offsets),
+			Column: *column, IDCol: *idColumn}
+		rep, err := export.ImportFiles(ctx, p, seg, *format, flags.Args(), opts)
+		for _, w := range rep.Warnings {
+			fmt.Fprintln(os.Stderr, "warning:", w)
+		}
+		for _, e := range rep.Skipped {
+			fmt.Fprintln(os.Stderr, "skipped:", e)
+		}
+		if err != nil {
+			return fmt.Errorf("%w (nothing was imported)", err)
+		}
+		fmt.Printf("imported %s with %s", plural(rep.Docs, "document"), plural(rep.Spans, "span"))
+		if len(rep.NewLabels) > 0 {
+			fmt.Printf("; new labels added to the schema: %s", strings.Join(rep.NewLabels, ", "))
+		}
+		if len(rep.Skipped) > 0 {
+			fmt.Printf("; %s skipped", plural(len(rep.Skipped), "bad record"))
+		}
+		fmt.Println()
+		return p.Close()
 	}
 	sum, err := p.Import(ctx, seg, flags.Args(), annotate.ImportOptions{Glob: *glob, Progress: printImportResult})
 	fmt.Println(importSummary(sum))

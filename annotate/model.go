@@ -164,8 +164,24 @@ func (s *Schema) Clone() *Schema {
 	return c
 }
 
+// ReservedKeys are the keys the workspace uses for its own commands, each
+// with what it does. They are never label shortcuts: Validate refuses a
+// label whose key is one of them.
+var ReservedKeys = map[string]string{
+	"n": "next document",
+	"p": "previous document",
+	"?": "keyboard shortcuts",
+	"/": "split token",
+	"=": "merge tokens",
+	"+": "merge tokens",
+	"c": "character mode",
+	"t": "POS tag picker",
+	" ": "space",
+}
+
 // Validate checks the schema: names non-empty and unique, overlap rules
-// known, colours "#rrggbb", shortcut keys unique across the schema.
+// known, colours "#rrggbb", shortcut keys one character, unique across the
+// schema and not in ReservedKeys.
 func (s *Schema) Validate() error {
 	layers := map[string]bool{}
 	keys := map[string]string{}
@@ -195,6 +211,9 @@ func (s *Schema) Validate() error {
 			if lb.Key != "" {
 				if utf8.RuneCountInString(lb.Key) != 1 {
 					return fmt.Errorf("annotate: schema: label %s/%s: shortcut %q is not one key", l.Name, lb.Name, lb.Key)
+				}
+				if cmd, ok := ReservedKeys[lb.Key]; ok {
+					return fmt.Errorf("annotate: schema: label %s/%s: shortcut %q is the workspace's %s key", l.Name, lb.Name, lb.Key, cmd)
 				}
 				if other, ok := keys[lb.Key]; ok {
 					return fmt.Errorf("annotate: schema: label %s/%s: shortcut %q is already %s", l.Name, lb.Name, lb.Key, other)

@@ -518,9 +518,12 @@ func (ws *workspace) onSchema() {
 	ed.Show()
 }
 
-// changeSchema applies an edited schema: spans of removed labels are
-// removed and spans of renamed labels relabelled, one step per document
-// (undoable there), then the schema is saved.
+// changeSchema applies an edited schema: spans of removed labels and
+// layers are removed, spans of renamed labels relabelled and those of
+// renamed layers moved, one step per document (undoable there), then the
+// schema is saved. removed and renamed use the names of the schema before
+// the edit (see newSchemaEditor); both maps apply at once, so swapped
+// names work.
 func (ws *workspace) changeSchema(s *annotate.Schema, removed []labelRef, renamed map[labelRef]string, uses map[string]annotate.LabelUse) error {
 	p := ws.proj
 	// Keep the old labels while spans move: the union of old and new.
@@ -553,40 +556,55 @@ func (ws *workspace) changeSchema(s *annotate.Schema, removed []labelRef, rename
 	if err := p.SetSchema(union); err != nil {
 		return err
 	}
-	perDoc := map[int64][]annotate.Edit{}
-	touched := func(ref labelRef) []int64 { return uses[ref.Layer+"/"+ref.Label].Docs }
+	// The documents with spans in a layer that loses or renames anything.
+	gone := map[labelRef]bool{}
+	layers := map[string]bool{}
 	for _, ref := range removed {
-		for _, id := range touched(ref) {
-			d, err := p.Document(id)
-			if err != nil {
-				return err
-			}
-			for _, sp := range d.Spans {
-				if sp.Layer == ref.Layer && (ref.Label == "" || sp.Label == ref.Label) {
-					perDoc[id] = append(perDoc[id], annotate.RemoveSpan{ID: sp.ID})
-				}
+		gone[ref] = true
+		layers[ref.Layer] = true
+	}
+	for ref := range renamed {
+		layers[ref.Layer] = true
+	}
+	docs := map[int64]bool{}
+	for key, u := range uses {
+		if l, _, ok := strings.Cut(key, "/"); ok && layers[l] {
+			for _, id := range u.Docs {
+				docs[id] = true
 			}
 		}
 	}
-	for ref, to := range renamed {
-		if ref.Label == "" {
-			continue // layer renames: not supported for layers in use (the editor refuses them)
-		}
-		for _, id := range touched(ref) {
-			d, err := p.Document(id)
-			if err != nil {
-				return err
-			}
-			for _, sp := range d.Spans {
-				if sp.Layer == ref.Layer && sp.Label == ref.Label {
-					perDoc[id] = append(perDoc[id], annotate.RelabelSpan{ID: sp.ID, Label: to})
-				}
-			}
-		}
-	}
-	for id, edits := range perDoc {
-		if _, err := p.Apply(id, annotate.Batch{Name: lang.L("change the label schema"), Edits: edits}); err != nil {
+	for id := range docs {
+		d, err := p.Document(id)
+		if err != nil {
 			return err
+		}
+		var edits []annotate.Edit
+		for _, sp := range d.Spans {
+			if gone[labelRef{Layer: sp.Layer}] || gone[labelRef{Layer: sp.Layer, Label: sp.Label}] {
+				edits = append(edits, annotate.RemoveSpan{ID: sp.ID})
+				continue
+			}
+			layer, label := sp.Layer, sp.Label
+			if to, ok := renamed[labelRef{Layer: sp.Layer}]; ok {
+				layer = to
+			}
+			if to, ok := renamed[labelRef{Layer: sp.Layer, Label: sp.Label}]; ok {
+				label = to
+			}
+			switch {
+			case layer != sp.Layer: // a span changes layer: the same span in the new one
+				moved := sp
+				moved.ID, moved.Layer, moved.Label = 0, layer, label
+				edits = append(edits, annotate.RemoveSpan{ID: sp.ID}, annotate.AddSpan{Span: moved})
+			case label != sp.Label:
+				edits = append(edits, annotate.RelabelSpan{ID: sp.ID, Label: label})
+			}
+		}
+		if len(edits) > 0 {
+			if _, err := p.Apply(id, annotate.Batch{Name: lang.L("change the label schema"), Edits: edits}); err != nil {
+				return err
+			}
 		}
 	}
 	if err := p.SetSchema(s); err != nil {

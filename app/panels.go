@@ -197,7 +197,7 @@ func (in *inspector) show(tok *annotate.Token, sp *annotate.Span, start, end int
 	}
 	in.offsets.SetText(offs)
 	if sp != nil {
-		desc := fmt.Sprintf("%s / %s  [%d, %d)  %s", sp.Layer, sp.Label, sp.Start, sp.End, lang.L(string(sp.Origin)))
+		desc := fmt.Sprintf("%s / %s  [%d, %d)  %s", sp.Layer, sp.Label, sp.Start, sp.End, originName(sp.Origin))
 		if sp.Annotator != "" {
 			desc += " · " + sp.Annotator
 		}
@@ -273,4 +273,17 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// originName is a span origin in the UI's language.
+func originName(o annotate.Origin) string {
+	switch o {
+	case annotate.OriginManual:
+		return lang.L("manual")
+	case annotate.OriginSuggested:
+		return lang.L("suggested")
+	case annotate.OriginImported:
+		return lang.L("imported")
+	}
+	return string(o)
 }

@@ -53,6 +53,7 @@ type workspace struct {
 	doneBtn    *widget.Button
 	layerSel   *widget.Select
 	palette    *fyne.Container
+	rightTop   *container.Scroll // palette and inspector
 	insp       *inspector
 	spanList   *widget.List
 	spanItems  []annotate.Span
@@ -173,8 +174,8 @@ func (ws *workspace) build() {
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("Labels"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, ws.layerSel),
 		ws.palette)
 	spansHead := widget.NewLabelWithStyle(lang.L("Spans"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	top := container.NewVScroll(container.NewVBox(paletteBox, widget.NewSeparator(), ws.insp.root))
-	right := container.NewVSplit(top, container.NewBorder(spansHead, nil, nil, nil, ws.spanList))
+	ws.rightTop = container.NewVScroll(container.NewVBox(paletteBox, widget.NewSeparator(), ws.insp.root))
+	right := container.NewVSplit(ws.rightTop, container.NewBorder(spansHead, nil, nil, nil, ws.spanList))
 	right.Offset = 0.62
 
 	// Status bar.
@@ -229,7 +230,7 @@ func statusMark(s annotate.Status) string {
 // docProgress is a document's line under its name: status, tokens tagged,
 // spans.
 func docProgress(d annotate.DocumentSummary) string {
-	return lang.L(statusName(d.Status)) + " · " + fmt.Sprintf(lang.L("%d/%d tokens tagged"), d.Tagged, d.Tokens) + " · " +
+	return statusName(d.Status) + " · " + fmt.Sprintf(lang.L("%d/%d tokens tagged"), d.Tagged, d.Tokens) + " · " +
 		fmt.Sprintf(lang.L("%d spans"), d.Spans)
 }
 
@@ -500,6 +501,7 @@ func (ws *workspace) fillPalette() {
 		ws.palette.Add(newLabelButton(lb, func() { ws.applyLabel(l.Name, lb.Name) }))
 	}
 	ws.palette.Refresh()
+	ws.rightTop.Refresh() // the palette's height changed
 	ws.view.SetActiveLayer(ws.layer)
 }
 
