@@ -2,8 +2,12 @@
 GO       ?= go
 BIN      := biaozhu
 FUZZTIME ?= 10s
+# Fyne reads the UI language from the environment; under LANG=C.UTF-8 it
+# logs "Error parsing user locale C" unless LANGUAGE names one. The app's
+# own language choice (Preferences) is not affected.
+export LANGUAGE ?= en
 
-.PHONY: all run build deps test vet unit fuzz bench charfreq clean
+.PHONY: all run build deps test vet unit fuzz bench charfreq clean screenshot
 
 all: build
 
@@ -15,11 +19,17 @@ deps:
 build: deps
 	$(GO) build -o $(BIN) .
 
-## run: build and open the app on the demo document
+## run: build and open the app (on first start, the demo project)
 run: build
 	./$(BIN)
 
-## test: vet, build, the unit tests (race detector on the headless packages) and short fuzzing
+## screenshot: docs/screenshot.png, the workspace on the demo project, from the real app under Xvfb
+screenshot: build
+	@./.ci/deps --x11
+	./.ci/screenshot ./$(BIN) docs/screenshot.png
+
+## test: vet, build, the unit tests (race detector on the headless packages; the
+## real-window test when Xvfb and xdotool are installed) and short fuzzing
 test: deps vet unit fuzz
 
 vet:
@@ -40,7 +50,7 @@ fuzz:
 
 ## bench: the benchmarks, printing throughput, load time and memory figures
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 10x ./annotate/... ./export/...
+	$(GO) test -run '^$$' -bench . -benchtime 10x ./annotate/... ./export/... ./app/...
 
 ## charfreq: regenerate assets/charfreq.tsv from gse's embedded dictionary
 charfreq:

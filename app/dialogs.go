@@ -457,10 +457,17 @@ func parseSplit(text, seedText string) (export.Split, error) {
 }
 
 func (ws *workspace) runExport(format, out string, opts export.Options) {
+	ws.runExportThen(format, out, opts, nil)
+}
+
+// runExportThen exports behind a progress dialog and calls then (if not
+// nil) with the result on the Fyne goroutine.
+func (ws *workspace) runExportThen(format, out string, opts export.Options, then func(error)) {
 	if strings.TrimSpace(out) == "" {
 		ws.showError(errors.New(lang.L("choose an output file")))
 		return
 	}
+
 	proj := ws.proj
 	var res export.Result
 	ws.runLong(lang.L("Exporting"), func(ctx context.Context, progress progressUpdate) error {
@@ -471,6 +478,9 @@ func (ws *workspace) runExport(format, out string, opts export.Options) {
 		res, err = export.Export(ctx, proj, format, out, opts)
 		return err
 	}, func(err error) {
+		if then != nil {
+			defer then(err)
+		}
 		if err != nil {
 			if !errors.Is(err, context.Canceled) {
 				ws.showError(err)
@@ -602,7 +612,7 @@ func (ws *workspace) changeSchema(s *annotate.Schema, removed []labelRef, rename
 			}
 		}
 		if len(edits) > 0 {
-			if _, err := p.Apply(id, annotate.Batch{Name: lang.L("change the label schema"), Edits: edits}); err != nil {
+			if _, err := p.Apply(id, annotate.Batch{Name: "change the label schema", Edits: edits}); err != nil {
 				return err
 			}
 		}

@@ -577,7 +577,7 @@ func (ws *workspace) applyLabel(layer, label string) {
 			if sp.Origin == annotate.OriginSuggested {
 				edits = append(edits, annotate.SetOrigin{ID: sp.ID, Origin: annotate.OriginManual})
 			}
-			ws.apply(batch(fmt.Sprintf(lang.L("label %s"), label), edits))
+			ws.apply(batch(fmt.Sprintf("label %s", label), edits))
 			return
 		}
 	}
@@ -588,7 +588,7 @@ func (ws *workspace) applyLabel(layer, label string) {
 		}
 	}
 	edits = append(edits, annotate.AddSpan{Span: annotate.Span{Layer: layer, Label: label, Start: start, End: end, Origin: annotate.OriginManual}})
-	if ws.apply(batch(fmt.Sprintf(lang.L("label %s"), label), edits)) {
+	if ws.apply(batch(fmt.Sprintf("label %s", label), edits)) {
 		ws.view.Select(start, end)
 	}
 }

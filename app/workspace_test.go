@@ -1,14 +1,19 @@
 package app
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/export"
 )
 
 // testDoc builds a document from words: the text is their concatenation,
@@ -259,5 +264,116 @@ func TestWorkspaceEditing(t *testing.T) {
 	}
 	if got := f.stored(f.ids[0]).Status; got != annotate.StatusDone {
 		t.Fatalf("project file: status %q, want done", got)
+	}
+}
+
+func TestWorkspaceSchemaChange(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	// Two spans in document 1: ORG over 北京大学, LOC over 上海.
+	ws.view.Select(0, 4)
+	f.typeRunes("3")
+	ws.view.Select(8, 10)
+	f.typeRunes("2")
+	if len(ws.doc.Spans) != 2 {
+		t.Fatalf("spans = %v, want 2", ws.doc.Spans)
+	}
+	uses, err := ws.proj.LabelUses()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := uses["entity/ORG"].Spans; got != 1 {
+		t.Fatalf("LabelUses entity/ORG = %d, want 1", got)
+	}
+	// Delete ORG, rename LOC to PLACE.
+	s := ws.proj.Schema().Clone()
+	l := &s.Layers[0]
+	var kept []annotate.Label
+	for _, lb := range l.Labels {
+		switch lb.Name {
+		case "ORG":
+			continue
+		case "LOC":
+			lb.Name = "PLACE"
+		}
+		kept = append(kept, lb)
+	}
+	l.Labels = kept
+	removed := []labelRef{{Layer: "entity", Label: "ORG"}}
+	renamed := map[labelRef]string{{Layer: "entity", Label: "LOC"}: "PLACE"}
+	if err := ws.changeSchema(s, removed, renamed, uses); err != nil {
+		t.Fatal(err)
+	}
+	if got := spanSet(ws.doc.Spans); len(got) != 1 || got[[2]int{8, 10}] != "PLACE/manual" {
+		t.Fatalf("after the schema change: spans = %v, want PLACE over [8,10) only", got)
+	}
+	if _, ok := ws.proj.Schema().Layers[0].Label("ORG"); ok {
+		t.Error("ORG is still in the schema")
+	}
+	// The palette shows the labels left.
+	if got := len(ws.palette.Objects); got != 5 {
+		t.Errorf("palette has %d labels, want 5", got)
+	}
+	stored := f.stored(f.ids[0])
+	if got := spanSet(stored.Spans); len(got) != 1 || got[[2]int{8, 10}] != "PLACE/manual" {
+		t.Fatalf("project file: spans = %v, want PLACE over [8,10) only", got)
+	}
+}
+
+func TestWorkspaceExport(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.view.Select(0, 4)
+	f.typeRunes("3")
+	out := filepath.Join(t.TempDir(), "spans.csv")
+	done := make(chan struct{})
+	ws.runExportThen("csv-spans", out, export.Options{}, func(err error) {
+		if err != nil {
+			t.Error(err)
+		}
+		close(done)
+	})
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("export did not finish in 20 s")
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "ORG") || !strings.Contains(string(data), "北京大学") {
+		t.Errorf("export = %q, want the ORG span 北京大学", data)
+	}
+}
+
+func TestWorkspaceLanguageAndTheme(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	f := newWSFixture(t)
+	ws := f.ws
+	t.Cleanup(func() { useLanguage("en") })
+	if err := useLanguage("zh-Hans"); err != nil {
+		t.Fatal(err)
+	}
+	ws.build()
+	if got := ws.win.MainMenu().Items[0].Label; got != "文件" {
+		t.Errorf("File menu in zh-Hans = %q, want 文件", got)
+	}
+	if err := useLanguage("zh-Hant"); err != nil {
+		t.Fatal(err)
+	}
+	ws.build()
+	if got := ws.win.MainMenu().Items[0].Label; got != "檔案" {
+		t.Errorf("File menu in zh-Hant = %q, want 檔案", got)
+	}
+	if ws.doc == nil || ws.doc.ID != f.ids[0] {
+		t.Errorf("after rebuilding, the document is %v, want the first still open", ws.doc)
+	}
+	ws.setTheme("dark")
+	if th, ok := ws.app.Settings().Theme().(biaozhuTheme); !ok || !th.Force || th.Variant != theme.VariantDark {
+		t.Errorf("theme after dark = %#v, want forced dark", ws.app.Settings().Theme())
+	}
+	if got := ws.prefs.String("theme"); got != "dark" {
+		t.Errorf("theme preference = %q, want dark", got)
 	}
 }
