@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -537,32 +538,8 @@ func (ws *workspace) onSchema() {
 func (ws *workspace) changeSchema(s *annotate.Schema, removed []labelRef, renamed map[labelRef]string, uses map[string]annotate.LabelUse) error {
 	p := ws.proj
 	// Keep the old labels while spans move: the union of old and new.
-	union := s.Clone()
-	old := p.Schema()
-	for _, l := range old.Layers {
-		i := -1
-		for k := range union.Layers {
-			if union.Layers[k].Name == l.Name {
-				i = k
-			}
-		}
-		if i < 0 {
-			union.Layers = append(union.Layers, annotate.Layer{Name: l.Name, Overlap: annotate.OverlapAllowed, Labels: l.Labels})
-			continue
-		}
-		union.Layers[i].Overlap = annotate.OverlapAllowed
-		for _, lb := range l.Labels {
-			if _, ok := union.Layers[i].Label(lb.Name); !ok {
-				lb.Key = ""
-				union.Layers[i].Labels = append(union.Layers[i].Labels, lb)
-			}
-		}
-	}
-	for _, l := range union.Layers {
-		for k := range l.Labels {
-			l.Labels[k].Key = ""
-		}
-	}
+	old := p.Schema().Clone()
+	union := unionSchema(s, old)
 	if err := p.SetSchema(union); err != nil {
 		return err
 	}
@@ -576,6 +553,7 @@ func (ws *workspace) changeSchema(s *annotate.Schema, removed []labelRef, rename
 	for ref := range renamed {
 		layers[ref.Layer] = true
 	}
+	var changed []int64
 	docs := map[int64]bool{}
 	for key, u := range uses {
 		if l, _, ok := strings.Cut(key, "/"); ok && layers[l] {
@@ -615,16 +593,76 @@ func (ws *workspace) changeSchema(s *annotate.Schema, removed []labelRef, rename
 			if _, err := p.Apply(id, annotate.Batch{Name: "change the label schema", Edits: edits}); err != nil {
 				return err
 			}
+			changed = append(changed, id)
 		}
 	}
 	if err := p.SetSchema(s); err != nil {
 		return err
 	}
+	ws.schemaStep = &schemaStep{old: old, docs: changed}
 	ws.refreshSchema()
 	ws.refreshDocs()
 	ws.afterEdit(true)
 	ws.saved(lang.L("label schema"))
 	return nil
+}
+
+// schemaStep is the last schema change, undoable as one step with Undo
+// until the next edit: the schema before it, and the documents whose spans
+// it changed (each has the change as its last history step).
+type schemaStep struct {
+	old  *annotate.Schema
+	docs []int64
+}
+
+// undoSchema undoes the last schema change: the old labels come back, then
+// every document's span changes are undone, then the old schema is set.
+func (ws *workspace) undoSchema() error {
+	st := ws.schemaStep
+	ws.schemaStep = nil
+	p := ws.proj
+	if err := p.SetSchema(unionSchema(st.old, p.Schema())); err != nil {
+		return err
+	}
+	for _, id := range st.docs {
+		if _, err := p.Undo(id); err != nil {
+			return err
+		}
+	}
+	if err := p.SetSchema(st.old); err != nil {
+		return err
+	}
+	ws.refreshSchema()
+	ws.refreshDocs()
+	ws.afterEdit(true)
+	ws.saved(lang.L("undo label schema change"))
+	return nil
+}
+
+// unionSchema is s with the layers and labels of other that s lacks, every
+// layer allowing overlaps and no label keys: a schema under which the
+// spans of both are valid, for while spans move from one to the other.
+func unionSchema(s, other *annotate.Schema) *annotate.Schema {
+	union := s.Clone()
+	for _, l := range other.Layers {
+		i := slices.IndexFunc(union.Layers, func(u annotate.Layer) bool { return u.Name == l.Name })
+		if i < 0 {
+			union.Layers = append(union.Layers, annotate.Layer{Name: l.Name, Overlap: annotate.OverlapAllowed, Labels: slices.Clone(l.Labels)})
+			continue
+		}
+		for _, lb := range l.Labels {
+			if _, ok := union.Layers[i].Label(lb.Name); !ok {
+				union.Layers[i].Labels = append(union.Layers[i].Labels, lb)
+			}
+		}
+	}
+	for i := range union.Layers {
+		union.Layers[i].Overlap = annotate.OverlapAllowed
+		for k := range union.Layers[i].Labels {
+			union.Layers[i].Labels[k].Key = ""
+		}
+	}
+	return union
 }
 
 // onPreferences shows the preferences: language, theme, annotator.

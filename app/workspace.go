@@ -62,6 +62,7 @@ type workspace struct {
 	statusSel_ *widget.Label
 	statusCnt  *widget.Label
 	menu       *mainMenu
+	schemaStep *schemaStep // the last schema change while it is undoable
 
 	// lastErr is the last error shown (tests read it).
 	lastErr error
@@ -519,6 +520,7 @@ func (ws *workspace) apply(e annotate.Edit) bool {
 	if ws.proj == nil || ws.doc == nil {
 		return false
 	}
+	ws.schemaStep = nil
 	entry, err := ws.proj.Apply(ws.doc.ID, e)
 	if err != nil {
 		ws.showError(err)
@@ -693,7 +695,16 @@ func (ws *workspace) setCharMode(on bool) {
 }
 
 func (ws *workspace) onUndo() {
-	if ws.proj == nil || ws.doc == nil {
+	if ws.proj == nil {
+		return
+	}
+	if ws.schemaStep != nil {
+		if err := ws.undoSchema(); err != nil {
+			ws.showError(err)
+		}
+		return
+	}
+	if ws.doc == nil {
 		return
 	}
 	e, err := ws.proj.Undo(ws.doc.ID)
@@ -713,6 +724,7 @@ func (ws *workspace) onRedo() {
 	if ws.proj == nil || ws.doc == nil {
 		return
 	}
+	ws.schemaStep = nil
 	e, err := ws.proj.Redo(ws.doc.ID)
 	if err != nil {
 		ws.showError(err)

@@ -314,9 +314,23 @@ func TestWorkspaceSchemaChange(t *testing.T) {
 	if got := len(ws.palette.Objects); got != 5 {
 		t.Errorf("palette has %d labels, want 5", got)
 	}
+	// One Undo restores the schema and every span it changed.
+	f.menu(&fyne.ShortcutUndo{})
+	if got := spanSet(ws.doc.Spans); len(got) != 2 || got[[2]int{0, 4}] != "ORG/manual" || got[[2]int{8, 10}] != "LOC/manual" {
+		t.Fatalf("after undo: spans = %v, want ORG and LOC back", got)
+	}
+	if _, ok := ws.proj.Schema().Layers[0].Label("ORG"); !ok {
+		t.Error("after undo: ORG is not back in the schema")
+	}
+	if _, ok := ws.proj.Schema().Layers[0].Label("PLACE"); ok {
+		t.Error("after undo: PLACE is still in the schema")
+	}
 	stored := f.stored(f.ids[0])
-	if got := spanSet(stored.Spans); len(got) != 1 || got[[2]int{8, 10}] != "PLACE/manual" {
-		t.Fatalf("project file: spans = %v, want PLACE over [8,10) only", got)
+	if got := spanSet(stored.Spans); len(got) != 2 || got[[2]int{0, 4}] != "ORG/manual" {
+		t.Fatalf("project file after undo: spans = %v, want ORG and LOC", got)
+	}
+	if lb, ok := f.ws.proj.Schema().Layers[0].Label("ORG"); !ok || lb.Key != "3" {
+		t.Errorf("project file after undo: ORG = %+v, want it back with key 3", lb)
 	}
 }
 
