@@ -178,6 +178,9 @@ type SpanError struct {
 }
 
 func (e *SpanError) Error() string {
+	if e.Want == "" {
+		return fmt.Sprintf("export: %s: document %q: span %d: %s; nothing written", e.Format, e.Doc, e.SpanID, e.Got)
+	}
 	return fmt.Sprintf("export: %s: document %q: span %d: text under the %s offsets is %q, not %q; nothing written",
 		e.Format, e.Doc, e.SpanID, e.Format, e.Got, e.Want)
 }
@@ -289,6 +292,10 @@ func (j *Job) Each(f func(d *Doc) error) error {
 			if !j.layers[sp.Layer] || (sp.Origin == annotate.OriginSuggested && !j.Opts.Suggestions) {
 				continue
 			}
+			if sp.Start < 0 || sp.End > len(d.Runes) || sp.Start >= sp.End {
+				return &SpanError{Format: j.Format, Doc: d.Name, SpanID: sp.ID,
+					Got: fmt.Sprintf("[%d,%d) outside the text [0,%d)", sp.Start, sp.End, len(d.Runes))}
+			}
 			d.Spans = append(d.Spans, sp)
 		}
 		sortSpans(d.Spans)
@@ -345,6 +352,9 @@ func (j *Job) Records(d *Doc) []Record {
 // code points); inclusive says the end is inclusive (CLUENER). It returns
 // a *SpanError naming document and span otherwise.
 func (j *Job) Check(d *Doc, sp annotate.Span, base, start, end int, u Unit, inclusive bool, got string) error {
+	if sp.Start < 0 || sp.End > len(d.Runes) || sp.Start > sp.End || base < 0 || base > len(d.Runes) {
+		return &SpanError{Format: j.Format, Doc: d.Name, SpanID: sp.ID, Got: fmt.Sprintf("[%d,%d) outside the text [0,%d)", sp.Start, sp.End, len(d.Runes))}
+	}
 	want := d.Text(sp.Start, sp.End)
 	if inclusive {
 		end++

@@ -1,0 +1,551 @@
+package export
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/biaozhu/biaozhu/annotate"
+)
+
+// CSV and spreadsheet tables: the csv-tokens and csv-spans exports, the
+// csv import, and what the xlsx format shares with them (the column
+// layouts, the rows, and the reading of a table into documents).
+//
+// csv-tokens has one row per token (or, with Options.Level char, per
+// character that is not white space):
+//
+//	doc_id, doc_name, sent_id, token_id, start, end, token, pos, LAYER...
+//
+// sent_id counts the document's sentences from 1 (0 when the document has
+// no sentences); token_id counts the rows of the document from 1; start and
+// end are code points into the document's text, end-exclusive, so that
+// text[start:end] == token in Python; then one column per span layer
+// written, named after the layer, holding the token's tag (BIO, or BIOES
+// with Options.Scheme) under the rules of Job.Tags. With document records
+// (the default) tags are given over the whole document, so a span that
+// crosses a sentence boundary is kept; with sentence records they are given
+// per sentence, as the JSONL and CoNLL formats do, and such a span is left
+// out with a warning.
+//
+// csv-spans has one row per span:
+//
+//	doc_id, doc_name, span_id, layer, label, start, end, text, note, annotator, origin
+//
+// with start and end in code points into the document text, end-exclusive.
+//
+// Both are RFC 4180 as encoding/csv writes it, UTF-8 (with a byte order
+// mark first under Options.BOM, for Excel), with a header row, and with
+// "\n" line ends: a newline inside a note or a text is kept as it is, inside
+// quotes (encoding/csv would turn it into "\r\n" under UseCRLF, changing the
+// data). Cells are written raw: a token "=SUM(A1)" stays "=SUM(A1)", which
+// Excel evaluates when it opens a CSV; pandas, Python's csv and R read it as
+// text. For Excel, use the xlsx export, whose text cells are never formulas.
+
+// The fixed columns of the csv-tokens and csv-spans exports (and of the
+// xlsx Tokens and Spans sheets).
+var (
+	tokenColumns = []string{"doc_id", "doc_name", "sent_id", "token_id", "start", "end", "token", "pos"}
+	spanColumns  = []string{"doc_id", "doc_name", "span_id", "layer", "label", "start", "end", "text", "note", "annotator", "origin"}
+)
+
+func init() {
+	Register(&Format{Name: "csv-tokens", Ext: ".csv", Write: writeCSVTokens,
+		Description: "CSV, one row per token: doc_id, doc_name, sent_id, token_id, start, end, token, pos, and a BIO tag column per span layer"})
+	Register(&Format{Name: "csv-spans", Ext: ".csv", Write: writeCSVSpans,
+		Description: "CSV, one row per span: doc_id, doc_name, span_id, layer, label, start, end, text, note, annotator, origin"})
+	RegisterReader(&Reader{Name: "csv", Read: readCSV,
+		Description: "CSV with a header row: one document per row from the text column (-column, default text), named by an optional id column; also reads a csv-tokens export back"})
+}
+
+// tokenRow is one row of csv-tokens (and of the xlsx Tokens sheet).
+type tokenRow struct {
+	sent, id   int
+	start, end int
+	text, pos  string
+	tags       []string // one per layer of Job.Layers
+}
+
+// tokenRows calls f with each token row of d, in order. The row (and its
+// tags) is reused from call to call.
+func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
+	level := j.Opts.Level
+	if level == "" {
+		level = LevelWord
+	}
+	scheme := j.Opts.Scheme
+	if scheme == "" {
+		scheme = SchemeBIO
+	}
+	layers := j.Layers()
+	// Job.Tags slices the text at each span: a span outside the text is
+	// an error here, not a panic there.
+	for _, sp := range d.Spans {
+		if err := spanInText(j, d, sp); err != nil {
+			return err
+		}
+	}
+	var recs []Record
+	if j.Opts.Records == RecordSentence {
+		recs = j.Records(d)
+	} else {
+		recs = []Record{{Doc: d, Start: 0, End: len(d.Runes), Spans: d.Spans, Tokens: d.Tokens}}
+	}
+	row := &tokenRow{tags: make([]string, len(layers))}
+	layerTags := make([][]string, len(layers))
+	sent := 0 // index into d.Sentences of the sentence holding the unit
+	for _, rec := range recs {
+		units := Units(rec, level)
+		for k, layer := range layers {
+			_, layerTags[k] = j.Tags(rec, level, layer, scheme)
+		}
+		for i, u := range units {
+			if u.Start < 0 || u.End > len(d.Runes) || u.Start > u.End {
+				return fmt.Errorf("export: %s: document %q: token %d [%d,%d) lies outside the text (%d characters)",
+					j.Format, d.Name, row.id+1, u.Start, u.End, len(d.Runes))
+			}
+			switch {
+			case rec.Sent > 0:
+				row.sent = rec.Sent
+			case len(d.Sentences) == 0:
+				row.sent = 0
+			default:
+				for sent < len(d.Sentences)-1 && d.Sentences[sent].End <= u.Start {
+					sent++
+				}
+				row.sent = sent + 1
+			}
+			row.id++
+			row.start, row.end = u.Start, u.End
+			row.text = d.Text(u.Start, u.End)
+			row.pos = u.POS
+			for k := range layers {
+				row.tags[k] = layerTags[k][i]
+			}
+			if err := f(row); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// spanRows calls f with each span of d and its text, each proven with
+// Job.Check first (code points into the document, end-exclusive).
+func spanRows(j *Job, d *Doc, f func(sp annotate.Span, text string) error) error {
+	for _, sp := range d.Spans {
+		if err := spanInText(j, d, sp); err != nil {
+			return err
+		}
+		text := d.Text(sp.Start, sp.End)
+		if err := j.Check(d, sp, 0, sp.Start, sp.End, UnitCodePoint, false, text); err != nil {
+			return err
+		}
+		if err := f(sp, text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// spanInText returns a *SpanError when sp does not lie inside d's text
+// (Job.Check and Job.Tags need it to).
+func spanInText(j *Job, d *Doc, sp annotate.Span) error {
+	if sp.Start < 0 || sp.End > len(d.Runes) || sp.Start > sp.End {
+		return &SpanError{Format: j.Format, Doc: d.Name, SpanID: sp.ID,
+			Got: fmt.Sprintf("[%d,%d) outside the text of %d characters", sp.Start, sp.End, len(d.Runes))}
+	}
+	return nil
+}
+
+// newCSVWriter starts a CSV export: the byte order mark if asked for, and
+// the header row. The csv.Writer writes through a 64 KB buffer (its own is
+// 4 KB); flushCSV flushes both.
+func newCSVWriter(j *Job, w io.Writer, header []string) (*csv.Writer, *bufio.Writer, error) {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if j.Opts.BOM {
+		if _, err := bw.WriteString("\uFEFF"); err != nil {
+			return nil, nil, err
+		}
+	}
+	cw := csv.NewWriter(bw)
+	return cw, bw, cw.Write(header)
+}
+
+func flushCSV(cw *csv.Writer, bw *bufio.Writer) error {
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func writeCSVTokens(j *Job, w io.Writer) error {
+	layers := j.Layers()
+	cw, bw, err := newCSVWriter(j, w, append(slices.Clone(tokenColumns), layers...))
+	if err != nil {
+		return err
+	}
+	rec := make([]string, len(tokenColumns)+len(layers))
+	err = j.Each(func(d *Doc) error {
+		id := strconv.FormatInt(d.ID, 10)
+		return tokenRows(j, d, func(r *tokenRow) error {
+			rec[0], rec[1] = id, d.Name
+			rec[2], rec[3] = strconv.Itoa(r.sent), strconv.Itoa(r.id)
+			rec[4], rec[5] = strconv.Itoa(r.start), strconv.Itoa(r.end)
+			rec[6], rec[7] = r.text, r.pos
+			copy(rec[8:], r.tags)
+			return cw.Write(rec)
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return flushCSV(cw, bw)
+}
+
+func writeCSVSpans(j *Job, w io.Writer) error {
+	cw, bw, err := newCSVWriter(j, w, spanColumns)
+	if err != nil {
+		return err
+	}
+	rec := make([]string, len(spanColumns))
+	err = j.Each(func(d *Doc) error {
+		id := strconv.FormatInt(d.ID, 10)
+		return spanRows(j, d, func(sp annotate.Span, text string) error {
+			rec[0], rec[1], rec[2] = id, d.Name, strconv.FormatInt(sp.ID, 10)
+			rec[3], rec[4] = sp.Layer, sp.Label
+			rec[5], rec[6] = strconv.Itoa(sp.Start), strconv.Itoa(sp.End)
+			rec[7], rec[8], rec[9], rec[10] = text, sp.Note, sp.Annotator, string(sp.Origin)
+			return cw.Write(rec)
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return flushCSV(cw, bw)
+}
+
+// table is a header row and the rows under it, read one at a time, from a
+// CSV file or from one or more sheets of a workbook.
+type table struct {
+	file   string
+	header []string
+	// next returns the next row (nil at the end) and where it is.
+	next func() ([]string, tableLoc, error)
+}
+
+// tableLoc is where a row of a table is: a CSV line, or a sheet and row.
+type tableLoc struct {
+	line  int    // csv: the line the record starts on
+	sheet string // xlsx: the sheet
+	row   int    // the row number as a spreadsheet shows it (header = 1)
+}
+
+// bad is a RecordError for column col (0-based) of the row at l.
+func (l tableLoc) bad(file string, col int, err error) *RecordError {
+	if l.sheet != "" {
+		return &RecordError{File: file, Where: fmt.Sprintf("sheet %s, cell %s", l.sheet, cellName(col, l.row)), Err: err}
+	}
+	return &RecordError{File: file, Line: l.line, Err: err}
+}
+
+// cellName is the spreadsheet name of column col (0-based) in row: A1, B7, AA3.
+func cellName(col, row int) string {
+	var b []byte
+	for c := col + 1; c > 0; c = (c - 1) / 26 {
+		b = append([]byte{byte('A' + (c-1)%26)}, b...)
+	}
+	return string(b) + strconv.Itoa(row)
+}
+
+// column returns the index of the header named name: exactly, else
+// ignoring case and surrounding space; -1 if none.
+func column(header []string, name string) int {
+	if i := slices.Index(header, name); i >= 0 {
+		return i
+	}
+	for i, h := range header {
+		if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(name)) {
+			return i
+		}
+	}
+	return -1
+}
+
+// isSpansExport and isTokensExport recognise the header of our own
+// csv-spans and csv-tokens exports.
+func isSpansExport(header []string) bool { return slices.Equal(header, spanColumns) }
+
+func isTokensExport(header []string) bool {
+	return len(header) >= len(tokenColumns) && slices.Equal(header[:len(tokenColumns)], tokenColumns)
+}
+
+// readTable turns the rows of t into documents: one per row, its text from
+// opts.Column (default "text"), its name from opts.IDCol when given (else
+// NAME-rowN, N the row number as a spreadsheet shows it, the header being
+// row 1). A row with an empty text, or with fewer cells than the text
+// column needs, is a bad record. A table with the header of our csv-tokens
+// export is read back as that export (readTokensTable) unless opts.Column
+// is set; one with the header of csv-spans is refused then, as it holds no
+// document text.
+func readTable(t *table, opts ReadOptions) (*Imported, error) {
+	im := &Imported{}
+	name := opts.Column
+	if name == "" {
+		if isTokensExport(t.header) {
+			return readTokensTable(t, opts)
+		}
+		if isSpansExport(t.header) {
+			return nil, fmt.Errorf("export: %s: this is a csv-spans export, which holds spans but not the documents' text; import the csv-tokens export (or the xlsx workbook) instead, or name a column to read as text with -column", t.file)
+		}
+		name = "text"
+	}
+	textCol := column(t.header, name)
+	if textCol < 0 {
+		return nil, fmt.Errorf("export: %s: no column %q for the text (columns: %s); choose one with -column", t.file, name, quoteList(t.header))
+	}
+	idCol := -1
+	if opts.IDCol != "" {
+		if idCol = column(t.header, opts.IDCol); idCol < 0 {
+			return nil, fmt.Errorf("export: %s: no id column %q (columns: %s)", t.file, opts.IDCol, quoteList(t.header))
+		}
+	}
+	base := strings.TrimSuffix(filepath.Base(t.file), filepath.Ext(t.file))
+	for {
+		row, loc, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		if textCol >= len(row) || strings.TrimSpace(row[textCol]) == "" {
+			if err := im.Bad(opts, loc.bad(t.file, textCol, fmt.Errorf("empty text in column %q", t.header[textCol]))); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		doc := &annotate.Document{Text: row[textCol]}
+		if idCol >= 0 && idCol < len(row) {
+			doc.Name = strings.TrimSpace(row[idCol])
+		}
+		if doc.Name == "" {
+			doc.Name = fmt.Sprintf("%s-row%d", base, loc.row)
+		}
+		im.Docs = append(im.Docs, doc)
+	}
+	return im, nil
+}
+
+// readTokensTable reads our own csv-tokens export (or xlsx Tokens sheets)
+// back: one document per doc_id, its tokens (with POS) at their offsets,
+// sentences from sent_id, and spans from the BIO/BIOES tag columns, one
+// layer per column. The file does not hold the characters between tokens
+// (white space, normally): they come back as spaces, with a warning. A
+// character-level export (no POS, every token one character) gives the
+// document without tokens, for the importer to segment.
+func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
+	im := &Imported{}
+	layers := t.header[len(tokenColumns):]
+	type tok struct {
+		annotate.Token
+		sent int
+		tags []string
+		loc  tableLoc
+	}
+	var (
+		curID = "\x00" // no document yet
+		name  string
+		toks  []tok
+	)
+	flush := func() {
+		if len(toks) == 0 {
+			return
+		}
+		n := toks[len(toks)-1].End
+		runes := make([]rune, n)
+		filled := make([]bool, n)
+		for _, k := range toks {
+			for i, r := range []rune(k.Text) {
+				runes[k.Start+i], filled[k.Start+i] = r, true
+			}
+		}
+		gaps := 0
+		for i, ok := range filled {
+			if !ok {
+				runes[i] = ' '
+				gaps++
+			}
+		}
+		doc := &annotate.Document{Name: name, Text: string(runes)}
+		if gaps > 0 {
+			im.Warnings = append(im.Warnings, fmt.Sprintf("%s: document %q: %d characters between tokens are not in the file: read as spaces", t.file, name, gaps))
+		}
+		char := true
+		for _, k := range toks {
+			if k.POS != "" || k.End-k.Start != 1 {
+				char = false
+				break
+			}
+		}
+		if !char {
+			for _, k := range toks {
+				doc.Tokens = append(doc.Tokens, k.Token)
+			}
+			for i := 0; i < len(toks); {
+				j := i
+				for j < len(toks) && toks[j].sent == toks[i].sent {
+					j++
+				}
+				if toks[i].sent > 0 {
+					doc.Sentences = append(doc.Sentences, annotate.Sentence{Start: toks[i].Start, End: toks[j-1].End})
+				}
+				i = j
+			}
+			if len(doc.Sentences) == 0 {
+				doc.Sentences = nil
+			}
+		}
+		tags := make([]string, len(toks))
+		for l, layer := range layers {
+			for i, k := range toks {
+				tags[i] = k.tags[l]
+			}
+			spans, bad := SpansFromTags(tags)
+			for _, i := range bad {
+				im.Warnings = append(im.Warnings, toks[i].loc.bad(t.file, len(tokenColumns)+l, fmt.Errorf("tag %q is not O, B-, I-, E- or S-: read as O", tags[i])).Error())
+			}
+			for _, s := range spans {
+				doc.Spans = append(doc.Spans, annotate.Span{Layer: layer, Label: s.Label, Start: toks[s.First].Start, End: toks[s.Last-1].End})
+			}
+		}
+		im.Docs = append(im.Docs, doc)
+		toks = nil
+	}
+	seen := map[string]bool{}
+	for {
+		row, loc, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		for len(row) < len(t.header) {
+			row = append(row, "")
+		}
+		var k tok
+		k.loc = loc
+		ints := make([]int, 4)
+		bad := -1
+		for i, col := range []int{2, 3, 4, 5} {
+			n, err := strconv.Atoi(strings.TrimSpace(row[col]))
+			if err != nil || n < 0 {
+				bad = col
+				break
+			}
+			ints[i] = n
+		}
+		if bad >= 0 {
+			if err := im.Bad(opts, loc.bad(t.file, bad, fmt.Errorf("%s %q is not a number ≥ 0", t.header[bad], row[bad]))); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		k.sent, k.Start, k.End, k.Text, k.POS = ints[0], ints[2], ints[3], row[6], row[7]
+		if id := row[0]; id != curID {
+			flush()
+			if seen[id] {
+				im.Warnings = append(im.Warnings, loc.bad(t.file, 0, fmt.Errorf("doc_id %s appears again after other documents: read as another document", id)).Error())
+			}
+			seen[id], curID, name = true, id, row[1]
+		}
+		prev := 0
+		if len(toks) > 0 {
+			prev = toks[len(toks)-1].End
+		}
+		if n := len([]rune(k.Text)); k.End-k.Start != n || k.Start < prev || k.Text == "" {
+			if err := im.Bad(opts, loc.bad(t.file, 4, fmt.Errorf("token %q at [%d,%d) does not fit: it must follow the previous token (which ends at %d) and span its %d characters", k.Text, k.Start, k.End, prev, n))); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		k.tags = slices.Clone(row[len(tokenColumns):len(t.header)])
+		toks = append(toks, k)
+	}
+	flush()
+	return im, nil
+}
+
+func quoteList(s []string) string {
+	q := make([]string, len(s))
+	for i, x := range s {
+		q[i] = strconv.Quote(x)
+	}
+	return strings.Join(q, ", ")
+}
+
+// readCSV reads a CSV file (any encoding annotate.Decode knows: UTF-8 with
+// or without a byte order mark, UTF-16 with one, GB18030/GBK, Big5) as a
+// table with a header row. Errors name the file and the line.
+func readCSV(path string, opts ReadOptions) (*Imported, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	text, _, err := annotate.Decode(path, data)
+	if err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("export: %s: empty file: want a header row", path)
+	}
+	if err != nil {
+		return nil, csvError(path, text, err)
+	}
+	header = slices.Clone(header)
+	row := 1
+	t := &table{file: path, header: header, next: func() ([]string, tableLoc, error) {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return nil, tableLoc{}, nil
+		}
+		if err != nil {
+			return nil, tableLoc{}, csvError(path, text, err)
+		}
+		row++
+		line, _ := r.FieldPos(0)
+		return rec, tableLoc{line: line, row: row}, nil
+	}}
+	return readTable(t, opts)
+}
+
+// csvError names the file, line and character (encoding/csv counts
+// bytes; people count characters) of a CSV syntax error in text.
+func csvError(path, text string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		col := pe.Column
+		line := text
+		for range pe.Line - 1 {
+			_, line, _ = strings.Cut(line, "\n")
+		}
+		if col >= 1 && col-1 <= len(line) {
+			col = utf8.RuneCountInString(line[:col-1]) + 1
+		}
+		return &RecordError{File: path, Line: pe.Line, Err: fmt.Errorf("character %d: %w", col, pe.Err)}
+	}
+	return fmt.Errorf("export: %s: %w", path, err)
+}

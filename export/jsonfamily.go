@@ -1,0 +1,342 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/biaozhu/biaozhu/annotate"
+)
+
+// This file holds what the JSON formats (doccano, spacy, hf, cluener,
+// labelstudio) share: writing one JSON object per line, the "meta" object
+// naming the document a record came from, reading a file of JSON records
+// (JSONL, a JSON array, or pretty-printed objects one after another), and
+// the one place where offsets read in UTF-16 units become code points.
+
+// jsonLines writes one JSON object per line, UTF-8, without HTML
+// escaping (<, > and & are written as they are) and without escaping
+// anything that is not ASCII: Chinese is written as it is.
+type jsonLines struct {
+	bw  *bufio.Writer
+	enc *json.Encoder
+}
+
+func newJSONLines(w io.Writer) *jsonLines {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &jsonLines{bw: bw, enc: enc}
+}
+
+// put writes v and a newline.
+func (l *jsonLines) put(v any) error { return l.enc.Encode(v) }
+
+func (l *jsonLines) flush() error { return l.bw.Flush() }
+
+// recordMeta is the "meta" object of a record of the JSON formats: the
+// document it comes from, its status and document labels, and for a
+// sentence record the sentence's number (from 1) and where it starts in the
+// document (code points). Readers take the document's name, status and
+// labels back from it.
+type recordMeta struct {
+	DocID   int64    `json:"doc_id"`
+	DocName string   `json:"doc_name"`
+	Status  string   `json:"status,omitempty"`
+	Labels  []string `json:"labels,omitempty"`
+	Sent    int      `json:"sent,omitempty"`
+	Start   *int     `json:"start,omitempty"`
+}
+
+func recordMetaOf(rec Record) recordMeta {
+	m := recordMeta{DocID: rec.Doc.ID, DocName: rec.Doc.Name, Status: string(rec.Doc.Status), Labels: rec.Doc.Labels, Sent: rec.Sent}
+	if rec.Sent != 0 {
+		start := rec.Start
+		m.Start = &start
+	}
+	return m
+}
+
+// readMeta is what readers take from a record's meta: every field is
+// optional.
+type readMeta struct {
+	DocName string   `json:"doc_name"`
+	Status  string   `json:"status"`
+	Labels  []string `json:"labels"`
+	Sent    int      `json:"sent"`
+}
+
+// apply sets the document's name from m (a sentence record's is
+// "NAME-sentN"; none: FILE-lineN) and status, and adds its labels to the
+// document's.
+func (m *readMeta) apply(d *annotate.Document, path string, line int) {
+	d.Name = m.DocName
+	switch {
+	case d.Name == "":
+		d.Name = jsonRecordName(path, line)
+	case m.Sent > 0:
+		d.Name = fmt.Sprintf("%s-sent%d", d.Name, m.Sent)
+	}
+	if st := annotate.Status(m.Status); st.Valid() {
+		d.Status = st
+	}
+	for _, l := range m.Labels {
+		if !slices.Contains(d.Labels, l) {
+			d.Labels = append(d.Labels, l)
+		}
+	}
+}
+
+// jsonRecordName names a document read from line of path that names none
+// itself: the file's name without its extension, "-line", the line.
+func jsonRecordName(path string, line int) string {
+	base := filepath.Base(path)
+	return fmt.Sprintf("%s-line%d", strings.TrimSuffix(base, filepath.Ext(base)), line)
+}
+
+// eachJSON calls f with every JSON record of the file at path and the line
+// it starts on. The file is one of:
+//   - JSONL: one value per line (blank lines skipped). A line that does
+//     not parse is handed to f all the same, which reports it as a bad
+//     record, so that the lines after it can still be read.
+//   - JSON values pretty-printed one after another: a value starts on a
+//     line holding only "{" and ends on a line holding only "}" at its
+//     start (Python's json.dump(indent=…) and jq write them so).
+//   - A JSON array of values (the first character is "["): read whole,
+//     each element handed to f. A syntax error in an array ends the read:
+//     nothing after it can be told apart.
+//
+// A UTF-8 byte order mark is skipped. f handles bad records itself (with
+// Imported.Bad); an error from f stops the read.
+func eachJSON(path string, f func(line int, raw []byte) error) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer fh.Close()
+	br := bufio.NewReaderSize(fh, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\ufeff")) {
+		br.Discard(3)
+	}
+	line := 1
+	for {
+		c, err := br.ReadByte()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("export: %s: %w", path, err)
+		}
+		if c == '\n' {
+			line++
+			continue
+		}
+		if c == ' ' || c == '\t' || c == '\r' {
+			continue
+		}
+		br.UnreadByte()
+		if c == '[' {
+			return eachJSONArray(path, br, line, f)
+		}
+		break
+	}
+	var (
+		pretty    []byte // the pretty-printed value being gathered
+		prettyAt  int    // the line it starts on
+		gathering bool
+	)
+	for ; ; line++ {
+		b, err := br.ReadBytes('\n')
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("export: %s: %w", path, err)
+		}
+		trimmed := bytes.TrimSpace(b)
+		switch {
+		case gathering:
+			pretty = append(pretty, b...)
+			if string(bytes.TrimRight(b, " \t\r\n")) == "}" {
+				gathering = false
+				if ferr := f(prettyAt, pretty); ferr != nil {
+					return ferr
+				}
+				pretty = pretty[:0]
+			}
+		case string(trimmed) == "{":
+			gathering, prettyAt = true, line
+			pretty = append(pretty[:0], b...)
+		case len(trimmed) > 0:
+			if ferr := f(line, trimmed); ferr != nil {
+				return ferr
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+	}
+	if gathering {
+		// Unterminated: f reports the JSON error at the value's first line.
+		return f(prettyAt, pretty)
+	}
+	return nil
+}
+
+// eachJSONArray reads a JSON array whose "[" is next in br, starting on
+// line, and calls f with each element.
+func eachJSONArray(path string, br io.Reader, line int, f func(line int, raw []byte) error) error {
+	data, err := io.ReadAll(br)
+	if err != nil {
+		return fmt.Errorf("export: %s: %w", path, err)
+	}
+	counted := 0 // data[:counted] has been counted into line
+	lineAt := func(off int) int {
+		off = min(off, len(data))
+		if off > counted {
+			line += bytes.Count(data[counted:off], []byte("\n"))
+			counted = off
+		}
+		return line
+	}
+	first := line
+	syntax := func(error) error {
+		// The decoder's offsets count from the value it was reading:
+		// parse the whole array again for the offset in the file.
+		var v json.RawMessage
+		err := json.Unmarshal(data, &v)
+		off := len(data)
+		if se, ok := errors.AsType[*json.SyntaxError](err); ok && se.Offset > 0 {
+			off = int(se.Offset) - 1
+		}
+		if err == nil || strings.Contains(err.Error(), "unexpected end") {
+			err = errors.New("unexpected end of file inside the JSON array")
+		}
+		line := first + bytes.Count(data[:off], []byte("\n"))
+		return &RecordError{File: path, Line: line, Err: fmt.Errorf("malformed JSON: %v", err)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil {
+		return syntax(err)
+	}
+	for dec.More() {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return syntax(err)
+		}
+		start := int(dec.InputOffset()) - len(raw)
+		if err := f(lineAt(start), raw); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return syntax(err)
+	}
+	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
+		return &RecordError{File: path, Line: lineAt(int(dec.InputOffset())), Err: errors.New("malformed JSON: more after the closing ] of the array")}
+	}
+	return nil
+}
+
+// jsonError words an error of json.Unmarshal for a bad record.
+func jsonError(err error) error {
+	if _, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return fmt.Errorf("unexpected JSON: %v", err)
+	}
+	return fmt.Errorf("malformed JSON: %v", err)
+}
+
+// unitOffsets turns offsets read from a record's text in a unit into code
+// points, checking them: inside the text, start before end, and (UTF-16)
+// not inside a surrogate pair. It is the one place where a reader converts
+// offsets.
+type unitOffsets struct {
+	runes []rune
+	unit  Unit
+	cp    []int // cp[u] = code point at UTF-16 unit u, -1 inside a pair; nil until needed
+}
+
+func newUnitOffsets(runes []rune, u Unit) *unitOffsets { return &unitOffsets{runes: runes, unit: u} }
+
+// span converts [start, end) (end inclusive when inclusive is set).
+func (o *unitOffsets) span(start, end int, inclusive bool) (int, int, error) {
+	shown := fmt.Sprintf("[%d,%d)", start, end)
+	if inclusive {
+		shown = fmt.Sprintf("[%d,%d]", start, end)
+		end++
+	}
+	if start >= end {
+		return 0, 0, fmt.Errorf("offsets %s are reversed or empty", shown)
+	}
+	if o.unit != UnitUTF16 {
+		if start < 0 || end > len(o.runes) {
+			return 0, 0, fmt.Errorf("offsets %s are outside the text (%d code points)", shown, len(o.runes))
+		}
+		return start, end, nil
+	}
+	if o.cp == nil {
+		o.cp = make([]int, 0, len(o.runes)+1)
+		for i, r := range o.runes {
+			o.cp = append(o.cp, i)
+			if utf16.RuneLen(r) == 2 {
+				o.cp = append(o.cp, -1)
+			}
+		}
+		o.cp = append(o.cp, len(o.runes))
+	}
+	if start < 0 || end >= len(o.cp) {
+		return 0, 0, fmt.Errorf("offsets %s are outside the text (%d UTF-16 units)", shown, len(o.cp)-1)
+	}
+	s, e := o.cp[start], o.cp[end]
+	if s < 0 || e < 0 {
+		return 0, 0, fmt.Errorf("offsets %s (UTF-16) cut a character outside the Basic Multilingual Plane in half", shown)
+	}
+	return s, e, nil
+}
+
+// dropDuplicates removes exact duplicates from spans (same layer, label,
+// start and end: two annotators' identical span, as in doccano's
+// overlapping-import fixture), keeping the first (with the note of a later
+// one when it has none), and returns the spans kept and how many went. An
+// exact duplicate carries nothing the first does not, and a layer that
+// forbids overlaps would refuse the document because of it.
+func dropDuplicates(spans []annotate.Span) ([]annotate.Span, int) {
+	type key struct {
+		layer, label string
+		start, end   int
+	}
+	seen := make(map[key]int, len(spans))
+	out := spans[:0]
+	dropped := 0
+	for _, sp := range spans {
+		k := key{sp.Layer, sp.Label, sp.Start, sp.End}
+		if i, ok := seen[k]; ok {
+			if out[i].Note == "" {
+				out[i].Note = sp.Note
+			}
+			dropped++
+			continue
+		}
+		seen[k] = len(out)
+		out = append(out, sp)
+	}
+	return out, dropped
+}
+
+// dedupWarning words the warning for dropped duplicates of a record.
+func dedupWarning(path string, line, n int) string {
+	return fmt.Sprintf("%s:%d: %d exact duplicate span(s) (same label, start and end) dropped", path, line, n)
+}
+
+// readerSchema is the schema a reader resolves layer names against.
+func readerSchema(opts ReadOptions) *annotate.Schema {
+	if opts.Schema != nil {
+		return opts.Schema
+	}
+	return annotate.DefaultSchema()
+}

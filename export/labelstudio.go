@@ -1,0 +1,354 @@
+package export
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/biaozhu/biaozhu/annotate"
+)
+
+// The Label Studio format: a JSON array of tasks (not JSONL), one task per
+// record:
+//
+//	[{"id":1,"data":{"text":"…","doc_id":1,"doc_name":"a.txt"},
+//	  "annotations":[{"result":[
+//	    {"id":"s7","from_name":"entities","to_name":"text","type":"labels",
+//	     "value":{"start":0,"end":3,"text":"焦作市","labels":["LOC"]}},
+//	    {"id":"s7","from_name":"note","to_name":"text","type":"textarea",
+//	     "value":{"start":0,"end":3,"text":["a note"]}}]}]}]
+//
+// start and end are code points relative to the record, end-exclusive,
+// as current Label Studio counts them (Options.Offsets utf16 for versions
+// before 1.0, which counted UTF-16 units). from_name is the span's layer,
+// so that it comes back; LabelStudioConfig writes the labelling config
+// with one <Labels> per layer and a per-region "note" <TextArea> to match.
+// A span's note is a textarea result with the span's region id. With
+// Options.Predictions the results go in "predictions" (model_version
+// "biaozhu") instead of "annotations". A record without spans gets no
+// annotation (Label Studio would count it as done) unless its document is
+// done. "id" numbers the tasks of the file from 1; data carries the
+// document's ID and name (and the sentence and its start in the document
+// for sentence records), which the reader takes the name from.
+//
+// The reader takes the first annotation that was not cancelled (also under
+// the old key "completions"), else the first prediction; of its results
+// the "labels" ones (value.labels[0]; further labels warned) and the
+// per-region "textarea" ones as notes. value.text, when present, must be
+// the text at the offsets. The layer is from_name when the schema has a
+// layer of that name.
+
+func init() {
+	Register(&Format{Name: "labelstudio", Ext: ".json", Write: writeLabelStudio,
+		Description: `Label Studio JSON task list with "annotations" (or "predictions") results value.start/end/text/labels`})
+	RegisterReader(&Reader{Name: "labelstudio", Read: readLabelStudio,
+		Description: `Label Studio JSON task list: labels results of the first annotation (else prediction)`})
+}
+
+type lsData struct {
+	Text string `json:"text"`
+	recordMeta
+}
+
+type lsResults struct {
+	ModelVersion string     `json:"model_version,omitempty"`
+	Result       []lsResult `json:"result"`
+}
+
+type lsResult struct {
+	ID       string  `json:"id"`
+	FromName string  `json:"from_name"`
+	ToName   string  `json:"to_name"`
+	Type     string  `json:"type"`
+	Value    lsValue `json:"value"`
+}
+
+type lsValue struct {
+	Start  int      `json:"start"`
+	End    int      `json:"end"`
+	Text   any      `json:"text"`
+	Labels []string `json:"labels,omitempty"`
+}
+
+type lsTask struct {
+	ID          int         `json:"id"`
+	Data        lsData      `json:"data"`
+	Annotations []lsResults `json:"annotations,omitempty"`
+	Predictions []lsResults `json:"predictions,omitempty"`
+}
+
+// lsNoteName is the from_name of the notes' per-region TextArea.
+const lsNoteName = "note"
+
+func writeLabelStudio(j *Job, w io.Writer) error {
+	out := newJSONLines(w)
+	unit := cmp.Or(j.Opts.Offsets, UnitCodePoint)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	n := 0
+	if _, err := out.bw.WriteString("["); err != nil {
+		return err
+	}
+	err := j.Each(func(d *Doc) error {
+		for _, rec := range j.Records(d) {
+			n++
+			task := lsTask{ID: n, Data: lsData{Text: rec.Text(), recordMeta: recordMetaOf(rec)}}
+			results := []lsResult{}
+			base := d.Offset(rec.Start, unit)
+			for k, sp := range rec.Spans {
+				s, e := d.Offset(sp.Start, unit)-base, d.Offset(sp.End, unit)-base
+				text := d.Text(sp.Start, sp.End)
+				if err := j.Check(d, sp, rec.Start, s, e, unit, false, text); err != nil {
+					return err
+				}
+				id := fmt.Sprintf("s%d", sp.ID)
+				if sp.ID == 0 {
+					id = fmt.Sprintf("r%d", k+1)
+				}
+				results = append(results, lsResult{ID: id, FromName: sp.Layer, ToName: "text", Type: "labels",
+					Value: lsValue{Start: s, End: e, Text: text, Labels: []string{sp.Label}}})
+				if sp.Note != "" {
+					results = append(results, lsResult{ID: id, FromName: lsNoteName, ToName: "text", Type: "textarea",
+						Value: lsValue{Start: s, End: e, Text: []string{sp.Note}}})
+				}
+			}
+			if len(results) > 0 || d.Status == annotate.StatusDone {
+				if j.Opts.Predictions {
+					task.Predictions = []lsResults{{ModelVersion: "biaozhu", Result: results}}
+				} else {
+					task.Annotations = []lsResults{{Result: results}}
+				}
+			}
+			buf.Reset()
+			if err := enc.Encode(task); err != nil {
+				return err
+			}
+			sep := ",\n"
+			if n == 1 {
+				sep = "\n"
+			}
+			out.bw.WriteString(sep)
+			if _, err := out.bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := out.bw.WriteString("\n]\n"); err != nil {
+		return err
+	}
+	return out.flush()
+}
+
+// LabelStudioConfig returns a Label Studio labelling config for the
+// labelstudio export of layers (nil: all) of schema: one <Labels> per
+// layer, named after it, with the labels' colours, a per-region <TextArea>
+// for notes and the <Text> the results point at. White space in the text
+// is kept as it is, so that offsets count every space.
+func LabelStudioConfig(schema *annotate.Schema, layers []string) string {
+	var b strings.Builder
+	b.WriteString("<View>\n  <Style>.htx-text{white-space:pre-wrap}</Style>\n")
+	for _, l := range schema.Layers {
+		if layers != nil && !slices.Contains(layers, l.Name) {
+			continue
+		}
+		fmt.Fprintf(&b, "  <Labels name=\"%s\" toName=\"text\">\n", html.EscapeString(l.Name))
+		for _, lb := range l.Labels {
+			fmt.Fprintf(&b, "    <Label value=\"%s\" background=\"%s\"/>\n", html.EscapeString(lb.Name), html.EscapeString(lb.Color))
+		}
+		b.WriteString("  </Labels>\n")
+	}
+	b.WriteString("  <Text name=\"text\" value=\"$text\"/>\n")
+	fmt.Fprintf(&b, "  <TextArea name=\"%s\" toName=\"text\" perRegion=\"true\" editable=\"true\"/>\n", lsNoteName)
+	b.WriteString("</View>\n")
+	return b.String()
+}
+
+type lsTaskIn struct {
+	Data        map[string]json.RawMessage `json:"data"`
+	Text        *string                    `json:"text"` // a task given without "data"
+	Annotations []lsAnnotationIn           `json:"annotations"`
+	Completions []lsAnnotationIn           `json:"completions"`
+	Predictions []lsAnnotationIn           `json:"predictions"`
+}
+
+type lsAnnotationIn struct {
+	Result       []lsResultIn `json:"result"`
+	WasCancelled bool         `json:"was_cancelled"`
+}
+
+type lsResultIn struct {
+	ID       string `json:"id"`
+	FromName string `json:"from_name"`
+	Type     string `json:"type"`
+	Value    struct {
+		Start  *int            `json:"start"`
+		End    *int            `json:"end"`
+		Text   json.RawMessage `json:"text"`
+		Labels []string        `json:"labels"`
+	} `json:"value"`
+}
+
+func readLabelStudio(path string, opts ReadOptions) (*Imported, error) {
+	im := &Imported{}
+	schema := readerSchema(opts)
+	err := eachJSON(path, func(line int, raw []byte) error {
+		d, warns, err := lsDoc(raw, opts, schema)
+		if err != nil {
+			return im.Bad(opts, &RecordError{File: path, Line: line, Err: err})
+		}
+		for _, w := range warns {
+			im.Warnings = append(im.Warnings, fmt.Sprintf("%s:%d: %s", path, line, w))
+		}
+		var n int
+		d.doc.Spans, n = dropDuplicates(d.doc.Spans)
+		if n > 0 {
+			im.Warnings = append(im.Warnings, dedupWarning(path, line, n))
+		}
+		d.meta.apply(d.doc, path, line)
+		im.Docs = append(im.Docs, d.doc)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+type lsRead struct {
+	doc  *annotate.Document
+	meta readMeta
+}
+
+// lsText finds the task's text: data.text, else data[opts.Column], else
+// the only string in data.
+func lsText(in *lsTaskIn, opts ReadOptions) (string, error) {
+	if in.Data == nil {
+		if in.Text != nil {
+			return *in.Text, nil
+		}
+		return "", errors.New(`the task has no "data" (nor "text")`)
+	}
+	for _, key := range []string{"text", opts.Column} {
+		if raw, ok := in.Data[key]; ok && key != "" {
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return "", fmt.Errorf("data.%s is not a string", key)
+			}
+			return s, nil
+		}
+	}
+	var found []string
+	var text string
+	for k, raw := range in.Data {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			found = append(found, k)
+			text = s
+		}
+	}
+	if len(found) == 1 {
+		return text, nil
+	}
+	return "", errors.New(`the task's data has no "text" (name the text's key with the column option)`)
+}
+
+func lsDoc(raw []byte, opts ReadOptions, schema *annotate.Schema) (lsRead, []string, error) {
+	var in lsTaskIn
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return lsRead{}, nil, jsonError(err)
+	}
+	text, err := lsText(&in, opts)
+	if err != nil {
+		return lsRead{}, nil, err
+	}
+	r := lsRead{doc: &annotate.Document{Text: text}}
+	if in.Data != nil {
+		m, _ := json.Marshal(in.Data)
+		json.Unmarshal(m, &r.meta)
+	}
+	var chosen *lsAnnotationIn
+	for _, list := range [][]lsAnnotationIn{in.Annotations, in.Completions} {
+		for k := range list {
+			if !list[k].WasCancelled && chosen == nil {
+				chosen = &list[k]
+			}
+		}
+	}
+	if chosen == nil && len(in.Predictions) > 0 {
+		chosen = &in.Predictions[0]
+	}
+	if chosen == nil {
+		return r, nil, nil
+	}
+	var warns []string
+	runes := []rune(text)
+	off := newUnitOffsets(runes, cmp.Or(opts.Offsets, UnitCodePoint))
+	byID := map[string]int{} // region id → index in r.doc.Spans
+	var notes []lsResultIn
+	for i, res := range chosen.Result {
+		switch strings.ToLower(res.Type) {
+		case "labels":
+		case "textarea":
+			notes = append(notes, res)
+			continue
+		default:
+			warns = append(warns, fmt.Sprintf("result %d: type %q not imported (only labels and per-region textarea notes)", i, res.Type))
+			continue
+		}
+		v := res.Value
+		if v.Start == nil || v.End == nil {
+			return lsRead{}, nil, fmt.Errorf("result %d (%s) has no value.start or value.end", i, res.ID)
+		}
+		if len(v.Labels) == 0 {
+			return lsRead{}, nil, fmt.Errorf("result %d (%s) has no value.labels", i, res.ID)
+		}
+		s, e, err := off.span(*v.Start, *v.End, false)
+		if err != nil {
+			return lsRead{}, nil, fmt.Errorf("result %d (%s) %s: %w", i, res.ID, v.Labels[0], err)
+		}
+		if len(v.Text) > 0 && v.Text[0] == '"' {
+			var want string
+			json.Unmarshal(v.Text, &want)
+			if got := string(runes[s:e]); got != want {
+				return lsRead{}, nil, fmt.Errorf("result %d (%s) %s: value.text is %q but the text at [%d,%d) is %q", i, res.ID, v.Labels[0], want, *v.Start, *v.End, got)
+			}
+		}
+		if len(v.Labels) > 1 {
+			warns = append(warns, fmt.Sprintf("result %d (%s): labels %q: only the first imported", i, res.ID, v.Labels))
+		}
+		sp := annotate.Span{Label: v.Labels[0], Start: s, End: e}
+		if _, ok := schema.Layer(res.FromName); ok {
+			sp.Layer = res.FromName
+		}
+		if res.ID != "" {
+			byID[res.ID] = len(r.doc.Spans)
+		}
+		r.doc.Spans = append(r.doc.Spans, sp)
+	}
+	for _, res := range notes {
+		k, ok := byID[res.ID]
+		var parts []string
+		if json.Unmarshal(res.Value.Text, &parts) != nil {
+			var one string
+			ok = ok && json.Unmarshal(res.Value.Text, &one) == nil
+			parts = []string{one}
+		}
+		if !ok {
+			warns = append(warns, fmt.Sprintf("textarea result %s: not a note of a labelled region: not imported", res.ID))
+			continue
+		}
+		r.doc.Spans[k].Note = strings.Join(parts, "\n")
+	}
+	return r, warns, nil
+}
