@@ -106,6 +106,7 @@ type textView struct {
 	showPOS, showBoundaries bool
 	zoom                    float32
 	activeLayer             string
+	hidden                  map[string]bool // layers whose spans are not drawn
 	charMode                bool
 
 	// token mode
@@ -244,6 +245,18 @@ func (v *textView) SetZoom(f float32) {
 
 // Zoom returns the zoom factor.
 func (v *textView) Zoom() float32 { return v.zoom }
+
+// SetHiddenLayers hides the spans of the layers named (nil: none): they
+// are neither drawn nor given lanes. The workspace hides the token-tag
+// layers an import may add (xpos, upos), which would put a bar under every
+// word.
+func (v *textView) SetHiddenLayers(names []string) {
+	v.hidden = map[string]bool{}
+	for _, n := range names {
+		v.hidden[n] = true
+	}
+	v.relayoutKeep()
+}
 
 // SetActiveLayer makes the spans of the layer called name take the top
 // lanes, drawn a little stronger.
@@ -1599,6 +1612,9 @@ func (l *tvLayout) index() {
 	}
 	byLayer := map[string][]int{}
 	for i, s := range spans {
+		if v.hidden[s.Layer] {
+			continue
+		}
 		if !slices.Contains(order, s.Layer) {
 			order = append(order, s.Layer)
 		}
@@ -1628,6 +1644,9 @@ func (l *tvLayout) index() {
 	// per-line span lists
 	nl := len(l.lines)
 	l.lineSpanOff, l.lineSpans = l.csr(l.lineSpanOff, l.lineSpans, len(spans), func(i int) (int, int) {
+		if v.hidden[spans[i].Layer] {
+			return 0, 0 // not drawn
+		}
 		return spans[i].Start, spans[i].End
 	})
 	l.marks = l.marks[:0]

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/export"
 )
 
 // workspace is the annotation screen: the project's documents on the left,
@@ -141,6 +142,7 @@ func (ws *workspace) build() {
 	ws.view.SetShowPOS(ws.showPOS)
 	ws.view.SetShowBoundaries(ws.showWB)
 	ws.view.SetZoom(ws.zoom)
+	ws.view.SetHiddenLayers([]string{export.XPOSLayer, export.UPOSLayer})
 	ws.view.OnSelectionChanged = func(start, end int) { ws.selectionChanged() }
 	ws.view.OnTypedRune = ws.typedRune
 	ws.view.OnTypedKey = ws.typedKey

@@ -2,12 +2,18 @@ package export
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
 )
@@ -46,6 +52,21 @@ type CoNLLUSentence struct {
 	Text  string
 	Words []CoNLLUWord
 	Line  int
+	// NewDoc and NewPar say a "# newdoc" or "# newpar" comment comes
+	// before the sentence; DocID is newdoc's id ("# newdoc id = X").
+	NewDoc bool
+	NewPar bool
+	DocID  string
+	// Ranges are the multiword tokens (ID "3-4") of the sentence.
+	Ranges []CoNLLURange
+}
+
+// CoNLLURange is a multiword token: words First to Last (IDs, inclusive)
+// written as one surface Form, with its MISC column.
+type CoNLLURange struct {
+	First, Last int
+	Form        string
+	Misc        string
 }
 
 // Errors a ParseError can wrap.
@@ -75,26 +96,40 @@ func (e *ParseError) Unwrap() error { return e.Err }
 
 // ReadCoNLLU reads the CoNLL-U file name from r. Sentences are separated
 // by blank lines; "# sent_id = " and "# text = " comments give ID and Text,
+// "# newdoc" (with "id = X") and "# newpar" set NewDoc, DocID and NewPar;
 // other comments are skipped. Word lines must have ten tab-separated
-// columns and IDs 1, 2, 3... in order; multiword-token ranges (1-2) and
-// empty nodes (1.1) are skipped. Errors are *ParseError.
+// columns and IDs 1, 2, 3... in order; multiword-token ranges (1-2) go to
+// Ranges and empty nodes (1.1) are skipped. Errors are *ParseError.
 func ReadCoNLLU(name string, r io.Reader) ([]CoNLLUSentence, error) {
+	return readCoNLLU(name, r, func(pe *ParseError) error { return pe })
+}
+
+// readCoNLLU is ReadCoNLLU that hands each bad line to bad: when bad
+// returns nil, the rest of that sentence (up to the next blank line) is
+// skipped and reading goes on; otherwise reading stops with its error.
+// An error reading r always stops it.
+func readCoNLLU(name string, r io.Reader, bad func(*ParseError) error) ([]CoNLLUSentence, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
 	var (
-		out  []CoNLLUSentence
-		cur  CoNLLUSentence
-		open bool // cur has a line
-		line int
+		out      []CoNLLUSentence
+		cur      CoNLLUSentence
+		open     bool // cur has a line
+		skipping bool // a bad line was skipped: drop the rest of the sentence
+		line     int
 	)
-	fail := func(err error) ([]CoNLLUSentence, error) {
-		return nil, &ParseError{File: name, Line: line, Err: err}
+	fail := func(err error) error {
+		if e := bad(&ParseError{File: name, Line: line, Err: err}); e != nil {
+			return e
+		}
+		skipping = true
+		return nil
 	}
 	flush := func() {
-		if open && len(cur.Words) > 0 {
+		if open && !skipping && len(cur.Words) > 0 {
 			out = append(out, cur)
 		}
-		cur, open = CoNLLUSentence{}, false
+		cur, open, skipping = CoNLLUSentence{}, false, false
 	}
 	for sc.Scan() {
 		line++
@@ -106,41 +141,72 @@ func ReadCoNLLU(name string, r io.Reader) ([]CoNLLUSentence, error) {
 			flush()
 			continue
 		}
+		if skipping {
+			continue
+		}
 		if !open {
 			cur.Line = line
 			open = true
 		}
 		if strings.HasPrefix(l, "#") {
 			if len(cur.Words) > 0 {
-				return fail(ErrCommentPos)
-			}
-			key, val, ok := strings.Cut(strings.TrimSpace(l[1:]), "=")
-			if ok {
-				switch strings.TrimSpace(key) {
-				case "sent_id":
-					cur.ID = strings.TrimSpace(val)
-				case "text":
-					cur.Text = strings.TrimSpace(val)
+				if err := fail(ErrCommentPos); err != nil {
+					return nil, err
 				}
+				continue
+			}
+			body := strings.TrimSpace(l[1:])
+			key, val, ok := strings.Cut(body, "=")
+			key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+			switch {
+			case !ok && body == "newdoc":
+				cur.NewDoc = true
+			case !ok && body == "newpar":
+				cur.NewPar = true
+			case !ok:
+			case key == "sent_id":
+				cur.ID = val
+			case key == "text":
+				cur.Text = val
+			case key == "newdoc id":
+				cur.NewDoc, cur.DocID = true, val
+			case key == "newpar id":
+				cur.NewPar = true
 			}
 			continue
 		}
 		f := strings.Split(l, "\t")
 		if len(f) != 10 {
-			return fail(fmt.Errorf("%w: %d, want 10", ErrFieldCount, len(f)))
+			if err := fail(fmt.Errorf("%w: %d, want 10", ErrFieldCount, len(f))); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if strings.ContainsAny(f[0], "-.") {
-			if !validRangeOrEmpty(f[0]) {
-				return fail(fmt.Errorf("%w %q", ErrWordID, f[0]))
+			a, b, ok := parseRangeOrEmpty(f[0])
+			if !ok {
+				if err := fail(fmt.Errorf("%w %q", ErrWordID, f[0])); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if b > 0 {
+				cur.Ranges = append(cur.Ranges, CoNLLURange{First: a, Last: b, Form: f[1], Misc: f[9]})
 			}
 			continue
 		}
 		id, err := strconv.Atoi(f[0])
 		if err != nil || id != len(cur.Words)+1 {
-			return fail(fmt.Errorf("%w %q, want %d", ErrWordID, f[0], len(cur.Words)+1))
+			if err := fail(fmt.Errorf("%w %q, want %d", ErrWordID, f[0], len(cur.Words)+1)); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if f[1] == "" {
-			return fail(ErrEmptyForm)
+			if err := fail(ErrEmptyForm); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		cur.Words = append(cur.Words, CoNLLUWord{
 			ID: id, Form: f[1], Lemma: f[2], UPOS: f[3], XPOS: f[4],
@@ -149,25 +215,34 @@ func ReadCoNLLU(name string, r io.Reader) ([]CoNLLUSentence, error) {
 	}
 	if err := sc.Err(); err != nil {
 		line++
-		return fail(err)
+		return nil, &ParseError{File: name, Line: line, Err: err}
 	}
 	flush()
 	return out, nil
 }
 
-// validRangeOrEmpty reports whether id is a multiword range (3-4) or an
-// empty node (3.1).
-func validRangeOrEmpty(id string) bool {
-	a, b, ok := strings.Cut(id, "-")
-	if !ok {
+// parseRangeOrEmpty parses a multiword range (3-4: first 3, last 4) or an
+// empty node (3.1: last 0). ok is false for anything else.
+func parseRangeOrEmpty(id string) (first, last int, ok bool) {
+	a, b, isRange := strings.Cut(id, "-")
+	if !isRange {
 		a, b, ok = strings.Cut(id, ".")
+		if !ok {
+			return 0, 0, false
+		}
 	}
-	if !ok {
-		return false
+	x, err1 := strconv.Atoi(a)
+	y, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || x < 0 || y < 0 {
+		return 0, 0, false
 	}
-	_, err1 := strconv.Atoi(a)
-	_, err2 := strconv.Atoi(b)
-	return err1 == nil && err2 == nil
+	if !isRange {
+		return x, 0, true
+	}
+	if x < 1 || y < x {
+		return 0, 0, false
+	}
+	return x, y, true
 }
 
 // WriteCoNLLU writes the tokens of text as CoNLL-U, one block per sentence
@@ -324,4 +399,471 @@ var uposTable = map[string]string{
 	"v": "VERB", "vd": "VERB", "vg": "VERB", "vi": "VERB", "vn": "NOUN", "vq": "VERB",
 	"w": "PUNCT", "y": "PART", "yg": "PART", "z": "ADJ", "zg": "X",
 	"eng": "X", "en": "X",
+}
+
+// The span layers that carry the CoNLL-U POS column a token's POS does not:
+// importing a treebank keeps UPOS or XPOS as the token's POS (whichever the
+// project's tagset holds) and the other column, where the writer could not
+// derive it, as a span over the token in one of these layers.
+const (
+	XPOSLayer = "xpos"
+	UPOSLayer = "upos"
+)
+
+// uposTags are the 17 Universal Dependencies UPOS tags.
+var uposTags = map[string]bool{"ADJ": true, "ADP": true, "ADV": true, "AUX": true, "CCONJ": true, "DET": true,
+	"INTJ": true, "NOUN": true, "NUM": true, "PART": true, "PRON": true, "PROPN": true, "PUNCT": true,
+	"SCONJ": true, "SYM": true, "VERB": true, "X": true}
+
+func init() {
+	Register(&Format{Name: "conllu", Ext: ".conllu", Write: writeCoNLLUJob,
+		Description: "CoNLL-U: one word per line (FORM, UPOS, XPOS; SpaceAfter=No), # sent_id and # text per sentence, # newdoc per document"})
+	RegisterReader(&Reader{Name: "conllu", Read: readCoNLLUFile,
+		Description: "CoNLL-U: the words become the token layer (not re-segmented), UPOS/XPOS their POS; one document per file or per # newdoc"})
+}
+
+// conlluColumns gives the UPOS and XPOS columns of a token with POS tag pos
+// and FORM form. A tag that is one of the 17 UPOS tags (a project with the
+// upos tagset) goes to UPOS, and XPOS comes from the token's span in the
+// xpos layer, else "_"; any other tag (gse) goes to XPOS, and UPOS comes
+// from the token's span in the upos layer, else from the tag (see UPOS).
+func conlluColumns(pos, form, xpos, upos string) (string, string) {
+	if strings.ContainsFunc(pos, unicode.IsSpace) {
+		pos = ""
+	}
+	if uposTags[pos] {
+		return pos, cmp.Or(xpos, "_")
+	}
+	return cmp.Or(upos, UPOS(pos, form)), cmp.Or(pos, "_")
+}
+
+// escapeSpaces writes white space as CoNLL-U's SpacesAfter does: \s, \t,
+// \n, \r, and \p for |, \\ for \.
+func escapeSpaces(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case ' ':
+			b.WriteString(`\s`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '|':
+			b.WriteString(`\p`)
+		case '\\':
+			b.WriteString(`\\`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// unescapeSpaces undoes escapeSpaces.
+func unescapeSpaces(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 's':
+			b.WriteByte(' ')
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 'p':
+			b.WriteByte('|')
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// spacesAfter returns a MISC column's SpacesAfter value, unescaped, and
+// whether there is one.
+func spacesAfter(misc string) (string, bool) {
+	for f := range strings.SplitSeq(misc, "|") {
+		if v, ok := strings.CutPrefix(f, "SpacesAfter="); ok {
+			return unescapeSpaces(v), true
+		}
+	}
+	return "", false
+}
+
+// conlluUnit is one line the conllu writer writes: a token, or a run of
+// characters no token covers.
+type conlluUnit struct {
+	start, end int
+	pos        string
+	gap        bool
+}
+
+// writeCoNLLUJob writes the job's documents as CoNLL-U: "# newdoc id =
+// NAME" per document, then per sentence with tokens "# sent_id = DOCID-N"
+// (N counts the document's sentences from 1), "# text = " (the FORMs
+// joined as SpaceAfter says: the sentence's text with each run of white
+// space between tokens written as one space) and one line per token: ID,
+// FORM (the token's text; tabs and line breaks become spaces, with a
+// warning), LEMMA "_", UPOS and XPOS (see conlluColumns), FEATS, HEAD,
+// DEPREL and DEPS "_" (the file is not parsed), MISC: SpaceAfter=No when
+// no white space follows the token, SpacesAfter=… when other white space
+// than one space follows it inside the sentence; the last token of a
+// sentence has SpaceAfter=No unless a space (not a line break) follows it.
+// Non-space characters that no token covers are written as tokens of their
+// own, with a warning; documents without tokens are left out, with a
+// warning. Span layers are not written (CoNLL-U has no spans).
+func writeCoNLLUJob(j *Job, w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	err := j.Each(func(d *Doc) error {
+		if len(d.Tokens) == 0 {
+			j.Warn(d, 0, "no tokens (the document is not segmented): left out of the CoNLL-U file")
+			return nil
+		}
+		side := map[[2]int][2]string{} // token range → XPOS, UPOS from the side layers
+		for _, sp := range d.Document.Spans {
+			if sp.Layer == XPOSLayer || sp.Layer == UPOSLayer {
+				v := side[[2]int{sp.Start, sp.End}]
+				if sp.Layer == XPOSLayer {
+					v[0] = sp.Label
+				} else {
+					v[1] = sp.Label
+				}
+				side[[2]int{sp.Start, sp.End}] = v
+			}
+		}
+		sents := d.Sentences
+		if len(sents) == 0 {
+			sents = []annotate.Sentence{{Start: 0, End: len(d.Runes)}}
+		}
+		fmt.Fprintf(bw, "# newdoc id = %s\n", commentSafe(d.Name))
+		var gaps, unsafe, outside int
+		ti := 0
+		pos := 0 // code points before pos are written
+		addGaps := func(units []conlluUnit, from, to int) []conlluUnit {
+			for i := from; i < to; {
+				if unicode.IsSpace(d.Runes[i]) {
+					i++
+					continue
+				}
+				k := i
+				for k < to && !unicode.IsSpace(d.Runes[k]) {
+					k++
+				}
+				units = append(units, conlluUnit{start: i, end: k, gap: true})
+				gaps++
+				i = k
+			}
+			return units
+		}
+		for si, s := range sents {
+			var units []conlluUnit
+			for ti < len(d.Tokens) && d.Tokens[ti].Start < s.Start {
+				outside++
+				ti++
+			}
+			at := max(pos, s.Start)
+			for ti < len(d.Tokens) && d.Tokens[ti].Start < s.End {
+				t := d.Tokens[ti]
+				ti++
+				if t.Start < at || t.End <= t.Start || t.End > len(d.Runes) {
+					outside++
+					continue
+				}
+				units = addGaps(units, at, t.Start)
+				units = append(units, conlluUnit{start: t.Start, end: t.End, pos: t.POS})
+				at = t.End
+			}
+			if at < s.End {
+				units = addGaps(units, at, s.End)
+				at = s.End
+			}
+			pos = at
+			if len(units) == 0 {
+				continue
+			}
+			lines := make([]string, len(units))
+			var text strings.Builder
+			for k, u := range units {
+				raw := d.Text(u.start, u.end)
+				form := formSafe(raw)
+				if form != raw {
+					unsafe++
+				}
+				misc := "_"
+				if k+1 < len(units) {
+					gap := d.Text(u.end, units[k+1].start)
+					text.WriteString(form)
+					switch gap {
+					case "":
+						misc = "SpaceAfter=No"
+					case " ":
+						text.WriteByte(' ')
+					default:
+						misc = "SpacesAfter=" + escapeSpaces(gap)
+						text.WriteByte(' ')
+					}
+				} else {
+					text.WriteString(form)
+					misc = "SpaceAfter=No"
+					for i := u.end; i < len(d.Runes) && unicode.IsSpace(d.Runes[i]); i++ {
+						if r := d.Runes[i]; r != '\n' && r != '\r' && r != '\u2028' && r != '\u2029' && r != '\u0085' && r != '\v' && r != '\f' {
+							misc = "_"
+							break
+						}
+					}
+				}
+				sv := side[[2]int{u.start, u.end}]
+				up, xp := conlluColumns(u.pos, form, sv[0], sv[1])
+				if u.gap {
+					up, xp = UPOS("", form), "_"
+				}
+				lines[k] = fmt.Sprintf("%d\t%s\t_\t%s\t%s\t_\t_\t_\t_\t%s\n", k+1, form, up, xp, misc)
+			}
+			fmt.Fprintf(bw, "# sent_id = %d-%d\n# text = %s\n", d.ID, si+1, text.String())
+			for _, l := range lines {
+				bw.WriteString(l)
+			}
+			bw.WriteByte('\n')
+		}
+		outside += len(d.Tokens) - ti
+		if gaps > 0 {
+			j.Warn(d, 0, "%d runs of characters no token covers: written as tokens of their own", gaps)
+		}
+		if unsafe > 0 {
+			j.Warn(d, 0, "%d tokens hold a tab or line break: written with a space in FORM", unsafe)
+		}
+		if outside > 0 {
+			j.Warn(d, 0, "%d tokens lie outside every sentence or overlap another: left out", outside)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// conlluSurface is one surface token of a CoNLL-U sentence: a word, or a
+// multiword token with its words.
+type conlluSurface struct {
+	form, misc string
+	words      []CoNLLUWord
+}
+
+// surfaceTokens groups a sentence's words into surface tokens: the words of
+// a multiword range become one token (ranges that do not fit are ignored).
+func surfaceTokens(s CoNLLUSentence) []conlluSurface {
+	ranges := map[int]CoNLLURange{}
+	for _, r := range s.Ranges {
+		if r.First >= 1 && r.Last <= len(s.Words) && r.Form != "" {
+			ranges[r.First] = r
+		}
+	}
+	var out []conlluSurface
+	for i := 0; i < len(s.Words); {
+		if r, ok := ranges[i+1]; ok {
+			out = append(out, conlluSurface{form: r.Form, misc: r.Misc, words: s.Words[i:r.Last]})
+			i = r.Last
+			continue
+		}
+		w := s.Words[i]
+		out = append(out, conlluSurface{form: w.Form, misc: w.Misc, words: s.Words[i : i+1]})
+		i++
+	}
+	return out
+}
+
+// noSpaceAfter reports whether MISC holds SpaceAfter=No.
+func noSpaceAfter(misc string) bool { return !(CoNLLUWord{Misc: misc}).SpaceAfter() }
+
+// readCoNLLUFile imports a CoNLL-U file: one document per file, or per
+// "# newdoc" (named by its id, else by the file). A document's text is its
+// sentences' FORMs joined as SpaceAfter (or SpacesAfter) says; sentences
+// are joined by the last word's SpacesAfter when it has one, else by a
+// line break after SpaceAfter=No (Chinese: one sentence per line) and a
+// space otherwise, and "# newpar" starts a line. The words become the
+// token layer: offsets slice the text exactly to each FORM. The POS column
+// is UPOS or XPOS, whichever holds more tags of the project's tagset (UPOS
+// on a tie); the other column goes to spans in layer xpos or upos over the
+// token where it is not "_" and not what the conllu writer derives (see
+// conlluColumns), so that export gives both columns back. A sentence
+// whose "# text" is not its FORMs joined as SpaceAfter says is a bad
+// record. Multiword tokens become one token (the first word's tags), with
+// a warning.
+func readCoNLLUFile(path string, opts ReadOptions) (*Imported, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	defer f.Close()
+	im := &Imported{}
+	sents, err := readCoNLLU(path, f, func(pe *ParseError) error {
+		return im.Bad(opts, &RecordError{File: pe.File, Line: pe.Line, Err: pe.Err})
+	})
+	if err != nil {
+		return nil, err
+	}
+	schema := opts.Schema
+	if schema == nil {
+		schema = annotate.DefaultSchema()
+	}
+	tagset := schema.POS
+	hitsU, hitsX := 0, 0
+	for _, s := range sents {
+		for _, w := range s.Words {
+			if tagset.Has(w.UPOS) {
+				hitsU++
+			}
+			if tagset.Has(w.XPOS) {
+				hitsX++
+			}
+		}
+	}
+	useX := hitsX > hitsU
+	otherLayer := XPOSLayer
+	if useX {
+		otherLayer = UPOSLayer
+	}
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	var (
+		doc     *annotate.Document
+		text    strings.Builder
+		n       int    // code points in text
+		sep     string // what goes before the next sentence
+		mwt     int
+		strange = map[string]int{} // POS tags not in the tagset
+		sides   int
+	)
+	finish := func() {
+		if doc != nil && len(doc.Sentences) > 0 {
+			doc.Text = text.String()
+			im.Docs = append(im.Docs, doc)
+		}
+		doc, n, sep = nil, 0, ""
+		text.Reset()
+	}
+	for _, s := range sents {
+		if s.NewDoc {
+			finish()
+		}
+		if doc == nil {
+			doc = &annotate.Document{Name: s.DocID, Tokens: []annotate.Token{}}
+		}
+		surf := surfaceTokens(s)
+		var spelled strings.Builder
+		for i, u := range surf {
+			spelled.WriteString(u.form)
+			if i+1 < len(surf) && !noSpaceAfter(u.misc) {
+				spelled.WriteByte(' ')
+			}
+		}
+		if s.Text != "" && s.Text != spelled.String() {
+			err := &RecordError{File: path, Line: s.Line, Err: fmt.Errorf("sentence %q: # text %q is not its FORMs joined as SpaceAfter says (%q)", s.ID, s.Text, spelled.String())}
+			if err := im.Bad(opts, err); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if n > 0 {
+			if s.NewPar && !strings.Contains(sep, "\n") {
+				sep = "\n"
+			}
+			text.WriteString(sep)
+			n += utf8.RuneCountInString(sep)
+		}
+		start := n
+		for i, u := range surf {
+			w := u.words[0]
+			if len(u.words) > 1 {
+				mwt++
+			}
+			pos, other := w.UPOS, w.XPOS
+			if useX {
+				pos, other = w.XPOS, w.UPOS
+			}
+			if pos == "_" {
+				pos = ""
+			}
+			if pos != "" && !tagset.Has(pos) {
+				strange[pos]++
+			}
+			tok := annotate.Token{Start: n, End: n + utf8.RuneCountInString(u.form), Text: u.form, POS: pos}
+			doc.Tokens = append(doc.Tokens, tok)
+			derived := "_"
+			if useX {
+				derived, _ = conlluColumns(pos, u.form, "", "")
+			}
+			if other != "_" && other != "" && other != derived {
+				doc.Spans = append(doc.Spans, annotate.Span{Layer: otherLayer, Label: other, Start: tok.Start, End: tok.End})
+				sides++
+			}
+			text.WriteString(u.form)
+			n = tok.End
+			spaces, has := spacesAfter(u.misc)
+			switch {
+			case i+1 < len(surf) && has:
+			case i+1 < len(surf) && noSpaceAfter(u.misc):
+				spaces = ""
+			case i+1 < len(surf):
+				spaces = " "
+			case has && spaces != "":
+				sep = spaces
+				continue
+			case noSpaceAfter(u.misc):
+				sep = "\n"
+				continue
+			default:
+				sep = " "
+				continue
+			}
+			text.WriteString(spaces)
+			n += utf8.RuneCountInString(spaces)
+		}
+		doc.Sentences = append(doc.Sentences, annotate.Sentence{Start: start, End: n})
+	}
+	finish()
+	for i, d := range im.Docs {
+		if d.Name == "" {
+			d.Name = base
+			if len(im.Docs) > 1 {
+				d.Name = fmt.Sprintf("%s-%d", base, i+1)
+			}
+		}
+	}
+	col, othercol := "UPOS", "XPOS"
+	if useX {
+		col, othercol = "XPOS", "UPOS"
+	}
+	if sides > 0 {
+		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: token POS from the %s column (tagset %q); %d %s tags kept as spans in layer %q", path, col, tagset.Name, sides, othercol, otherLayer))
+	}
+	if len(strange) > 0 {
+		tags := slices.Sorted(maps.Keys(strange))
+		total := 0
+		for _, c := range strange {
+			total += c
+		}
+		if len(tags) > 8 {
+			tags = append(tags[:8], "…")
+		}
+		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d tokens have POS tags that are not in the project's tagset %q (%s): kept as they are; a project with the matching tagset (upos or gse) can edit them",
+			path, total, tagset.Name, strings.Join(tags, ", ")))
+	}
+	if mwt > 0 {
+		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d multiword tokens imported as one token each, with the tags of their first word", path, mwt))
+	}
+	return im, nil
 }

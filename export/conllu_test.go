@@ -2,10 +2,13 @@ package export
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -78,10 +81,14 @@ var readCoNLLUCases = []struct {
 	{"two sentences", "# sent_id = a\n# text = 你好\n" + conlluWord("1", "你好") + "\n\n# newdoc\n# sent_id = b\n# text = 𠀀😀\n" + conlluWord("1", "𠀀") + "\n" + conlluWord("2", "😀") + "\n\n",
 		[]CoNLLUSentence{
 			{ID: "a", Text: "你好", Line: 1, Words: []CoNLLUWord{{1, "你好", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}}},
-			{ID: "b", Text: "𠀀😀", Line: 5, Words: []CoNLLUWord{{1, "𠀀", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}, {2, "😀", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}}},
+			{ID: "b", Text: "𠀀😀", Line: 5, NewDoc: true, Words: []CoNLLUWord{{1, "𠀀", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}, {2, "😀", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}}},
 		}},
-	{"ranges and empty nodes skipped", "# sent_id=x\n" + conlluWord("1-2", "vámonos") + "\n" + conlluWord("1", "vamos") + "\n" + conlluWord("1.1", "e") + "\n" + conlluWord("2", "nos") + "\n",
-		[]CoNLLUSentence{{ID: "x", Line: 1, Words: []CoNLLUWord{{1, "vamos", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}, {2, "nos", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}}}}},
+	{"ranges kept, empty nodes skipped", "# sent_id=x\n" + conlluWord("1-2", "vámonos") + "\n" + conlluWord("1", "vamos") + "\n" + conlluWord("1.1", "e") + "\n" + conlluWord("2", "nos") + "\n",
+		[]CoNLLUSentence{{ID: "x", Line: 1, Words: []CoNLLUWord{{1, "vamos", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}, {2, "nos", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}},
+			Ranges: []CoNLLURange{{First: 1, Last: 2, Form: "vámonos", Misc: "_"}}}}},
+	{"newdoc id and newpar", "# newdoc id = d7\n# newpar\n# text = 好\n" + conlluWord("1", "好") + "\n\n# newpar id = p2\n" + conlluWord("1", "好") + "\n",
+		[]CoNLLUSentence{{Text: "好", Line: 1, NewDoc: true, DocID: "d7", NewPar: true, Words: []CoNLLUWord{{1, "好", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}}},
+			{Line: 6, NewPar: true, Words: []CoNLLUWord{{1, "好", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}}}}},
 	{"CRLF, BOM, no final blank line", "\uFEFF# text = 好\r\n" + conlluWord("1", "好") + "\r\n",
 		[]CoNLLUSentence{{Text: "好", Line: 1, Words: []CoNLLUWord{{1, "好", "_", "NOUN", "NN", "_", "_", "_", "_", "_"}}}}},
 	{"extra blank lines", "\n\n" + conlluWord("1", "好") + "\n\n\n",
@@ -114,6 +121,7 @@ var readCoNLLUErrorCases = []struct {
 	{"spaces for tabs", "1 好 _ ADJ JJ _ _ _ _ _\n", 1, ErrFieldCount},
 	{"ID not a number", "x\t好\t_\tADJ\tJJ\t_\t_\t_\t_\t_\n", 1, ErrWordID},
 	{"ID out of order", "1\t好\t_\tADJ\tJJ\t_\t_\t_\t_\t_\n3\t好\t_\tADJ\tJJ\t_\t_\t_\t_\t_\n", 2, ErrWordID},
+	{"reversed range", "2-1\t好\t_\t_\t_\t_\t_\t_\t_\t_\n", 1, ErrWordID},
 	{"bad range", "1-x\t好\t_\tADJ\tJJ\t_\t_\t_\t_\t_\n", 1, ErrWordID},
 	{"empty form", "\n1\t\t_\tADJ\tJJ\t_\t_\t_\t_\t_\n", 2, ErrEmptyForm},
 	{"comment after words", "1\t好\t_\tADJ\tJJ\t_\t_\t_\t_\t_\n# text = 好\n", 2, ErrCommentPos},
@@ -343,4 +351,184 @@ func FuzzReadCoNLLU(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUDRoundTrip is the acceptance test: the UD Chinese GSD test file,
+// imported into a project and exported as conllu, gives back FORM, UPOS,
+// XPOS, SpaceAfter and # text of all 500 sentences (12,010 words). The
+// upos project keeps UPOS as the token POS and XPOS in the xpos layer;
+// the gse project (the default schema) holds neither tagset's tags, so
+// UPOS is kept as they are, with a warning, and the round trip is the same.
+func TestUDRoundTrip(t *testing.T) {
+	path := filepath.Join(udGoldDir, "zh_gsd-ud-test.conllu")
+	gold := readGold(t, path)
+	tagsets := []string{"upos", "gse"}
+	if raceBuild() {
+		// The store writes 12,010 xpos spans; under the race detector
+		// (make test) that takes most of a minute per project: one will do.
+		tagsets = tagsets[:1]
+	}
+	for _, tagset := range tagsets {
+		t.Run(tagset, func(t *testing.T) {
+			schema := annotate.DefaultSchema()
+			pos, err := annotate.POSPreset(tagset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			schema.POS = pos
+			dir := t.TempDir()
+			p, err := annotate.Create(filepath.Join(dir, "p.biaozhu"), schema, annotate.Options{NoBackup: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			rep, err := ImportFiles(context.Background(), p, nil, "conllu", []string{path}, ReadOptions{})
+			if err != nil {
+				t.Fatalf("ImportFiles() error = %v", err)
+			}
+			if rep.Docs != 1 || rep.Spans == 0 {
+				t.Errorf("imported %d documents, %d spans; want 1 and the XPOS spans", rep.Docs, rep.Spans)
+			}
+			notInTagset := slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, "not in the project's tagset") })
+			if notInTagset != (tagset == "gse") {
+				t.Errorf("warnings %q: want a tagset warning only for gse", rep.Warnings)
+			}
+			out := filepath.Join(dir, "out.conllu")
+			if _, err := Export(context.Background(), p, "conllu", out, Options{}); err != nil {
+				t.Fatalf("Export() error = %v", err)
+			}
+			got := readGold(t, out)
+			if len(got) != len(gold) {
+				t.Fatalf("exported %d sentences, want %d", len(got), len(gold))
+			}
+			words := 0
+			for i, g := range gold {
+				s := got[i]
+				if s.Text != g.Text {
+					t.Errorf("sentence %s: # text = %q, want %q", g.ID, s.Text, g.Text)
+				}
+				if len(s.Words) != len(g.Words) {
+					t.Errorf("sentence %s: %d words, want %d", g.ID, len(s.Words), len(g.Words))
+					continue
+				}
+				for k, w := range g.Words {
+					sw := s.Words[k]
+					if sw.Form != w.Form || sw.UPOS != w.UPOS || sw.XPOS != w.XPOS || sw.SpaceAfter() != w.SpaceAfter() {
+						t.Errorf("sentence %s word %d = %s %s %s SpaceAfter=%v, want %s %s %s SpaceAfter=%v", g.ID, k+1,
+							sw.Form, sw.UPOS, sw.XPOS, sw.SpaceAfter(), w.Form, w.UPOS, w.XPOS, w.SpaceAfter())
+					}
+					words++
+				}
+			}
+			if words != 12010 {
+				t.Errorf("compared %d words, want 12010", words)
+			}
+		})
+	}
+}
+
+// raceBuild reports whether the test binary was built with -race.
+func raceBuild() bool {
+	bi, ok := debug.ReadBuildInfo()
+	return ok && slices.ContainsFunc(bi.Settings, func(s debug.BuildSetting) bool { return s.Key == "-race" && s.Value == "true" })
+}
+
+func readGold(t *testing.T, path string) []CoNLLUSentence {
+	t.Helper()
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		t.Skipf("gold file %s not found: ../shared (the project's test data) is absent", path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sents, err := ReadCoNLLU(path, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sents
+}
+
+func TestCoNLLUExportFormat(t *testing.T) {
+	text := "焦作市 iPhone\t12。\n𠀀😀好"
+	doc := &annotate.Document{Name: "d one", Text: text,
+		Sentences: []annotate.Sentence{{Start: 0, End: 14}, {Start: 15, End: 18}},
+		Tokens: []annotate.Token{{Start: 0, End: 3, POS: "ns"}, {Start: 4, End: 10, POS: "eng"}, {Start: 11, End: 13, POS: "m"},
+			{Start: 13, End: 14, POS: "w"}, {Start: 15, End: 16, POS: "NOUN"}},
+		Spans: []annotate.Span{{ID: 1, Layer: XPOSLayer, Label: "NNP", Start: 15, End: 16}, {ID: 2, Layer: UPOSLayer, Label: "PROPN", Start: 4, End: 10}}}
+	schema := annotate.DefaultSchema()
+	schema.Layers = append(schema.Layers, annotate.Layer{Name: XPOSLayer, Overlap: annotate.OverlapForbidden}, annotate.Layer{Name: UPOSLayer, Overlap: annotate.OverlapForbidden})
+	out := filepath.Join(t.TempDir(), "x.conllu")
+	res, err := Export(context.Background(), NewCorpus(schema, []*annotate.Document{doc, {Name: "empty", Text: "无"}}), "conllu", out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# newdoc id = d one\n# sent_id = 1-1\n# text = 焦作市 iPhone 12。\n" +
+		"1\t焦作市\t_\tPROPN\tns\t_\t_\t_\t_\t_\n" +
+		"2\tiPhone\t_\tPROPN\teng\t_\t_\t_\t_\tSpacesAfter=\\t\n" +
+		"3\t12\t_\tNUM\tm\t_\t_\t_\t_\tSpaceAfter=No\n" +
+		"4\t。\t_\tPUNCT\tw\t_\t_\t_\t_\tSpaceAfter=No\n\n" +
+		"# sent_id = 1-2\n# text = 𠀀😀好\n" +
+		"1\t𠀀\t_\tNOUN\tNNP\t_\t_\t_\t_\tSpaceAfter=No\n" +
+		"2\t😀好\t_\tX\t_\t_\t_\t_\t_\tSpaceAfter=No\n\n"
+	got, _ := os.ReadFile(out)
+	if string(got) != want {
+		t.Errorf("conllu =\n%s\nwant\n%s", got, want)
+	}
+	for _, w := range []string{"no token covers", "empty: no tokens"} {
+		if !hasWarning(res.Warnings, w) {
+			t.Errorf("no warning %q in %v", w, res.Warnings)
+		}
+	}
+	// Read back: text with the tab, tokens, POS and the side layers.
+	im := readAs(t, "conllu", out, ReadOptions{Schema: annotate.DefaultSchema()})
+	if len(im.Docs) != 1 {
+		t.Fatalf("read %d documents, want 1", len(im.Docs))
+	}
+	d := im.Docs[0]
+	if d.Name != "d one" || d.Text != "焦作市 iPhone\t12。\n𠀀😀好" || len(d.Tokens) != 6 || len(d.Sentences) != 2 {
+		t.Errorf("read back %q %q, %d tokens, %d sentences", d.Name, d.Text, len(d.Tokens), len(d.Sentences))
+	}
+	// gse tags are the XPOS column here: POS = XPOS, and UPOS kept as
+	// spans only where the writer would not derive it.
+	if got, want := spanKeys(d.Spans), []annotate.Span{{Label: "PROPN", Start: 4, End: 10}, {Label: "NOUN", Start: 15, End: 16}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("side spans = %v, want %v", got, want)
+	}
+	for _, sp := range d.Spans {
+		if sp.Layer != UPOSLayer {
+			t.Errorf("span %v in layer %q, want %q", sp, sp.Layer, UPOSLayer)
+		}
+	}
+	if d.Tokens[0].POS != "ns" || d.Tokens[4].POS != "NNP" {
+		t.Errorf("token POS %q, %q; want ns, NNP", d.Tokens[0].POS, d.Tokens[4].POS)
+	}
+}
+
+func TestCoNLLUImportBad(t *testing.T) {
+	tests := []struct {
+		name, in string
+		line     int
+		msg      string
+	}{
+		{"text mismatch", "# sent_id = 1\n# text = 你好\n" + strings.TrimSuffix(conlluWord("1", "你"), "_") + "SpaceAfter=No\n" + conlluWord("2", "好") + "\n\n" +
+			"# sent_id = 2\n# text = 不对\n" + conlluWord("1", "对") + "\n", 6, `# text "不对"`},
+		{"garbled line", "# text = 你\n" + conlluWord("1", "你") + "\n\n1\t好\t_\n", 4, "wrong number of fields"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bad.conllu")
+			os.WriteFile(path, []byte(tt.in), 0o644)
+			r, _ := LookupReader("conllu")
+			_, err := r.Read(path, ReadOptions{})
+			var re *RecordError
+			if !errors.As(err, &re) || re.File != path || re.Line != tt.line || !strings.Contains(err.Error(), tt.msg) {
+				t.Fatalf("Read() error = %v, want a *RecordError at %s:%d saying %q", err, path, tt.line, tt.msg)
+			}
+			im, err := r.Read(path, ReadOptions{SkipBad: true})
+			if err != nil || len(im.Skipped) != 1 || len(im.Docs) != 1 || len(im.Docs[0].Sentences) != 1 {
+				t.Fatalf("Read(SkipBad) = %+v, %v; want one good sentence and one skipped", im, err)
+			}
+		})
+	}
 }

@@ -136,7 +136,7 @@ func (s Split) On() bool { return s.Train > 0 || s.Dev > 0 || s.Test > 0 }
 // formats read (said on each).
 type Options struct {
 	Docs        Selection
-	Layers      []string // span layers to write; nil: every layer of the schema
+	Layers      []string // span layers to write; nil: every layer of the schema but the token-tag layers xpos and upos
 	Suggestions bool     // also write spans whose origin is suggested
 	Records     Records  // document (default) or sentence, where the format allows
 	Split       Split
@@ -453,7 +453,12 @@ func Export(ctx context.Context, src Source, format, out string, opts Options) (
 	layers := map[string]bool{}
 	if opts.Layers == nil {
 		for _, l := range schema.Layers {
-			layers[l.Name] = true
+			// The token-tag layers (the second POS column a CoNLL-U
+			// import keeps) are tags of tokens, not spans: only written
+			// when asked for by name.
+			if l.Name != XPOSLayer && l.Name != UPOSLayer {
+				layers[l.Name] = true
+			}
 		}
 	}
 	for _, name := range opts.Layers {

@@ -1,0 +1,417 @@
+package export
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/biaozhu/biaozhu/annotate"
+)
+
+// conllDocStart is the line that starts each document of a CoNLL file
+// holding more than one (CoNLL-2003's convention).
+const conllDocStart = "-DOCSTART-"
+
+func init() {
+	Register(&Format{Name: "conll", Ext: ".conll", Write: writeCoNLL,
+		Description: "CoNLL: one token (or character) per line, TAB, [POS, TAB,] BIO/BIOES tag; a blank line between sentences; -DOCSTART- between documents"})
+	RegisterReader(&Reader{Name: "conll", Read: readCoNLL,
+		Description: "CoNLL: token [POS...] tag per line (TAB or space separated), BIO or BIOES, word or character level (detected); blank lines end sentences, -DOCSTART- documents"})
+}
+
+// tagLayers are the span layers a tag or brat export writes: the job's
+// layers, less the xpos and upos layers (POS columns kept from a CoNLL-U
+// import, not entities) unless the options name them.
+func tagLayers(j *Job) []string {
+	var out []string
+	for _, l := range j.Layers() {
+		if j.Opts.Layers == nil && (l == XPOSLayer || l == UPOSLayer) {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// writeCoNLL writes the job's documents as CoNLL: one line per unit,
+// "TOKEN\tTAG" or, with Opts.POS, "TOKEN\tPOS\tTAG"; a blank line after
+// each sentence. Records are always sentences (the document's sentence
+// boundaries; a document without sentences is one block), whatever
+// Opts.Records says. Units are tokens (Opts.Level word, the default; a
+// document without tokens is written at character level, with a warning)
+// or the characters that are not white space (char). White space inside
+// a token cannot stand in the token column: each white-space character is
+// written as "_", with a warning. POS is the token's tag ("_" when it has
+// none); at character level, the tag of the token the character is in.
+// Tags come from Job.Tags (BIO, or BIOES with Opts.Scheme) for ONE layer,
+// the first one written (the schema's first entity layer): other layers
+// are left out with a warning (export them one at a time with Layers).
+// With more than one document, each starts with a "-DOCSTART-" line (with
+// "-X-" for POS and "O" for the tag, so every line has the same columns)
+// and a blank line, as in CoNLL-2003.
+func writeCoNLL(j *Job, w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	layers := tagLayers(j)
+	layer := ""
+	if len(layers) > 0 {
+		layer = layers[0]
+	}
+	scheme := SchemeBIO
+	if j.Opts.Scheme == SchemeBIOES {
+		scheme = SchemeBIOES
+	}
+	sj := *j
+	sj.Opts.Records = RecordSentence
+	many := len(j.docs) > 1
+	err := j.Each(func(d *Doc) error {
+		level := j.Opts.Level
+		if level == "" {
+			level = LevelWord
+		}
+		if level == LevelWord && len(d.Tokens) == 0 && len(d.Runes) > 0 {
+			j.Warn(d, 0, "no tokens (the document is not segmented): written at character level")
+			level = LevelChar
+		}
+		if layer == "" {
+			j.Warn(d, 0, "no span layer to write: every tag is O")
+		}
+		others := 0
+		for _, sp := range d.Spans {
+			side := sp.Layer == XPOSLayer || sp.Layer == UPOSLayer
+			if sp.Layer != layer && (j.Opts.Layers != nil || !side) {
+				others++
+			}
+		}
+		if others > 0 {
+			j.Warn(d, 0, "CoNLL has one tag column: layer %s is written, %d spans of other layers are left out (export them one layer at a time)", layer, others)
+		}
+		if many {
+			if j.Opts.POS {
+				bw.WriteString(conllDocStart + "\t-X-\tO\n\n")
+			} else {
+				bw.WriteString(conllDocStart + "\tO\n\n")
+			}
+		}
+		spaced := 0
+		for _, rec := range sj.Records(d) {
+			units, tags := j.Tags(rec, level, layer, scheme)
+			if len(units) == 0 {
+				continue
+			}
+			for i, u := range units {
+				tok := d.Text(u.Start, u.End)
+				if strings.ContainsFunc(tok, unicode.IsSpace) {
+					spaced++
+					tok = strings.Map(func(r rune) rune {
+						if unicode.IsSpace(r) {
+							return '_'
+						}
+						return r
+					}, tok)
+				}
+				bw.WriteString(tok)
+				if j.Opts.POS {
+					pos := u.POS
+					if level == LevelChar {
+						pos = posAt(d.Tokens, u.Start)
+					}
+					if pos == "" || strings.ContainsFunc(pos, unicode.IsSpace) {
+						pos = "_"
+					}
+					bw.WriteByte('\t')
+					bw.WriteString(pos)
+				}
+				bw.WriteByte('\t')
+				bw.WriteString(tags[i])
+				bw.WriteByte('\n')
+			}
+			bw.WriteByte('\n')
+		}
+		if spaced > 0 {
+			j.Warn(d, 0, "%d tokens hold white space, which the token column cannot: written with _ for each white-space character", spaced)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// posAt is the POS of the token holding code point at ("" if none).
+func posAt(toks []annotate.Token, at int) string {
+	i := sort.Search(len(toks), func(i int) bool { return toks[i].End > at })
+	if i < len(toks) && toks[i].Start <= at {
+		return toks[i].POS
+	}
+	return ""
+}
+
+// conllLine is one token line of a CoNLL file.
+type conllLine struct {
+	tok, pos, tag string
+	line          int
+}
+
+// validTag reports whether t is a BIO/BIOES tag SpansFromTags reads: O, or
+// B-, I-, E-, S- (also M-, L-, U-, and _ for -) and a label.
+func validTag(t string) bool {
+	if t == "O" {
+		return true
+	}
+	return len(t) >= 3 && strings.IndexByte("BIESMLU", t[0]) >= 0 && (t[1] == '-' || t[1] == '_')
+}
+
+// conllWordRune reports whether r is a letter or digit of a script written
+// with spaces between words (not Han, kana, Hangul or Bopomofo).
+func conllWordRune(r rune) bool {
+	return (unicode.IsLetter(r) || unicode.IsDigit(r)) &&
+		!unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo)
+}
+
+// readCoNLL imports a CoNLL file: one token per line, columns separated by
+// TAB (or, when the first token line has no TAB, by spaces, as in
+// CoNLL-2003); the first column is the token, the last the tag (BIO or
+// BIOES; IOB1's I- after O is read as a span start, with a warning), a
+// second column before the tag is POS (more columns are ignored). Every
+// line must have as many columns as the first. A blank line ends a
+// sentence; a line whose token is -DOCSTART- ends a document.
+//
+// Level (opts.Level, or detected: every token one character → char; every
+// token with non-ASCII characters one character, but some ASCII tokens
+// longer → char, with a warning saying it is unsure; otherwise word)
+// decides how the text is rebuilt. Character level: the characters of a
+// sentence are joined without spaces (tokens are left to the importer's
+// segmenter). Word level: tokens are joined without spaces, except for a
+// space between two tokens whose facing characters are both letters or
+// digits of a script written with spaces (Latin, digits...), so that
+// Chinese comes back as it was and "British lamb ." as "British lamb.";
+// the tokens and their POS (when there is a POS column, else none) become
+// the token layer. Sentences are joined with a line break, one per line.
+//
+// A line with the wrong number of columns, an empty token or a tag that is
+// not BIO/BIOES is a bad record (file and line); under SkipBad its whole
+// sentence is skipped.
+func readCoNLL(path string, opts ReadOptions) (*Imported, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	defer f.Close()
+	im := &Imported{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	var (
+		docs     [][][]conllLine // documents of sentences of lines
+		sent     []conllLine
+		cols     int  // columns per line, from the first token line
+		tabs     bool // columns are TAB-separated
+		skipping bool
+		line     int
+	)
+	endSent := func() {
+		if len(sent) > 0 && !skipping {
+			if len(docs) == 0 {
+				docs = append(docs, nil)
+			}
+			docs[len(docs)-1] = append(docs[len(docs)-1], sent)
+		}
+		sent, skipping = nil, false
+	}
+	bad := func(format string, args ...any) error {
+		skipping = true
+		return im.Bad(opts, &RecordError{File: path, Line: line, Err: fmt.Errorf(format, args...)})
+	}
+	for sc.Scan() {
+		line++
+		l := sc.Text()
+		if line == 1 {
+			l = strings.TrimPrefix(l, "\uFEFF")
+		}
+		l = strings.TrimRightFunc(l, unicode.IsSpace)
+		if strings.TrimSpace(l) == "" {
+			endSent()
+			continue
+		}
+		if cols == 0 {
+			tabs = strings.Contains(l, "\t")
+		}
+		var f []string
+		if tabs {
+			f = strings.Split(l, "\t")
+		} else {
+			f = strings.Fields(l)
+		}
+		if f[0] == conllDocStart {
+			endSent()
+			docs = append(docs, nil)
+			continue
+		}
+		if skipping {
+			continue
+		}
+		if cols == 0 {
+			if len(f) < 2 {
+				if err := bad("got %d column, want at least 2 (token and tag)", len(f)); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			cols = len(f)
+		}
+		switch {
+		case len(f) != cols:
+			err = bad("got %d columns, want %d", len(f), cols)
+		case strings.TrimSpace(f[0]) == "":
+			err = bad("empty token")
+		case !validTag(f[cols-1]):
+			err = bad("tag %q is not O or B-, I-, E-, S- and a label", f[cols-1])
+		default:
+			cl := conllLine{tok: f[0], tag: f[cols-1], line: line}
+			if cols >= 3 && f[1] != "_" {
+				cl.pos = f[1]
+			}
+			sent = append(sent, cl)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("export: %s:%d: %w", path, line+1, err)
+	}
+	endSent()
+
+	level := opts.Level
+	if level == "" {
+		allOne, nonASCIIOne, anyNonASCII, n := true, true, false, 0
+		for _, d := range docs {
+			for _, s := range d {
+				for _, cl := range s {
+					n++
+					ascii := isASCII(cl.tok)
+					anyNonASCII = anyNonASCII || !ascii
+					if utf8.RuneCountInString(cl.tok) != 1 {
+						allOne = false
+						if !ascii {
+							nonASCIIOne = false
+						}
+					}
+				}
+			}
+		}
+		switch {
+		case n == 0 || allOne && anyNonASCII:
+			level = LevelChar
+		case allOne:
+			level = LevelChar
+			im.Warnings = append(im.Warnings, fmt.Sprintf("%s: every token is one ASCII character: read at character level (unsure: give the level if the file is word level)", path))
+		case nonASCIIOne && anyNonASCII:
+			level = LevelChar
+			im.Warnings = append(im.Warnings, fmt.Sprintf("%s: every non-ASCII token is one character but some ASCII tokens are longer: read at character level (unsure: give the level if the file is word level)", path))
+		default:
+			level = LevelWord
+		}
+	}
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	schema := opts.Schema
+	if schema == nil {
+		schema = annotate.DefaultSchema()
+	}
+	strange, iob1, iob1Line := 0, 0, 0
+	for _, sents := range docs {
+		if len(sents) == 0 {
+			continue
+		}
+		doc := &annotate.Document{Name: base}
+		if level == LevelWord {
+			doc.Tokens = []annotate.Token{}
+		}
+		var text strings.Builder
+		n := 0
+		var prev rune
+		for si, s := range sents {
+			if si > 0 {
+				text.WriteByte('\n')
+				n++
+				prev = '\n'
+			}
+			start := n
+			starts, ends := make([]int, len(s)), make([]int, len(s))
+			tags := make([]string, len(s))
+			for i, cl := range s {
+				first, _ := utf8.DecodeRuneInString(cl.tok)
+				if level == LevelWord && i > 0 && conllWordRune(prev) && conllWordRune(first) {
+					text.WriteByte(' ')
+					n++
+				}
+				starts[i] = n
+				text.WriteString(cl.tok)
+				n += utf8.RuneCountInString(cl.tok)
+				ends[i] = n
+				prev, _ = utf8.DecodeLastRuneInString(cl.tok)
+				tags[i] = cl.tag
+				if p := cl.tag[0]; (p == 'I' || p == 'E') && (i == 0 || !continues(s[i-1].tag, cl.tag)) {
+					if iob1 == 0 {
+						iob1Line = cl.line
+					}
+					iob1++
+				}
+				if level == LevelWord {
+					if cl.pos != "" && !schema.POS.Has(cl.pos) {
+						strange++
+					}
+					doc.Tokens = append(doc.Tokens, annotate.Token{Start: starts[i], End: ends[i], Text: cl.tok, POS: cl.pos})
+				}
+			}
+			doc.Sentences = append(doc.Sentences, annotate.Sentence{Start: start, End: n})
+			spans, _ := SpansFromTags(tags)
+			for _, ts := range spans {
+				doc.Spans = append(doc.Spans, annotate.Span{Label: ts.Label, Start: starts[ts.First], End: ends[ts.Last-1]})
+			}
+		}
+		doc.Text = text.String()
+		im.Docs = append(im.Docs, doc)
+	}
+	if len(im.Docs) > 1 {
+		for i, d := range im.Docs {
+			d.Name = fmt.Sprintf("%s-%d", base, i+1)
+		}
+	}
+	if iob1 > 0 {
+		im.Warnings = append(im.Warnings, fmt.Sprintf("%s:%d: %d I-/E- tags do not continue a span of their label (the first here): each read as the start of a span (the file may be IOB1, or broken BIO)", path, iob1Line, iob1))
+	}
+	if strange > 0 {
+		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d tokens have POS tags that are not in the project's tagset %q: kept as they are", path, strange, schema.POS.Name))
+	}
+	if len(im.Docs) == 0 && len(im.Skipped) == 0 {
+		return nil, &RecordError{File: path, Err: errors.New("no token lines")}
+	}
+	return im, nil
+}
+
+// continues reports whether tag cur (I- or E-) continues the span tag prev
+// belongs to: prev is B- or I- (or M-) of the same label.
+func continues(prev, cur string) bool {
+	if len(prev) < 3 || strings.IndexByte("BIM", prev[0]) < 0 {
+		return false
+	}
+	return prev[2:] == cur[2:]
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
