@@ -47,6 +47,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSegment$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzEdits$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzReadCoNLLU$$' -fuzztime $(FUZZTIME) ./export
+	$(GO) test -run '^$$' -fuzz '^FuzzReadCoNLL$$' -fuzztime $(FUZZTIME) ./export
+	$(GO) test -run '^$$' -fuzz '^FuzzReadBrat$$' -fuzztime $(FUZZTIME) ./export
+	$(GO) test -run '^$$' -fuzz '^FuzzJSONReaders$$' -fuzztime $(FUZZTIME) ./export
 
 ## bench: the benchmarks, printing throughput, load time and memory figures
 bench: deps

@@ -1,14 +1,17 @@
 // Command biaozhu is Biaozhu (标注), a desktop annotation tool for Chinese
-// text. With no arguments it opens the workspace on the demo document; the
-// subcommands clean, segment and segeval run the text pipeline headless,
-// and import and ls fill and list a project file.
+// text. With no arguments (or a P.biaozhu project) it opens the workspace;
+// the subcommands clean, segment and segeval run the text pipeline
+// headless, import and ls fill and list a project file, and export writes
+// it in the formats NLP training reads.
 //
-//	biaozhu                                   open the window
+//	biaozhu [P.biaozhu]                       open the window
 //	biaozhu clean [-report json] FILE         clean text to stdout, report to stderr
 //	biaozhu segment [-format jsonl|conllu] FILE
 //	biaozhu segeval GOLD.conllu               word P/R/F1 against gold segmentation
 //	biaozhu import -p P.biaozhu [-glob PATTERN] [-f text] FILE|DIR...
+//	biaozhu import -p P.biaozhu -f FORMAT FILE...   annotated files, one transaction
 //	biaozhu ls -p P.biaozhu                   the project's documents
+//	biaozhu export -p P.biaozhu -f FORMAT -o OUT
 //
 // Errors are one line on stderr with exit status 1; usage errors exit 2.
 // import prints a line per file on stderr and its summary on stdout, and
@@ -43,7 +46,7 @@ import (
 )
 
 const usage = `usage:
-  biaozhu                                      open the window
+  biaozhu [P.biaozhu]                          open the window (on that project, or the last one)
   biaozhu clean [-report text|json] FILE       clean FILE: text to stdout, report to stderr
   biaozhu segment [-format jsonl|conllu] FILE  clean, split, segment and tag FILE
   biaozhu segeval GOLD.conllu                  score segmentation against gold: P R F1

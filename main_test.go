@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -423,6 +424,64 @@ func TestThousands(t *testing.T) {
 	}{{0, "0"}, {12, "12"}, {999, "999"}, {1000, "1,000"}, {12345, "12,345"}, {1234567, "1,234,567"}, {-1234, "-1,234"}} {
 		if got := thousands(tc.n); got != tc.want {
 			t.Errorf("thousands(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}
+
+// TestImportExportFormats drives import -f and export through the binary:
+// a bad record fails the whole import naming file and line (nothing is
+// imported), -skip-bad imports the rest, and export writes what import
+// read, reporting the files on stdout.
+func TestImportExportFormats(t *testing.T) {
+	fixture := shared(t, "gold/doccano/doccano_official_import_test_sequence_labeling.jsonl")
+	dir := t.TempDir()
+	proj := filepath.Join(dir, "f.biaozhu")
+
+	r := biaozhu(t, nil, "import", "-p", proj, "-f", "doccano", fixture)
+	if r.code != 1 || !strings.Contains(r.stderr, "doccano_official_import_test_sequence_labeling.jsonl:3") {
+		t.Fatalf("import of a file with a bad line: exit %d, stderr %q; want 1 naming the file and line 3", r.code, r.stderr)
+	}
+	if r := biaozhu(t, nil, "ls", "-p", proj); strings.Count(r.stdout, "\n") > 1 {
+		t.Fatalf("after a failed import the project lists %q, want no documents", r.stdout)
+	}
+	r = biaozhu(t, nil, "import", "-p", proj, "-f", "doccano", "-skip-bad", fixture)
+	if r.code != 0 || !strings.Contains(r.stdout, "imported 2 documents") || !strings.Contains(r.stderr, ":3") {
+		t.Fatalf("import -skip-bad: exit %d, stdout %q, stderr %q; want 2 documents and line 3 reported", r.code, r.stdout, r.stderr)
+	}
+	out := filepath.Join(dir, "out.jsonl")
+	r = biaozhu(t, nil, "export", "-p", proj, "-f", "doccano", "-o", out)
+	if r.code != 0 || strings.TrimSpace(r.stdout) != out {
+		t.Fatalf("export: exit %d, stdout %q, stderr %q; want the file on stdout", r.code, r.stdout, r.stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("export line %q: %v", l, err)
+		}
+		lines = append(lines, m)
+	}
+	if len(lines) != 2 || lines[0]["text"] != "exampleA" || fmt.Sprint(lines[0]["label"]) != "[[0 1 LOC]]" {
+		t.Errorf("export = %v, want exampleA with [0,1) LOC first", lines)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"export", "-p", proj, "-f", "nope", "-o", out}, 2, "want one of"},
+		{[]string{"export", "-p", proj, "-f", "doccano"}, 2, "required"},
+		{[]string{"export", "-p", proj, "-f", "doccano", "-o", out, "-split", "8/x"}, 2, "not a ratio"},
+		{[]string{"export", "-p", proj, "-f", "doccano", "-o", out, "-layers", "nope"}, 1, `no layer "nope"`},
+		{[]string{"import", "-p", proj, "-f", "nope", fixture}, 2, "want one of"},
+	} {
+		r := biaozhu(t, nil, tc.args...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("biaozhu %q: exit %d, stderr %q; want %d and %q", tc.args, r.code, r.stderr, tc.code, tc.want)
 		}
 	}
 }

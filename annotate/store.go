@@ -1141,6 +1141,12 @@ func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
 			return err
 		}
 		defer ins.Close()
+		insSpan, err := tx.PrepareContext(ctx, `INSERT INTO spans(id, doc_id, layer, label, start, "end", text, note, origin, annotator)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer insSpan.Close()
 		var buf []byte
 		for i, doc := range docs {
 			spans := planned[i]
@@ -1170,8 +1176,10 @@ func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
 				}
 			}
 			for k := range spans {
-				if err := upsertSpan(ctx, tx, id, doc, spans[k]); err != nil {
-					return fmt.Errorf("document %q: %w", doc.Name, err)
+				sp := &spans[k]
+				if _, err := insSpan.ExecContext(ctx, sp.ID, id, sp.Layer, sp.Label, sp.Start, sp.End, doc.Slice(sp.Start, sp.End),
+					sp.Note, string(sp.Origin), sp.Annotator); err != nil {
+					return fmt.Errorf("document %q: span %d: %w", doc.Name, sp.ID, err)
 				}
 			}
 			ids[i] = id
