@@ -206,7 +206,7 @@ func (ws *workspace) onImportFiles() {
 		}
 		path := r.URI().Path()
 		r.Close()
-		ws.importPaths([]string{path})
+		ws.showImportDialog([]string{path})
 	}, ws.win)
 	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
@@ -243,19 +243,76 @@ func (ws *workspace) onDropped(_ fyne.Position, uris []fyne.URI) {
 		ws.info(lang.L("Open or create a project first"))
 		return
 	}
+	for _, p := range paths {
+		if importFormatFor(p) != "text" {
+			ws.showImportDialog(paths)
+			return
+		}
+	}
 	ws.importPaths(paths)
+}
+
+// showImportDialog asks how to read paths: the format (guessed from the
+// first file's extension), the layer for labels of formats without
+// layers, whether to skip bad records, and the text column of a table.
+func (ws *workspace) showImportDialog(paths []string) {
+	formats := []string{"text"}
+	for _, r := range export.Readers() {
+		formats = append(formats, r.Name)
+	}
+	format := widget.NewSelect(formats, nil)
+	format.SetSelected(importFormatFor(paths[0]))
+	layer := widget.NewSelect(ws.proj.Schema().LayerNames(), nil)
+	if len(layer.Options) > 0 {
+		layer.SetSelectedIndex(0)
+	}
+	skip := widget.NewCheck(lang.L("Skip bad records (each is reported)"), nil)
+	column := widget.NewEntry()
+	column.SetPlaceHolder("text")
+	idCol := widget.NewEntry()
+	idCol.SetPlaceHolder(lang.L("optional"))
+	files := widget.NewLabel(strings.Join(paths, "\n"))
+	files.Wrapping = fyne.TextWrapBreak
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Files"), files),
+		widget.NewFormItem(lang.L("Format"), format),
+		widget.NewFormItem(lang.L("Layer for labels"), layer),
+		widget.NewFormItem(lang.L("Text column"), column),
+		widget.NewFormItem(lang.L("Name column"), idCol),
+		widget.NewFormItem("", skip),
+	)
+	d := dialog.NewCustomConfirm(lang.L("Import"), lang.L("Import"), lang.L("Cancel"), form, func(ok bool) {
+		if !ok {
+			ws.focusView()
+			return
+		}
+		opts := export.ReadOptions{Layer: layer.Selected, SkipBad: skip.Checked, Column: strings.TrimSpace(column.Text), IDCol: strings.TrimSpace(idCol.Text)}
+		ws.importPathsWith(paths, format.Selected, opts, nil)
+	}, ws.win)
+	d.Resize(fyne.NewSize(560, 420))
+	d.Show()
 }
 
 // importPaths imports paths: text files (and folders) through the
 // cleaning pipeline, annotated formats (chosen by extension) through
 // their readers, each group as the importer does it.
 func (ws *workspace) importPaths(paths []string) {
+	ws.importPathsWith(paths, "", export.ReadOptions{}, nil)
+}
+
+// importPathsWith imports paths in format ("": by each file's extension)
+// with the reader options ropts, then calls then (if not nil) with the
+// error on the Fyne goroutine.
+func (ws *workspace) importPathsWith(paths []string, format string, ropts export.ReadOptions, then func(error)) {
 	groups := map[string][]string{}
 	var order []string
 	for _, p := range paths {
-		f := importFormatFor(p)
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			f = "text"
+		f := format
+		if f == "" {
+			f = importFormatFor(p)
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+				f = "text"
+			}
 		}
 		if groups[f] == nil {
 			order = append(order, f)
@@ -285,7 +342,7 @@ func (ws *workspace) importPaths(paths []string) {
 				continue
 			}
 			progress(-1, fmt.Sprintf(lang.L("Reading %s (%s)"), strings.Join(groups[f], ", "), f))
-			rep, err := export.ImportFiles(ctx, proj, seg, f, groups[f], export.ReadOptions{})
+			rep, err := export.ImportFiles(ctx, proj, seg, f, groups[f], ropts)
 			if err != nil {
 				return err
 			}
@@ -295,6 +352,9 @@ func (ws *workspace) importPaths(paths []string) {
 			}
 			lines = append(lines, line)
 			lines = append(lines, rep.Warnings...)
+			for _, e := range rep.Skipped {
+				lines = append(lines, lang.L("skipped")+": "+e.Error())
+			}
 		}
 		return errors.Join(errs...)
 	}, func(err error) {
@@ -308,9 +368,30 @@ func (ws *workspace) importPaths(paths []string) {
 			ws.showError(err)
 		}
 		if len(lines) > 0 {
-			ws.info(strings.Join(lines, " · "))
+			ws.info(lines[0])
+		}
+		if len(lines) > 1 {
+			ws.showLines(lang.L("Import"), lines)
+		}
+		if then != nil {
+			then(err)
 		}
 	})
+}
+
+// showLines shows a report (at most 200 lines) in a scrolling dialog.
+func (ws *workspace) showLines(title string, lines []string) {
+	if len(lines) > 200 {
+		more := fmt.Sprintf(lang.L("… and %d more"), len(lines)-200)
+		lines = append(lines[:200:200], more)
+	}
+	text := widget.NewLabel(strings.Join(lines, "\n"))
+	text.Wrapping = fyne.TextWrapWord
+	scroll := container.NewVScroll(text)
+	scroll.SetMinSize(fyne.NewSize(640, 320))
+	d := dialog.NewCustom(title, lang.L("Close"), scroll, ws.win)
+	d.SetOnClosed(ws.focusView)
+	d.Show()
 }
 
 // ---- export ----

@@ -76,6 +76,9 @@ var hantTerms = []struct{ from, to, notAfter string }{
 // hantTerms are not enough. TestTranslationsHant fails when a fix is for a
 // key that no longer exists.
 var hantFixes = map[string]string{
+	"Name column":      "名稱欄",
+	"Text column":      "文字欄",
+	"Layer for labels": "標籤所在層",
 	// Fyne's strings
 	"Advanced":      "進階",
 	"Create Folder": "建立資料夾",

@@ -391,3 +391,42 @@ func TestWorkspaceLanguageAndTheme(t *testing.T) {
 		t.Errorf("theme preference = %q, want dark", got)
 	}
 }
+
+func TestWorkspaceImport(t *testing.T) {
+	fixture := filepath.Join("..", "..", "shared", "gold", "doccano", "doccano_official_import_test_sequence_labeling.jsonl")
+	if _, err := os.Stat(fixture); err != nil {
+		t.Skipf("%s: %v (../shared is needed)", fixture, err)
+	}
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.loadSegmenter()
+	run := func(opts export.ReadOptions) error {
+		done := make(chan error, 1)
+		ws.importPathsWith([]string{fixture}, "doccano", opts, func(err error) { done <- err })
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(60 * time.Second):
+			t.Fatal("import did not finish in 60 s")
+		}
+		return nil
+	}
+	// Line 3 has no text: the import fails naming it, and nothing is added.
+	if err := run(export.ReadOptions{}); err == nil || !strings.Contains(err.Error(), ".jsonl:3") {
+		t.Fatalf("import error = %v, want one naming line 3", err)
+	}
+	if len(ws.docs) != 2 {
+		t.Fatalf("after the failed import: %d documents, want the 2 there were", len(ws.docs))
+	}
+	// Skipping bad records imports the other two.
+	if err := run(export.ReadOptions{SkipBad: true}); err != nil {
+		t.Fatal(err)
+	}
+	if len(ws.docs) != 4 || len(ws.shown) != 4 {
+		t.Fatalf("after -skip-bad: %d documents (%d shown), want 4", len(ws.docs), len(ws.shown))
+	}
+	ws.openDocument(2)
+	if got := spanSet(ws.doc.Spans); got[[2]int{0, 1}] != "LOC/imported" {
+		t.Errorf("imported document spans = %v, want LOC over [0,1)", got)
+	}
+}

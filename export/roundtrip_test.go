@@ -60,7 +60,7 @@ func roundTripProject(t *testing.T) (*annotate.Project, *annotate.Document) {
 		span("entity", "ORG", "北京大学", ""),
 		span("topic", "EVENT", "王小明去北京大学开会", "outer"),
 		span("topic", "THEME", "北京大学开会", ""), // nested in EVENT
-		span("topic", "THEME", "工作😀", ""),     // after both non-BMP characters
+		span("topic", "THEME", "工作😀", ""),    // after both non-BMP characters
 		span("topic", "THEME", "焦作", "inside a token"),
 	}
 	if err := p.AddDocument(d); err != nil {
@@ -87,8 +87,12 @@ func spanKey(s annotate.Span, text string, note bool) string {
 // (one layer in CoNLL). The text must come back exactly every time.
 func TestRoundTripEveryFormat(t *testing.T) {
 	src, doc := roundTripProject(t)
-	inToken := func(s annotate.Span) bool { return s.Label == "THEME" && s.End-s.Start == 2 && doc.Slice(s.Start, s.End) == "焦作" }
-	nested := func(s annotate.Span) bool { return s.Label == "THEME" && doc.Slice(s.Start, s.End) == "北京大学开会" }
+	inToken := func(s annotate.Span) bool {
+		return s.Label == "THEME" && s.End-s.Start == 2 && doc.Slice(s.Start, s.End) == "焦作"
+	}
+	nested := func(s annotate.Span) bool {
+		return s.Label == "THEME" && doc.Slice(s.Start, s.End) == "北京大学开会"
+	}
 	all := func(annotate.Span) bool { return true }
 	cases := []struct {
 		export, reader string
