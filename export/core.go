@@ -679,9 +679,10 @@ type part struct {
 }
 
 // splitDocs shuffles docs with the split's seed and cuts them in its
-// ratios; rounding gives the remainder to the largest parts first, and
-// every part with a ratio above zero gets a document when there are
-// enough. Documents keep their project order inside a part.
+// ratios; rounding gives the remainder to the parts with the largest
+// fractions (largest remainders), and every part with a ratio above zero
+// gets a document when there are enough. Documents keep their project
+// order inside a part.
 func splitDocs(docs []annotate.DocumentSummary, s Split) []part {
 	if !s.On() {
 		return []part{{docs: docs}}
@@ -690,19 +691,39 @@ func splitDocs(docs []annotate.DocumentSummary, s Split) []part {
 	ratios := []float64{s.Train, s.Dev, s.Test}
 	sum := s.Train + s.Dev + s.Test
 	n := len(docs)
+	// Largest remainders: the floors, then one more to the parts with
+	// the largest fractions left.
 	counts := make([]int, 3)
+	frac := make([]float64, 3)
 	given := 0
 	for i, r := range ratios {
-		counts[i] = int(float64(n) * r / sum)
+		x := float64(n) * r / sum
+		counts[i] = int(x)
+		frac[i] = x - float64(counts[i])
 		given += counts[i]
 	}
 	order := []int{0, 1, 2}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(ratios[b], ratios[a]) })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(frac[b], frac[a]) })
 	for k := 0; given < n; k++ {
-		i := order[k%3]
-		if ratios[i] > 0 {
+		if i := order[k%3]; ratios[i] > 0 {
 			counts[i]++
 			given++
+		}
+	}
+	// Every part asked for gets a document when there are enough.
+	nonzero := 0
+	for _, r := range ratios {
+		if r > 0 {
+			nonzero++
+		}
+	}
+	if n >= nonzero {
+		for i, r := range ratios {
+			if r > 0 && counts[i] == 0 {
+				big := slices.Index(counts, slices.Max(counts))
+				counts[big]--
+				counts[i]++
+			}
 		}
 	}
 	idx := make([]int, n)
