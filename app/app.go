@@ -37,8 +37,10 @@ func New(a fyne.App, w fyne.Window, path string) fyne.CanvasObject {
 	ws.loadSegmenter()
 	w.SetCloseIntercept(func() {
 		ws.saveWindow()
-		ws.closeProject()
-		w.Close()
+		ws.whenIdle(func() {
+			ws.closeProject()
+			w.Close()
+		})
 	})
 	if width, height := a.Preferences().Float("window.width"), a.Preferences().Float("window.height"); width > 200 && height > 200 {
 		w.Resize(fyne.NewSize(float32(width), float32(height)))
@@ -86,6 +88,9 @@ func (ws *workspace) openDemo() {
 		p, err = createDemo(path, seg, ws.annotator())
 		return err
 	}, func(err error) {
+		if errors.Is(err, context.Canceled) {
+			return
+		}
 		if err != nil {
 			ws.showError(err)
 			return

@@ -31,8 +31,13 @@ type progressUpdate func(frac float64, msg string)
 // Cancel button (which cancels work's context), then calls done on the
 // Fyne goroutine with work's error. Progress is throttled to about 20
 // updates a second. The window never waits for work.
+//
+// While it runs, ws.job is set: commands that change or close the project
+// wait for it (busy), and quitting cancels it and waits for it to stop.
 func (ws *workspace) runLong(title string, work func(ctx context.Context, progress progressUpdate) error, done func(err error)) {
 	ctx, cancel := context.WithCancel(context.Background())
+	job := &longJob{cancel: cancel, done: make(chan struct{})}
+	ws.job = job
 	bar := widget.NewProgressBar()
 	inf := widget.NewProgressBarInfinite()
 	msg := widget.NewLabel("")
@@ -64,12 +69,50 @@ func (ws *workspace) runLong(title string, work func(ctx context.Context, progre
 	go func() {
 		err := work(ctx, progress)
 		cancel()
+		close(job.done)
 		fyne.Do(func() {
+			if ws.job == job {
+				ws.job = nil
+			}
 			inf.Stop()
 			dlg.Hide()
 			done(err)
 			ws.focusView()
 		})
+	}()
+}
+
+// longJob is the work runLong runs: how to cancel it, and a channel closed
+// when it has stopped.
+type longJob struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// busy reports (and says in the status bar) that long work is running, so
+// that a command that would change or close the project waits.
+func (ws *workspace) busy() bool {
+	if ws.job == nil {
+		return false
+	}
+	ws.info(lang.L("Busy: wait for the running work to finish, or cancel it"))
+	return true
+}
+
+// whenIdle runs f on the Fyne goroutine once no long work runs: at once,
+// or after cancelling the running work and waiting for it to stop (its
+// partial result is kept where it is complete: imports are one
+// transaction, exports write nothing unless finished).
+func (ws *workspace) whenIdle(f func()) {
+	job := ws.job
+	if job == nil {
+		f()
+		return
+	}
+	job.cancel()
+	go func() {
+		<-job.done
+		fyne.Do(f)
 	}()
 }
 
@@ -93,31 +136,91 @@ func (ws *workspace) waitSegmenter(ctx context.Context, progress progressUpdate)
 func projectFilter() storage.FileFilter { return storage.NewExtensionFileFilter([]string{".biaozhu"}) }
 
 func (ws *workspace) onNewProject() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			ws.showError(err)
+	if ws.busy() {
+		return
+	}
+	// A folder and a name rather than Fyne's save dialog, which creates
+	// (and so empties) the file chosen before saying which it is.
+	name := widget.NewEntry()
+	name.SetText(lang.L("project"))
+	folder := newFolderField(ws, ws.defaultFolder())
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Name"), name),
+		widget.NewFormItem(lang.L("Folder"), folder.root),
+	)
+	d := dialog.NewCustomConfirm(lang.L("New project"), lang.L("Create"), lang.L("Cancel"), form, func(ok bool) {
+		if !ok {
+			ws.focusView()
 			return
 		}
-		path := w.URI().Path()
-		w.Close()
-		os.Remove(path) // the dialog created it empty; Create wants to make it
-		if !strings.HasSuffix(path, ".biaozhu") {
-			path += ".biaozhu"
+		base := strings.TrimSpace(name.Text)
+		if base == "" {
+			ws.showError(errors.New(lang.L("the project needs a name")))
+			return
+		}
+		if !strings.HasSuffix(base, ".biaozhu") {
+			base += ".biaozhu"
+		}
+		path := filepath.Join(folder.path(), base)
+		if exists(path) {
+			ws.showError(fmt.Errorf(lang.L("%s exists already: open it, or choose another name"), path))
+			return
 		}
 		p, err := annotate.Create(path, nil, annotate.Options{Annotator: ws.annotator()})
 		if err != nil {
 			ws.showError(err)
 			return
 		}
+		ws.closeProject()
 		ws.setProject(p)
 	}, ws.win)
-	d.SetFileName(lang.L("project") + ".biaozhu")
-	d.SetFilter(projectFilter())
-	d.Resize(fyne.NewSize(800, 560))
+	d.Resize(fyne.NewSize(600, 240))
 	d.Show()
+	ws.win.Canvas().Focus(name)
 }
 
+// defaultFolder is the open project's folder, else the home folder.
+func (ws *workspace) defaultFolder() string {
+	if ws.proj != nil {
+		return filepath.Dir(ws.proj.Path())
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return h
+	}
+	return "."
+}
+
+// folderField is a folder path entry with a Choose… button.
+type folderField struct {
+	entry *widget.Entry
+	root  fyne.CanvasObject
+}
+
+func newFolderField(ws *workspace, start string) *folderField {
+	f := &folderField{entry: widget.NewEntry()}
+	f.entry.SetText(start)
+	choose := widget.NewButton(lang.L("Choose…"), func() {
+		d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+			if err == nil && l != nil {
+				f.entry.SetText(l.Path())
+			}
+		}, ws.win)
+		if u, err := storage.ListerForURI(storage.NewFileURI(f.path())); err == nil {
+			d.SetLocation(u)
+		}
+		d.Resize(fyne.NewSize(800, 560))
+		d.Show()
+	})
+	f.root = container.NewBorder(nil, nil, nil, choose, f.entry)
+	return f
+}
+
+func (f *folderField) path() string { return strings.TrimSpace(f.entry.Text) }
+
 func (ws *workspace) onOpenProject() {
+	if ws.busy() {
+		return
+	}
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			ws.showError(err)
@@ -149,7 +252,18 @@ func (ws *workspace) openPath(path string) {
 }
 
 func (ws *workspace) openPathThen(path string, then func(error)) {
-	ws.closeProject()
+	if ws.busy() {
+		return
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	// The open project's own file is locked by it: reopen means close
+	// first. Any other is opened first, so that a file that cannot be
+	// opened leaves the current project open.
+	if ws.proj != nil && sameFile(ws.proj.Path(), path) {
+		ws.closeProject()
+	}
 	var p *annotate.Project
 	ws.runLong(lang.L("Opening project"), func(ctx context.Context, progress progressUpdate) error {
 		progress(-1, path)
@@ -158,14 +272,26 @@ func (ws *workspace) openPathThen(path string, then func(error)) {
 		return err
 	}, func(err error) {
 		if err == nil {
+			ws.closeProject()
 			ws.setProject(p)
 		} else {
+			ws.dropRecent(path)
 			ws.showError(err)
 		}
 		if then != nil {
 			then(err)
 		}
 	})
+}
+
+// sameFile reports whether a and b name the same file.
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA != nil || errB != nil {
+		return filepath.Clean(a) == filepath.Clean(b)
+	}
+	return os.SameFile(fa, fb)
 }
 
 // ---- import ----
@@ -256,13 +382,14 @@ func (ws *workspace) onDropped(_ fyne.Position, uris []fyne.URI) {
 // first file's extension), the layer for labels of formats without
 // layers, whether to skip bad records, and the text column of a table.
 func (ws *workspace) showImportDialog(paths []string) {
+	p := ws.proj
 	formats := []string{"text"}
 	for _, r := range export.Readers() {
 		formats = append(formats, r.Name)
 	}
 	format := widget.NewSelect(formats, nil)
 	format.SetSelected(importFormatFor(paths[0]))
-	layer := widget.NewSelect(ws.proj.Schema().LayerNames(), nil)
+	layer := widget.NewSelect(p.Schema().LayerNames(), nil)
 	if len(layer.Options) > 0 {
 		layer.SetSelectedIndex(0)
 	}
@@ -286,6 +413,10 @@ func (ws *workspace) showImportDialog(paths []string) {
 			ws.focusView()
 			return
 		}
+		if ws.proj != p {
+			ws.showError(errors.New(lang.L("the project was closed: nothing imported")))
+			return
+		}
 		opts := export.ReadOptions{Layer: layer.Selected, SkipBad: skip.Checked, Column: strings.TrimSpace(column.Text), IDCol: strings.TrimSpace(idCol.Text)}
 		ws.importPathsWith(paths, format.Selected, opts, nil)
 	}, ws.win)
@@ -304,6 +435,9 @@ func (ws *workspace) importPaths(paths []string) {
 // with the reader options ropts, then calls then (if not nil) with the
 // error on the Fyne goroutine.
 func (ws *workspace) importPathsWith(paths []string, format string, ropts export.ReadOptions, then func(error)) {
+	if ws.proj == nil || ws.busy() {
+		return
+	}
 	groups := map[string][]string{}
 	var order []string
 	for _, p := range paths {
@@ -346,7 +480,7 @@ func (ws *workspace) importPathsWith(paths []string, format string, ropts export
 			if err != nil {
 				return err
 			}
-			line := fmt.Sprintf(lang.L("%s: %d documents, %d spans"), f, rep.Docs, rep.Spans)
+			line := f + ": " + nDocs(rep.Docs) + ", " + nSpans(rep.Spans)
 			if len(rep.NewLabels) > 0 {
 				line += "; " + lang.L("new labels") + ": " + strings.Join(rep.NewLabels, ", ")
 			}
@@ -403,6 +537,10 @@ func (ws *workspace) onExport() {
 		ws.info(lang.L("Open or create a project first"))
 		return
 	}
+	if ws.busy() {
+		return
+	}
+	p := ws.proj
 	var names []string
 	for _, f := range export.Formats() {
 		names = append(names, f.Name)
@@ -410,8 +548,14 @@ func (ws *workspace) onExport() {
 	format := widget.NewSelect(names, nil)
 	docs := widget.NewRadioGroup([]string{lang.L("All documents"), lang.L("Done documents"), lang.L("This document")}, nil)
 	docs.SetSelected(lang.L("All documents"))
-	layers := widget.NewCheckGroup(ws.proj.Schema().LayerNames(), nil)
-	layers.SetSelected(ws.proj.Schema().LayerNames())
+	var layerNames []string
+	for _, l := range p.Schema().LayerNames() {
+		if l != export.XPOSLayer && l != export.UPOSLayer {
+			layerNames = append(layerNames, l)
+		}
+	}
+	layers := widget.NewCheckGroup(p.Schema().LayerNames(), nil)
+	layers.SetSelected(layerNames)
 	sugg := widget.NewCheck(lang.L("Include suggestions"), nil)
 	records := widget.NewRadioGroup([]string{lang.L("Documents"), lang.L("Sentences")}, nil)
 	records.Horizontal = true
@@ -432,30 +576,13 @@ func (ws *workspace) onExport() {
 	split.SetPlaceHolder(lang.L("train/dev/test, e.g. 8/1/1 (empty: one file)"))
 	seed := widget.NewEntry()
 	seed.SetText("1")
-	out := widget.NewEntry()
-	out.SetPlaceHolder(lang.L("Output file"))
-	browse := widget.NewButton(lang.L("Browse…"), func() {
-		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil || w == nil {
-				return
-			}
-			path := w.URI().Path()
-			w.Close()
-			os.Remove(path) // the export writes it atomically itself
-			out.SetText(path)
-		}, ws.win)
-		d.SetFileName(filepath.Base(out.Text))
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
-	})
+	outName := widget.NewEntry()
+	outName.SetPlaceHolder(lang.L("File name"))
+	outDir := newFolderField(ws, filepath.Dir(p.Path()))
 	format.OnChanged = func(name string) {
 		f, _ := export.Lookup(name)
-		base := strings.TrimSuffix(filepath.Base(ws.proj.Path()), ".biaozhu")
-		dir := filepath.Dir(ws.proj.Path())
-		if out.Text != "" {
-			dir = filepath.Dir(out.Text)
-		}
-		out.SetText(filepath.Join(dir, base+"-"+name+f.Ext))
+		base := strings.TrimSuffix(filepath.Base(p.Path()), ".biaozhu")
+		outName.SetText(base + "-" + name + f.Ext)
 	}
 	format.SetSelected("csv-tokens")
 	if format.Selected == "" && len(names) > 0 {
@@ -469,13 +596,19 @@ func (ws *workspace) onExport() {
 		widget.NewFormItem(lang.L("Tags"), container.NewHBox(level, scheme)),
 		widget.NewFormItem(lang.L("Options"), container.NewGridWithColumns(2, sugg, bom, utf16, pos, preds)),
 		widget.NewFormItem(lang.L("Split"), container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(lang.L("seed")), seed), split)),
-		widget.NewFormItem(lang.L("Output"), container.NewBorder(nil, nil, nil, browse, out)),
+		widget.NewFormItem(lang.L("Folder"), outDir.root),
+		widget.NewFormItem(lang.L("File name"), outName),
 	)
 	dlg := dialog.NewCustomConfirm(lang.L("Export"), lang.L("Export"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			ws.focusView()
 			return
 		}
+		if ws.proj != p {
+			ws.showError(errors.New(lang.L("the project was closed: nothing exported")))
+			return
+		}
+		out := filepath.Join(outDir.path(), strings.TrimSpace(outName.Text))
 		opts := export.Options{Suggestions: sugg.Checked, BOM: bom.Checked, POS: pos.Checked, Predictions: preds.Checked}
 		switch docs.Selected {
 		case lang.L("Done documents"):
@@ -502,7 +635,7 @@ func (ws *workspace) onExport() {
 			return
 		}
 		opts.Split = sp
-		ws.runExport(format.Selected, out.Text, opts)
+		ws.runExport(format.Selected, out, opts)
 	}, ws.win)
 	dlg.Resize(fyne.NewSize(720, 600))
 	dlg.Show()
@@ -545,8 +678,15 @@ func (ws *workspace) runExport(format, out string, opts export.Options) {
 // runExportThen exports behind a progress dialog and calls then (if not
 // nil) with the result on the Fyne goroutine.
 func (ws *workspace) runExportThen(format, out string, opts export.Options, then func(error)) {
-	if strings.TrimSpace(out) == "" {
+	if strings.TrimSpace(filepath.Base(out)) == "" || strings.HasSuffix(out, string(filepath.Separator)) {
 		ws.showError(errors.New(lang.L("choose an output file")))
+		return
+	}
+	if strings.HasSuffix(out, ".biaozhu") || strings.Contains(filepath.Base(out), ".biaozhu-") || sameFile(out, ws.proj.Path()) {
+		ws.showError(fmt.Errorf(lang.L("%s is a project file: choose another name for the export"), out))
+		return
+	}
+	if ws.busy() {
 		return
 	}
 
@@ -569,7 +709,7 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 			}
 			return
 		}
-		msg := fmt.Sprintf(lang.L("Exported %d documents to %s"), res.Docs, strings.Join(res.Files, ", "))
+		msg := lang.N("Exported {{.Count}} documents to {{.Files}}", res.Docs, map[string]any{"Count": res.Docs, "Files": strings.Join(res.Files, ", ")})
 		ws.info(msg)
 		if len(res.Warnings) > 0 {
 			var b strings.Builder
@@ -595,7 +735,7 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 
 // onSchema opens the schema editor on a copy of the project's schema.
 func (ws *workspace) onSchema() {
-	if ws.proj == nil {
+	if ws.proj == nil || ws.busy() {
 		return
 	}
 	uses, err := ws.proj.LabelUses()
@@ -604,7 +744,14 @@ func (ws *workspace) onSchema() {
 		return
 	}
 	inUse := func(layer, label string) int { return uses[layer+"/"+label].Spans }
-	ed := newSchemaEditor(ws.win, ws.proj.Schema().Clone(), inUse, func(s *annotate.Schema, removed []labelRef, renamed map[labelRef]string) error {
+	p := ws.proj
+	ed := newSchemaEditor(ws.win, p.Schema().Clone(), inUse, func(s *annotate.Schema, removed []labelRef, renamed map[labelRef]string) error {
+		if ws.proj != p {
+			return errors.New(lang.L("the project was closed: the schema was not changed"))
+		}
+		if ws.job != nil {
+			return errors.New(lang.L("Busy: wait for the running work to finish, or cancel it"))
+		}
 		return ws.changeSchema(s, removed, renamed, uses)
 	})
 	ed.Show()
@@ -636,9 +783,12 @@ func (ws *workspace) changeSchema(s *annotate.Schema, removed []labelRef, rename
 	}
 	var changed []int64
 	docs := map[int64]bool{}
-	for key, u := range uses {
-		if l, _, ok := strings.Cut(key, "/"); ok && layers[l] {
-			for _, id := range u.Docs {
+	for _, l := range old.Layers {
+		if !layers[l.Name] {
+			continue
+		}
+		for _, lb := range l.Labels {
+			for _, id := range uses[l.Name+"/"+lb.Name].Docs {
 				docs[id] = true
 			}
 		}

@@ -66,7 +66,7 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		{label: lang.L("Import folder…"), key: c + "Shift+I", shortcut: sc(fyne.KeyI, d|sh), action: ws.onImportFolder},
 		{label: lang.L("Export…"), key: c + "E", shortcut: sc(fyne.KeyE, d), action: ws.onExport},
 		nil,
-		{label: lang.L("Close project"), key: c + "W", shortcut: sc(fyne.KeyW, d), action: ws.closeProject},
+		{label: lang.L("Close project"), key: c + "W", shortcut: sc(fyne.KeyW, d), action: ws.onClose},
 		{label: lang.L("Quit"), key: c + "Q", shortcut: sc(fyne.KeyQ, d), action: ws.onQuit},
 	}
 	edit := []*command{
@@ -76,6 +76,7 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		{label: lang.L("Split token"), key: "/", action: ws.onSplit},
 		{label: lang.L("Merge tokens"), key: "=", action: ws.onMerge},
 		{label: lang.L("POS tag…"), key: "T", action: ws.insp.focusPOS},
+		{label: lang.L("Note on the span…"), key: "F2", action: ws.insp.focusNote},
 		{label: lang.L("Delete span"), key: "Delete", action: ws.onDeleteSpan},
 		{label: lang.L("Accept suggestion"), key: "Enter", action: ws.onAccept},
 		{label: lang.L("Reject suggestion"), key: "Backspace", action: ws.onReject},
@@ -92,6 +93,7 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		{label: lang.L("Next document"), key: "N  /  " + c + "↓", shortcut: sc(fyne.KeyDown, d), action: func() { ws.onNextDoc(1) }},
 		{label: lang.L("Previous document"), key: "P  /  " + c + "↑", shortcut: sc(fyne.KeyUp, d), action: func() { ws.onNextDoc(-1) }},
 		{label: lang.L("Next layer"), key: c + "K", shortcut: sc(fyne.KeyK, d), action: ws.onNextLayer},
+		{label: lang.L("Find document"), key: c + "F", shortcut: sc(fyne.KeyF, d), action: func() { ws.win.Canvas().Focus(ws.filter) }},
 		nil,
 		{label: lang.L("Light theme"), action: func() { ws.setTheme("light") }, check: func() bool { return ws.theme == "light" }},
 		{label: lang.L("Dark theme"), action: func() { ws.setTheme("dark") }, check: func() bool { return ws.theme == "dark" }},
@@ -102,7 +104,7 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		{label: lang.L("Actual size"), key: c + "0", shortcut: sc(fyne.Key0, d), action: func() { ws.setZoom(1) }},
 	}
 	help := []*command{
-		{label: lang.L("Keyboard shortcuts"), key: "?  /  F1", shortcut: sc(fyne.KeyF1, 0), action: ws.showShortcuts},
+		{label: lang.L("Keyboard shortcuts"), key: "?  /  F1", action: ws.showShortcuts},
 		{label: lang.L("About Biaozhu"), action: ws.onAbout},
 	}
 	m.groups = [][]*command{file, edit, view, help}
@@ -275,10 +277,13 @@ func (ws *workspace) setZoom(z float32) {
 	ws.view.SetZoom(z)
 }
 
+// onQuit quits, after cancelling and waiting for long work.
 func (ws *workspace) onQuit() {
 	ws.saveWindow()
-	ws.closeProject()
-	ws.app.Quit()
+	ws.whenIdle(func() {
+		ws.closeProject()
+		ws.app.Quit()
+	})
 }
 
 // saveWindow remembers the window size.

@@ -81,7 +81,7 @@ func (r *spanRow) set(sp annotate.Span, d *annotate.Document, s *annotate.Schema
 	if d != nil && sp.End <= d.Chars() {
 		text = d.Slice(sp.Start, sp.End)
 	}
-	text = strings.ReplaceAll(text, "\n", " ")
+	text = shorten(strings.ReplaceAll(text, "\n", " "), 60)
 	suffix := fmt.Sprintf("  [%d,%d)", sp.Start, sp.End)
 	if sp.Origin == annotate.OriginSuggested {
 		suffix += " " + lang.L("suggested")
@@ -179,7 +179,7 @@ func (in *inspector) show(tok *annotate.Token, sp *annotate.Span, start, end int
 		in.del.Disable()
 		return
 	}
-	in.text.SetText(strings.ReplaceAll(d.Slice(start, end), "\n", " "))
+	in.text.SetText(shorten(strings.ReplaceAll(d.Slice(start, end), "\n", " "), 200))
 	offs := fmt.Sprintf(lang.L("offsets [%d, %d)"), start, end)
 	if tok != nil {
 		offs += " · " + fmt.Sprintf(lang.L("token [%d, %d)"), tok.Start, tok.End)
@@ -220,6 +220,29 @@ func (in *inspector) show(tok *annotate.Token, sp *annotate.Span, start, end int
 		in.reject.Disable()
 		in.del.Disable()
 	}
+}
+
+// shorten cuts s to n code points and an ellipsis: a label must not have
+// to wrap a whole document's text.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// focusNote puts the keyboard in the span's note (when a span is
+// selected).
+func (in *inspector) focusNote() {
+	if in.sp == nil {
+		in.ws.info(lang.L("No span under the cursor"))
+		return
+	}
+	in.ws.win.Canvas().Focus(in.note)
 }
 
 // focusPOS puts the keyboard in the POS picker.

@@ -116,6 +116,7 @@ type textView struct {
 	caret, charAnchor int
 	charSel           bool
 	selSpan           int64 // span chosen by double click or Select; 0 = none
+	lastNotifiedSpan  int64 // selSpan when OnSelectionChanged last ran
 	lastNotified      [2]int
 
 	shift, ctrl, alt, focused bool
@@ -381,6 +382,28 @@ func (v *textView) Select(start, end int) {
 	v.notify()
 }
 
+// SelectSpan selects the span with that ID (its range, and the span
+// itself even where other spans share the range), as a click in the span
+// list does. It does nothing if the document has no such span.
+func (v *textView) SelectSpan(id int64) {
+	if v.doc == nil {
+		return
+	}
+	for _, s := range v.doc.Spans {
+		if s.ID == id {
+			cb := v.OnSelectionChanged
+			v.OnSelectionChanged = nil
+			v.Select(s.Start, s.End)
+			v.OnSelectionChanged = cb
+			v.selSpan = id
+			v.lastNotified = [2]int{-1, -1}
+			v.Refresh()
+			v.notify()
+			return
+		}
+	}
+}
+
 // SelectedSpan returns the span chosen by a double click or by Select of
 // its exact range; otherwise the innermost span covering the cursor (the
 // caret or the start of the character selection), the active layer's
@@ -495,10 +518,10 @@ func (v *textView) clamp() {
 // call.
 func (v *textView) notify() {
 	s, e := v.Selection()
-	if v.lastNotified == [2]int{s, e} {
+	if v.lastNotified == [2]int{s, e} && v.lastNotifiedSpan == v.selSpan {
 		return
 	}
-	v.lastNotified = [2]int{s, e}
+	v.lastNotified, v.lastNotifiedSpan = [2]int{s, e}, v.selSpan
 	if v.OnSelectionChanged != nil {
 		v.OnSelectionChanged(s, e)
 	}
@@ -543,6 +566,23 @@ func (v *textView) KeyDown(e *fyne.KeyEvent) { v.modifier(e.Name, true) }
 // KeyUp implements desktop.Keyable.
 func (v *textView) KeyUp(e *fyne.KeyEvent) { v.modifier(e.Name, false) }
 
+// syncModifiers takes the modifiers from the desktop driver when it knows
+// them (a real window): a key released while a dialog had the keyboard
+// never reaches KeyUp here, and must not leave Shift or Ctrl stuck. The
+// test driver does not know them; there the tracked state stands.
+func (v *textView) syncModifiers() {
+	app := fyne.CurrentApp()
+	if app == nil {
+		return
+	}
+	if d, ok := app.Driver().(desktop.Driver); ok {
+		m := d.CurrentKeyModifiers()
+		v.shift = m&fyne.KeyModifierShift != 0
+		v.ctrl = m&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0
+		v.alt = m&fyne.KeyModifierAlt != 0
+	}
+}
+
 func (v *textView) modifier(k fyne.KeyName, down bool) {
 	switch k {
 	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
@@ -558,6 +598,7 @@ func (v *textView) modifier(k fyne.KeyName, down bool) {
 // (with Shift held, they extend the selection); other keys go to
 // OnTypedKey.
 func (v *textView) TypedKey(e *fyne.KeyEvent) {
+	v.syncModifiers()
 	if v.navigate(e.Name, v.shift, v.ctrl) {
 		return
 	}
@@ -875,8 +916,7 @@ func (v *textView) MouseDown(e *desktop.MouseEvent) {
 		switch {
 		case double:
 			if s, ok := v.innermostSpan(v.tokens()[t].Start); ok {
-				v.Select(s.Start, s.End)
-				v.selSpan = s.ID
+				v.SelectSpan(s.ID)
 				v.lastDownTok = -1
 				return
 			}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -64,6 +65,7 @@ type workspace struct {
 	statusCnt  *widget.Label
 	menu       *mainMenu
 	schemaStep *schemaStep // the last schema change while it is undoable
+	job        *longJob    // the long work running, nil when none
 
 	// lastErr is the last error shown (tests read it).
 	lastErr error
@@ -168,8 +170,8 @@ func (ws *workspace) build() {
 		})
 	ws.spanList.OnSelected = func(id widget.ListItemID) {
 		if id < len(ws.spanItems) {
-			sp := ws.spanItems[id]
-			ws.view.Select(sp.Start, sp.End)
+			ws.view.SelectSpan(ws.spanItems[id].ID)
+			ws.spanList.UnselectAll()
 			ws.focusView()
 		}
 	}
@@ -233,9 +235,14 @@ func statusMark(s annotate.Status) string {
 // docProgress is a document's line under its name: status, tokens tagged,
 // spans.
 func docProgress(d annotate.DocumentSummary) string {
-	return statusName(d.Status) + " · " + fmt.Sprintf(lang.L("%d/%d tokens tagged"), d.Tagged, d.Tokens) + " · " +
-		fmt.Sprintf(lang.L("%d spans"), d.Spans)
+	return statusName(d.Status) + " · " + fmt.Sprintf(lang.L("%d/%d tokens tagged"), d.Tagged, d.Tokens) + " · " + nSpans(d.Spans)
 }
+
+// Counted nouns, with English plurals (lang.N).
+func nSpans(n int) string  { return lang.N("{{.Count}} spans", n, map[string]any{"Count": n}) }
+func nTokens(n int) string { return lang.N("{{.Count}} tokens", n, map[string]any{"Count": n}) }
+func nChars(n int) string  { return lang.N("{{.Count}} characters", n, map[string]any{"Count": n}) }
+func nDocs(n int) string   { return lang.N("{{.Count}} documents", n, map[string]any{"Count": n}) }
 
 // loadSegmenter loads the dictionary on its own goroutine.
 func (ws *workspace) loadSegmenter() {
@@ -288,9 +295,23 @@ func (ws *workspace) closeProject() {
 		ws.showError(err)
 	}
 	ws.proj, ws.doc, ws.docIdx, ws.docs, ws.shown = nil, nil, -1, nil, nil
+	ws.schemaStep = nil
 	ws.win.SetTitle("Biaozhu")
 	ws.showDocument(nil)
 	ws.docList.Refresh()
+	ws.layerSel.Options = nil
+	ws.layerSel.ClearSelected()
+	ws.fillPalette()
+	ws.statusSave.SetText("")
+	ws.statusCnt.SetText("")
+}
+
+// onClose closes the project (File → Close), once no long work runs.
+func (ws *workspace) onClose() {
+	if ws.busy() {
+		return
+	}
+	ws.closeProject()
 }
 
 // refreshDocs reloads the document list from the project.
@@ -402,7 +423,7 @@ func (ws *workspace) afterEdit(edited bool) {
 			}
 			ws.docList.Refresh()
 		}
-		ws.docMeta.SetText(fmt.Sprintf(lang.L("%d characters · %d tokens · %d spans"), d.Chars(), len(d.Tokens), len(d.Spans)))
+		ws.docMeta.SetText(nChars(d.Chars()) + " · " + nTokens(len(d.Tokens)) + " · " + nSpans(len(d.Spans)))
 		if d.Status == annotate.StatusDone {
 			ws.doneBtn.SetText(lang.L("Reopen"))
 		} else {
@@ -416,16 +437,15 @@ func (ws *workspace) afterEdit(edited bool) {
 }
 
 func (ws *workspace) countsText() string {
-	var chars, toks, spans, done int
+	var toks, spans, done int
 	for _, d := range ws.docs {
-		chars += d.Chars
 		toks += d.Tokens
 		spans += d.Spans
 		if d.Status == annotate.StatusDone {
 			done++
 		}
 	}
-	return fmt.Sprintf(lang.L("%d documents (%d done) · %d tokens · %d spans"), len(ws.docs), done, toks, spans)
+	return nDocs(len(ws.docs)) + " (" + fmt.Sprintf(lang.L("%d done"), done) + ") · " + nTokens(toks) + " · " + nSpans(spans)
 }
 
 // selectionChanged updates the inspector and the status bar for the view's
@@ -519,13 +539,13 @@ func (ws *workspace) focusView() {
 // before it returns) and redraws. Refused edits show their error and
 // change nothing.
 func (ws *workspace) apply(e annotate.Edit) bool {
-	if ws.proj == nil || ws.doc == nil {
+	if ws.proj == nil || ws.doc == nil || ws.busy() {
 		return false
 	}
 	ws.schemaStep = nil
 	entry, err := ws.proj.Apply(ws.doc.ID, e)
 	if err != nil {
-		ws.showError(err)
+		ws.refused(err)
 		return false
 	}
 	ws.saved(entry.Name)
@@ -535,7 +555,22 @@ func (ws *workspace) apply(e annotate.Edit) bool {
 
 // saved reports a committed step in the status bar.
 func (ws *workspace) saved(what string) {
+	ws.statusSave.Importance = widget.MediumImportance
 	ws.statusSave.SetText(fmt.Sprintf(lang.L("Saved %s: %s"), time.Now().Format("15:04:05"), what))
+}
+
+// refused reports an edit the project refused: a refusal of the edit
+// itself (an overlap, a span edge inside a merge…) in the status bar, so
+// that the annotator can go on typing; any other error in a dialog.
+func (ws *workspace) refused(err error) {
+	var ee *annotate.EditError
+	if errors.As(err, &ee) {
+		ws.lastErr = err
+		ws.statusSave.Importance = widget.DangerImportance
+		ws.statusSave.SetText(lang.L("Refused") + ": " + err.Error())
+		return
+	}
+	ws.showError(err)
 }
 
 // showError shows err in a dialog and remembers it.
@@ -551,6 +586,7 @@ func (ws *workspace) showError(err error) {
 
 // info shows a short message in the status bar.
 func (ws *workspace) info(msg string) {
+	ws.statusSave.Importance = widget.MediumImportance
 	ws.statusSave.SetText(msg)
 }
 
@@ -626,9 +662,36 @@ func (ws *workspace) onDeleteSpan() {
 	ws.apply(annotate.RemoveSpan{ID: sp.ID})
 }
 
+// suggestionUnderCursor is the selected span if it is a suggestion, else
+// a suggestion covering the start of the selection, the active layer's
+// first, the shortest first.
+func (ws *workspace) suggestionUnderCursor() (annotate.Span, bool) {
+	if sp, ok := ws.spanUnderCursor(); ok && sp.Origin == annotate.OriginSuggested {
+		return sp, true
+	}
+	if ws.doc == nil {
+		return annotate.Span{}, false
+	}
+	start, _ := ws.view.Selection()
+	var best annotate.Span
+	found := false
+	for _, sp := range ws.view.SpanAt(start) {
+		if sp.Origin != annotate.OriginSuggested {
+			continue
+		}
+		better := !found ||
+			(sp.Layer == ws.layer) != (best.Layer == ws.layer) && sp.Layer == ws.layer ||
+			(sp.Layer == ws.layer) == (best.Layer == ws.layer) && sp.End-sp.Start < best.End-best.Start
+		if better {
+			best, found = sp, true
+		}
+	}
+	return best, found
+}
+
 func (ws *workspace) onAccept() {
-	sp, ok := ws.spanUnderCursor()
-	if !ok || sp.Origin != annotate.OriginSuggested {
+	sp, ok := ws.suggestionUnderCursor()
+	if !ok {
 		ws.info(lang.L("No suggestion under the cursor"))
 		return
 	}
@@ -636,8 +699,8 @@ func (ws *workspace) onAccept() {
 }
 
 func (ws *workspace) onReject() {
-	sp, ok := ws.spanUnderCursor()
-	if !ok || sp.Origin != annotate.OriginSuggested {
+	sp, ok := ws.suggestionUnderCursor()
+	if !ok {
 		ws.info(lang.L("No suggestion under the cursor"))
 		return
 	}
@@ -697,7 +760,7 @@ func (ws *workspace) setCharMode(on bool) {
 }
 
 func (ws *workspace) onUndo() {
-	if ws.proj == nil {
+	if ws.forwardToEntry(&fyne.ShortcutUndo{}) || ws.proj == nil || ws.busy() {
 		return
 	}
 	if ws.schemaStep != nil {
@@ -723,7 +786,7 @@ func (ws *workspace) onUndo() {
 }
 
 func (ws *workspace) onRedo() {
-	if ws.proj == nil || ws.doc == nil {
+	if ws.forwardToEntry(&fyne.ShortcutRedo{}) || ws.proj == nil || ws.doc == nil || ws.busy() {
 		return
 	}
 	ws.schemaStep = nil
@@ -738,6 +801,25 @@ func (ws *workspace) onRedo() {
 	}
 	ws.saved(fmt.Sprintf(lang.L("redo %s"), e.Name))
 	ws.afterEdit(true)
+}
+
+// forwardToEntry gives an undo or redo shortcut to the text entry that has
+// the keyboard (the note, the POS picker, the filter), whose own typing it
+// undoes; main-menu shortcuts would otherwise take it for the project.
+func (ws *workspace) forwardToEntry(s fyne.Shortcut) bool {
+	c := ws.win.Canvas()
+	if c == nil {
+		return false
+	}
+	f := c.Focused()
+	if f == nil || f == fyne.Focusable(ws.view) {
+		return false
+	}
+	if sc, ok := f.(fyne.Shortcutable); ok {
+		sc.TypedShortcut(s)
+		return true
+	}
+	return false
 }
 
 func (ws *workspace) onToggleDone() {
@@ -832,6 +914,10 @@ func (ws *workspace) typedKey(ev *fyne.KeyEvent) bool {
 		ws.onAccept()
 	case fyne.KeyBackspace:
 		ws.onReject()
+	case fyne.KeyF1:
+		ws.showShortcuts()
+	case fyne.KeyF2:
+		ws.insp.focusNote()
 	case fyne.KeyEscape:
 		if ws.view.CharMode() {
 			ws.setCharMode(false)
@@ -848,6 +934,17 @@ func (ws *workspace) typedKey(ev *fyne.KeyEvent) bool {
 // ---- preferences ----
 
 const maxRecent = 10
+
+// dropRecent removes path from the recent projects (it could not be
+// opened).
+func (ws *workspace) dropRecent(path string) {
+	rec := ws.prefs.StringList("recent")
+	rec = slices.DeleteFunc(rec, func(s string) bool { return s == path })
+	ws.prefs.SetStringList("recent", rec)
+	if ws.menu != nil {
+		ws.menu.refreshRecent()
+	}
+}
 
 func (ws *workspace) addRecent(path string) {
 	abs, err := filepath.Abs(path)
