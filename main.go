@@ -67,7 +67,7 @@ const usage = `usage:
   biaozhu export -p P.biaozhu -f FORMAT -o OUT [-docs all|done|1,2]
         [-layers L1,L2] [-suggestions] [-records document|sentence]
         [-split 8/1/1 -seed N] [-level word|char] [-scheme BIO|BIOES]
-        [-bom] [-offsets codepoint|utf16] [-pos=false] [-predictions]
+        [-bom] [-offsets codepoint|utf16] [-pos] [-predictions]
         write the project for NLP training: csv-tokens, csv-spans, xlsx,
         doccano, spacy, hf, cluener, conll, conllu, brat, labelstudio.
         Every span is checked against the text before the output is
@@ -264,7 +264,7 @@ func cmdExport(args []string) error {
 	scheme := flags.String("scheme", "BIO", "hf, conll: BIO or BIOES")
 	bom := flags.Bool("bom", false, "csv: start with a UTF-8 byte order mark (for Excel)")
 	offsets := flags.String("offsets", "codepoint", "doccano, labelstudio: codepoint or utf16")
-	pos := flags.Bool("pos", true, "conll: write a POS column")
+	pos := flags.Bool("pos", false, "conll: write a POS column (doccano reads two columns only)")
 	preds := flags.Bool("predictions", false, "labelstudio: results as predictions")
 	if err := flags.Parse(args); err != nil {
 		return fmt.Errorf("export: %v: %w", err, errUsage)
@@ -400,6 +400,11 @@ func cmdImport(args []string) error {
 			fmt.Fprintln(os.Stderr, "skipped:", e)
 		}
 		if err != nil {
+			if errors.Is(statErr, fs.ErrNotExist) {
+				// The project was made for this import: leave no empty one.
+				p.Close()
+				os.Remove(*project)
+			}
 			return fmt.Errorf("%w (nothing was imported)", err)
 		}
 		fmt.Printf("imported %s with %s", plural(rep.Docs, "document"), plural(rep.Spans, "span"))

@@ -570,7 +570,6 @@ func (ws *workspace) onExport() {
 	bom.SetChecked(runtime.GOOS == "windows")
 	utf16 := widget.NewCheck(lang.L("UTF-16 offsets (JavaScript tools)"), nil)
 	pos := widget.NewCheck(lang.L("POS column"), nil)
-	pos.SetChecked(true)
 	preds := widget.NewCheck(lang.L("As predictions"), nil)
 	split := widget.NewEntry()
 	split.SetPlaceHolder(lang.L("train/dev/test, e.g. 8/1/1 (empty: one file)"))

@@ -105,6 +105,9 @@ func writeCoNLL(j *Job, w io.Writer) error {
 			if len(units) == 0 {
 				continue
 			}
+			if err := proveTags(j, rec, units, tags, layer); err != nil {
+				return err
+			}
 			for i, u := range units {
 				tok := d.Text(u.Start, u.End)
 				if strings.ContainsFunc(tok, unicode.IsSpace) {

@@ -399,6 +399,9 @@ type Format struct {
 	Description string
 	Write       func(j *Job, w io.Writer) error
 	WriteDir    func(j *Job, dir string) error
+	// Companion, when set, gives a file written beside each output (same
+	// name, its own extension), e.g. Label Studio's labelling config.
+	Companion func(j *Job) (ext string, data []byte)
 }
 
 var formats = map[string]*Format{}
@@ -467,6 +470,11 @@ func Export(ctx context.Context, src Source, format, out string, opts Options) (
 		}
 		layers[name] = true
 	}
+	if dir := filepath.Dir(out); dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return res, fmt.Errorf("export: %s: the folder %s does not exist", out, dir)
+		}
+	}
 	docs, err := selectDocs(src, opts.Docs)
 	if err != nil {
 		return res, err
@@ -498,9 +506,21 @@ func Export(ctx context.Context, src Source, format, out string, opts Options) (
 			return Result{Warnings: res.Warnings}, err
 		}
 		finals = append(finals, dest)
+		if f.Companion != nil {
+			ext, data := f.Companion(job)
+			cdest := strings.TrimSuffix(dest, filepath.Ext(dest)) + ext
+			tmp, err := atomicFile(cdest, func(w io.Writer) error { _, err := w.Write(data); return err })
+			if tmp != "" {
+				temps = append(temps, tmp)
+			}
+			if err != nil {
+				return Result{Warnings: res.Warnings}, err
+			}
+			finals = append(finals, cdest)
+		}
 	}
 	for i, dest := range finals {
-		if f.WriteDir != nil && !zipped {
+		if f.WriteDir != nil && !zipped && i < len(temps) && isDir(temps[i]) {
 			if err := replaceDir(dest); err != nil {
 				return res, err
 			}
@@ -513,6 +533,11 @@ func Export(ctx context.Context, src Source, format, out string, opts Options) (
 	temps = nil
 	res.Docs = len(docs)
 	return res, nil
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 func checkOptions(o Options) error {
@@ -531,9 +556,15 @@ func checkOptions(o Options) error {
 	return nil
 }
 
-// replaceDir makes way for a directory output: an existing empty directory
-// or one an earlier export wrote (only .txt and .ann files) is removed;
-// anything else is refused.
+// exportMarker is the file a directory export (brat) leaves in its
+// folder: only a folder holding it — one an export wrote — or an empty
+// one is ever replaced.
+const exportMarker = ".biaozhu-export"
+
+// replaceDir makes way for a directory output: a missing or empty
+// directory, or one an earlier export wrote (it holds exportMarker), is
+// removed; anything else is refused, so that a folder of the user's own
+// files is never deleted.
 func replaceDir(dest string) error {
 	entries, err := os.ReadDir(dest)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -542,9 +573,9 @@ func replaceDir(dest string) error {
 	if err != nil {
 		return fmt.Errorf("export: %s: %w", dest, err)
 	}
-	for _, e := range entries {
-		if ext := filepath.Ext(e.Name()); e.IsDir() || ext != ".txt" && ext != ".ann" && ext != ".conf" {
-			return fmt.Errorf("export: %s: directory holds %s, which an export did not write; choose an empty or new directory", dest, e.Name())
+	if len(entries) > 0 {
+		if _, err := os.Stat(filepath.Join(dest, exportMarker)); err != nil {
+			return fmt.Errorf("export: %s: the folder holds files an export did not write (%s…); choose an empty or new folder", dest, entries[0].Name())
 		}
 	}
 	return os.RemoveAll(dest)
@@ -566,6 +597,13 @@ func writePart(f *Format, job *Job, dest string, zipped bool) (string, error) {
 			return tmpDir, err
 		}
 		if !zipped {
+			marker := "written by biaozhu export; a later export to this folder replaces it\n"
+			if err := os.WriteFile(filepath.Join(tmpDir, exportMarker), []byte(marker), 0o644); err != nil {
+				return tmpDir, fmt.Errorf("export: %s: %w", dest, err)
+			}
+			if err := os.Chmod(tmpDir, 0o755); err != nil {
+				return tmpDir, fmt.Errorf("export: %s: %w", dest, err)
+			}
 			return tmpDir, nil
 		}
 		tmp, err := atomicFile(dest, func(w io.Writer) error { return zipDir(w, tmpDir) })
@@ -590,6 +628,9 @@ func atomicFile(dest string, write func(w io.Writer) error) (string, error) {
 	err = write(tf)
 	if err == nil {
 		err = tf.Sync()
+	}
+	if err == nil {
+		err = tf.Chmod(0o644) // CreateTemp makes 0600; an export is an ordinary file
 	}
 	if cerr := tf.Close(); err == nil {
 		err = cerr

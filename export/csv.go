@@ -106,6 +106,9 @@ func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
 		units := Units(rec, level)
 		for k, layer := range layers {
 			_, layerTags[k] = j.Tags(rec, level, layer, scheme)
+			if err := proveTags(j, rec, units, layerTags[k], layer); err != nil {
+				return err
+			}
 		}
 		for i, u := range units {
 			if u.Start < 0 || u.End > len(d.Runes) || u.Start > u.End {
@@ -473,8 +476,10 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 		if len(toks) > 0 {
 			prev = toks[len(toks)-1].End
 		}
-		if n := len([]rune(k.Text)); k.End-k.Start != n || k.Start < prev || k.Text == "" {
-			if err := im.Bad(opts, loc.bad(t.file, 4, fmt.Errorf("token %q at [%d,%d) does not fit: it must follow the previous token (which ends at %d) and span its %d characters", k.Text, k.Start, k.End, prev, n))); err != nil {
+		// A gap is text the file does not hold (filled with spaces): bound
+		// it, so that a wrong offset cannot ask for gigabytes.
+		if n := len([]rune(k.Text)); k.End-k.Start != n || k.Start < prev || k.Text == "" || k.Start-prev > maxTokenGap {
+			if err := im.Bad(opts, loc.bad(t.file, 4, fmt.Errorf("token %q at [%d,%d) does not fit: it must follow the previous token (which ends at %d), at most %d characters after it, and span its %d characters", k.Text, k.Start, k.End, prev, maxTokenGap, n))); err != nil {
 				return nil, err
 			}
 			continue
@@ -549,3 +554,7 @@ func csvError(path, text string, err error) error {
 	}
 	return fmt.Errorf("export: %s: %w", path, err)
 }
+
+// maxTokenGap bounds the characters between two tokens of a csv-tokens
+// file read back (our exports leave only white space there).
+const maxTokenGap = 4096

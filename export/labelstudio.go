@@ -46,7 +46,8 @@ import (
 
 func init() {
 	Register(&Format{Name: "labelstudio", Ext: ".json", Write: writeLabelStudio,
-		Description: `Label Studio JSON task list with "annotations" (or "predictions") results value.start/end/text/labels`})
+		Description: `Label Studio JSON task list with "annotations" (or "predictions") results value.start/end/text/labels; OUT.config.xml beside it is the labelling config the results name`,
+		Companion: func(j *Job) (string, []byte) { return ".config.xml", []byte(LabelStudioConfig(j.Schema, j.Layers())) }})
 	RegisterReader(&Reader{Name: "labelstudio", Read: readLabelStudio,
 		Description: `Label Studio JSON task list: labels results of the first annotation (else prediction)`})
 }
@@ -327,8 +328,10 @@ func lsDoc(raw []byte, opts ReadOptions, schema *annotate.Schema) (lsRead, []str
 		if len(v.Labels) > 1 {
 			warns = append(warns, fmt.Sprintf("result %d (%s): labels %q: only the first imported", i, res.ID, v.Labels))
 		}
+		// from_name is the layer (our exports name it so); Label Studio's
+		// own default control name "label" names none.
 		sp := annotate.Span{Label: v.Labels[0], Start: s, End: e}
-		if _, ok := schema.Layer(res.FromName); ok {
+		if _, ok := schema.Layer(res.FromName); ok || res.FromName != "" && res.FromName != "label" {
 			sp.Layer = res.FromName
 		}
 		if res.ID != "" {

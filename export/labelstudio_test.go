@@ -109,7 +109,7 @@ func TestLabelStudioRead(t *testing.T) {
 				`{"data":{"text":"cd"},"completions":[{"result":[{"id":"q","from_name":"x","type":"labels","value":{"start":0,"end":1,"labels":["X"]}}]}]},` + "\n" +
 				`{"data":{"body":"only string"}},` + "\n" +
 				`{"text":"no data wrapper"}` + "\n]",
-			want: []string{`in-line2|ab|[events/EVT[1,2)""]`, `in-line3|cd|[/X[0,1)""]`, `in-line4|only string|[]`, `in-line5|no data wrapper|[]`},
+			want: []string{`in-line2|ab|[events/EVT[1,2)""]`, `in-line3|cd|[x/X[0,1)""]`, `in-line4|only string|[]`, `in-line5|no data wrapper|[]`},
 		},
 	}
 	for _, tt := range tests {

@@ -166,8 +166,15 @@ func ImportFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format 
 					rep.NewLabels = append(rep.NewLabels, added)
 				}
 				sp.Origin = annotate.OriginImported
-				rep.Spans++
 			}
+			kept, err := overlapsAllowed(schema, path, d, opts)
+			if err != nil {
+				return rep, err
+			}
+			for _, e := range kept {
+				rep.Skipped = append(rep.Skipped, e)
+			}
+			rep.Spans += len(d.Spans)
 			docs = append(docs, d)
 		}
 	}
@@ -180,6 +187,46 @@ func ImportFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format 
 	}
 	rep.Docs = len(docs)
 	return rep, nil
+}
+
+// overlapsAllowed checks d's spans against the overlap rule of their
+// layers: spans that overlap in a layer that forbids it fail the import
+// (naming the file, the document and both spans, and the way out), or
+// under SkipBad the later of the two is dropped and reported.
+func overlapsAllowed(s *annotate.Schema, path string, d *annotate.Document, opts ReadOptions) ([]error, error) {
+	var dropped []error
+	sorted := slices.Clone(d.Spans)
+	sortSpans(sorted)
+	last := map[string]annotate.Span{} // per forbidding layer, the span reaching furthest
+	drop := map[int]bool{}
+	for _, sp := range sorted {
+		l, ok := s.Layer(sp.Layer)
+		if !ok || l.Overlap != annotate.OverlapForbidden {
+			continue
+		}
+		if prev, ok := last[sp.Layer]; ok && sp.Start < prev.End {
+			err := &RecordError{File: path, Where: fmt.Sprintf("document %q", d.Name),
+				Err: fmt.Errorf("%s [%d,%d) overlaps %s [%d,%d) in layer %q, which forbids overlaps: import into a layer that allows them (-layer NAME, a new name creates one) or skip bad records",
+					sp.Label, sp.Start, sp.End, prev.Label, prev.Start, prev.End, sp.Layer)}
+			if !opts.SkipBad {
+				return nil, err
+			}
+			dropped = append(dropped, err)
+			drop[slices.IndexFunc(d.Spans, func(x annotate.Span) bool { return x == sp })] = true
+			continue
+		}
+		last[sp.Layer] = sp
+	}
+	if len(drop) > 0 {
+		var keep []annotate.Span
+		for i, sp := range d.Spans {
+			if !drop[i] {
+				keep = append(keep, sp)
+			}
+		}
+		d.Spans = keep
+	}
+	return dropped, nil
 }
 
 // prepareImported fills in what a reader leaves to the importer: source,

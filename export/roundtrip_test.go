@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -218,5 +219,61 @@ func TestRoundTripCoNLLU(t *testing.T) {
 	}
 	if got, want := strings.Join(words(back), " "), strings.Join(words(doc), " "); got != want {
 		t.Errorf("tokens after conllu:\n got  %s\n want %s", got, want)
+	}
+}
+
+// TestRoundTripIntoNewProject imports exports into a project with the
+// default schema, as a user handing files between projects does: formats
+// that carry layers bring them (created, allowing overlaps); for the
+// others, overlapping spans in the entity layer (which forbids overlaps)
+// fail the import naming the file and document, unless another layer is
+// chosen or bad records are skipped.
+func TestRoundTripIntoNewProject(t *testing.T) {
+	src, doc := roundTripProject(t)
+	export := func(format string) string {
+		out := filepath.Join(t.TempDir(), "out.json")
+		if _, err := Export(context.Background(), src, format, out, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	fresh := func() *annotate.Project {
+		p, err := annotate.Create(filepath.Join(t.TempDir(), "new.biaozhu"), nil, annotate.Options{NoBackup: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.Close() })
+		return p
+	}
+	for _, format := range []string{"labelstudio", "spacy"} {
+		p := fresh()
+		rep, err := ImportFiles(context.Background(), p, nil, format, []string{export(format)}, ReadOptions{})
+		if err != nil {
+			t.Fatalf("%s into a new project: %v", format, err)
+		}
+		if !slices.Contains(rep.NewLabels, "topic/EVENT") {
+			t.Errorf("%s: new labels %q, want topic/EVENT among them", format, rep.NewLabels)
+		}
+		if l, ok := p.Schema().Layer("topic"); !ok || l.Overlap != annotate.OverlapAllowed {
+			t.Errorf("%s: layer topic = %+v, %v; want it created allowing overlaps", format, l, ok)
+		}
+	}
+	out := export("doccano")
+	_, err := ImportFiles(context.Background(), fresh(), nil, "doccano", []string{out}, ReadOptions{Layer: "entity"})
+	var re *RecordError
+	if !errors.As(err, &re) || re.File != out || !strings.Contains(err.Error(), "forbids overlaps") || !strings.Contains(err.Error(), "rt.txt") {
+		t.Fatalf("doccano with overlaps into entity: err = %v, want a RecordError naming the file, the document and the overlap", err)
+	}
+	rep, err := ImportFiles(context.Background(), fresh(), nil, "doccano", []string{out}, ReadOptions{Layer: "entity", SkipBad: true})
+	if err != nil || len(rep.Skipped) == 0 || rep.Spans != len(doc.Spans)-len(rep.Skipped) {
+		t.Fatalf("doccano with -skip-bad: %d spans, skipped %v, err %v; want the overlapping ones skipped and reported", rep.Spans, rep.Skipped, err)
+	}
+	p := fresh()
+	if _, err := ImportFiles(context.Background(), p, nil, "doccano", []string{out}, ReadOptions{Layer: "mine"}); err != nil {
+		t.Fatalf("doccano into a new layer: %v", err)
+	}
+	sums, _ := p.Documents()
+	if sums[0].Spans != len(doc.Spans) {
+		t.Errorf("doccano into a new layer: %d spans, want %d", sums[0].Spans, len(doc.Spans))
 	}
 }

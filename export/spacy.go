@@ -255,10 +255,9 @@ func spacyDoc(raw []byte, schema *annotate.Schema) (*annotate.Document, readMeta
 		default:
 			return nil, meta, fmt.Errorf(`span %d %s has neither "start" and "end" nor "token_start" and "token_end"`, i, sp.Label)
 		}
-		span := annotate.Span{Label: sp.Label, Start: s, End: e, Note: sp.Note}
-		if _, ok := schema.Layer(sp.Layer); ok {
-			span.Layer = sp.Layer
-		}
+		// The layer the file names is kept: the importer adds it to the
+		// schema (allowing overlaps) when the project lacks it.
+		span := annotate.Span{Label: sp.Label, Start: s, End: e, Note: sp.Note, Layer: sp.Layer}
 		d.Spans = append(d.Spans, span)
 	}
 	return d, meta, nil
