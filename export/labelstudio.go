@@ -47,7 +47,7 @@ import (
 func init() {
 	Register(&Format{Name: "labelstudio", Ext: ".json", Write: writeLabelStudio,
 		Description: `Label Studio JSON task list with "annotations" (or "predictions") results value.start/end/text/labels; OUT.config.xml beside it is the labelling config the results name`,
-		Companion: func(j *Job) (string, []byte) { return ".config.xml", []byte(LabelStudioConfig(j.Schema, j.Layers())) }})
+		Companion:   func(j *Job) (string, []byte) { return ".config.xml", []byte(LabelStudioConfig(j.Schema, j.Layers())) }})
 	RegisterReader(&Reader{Name: "labelstudio", Read: readLabelStudio,
 		Description: `Label Studio JSON task list: labels results of the first annotation (else prediction)`})
 }
