@@ -265,3 +265,40 @@ func TestSpansFromTags(t *testing.T) {
 		}
 	}
 }
+
+// TestDirExportNeverDeletesUserFiles: a folder export (brat) replaces an
+// empty folder or one an export wrote, and refuses a folder of the user's
+// own files, leaving them alone.
+func TestDirExportNeverDeletesUserFiles(t *testing.T) {
+	dir := t.TempDir()
+	mine := filepath.Join(dir, "mine")
+	os.Mkdir(mine, 0o755)
+	precious := filepath.Join(mine, "notes.txt")
+	os.WriteFile(precious, []byte("precious"), 0o644)
+	if _, err := Export(context.Background(), splitCorpus(2), "brat", mine, Options{}); err == nil || !strings.Contains(err.Error(), "did not write") {
+		t.Fatalf("export into a folder of the user's files: err = %v, want a refusal", err)
+	}
+	if data, err := os.ReadFile(precious); err != nil || string(data) != "precious" {
+		t.Fatalf("the user's file after the refused export: %q, %v", data, err)
+	}
+	out := filepath.Join(dir, "brat")
+	for i := range 2 { // the second export replaces the first
+		if _, err := Export(context.Background(), splitCorpus(2+i), "brat", out, Options{}); err != nil {
+			t.Fatalf("export %d: %v", i+1, err)
+		}
+	}
+	entries, _ := os.ReadDir(out)
+	var ann int
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".ann") {
+			ann++
+		}
+	}
+	if ann != 3 {
+		t.Errorf("after the second export the folder has %d .ann files, want 3", ann)
+	}
+	fi, err := os.Stat(filepath.Join(out, entries[0].Name()))
+	if err != nil || fi.Mode().Perm()&0o044 == 0 {
+		t.Errorf("exported file mode %v, %v; want readable by others (0644)", fi.Mode(), err)
+	}
+}
