@@ -51,9 +51,12 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadBrat$$' -fuzztime $(FUZZTIME) ./export
 	$(GO) test -run '^$$' -fuzz '^FuzzJSONReaders$$' -fuzztime $(FUZZTIME) ./export
 
-## bench: the benchmarks, printing throughput, load time and memory figures
+## bench: the benchmarks, printing throughput, load time and memory figures (the
+## 1,000,000-token CSV and xlsx exports run once each)
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 10x ./annotate/... ./export/... ./app/...
+	$(GO) test -run '^$$' -bench . -benchtime 10x ./annotate/... ./app/...
+	$(GO) test -run '^$$' -bench 'JSONL' -benchtime 10x ./export/...
+	$(GO) test -run '^$$' -bench 'CSV|XLSX' -benchtime 1x ./export/...
 
 ## charfreq: regenerate assets/charfreq.tsv from gse's embedded dictionary
 charfreq:
