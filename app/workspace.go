@@ -120,7 +120,6 @@ func (ws *workspace) build() {
 			name.Truncation = fyne.TextTruncateEllipsis
 			meta := widget.NewLabel("")
 			meta.SizeName = theme.SizeNameCaptionText
-			meta.Importance = widget.LowImportance
 			return container.NewVBox(name, meta)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
