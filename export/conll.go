@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -92,6 +93,9 @@ func writeCoNLL(j *Job, w io.Writer) error {
 		if others > 0 {
 			j.Warn(d, 0, "CoNLL has one tag column: layer %s is written, %d spans of other layers are left out (export them one layer at a time)", layer, others)
 		}
+		// Only the written layer's spans go into the records, so that the
+		// others are not warned about again, span by span.
+		d.Spans = slices.DeleteFunc(d.Spans, func(sp annotate.Span) bool { return sp.Layer != layer })
 		if many {
 			if j.Opts.POS {
 				bw.WriteString(conllDocStart + "\t-X-\tO\n\n")

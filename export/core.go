@@ -340,7 +340,7 @@ func (j *Job) Records(d *Doc) []Record {
 			recs[i].Spans = append(recs[i].Spans, sp)
 			continue
 		}
-		j.Warn(d, sp.ID, "%s [%d,%d) crosses a sentence boundary: left out of sentence records (use document records)", sp.Label, sp.Start, sp.End)
+		j.Warn(d, sp.ID, "%s [%d,%d) crosses a sentence boundary: left out of the sentence records", sp.Label, sp.Start, sp.End)
 	}
 	return recs
 }
