@@ -179,9 +179,10 @@ func (ws *workspace) onNewProject() {
 	ws.win.Canvas().Focus(name)
 }
 
-// defaultFolder is the open project's folder, else the home folder.
+// defaultFolder is the open project's folder (unless it is the demo
+// project, kept in the app's storage), else the home folder.
 func (ws *workspace) defaultFolder() string {
-	if ws.proj != nil {
+	if ws.proj != nil && !sameFile(ws.proj.Path(), demoPath(ws.app)) {
 		return filepath.Dir(ws.proj.Path())
 	}
 	if h, err := os.UserHomeDir(); err == nil {
@@ -577,7 +578,7 @@ func (ws *workspace) onExport() {
 	seed.SetText("1")
 	outName := widget.NewEntry()
 	outName.SetPlaceHolder(lang.L("File name"))
-	outDir := newFolderField(ws, filepath.Dir(p.Path()))
+	outDir := newFolderField(ws, ws.defaultFolder())
 	format.OnChanged = func(name string) {
 		f, _ := export.Lookup(name)
 		base := strings.TrimSuffix(filepath.Base(p.Path()), ".biaozhu")

@@ -207,6 +207,8 @@ func (ws *workspace) build() {
 	ws.win.SetMainMenu(ws.menu.build())
 	ws.addShortcuts()
 	ws.win.SetOnDropped(ws.onDropped)
+	ws.win.Canvas().SetOnTypedKey(ws.canvasKey)
+	ws.win.Canvas().SetOnTypedRune(ws.canvasRune)
 	if ws.seg != nil {
 		ws.statusDict.SetText(lang.L("Dictionary loaded"))
 	}
@@ -902,6 +904,38 @@ func (ws *workspace) typedRune(r rune) {
 			}
 		}
 	}
+}
+
+// canvasKey handles keys that reach the window with nothing focused: Esc
+// closes the dialog on top (or cancels the long work behind a progress
+// dialog); with no dialog, keys go to the document view, which takes the
+// keyboard back.
+func (ws *workspace) canvasKey(ev *fyne.KeyEvent) {
+	c := ws.win.Canvas()
+	if top := c.Overlays().Top(); top != nil {
+		if ev.Name != fyne.KeyEscape {
+			return
+		}
+		if ws.job != nil {
+			ws.job.cancel()
+			return
+		}
+		c.Overlays().Remove(top)
+		ws.focusView()
+		return
+	}
+	ws.focusView()
+	ws.view.TypedKey(ev)
+}
+
+// canvasRune gives runes typed with nothing focused (and no dialog open)
+// to the document view.
+func (ws *workspace) canvasRune(r rune) {
+	if ws.win.Canvas().Overlays().Top() != nil {
+		return
+	}
+	ws.focusView()
+	ws.view.TypedRune(r)
 }
 
 // typedKey handles the non-navigation keys of the document view.

@@ -430,3 +430,29 @@ func TestWorkspaceImport(t *testing.T) {
 		t.Errorf("imported document spans = %v, want LOC over [0,1)", got)
 	}
 }
+
+// TestWorkspaceEscapeClosesDialogs: Esc with a dialog open closes it and
+// gives the keyboard back to the document; with no dialog, keys typed
+// with nothing focused reach the document view.
+func TestWorkspaceEscapeClosesDialogs(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	c := ws.win.Canvas()
+	ws.showShortcuts()
+	if c.Overlays().Top() == nil {
+		t.Fatal("the shortcuts overlay is not shown")
+	}
+	c.Unfocus()
+	ws.canvasKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.Overlays().Top() != nil {
+		t.Fatal("Esc did not close the dialog")
+	}
+	if c.Focused() != fyne.Focusable(ws.view) {
+		t.Errorf("after Esc the keyboard is with %v, want the document view", c.Focused())
+	}
+	c.Unfocus()
+	ws.canvasRune('n')
+	if ws.doc.ID != f.ids[1] {
+		t.Errorf("n typed with nothing focused: document %d, want %d", ws.doc.ID, f.ids[1])
+	}
+}
