@@ -176,6 +176,7 @@ var ReservedKeys = map[string]string{
 	"+": "merge tokens",
 	"c": "character mode",
 	"t": "POS tag picker",
+	"l": "label picker",
 	" ": "space",
 }
 

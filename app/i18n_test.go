@@ -76,6 +76,8 @@ var hantTerms = []struct{ from, to, notAfter string }{
 // hantTerms are not enough. TestTranslationsHant fails when a fix is for a
 // key that no longer exists.
 var hantFixes = map[string]string{
+	"Apply label":      "套用標籤",
+	"Apply label…":     "套用標籤…",
 	"Name column":      "名稱欄",
 	"Text column":      "文字欄",
 	"Layer for labels": "標籤所在層",

@@ -75,6 +75,7 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		nil,
 		{label: lang.L("Split token"), key: "/", action: ws.onSplit},
 		{label: lang.L("Merge tokens"), key: "=", action: ws.onMerge},
+		{label: lang.L("Apply label…"), key: "L", action: ws.onLabelPicker},
 		{label: lang.L("POS tag…"), key: "T", action: ws.insp.focusPOS},
 		{label: lang.L("Note on the span…"), key: "F2", action: ws.insp.focusNote},
 		{label: lang.L("Delete span"), key: "Delete", action: ws.onDeleteSpan},

@@ -891,6 +891,9 @@ func (ws *workspace) typedRune(r rune) {
 	case 't':
 		ws.insp.focusPOS()
 		return
+	case 'l':
+		ws.onLabelPicker()
+		return
 	}
 	if ws.proj == nil {
 		return

@@ -456,3 +456,34 @@ func TestWorkspaceEscapeClosesDialogs(t *testing.T) {
 		t.Errorf("n typed with nothing focused: document %d, want %d", ws.doc.ID, f.ids[1])
 	}
 }
+
+// TestWorkspaceLabelPicker: l opens the picker, typing narrows the labels,
+// ↓ moves, Enter applies — a label without a shortcut key, from the
+// keyboard.
+func TestWorkspaceLabelPicker(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.view.Select(8, 10) // 上海
+	f.typeRunes("l")
+	focused, ok := ws.win.Canvas().Focused().(*keyEntry)
+	if !ok {
+		t.Fatalf("after l the keyboard is with %T, want the picker's entry", ws.win.Canvas().Focused())
+	}
+	test.Type(focused, "o") // LOC, ORG, GPE (geo-pOlitical)… in schema order
+	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	got := spanSet(ws.doc.Spans)
+	if len(got) != 1 || got[[2]int{8, 10}] == "" {
+		t.Fatalf("after the picker: spans = %v, want one over [8,10)", got)
+	}
+	if ws.win.Canvas().Overlays().Top() != nil {
+		t.Error("the picker is still open after Enter")
+	}
+	// Esc closes it without applying anything.
+	ws.view.Select(0, 2)
+	f.typeRunes("l")
+	ws.win.Canvas().Focused().(*keyEntry).TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if ws.win.Canvas().Overlays().Top() != nil || len(ws.doc.Spans) != 1 {
+		t.Errorf("after Esc: overlay %v, %d spans; want closed and still 1 span", ws.win.Canvas().Overlays().Top(), len(ws.doc.Spans))
+	}
+}
