@@ -519,20 +519,58 @@ func Export(ctx context.Context, src Source, format, out string, opts Options) (
 			finals = append(finals, cdest)
 		}
 	}
-	for i, dest := range finals {
-		if f.WriteDir != nil && !zipped && i < len(temps) && isDir(temps[i]) {
-			if err := replaceDir(dest); err != nil {
-				return res, err
-			}
-		}
-		if err := os.Rename(temps[i], dest); err != nil {
-			return res, fmt.Errorf("export: %s: %w", dest, err)
-		}
-		res.Files = append(res.Files, dest)
+	if err := commitParts(temps, finals); err != nil {
+		return Result{Warnings: res.Warnings}, err
 	}
 	temps = nil
+	res.Files = finals
 	res.Docs = len(docs)
 	return res, nil
+}
+
+// commitParts renames every temporary output onto its destination, all or
+// none: what stands at a destination is first moved aside (a folder only
+// when an export wrote it, see replaceDir), and if any rename fails the
+// destinations are put back as they were. The outputs moved aside are
+// removed at the end.
+func commitParts(temps, finals []string) error {
+	type moved struct{ dest, aside string }
+	var asides []moved
+	var placed []string
+	rollback := func() {
+		for _, p := range placed {
+			os.RemoveAll(p)
+		}
+		for _, m := range asides {
+			os.Rename(m.aside, m.dest)
+		}
+	}
+	for i, dest := range finals {
+		if isDir(temps[i]) {
+			if err := checkReplaceDir(dest); err != nil {
+				rollback()
+				return err
+			}
+		}
+		if _, err := os.Lstat(dest); err == nil {
+			aside := dest + ".biaozhu-old"
+			os.RemoveAll(aside)
+			if err := os.Rename(dest, aside); err != nil {
+				rollback()
+				return fmt.Errorf("export: %s: %w", dest, err)
+			}
+			asides = append(asides, moved{dest, aside})
+		}
+		if err := os.Rename(temps[i], dest); err != nil {
+			rollback()
+			return fmt.Errorf("export: %s: %w", dest, err)
+		}
+		placed = append(placed, dest)
+	}
+	for _, m := range asides {
+		os.RemoveAll(m.aside)
+	}
+	return nil
 }
 
 func isDir(path string) bool {
@@ -558,18 +596,25 @@ func checkOptions(o Options) error {
 
 // exportMarker is the file a directory export (brat) leaves in its
 // folder: only a folder holding it — one an export wrote — or an empty
-// one is ever replaced.
+// one is ever replaced (checkReplaceDir).
 const exportMarker = ".biaozhu-export"
 
-// replaceDir makes way for a directory output: a missing or empty
-// directory, or one an earlier export wrote (it holds exportMarker), is
-// removed; anything else is refused, so that a folder of the user's own
-// files is never deleted.
-func replaceDir(dest string) error {
-	entries, err := os.ReadDir(dest)
+// checkReplaceDir says whether a directory output may replace dest: a
+// missing or empty directory, or one an earlier export wrote (it holds
+// exportMarker); anything else is refused, so that a folder of the user's
+// own files is never deleted. A file there is refused too.
+func checkReplaceDir(dest string) error {
+	fi, err := os.Stat(dest)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	if err != nil {
+		return fmt.Errorf("export: %s: %w", dest, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("export: %s is a file: a folder export needs a folder name (or OUT.zip)", dest)
+	}
+	entries, err := os.ReadDir(dest)
 	if err != nil {
 		return fmt.Errorf("export: %s: %w", dest, err)
 	}
@@ -578,7 +623,7 @@ func replaceDir(dest string) error {
 			return fmt.Errorf("export: %s: the folder holds files an export did not write (%s…); choose an empty or new folder", dest, entries[0].Name())
 		}
 	}
-	return os.RemoveAll(dest)
+	return nil
 }
 
 // writePart writes one part to a temporary file (or directory) beside

@@ -302,3 +302,36 @@ func TestDirExportNeverDeletesUserFiles(t *testing.T) {
 		t.Errorf("exported file mode %v, %v; want readable by others (0644)", fi.Mode(), err)
 	}
 }
+
+// TestCommitPartsAllOrNothing: when one part cannot be put in place, the
+// parts already placed are taken back and what stood there before returns.
+func TestCommitPartsAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "data.train.jsonl")
+	os.WriteFile(old, []byte("old train"), 0o644)
+	t1 := filepath.Join(dir, ".t1")
+	t2 := filepath.Join(dir, ".t2")
+	os.WriteFile(t1, []byte("new train"), 0o644)
+	os.WriteFile(t2, []byte("new dev"), 0o644)
+	err := commitParts([]string{t1, t2}, []string{old, filepath.Join(dir, "missing", "data.dev.jsonl")})
+	if err == nil {
+		t.Fatal("commitParts into a missing folder succeeded")
+	}
+	if data, _ := os.ReadFile(old); string(data) != "old train" {
+		t.Errorf("after the failure the first destination holds %q, want the old %q", data, "old train")
+	}
+	if _, err := os.Stat(old + ".biaozhu-old"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the moved-aside copy is left behind: %v", err)
+	}
+	// And the success path replaces and cleans up.
+	os.WriteFile(t1, []byte("new train"), 0o644)
+	if err := commitParts([]string{t1}, []string{old}); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(old); string(data) != "new train" {
+		t.Errorf("after commit the destination holds %q, want %q", data, "new train")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 { // data.train.jsonl and .t2
+		t.Errorf("directory holds %d entries after commit, want 2", len(entries))
+	}
+}
