@@ -335,3 +335,33 @@ func TestCommitPartsAllOrNothing(t *testing.T) {
 		t.Errorf("directory holds %d entries after commit, want 2", len(entries))
 	}
 }
+
+// TestUnsegmentedTagExports: a document without tokens is tagged by
+// character in the word-level tag formats, with a warning, and hf keeps
+// the same keys on every line (what datasets' JSON loader needs).
+func TestUnsegmentedTagExports(t *testing.T) {
+	c := splitCorpus(2)
+	d, _ := c.Document(1)
+	d.Spans = []annotate.Span{{ID: 1, Layer: "entity", Label: "MISC", Start: 0, End: 2}}
+	for _, format := range []string{"hf", "csv-tokens", "conll"} {
+		out := filepath.Join(t.TempDir(), "out")
+		res, err := Export(context.Background(), c, format, out, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if len(res.Warnings) == 0 || !strings.Contains(res.Warnings[0].Msg, "character level") {
+			t.Errorf("%s: warnings %v, want one saying character level", format, res.Warnings)
+		}
+		data, _ := os.ReadFile(out)
+		if !strings.Contains(string(data), "B-MISC") {
+			t.Errorf("%s: output has no B-MISC:\n%s", format, data)
+		}
+		if format == "hf" {
+			for l := range strings.SplitSeq(strings.TrimSpace(string(data)), "\n") {
+				if !strings.HasPrefix(l, `{"id":`) || !strings.Contains(l, `"tokens":["文","档"`) || !strings.Contains(l, `"pos_tags":[`) || !strings.Contains(l, `"ner_tags":[`) {
+					t.Errorf("hf line %s: want id, character tokens, pos_tags and ner_tags", l)
+				}
+			}
+		}
+	}
+}

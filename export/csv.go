@@ -81,6 +81,10 @@ func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
 	if level == "" {
 		level = LevelWord
 	}
+	if level == LevelWord && len(d.Tokens) == 0 && len(d.Runes) > 0 {
+		j.Warn(d, 0, "no tokens (the document is not segmented): written at character level")
+		level = LevelChar
+	}
 	scheme := j.Opts.Scheme
 	if scheme == "" {
 		scheme = SchemeBIO

@@ -42,6 +42,13 @@ func writeHF(j *Job, w io.Writer) error {
 	keys := hfKeys(layers)
 	var b []byte
 	err := j.Each(func(d *Doc) error {
+		// A document without tokens is tagged by character at word level
+		// too (its pos_tags empty strings, so every line has the same keys).
+		lv := level
+		if lv == LevelWord && len(d.Tokens) == 0 && len(d.Runes) > 0 {
+			j.Warn(d, 0, "no tokens (the document is not segmented): written at character level")
+			lv = LevelChar
+		}
 		for _, rec := range j.Records(d) {
 			b = append(b[:0], `{"id":`...)
 			b = appendJSONString(b, rec.Key())
@@ -49,14 +56,14 @@ func writeHF(j *Job, w io.Writer) error {
 			tagLists := make([][]string, len(layers))
 			for i, layer := range layers {
 				var tags []string
-				units, tags = j.Tags(rec, level, layer, scheme)
+				units, tags = j.Tags(rec, lv, layer, scheme)
 				if err := proveTags(j, rec, units, tags, layer); err != nil {
 					return err
 				}
 				tagLists[i] = tags
 			}
 			if len(layers) == 0 {
-				units = Units(rec, level)
+				units = Units(rec, lv)
 			}
 			b = append(b, `,"tokens":`...)
 			b = appendJSONStrings(b, len(units), func(i int) string { return d.Text(units[i].Start, units[i].End) })
