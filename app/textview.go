@@ -932,7 +932,38 @@ func (v *textView) MouseDown(e *desktop.MouseEvent) {
 }
 
 // MouseUp implements desktop.Mouseable.
-func (v *textView) MouseUp(*desktop.MouseEvent) {}
+//
+// Releasing Alt alone opens the window's menu bar on Linux and Windows
+// (Fyne's driver does it, and gives the keyboard to the menu). After an
+// Alt+click or Alt+drag that is not what the user asked for: once Alt is
+// released, the menu is closed again and the keyboard stays with the
+// document.
+func (v *textView) MouseUp(e *desktop.MouseEvent) {
+	if e.Modifier&fyne.KeyModifierAlt == 0 || fyne.CurrentApp() == nil {
+		return
+	}
+	d, ok := fyne.CurrentApp().Driver().(desktop.Driver)
+	if !ok {
+		return
+	}
+	c := v.canvas()
+	go func() {
+		for range 500 { // 10 s at most
+			time.Sleep(20 * time.Millisecond)
+			held := true
+			fyne.DoAndWait(func() { held = d.CurrentKeyModifiers()&fyne.KeyModifierAlt != 0 })
+			if !held {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond) // let the driver finish the release
+		fyne.Do(func() {
+			if m, ok := c.(interface{ DismissMenu() bool }); ok && m.DismissMenu() {
+				c.Focus(v)
+			}
+		})
+	}()
+}
 
 // Dragged implements fyne.Draggable: it extends the selection to the token
 // (or character, after Alt+click or in character mode) under the pointer,
