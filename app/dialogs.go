@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -69,7 +70,6 @@ func (ws *workspace) runLong(title string, work func(ctx context.Context, progre
 	go func() {
 		err := work(ctx, progress)
 		cancel()
-		close(job.done)
 		fyne.Do(func() {
 			if ws.job == job {
 				ws.job = nil
@@ -78,6 +78,8 @@ func (ws *workspace) runLong(title string, work func(ctx context.Context, progre
 			dlg.Hide()
 			done(err)
 			ws.focusView()
+			// Only now: whoever waits (quitting) runs after done.
+			close(job.done)
 		})
 	}()
 }
@@ -136,6 +138,9 @@ func (ws *workspace) waitSegmenter(ctx context.Context, progress progressUpdate)
 func projectFilter() storage.FileFilter { return storage.NewExtensionFileFilter([]string{".biaozhu"}) }
 
 func (ws *workspace) onNewProject() {
+	if ws.modal() {
+		return
+	}
 	if ws.busy() {
 		return
 	}
@@ -153,15 +158,23 @@ func (ws *workspace) onNewProject() {
 			ws.focusView()
 			return
 		}
-		base := strings.TrimSpace(name.Text)
-		if base == "" {
-			ws.showError(errors.New(lang.L("the project needs a name")))
+		if ws.busy() {
+			return
+		}
+		base, err := fileName(name.Text)
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		dir, err := folderPath(folder.path())
+		if err != nil {
+			ws.showError(err)
 			return
 		}
 		if !strings.HasSuffix(base, ".biaozhu") {
 			base += ".biaozhu"
 		}
-		path := filepath.Join(folder.path(), base)
+		path := filepath.Join(dir, base)
 		if exists(path) {
 			ws.showError(fmt.Errorf(lang.L("%s exists already: open it, or choose another name"), path))
 			return
@@ -177,6 +190,35 @@ func (ws *workspace) onNewProject() {
 	d.Resize(fyne.NewSize(600, 240))
 	d.Show()
 	ws.win.Canvas().Focus(name)
+}
+
+// fileName checks a file name typed by the user: not empty, not "." or
+// "..", no folder in it.
+func fileName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || name == "." || name == ".." || name != filepath.Base(name) || strings.ContainsAny(name, `/\`) {
+		return "", fmt.Errorf(lang.L("%q is not a file name (no folder in it)"), name)
+	}
+	return name, nil
+}
+
+// folderPath checks a folder typed by the user: ~ is the home folder,
+// relative paths are made absolute, and the folder must exist.
+func folderPath(dir string) (string, error) {
+	dir = strings.TrimSpace(dir)
+	if dir == "~" || strings.HasPrefix(dir, "~/") {
+		if h, err := os.UserHomeDir(); err == nil {
+			dir = filepath.Join(h, strings.TrimPrefix(dir, "~"))
+		}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf(lang.L("the folder %s does not exist"), abs)
+	}
+	return abs, nil
 }
 
 // defaultFolder is the open project's folder (unless it is the demo
@@ -219,6 +261,9 @@ func newFolderField(ws *workspace, start string) *folderField {
 func (f *folderField) path() string { return strings.TrimSpace(f.entry.Text) }
 
 func (ws *workspace) onOpenProject() {
+	if ws.modal() {
+		return
+	}
 	if ws.busy() {
 		return
 	}
@@ -270,19 +315,32 @@ func (ws *workspace) openPathThen(path string, then func(error)) {
 		progress(-1, path)
 		var err error
 		p, err = annotate.Open(path, annotate.Options{Annotator: ws.annotator()})
+		if err == nil && ctx.Err() != nil { // cancelled while opening: keep what was open
+			p.Close()
+			return ctx.Err()
+		}
 		return err
 	}, func(err error) {
-		if err == nil {
+		switch {
+		case err == nil:
 			ws.closeProject()
 			ws.setProject(p)
-		} else {
-			ws.dropRecent(path)
+		case errors.Is(err, context.Canceled):
+		default:
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, annotate.ErrNotProject) {
+				ws.dropRecent(path)
+			}
 			ws.showError(err)
 		}
 		if then != nil {
 			then(err)
 		}
 	})
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // sameFile reports whether a and b name the same file.
@@ -322,6 +380,9 @@ func importFormatFor(path string) string {
 }
 
 func (ws *workspace) onImportFiles() {
+	if ws.modal() {
+		return
+	}
 	if ws.proj == nil {
 		ws.info(lang.L("Open or create a project first"))
 		return
@@ -340,6 +401,9 @@ func (ws *workspace) onImportFiles() {
 }
 
 func (ws *workspace) onImportFolder() {
+	if ws.modal() {
+		return
+	}
 	if ws.proj == nil {
 		ws.info(lang.L("Open or create a project first"))
 		return
@@ -368,6 +432,9 @@ func (ws *workspace) onDropped(_ fyne.Position, uris []fyne.URI) {
 	}
 	if ws.proj == nil {
 		ws.info(lang.L("Open or create a project first"))
+		return
+	}
+	if ws.modal() || ws.busy() {
 		return
 	}
 	for _, p := range paths {
@@ -534,6 +601,9 @@ func (ws *workspace) showLines(title string, lines []string) {
 // onExport shows the export dialog: format, documents, layers, options,
 // output; exporting runs behind a progress dialog.
 func (ws *workspace) onExport() {
+	if ws.modal() {
+		return
+	}
 	if ws.proj == nil {
 		ws.info(lang.L("Open or create a project first"))
 		return
@@ -608,7 +678,17 @@ func (ws *workspace) onExport() {
 			ws.showError(errors.New(lang.L("the project was closed: nothing exported")))
 			return
 		}
-		out := filepath.Join(outDir.path(), strings.TrimSpace(outName.Text))
+		name, err := fileName(outName.Text)
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		dir, err := folderPath(outDir.path())
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		out := filepath.Join(dir, name)
 		opts := export.Options{Suggestions: sugg.Checked, BOM: bom.Checked, POS: pos.Checked, Predictions: preds.Checked}
 		switch docs.Selected {
 		case lang.L("Done documents"):
@@ -682,8 +762,12 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 		ws.showError(errors.New(lang.L("choose an output file")))
 		return
 	}
-	if strings.HasSuffix(out, ".biaozhu") || strings.Contains(filepath.Base(out), ".biaozhu-") || sameFile(out, ws.proj.Path()) {
+	if strings.Contains(strings.ToLower(filepath.Base(out)), ".biaozhu") || sameFile(out, ws.proj.Path()) {
 		ws.showError(fmt.Errorf(lang.L("%s is a project file: choose another name for the export"), out))
+		return
+	}
+	if f, ok := export.Lookup(format); ok && f.WriteDir == nil && isDir(out) {
+		ws.showError(fmt.Errorf(lang.L("%s is a folder: choose a file name for the export"), out))
 		return
 	}
 	if ws.busy() {
@@ -735,6 +819,9 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 
 // onSchema opens the schema editor on a copy of the project's schema.
 func (ws *workspace) onSchema() {
+	if ws.modal() {
+		return
+	}
 	if ws.proj == nil || ws.busy() {
 		return
 	}
@@ -898,6 +985,9 @@ func unionSchema(s, other *annotate.Schema) *annotate.Schema {
 
 // onPreferences shows the preferences: language, theme, annotator.
 func (ws *workspace) onPreferences() {
+	if ws.modal() {
+		return
+	}
 	var langNames []string
 	for _, t := range languages {
 		langNames = append(langNames, languageName(t))
@@ -937,7 +1027,7 @@ func (ws *workspace) onPreferences() {
 				ws.proj.SetAnnotator(a)
 			}
 		}
-		if i := langSel.SelectedIndex(); i >= 0 && languages[i] != cur {
+		if i := langSel.SelectedIndex(); i >= 0 && languages[i] != cur && !ws.busy() {
 			ws.prefs.SetString("language", languages[i])
 			if err := useLanguage(languages[i]); err != nil {
 				ws.showError(err)

@@ -84,7 +84,7 @@ func (ws *workspace) onLabelPicker() {
 	p.entry.OnSubmitted = func(string) { p.apply() }
 	p.list = widget.NewList(
 		func() int { return len(p.shown) },
-		func() fyne.CanvasObject { return newPickerRow() },
+		func() fyne.CanvasObject { return newPickerRow(p.applyChoice) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(p.shown) {
 				o.(*pickerRow).set(p.shown[i])
@@ -138,11 +138,18 @@ func (p *labelPicker) key(k fyne.KeyName) bool {
 }
 
 func (p *labelPicker) apply() {
-	if p.applied || p.sel < 0 || p.sel >= len(p.shown) {
+	if p.sel < 0 || p.sel >= len(p.shown) {
+		return
+	}
+	p.applyChoice(p.shown[p.sel])
+}
+
+// applyChoice closes the picker and applies c (a click on a row, or Enter).
+func (p *labelPicker) applyChoice(c labelChoice) {
+	if p.applied {
 		return
 	}
 	p.applied = true
-	c := p.shown[p.sel]
 	p.dlg.Hide()
 	p.ws.applyLabel(c.layer, c.label.Name)
 }
@@ -151,18 +158,24 @@ func (p *labelPicker) apply() {
 // description.
 type pickerRow struct {
 	widget.BaseWidget
-	rect fyne.CanvasObject
-	set  func(labelChoice)
+	rect   fyne.CanvasObject
+	set    func(labelChoice)
+	choice labelChoice
+	tapped func(labelChoice)
 }
 
-func newPickerRow() *pickerRow {
-	r := &pickerRow{}
+// Tapped applies the row's label: a click picks it, highlighted or not.
+func (r *pickerRow) Tapped(*fyne.PointEvent) { r.tapped(r.choice) }
+
+func newPickerRow(tapped func(labelChoice)) *pickerRow {
+	r := &pickerRow{tapped: tapped}
 	sw := canvas.NewRectangle(color.Transparent)
 	sw.CornerRadius = 3
 	sw.SetMinSize(fyne.NewSize(14, 14))
 	text := widget.NewLabel("")
 	text.Truncation = fyne.TextTruncateEllipsis
 	r.set = func(c labelChoice) {
+		r.choice = c
 		sw.FillColor = labelColor(c.label.Color)
 		sw.Refresh()
 		s := c.layer + " / " + c.label.Name

@@ -123,6 +123,7 @@ type textView struct {
 	lastDown                  time.Time
 	lastDownTok               int
 	dragChars                 bool
+	altWatch                  bool // a goroutine waits for Alt to be released after an Alt+click
 
 	scroll *container.Scroll
 	lay    tvLayout
@@ -946,9 +947,14 @@ func (v *textView) MouseUp(e *desktop.MouseEvent) {
 	if !ok {
 		return
 	}
+	if v.altWatch {
+		return // one watcher at a time
+	}
+	v.altWatch = true
 	c := v.canvas()
 	go func() {
-		for range 500 { // 10 s at most
+		defer fyne.Do(func() { v.altWatch = false })
+		for range 3000 { // a minute at most
 			time.Sleep(20 * time.Millisecond)
 			held := true
 			fyne.DoAndWait(func() { held = d.CurrentKeyModifiers()&fyne.KeyModifierAlt != 0 })

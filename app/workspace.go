@@ -64,8 +64,9 @@ type workspace struct {
 	statusSel_ *widget.Label
 	statusCnt  *widget.Label
 	menu       *mainMenu
-	schemaStep *schemaStep // the last schema change while it is undoable
-	job        *longJob    // the long work running, nil when none
+	schemaStep *schemaStep      // the last schema change while it is undoable
+	schema     *annotate.Schema // the project's schema as last read (drawing never waits for the project)
+	job        *longJob         // the long work running, nil when none
 
 	// lastErr is the last error shown (tests read it).
 	lastErr error
@@ -164,7 +165,7 @@ func (ws *workspace) build() {
 		func() fyne.CanvasObject { return newSpanRow() },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(ws.spanItems) {
-				o.(*spanRow).set(ws.spanItems[id], ws.doc, ws.proj.Schema())
+				o.(*spanRow).set(ws.spanItems[id], ws.doc, ws.schema)
 			}
 		})
 	ws.spanList.OnSelected = func(id widget.ListItemID) {
@@ -362,7 +363,8 @@ func (ws *workspace) syncListSelection() {
 
 // openDocument shows ws.docs[idx].
 func (ws *workspace) openDocument(idx int) {
-	if ws.proj == nil || idx < 0 || idx >= len(ws.docs) {
+	if ws.proj == nil || idx < 0 || idx >= len(ws.docs) || ws.busy() {
+		ws.syncListSelection()
 		return
 	}
 	d, err := ws.proj.Document(ws.docs[idx].ID)
@@ -483,6 +485,7 @@ func (ws *workspace) refreshSchema() {
 		return
 	}
 	s := ws.proj.Schema()
+	ws.schema = s
 	names := s.LayerNames()
 	if !slices.Contains(names, ws.layer) {
 		ws.layer = ""
@@ -761,7 +764,7 @@ func (ws *workspace) setCharMode(on bool) {
 }
 
 func (ws *workspace) onUndo() {
-	if ws.forwardToEntry(&fyne.ShortcutUndo{}) || ws.proj == nil || ws.busy() {
+	if ws.forwardToEntry(&fyne.ShortcutUndo{}) || ws.proj == nil || ws.modal() || ws.busy() {
 		return
 	}
 	if ws.schemaStep != nil {
@@ -787,7 +790,7 @@ func (ws *workspace) onUndo() {
 }
 
 func (ws *workspace) onRedo() {
-	if ws.forwardToEntry(&fyne.ShortcutRedo{}) || ws.proj == nil || ws.doc == nil || ws.busy() {
+	if ws.forwardToEntry(&fyne.ShortcutRedo{}) || ws.proj == nil || ws.doc == nil || ws.modal() || ws.busy() {
 		return
 	}
 	ws.schemaStep = nil
@@ -909,6 +912,12 @@ func (ws *workspace) typedRune(r rune) {
 	}
 }
 
+// modal reports whether a dialog is open over the workspace: commands
+// that would act on the document behind it, or open another dialog, wait.
+func (ws *workspace) modal() bool {
+	return ws.win.Canvas().Overlays().Top() != nil
+}
+
 // canvasKey handles keys that reach the window with nothing focused: Esc
 // closes the dialog on top (or cancels the long work behind a progress
 // dialog); with no dialog, keys go to the document view, which takes the
@@ -919,11 +928,11 @@ func (ws *workspace) canvasKey(ev *fyne.KeyEvent) {
 		if ev.Name != fyne.KeyEscape {
 			return
 		}
-		if ws.job != nil {
-			ws.job.cancel()
+		if ws.job != nil && len(c.Overlays().List()) == 1 {
+			ws.job.cancel() // the progress dialog is the only one
 			return
 		}
-		c.Overlays().Remove(top)
+		top.Hide() // a dialog's pop-up: hiding it closes the dialog
 		ws.focusView()
 		return
 	}

@@ -487,3 +487,52 @@ func TestWorkspaceLabelPicker(t *testing.T) {
 		t.Errorf("after Esc: overlay %v, %d spans; want closed and still 1 span", ws.win.Canvas().Overlays().Top(), len(ws.doc.Spans))
 	}
 }
+
+func TestFileNameAndFolder(t *testing.T) {
+	for _, tt := range []struct {
+		in string
+		ok bool
+	}{
+		{"out.jsonl", true}, {" out.csv ", true}, {"", false}, {".", false}, {"..", false},
+		{"a/b.csv", false}, {`a\b.csv`, false}, {"../x", false},
+	} {
+		if _, err := fileName(tt.in); (err == nil) != tt.ok {
+			t.Errorf("fileName(%q) error = %v, want ok %v", tt.in, err, tt.ok)
+		}
+	}
+	dir := t.TempDir()
+	if got, err := folderPath(dir); err != nil || got != dir {
+		t.Errorf("folderPath(%q) = %q, %v", dir, got, err)
+	}
+	if _, err := folderPath(filepath.Join(dir, "missing")); err == nil {
+		t.Error("folderPath of a missing folder succeeded")
+	}
+	home, _ := os.UserHomeDir()
+	if got, err := folderPath("~"); err != nil || got != home {
+		t.Errorf("folderPath(~) = %q, %v; want %q", got, err, home)
+	}
+}
+
+// TestLabelPickerClick: a click on a row applies that label, the
+// highlighted first row included.
+func TestLabelPickerClick(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.view.Select(8, 10)
+	f.typeRunes("l")
+	var first *pickerRow
+	test.Type(ws.win.Canvas().Focused().(*keyEntry), "PER")
+	for _, o := range test.LaidOutObjects(ws.win.Canvas().Overlays().Top()) {
+		if r, ok := o.(*pickerRow); ok && r.choice.label.Name == "PER" {
+			first = r
+			break
+		}
+	}
+	if first == nil {
+		t.Fatal("no PER row in the picker")
+	}
+	test.Tap(first)
+	if got := spanSet(ws.doc.Spans); got[[2]int{8, 10}] != "PER/manual" {
+		t.Fatalf("after clicking PER: spans = %v, want PER over [8,10)", got)
+	}
+}

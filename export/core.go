@@ -551,6 +551,9 @@ func commitParts(temps, finals []string) error {
 				rollback()
 				return err
 			}
+		} else if isDir(dest) {
+			rollback()
+			return fmt.Errorf("export: %s is a folder: choose a file name for the export", dest)
 		}
 		if _, err := os.Lstat(dest); err == nil {
 			aside := dest + ".biaozhu-old"
