@@ -35,6 +35,9 @@ func bigDocument(n int) *annotate.Document {
 // then undone (two steps per iteration). It reports ms per key.
 func BenchmarkLabelKey(b *testing.B) {
 	a := test.NewTempApp(b)
+	if err := useLanguage("en"); err != nil {
+		b.Fatal(err)
+	}
 	w := test.NewTempWindow(b, nil)
 	ws := newWorkspace(a, w)
 	w.SetContent(ws.root)

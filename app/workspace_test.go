@@ -51,6 +51,9 @@ type wsFixture struct {
 func newWSFixture(t *testing.T) *wsFixture {
 	t.Helper()
 	a := test.NewTempApp(t)
+	if err := useLanguage("en"); err != nil { // as New does: our translations loaded
+		t.Fatal(err)
+	}
 	w := test.NewTempWindow(t, nil)
 	ws := newWorkspace(a, w)
 	a.Settings().SetTheme(themeFor("light"))
