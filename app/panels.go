@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image/color"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -17,11 +18,10 @@ import (
 
 // labelColor parses "#rrggbb" (grey when malformed).
 func labelColor(s string) color.NRGBA {
-	var r, g, b uint8
-	if _, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil {
-		return color.NRGBA{R: 0x88, G: 0x88, B: 0x88, A: 0xff}
+	if c, ok := parseLabelColor(s); ok {
+		return c
 	}
-	return color.NRGBA{R: r, G: g, B: b, A: 0xff}
+	return color.NRGBA{R: 0x88, G: 0x88, B: 0x88, A: 0xff}
 }
 
 // newLabelButton is one label of the palette: its colour, its name and its
@@ -36,9 +36,6 @@ func newLabelButton(lb annotate.Label, apply func()) fyne.CanvasObject {
 	}
 	btn := widget.NewButton(text, apply)
 	btn.Alignment = widget.ButtonAlignLeading
-	if lb.Description != "" {
-		btn.SetText(text)
-	}
 	return container.NewBorder(nil, nil, container.NewCenter(sw), nil, btn)
 }
 
@@ -150,17 +147,22 @@ func (in *inspector) setTagset(t annotate.Tagset) {
 // filterTags narrows the POS choices to those starting with what is typed
 // (type-ahead); the full list when empty.
 func (in *inspector) filterTags(typed string) {
-	if typed == "" {
-		in.pos.SetOptions(in.tags)
-		return
+	in.pos.SetOptions(in.tagsStarting(typed))
+}
+
+// tagsStarting is the tags starting with prefix, ignoring case (all of
+// them for "").
+func (in *inspector) tagsStarting(prefix string) []string {
+	if prefix == "" {
+		return in.tags
 	}
-	var opts []string
+	var out []string
 	for _, t := range in.tags {
-		if strings.HasPrefix(strings.ToLower(t), strings.ToLower(typed)) {
-			opts = append(opts, t)
+		if strings.HasPrefix(strings.ToLower(t), strings.ToLower(prefix)) {
+			out = append(out, t)
 		}
 	}
-	in.pos.SetOptions(opts)
+	return out
 }
 
 // show fills the inspector for the cursor token tok and the selected span
@@ -262,14 +264,9 @@ func (in *inspector) setPOS(typed string) {
 		return
 	}
 	tag := typed
-	if !contains(in.tags, tag) {
-		var match []string
-		for _, t := range in.tags {
-			if strings.HasPrefix(strings.ToLower(t), strings.ToLower(typed)) {
-				match = append(match, t)
-			}
-		}
-		if len(match) != 1 {
+	if !slices.Contains(in.tags, tag) {
+		match := in.tagsStarting(typed)
+		if typed == "" || len(match) != 1 {
 			in.ws.showError(fmt.Errorf(lang.L("%q is not a POS tag of the tagset"), typed))
 			return
 		}
@@ -287,15 +284,6 @@ func (in *inspector) setNote(note string) {
 		return
 	}
 	in.ws.apply(annotate.SetNote{ID: in.sp.ID, Note: note})
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // originName is a span origin in the UI's language.

@@ -211,7 +211,7 @@ func (v *textView) setSchema(s *annotate.Schema) {
 	}
 	for _, l := range s.Layers {
 		for _, lb := range l.Labels {
-			if c, ok := parseViewColor(lb.Color); ok {
+			if c, ok := parseLabelColor(lb.Color); ok {
 				v.colors[[2]string{l.Name, lb.Name}] = c
 			}
 		}
@@ -426,18 +426,21 @@ func (v *textView) SelectedSpan() (int64, bool) {
 			off = toks[v.cursor].Start
 		}
 	}
-	if s, ok := v.innermostSpan(off); ok {
+	if s, ok := v.innermostSpan(off, nil); ok {
 		return s.ID, true
 	}
 	return 0, false
 }
 
-// innermostSpan is the shortest span covering off, the active layer's
-// preferred.
-func (v *textView) innermostSpan(off int) (annotate.Span, bool) {
+// innermostSpan is the shortest span covering off for which keep (nil:
+// any) is true, the active layer's preferred.
+func (v *textView) innermostSpan(off int, keep func(annotate.Span) bool) (annotate.Span, bool) {
 	var best annotate.Span
 	found := false
 	for _, s := range v.SpanAt(off) {
+		if keep != nil && !keep(s) {
+			continue
+		}
 		better := !found ||
 			(s.Layer == v.activeLayer) != (best.Layer == v.activeLayer) && s.Layer == v.activeLayer ||
 			(s.Layer == v.activeLayer) == (best.Layer == v.activeLayer) && s.End-s.Start < best.End-best.Start
@@ -916,7 +919,7 @@ func (v *textView) MouseDown(e *desktop.MouseEvent) {
 		v.charSel = false
 		switch {
 		case double:
-			if s, ok := v.innermostSpan(v.tokens()[t].Start); ok {
+			if s, ok := v.innermostSpan(v.tokens()[t].Start, nil); ok {
 				v.SelectSpan(s.ID)
 				v.lastDownTok = -1
 				return
@@ -1931,34 +1934,6 @@ func grow[T any](s []T, n int) []T {
 		return s[:n]
 	}
 	return make([]T, n, n+n/8)
-}
-
-// parseViewColor parses "#rrggbb".
-func parseViewColor(s string) (color.NRGBA, bool) {
-	var c color.NRGBA
-	if len(s) != 7 || s[0] != '#' {
-		return c, false
-	}
-	var v [3]uint8
-	for i := range 3 {
-		var b uint8
-		for _, ch := range []byte(s[1+2*i : 3+2*i]) {
-			var d uint8
-			switch {
-			case '0' <= ch && ch <= '9':
-				d = ch - '0'
-			case 'a' <= ch && ch <= 'f':
-				d = ch - 'a' + 10
-			case 'A' <= ch && ch <= 'F':
-				d = ch - 'A' + 10
-			default:
-				return c, false
-			}
-			b = b<<4 | d
-		}
-		v[i] = b
-	}
-	return color.NRGBA{v[0], v[1], v[2], 0xff}, true
 }
 
 // isDark reports whether c is a dark colour.

@@ -45,28 +45,28 @@ type workspace struct {
 	theme   string // "light", "dark" or "" (system)
 
 	// widgets
-	root       *fyne.Container
-	docList    *widget.List
-	filter     *widget.Entry
-	statusSel  *widget.Select
-	view       *textView
-	title      *widget.Label
-	docMeta    *widget.Label
-	doneBtn    *widget.Button
-	layerSel   *widget.Select
-	palette    *fyne.Container
-	rightTop   *container.Scroll // palette and inspector
-	insp       *inspector
-	spanList   *widget.List
-	spanItems  []annotate.Span
-	statusDict *widget.Label
-	statusSave *widget.Label
-	statusSel_ *widget.Label
-	statusCnt  *widget.Label
-	menu       *mainMenu
-	schemaStep *schemaStep      // the last schema change while it is undoable
-	schema     *annotate.Schema // the project's schema as last read (drawing never waits for the project)
-	job        *longJob         // the long work running, nil when none
+	root            *fyne.Container
+	docList         *widget.List
+	filter          *widget.Entry
+	statusSel       *widget.Select
+	view            *textView
+	title           *widget.Label
+	docMeta         *widget.Label
+	doneBtn         *widget.Button
+	layerSel        *widget.Select
+	palette         *fyne.Container
+	rightTop        *container.Scroll // palette and inspector
+	insp            *inspector
+	spanList        *widget.List
+	spanItems       []annotate.Span
+	statusDict      *widget.Label
+	statusSave      *widget.Label
+	statusSelection *widget.Label
+	statusCnt       *widget.Label
+	menu            *mainMenu
+	schemaStep      *schemaStep      // the last schema change while it is undoable
+	schema          *annotate.Schema // the project's schema as last read (drawing never waits for the project)
+	job             *longJob         // the long work running, nil when none
 
 	// lastErr is the last error shown (tests read it).
 	lastErr error
@@ -186,13 +186,13 @@ func (ws *workspace) build() {
 	// Status bar.
 	ws.statusDict = widget.NewLabel(lang.L("Loading dictionary…"))
 	ws.statusSave = widget.NewLabel("")
-	ws.statusSel_ = widget.NewLabel("")
+	ws.statusSelection = widget.NewLabel("")
 	ws.statusCnt = widget.NewLabel("")
-	for _, l := range []*widget.Label{ws.statusDict, ws.statusSave, ws.statusSel_, ws.statusCnt} {
+	for _, l := range []*widget.Label{ws.statusDict, ws.statusSave, ws.statusSelection, ws.statusCnt} {
 		l.SizeName = theme.SizeNameCaptionText
 		l.Truncation = fyne.TextTruncateEllipsis
 	}
-	status := container.NewGridWithColumns(4, ws.statusDict, ws.statusSave, ws.statusSel_, ws.statusCnt)
+	status := container.NewGridWithColumns(4, ws.statusDict, ws.statusSave, ws.statusSelection, ws.statusCnt)
 
 	split := container.NewHSplit(left, container.NewHSplit(centre, right))
 	split.Offset = 0.18
@@ -455,7 +455,7 @@ func (ws *workspace) countsText() string {
 // selection.
 func (ws *workspace) selectionChanged() {
 	if ws.doc == nil {
-		ws.statusSel_.SetText("")
+		ws.statusSelection.SetText("")
 		ws.insp.show(nil, nil, 0, 0)
 		return
 	}
@@ -464,7 +464,7 @@ func (ws *workspace) selectionChanged() {
 	if ws.view.CharMode() {
 		mode = lang.L("character mode") + " · "
 	}
-	ws.statusSel_.SetText(mode + fmt.Sprintf(lang.L("selection [%d, %d) · %d characters"), start, end, end-start))
+	ws.statusSelection.SetText(mode + fmt.Sprintf(lang.L("selection [%d, %d) · %d characters"), start, end, end-start))
 	var tok *annotate.Token
 	if i := ws.view.Cursor(); i >= 0 && i < len(ws.doc.Tokens) {
 		tok = &ws.doc.Tokens[i]
@@ -677,20 +677,7 @@ func (ws *workspace) suggestionUnderCursor() (annotate.Span, bool) {
 		return annotate.Span{}, false
 	}
 	start, _ := ws.view.Selection()
-	var best annotate.Span
-	found := false
-	for _, sp := range ws.view.SpanAt(start) {
-		if sp.Origin != annotate.OriginSuggested {
-			continue
-		}
-		better := !found ||
-			(sp.Layer == ws.layer) != (best.Layer == ws.layer) && sp.Layer == ws.layer ||
-			(sp.Layer == ws.layer) == (best.Layer == ws.layer) && sp.End-sp.Start < best.End-best.Start
-		if better {
-			best, found = sp, true
-		}
-	}
-	return best, found
+	return ws.view.innermostSpan(start, func(sp annotate.Span) bool { return sp.Origin == annotate.OriginSuggested })
 }
 
 func (ws *workspace) onAccept() {
@@ -776,17 +763,7 @@ func (ws *workspace) onUndo() {
 	if ws.doc == nil {
 		return
 	}
-	e, err := ws.proj.Undo(ws.doc.ID)
-	if err != nil {
-		ws.showError(err)
-		return
-	}
-	if e == nil {
-		ws.info(lang.L("Nothing to undo"))
-		return
-	}
-	ws.saved(fmt.Sprintf(lang.L("undo %s"), e.Name))
-	ws.afterEdit(true)
+	ws.historyStep(ws.proj.Undo, lang.L("Nothing to undo"), lang.L("undo %s"))
 }
 
 func (ws *workspace) onRedo() {
@@ -794,16 +771,22 @@ func (ws *workspace) onRedo() {
 		return
 	}
 	ws.schemaStep = nil
-	e, err := ws.proj.Redo(ws.doc.ID)
+	ws.historyStep(ws.proj.Redo, lang.L("Nothing to redo"), lang.L("redo %s"))
+}
+
+// historyStep undoes or redoes (run) a step of the open document's history
+// and reports it (done, with the step's name) or that there was none.
+func (ws *workspace) historyStep(run func(id int64) (*annotate.Entry, error), nothing, done string) {
+	e, err := run(ws.doc.ID)
 	if err != nil {
 		ws.showError(err)
 		return
 	}
 	if e == nil {
-		ws.info(lang.L("Nothing to redo"))
+		ws.info(nothing)
 		return
 	}
-	ws.saved(fmt.Sprintf(lang.L("redo %s"), e.Name))
+	ws.saved(fmt.Sprintf(done, e.Name))
 	ws.afterEdit(true)
 }
 

@@ -119,7 +119,7 @@ func flatLines(s string) string {
 // gives each the label's colour ([drawing]) and, where the type is not
 // the label, the label as its display name ([labels]).
 func writeBrat(j *Job, dir string) error {
-	layers := tagLayers(j)
+	layers := j.Layers()
 	write := map[string]bool{}
 	for _, l := range layers {
 		write[l] = true

@@ -88,13 +88,7 @@ func readCLUENER(path string, opts ReadOptions) (*Imported, error) {
 		if err != nil {
 			return im.Bad(opts, &RecordError{File: path, Line: line, Err: err})
 		}
-		var n int
-		d.doc.Spans, n = dropDuplicates(d.doc.Spans)
-		if n > 0 {
-			im.Warnings = append(im.Warnings, dedupWarning(path, line, n))
-		}
-		d.meta.apply(d.doc, path, line)
-		im.Docs = append(im.Docs, d.doc)
+		im.addRecord(path, line, d.doc, &d.meta)
 		return nil
 	})
 	if err != nil {

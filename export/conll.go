@@ -27,20 +27,6 @@ func init() {
 		Description: "CoNLL: token [POS...] tag per line (TAB or space separated), BIO or BIOES, word or character level (detected); blank lines end sentences, -DOCSTART- documents"})
 }
 
-// tagLayers are the span layers a tag or brat export writes: the job's
-// layers, less the xpos and upos layers (POS columns kept from a CoNLL-U
-// import, not entities) unless the options name them.
-func tagLayers(j *Job) []string {
-	var out []string
-	for _, l := range j.Layers() {
-		if j.Opts.Layers == nil && (l == XPOSLayer || l == UPOSLayer) {
-			continue
-		}
-		out = append(out, l)
-	}
-	return out
-}
-
 // writeCoNLL writes the job's documents as CoNLL: one line per unit,
 // "TOKEN\tTAG" or, with Opts.POS, "TOKEN\tPOS\tTAG"; a blank line after
 // each sentence. Records are always sentences (the document's sentence
@@ -59,7 +45,7 @@ func tagLayers(j *Job) []string {
 // and a blank line, as in CoNLL-2003.
 func writeCoNLL(j *Job, w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	layers := tagLayers(j)
+	layers := j.Layers()
 	layer := ""
 	if len(layers) > 0 {
 		layer = layers[0]
@@ -72,21 +58,13 @@ func writeCoNLL(j *Job, w io.Writer) error {
 	sj.Opts.Records = RecordSentence
 	many := len(j.docs) > 1
 	err := j.Each(func(d *Doc) error {
-		level := j.Opts.Level
-		if level == "" {
-			level = LevelWord
-		}
-		if level == LevelWord && len(d.Tokens) == 0 && len(d.Runes) > 0 {
-			j.Warn(d, 0, "no tokens (the document is not segmented): written at character level")
-			level = LevelChar
-		}
+		level := j.TagLevel(d)
 		if layer == "" {
 			j.Warn(d, 0, "no span layer to write: every tag is O")
 		}
 		others := 0
 		for _, sp := range d.Spans {
-			side := sp.Layer == XPOSLayer || sp.Layer == UPOSLayer
-			if sp.Layer != layer && (j.Opts.Layers != nil || !side) {
+			if sp.Layer != layer {
 				others++
 			}
 		}

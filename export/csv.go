@@ -77,26 +77,12 @@ type tokenRow struct {
 // tokenRows calls f with each token row of d, in order. The row (and its
 // tags) is reused from call to call.
 func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
-	level := j.Opts.Level
-	if level == "" {
-		level = LevelWord
-	}
-	if level == LevelWord && len(d.Tokens) == 0 && len(d.Runes) > 0 {
-		j.Warn(d, 0, "no tokens (the document is not segmented): written at character level")
-		level = LevelChar
-	}
+	level := j.TagLevel(d)
 	scheme := j.Opts.Scheme
 	if scheme == "" {
 		scheme = SchemeBIO
 	}
 	layers := j.Layers()
-	// Job.Tags slices the text at each span: a span outside the text is
-	// an error here, not a panic there.
-	for _, sp := range d.Spans {
-		if err := spanInText(j, d, sp); err != nil {
-			return err
-		}
-	}
 	var recs []Record
 	if j.Opts.Records == RecordSentence {
 		recs = j.Records(d)
@@ -149,9 +135,6 @@ func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
 // Job.Check first (code points into the document, end-exclusive).
 func spanRows(j *Job, d *Doc, f func(sp annotate.Span, text string) error) error {
 	for _, sp := range d.Spans {
-		if err := spanInText(j, d, sp); err != nil {
-			return err
-		}
 		text := d.Text(sp.Start, sp.End)
 		if err := j.Check(d, sp, 0, sp.Start, sp.End, UnitCodePoint, false, text); err != nil {
 			return err
@@ -159,16 +142,6 @@ func spanRows(j *Job, d *Doc, f func(sp annotate.Span, text string) error) error
 		if err := f(sp, text); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// spanInText returns a *SpanError when sp does not lie inside d's text
-// (Job.Check and Job.Tags need it to).
-func spanInText(j *Job, d *Doc, sp annotate.Span) error {
-	if sp.Start < 0 || sp.End > len(d.Runes) || sp.Start > sp.End {
-		return &SpanError{Format: j.Format, Doc: d.Name, SpanID: sp.ID,
-			Got: fmt.Sprintf("[%d,%d) outside the text of %d characters", sp.Start, sp.End, len(d.Runes))}
 	}
 	return nil
 }

@@ -199,13 +199,7 @@ func readDoccano(path string, opts ReadOptions) (*Imported, error) {
 		if meta.DocName == "" {
 			meta.DocName = d.docName
 		}
-		meta.apply(d.doc, path, line)
-		var n int
-		d.doc.Spans, n = dropDuplicates(d.doc.Spans)
-		if n > 0 {
-			im.Warnings = append(im.Warnings, dedupWarning(path, line, n))
-		}
-		im.Docs = append(im.Docs, d.doc)
+		im.addRecord(path, line, d.doc, &meta)
 		return nil
 	})
 	if err != nil {

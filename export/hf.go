@@ -44,11 +44,7 @@ func writeHF(j *Job, w io.Writer) error {
 	err := j.Each(func(d *Doc) error {
 		// A document without tokens is tagged by character at word level
 		// too (its pos_tags empty strings, so every line has the same keys).
-		lv := level
-		if lv == LevelWord && len(d.Tokens) == 0 && len(d.Runes) > 0 {
-			j.Warn(d, 0, "no tokens (the document is not segmented): written at character level")
-			lv = LevelChar
-		}
+		lv := j.TagLevel(d)
 		for _, rec := range j.Records(d) {
 			b = append(b[:0], `{"id":`...)
 			b = appendJSONString(b, rec.Key())

@@ -328,9 +328,17 @@ func dropDuplicates(spans []annotate.Span) ([]annotate.Span, int) {
 	return out, dropped
 }
 
-// dedupWarning words the warning for dropped duplicates of a record.
-func dedupWarning(path string, line, n int) string {
-	return fmt.Sprintf("%s:%d: %d exact duplicate span(s) (same label, start and end) dropped", path, line, n)
+// addRecord adds the document read from line of path: its exact
+// duplicate spans dropped (with a warning), its name, status and labels
+// from meta.
+func (im *Imported) addRecord(path string, line int, d *annotate.Document, meta *readMeta) {
+	var n int
+	d.Spans, n = dropDuplicates(d.Spans)
+	if n > 0 {
+		im.Warnings = append(im.Warnings, fmt.Sprintf("%s:%d: %d exact duplicate span(s) (same label, start and end) dropped", path, line, n))
+	}
+	meta.apply(d, path, line)
+	im.Docs = append(im.Docs, d)
 }
 
 // readerSchema is the schema a reader resolves layer names against.

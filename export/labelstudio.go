@@ -211,13 +211,7 @@ func readLabelStudio(path string, opts ReadOptions) (*Imported, error) {
 		for _, w := range warns {
 			im.Warnings = append(im.Warnings, fmt.Sprintf("%s:%d: %s", path, line, w))
 		}
-		var n int
-		d.doc.Spans, n = dropDuplicates(d.doc.Spans)
-		if n > 0 {
-			im.Warnings = append(im.Warnings, dedupWarning(path, line, n))
-		}
-		d.meta.apply(d.doc, path, line)
-		im.Docs = append(im.Docs, d.doc)
+		im.addRecord(path, line, d.doc, &d.meta)
 		return nil
 	})
 	if err != nil {

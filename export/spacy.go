@@ -173,13 +173,7 @@ func readSpacy(path string, opts ReadOptions) (*Imported, error) {
 		if err != nil {
 			return im.Bad(opts, &RecordError{File: path, Line: line, Err: err})
 		}
-		var n int
-		d.Spans, n = dropDuplicates(d.Spans)
-		if n > 0 {
-			im.Warnings = append(im.Warnings, dedupWarning(path, line, n))
-		}
-		meta.apply(d, path, line)
-		im.Docs = append(im.Docs, d)
+		im.addRecord(path, line, d, &meta)
 		return nil
 	})
 	if err != nil {

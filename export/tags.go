@@ -27,6 +27,18 @@ func Units(rec Record, level Level) []annotate.Token {
 	return out
 }
 
+// TagLevel is the level d is tagged at: the options' (word by default),
+// except that a document without tokens is tagged by character at word
+// level too, with a warning (it has no words to tag).
+func (j *Job) TagLevel(d *Doc) Level {
+	level := cmp.Or(j.Opts.Level, LevelWord)
+	if level == LevelWord && len(d.Tokens) == 0 && len(d.Runes) > 0 {
+		j.Warn(d, 0, "no tokens (the document is not segmented): written at character level")
+		level = LevelChar
+	}
+	return level
+}
+
 // Tags returns the units of rec at level (see Units) and gives each a tag for the spans of layer in
 // scheme: "O", or "B-LABEL", "I-LABEL" (BIO), plus "E-LABEL" and "S-LABEL"
 // (BIOES).
