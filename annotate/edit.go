@@ -55,10 +55,11 @@ func refuse(e Edit, err error, format string, args ...any) error {
 // Change is one primitive change of a Document with everything needed to
 // undo it: exactly one of its fields is set.
 type Change struct {
-	Tokens *TokensChange `json:"tokens,omitempty"`
-	Span   *SpanChange   `json:"span,omitempty"`
-	Status *StatusChange `json:"status,omitempty"`
-	Labels *LabelsChange `json:"labels,omitempty"`
+	Tokens   *TokensChange `json:"tokens,omitempty"`
+	Span     *SpanChange   `json:"span,omitempty"`
+	Status   *StatusChange `json:"status,omitempty"`
+	Labels   *LabelsChange `json:"labels,omitempty"`
+	Rejected *SpanChange   `json:"rejected,omitempty"` // a rejected place added (Before nil) or removed
 }
 
 // TokensChange replaces the tokens lying in [Start, End), Before, with
@@ -101,6 +102,8 @@ func (c Change) Inverse() Change {
 		return Change{Status: &StatusChange{Before: c.Status.After, After: c.Status.Before}}
 	case c.Labels != nil:
 		return Change{Labels: &LabelsChange{Before: c.Labels.After, After: c.Labels.Before}}
+	case c.Rejected != nil:
+		return Change{Rejected: &SpanChange{Before: c.Rejected.After, After: c.Rejected.Before}}
 	}
 	return c
 }
@@ -110,7 +113,7 @@ func (c Change) Inverse() Change {
 // in order.
 func (c Change) valid() error {
 	n := 0
-	for _, set := range []bool{c.Tokens != nil, c.Span != nil, c.Status != nil, c.Labels != nil} {
+	for _, set := range []bool{c.Tokens != nil, c.Span != nil, c.Status != nil, c.Labels != nil, c.Rejected != nil} {
 		if set {
 			n++
 		}
@@ -122,6 +125,10 @@ func (c Change) valid() error {
 	case c.Span != nil:
 		if c.Span.Before == nil && c.Span.After == nil {
 			return errors.New("a span change without a span")
+		}
+	case c.Rejected != nil:
+		if (c.Rejected.Before == nil) == (c.Rejected.After == nil) {
+			return errors.New("a rejected-place change that neither adds nor removes one place")
 		}
 	case c.Tokens != nil:
 		t := c.Tokens
@@ -172,9 +179,51 @@ func (d *Document) apply(c Change) error {
 		d.Status = c.Status.After
 	case c.Labels != nil:
 		d.Labels = slices.Clone(c.Labels.After)
+	case c.Rejected != nil:
+		if b := c.Rejected.Before; b != nil {
+			k := d.rejectedIndex(*b)
+			if k < 0 {
+				return fmt.Errorf("document %d: rejected place %s/%s [%d,%d) is not there", d.ID, b.Layer, b.Label, b.Start, b.End)
+			}
+			d.Rejected = slices.Delete(d.Rejected, k, k+1)
+		}
+		if a := c.Rejected.After; a != nil {
+			r := Span{Layer: a.Layer, Label: a.Label, Start: a.Start, End: a.End}
+			k := sort.Search(len(d.Rejected), func(k int) bool { return !rejectedLess(d.Rejected[k], r) })
+			d.Rejected = slices.Insert(d.Rejected, k, r)
+		}
 	}
 	return nil
 }
+
+// rejectedLess orders rejected places by start, end, layer, label.
+func rejectedLess(a, b Span) bool {
+	if a.Start != b.Start {
+		return a.Start < b.Start
+	}
+	if a.End != b.End {
+		return a.End < b.End
+	}
+	if a.Layer != b.Layer {
+		return a.Layer < b.Layer
+	}
+	return a.Label < b.Label
+}
+
+// rejectedIndex returns the index in d.Rejected of the place of s (layer,
+// label, start, end), or -1.
+func (d *Document) rejectedIndex(s Span) int {
+	for k, r := range d.Rejected {
+		if r.Layer == s.Layer && r.Label == s.Label && r.Start == s.Start && r.End == s.End {
+			return k
+		}
+	}
+	return -1
+}
+
+// IsRejected reports whether a suggestion of s's layer and label at s's
+// range was rejected in d.
+func (d *Document) IsRejected(s Span) bool { return d.rejectedIndex(s) >= 0 }
 
 func spanLess(a, b Span) bool {
 	if a.Start != b.Start {
@@ -490,6 +539,88 @@ func (e Merge) plan(p *planner) error {
 		merged.POS = before[0].POS
 	}
 	return p.do(Change{Tokens: &TokensChange{Start: e.Start, End: e.End, Before: before, After: []Token{merged}}})
+}
+
+// Reject rejects the suggested span ID: the span is removed and its place
+// (layer, label, start, end) remembered in Document.Rejected, so that the
+// same suggestion is not made there again. Undo brings both back.
+type Reject struct{ ID int64 }
+
+func (e Reject) Describe() string { return fmt.Sprintf("reject suggestion %d", e.ID) }
+
+func (e Reject) plan(p *planner) error {
+	s, ok := p.doc.Span(e.ID)
+	if !ok {
+		return refuse(e, ErrNoSpan, "no span %d", e.ID)
+	}
+	if s.Origin != OriginSuggested {
+		return refuse(e, ErrOrigin, "span %s is %s, not a suggestion", s, s.Origin)
+	}
+	if err := p.do(Change{Span: &SpanChange{Before: &s}}); err != nil {
+		return err
+	}
+	place := Span{Layer: s.Layer, Label: s.Label, Start: s.Start, End: s.End}
+	if p.doc.IsRejected(place) {
+		return nil
+	}
+	return p.do(Change{Rejected: &SpanChange{After: &place}})
+}
+
+// Retokenize replaces the tokens lying in [Start, End) — Start a token's
+// start (or a space before one), End a token's end — with Tokens: offsets
+// into the document, in order, inside the range, covering each of its
+// non-space characters once. It is how re-segmentation changes a document;
+// it is not recorded for the segmenter to learn from.
+type Retokenize struct {
+	Start, End int
+	Tokens     []Token
+}
+
+func (e Retokenize) Describe() string { return fmt.Sprintf("re-segment [%d,%d)", e.Start, e.End) }
+
+func (e Retokenize) plan(p *planner) error {
+	d := p.doc
+	if e.Start < 0 || e.Start >= e.End || e.End > d.Chars() {
+		return refuse(e, ErrOffsets, "offsets [%d,%d) are outside the text (%d characters) or empty", e.Start, e.End, d.Chars())
+	}
+	if k := d.TokenAt(e.Start); k >= 0 && d.Tokens[k].Start != e.Start {
+		return refuse(e, ErrToken, "offset %d is inside token [%d,%d)", e.Start, d.Tokens[k].Start, d.Tokens[k].End)
+	}
+	if k := d.TokenAt(e.End - 1); k >= 0 && d.Tokens[k].End != e.End {
+		return refuse(e, ErrToken, "offset %d is inside token [%d,%d)", e.End, d.Tokens[k].Start, d.Tokens[k].End)
+	}
+	text := []rune(d.Slice(e.Start, e.End))
+	covered := make([]bool, len(text))
+	prev := e.Start
+	after := make([]Token, len(e.Tokens))
+	for k, t := range e.Tokens {
+		if t.Start < prev || t.Start >= t.End || t.End > e.End {
+			return refuse(e, ErrToken, "token [%d,%d) is out of order or outside [%d,%d)", t.Start, t.End, e.Start, e.End)
+		}
+		for i := t.Start; i < t.End; i++ {
+			covered[i-e.Start] = true
+		}
+		prev = t.End
+		t.Text = ""
+		after[k] = t
+	}
+	for i, r := range text {
+		if !covered[i] && !unicode.IsSpace(r) {
+			return refuse(e, ErrToken, "character %q at %d is in no token", r, e.Start+i)
+		}
+	}
+	i := sort.Search(len(d.Tokens), func(i int) bool { return d.Tokens[i].Start >= e.Start })
+	j := sort.Search(len(d.Tokens), func(j int) bool { return d.Tokens[j].Start >= e.End })
+	before := slices.Clone(d.Tokens[i:j])
+	for k := range before {
+		before[k].Text = ""
+	}
+	if slices.EqualFunc(before, after, func(a, b Token) bool {
+		return a.Start == b.Start && a.End == b.End && a.POS == b.POS && a.Edited == b.Edited
+	}) {
+		return nil
+	}
+	return p.do(Change{Tokens: &TokensChange{Start: e.Start, End: e.End, Before: before, After: after}})
 }
 
 // SetStatus sets the document's status.

@@ -70,12 +70,15 @@ func (s Span) String() string {
 }
 
 // Label is one label of a Layer: its name, colour ("#rrggbb"), shortcut key
-// and description.
+// and description. POS lists the part-of-speech tags whose tokens are
+// suggested as this label (the entity preset: PER from nr, LOC from ns, ORG
+// from nt).
 type Label struct {
-	Name        string `json:"name"`
-	Color       string `json:"color"`
-	Key         string `json:"key,omitempty"`
-	Description string `json:"description,omitempty"`
+	Name        string   `json:"name"`
+	Color       string   `json:"color"`
+	Key         string   `json:"key,omitempty"`
+	Description string   `json:"description,omitempty"`
+	POS         []string `json:"pos,omitempty"`
 }
 
 // Layer is a named set of spans with its labels and overlap rule.

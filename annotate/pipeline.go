@@ -25,10 +25,14 @@ type Document struct {
 	Sentences []Sentence `json:"sentences"`
 	Tokens    []Token    `json:"tokens"`
 	Spans     []Span     `json:"spans,omitempty"` // sorted by Start, then End, then ID
-	Status    Status     `json:"status,omitempty"`
-	Labels    []string   `json:"labels,omitempty"` // document-level labels
-	Created   time.Time  `json:"created,omitzero"`
-	Updated   time.Time  `json:"updated,omitzero"`
+	// Rejected holds the places where the annotator rejected a suggestion
+	// (layer, label, start, end; sorted like Spans): the same suggestion is
+	// not made there again.
+	Rejected []Span    `json:"rejected,omitempty"`
+	Status   Status    `json:"status,omitempty"`
+	Labels   []string  `json:"labels,omitempty"` // document-level labels
+	Created  time.Time `json:"created,omitzero"`
+	Updated  time.Time `json:"updated,omitzero"`
 
 	index textIndex // code point → byte offset checkpoints of Text
 	owner any       // a Project's state of the document, kept alive by it

@@ -3,12 +3,12 @@ package annotate
 // The store: a Project is one SQLite file. Why this driver: see the
 // package doc.
 //
-// File layout (schema version 1), readable with any SQLite client:
+// File layout (schema version 2), readable with any SQLite client:
 //
 //	meta(key, value)                  generation (commits), created, opened, pos_tagset
 //	pos_tags(position, name, description)
 //	layers(name, overlap, description, position)
-//	labels(layer, name, color, key, description, position)
+//	labels(layer, name, color, key, description, position, pos)
 //	documents(id, name, source, hash, status, labels, chars, tokens, spans,
 //	          edited, damage, created, updated)     what a listing reads
 //	texts(doc_id, raw, text, raw_map, report, sentences)   loaded on demand
@@ -18,6 +18,7 @@ package annotate
 //	segmentation_edits(id, doc_id, history_id, kind, start, end, before,
 //	          after, undone, created)           splits and merges, for learning
 //	user_words(word, pos, freq, added)         the user dictionary
+//	rejections(doc_id, layer, label, start, end)   rejected suggestions
 //
 // Offsets are code points of texts.text, end-exclusive; SQLite's substr()
 // counts code points too, so substr(text, start+1, end-start) is a span's
@@ -51,7 +52,7 @@ import (
 // SchemaVersion is the project file format this Biaozhu writes. A file
 // with a larger version is refused, never altered; a smaller one is
 // migrated forward on open.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // applicationID marks a SQLite file as a Biaozhu project ("BZHU").
 const applicationID = 0x425A4855
@@ -585,6 +586,12 @@ CREATE TABLE segmentation_edits(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL 
 CREATE INDEX segmentation_edits_history ON segmentation_edits(history_id);
 CREATE TABLE user_words(word TEXT PRIMARY KEY, pos TEXT NOT NULL DEFAULT '', freq INTEGER NOT NULL DEFAULT 1, added TEXT NOT NULL);
 `,
+	1: `
+ALTER TABLE labels ADD COLUMN pos TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE rejections(doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	layer TEXT NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+	PRIMARY KEY (doc_id, layer, label, start, "end")) WITHOUT ROWID;
+`,
 }
 
 func init() {
@@ -835,8 +842,18 @@ func (p *Project) readSchema(ctx context.Context) (*Schema, error) {
 	}
 	for i := range s.Layers {
 		s.Layers[i].Labels, err = queryAll(ctx, p.conn, func(r *sql.Rows) (l Label, err error) {
-			return l, r.Scan(&l.Name, &l.Color, &l.Key, &l.Description)
-		}, "SELECT name, color, key, description FROM labels WHERE layer = ? ORDER BY position", s.Layers[i].Name)
+			var pos string
+			if err := r.Scan(&l.Name, &l.Color, &l.Key, &l.Description, &pos); err != nil {
+				return l, err
+			}
+			if err := json.Unmarshal([]byte(pos), &l.POS); err != nil {
+				return l, fmt.Errorf("label %s/%s: damaged POS list: %v", s.Layers[i].Name, l.Name, err)
+			}
+			if len(l.POS) == 0 {
+				l.POS = nil
+			}
+			return l, nil
+		}, "SELECT name, color, key, description, pos FROM labels WHERE layer = ? ORDER BY position", s.Layers[i].Name)
 		if err != nil {
 			return nil, err
 		}
@@ -908,9 +925,11 @@ func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
 			return err
 		}
 		for j, lb := range l.Labels {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO labels(layer, name, color, key, description, position) VALUES (?, ?, ?, ?, ?, ?)
-				ON CONFLICT(layer, name) DO UPDATE SET color=excluded.color, key=excluded.key, description=excluded.description, position=excluded.position`,
-				l.Name, lb.Name, lb.Color, lb.Key, lb.Description, j); err != nil {
+			pos, _ := json.Marshal(nonNil(lb.POS))
+			if _, err := tx.ExecContext(ctx, `INSERT INTO labels(layer, name, color, key, description, position, pos) VALUES (?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT(layer, name) DO UPDATE SET color=excluded.color, key=excluded.key, description=excluded.description,
+				position=excluded.position, pos=excluded.pos`,
+				l.Name, lb.Name, lb.Color, lb.Key, lb.Description, j, string(pos)); err != nil {
 				return err
 			}
 		}
@@ -1182,6 +1201,11 @@ func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
 					return fmt.Errorf("document %q: span %d: %w", doc.Name, sp.ID, err)
 				}
 			}
+			for _, r := range doc.Rejected {
+				if err := syncRejection(ctx, tx, id, &SpanChange{After: &r}, false); err != nil {
+					return fmt.Errorf("document %q: rejected suggestion: %w", doc.Name, err)
+				}
+			}
 			ids[i] = id
 		}
 		return nil
@@ -1202,6 +1226,27 @@ func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
 		p.schema = schema
 		for _, od := range p.docs {
 			od.ed.Schema = schema
+		}
+	}
+	return nil
+}
+
+// syncRejection writes a change of the rejected places, undone when undo.
+func syncRejection(ctx context.Context, tx *sql.Tx, docID int64, r *SpanChange, undo bool) error {
+	del, ins := r.Before, r.After
+	if undo {
+		del, ins = ins, del
+	}
+	if del != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM rejections WHERE doc_id = ? AND layer = ? AND label = ? AND start = ? AND "end" = ?`,
+			docID, del.Layer, del.Label, del.Start, del.End); err != nil {
+			return err
+		}
+	}
+	if ins != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO rejections(doc_id, layer, label, start, "end") VALUES (?, ?, ?, ?, ?)`,
+			docID, ins.Layer, ins.Label, ins.Start, ins.End); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -1411,6 +1456,12 @@ func (p *Project) load(id int64) (*openDoc, error) {
 	if err != nil {
 		return nil, p.classify(err, "load spans")
 	}
+	d.Rejected, err = queryAll(ctx, p.conn, func(r *sql.Rows) (s Span, err error) {
+		return s, r.Scan(&s.Layer, &s.Label, &s.Start, &s.End)
+	}, `SELECT layer, label, start, "end" FROM rejections WHERE doc_id = ? ORDER BY start, "end", layer, label`, id)
+	if err != nil {
+		return nil, p.classify(err, "load rejected suggestions")
+	}
 	h := &History{Limit: p.historyMax}
 	rows, err = p.conn.QueryContext(ctx, "SELECT id, name, changes, undone, created FROM history WHERE doc_id = ? ORDER BY id", id)
 	if err != nil {
@@ -1541,6 +1592,13 @@ func (p *Project) commit(od *openDoc, op Op, e *Entry) error {
 				return err
 			}
 		}
+		for _, c := range e.Changes {
+			if r := c.Rejected; r != nil {
+				if err := syncRejection(ctx, tx, d.ID, r, op == OpUndo); err != nil {
+					return err
+				}
+			}
+		}
 		for id := range spans {
 			if s, ok := d.Span(id); ok {
 				if err := upsertSpan(ctx, tx, d.ID, d, s); err != nil {
@@ -1606,8 +1664,8 @@ func (p *Project) commit(od *openDoc, op Op, e *Entry) error {
 // recordSegmentation records a split or merge for the segmenter to learn
 // from.
 func recordSegmentation(ctx context.Context, tx *sql.Tx, d *Document, e *Entry, t *TokensChange, now time.Time) error {
-	if t == nil {
-		return nil
+	if t == nil || !slices.ContainsFunc(t.After, func(t Token) bool { return t.Edited }) {
+		return nil // a re-segmentation: it teaches nothing
 	}
 	if len(t.Before) == len(t.After) {
 		same := true

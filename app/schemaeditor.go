@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -103,6 +104,7 @@ type schemaEditor struct {
 	addLabelBtn, deleteLabelBtn        *widget.Button
 	upBtn, downBtn                     *widget.Button
 	labelName, labelKey, labelDesc     *widget.Entry
+	labelPOS                           *widget.Entry // POS tags suggested as the label, comma-separated
 	labelColor                         *widget.Entry
 	keyMsg                             *widget.Label
 	swatches                           []*colorSwatch
@@ -282,13 +284,22 @@ func (e *schemaEditor) build() {
 			e.refreshLabelRow()
 		}
 	}
+	e.labelPOS = widget.NewEntry()
+	e.labelPOS.SetPlaceHolder("nr, nrfg")
+	e.labelPOS.OnChanged = func(s string) {
+		if lb := e.curLabel(); lb != nil && !e.syncing {
+			lb.POS = posList(s)
+		}
+	}
 	e.labelForm = widget.NewForm(
 		widget.NewFormItem(lang.L("Name"), e.labelName),
 		&widget.FormItem{Text: lang.L("Key"), Widget: container.NewVBox(e.labelKey, e.keyMsg),
 			HintText: lang.L("One character: typing it applies the label")},
 		widget.NewFormItem(lang.L("Colour"), e.labelPalette),
 		widget.NewFormItem("", container.NewBorder(nil, nil, e.preview, e.moreColorsBtn, e.labelColor)),
-		widget.NewFormItem(lang.L("Description"), e.labelDesc))
+		widget.NewFormItem(lang.L("Description"), e.labelDesc),
+		&widget.FormItem{Text: lang.L("Suggest from POS"), Widget: e.labelPOS,
+			HintText: lang.L("Tokens with these POS tags are suggested as this label")})
 	labelCol := container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Label"), fyne.TextAlignLeading, bold),
 		e.labelForm)
@@ -505,12 +516,14 @@ func (e *schemaEditor) selectLabel(i int) {
 			e.labelKey.SetText("")
 			e.labelColor.SetText("")
 			e.labelDesc.SetText("")
+			e.labelPOS.SetText("")
 			return
 		}
 		e.labelName.SetText(lb.Name)
 		e.labelKey.SetText(lb.Key)
 		e.labelColor.SetText(lb.Color)
 		e.labelDesc.SetText(lb.Description)
+		e.labelPOS.SetText(strings.Join(lb.POS, ", "))
 	})
 	e.keyMsg.Hide()
 	hex := ""
@@ -518,7 +531,7 @@ func (e *schemaEditor) selectLabel(i int) {
 		hex = lb.Color
 	}
 	e.showColor(hex)
-	enableAll(lb != nil, e.labelName, e.labelKey, e.labelColor, e.labelDesc, e.deleteLabelBtn, e.moreColorsBtn)
+	enableAll(lb != nil, e.labelName, e.labelKey, e.labelColor, e.labelDesc, e.labelPOS, e.deleteLabelBtn, e.moreColorsBtn)
 	enableAll(lb != nil && i > 0, e.upBtn)
 	enableAll(lb != nil && i < len(l.labels)-1, e.downBtn)
 }
@@ -802,6 +815,17 @@ func (e *schemaEditor) schema() *annotate.Schema {
 		s.Layers = append(s.Layers, nl)
 	}
 	return s
+}
+
+// posList reads a comma- or space-separated list of POS tags, each once.
+func posList(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == '、' || unicode.IsSpace(r) }) {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // changes is what the edits do to the labels of the schema the editor was

@@ -179,10 +179,11 @@ func TestSchemaEditorAddLabel(t *testing.T) {
 	}
 	test.Tap(e.swatches[4]) // #0072b2
 	retype(e.labelDesc, "事件 event")
+	retype(e.labelPOS, "nz，vn  nz")
 	tapApply(t, e, w, got)
 
-	want := annotate.Label{Name: "EVENT", Color: "#0072b2", Key: "e", Description: "事件 event"}
-	if lb := schemaLabel(t, got.schema, "entity", "EVENT"); lb != want {
+	want := annotate.Label{Name: "EVENT", Color: "#0072b2", Key: "e", Description: "事件 event", POS: []string{"nz", "vn"}}
+	if lb := schemaLabel(t, got.schema, "entity", "EVENT"); !reflect.DeepEqual(lb, want) {
 		t.Errorf("added label = %+v, want %+v", lb, want)
 	}
 	if l, _ := got.schema.Layer("entity"); len(l.Labels) != 7 || l.Labels[6].Name != "EVENT" {
