@@ -186,6 +186,9 @@ func (d *Document) apply(c Change) error {
 				return fmt.Errorf("document %d: rejected place %s/%s [%d,%d) is not there", d.ID, b.Layer, b.Label, b.Start, b.End)
 			}
 			d.Rejected = slices.Delete(d.Rejected, k, k+1)
+			if len(d.Rejected) == 0 {
+				d.Rejected = nil
+			}
 		}
 		if a := c.Rejected.After; a != nil {
 			r := Span{Layer: a.Layer, Label: a.Label, Start: a.Start, End: a.End}

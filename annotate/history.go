@@ -122,7 +122,8 @@ func (ed *Editor) history() *History {
 
 // Apply validates e, makes its changes and records them as one step. A
 // refused edit returns an *EditError and changes nothing. The first edit of
-// a new document also sets its status to in progress (undone with it).
+// a new document also sets its status to in progress (undone with it),
+// unless it only adds suggestions.
 func (ed *Editor) Apply(e Edit) (*Entry, error) {
 	p := &planner{doc: ed.Doc, schema: ed.Schema, newID: ed.newID, annotator: ed.Annotator}
 	if ed.Schema == nil {
@@ -135,11 +136,13 @@ func (ed *Editor) Apply(e Edit) (*Entry, error) {
 	if len(p.changes) == 0 {
 		return nil, nil
 	}
-	setsStatus := false
+	setsStatus, suggests := false, true
 	for _, c := range p.changes {
 		setsStatus = setsStatus || c.Status != nil
+		suggests = suggests && c.Span != nil && c.Span.Before == nil && c.Span.After.Origin == OriginSuggested
 	}
-	if (ed.Doc.Status == StatusNew || ed.Doc.Status == "") && !setsStatus {
+	// Suggestions are not the annotator's work: a new document stays new.
+	if (ed.Doc.Status == StatusNew || ed.Doc.Status == "") && !setsStatus && !suggests {
 		if err := p.do(Change{Status: &StatusChange{Before: ed.Doc.Status, After: StatusInProgress}}); err != nil {
 			p.revert()
 			return nil, err

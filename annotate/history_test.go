@@ -386,10 +386,12 @@ func (m *htModel) apply(tg htTarget, e Edit) error {
 	m.steps++
 	now := etStateOf(tg.doc())
 	setsStatus := false // the step sets the status itself: that wins
+	suggests := true    // only suggestions added: the document stays new
 	for _, c := range entry.Changes {
 		setsStatus = setsStatus || c.Status != nil && c.Status.After != StatusInProgress
+		suggests = suggests && c.Span != nil && c.Span.Before == nil && c.Span.After.Origin == OriginSuggested
 	}
-	if (prev.Status == StatusNew || prev.Status == "") && !setsStatus && now.Status == StatusNew {
+	if (prev.Status == StatusNew || prev.Status == "") && !setsStatus && !suggests && now.Status == StatusNew {
 		return fmt.Errorf("%s: the first edit of a new document left it new", e.Describe())
 	}
 	m.done = append(m.done, now)
