@@ -12,6 +12,8 @@
 //	biaozhu import -p P.biaozhu -f FORMAT FILE...   annotated files, one transaction
 //	biaozhu ls -p P.biaozhu                   the project's documents
 //	biaozhu export -p P.biaozhu -f FORMAT -o OUT
+//	biaozhu kwic -p P.biaozhu [-regex|-word|-word-regex] [-pos TAG] [-label L] QUERY
+//	biaozhu freq -p P.biaozhu -by word|pos|label|label-word
 //
 // Errors are one line on stderr with exit status 1; usage errors exit 2.
 // import prints a line per file on stderr and its summary on stdout, and
@@ -19,6 +21,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -34,9 +37,11 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"golang.org/x/text/width"
 
 	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/app"
@@ -76,6 +81,23 @@ const usage = `usage:
   biaozhu ls -p P.biaozhu
         list the documents of project P.biaozhu: id, name, status,
         characters, tokens, spans
+  biaozhu kwic -p P.biaozhu [-regex|-word|-word-regex] [-pos TAG] [-layer L]
+        [-label L] [-label-text S] [-fold] [-doc ID]
+        [-sort position|left1|left2|right1|right2|match] [-width N]
+        [-limit N] [-o OUT.csv|OUT.xlsx [-bom]] [QUERY]
+        concordance: every place QUERY occurs (a string of the text; with
+        -regex a regular expression over the text, -word a token's text,
+        -word-regex a regular expression a whole token matches), as
+        aligned lines "document  left │ hit │ right" with N characters of
+        context (default 10); the fields combine (-pos, -label… without
+        QUERY are queries too). -fold ignores traditional/simplified.
+        -limit lines (default 100; 0: all); -o writes the hits (all unless
+        -limit is given) to a table instead. The count goes to stderr
+  biaozhu freq -p P.biaozhu [-by word|pos|label|label-word] [-doc ID] [-fold]
+        [-limit N] [-o OUT.csv|OUT.xlsx [-bom]]
+        frequency list of words (default), POS tags, span labels, or labels
+        with their texts: count, documents, share; over the project or one
+        document; -limit rows (default 0: all)
 `
 
 // errUsage marks errors that exit with status 2.
@@ -95,7 +117,7 @@ func main() {
 		return
 	}
 	cmds := map[string]func([]string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
-		"import": cmdImport, "ls": cmdLs, "export": cmdExport}
+		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "biaozhu: unknown command %q\n%s", os.Args[1], usage)
@@ -530,3 +552,302 @@ func oneLine(s string) string {
 		return r
 	}, s)
 }
+
+// parseInterspersed parses args with fs allowing flags after the
+// positional arguments (kwic QUERY -fold), which it returns.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// tableOut checks an -o file name: .csv or .xlsx.
+func tableOut(cmd, out string) error {
+	switch strings.ToLower(filepath.Ext(out)) {
+	case ".csv", ".xlsx":
+		return nil
+	}
+	return fmt.Errorf("%s: -o %q: want a file name ending in .csv or .xlsx: %w", cmd, out, errUsage)
+}
+
+// openIndex opens project read-only and indexes it, or only document doc
+// when doc is not 0 (an error naming the project if it has no such
+// document).
+func openIndex(ctx context.Context, project string, doc int64) (*annotate.Index, error) {
+	p, err := annotate.Open(project, annotate.Options{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer p.Close()
+	if doc != 0 {
+		d, err := p.Document(doc)
+		if err != nil {
+			return nil, err // names the project and the document
+		}
+		return annotate.NewIndex([]*annotate.Document{d}), nil
+	}
+	return annotate.BuildIndex(ctx, p, nil)
+}
+
+func cmdKwic(args []string) error {
+	fs := flag.NewFlagSet("kwic", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	project := fs.String("p", "", "the project file")
+	isRegex := fs.Bool("regex", false, "QUERY is a regular expression over the text")
+	isWord := fs.Bool("word", false, "QUERY is a token's exact text")
+	isWordRegex := fs.Bool("word-regex", false, "QUERY is a regular expression a whole token matches")
+	pos := fs.String("pos", "", "a token's POS tag")
+	layer := fs.String("layer", "", "a span's layer")
+	label := fs.String("label", "", "a span's label")
+	labelText := fs.String("label-text", "", "text the span holds")
+	fold := fs.Bool("fold", false, "ignore traditional/simplified")
+	doc := fs.Int64("doc", 0, "only this document")
+	sortBy := fs.String("sort", "position", "position, left1, left2, right1, right2 or match")
+	width := fs.Int("width", 10, "characters of context on each side")
+	limit := fs.Int("limit", 100, "lines to print (0: all)")
+	out := fs.String("o", "", "write the hits to OUT.csv or OUT.xlsx")
+	bom := fs.Bool("bom", false, "csv: start with a UTF-8 byte order mark (for Excel)")
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return fmt.Errorf("kwic: %v: %w", err, errUsage)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	kinds := 0
+	for _, b := range []bool{*isRegex, *isWord, *isWordRegex} {
+		if b {
+			kinds++
+		}
+	}
+	switch {
+	case *project == "":
+		return fmt.Errorf("kwic: -p PROJECT is required: %w", errUsage)
+	case len(rest) > 1:
+		return fmt.Errorf("kwic: want one QUERY, got %d (%q): quote a query with spaces: %w", len(rest), rest, errUsage)
+	case kinds > 1:
+		return fmt.Errorf("kwic: give one of -regex, -word and -word-regex: %w", errUsage)
+	case kinds == 1 && len(rest) == 0:
+		return fmt.Errorf("kwic: -regex, -word and -word-regex need a QUERY: %w", errUsage)
+	case !slices.Contains(annotate.SortKeys, annotate.SortKey(*sortBy)):
+		return fmt.Errorf("kwic: -sort %q: want position, left1, left2, right1, right2 or match: %w", *sortBy, errUsage)
+	case *width < 0 || *limit < 0:
+		return fmt.Errorf("kwic: -width and -limit must not be negative: %w", errUsage)
+	case *doc < 0:
+		return fmt.Errorf("kwic: -doc %d: want a document ID: %w", *doc, errUsage)
+	}
+	if *out != "" {
+		if err := tableOut("kwic", *out); err != nil {
+			return err
+		}
+	}
+	q := annotate.Query{POS: *pos, Layer: *layer, Label: *label, LabelText: *labelText, Fold: *fold, Doc: *doc}
+	if len(rest) == 1 {
+		switch {
+		case *isRegex:
+			q.Regex = rest[0]
+		case *isWord:
+			q.Word = rest[0]
+		case *isWordRegex:
+			q.WordRegex = rest[0]
+		default:
+			q.Text = rest[0]
+		}
+	}
+	if err := q.Validate(); errors.Is(err, annotate.ErrEmptyQuery) {
+		return fmt.Errorf("kwic: give a QUERY, or -pos, -layer, -label or -label-text: %w", errUsage)
+	} else if err != nil {
+		return fmt.Errorf("kwic: %w", err) // a regular expression that does not compile
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ix, err := openIndex(ctx, *project, *doc)
+	if err != nil {
+		return err
+	}
+	res, err := ix.Search(ctx, q)
+	if err != nil {
+		return err
+	}
+	res.Sort(annotate.SortKey(*sortBy))
+	n := res.Len()
+	if *limit > 0 && (*out == "" || set["limit"]) {
+		n = min(n, *limit)
+	}
+	hits := res.Hits(0, n, *width)
+	total := plural(res.Len(), "hit")
+	if res.Truncated() {
+		total = "more than " + total
+	}
+	if *out != "" {
+		header := []string{"document", "start", "end", "left", "match", "right", "pos", "label"}
+		rows := make([][]string, len(hits))
+		for i, h := range hits {
+			lbl := ""
+			if h.SpanLabel != "" {
+				lbl = h.SpanLayer + "/" + h.SpanLabel
+			}
+			rows[i] = []string{h.DocName, strconv.Itoa(h.Start), strconv.Itoa(h.End), h.Left, h.Match, h.Right, h.POS, lbl}
+		}
+		if err := export.WriteTable(*out, header, rows, export.TableOptions{BOM: *bom, Sheet: "KWIC", Numbers: []int{1, 2}}); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "%s; %s written to %s\n", total, plural(len(hits), "line"), *out)
+		return nil
+	}
+	names, lefts, matches := 0, 0, 0
+	for _, h := range hits {
+		names = max(names, displayWidth(oneLine(h.DocName)))
+		lefts = max(lefts, displayWidth(h.Left))
+		matches = max(matches, displayWidth(h.Match))
+	}
+	bw := bufio.NewWriter(os.Stdout)
+	for _, h := range hits {
+		name := oneLine(h.DocName)
+		fmt.Fprintf(bw, "%s%s  %s%s │ %s%s │ %s\n", name, pad(names-displayWidth(name)), pad(lefts-displayWidth(h.Left)), h.Left,
+			h.Match, pad(matches-displayWidth(h.Match)), h.Right)
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if len(hits) < res.Len() {
+		fmt.Fprintf(os.Stderr, "%s (%d shown; -limit 0 shows all)\n", total, len(hits))
+	} else {
+		fmt.Fprintln(os.Stderr, total)
+	}
+	return nil
+}
+
+func cmdFreq(args []string) error {
+	fs := flag.NewFlagSet("freq", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	project := fs.String("p", "", "the project file")
+	by := fs.String("by", "word", "word, pos, label or label-word")
+	doc := fs.Int64("doc", 0, "only this document")
+	fold := fs.Bool("fold", false, "count traditional and simplified forms together")
+	limit := fs.Int("limit", 0, "rows (0: all)")
+	out := fs.String("o", "", "write the list to OUT.csv or OUT.xlsx")
+	bom := fs.Bool("bom", false, "csv: start with a UTF-8 byte order mark (for Excel)")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("freq: %v: %w", err, errUsage)
+	}
+	switch {
+	case *project == "":
+		return fmt.Errorf("freq: -p PROJECT is required: %w", errUsage)
+	case fs.NArg() > 0:
+		return fmt.Errorf("freq: unexpected argument %q: %w", fs.Arg(0), errUsage)
+	case !annotate.FreqBy(*by).Valid():
+		return fmt.Errorf("freq: -by %q: want word, pos, label or label-word: %w", *by, errUsage)
+	case *limit < 0:
+		return fmt.Errorf("freq: -limit must not be negative: %w", errUsage)
+	case *doc < 0:
+		return fmt.Errorf("freq: -doc %d: want a document ID: %w", *doc, errUsage)
+	}
+	if *out != "" {
+		if err := tableOut("freq", *out); err != nil {
+			return err
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ix, err := openIndex(ctx, *project, *doc)
+	if err != nil {
+		return err
+	}
+	rows := ix.Freq(annotate.FreqBy(*by), *doc, *fold)
+	total := len(rows)
+	if *limit > 0 {
+		rows = rows[:min(len(rows), *limit)]
+	}
+	key := map[annotate.FreqBy]string{annotate.FreqWord: "word", annotate.FreqPOS: "pos", annotate.FreqLabel: "label", annotate.FreqLabelWord: "label"}[annotate.FreqBy(*by)]
+	header := []string{key}
+	if *by == string(annotate.FreqLabelWord) {
+		header = append(header, "text")
+	}
+	header = append(header, "count", "docs", "share")
+	table := make([][]string, len(rows))
+	for i, r := range rows {
+		row := []string{r.Key}
+		if *by == string(annotate.FreqLabelWord) {
+			row = append(row, r.Key2)
+		}
+		table[i] = append(row, strconv.Itoa(r.Count), strconv.Itoa(r.Docs), strconv.FormatFloat(r.Share, 'f', 6, 64))
+	}
+	if *out != "" {
+		nk := len(header) - 3
+		if err := export.WriteTable(*out, header, table, export.TableOptions{BOM: *bom, Sheet: "Frequency", Numbers: []int{nk, nk + 1, nk + 2}}); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "%s written to %s\n", plural(len(table), "row"), *out)
+		return nil
+	}
+	// Aligned columns: keys padded by display width, numbers right-aligned,
+	// share as a percentage.
+	widths := make([]int, len(header))
+	cells := make([][]string, 0, len(table)+1)
+	cells = append(cells, header)
+	for i, r := range table {
+		c := slices.Clone(r)
+		c[len(c)-1] = strconv.FormatFloat(100*rows[i].Share, 'f', 2, 64) + "%"
+		for k := range len(c) - 3 {
+			c[k] = oneLine(c[k])
+		}
+		cells = append(cells, c)
+	}
+	for _, c := range cells {
+		for k, s := range c {
+			widths[k] = max(widths[k], displayWidth(s))
+		}
+	}
+	bw := bufio.NewWriter(os.Stdout)
+	for _, c := range cells {
+		for k, s := range c {
+			if k > 0 {
+				bw.WriteString("  ")
+			}
+			if k < len(c)-3 {
+				bw.WriteString(s)
+				if k < len(c)-1 {
+					bw.WriteString(pad(widths[k] - displayWidth(s)))
+				}
+			} else {
+				bw.WriteString(pad(widths[k]-displayWidth(s)) + s)
+			}
+		}
+		bw.WriteString("\n")
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if len(rows) < total {
+		fmt.Fprintf(os.Stderr, "%s of %d shown\n", plural(len(rows), "row"), total)
+	}
+	return nil
+}
+
+// displayWidth is the number of terminal columns s takes: East Asian wide
+// and full-width characters take two, combining marks and format
+// characters none, the others one.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		case r >= 0x1100 && (width.LookupRune(r).Kind() == width.EastAsianWide || width.LookupRune(r).Kind() == width.EastAsianFullwidth):
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+func pad(n int) string { return strings.Repeat(" ", max(0, n)) }
