@@ -44,6 +44,8 @@ unit:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadGazetteer$$' -fuzztime $(FUZZTIME) ./annotate
+	$(GO) test -run '^$$' -fuzz '^FuzzLearnerSegment$$' -fuzztime $(FUZZTIME) ./annotate
+	$(GO) test -run '^$$' -fuzz '^FuzzConcordanceRegex$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzSegment$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzEdits$$' -fuzztime $(FUZZTIME) ./annotate
@@ -51,6 +53,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadCoNLL$$' -fuzztime $(FUZZTIME) ./export
 	$(GO) test -run '^$$' -fuzz '^FuzzReadBrat$$' -fuzztime $(FUZZTIME) ./export
 	$(GO) test -run '^$$' -fuzz '^FuzzJSONReaders$$' -fuzztime $(FUZZTIME) ./export
+	$(GO) test -run '^$$' -fuzz '^FuzzBarChart$$' -fuzztime $(FUZZTIME) ./export
 
 ## bench: the benchmarks, printing throughput, load time and memory figures (the
 ## 1,000,000-token CSV and xlsx exports run once each)

@@ -110,7 +110,8 @@ func createDemo(path string, seg *annotate.Segmenter, annotator string) (*annota
 	if err != nil {
 		return nil, err
 	}
-	doc.Spans = posSuggestions(doc)
+	schema := annotate.DefaultSchema()
+	doc.Spans = annotate.NewSuggester(schema, annotate.SuggestOptions{Layer: schema.Layers[0].Name, POS: true}, nil).Suggest(doc)
 	p, err := annotate.Create(path, nil, annotate.Options{Annotator: annotator})
 	if err != nil {
 		return nil, err
@@ -123,17 +124,4 @@ func createDemo(path string, seg *annotate.Segmenter, annotator string) (*annota
 		return nil, err
 	}
 	return p, nil
-}
-
-// posSuggestions offers a suggested entity span for each token the
-// segmenter tagged as a person (nr), place (ns) or organisation (nt) name.
-func posSuggestions(d *annotate.Document) []annotate.Span {
-	labels := map[string]string{"nr": "PER", "ns": "LOC", "nt": "ORG"}
-	var out []annotate.Span
-	for _, t := range d.Tokens {
-		if lb, ok := labels[t.POS]; ok && t.End-t.Start > 1 {
-			out = append(out, annotate.Span{Layer: annotate.EntityPreset().Name, Label: lb, Start: t.Start, End: t.End, Origin: annotate.OriginSuggested})
-		}
-	}
-	return out
 }

@@ -94,7 +94,7 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		{label: lang.L("Next document"), key: "N  /  " + c + "↓", shortcut: sc(fyne.KeyDown, d), action: func() { ws.onNextDoc(1) }},
 		{label: lang.L("Previous document"), key: "P  /  " + c + "↑", shortcut: sc(fyne.KeyUp, d), action: func() { ws.onNextDoc(-1) }},
 		{label: lang.L("Next layer"), key: c + "K", shortcut: sc(fyne.KeyK, d), action: ws.onNextLayer},
-		{label: lang.L("Find document"), key: c + "F", shortcut: sc(fyne.KeyF, d), action: func() { ws.win.Canvas().Focus(ws.filter) }},
+		{label: lang.L("Find document"), key: c + "G", shortcut: sc(fyne.KeyG, d), action: func() { ws.win.Canvas().Focus(ws.filter) }},
 		nil,
 		{label: lang.L("Light theme"), action: func() { ws.setTheme("light") }, check: func() bool { return ws.theme == "light" }},
 		{label: lang.L("Dark theme"), action: func() { ws.setTheme("dark") }, check: func() bool { return ws.theme == "dark" }},
@@ -104,12 +104,25 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		{label: lang.L("Zoom out"), key: c + "-", shortcut: sc(fyne.KeyMinus, d), action: func() { ws.setZoom(ws.zoom / 1.15) }},
 		{label: lang.L("Actual size"), key: c + "0", shortcut: sc(fyne.Key0, d), action: func() { ws.setZoom(1) }},
 	}
+	corpus := []*command{
+		{label: lang.L("Concordance…"), key: c + "F", shortcut: sc(fyne.KeyF, d), action: ws.onConcordance},
+		{label: lang.L("Frequency lists…"), key: c + "Shift+F", shortcut: sc(fyne.KeyF, d|sh), action: ws.onFrequency},
+		{label: lang.L("Statistics…"), key: c + "Shift+T", shortcut: sc(fyne.KeyT, d|sh), action: ws.onStatistics},
+		nil,
+		{label: lang.L("Suggest spans…"), key: c + "Shift+S", shortcut: sc(fyne.KeyS, d|sh), action: ws.onSuggest},
+		{label: lang.L("Accept all suggestions"), key: c + "Shift+Enter", shortcut: sc(fyne.KeyReturn, d|sh), action: ws.onAcceptAll},
+		{label: lang.L("Reject all suggestions"), key: c + "Shift+Backspace", shortcut: sc(fyne.KeyBackspace, d|sh), action: ws.onRejectAll},
+		{label: lang.L("Label all occurrences…"), key: c + "Shift+L", shortcut: sc(fyne.KeyL, d|sh), action: ws.onLabelAll},
+		nil,
+		{label: lang.L("Re-segment untouched documents…"), key: c + "Shift+R", shortcut: sc(fyne.KeyR, d|sh), action: ws.onResegment},
+		{label: lang.L("Learnt words…"), action: ws.onLearntWords},
+	}
 	help := []*command{
 		{label: lang.L("Keyboard shortcuts"), key: "?  /  F1", action: ws.showShortcuts},
 		{label: lang.L("About Biaozhu"), action: ws.onAbout},
 	}
-	m.groups = [][]*command{file, edit, view, help}
-	titles := []string{lang.L("File"), lang.L("Edit"), lang.L("View"), lang.L("Help")}
+	m.groups = [][]*command{file, edit, view, corpus, help}
+	titles := []string{lang.L("File"), lang.L("Edit"), lang.L("View"), lang.L("Corpus"), lang.L("Help")}
 	m.menus = nil
 	for i, g := range m.groups {
 		var items []*fyne.MenuItem

@@ -64,9 +64,15 @@ type workspace struct {
 	statusSelection *widget.Label
 	statusCnt       *widget.Label
 	menu            *mainMenu
-	schemaStep      *schemaStep      // the last schema change while it is undoable
-	schema          *annotate.Schema // the project's schema as last read (drawing never waits for the project)
-	job             *longJob         // the long work running, nil when none
+	schemaStep      *schemaStep          // the last schema change while it is undoable
+	corpusStep      *annotate.CorpusStep // the last corpus step while it is undoable
+	corpusUndone    *annotate.CorpusStep // the corpus step just undone, while it is redoable
+	// onDocChanged, when set, is told of every document an edit, undo or
+	// redo changed (the corpus index follows it).
+	onDocChanged func(d *annotate.Document)
+	tools        *corpusTools     // the concordance, frequency lists and statistics; made on first use
+	schema       *annotate.Schema // the project's schema as last read (drawing never waits for the project)
+	job          *longJob         // the long work running, nil when none
 
 	// lastErr is the last error shown (tests read it).
 	lastErr error
@@ -194,7 +200,8 @@ func (ws *workspace) build() {
 	}
 	status := container.NewGridWithColumns(4, ws.statusDict, ws.statusSave, ws.statusSelection, ws.statusCnt)
 
-	split := container.NewHSplit(left, container.NewHSplit(centre, right))
+	// The concordance (Ctrl+F) docks under the document, hidden until used.
+	split := container.NewHSplit(left, container.NewHSplit(ws.corpus().kwic.dock(centre), right))
 	split.Offset = 0.18
 	split.Trailing.(*container.Split).Offset = 0.74
 	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
@@ -297,7 +304,8 @@ func (ws *workspace) closeProject() {
 		ws.showError(err)
 	}
 	ws.proj, ws.doc, ws.docIdx, ws.docs, ws.shown = nil, nil, -1, nil, nil
-	ws.schemaStep = nil
+	ws.schemaStep, ws.corpusStep, ws.corpusUndone = nil, nil, nil
+	ws.corpusClosed()
 	ws.win.SetTitle("Biaozhu")
 	ws.showDocument(nil)
 	ws.docList.Refresh()
@@ -546,14 +554,18 @@ func (ws *workspace) apply(e annotate.Edit) bool {
 	if ws.proj == nil || ws.doc == nil || ws.busy() {
 		return false
 	}
-	ws.schemaStep = nil
+	ws.schemaStep, ws.corpusStep, ws.corpusUndone = nil, nil, nil
 	entry, err := ws.proj.Apply(ws.doc.ID, e)
 	if err != nil {
 		ws.refused(err)
 		return false
 	}
+	if entry == nil {
+		return true // nothing to change
+	}
 	ws.saved(entry.Name)
 	ws.afterEdit(true)
+	ws.corpusChanged(ws.doc)
 	return true
 }
 
@@ -695,7 +707,7 @@ func (ws *workspace) onReject() {
 		ws.info(lang.L("No suggestion under the cursor"))
 		return
 	}
-	ws.apply(annotate.RemoveSpan{ID: sp.ID})
+	ws.apply(annotate.Reject{ID: sp.ID})
 }
 
 // onSplit splits the token at the character caret; in token mode it first
@@ -760,6 +772,17 @@ func (ws *workspace) onUndo() {
 		}
 		return
 	}
+	if st := ws.corpusStep; st != nil {
+		ws.corpusStep = nil
+		if err := ws.proj.UndoCorpus(st); err != nil {
+			ws.showError(err)
+			return
+		}
+		ws.corpusUndone = st
+		ws.saved(fmt.Sprintf(lang.L("undo %s"), st.Name))
+		ws.afterCorpusStep(st)
+		return
+	}
 	if ws.doc == nil {
 		return
 	}
@@ -771,6 +794,17 @@ func (ws *workspace) onRedo() {
 		return
 	}
 	ws.schemaStep = nil
+	if st := ws.corpusUndone; st != nil {
+		ws.corpusUndone = nil
+		if err := ws.proj.RedoCorpus(st); err != nil {
+			ws.showError(err)
+			return
+		}
+		ws.corpusStep = st
+		ws.saved(fmt.Sprintf(lang.L("redo %s"), st.Name))
+		ws.afterCorpusStep(st)
+		return
+	}
 	ws.historyStep(ws.proj.Redo, lang.L("Nothing to redo"), lang.L("redo %s"))
 }
 
@@ -786,8 +820,10 @@ func (ws *workspace) historyStep(run func(id int64) (*annotate.Entry, error), no
 		ws.info(nothing)
 		return
 	}
+	ws.corpusStep, ws.corpusUndone = nil, nil
 	ws.saved(fmt.Sprintf(done, e.Name))
 	ws.afterEdit(true)
+	ws.corpusChanged(ws.doc)
 }
 
 // forwardToEntry gives an undo or redo shortcut to the text entry that has
