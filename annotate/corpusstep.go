@@ -2,9 +2,10 @@ package annotate
 
 import (
 	"context"
-	"errors"
+	"database/sql"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // DocEdit is an edit of one document of a project.
@@ -48,10 +49,11 @@ func (s *CorpusStep) Changes() int {
 
 // ApplyCorpus applies edits as one CorpusStep called name: the edits of each
 // document, in the order given, become one Batch step of that document's
-// history, committed to the file before the next document's. If an edit is
-// refused or a commit fails, the documents already changed are undone and
-// the error names the document: all or none. A step that changes nothing
-// returns a nil step and no error.
+// history. Every document's part is planned in memory first and then all
+// are written to the file in one transaction: if an edit is refused or the
+// write fails, no document changes, in memory or in the file, and no
+// history is lost (the error names the document). A step that changes
+// nothing returns a nil step and no error.
 func (p *Project) ApplyCorpus(name string, edits []DocEdit) (*CorpusStep, error) {
 	var order []int64
 	byDoc := map[int64][]Edit{}
@@ -66,27 +68,97 @@ func (p *Project) ApplyCorpus(name string, edits []DocEdit) (*CorpusStep, error)
 	if err := p.ready(); err != nil {
 		return nil, err
 	}
-	step := &CorpusStep{Name: name}
+	var parts []memPart
 	for _, id := range order {
 		od, err := p.load(id)
 		if err == nil {
+			part := newMemPart(od)
 			var e *Entry
-			e, err = od.ed.Apply(Batch{Name: name, Edits: byDoc[id]})
+			e, err = part.run(func(ed *Editor) (*Entry, error) { return ed.Apply(Batch{Name: name, Edits: byDoc[id]}) })
 			if err == nil && e != nil {
-				step.Entries = append(step.Entries, CorpusEntry{Doc: id, Entry: e})
+				part.entry = e
+				parts = append(parts, part)
 			}
 		}
 		if err != nil {
-			if rerr := p.undoEntries(step.Entries); rerr != nil {
-				err = errors.Join(err, rerr)
-			}
+			revertParts(parts)
 			return nil, fmt.Errorf("annotate: %s: %s: document %d %s: %w", p.path, name, id, p.docName(id), err)
 		}
 	}
-	if len(step.Entries) == 0 {
+	if len(parts) == 0 {
 		return nil, nil
 	}
+	if err := p.commitParts(name, parts, OpApply); err != nil {
+		revertParts(parts)
+		return nil, err
+	}
+	step := &CorpusStep{Name: name}
+	for _, pt := range parts {
+		step.Entries = append(step.Entries, CorpusEntry{Doc: pt.od.ed.Doc.ID, Entry: pt.entry})
+	}
 	return step, nil
+}
+
+// memPart is one document's part of a corpus step while it is made in
+// memory: the history as it was, to put back if the step fails.
+type memPart struct {
+	od           *openDoc
+	entry        *Entry
+	done, undone []*Entry
+}
+
+func newMemPart(od *openDoc) memPart {
+	h := od.ed.history()
+	return memPart{od: od, done: slices.Clone(h.Done), undone: slices.Clone(h.Undone)}
+}
+
+// run runs f on the document's editor without committing to the file.
+func (m *memPart) run(f func(*Editor) (*Entry, error)) (*Entry, error) {
+	ed := m.od.ed
+	commit := ed.Commit
+	ed.Commit = nil
+	defer func() { ed.Commit = commit }()
+	return f(ed)
+}
+
+// revert puts the document and its history back as they were before run.
+func (m *memPart) revert(forward bool) {
+	if m.entry != nil {
+		_ = m.od.ed.applyAll(m.entry.Changes, !forward)
+	}
+	h := m.od.ed.history()
+	h.Done, h.Undone = m.done, m.undone
+}
+
+// revertParts reverts applied parts, last first.
+func revertParts(parts []memPart) {
+	for k := len(parts) - 1; k >= 0; k-- {
+		parts[k].revert(true)
+	}
+}
+
+// commitParts writes the parts of a corpus step (applied, undone or
+// redone in memory, as op says) to the file in one transaction.
+func (p *Project) commitParts(name string, parts []memPart, op Op) error {
+	now := time.Now().UTC()
+	blocks := make([][]int, len(parts))
+	err := p.write(func(tx *sql.Tx) error {
+		for k, pt := range parts {
+			blocks[k] = slices.Clone(pt.od.blocks)
+			if err := p.commitIn(context.Background(), tx, pt.od, op, pt.entry, &blocks[k], now); err != nil {
+				return fmt.Errorf("document %d: %w", pt.od.ed.Doc.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("annotate: %s: save %q: %w", p.path, name, err)
+	}
+	for k, pt := range parts {
+		pt.od.blocks = blocks[k]
+		pt.od.ed.Doc.Updated = now
+	}
+	return nil
 }
 
 // docName is the name of document id in quotes, or "" when it cannot be read.
@@ -98,26 +170,10 @@ func (p *Project) docName(id int64) string {
 	return fmt.Sprintf("%q", name)
 }
 
-// undoEntries undoes entries, last first; each must be the last done step
-// of its document.
-func (p *Project) undoEntries(entries []CorpusEntry) error {
-	var errs []error
-	for k := len(entries) - 1; k >= 0; k-- {
-		ce := entries[k]
-		od, err := p.load(ce.Doc)
-		if err == nil {
-			_, err = od.ed.Undo()
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("document %d: %w", ce.Doc, err))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// UndoCorpus undoes step s in every document it changed. Each of its
-// entries must still be the last done step of its document (no later edit
-// there), else nothing is undone and the error says which document.
+// UndoCorpus undoes step s in every document it changed, in one
+// transaction. Each of its entries must still be the last done step of its
+// document (no later edit there), else nothing is undone and the error
+// says which document.
 func (p *Project) UndoCorpus(s *CorpusStep) error {
 	return p.corpusHistory(s, true)
 }
@@ -126,6 +182,12 @@ func (p *Project) UndoCorpus(s *CorpusStep) error {
 // entries are the next steps to redo in their documents.
 func (p *Project) RedoCorpus(s *CorpusStep) error {
 	return p.corpusHistory(s, false)
+}
+
+// sameEntry reports whether a and b are the same history step (IDs alone
+// can be reused once a step is dropped).
+func sameEntry(a, b *Entry) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.Time.Equal(b.Time) && len(a.Changes) == len(b.Changes)
 }
 
 func (p *Project) corpusHistory(s *CorpusStep, undo bool) error {
@@ -137,11 +199,11 @@ func (p *Project) corpusHistory(s *CorpusStep, undo bool) error {
 	if err := p.ready(); err != nil {
 		return err
 	}
-	what := "redo"
+	what, op := "redo", OpRedo
 	if undo {
-		what = "undo"
+		what, op = "undo", OpUndo
 	}
-	eds := make([]*Editor, len(s.Entries))
+	parts := make([]memPart, len(s.Entries))
 	for i, ce := range s.Entries {
 		od, err := p.load(ce.Doc)
 		if err != nil {
@@ -152,36 +214,32 @@ func (p *Project) corpusHistory(s *CorpusStep, undo bool) error {
 		if undo {
 			list = h.Done
 		}
-		if len(list) == 0 || list[len(list)-1].ID != ce.Entry.ID {
+		if len(list) == 0 || !sameEntry(list[len(list)-1], ce.Entry) {
 			return fmt.Errorf("annotate: %s %q: document %d %s was edited since; %s its later steps there first", what, s.Name, ce.Doc, p.docName(ce.Doc), what)
 		}
-		eds[i] = od.ed
+		parts[i] = newMemPart(od)
 	}
-	order := make([]int, len(eds))
-	for i := range order {
-		order[i] = i
-	}
-	if undo {
-		slices.Reverse(order)
-	}
-	for n, i := range order {
+	for i := range parts {
+		var e *Entry
 		var err error
 		if undo {
-			_, err = eds[i].Undo()
+			e, err = parts[i].run((*Editor).Undo)
 		} else {
-			_, err = eds[i].Redo()
+			e, err = parts[i].run((*Editor).Redo)
 		}
 		if err != nil {
-			// Put back the documents already done.
-			for _, k := range order[:n] {
-				if undo {
-					_, _ = eds[k].Redo()
-				} else {
-					_, _ = eds[k].Undo()
-				}
+			for k := i - 1; k >= 0; k-- {
+				parts[k].revert(!undo)
 			}
 			return fmt.Errorf("annotate: %s %q: document %d: %w", what, s.Name, s.Entries[i].Doc, err)
 		}
+		parts[i].entry = e
+	}
+	if err := p.commitParts(s.Name, parts, op); err != nil {
+		for k := len(parts) - 1; k >= 0; k-- {
+			parts[k].revert(!undo)
+		}
+		return err
 	}
 	return nil
 }

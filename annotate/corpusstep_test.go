@@ -2,6 +2,7 @@ package annotate
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -97,7 +98,32 @@ func TestOpenMigratesVersion1(t *testing.T) {
 	if _, err := p.conn.ExecContext(t.Context(), "DROP TABLE rejections; ALTER TABLE labels DROP COLUMN pos; PRAGMA user_version=1"); err != nil {
 		t.Fatal(err)
 	}
-	p = reopen(t, p, path)
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Open(path, Options{}) // with backups
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	var old string
+	for _, b := range p.Backups() {
+		if strings.Contains(filepath.Base(b), "-format1-") {
+			old = b
+		}
+	}
+	if old == "" {
+		t.Fatalf("backups %v: none of format 1 made before migrating", p.Backups())
+	}
+	db, err := sql.Open("sqlite", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var version int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 1 {
+		t.Errorf("user_version of %s = %d (%v), want 1", old, version, err)
+	}
+	db.Close()
 	if l, _ := p.Schema().Layers[0].Label("PER"); l.POS != nil {
 		t.Errorf("POS of a migrated label = %v, want none", l.POS)
 	}
@@ -216,12 +242,48 @@ func TestRetokenize(t *testing.T) {
 	for _, e := range []Retokenize{
 		{Start: t0.Start + 1, End: t1.End, Tokens: nil},
 		{Start: t0.Start, End: t1.End, Tokens: []Token{{Start: t0.Start, End: t0.End, POS: "n"}}}, // leaves t1 uncovered
-		{Start: t0.Start, End: t1.End, Tokens: []Token{{Start: t1.Start, End: t1.End}, {Start: t0.Start, End: t0.End}}},
+		{Start: t0.Start, End: t1.End, Tokens: []Token{{Start: t1.Start, End: t1.End, POS: "n"}, {Start: t0.Start, End: t0.End, POS: "n"}}},
 	} {
 		if _, err := ed.Apply(e); !errors.Is(err, ErrToken) {
 			t.Errorf("%+v: err = %v, want ErrToken", e, err)
 		}
 	}
+	// The first sentence's last token and the next sentence's first.
+	s0 := d.Sentences[0]
+	last, next := d.Tokens[d.TokenAt(s0.End-1)], d.Tokens[d.TokenAt(d.Sentences[1].Start)]
+	for _, c := range []struct {
+		name string
+		e    Retokenize
+		want error
+	}{
+		{"across sentences", Retokenize{Start: last.Start, End: next.End, Tokens: []Token{{Start: last.Start, End: next.End, POS: "n"}}}, ErrToken},
+		{"a space at the end", Retokenize{Start: last.Start, End: next.End, Tokens: []Token{{Start: last.Start, End: last.End + 1, POS: "n"}, {Start: next.Start, End: next.End, POS: "n"}}}, ErrToken},
+		{"no POS", Retokenize{Start: t0.Start, End: t1.End, Tokens: []Token{{Start: t0.Start, End: t1.End}}}, ErrPOS},
+		{"POS outside the tagset", Retokenize{Start: t0.Start, End: t1.End, Tokens: []Token{{Start: t0.Start, End: t1.End, POS: "NOUN"}}}, ErrPOS},
+	} {
+		if _, err := ed.Apply(c.e); !errors.Is(err, c.want) {
+			t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
+		}
+	}
+	t.Run("span edge and edited token", func(t *testing.T) {
+		d := goldDocument(t, 12)
+		ed := &Editor{Doc: d, Schema: DefaultSchema()}
+		t0, t1, t2 := d.Tokens[0], d.Tokens[1], d.Tokens[2]
+		if _, err := ed.Apply(AddSpan{Span{Layer: "entity", Label: "PER", Start: t0.Start, End: t0.End}}); err != nil {
+			t.Fatal(err)
+		}
+		whole := Retokenize{Start: t0.Start, End: t1.End, Tokens: []Token{{Start: t0.Start, End: t1.End, POS: "n"}}}
+		if _, err := ed.Apply(whole); !errors.Is(err, ErrSpanBoundary) {
+			t.Errorf("a token over a span edge: err = %v, want ErrSpanBoundary", err)
+		}
+		if _, err := ed.Apply(Merge{Start: t1.Start, End: t2.End}); err != nil {
+			t.Fatal(err)
+		}
+		over := Retokenize{Start: t1.Start, End: t2.End, Tokens: []Token{{Start: t1.Start, End: t1.End, POS: "n"}, {Start: t2.Start, End: t2.End, POS: "n"}}}
+		if _, err := ed.Apply(over); !errors.Is(err, ErrToken) {
+			t.Errorf("re-segmenting the annotator's merge: err = %v, want ErrToken", err)
+		}
+	})
 	want := slices.Clone(d.Tokens)
 	merged := Token{Start: t0.Start, End: t1.End, POS: "nz"}
 	if _, err := ed.Apply(Retokenize{Start: t0.Start, End: t1.End, Tokens: []Token{merged}}); err != nil {
@@ -283,13 +345,20 @@ func TestResegment(t *testing.T) {
 	if d.Tokens[0].Start != t0.Start || d.Tokens[0].End != t1.End || !d.Tokens[0].Edited {
 		t.Errorf("the merged token became %+v; edited tokens must stay", d.Tokens[0])
 	}
+	first := d.Sentences[0]
 	for _, tk := range d.Tokens[1:] {
-		if tk.Edited {
-			t.Errorf("token %+v is marked edited after re-segmentation", tk)
+		if tk.Start < first.End {
+			if tk.Edited {
+				t.Errorf("token %+v in the edited sentence is marked edited", tk)
+			}
+			continue // the sentence the annotator edited keeps its tokens
 		}
-		if tk.End-tk.Start > 1 {
-			t.Errorf("token %+v: the character segmenter gives one character", tk)
+		if tk.Edited || tk.End-tk.Start > 1 {
+			t.Errorf("token %+v: the character segmenter gives one character, not edited", tk)
 		}
+	}
+	if got, want := tokenTexts(d.Tokens)[1:4], tokenTexts(before[0].Tokens)[1:4]; !slices.Equal(got, want) {
+		t.Errorf("the edited sentence's other tokens became %v, want %v kept", got, want)
 	}
 	if got, _ := p.SegmentationEdits(); len(got) != len(edits) {
 		t.Errorf("re-segmentation recorded %d segmentation edits, want the %d of the annotator", len(got), len(edits))
@@ -318,17 +387,87 @@ func TestResegmentEditsSpanEdges(t *testing.T) {
 		Sentences: []Sentence{{Start: 0, End: 5}}}
 	d.Spans = []Span{{ID: 1, Layer: "entity", Label: "LOC", Start: 0, End: 2}, {ID: 2, Layer: "entity", Label: "ORG", Start: 0, End: 4}}
 	whole := segFunc(func(text string) []Token { return []Token{{Start: 0, End: len([]rune(text)), POS: "n"}} })
-	edits, n := ResegmentEdits(d, whole)
-	if len(edits) != 1 || n != 1 {
-		t.Fatalf("edits %v, %d new tokens; want one edit, 1 new token", edits, n)
+	edits, n := ResegmentEdits(d, whole, nil)
+	if len(edits) != 1 || n != 2 {
+		t.Fatalf("edits %v, %d new tokens; want one edit, 2 new tokens", edits, n)
 	}
 	got := edits[0].(Retokenize).Tokens
-	want := []Token{{Start: 0, End: 2, POS: "n"}, {Start: 2, End: 5, POS: "n"}}
+	want := []Token{{Start: 0, End: 2, POS: "n"}, {Start: 2, End: 4, POS: "n"}, {Start: 4, End: 5, POS: "n"}}
 	if !slices.Equal(got, want) {
-		t.Errorf("tokens %+v, want %+v (cut at 2, where LOC ends on a token boundary; not at 4)", got, want)
+		t.Errorf("tokens %+v, want %+v (cut at the span edges 2 and 4)", got, want)
+	}
+	// With a tagset that lacks the segmenter's tag: the old tag where the
+	// token is the same, else x.
+	s := DefaultSchema()
+	wholeZ := segFunc(func(text string) []Token { return []Token{{Start: 0, End: len([]rune(text)), POS: "ZZ"}} })
+	edits, _ = ResegmentEdits(d, wholeZ, s)
+	got = edits[0].(Retokenize).Tokens
+	want = []Token{{Start: 0, End: 2, POS: "ns"}, {Start: 2, End: 4, POS: "x"}, {Start: 4, End: 5, POS: "x"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("tokens with an unknown tag %+v, want %+v", got, want)
 	}
 }
 
 type segFunc func(string) []Token
 
 func (f segFunc) Segment(text string) []Token { return f(text) }
+
+// TestApplyCorpusRefusedKeepsHistory: a refused step changes no history:
+// the steps that could be redone before it still can, also after reopening.
+func TestApplyCorpusRefusedKeepsHistory(t *testing.T) {
+	p, path, ids := corpusProject(t, 3)
+	if _, err := p.Apply(ids[0], AddSpan{Span{Layer: "entity", Label: "PER", Start: 0, End: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Undo(ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshotDocs(t, p, ids)
+	bad := []DocEdit{
+		{ids[0], AddSpan{Span{Layer: "entity", Label: "ORG", Start: 0, End: 2}}},
+		{ids[2], AddSpan{Span{Layer: "entity", Label: "ORG", Start: 0, End: 2}}},
+		{ids[2], AddSpan{Span{Layer: "entity", Label: "LOC", Start: 1, End: 3}}}, // overlaps
+	}
+	if _, err := p.ApplyCorpus("label all", bad); !errors.Is(err, ErrOverlap) {
+		t.Fatalf("ApplyCorpus: %v, want ErrOverlap", err)
+	}
+	check := func(when string, p *Project) {
+		t.Helper()
+		sameDocs(t, when, p, ids, before)
+		h, err := p.History(ids[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name, ok := h.CanRedo(); !ok || !strings.HasPrefix(name, "add span [0,2) entity/PER") {
+			t.Errorf("%s: next redo of document %d = %q, %v; want the PER span undone before", when, ids[0], name, ok)
+		}
+	}
+	check("after a refused step", p)
+	p = reopen(t, p, path)
+	check("after a refused step and reopen", p)
+}
+
+// TestUndoCorpusReusedID: a step with the ID of a part of the corpus step
+// (the part undone on its own, then another edit) is not taken for it.
+func TestUndoCorpusReusedID(t *testing.T) {
+	p, _, ids := corpusProject(t, 2)
+	step, err := p.ApplyCorpus("label all", []DocEdit{
+		{ids[0], AddSpan{Span{Layer: "entity", Label: "PER", Start: 0, End: 2}}},
+		{ids[1], AddSpan{Span{Layer: "entity", Label: "PER", Start: 0, End: 2}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Undo(ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(ids[1], AddSpan{Span{Layer: "entity", Label: "LOC", Start: 3, End: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.UndoCorpus(step); err == nil {
+		t.Fatal("UndoCorpus after the part was undone and another edit made: nil error, want a refusal")
+	}
+	if d, _ := p.Document(ids[1]); len(d.Spans) != 1 || d.Spans[0].Label != "LOC" {
+		t.Errorf("document %d spans = %v, want the LOC edit kept", ids[1], d.Spans)
+	}
+}

@@ -570,10 +570,13 @@ func (e Reject) plan(p *planner) error {
 }
 
 // Retokenize replaces the tokens lying in [Start, End) — Start a token's
-// start (or a space before one), End a token's end — with Tokens: offsets
-// into the document, in order, inside the range, covering each of its
-// non-space characters once. It is how re-segmentation changes a document;
-// it is not recorded for the segmenter to learn from.
+// start (or a space before one), End a token's end, none of them edited by
+// the annotator — with Tokens: offsets into the document, in order, inside
+// the range, covering each of its non-space characters once, none starting
+// or ending with a space, crossing a sentence boundary or a span's edge,
+// each with a POS tag of the schema's tagset. The new tokens are not marked
+// edited. It is how re-segmentation changes a document; it is not recorded
+// for the segmenter to learn from.
 type Retokenize struct {
 	Start, End int
 	Tokens     []Token
@@ -600,11 +603,29 @@ func (e Retokenize) plan(p *planner) error {
 		if t.Start < prev || t.Start >= t.End || t.End > e.End {
 			return refuse(e, ErrToken, "token [%d,%d) is out of order or outside [%d,%d)", t.Start, t.End, e.Start, e.End)
 		}
+		if unicode.IsSpace(text[t.Start-e.Start]) || unicode.IsSpace(text[t.End-1-e.Start]) {
+			return refuse(e, ErrToken, "token [%d,%d) starts or ends with a space", t.Start, t.End)
+		}
+		for _, s := range d.Sentences {
+			if t.Start < s.End && s.End < t.End {
+				return refuse(e, ErrToken, "token [%d,%d) crosses the sentence boundary at %d", t.Start, t.End, s.End)
+			}
+		}
+		for _, s := range d.Spans {
+			for _, edge := range [2]int{s.Start, s.End} {
+				if t.Start < edge && edge < t.End {
+					return refuse(e, ErrSpanBoundary, "span %s has an edge at %d, inside token [%d,%d)", s, edge, t.Start, t.End)
+				}
+			}
+		}
+		if t.POS == "" || len(p.schema.POS.Tags) > 0 && !p.schema.POS.Has(t.POS) {
+			return refuse(e, ErrPOS, "token [%d,%d): POS tag %q is not in tagset %q", t.Start, t.End, t.POS, p.schema.POS.Name)
+		}
 		for i := t.Start; i < t.End; i++ {
 			covered[i-e.Start] = true
 		}
 		prev = t.End
-		t.Text = ""
+		t.Text, t.Edited = "", false
 		after[k] = t
 	}
 	for i, r := range text {
@@ -614,6 +635,11 @@ func (e Retokenize) plan(p *planner) error {
 	}
 	i := sort.Search(len(d.Tokens), func(i int) bool { return d.Tokens[i].Start >= e.Start })
 	j := sort.Search(len(d.Tokens), func(j int) bool { return d.Tokens[j].Start >= e.End })
+	for _, t := range d.Tokens[i:j] {
+		if t.Edited {
+			return refuse(e, ErrToken, "token [%d,%d) %q was edited by the annotator: re-segmentation keeps it", t.Start, t.End, t.Text)
+		}
+	}
 	before := slices.Clone(d.Tokens[i:j])
 	for k := range before {
 		before[k].Text = ""

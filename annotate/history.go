@@ -2,6 +2,7 @@ package annotate
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -123,7 +124,7 @@ func (ed *Editor) history() *History {
 // Apply validates e, makes its changes and records them as one step. A
 // refused edit returns an *EditError and changes nothing. The first edit of
 // a new document also sets its status to in progress (undone with it),
-// unless it only adds suggestions.
+// unless it only adds suggestions or re-segments (see machineChange).
 func (ed *Editor) Apply(e Edit) (*Entry, error) {
 	p := &planner{doc: ed.Doc, schema: ed.Schema, newID: ed.newID, annotator: ed.Annotator}
 	if ed.Schema == nil {
@@ -139,9 +140,10 @@ func (ed *Editor) Apply(e Edit) (*Entry, error) {
 	setsStatus, suggests := false, true
 	for _, c := range p.changes {
 		setsStatus = setsStatus || c.Status != nil
-		suggests = suggests && c.Span != nil && c.Span.Before == nil && c.Span.After.Origin == OriginSuggested
+		suggests = suggests && machineChange(c)
 	}
-	// Suggestions are not the annotator's work: a new document stays new.
+	// Suggestions and re-segmentation are not the annotator's work: a new
+	// document stays new.
 	if (ed.Doc.Status == StatusNew || ed.Doc.Status == "") && !setsStatus && !suggests {
 		if err := p.do(Change{Status: &StatusChange{Before: ed.Doc.Status, After: StatusInProgress}}); err != nil {
 			p.revert()
@@ -246,4 +248,17 @@ func maxSpanID(changes []Change) int64 {
 		}
 	}
 	return id
+}
+
+// machineChange reports whether c is a change the program made rather than
+// the annotator: a suggested span added, or tokens replaced by tokens the
+// annotator did not edit (re-segmentation).
+func machineChange(c Change) bool {
+	switch {
+	case c.Span != nil:
+		return c.Span.Before == nil && c.Span.After.Origin == OriginSuggested
+	case c.Tokens != nil:
+		return !slices.ContainsFunc(c.Tokens.After, func(t Token) bool { return t.Edited })
+	}
+	return false
 }

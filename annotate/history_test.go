@@ -389,7 +389,7 @@ func (m *htModel) apply(tg htTarget, e Edit) error {
 	suggests := true    // only suggestions added: the document stays new
 	for _, c := range entry.Changes {
 		setsStatus = setsStatus || c.Status != nil && c.Status.After != StatusInProgress
-		suggests = suggests && c.Span != nil && c.Span.Before == nil && c.Span.After.Origin == OriginSuggested
+		suggests = suggests && machineChange(c)
 	}
 	if (prev.Status == StatusNew || prev.Status == "") && !setsStatus && !suggests && now.Status == StatusNew {
 		return fmt.Errorf("%s: the first edit of a new document left it new", e.Describe())

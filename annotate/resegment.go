@@ -12,60 +12,69 @@ type TextSegmenter interface {
 	Segment(text string) []Token
 }
 
-// ResegmentEdits plans the re-segmentation of d with seg: every run of
-// tokens the annotator has not edited (between edited tokens and sentence
-// ends) is segmented again; edited tokens keep theirs. A new token that
-// would cut through a span edge lying on a token boundary now is split
-// there, so spans keep their alignment. It returns one Retokenize per run
-// that changes, and the number of tokens that differ.
-func ResegmentEdits(d *Document, seg TextSegmenter) (edits []Edit, changed int) {
+// ResegmentEdits plans the re-segmentation of d with seg: every sentence
+// that holds no token the annotator edited (split, merged or tagged) is
+// segmented again; a sentence with one keeps all its tokens (the annotator
+// has looked at it). New tokens are cut at every span edge inside them, so
+// spans stay on token boundaries. A POS tag the schema's tagset lacks
+// becomes the old token's tag at the same place, else the tagset's "x" or
+// "X"; a sentence where neither exists keeps its tokens. It returns one
+// Retokenize per sentence that changes, and the number of new tokens.
+func ResegmentEdits(d *Document, seg TextSegmenter, schema *Schema) (edits []Edit, changed int) {
 	edges := map[int]bool{}
 	for _, s := range d.Spans {
 		edges[s.Start], edges[s.End] = true, true
 	}
-	flush := func(a, b int) {
-		if a >= b {
+	var tags *Tagset
+	fallback := ""
+	if schema != nil && len(schema.POS.Tags) > 0 {
+		tags = &schema.POS
+		for _, x := range []string{"x", "X"} {
+			if tags.Has(x) {
+				fallback = x
+				break
+			}
+		}
+	}
+	redo := func(old []Token) {
+		if len(old) == 0 {
 			return
 		}
-		old := d.Tokens[a:b]
 		start, end := old[0].Start, old[len(old)-1].End
-		toks := seg.Segment(d.Slice(start, end))
-		aligned := map[int]bool{}
+		oldPOS := make(map[[2]int]string, len(old))
 		for _, t := range old {
-			if edges[t.Start] {
-				aligned[t.Start] = true
-			}
-			if edges[t.End] {
-				aligned[t.End] = true
-			}
+			oldPOS[[2]int{t.Start, t.End}] = t.POS
 		}
 		var out []Token
-		for _, t := range toks {
+		for _, t := range seg.Segment(d.Slice(start, end)) {
 			t.Start += start
 			t.End += start
 			t.Text, t.Edited = "", false
 			cut := t.Start
-			for i := t.Start + 1; i < t.End; i++ {
-				if aligned[i] {
-					part := t
-					part.Start, part.End = cut, i
-					out = append(out, part)
-					cut = i
+			for i := t.Start + 1; i <= t.End; i++ {
+				if i < t.End && !edges[i] {
+					continue
 				}
+				part := t
+				part.Start, part.End = cut, i
+				if tags != nil && !tags.Has(part.POS) {
+					if pos, ok := oldPOS[[2]int{part.Start, part.End}]; ok {
+						part.POS = pos
+					} else if fallback != "" {
+						part.POS = fallback
+					} else {
+						return // no tag to give: keep the sentence's tokens
+					}
+				}
+				out = append(out, part)
+				cut = i
 			}
-			t.Start = cut
-			out = append(out, t)
 		}
 		if slices.EqualFunc(old, out, func(a, b Token) bool { return a.Start == b.Start && a.End == b.End && a.POS == b.POS }) {
 			return
 		}
-		// Count the new tokens that were not there.
-		was := map[[2]int]bool{}
-		for _, t := range old {
-			was[[2]int{t.Start, t.End}] = true
-		}
 		for _, t := range out {
-			if !was[[2]int{t.Start, t.End}] {
+			if _, ok := oldPOS[[2]int{t.Start, t.End}]; !ok {
 				changed++
 			}
 		}
@@ -80,22 +89,21 @@ func ResegmentEdits(d *Document, seg TextSegmenter) (edits []Edit, changed int) 
 		for k < len(d.Tokens) && d.Tokens[k].Start < s.Start {
 			k++
 		}
-		run := k
+		first, edited := k, false
 		for k < len(d.Tokens) && d.Tokens[k].End <= s.End {
-			if d.Tokens[k].Edited {
-				flush(run, k)
-				run = k + 1
-			}
+			edited = edited || d.Tokens[k].Edited
 			k++
 		}
-		flush(run, k)
+		if !edited {
+			redo(d.Tokens[first:k])
+		}
 	}
 	return edits, changed
 }
 
 // Resegment re-segments, with seg (a Learner: what the annotator's merges
-// and splits taught), the documents docs — every run of tokens the
-// annotator has not edited; edited tokens stay — as one CorpusStep (nil when
+// and splits taught), the documents docs — every sentence the annotator
+// has not edited (see ResegmentEdits) — as one CorpusStep (nil when
 // nothing changes). It returns the step and the number of new tokens.
 // progress, when not nil, is told after each document; ctx cancels before
 // anything is changed.
@@ -110,7 +118,7 @@ func (p *Project) Resegment(ctx context.Context, seg TextSegmenter, docs []int64
 		if err != nil {
 			return nil, 0, err
 		}
-		edits, n := ResegmentEdits(d, seg)
+		edits, n := ResegmentEdits(d, seg, p.Schema())
 		for _, e := range edits {
 			all = append(all, DocEdit{Doc: id, Edit: e})
 		}

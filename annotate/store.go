@@ -517,6 +517,13 @@ func (p *Project) open(opts Options) error {
 	// A write takes the lock for good. It does not count as a change of
 	// the file's generation, so an unchanged project is not backed up
 	// twice.
+	// A file of an older format is backed up as it is before it is
+	// migrated (an older Biaozhu can open that copy).
+	if version > 0 && version < SchemaVersion && !opts.NoBackup {
+		if _, err := p.makeBackup(ctx, fmt.Sprintf("-format%d", version)); err != nil {
+			return projectErr(p.path, err, "backup before migrating into %s: %v", backupDir(p.path), err)
+		}
+	}
 	err = p.writeTx(false, func(tx *sql.Tx) error {
 		if version < SchemaVersion {
 			if err := migrate(ctx, tx, version); err != nil {
@@ -541,7 +548,7 @@ func (p *Project) open(opts Options) error {
 	}
 	p.savedSpanID = p.nextSpanID
 	if !opts.NoBackup {
-		if p.backup, err = p.makeBackup(ctx); err != nil {
+		if p.backup, err = p.makeBackup(ctx, ""); err != nil {
 			return projectErr(p.path, err, "backup into %s: %v", backupDir(p.path), err)
 		}
 	}
@@ -700,7 +707,7 @@ func backupDir(path string) string { return path + ".bak" }
 // makeBackup copies the project with SQLite's online backup into
 // NAME.biaozhu.bak/NAME-TIME-gGENERATION.biaozhu, unless a backup of this
 // generation exists, and keeps the newest BackupsKept.
-func (p *Project) makeBackup(ctx context.Context) (string, error) {
+func (p *Project) makeBackup(ctx context.Context, tag string) (string, error) {
 	var gen string
 	if err := p.conn.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'generation'").Scan(&gen); err != nil {
 		return "", err
@@ -710,7 +717,7 @@ func (p *Project) makeBackup(ctx context.Context) (string, error) {
 		return "", err
 	}
 	stem := strings.TrimSuffix(filepath.Base(p.path), filepath.Ext(p.path))
-	suffix := "-g" + gen + ".biaozhu"
+	suffix := tag + "-g" + gen + ".biaozhu"
 	ents, _ := os.ReadDir(dir)
 	for _, e := range ents {
 		if strings.HasPrefix(e.Name(), stem+"-") && strings.HasSuffix(e.Name(), suffix) {
@@ -1566,98 +1573,102 @@ func (p *Project) History(id int64) (*History, error) {
 // commit writes what step e changed in od's document (already changed in
 // memory) to the file, in one transaction.
 func (p *Project) commit(od *openDoc, op Op, e *Entry) error {
-	ctx := context.Background()
-	d := od.ed.Doc
-	blocks := slices.Clone(od.blocks)
 	now := time.Now().UTC()
-	err := p.write(func(tx *sql.Tx) error {
-		spans := map[int64]bool{}
-		var ranges [][2]int // token ranges changed
-		for _, c := range e.Changes {
-			switch {
-			case c.Tokens != nil:
-				ranges = append(ranges, [2]int{c.Tokens.Start, c.Tokens.End})
-			case c.Span != nil:
-				if sc := c.Span; sc.Before != nil {
-					spans[sc.Before.ID] = true
-				} else if sc.After != nil {
-					spans[sc.After.ID] = true
-				}
-			}
-		}
-		// Each token block a step touched is written once, from the
-		// tokens as they are now.
-		for _, r := range blockRanges(blocks, ranges) {
-			if err := p.syncTokens(ctx, tx, d, &blocks, r[0], r[1]); err != nil {
-				return err
-			}
-		}
-		for _, c := range e.Changes {
-			if r := c.Rejected; r != nil {
-				if err := syncRejection(ctx, tx, d.ID, r, op == OpUndo); err != nil {
-					return err
-				}
-			}
-		}
-		for id := range spans {
-			if s, ok := d.Span(id); ok {
-				if err := upsertSpan(ctx, tx, d.ID, d, s); err != nil {
-					return err
-				}
-			} else if _, err := tx.ExecContext(ctx, "DELETE FROM spans WHERE id = ?", id); err != nil {
-				return err
-			}
-		}
-		labels, _ := json.Marshal(nonNil(d.Labels))
-		if _, err := tx.ExecContext(ctx, "UPDATE documents SET status=?, labels=?, tokens=?, spans=?, edited=edited+?, updated=? WHERE id=?",
-			string(d.Status), string(labels), len(d.Tokens), len(d.Spans), editedDelta(e.Changes, op), timeText(now), d.ID); err != nil {
-			return err
-		}
-		switch op {
-		case OpApply:
-			// A new step drops the steps that could have been redone.
-			if _, err := tx.ExecContext(ctx, "DELETE FROM segmentation_edits WHERE history_id IN (SELECT id FROM history WHERE doc_id = ? AND undone = 1)", d.ID); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "DELETE FROM history WHERE doc_id = ? AND undone = 1", d.ID); err != nil {
-				return err
-			}
-			changes, err := json.Marshal(e.Changes)
-			if err != nil {
-				return err
-			}
-			res, err := tx.ExecContext(ctx, "INSERT INTO history(doc_id, name, changes, created) VALUES (?, ?, ?, ?)", d.ID, e.Name, string(changes), timeText(e.Time))
-			if err != nil {
-				return err
-			}
-			if e.ID, err = res.LastInsertId(); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM history WHERE doc_id = ?1 AND id <= (SELECT id FROM history WHERE doc_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)`,
-				d.ID, od.ed.History.limit()); err != nil {
-				return err
-			}
-			for _, c := range e.Changes {
-				if err := recordSegmentation(ctx, tx, d, e, c.Tokens, now); err != nil {
-					return err
-				}
-			}
-		case OpUndo, OpRedo:
-			undone := op == OpUndo
-			if _, err := tx.ExecContext(ctx, "UPDATE history SET undone = ? WHERE id = ?", undone, e.ID); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE segmentation_edits SET undone = ? WHERE history_id = ?", undone, e.ID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	blocks := slices.Clone(od.blocks)
+	err := p.write(func(tx *sql.Tx) error { return p.commitIn(context.Background(), tx, od, op, e, &blocks, now) })
 	if err != nil {
 		return fmt.Errorf("annotate: %s: save %q: %w", p.path, e.Name, err)
 	}
 	od.blocks = blocks
-	d.Updated = now
+	od.ed.Doc.Updated = now
+	return nil
+}
+
+// commitIn writes, in tx, what step e changed in od's document; blocks
+// is od's token block list, updated to match (the caller keeps it once tx
+// commits).
+func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, e *Entry, blocks *[]int, now time.Time) error {
+	d := od.ed.Doc
+	spans := map[int64]bool{}
+	var ranges [][2]int // token ranges changed
+	for _, c := range e.Changes {
+		switch {
+		case c.Tokens != nil:
+			ranges = append(ranges, [2]int{c.Tokens.Start, c.Tokens.End})
+		case c.Span != nil:
+			if sc := c.Span; sc.Before != nil {
+				spans[sc.Before.ID] = true
+			} else if sc.After != nil {
+				spans[sc.After.ID] = true
+			}
+		}
+	}
+	// Each token block a step touched is written once, from the
+	// tokens as they are now.
+	for _, r := range blockRanges(*blocks, ranges) {
+		if err := p.syncTokens(ctx, tx, d, blocks, r[0], r[1]); err != nil {
+			return err
+		}
+	}
+	for _, c := range e.Changes {
+		if r := c.Rejected; r != nil {
+			if err := syncRejection(ctx, tx, d.ID, r, op == OpUndo); err != nil {
+				return err
+			}
+		}
+	}
+	for id := range spans {
+		if s, ok := d.Span(id); ok {
+			if err := upsertSpan(ctx, tx, d.ID, d, s); err != nil {
+				return err
+			}
+		} else if _, err := tx.ExecContext(ctx, "DELETE FROM spans WHERE id = ?", id); err != nil {
+			return err
+		}
+	}
+	labels, _ := json.Marshal(nonNil(d.Labels))
+	if _, err := tx.ExecContext(ctx, "UPDATE documents SET status=?, labels=?, tokens=?, spans=?, edited=edited+?, updated=? WHERE id=?",
+		string(d.Status), string(labels), len(d.Tokens), len(d.Spans), editedDelta(e.Changes, op), timeText(now), d.ID); err != nil {
+		return err
+	}
+	switch op {
+	case OpApply:
+		// A new step drops the steps that could have been redone.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM segmentation_edits WHERE history_id IN (SELECT id FROM history WHERE doc_id = ? AND undone = 1)", d.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM history WHERE doc_id = ? AND undone = 1", d.ID); err != nil {
+			return err
+		}
+		changes, err := json.Marshal(e.Changes)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "INSERT INTO history(doc_id, name, changes, created) VALUES (?, ?, ?, ?)", d.ID, e.Name, string(changes), timeText(e.Time))
+		if err != nil {
+			return err
+		}
+		if e.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM history WHERE doc_id = ?1 AND id <= (SELECT id FROM history WHERE doc_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)`,
+			d.ID, od.ed.History.limit()); err != nil {
+			return err
+		}
+		for _, c := range e.Changes {
+			if err := recordSegmentation(ctx, tx, d, e, c.Tokens, now); err != nil {
+				return err
+			}
+		}
+	case OpUndo, OpRedo:
+		undone := op == OpUndo
+		if _, err := tx.ExecContext(ctx, "UPDATE history SET undone = ? WHERE id = ?", undone, e.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE segmentation_edits SET undone = ? WHERE history_id = ?", undone, e.ID); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -773,11 +773,16 @@ func LabelAll(d *Document, text, layer, label string, insideWords bool) []Edit {
 		}
 		cp += utf8.RuneCountInString(d.Text[b : b+i])
 		start, end := cp, cp+tl
-		b += i + len(text)
-		cp = end
 		if aligned && (!tokenStart(start) || !tokenEnd(end)) {
+			// Not on token boundaries: look again one character on (哈|哈哈
+			// holds 哈哈 at 1, not at 0).
+			_, size := utf8.DecodeRuneInString(d.Text[b+i:])
+			b += i + size
+			cp++
 			continue
 		}
+		b += i + len(text)
+		cp = end
 		if sp, ok := same[[2]int{start, end}]; ok {
 			if sp.Origin == OriginSuggested {
 				edits = append(edits, SetOrigin{ID: sp.ID, Origin: OriginManual})

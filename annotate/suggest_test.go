@@ -928,3 +928,16 @@ func BenchmarkLoadGazetteer(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
 }
+
+// TestLabelAllAfterMisaligned: an occurrence off the token boundaries does
+// not hide an aligned one that overlaps it (哈|哈哈: 哈哈 at 1).
+func TestLabelAllAfterMisaligned(t *testing.T) {
+	d := &Document{Text: "哈哈哈", Tokens: []Token{{Start: 0, End: 1, POS: "e"}, {Start: 1, End: 3, POS: "e"}}}
+	edits := LabelAll(d, "哈哈", "entity", "MISC", false)
+	if len(edits) != 1 {
+		t.Fatalf("LabelAll = %v, want one span over [1,3)", edits)
+	}
+	if a, ok := edits[0].(AddSpan); !ok || a.Span.Start != 1 || a.Span.End != 3 {
+		t.Errorf("LabelAll = %+v, want a span over [1,3)", edits[0])
+	}
+}
