@@ -46,6 +46,61 @@ type corpusTools struct {
 	stamps map[int64]time.Time // when each document was indexed (the project's Updated then)
 	kwic   *kwicPanel
 	freq   *freqView // the frequency list shown, nil when none
+
+	// building is the index being built in the background since the
+	// project opened, nil when none.
+	building *backgroundIndex
+}
+
+// backgroundIndex is an index being built off the UI goroutine.
+type backgroundIndex struct {
+	proj   *annotate.Project
+	cancel context.CancelFunc
+	done   chan struct{} // closed when ix or err is set
+	ix     *annotate.Index
+	stamps map[int64]time.Time
+	err    error
+}
+
+// buildInBackground starts building the open project's index off the UI
+// goroutine, without a dialog: the first search then finds it ready.
+// BuildIndex reads the project file, not the live documents, so the
+// annotator edits meanwhile; documents stored after the build began are
+// indexed again before the first use (their stamps are from before it).
+func (ct *corpusTools) buildInBackground() {
+	ws := ct.ws
+	p := ws.proj
+	if p == nil {
+		return
+	}
+	ct.drop()
+	docs, err := p.Documents()
+	if err != nil {
+		return // the first use builds it with a dialog and shows the error
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &backgroundIndex{proj: p, cancel: cancel, done: make(chan struct{}), stamps: make(map[int64]time.Time, len(docs))}
+	for _, d := range docs {
+		b.stamps[d.ID] = d.Updated
+	}
+	ct.building = b
+	go func() {
+		start := time.Now()
+		ix, err := annotate.BuildIndex(ctx, p, nil)
+		fyne.Do(func() {
+			b.ix, b.err = ix, err
+			close(b.done)
+			if ct.building != b {
+				return
+			}
+			ct.building = nil
+			if err != nil || ws.proj != p {
+				return
+			}
+			ct.proj, ct.ix, ct.stamps = p, ix, b.stamps
+			ws.info(fmt.Sprintf(lang.L("Corpus indexed: %s in %.1f s"), nChars(ix.Chars()), time.Since(start).Seconds()))
+		})
+	}()
 }
 
 // corpus returns ws's corpus tools, made on first use; they follow every
@@ -70,6 +125,10 @@ func (ws *workspace) corpusClosed() {
 
 // drop forgets the index and everything found in it.
 func (ct *corpusTools) drop() {
+	if b := ct.building; b != nil {
+		b.cancel()
+		ct.building = nil
+	}
 	ct.proj, ct.ix, ct.stamps = nil, nil, nil
 	ct.kwic.clear()
 }
@@ -103,6 +162,23 @@ func (ct *corpusTools) withIndex(then func(ix *annotate.Index)) {
 		return
 	}
 	p := ws.proj
+	if b := ct.building; b != nil && b.proj == p {
+		// Wait for the background build behind a progress dialog.
+		ws.runLong(lang.L("Indexing the corpus"), func(ctx context.Context, progress progressUpdate) error {
+			progress(-1, lang.L("Indexing the corpus"))
+			select {
+			case <-b.done:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}, func(err error) {
+			if err == nil && ws.proj == p {
+				ct.withIndex(then)
+			}
+		})
+		return
+	}
 	if ct.ix != nil {
 		load, err := ct.stale()
 		if err != nil {
@@ -365,8 +441,9 @@ func (k *kwicPanel) build() fyne.CanvasObject {
 
 	posBox := container.NewGridWrap(fyne.NewSize(90, k.pos.MinSize().Height), k.pos)
 	row1 := container.NewBorder(nil, nil, nil, container.NewHBox(k.mode, posBox, search, closeBtn), k.query)
-	row2 := container.NewBorder(nil, nil, k.label, container.NewHBox(k.fold, k.scope, k.sortSel), k.labelText)
-	head := container.NewVBox(row1, row2, k.msg)
+	row2 := container.NewBorder(nil, nil, k.label, k.fold, k.labelText)
+	row3 := container.NewBorder(nil, nil, nil, container.NewHBox(k.scope, k.sortSel), k.msg)
+	head := container.NewVBox(row1, row2, row3)
 	foot := container.NewBorder(nil, nil, nil, container.NewHBox(k.selAll, applyLabel, applyPOS, exportBtn), k.count)
 	k.root = container.NewBorder(container.NewVBox(widget.NewSeparator(), head), foot, nil, nil, k.list)
 	if !k.shown {

@@ -492,3 +492,22 @@ func TestConcordanceMillionHits(t *testing.T) {
 	}
 	ws.win.Canvas().Overlays().Top().Hide()
 }
+
+// TestIndexBuiltAtOpen: with indexAtOpen, the index is built in the
+// background when a project opens, and the first search needs no dialog.
+func TestIndexBuiltAtOpen(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ct := ws.corpus()
+	ws.indexAtOpen = true
+	ws.setProject(ws.proj)
+	waitFor(t, "the index built at open", func() bool { return ct.building == nil && ct.ix != nil })
+	if got := ct.ix.Docs(); got != len(f.ids) {
+		t.Errorf("index holds %d documents, want %d", got, len(f.ids))
+	}
+	used := false
+	ct.withIndex(func(*annotate.Index) { used = true })
+	if !used || ws.job != nil {
+		t.Errorf("first use after the background build: used %v, long job %v; want the index at once", used, ws.job)
+	}
+}

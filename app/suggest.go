@@ -433,7 +433,7 @@ func (ws *workspace) runResegment(ids []int64, then func(err error)) {
 	if ws.proj == nil || ws.busy() {
 		return
 	}
-	p := ws.proj
+	p, schema := ws.proj, ws.proj.Schema()
 	var edits []annotate.DocEdit
 	changed := 0
 	ws.runLong(lang.L("Re-segmenting"), func(ctx context.Context, progress progressUpdate) error {
@@ -449,7 +449,7 @@ func (ws *workspace) runResegment(ids []int64, then func(err error)) {
 			if err != nil {
 				return err
 			}
-			es, n := annotate.ResegmentEdits(d, l)
+			es, n := annotate.ResegmentEdits(d, l, schema)
 			if len(es) > 0 {
 				edits = append(edits, annotate.DocEdit{Doc: id, Edit: annotate.Batch{Name: "re-segment", Edits: es}})
 			}

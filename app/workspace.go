@@ -70,9 +70,14 @@ type workspace struct {
 	// onDocChanged, when set, is told of every document an edit, undo or
 	// redo changed (the corpus index follows it).
 	onDocChanged func(d *annotate.Document)
-	tools        *corpusTools     // the concordance, frequency lists and statistics; made on first use
-	schema       *annotate.Schema // the project's schema as last read (drawing never waits for the project)
-	job          *longJob         // the long work running, nil when none
+	tools        *corpusTools // the concordance, frequency lists and statistics; made on first use
+	// indexAtOpen builds the corpus index in the background when a
+	// project opens (tests that drive the workspace from their own
+	// goroutine turn it off: Fyne's test driver runs fyne.Do at once, on
+	// the calling goroutine).
+	indexAtOpen bool
+	schema      *annotate.Schema // the project's schema as last read (drawing never waits for the project)
+	job         *longJob         // the long work running, nil when none
 
 	// lastErr is the last error shown (tests read it).
 	lastErr error
@@ -97,7 +102,7 @@ func statusName(s annotate.Status) string {
 
 // newWorkspace builds the workspace in win, with no project open yet.
 func newWorkspace(a fyne.App, win fyne.Window) *workspace {
-	ws := &workspace{app: a, win: win, prefs: a.Preferences(), docIdx: -1, segOK: make(chan struct{})}
+	ws := &workspace{app: a, win: win, prefs: a.Preferences(), docIdx: -1, segOK: make(chan struct{}), indexAtOpen: true}
 	ws.showPOS = ws.prefs.BoolWithFallback("view.pos", true)
 	ws.showWB = ws.prefs.BoolWithFallback("view.boundaries", true)
 	ws.zoom = float32(ws.prefs.FloatWithFallback("view.zoom", 1))
@@ -283,6 +288,9 @@ func (ws *workspace) setProject(p *annotate.Project) {
 	ws.addRecent(p.Path())
 	ws.refreshSchema()
 	ws.refreshDocs()
+	if ws.indexAtOpen {
+		ws.corpus().buildInBackground()
+	}
 	last := ws.prefs.IntWithFallback("lastdoc:"+p.Path(), 0)
 	idx := slices.IndexFunc(ws.docs, func(d annotate.DocumentSummary) bool { return d.ID == int64(last) })
 	if idx < 0 && len(ws.docs) > 0 {

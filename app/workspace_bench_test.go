@@ -40,6 +40,7 @@ func BenchmarkLabelKey(b *testing.B) {
 	}
 	w := test.NewTempWindow(b, nil)
 	ws := newWorkspace(a, w)
+	ws.indexAtOpen = false // no background work racing the test's own goroutine
 	w.SetContent(ws.root)
 	w.Resize(fyne.NewSize(1200, 800))
 	p, err := annotate.Create(filepath.Join(b.TempDir(), "big.biaozhu"), nil, annotate.Options{NoBackup: true})

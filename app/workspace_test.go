@@ -56,6 +56,7 @@ func newWSFixture(t *testing.T) *wsFixture {
 	}
 	w := test.NewTempWindow(t, nil)
 	ws := newWorkspace(a, w)
+	ws.indexAtOpen = false // no background work racing the test's own goroutine
 	a.Settings().SetTheme(themeFor("light"))
 	w.SetContent(ws.root)
 	w.Resize(fyne.NewSize(1200, 800))
