@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 	"sync"
@@ -41,29 +42,41 @@ import (
 // annotator made that the Segmenter did not (a merge) counts for the word,
 // a word of the Segmenter or of the memory that the annotator cut (a split)
 // counts against it. A word with more for than against is added, one of
-// the Segmenter's with more against is stopped (Words lists them); places
-// inside an added word occurrence get a prior against a boundary and
-// places inside a stopped one a prior for one, larger than gsePrior, so
-// that one merge or split already changes new sentences, while the
-// perceptron still learns where the memory is wrong. AddWord and StopWord
-// are the user's explicit dictionary: an added word is never cut (unless
-// overlapping added words make a stopped word), a stopped word of two or
-// more characters is never a token. They are read the way the Segmenter
-// reads text, so 马冬梅 also adds 馬冬梅.
+// the Segmenter's with more against is stopped (Words lists them). Places
+// inside a stopped word get a prior for a boundary. An added word's
+// occurrences are not all taken: where they overlap each other or cross
+// the Segmenter's words, chooseOccurrences picks those a sensible reading
+// makes words (no more weak tokens than the Segmenter's reading, see
+// there); places inside a picked occurrence get a prior against a boundary
+// and its two edges a prior for one, each larger than gsePrior, so that
+// one merge or split already changes new sentences (and an added word
+// never glues onto its neighbours), while the perceptron still learns
+// where the memory is wrong. AddWord and StopWord are the user's explicit
+// dictionary: a picked occurrence of a user's added word is always a token,
+// a stopped word of two or more characters never is. They are read the
+// way the Segmenter reads text, so 马冬梅 also adds 馬冬梅. Lastly, a token
+// the Learner makes up (neither the Segmenter's, nor an added word, nor a
+// dictionary word) is never longer than maxFused characters across the
+// Segmenter's boundaries (capFused).
 //
 // Measured with the simulated annotator (TestLearnSimulatedAnnotator,
 // BenchmarkSimulatedAnnotator): segment each UD Chinese GSD dev sentence,
 // correct it to gold with Split and Merge through an Editor, learn it.
 // After the 500 dev sentences (20,522 characters) the word F1 on GSD test
-// (traditional) goes from 0.7944 to 0.9035, and the corrections per 1,000
-// characters are 54.9 on the first half of dev and 46.4 on the second (the
-// Segmenter alone would have needed 87.7 and 91.1). On the 2-core
-// development machine, shared with other work: Learn takes 50–100 µs a
-// sentence; Segment about 2.5 times the Segmenter's time, 0.8–1.4 million
+// (traditional) goes from 0.7944 to 0.9032, and the corrections per 1,000
+// characters are 55.4 on the first half of dev and 47.9 on the second (the
+// Segmenter alone would have needed 87.7 and 91.1); 182 of the 12,172
+// tokens of test are made up, none fused over four characters. (Before
+// occurrences were picked, when every occurrence pushed against the
+// boundaries inside it and none for its edges: 0.9035, 54.9 and 46.4, but
+// added words glued onto their neighbours.) On the 2-core development
+// machine, shared with other work: Learn takes 40–100 µs a sentence;
+// Segment about 2.5 times the Segmenter's time, 0.5–1.5 million
 // characters a second on one core after learning dev (the Segmenter alone
 // 2–4.7 million); 10 million characters in 265,200 sentences on both cores
-// take 10–14 s (the Segmenter alone 5–7 s). Without the dictionary
-// evidence test F1 is 0.9011, without the word memory 0.8972.
+// take 10–14 s (the Segmenter alone 5–7 s). Runs of 200,000 characters
+// with an added word at every place take a few tenths of a second. Without
+// the dictionary evidence test F1 is 0.8993, without the word memory 0.8927.
 //
 // A Learner is safe for concurrent use: Segment calls run in parallel,
 // Learn, AddWord and StopWord wait for them.
@@ -75,6 +88,7 @@ type Learner struct {
 	c      float64 // places learnt from, plus one (the averaging clock)
 	trie   trieNode
 	words  []*learntWord // in the order first seen
+	maxLen int           // the longest word's length in the memory
 	learnt bool          // Learn, AddWord or StopWord was called
 
 	pool sync.Pool // *runCtx
@@ -84,7 +98,8 @@ type Learner struct {
 const (
 	gsePrior    = 4.0 // for the Segmenter's decision
 	memoryPrior = 6.0 // inside a learnt added word: no boundary; inside a stopped one: a boundary
-	userPrior   = 1e6 // inside a user's added word: no boundary
+	userPrior   = 1e6 // inside a user's added word: no boundary; at its edges: a boundary
+	edgePrior   = 6.0 // at the edges of a learnt added word: a boundary
 )
 
 // weightTable maps features to perceptron weights with their running sums
@@ -195,8 +210,12 @@ type runCtx struct {
 	dEnd     []int8   // longest dictionary word ending with character i
 	dStart   []int8   // longest dictionary word starting with character i
 	dCross   []int8   // longest dictionary word crossing boundary i
-	mem      []uint8  // memory flags of boundary i (memIn, memEdge, memStop, userIn)
-	cut      []bool   // the decisions
+	mem      []uint8  // memory flags of boundary i (memIn, memEdge, memStop, userIn, userEdge)
+	occ      []occurrence
+	dpA, dpB []int64 // chooseOccurrences' dynamic programme
+	backA    []int32
+	backB    []int32
+	cut      []bool // the decisions
 	scores   []float64
 	feats    []uint64
 	bytes    []byte
@@ -208,11 +227,19 @@ type runCtx struct {
 
 // Memory flags of a boundary.
 const (
-	memIn   = 1 << iota // inside an added learnt word
-	memEdge             // at the edge of an added learnt word
-	memStop             // inside a stopped learnt word
-	userIn              // inside a user's added word
+	memIn    = 1 << iota // inside a chosen occurrence of an added learnt word
+	memEdge              // at the edge of one
+	memStop              // inside a stopped learnt word
+	userIn               // inside a chosen occurrence of a user's added word
+	userEdge             // at the edge of one
 )
+
+// occurrence is an occurrence of an added word in a run: characters
+// [s, e), and whether the word is the user's.
+type occurrence struct {
+	s, e int32
+	user bool
+}
 
 // getCtx returns a runCtx from the pool, or a new one.
 func (l *Learner) getCtx() *runCtx {
@@ -270,6 +297,12 @@ func (l *Learner) prepare(c *runCtx, run []rune, base []Token, start int) {
 		}
 	}
 	c.g[0], c.g[n] = true, true
+	for k := range n {
+		if c.be[k] == 0 { // in no token of the Segmenter's (cannot happen): a token alone
+			c.bs[k], c.be[k] = int32(k), int32(k+1)
+			c.g[k], c.g[k+1] = true, true
+		}
+	}
 	l.dictEvidence(c)
 	l.memoryEvidence(c)
 }
@@ -339,10 +372,17 @@ func (l *Learner) dictEvidence(c *runCtx) {
 }
 
 // memoryEvidence sets the memory flags of the run's boundaries from the
-// occurrences of the memory's words.
+// occurrences of the memory's words: inside every occurrence of a stopped
+// learnt word, and inside and at the edges of the occurrences of added
+// words that chooseOccurrences picks. Occurrences are found by folded
+// text, so they cross the Segmenter's tokens freely; they are handed to
+// chooseOccurrences in clusters: the stretch of the Segmenter's tokens
+// that hold overlapping occurrences (from the start of the token holding
+// the first character of one to the end of the token holding its last).
 func (l *Learner) memoryEvidence(c *runCtx) {
 	n := len(c.m)
 	c.mem = resized(c.mem, n+1)
+	c.occ = c.occ[:0]
 	if l.trie.next == nil {
 		return
 	}
@@ -353,23 +393,188 @@ func (l *Learner) memoryEvidence(c *runCtx) {
 			if nd == nil || nd.word == nil {
 				continue
 			}
-			// the word is c.m[j:k+1]
-			var in uint8
+			// the word is c.m[j:k+1], two or more characters
 			switch w := nd.word; {
-			case w.user > 0:
-				in = userIn
-			case w.user < 0:
 			case w.status() > 0:
-				in = memIn
-				c.mem[j] |= memEdge
-				c.mem[k+1] |= memEdge
-			case w.status() < 0:
-				in = memStop
-			}
-			for i := j + 1; i <= k; i++ {
-				c.mem[i] |= in
+				c.occ = append(c.occ, occurrence{s: int32(j), e: int32(k + 1), user: w.user > 0})
+			case w.user == 0 && w.status() < 0:
+				for i := j + 1; i <= k; i++ {
+					c.mem[i] |= memStop
+				}
 			}
 		}
+	}
+	for i := 0; i < len(c.occ); {
+		lo, hi := c.bs[c.occ[i].s], c.be[c.occ[i].e-1]
+		j := i + 1
+		for j < len(c.occ) && c.bs[c.occ[j].s] < hi {
+			hi = max(hi, c.be[c.occ[j].e-1])
+			j++
+		}
+		l.chooseOccurrences(c, int(lo), int(hi), c.occ[i:j])
+		i = j
+	}
+}
+
+// solidFreq is the least dictionary frequency of a solid word (below it
+// the dictionary's entries are mostly chance pairs such as 生在, 3).
+const solidFreq = 10 // at least 2: weakPiece reads c.dStart
+
+// weakPiece reports whether a token of the characters [p, q) of c's run
+// would be a weak one: a single character, a word the Learner stops, a
+// word that holds a place inside a stopped learnt word (the annotator cut
+// a longer word there: 足球隊 in 國家足球隊 once cut 國家 足球 隊), or a
+// word of two or more characters that is neither an added word nor a
+// solid dictionary word.
+func (l *Learner) weakPiece(c *runCtx, p, q int) bool {
+	if q-p < 2 {
+		return true
+	}
+	w := c.m[p:q]
+	for i := p + 1; i < q; i++ {
+		if c.mem[i]&memStop != 0 {
+			return true
+		}
+	}
+	if lw := l.lookup(w); lw != nil {
+		if st := lw.status(); st != 0 {
+			return st < 0
+		}
+	}
+	if q-p > int(c.dStart[p]) { // longer than any dictionary word starting at p
+		return true
+	}
+	f, _, ok := l.seg.seg.Find(string(w))
+	return !ok || f < solidFreq
+}
+
+// chooseOccurrences decides which of the occurrences occ (sorted by start)
+// of added words in the stretch [lo, hi) of the run, where the Segmenter
+// has boundaries at lo and hi, become words, and flags those: memIn or
+// userIn inside, memEdge or userEdge at both edges. The others are left
+// alone (no prior, no feature), so an added word never glues onto its
+// neighbours.
+//
+// The rule: among the readings of the stretch that take some
+// non-overlapping occurrences as tokens and leave the rest of the
+// Segmenter's tokens whole or cut only by those occurrences' edges, pick
+// the one with the fewest weak tokens (weakPiece: single characters, and
+// longer tokens that are neither solid dictionary words nor added words),
+// then the most characters in occurrences (a user's word counts twice).
+// An occurrence whose edges agree with the Segmenter's boundaries is thus
+// always taken (it only replaces tokens by a word), and so is one that
+// crosses a token of the Segmenter's that is no solid word, or whose cut
+// leaves solid words: with 大學生 added, 北京大學生在讀書 reads 北京 大學生
+// 在 讀書 (北京大學 生在 has the weak 生在) and 马冬梅 learnt, 马冬梅花开了
+// reads 马冬梅 花 开 了 (马 冬 梅花 has two weak tokens). But an
+// occurrence that would cut solid words into weak pieces is not: with 大學生
+// added, 大學生活很好 stays 大學 生活 很 好 (大學生 活 leaves 活 alone) and
+// 研究生命起源 stays 研究 生命 起源. Overlapping occurrences of the same
+// word tile (哈哈 in 哈哈哈哈哈哈 gives 哈哈 哈哈 哈哈), never fuse.
+//
+// It is a shortest path over the stretch's places, in time proportional
+// to its length times the longest word's, whatever the occurrences.
+func (l *Learner) chooseOccurrences(c *runCtx, lo, hi int, occ []occurrence) {
+	n := hi - lo
+	const inf = math.MaxInt64 / 4
+	weak := int64(2*n + 1) // the cost of a weak token: more than any coverage
+	// A[q]: the best cost of [lo, lo+q) with a boundary at lo+q that is the
+	// Segmenter's or an occurrence's end; B[q]: one that only starts an
+	// occurrence (so one must start there). backA, backB: where the last
+	// token started (>= 0), or -1-k when it is occ[k].
+	c.dpA, c.dpB = resized(c.dpA, n+1), resized(c.dpB, n+1)
+	c.backA, c.backB = resized(c.backA, n+1), resized(c.backB, n+1)
+	A, B := c.dpA, c.dpB
+	for q := range A {
+		A[q], B[q] = inf, inf
+	}
+	A[0] = 0
+	lmax := l.maxLen
+	if d := l.seg.seg.Dict; d != nil {
+		lmax = max(lmax, d.MaxTokenLen())
+	}
+	oi := 0
+	push := func(q int) { // the occurrences starting at lo+q
+		for ; oi < len(occ) && int(occ[oi].s) == lo+q; oi++ {
+			from := min(A[q], B[q])
+			if from >= inf {
+				continue
+			}
+			o := occ[oi]
+			gain := int64(o.e - o.s)
+			if o.user {
+				gain *= 2
+			}
+			if e, v := int(o.e)-lo, from-gain; v < A[e] {
+				A[e], c.backA[e] = v, -1-int32(oi)
+			}
+		}
+	}
+	push(0)
+	// far*: the best start of a token ending at q that is longer than any
+	// word (so weak, whatever it is), in the Segmenter's token farTs starts.
+	farTs, farNext, farMin, farArg := -1, 0, int64(inf), int32(-1)
+	for q := 1; q <= n; q++ {
+		isG := c.g[lo+q]
+		if isG || oi < len(occ) && int(occ[oi].s) == lo+q {
+			ts := int(c.bs[lo+q-1]) - lo // no boundary of the Segmenter's in (ts, q)
+			best, from := int64(inf), int32(-1)
+			for p := q - 1; p >= ts && q-p <= lmax; p-- {
+				if A[p] >= inf {
+					continue
+				}
+				v := A[p]
+				if l.weakPiece(c, lo+p, lo+q) {
+					v += weak
+				}
+				if v < best {
+					best, from = v, int32(p)
+				}
+			}
+			if ts != farTs {
+				farTs, farNext, farMin, farArg = ts, ts, inf, -1
+			}
+			for ; farNext < q-lmax; farNext++ {
+				if A[farNext] < farMin {
+					farMin, farArg = A[farNext], int32(farNext)
+				}
+			}
+			if farMin < inf && farMin+weak < best {
+				best, from = farMin+weak, farArg
+			}
+			if isG {
+				if best < A[q] {
+					A[q], c.backA[q] = best, from
+				}
+			} else {
+				B[q], c.backB[q] = best, from
+			}
+		}
+		push(q)
+	}
+	for q, inA := n, true; q > 0; {
+		if !inA {
+			q = int(c.backB[q])
+			inA = true
+			continue
+		}
+		b := c.backA[q]
+		if b >= 0 {
+			q = int(b)
+			continue
+		}
+		o := occ[-1-b]
+		in, edge := uint8(memIn), uint8(memEdge)
+		if o.user {
+			in, edge = userIn, userEdge
+		}
+		c.mem[o.s] |= edge
+		c.mem[o.e] |= edge
+		for i := o.s + 1; i < o.e; i++ {
+			c.mem[i] |= in
+		}
+		q = int(o.s) - lo
+		inA = A[q] <= B[q]
 	}
 }
 
@@ -509,6 +714,9 @@ func (l *Learner) score(c *runCtx, i int, feats []uint64, averaged bool) float64
 	if c.mem[i]&memIn != 0 {
 		s -= memoryPrior
 	}
+	if c.mem[i]&memEdge != 0 {
+		s += edgePrior
+	}
 	if c.mem[i]&memStop != 0 {
 		s += memoryPrior
 	}
@@ -632,10 +840,59 @@ func (l *Learner) decide(c *runCtx, run []rune, base []Token, start int) {
 		if c.mem[i]&userIn != 0 {
 			s -= userPrior
 		}
+		if c.mem[i]&userEdge != 0 {
+			s += userPrior
+		}
 		c.scores[i] = s
 		c.cut[i] = s > 0
 	}
+	l.capFused(c)
 	l.stopUserWords(c)
+}
+
+// maxFused is the longest token, in characters, the Learner makes that is
+// neither the Segmenter's, nor an added word, nor a dictionary word.
+const maxFused = 4
+
+// capFused cuts every token of c longer than maxFused characters that is
+// neither a token of the Segmenter's, nor an added word, nor a word of the
+// dictionary back at every place inside it where the Segmenter has a
+// boundary (unless inside a chosen occurrence of an added word) or a chosen
+// occurrence an edge: its pieces are no longer than the Segmenter's tokens
+// and the added words. Such long tokens are the perceptron's guesses, and
+// rare (4 in the 12,181 tokens of GSD test after learning dev, 1 right).
+func (l *Learner) capFused(c *runCtx) {
+	n := len(c.m)
+	for s := 0; s < n; {
+		e := s + 1
+		for !c.cut[e] {
+			e++
+		}
+		if e-s > maxFused && !l.knownToken(c, s, e) {
+			for i := s + 1; i < e; i++ {
+				m := c.mem[i]
+				c.cut[i] = m&(memEdge|userEdge) != 0 || c.g[i] && m&(memIn|userIn) == 0
+			}
+		}
+		s = e
+	}
+}
+
+// knownToken reports whether c.m[s:e] is a token of the Segmenter's, an
+// added word or a word of the dictionary.
+func (l *Learner) knownToken(c *runCtx, s, e int) bool {
+	if int(c.bs[s]) == s && int(c.be[s]) == e {
+		return true
+	}
+	if w := l.lookup(c.m[s:e]); w != nil && w.status() > 0 {
+		return true
+	}
+	d := l.seg.seg.Dict
+	if d == nil || e-s > d.MaxTokenLen() {
+		return false
+	}
+	f, _, ok := l.seg.seg.Find(string(c.m[s:e]))
+	return ok && f > 0
 }
 
 // stopUserWords cuts every token of c that is a word the user stopped, at
@@ -704,6 +961,7 @@ func (l *Learner) memWord(word []rune) *learntWord {
 		nd = nx
 	}
 	if nd.word == nil {
+		l.maxLen = max(l.maxLen, len(word))
 		nd.word = &learntWord{text: string(word)}
 		l.words = append(l.words, nd.word)
 	}
@@ -845,10 +1103,14 @@ func userWord(w string) ([]rune, bool) {
 	return rs, len(rs) > 0 && !slices.ContainsFunc(rs, unicode.IsSpace)
 }
 
-// AddWord adds w to the user dictionary: Segment never cuts it (unless
-// added words that overlap it make a stopped word). It undoes a StopWord
-// of w. A word that is empty or holds whitespace (never a token) is
-// ignored.
+// AddWord adds w to the user dictionary: Segment makes an occurrence of w
+// a token, cut from its neighbours, unless its occurrences overlap (then
+// they tile the text: 哈哈 makes 哈哈哈哈哈哈 哈哈 哈哈 哈哈) or the reading
+// with it has more weak tokens than the Segmenter's (大學生 leaves 大學生活
+// as 大學 生活, but makes 北京大學生在 北京 大學生 在): see
+// chooseOccurrences. A word of one character changes nothing. It undoes a
+// StopWord of w. A word that is empty or holds whitespace (never a token)
+// is ignored.
 func (l *Learner) AddWord(w string) { l.addWord(w, "") }
 
 func (l *Learner) addWord(w, pos string) {

@@ -262,6 +262,22 @@ func TestLearnSimulatedAnnotator(t *testing.T) {
 	for _, s := range test[:50] {
 		checkTokens(t, s.text, l.Segment(s.text))
 	}
+	// Tokens the Learner makes up (neither the Segmenter's, nor added, nor
+	// dictionary words) are rare, and none fuses more than maxFused
+	// characters across the Segmenter's boundaries.
+	made, total := 0, 0
+	for _, s := range test {
+		got := l.Segment(s.text)
+		total += len(got)
+		made += len(madeUp(l, s.text, got, false))
+		for _, tk := range madeUp(l, s.text, got, true) {
+			t.Errorf("Segment(%q) made the fused token %q (%d characters, over %d)", s.text, tk.Text, tk.End-tk.Start, maxFused)
+		}
+	}
+	t.Logf("%d of the %d tokens of test are made up", made, total)
+	if made*40 > total {
+		t.Errorf("%d of the %d tokens of test are made up, want under 2.5%%", made, total)
+	}
 	// After all that learning (the averaged weights now move slowly), one
 	// more merge and one more split still change new sentences at once.
 	for _, c := range []struct {
@@ -269,7 +285,7 @@ func TestLearnSimulatedAnnotator(t *testing.T) {
 		want              bool
 	}{
 		{"馬冬梅|說", "我看見馬冬梅了", "馬冬梅", true},
-		{"火車|站|很|大", "我去火車站", "火車站", false},
+		{"樓頂|有|天文|台", "他去天文台了", "天文台", false},
 	} {
 		text, gold := goldTokens(c.gold)
 		if before := l.Segment(c.probe); slices.Contains(tokenTexts(before), c.word) == c.want {
@@ -334,6 +350,55 @@ func hasToken(toks []Token, w wantTok) bool {
 	return false
 }
 
+// madeUp returns the tokens of got (l.Segment(text)) that are neither a
+// token of the Segmenter's, nor an added word, nor a dictionary word; with
+// fused, only those longer than maxFused characters that cross a boundary
+// of the Segmenter's (a fragment of one long token of the Segmenter's is
+// not fused).
+func madeUp(l *Learner, text string, got []Token, fused bool) []Token {
+	base := map[[2]int]bool{}
+	bound := map[int]bool{}
+	for _, b := range l.seg.Segment(text) {
+		base[[2]int{b.Start, b.End}] = true
+		bound[b.Start] = true
+	}
+	added, _ := l.Words()
+	isAdded := map[string]bool{}
+	for _, w := range added {
+		isAdded[string(l.foldRunes(nil, []rune(w)))] = true
+	}
+	var out []Token
+	for _, tk := range got {
+		if base[[2]int{tk.Start, tk.End}] || isAdded[string(l.foldRunes(nil, []rune(tk.Text)))] {
+			continue
+		}
+		if _, _, ok := l.seg.Lookup(tk.Text); ok {
+			continue
+		}
+		if fused {
+			crosses := false
+			for k := tk.Start + 1; k < tk.End && !crosses; k++ {
+				crosses = bound[k]
+			}
+			if !crosses || tk.End-tk.Start <= maxFused {
+				continue
+			}
+		}
+		out = append(out, tk)
+	}
+	return out
+}
+
+// checkNotFused fails when got (l.Segment(text)) holds a token that fuses
+// more than maxFused characters across the Segmenter's boundaries and is
+// neither an added word nor a dictionary word.
+func checkNotFused(t *testing.T, l *Learner, text string, got []Token) {
+	t.Helper()
+	for _, tk := range madeUp(l, text, got, true) {
+		t.Errorf("Segment(%q) = %v: %q fuses %d characters", text, tokenTexts(got), tk.Text, tk.End-tk.Start)
+	}
+}
+
 // learnCase is a sentence the annotator left as gold ("|" between words),
 // then a new text and the tokens it must and must not get, and the
 // Learner's dictionary afterwards.
@@ -381,6 +446,21 @@ var learnCases = []learnCase{
 		name: "whitespace between words", gold: "馬冬梅 說|了", probe: "馬冬梅\t說",
 		want: []wantTok{{"馬冬梅", 0, ""}, {"說", 4, ""}}, added: []string{"馬冬梅"},
 	},
+	// A learnt word does not glue onto the next one (the Segmenter: 马 冬
+	// 梅花 开 了 。, with two weak tokens against one in 马冬梅 花).
+	{
+		name: "learnt word against a crossing word", gold: "马冬梅|来|了|。", probe: "马冬梅花开了。",
+		want:    []wantTok{{"马冬梅", 0, ""}, {"花", 3, ""}, {"开", 4, ""}},
+		notWant: []wantTok{{"马冬梅花", 0, ""}}, added: []string{"马冬梅"},
+	},
+	{
+		name: "learnt word next to a word", gold: "马冬梅|来|了|。", probe: "看马冬梅花园",
+		want: []wantTok{{"看", 0, ""}, {"马冬梅", 1, ""}, {"花园", 4, ""}}, added: []string{"马冬梅"},
+	},
+	{
+		name: "learnt word repeated", gold: "马冬梅|来|了|。", probe: "馬冬梅馬冬梅",
+		want: []wantTok{{"馬冬梅", 0, ""}, {"馬冬梅", 3, ""}}, added: []string{"马冬梅"},
+	},
 }
 
 func TestLearnerLearn(t *testing.T) {
@@ -402,6 +482,7 @@ func TestLearnerLearn(t *testing.T) {
 					t.Errorf("Segment(%q) = %v, want no token %q at %d", tt.probe, got, w.text, w.start)
 				}
 			}
+			checkNotFused(t, l, tt.probe, got)
 			// The learnt sentence itself comes out as the annotator left it.
 			if got := tokenSpans(l.Segment(text)); !reflect.DeepEqual(got, tokenSpans(gold)) {
 				t.Errorf("Segment(%q) spans = %v, want the learnt %v", text, got, tokenSpans(gold))
@@ -415,13 +496,66 @@ func TestLearnerLearn(t *testing.T) {
 }
 
 // userCase is a sequence of user dictionary calls, then a text and the
-// tokens it must and must not get.
+// tokens it must and must not get, or all its tokens ("|" between them).
 type userCase struct {
 	name           string
 	do             func(l *Learner)
 	probe          string
+	tokens         string
 	want, notWant  []wantTok
 	added, stopped []string
+}
+
+// addWords returns a userCase.do that adds the words.
+func addWords(words ...string) func(l *Learner) {
+	return func(l *Learner) {
+		for _, w := range words {
+			l.AddWord(w)
+		}
+	}
+}
+
+// userGlueCases are the user words next to or across the Segmenter's words
+// (the Segmenter's tokens in the comments). An added word is a token when
+// the reading with it has no more weak tokens (single characters, and
+// longer tokens that are neither solid dictionary words nor added words)
+// than the Segmenter's; it never glues onto a neighbour.
+var userGlueCases = []userCase{
+	// 北京大學 生在 讀書: 生在 is weak (frequency 3), as weak as 在 alone.
+	{name: "across a weak word", do: addWords("大學生"), probe: "北京大學生在讀書",
+		tokens: "北京|大學生|在|讀書", added: []string{"大學生"}},
+	// 大學 生活 很 好: 大學生 would leave 活 alone, 生活 is solid.
+	{name: "not across a solid word", do: addWords("大學生"), probe: "大學生活很好",
+		tokens: "大學|生活|很|好", added: []string{"大學生"}},
+	{name: "not across a solid word 2", do: addWords("研究生"), probe: "研究生命起源",
+		tokens: "研究|生命|起源", added: []string{"研究生"}},
+	{name: "two added words, one across the other", do: addWords("研究生", "生命"), probe: "研究生命起源",
+		tokens: "研究|生命|起源", added: []string{"生命", "研究生"}},
+	{name: "edges agree", do: addWords("研究生"), probe: "他是研究生",
+		tokens: "他|是|研究生", added: []string{"研究生"}},
+	{name: "repeated", do: addWords("大學生"), probe: "大學生大學生",
+		tokens: "大學生|大學生", added: []string{"大學生"}},
+	// 他 說 哈哈哈 哈哈哈 。: overlapping occurrences tile.
+	{name: "overlapping occurrences tile", do: addWords("哈哈"), probe: "他說哈哈哈哈哈哈。",
+		tokens: "他|說|哈哈|哈哈|哈哈|。", added: []string{"哈哈"}},
+	{name: "overlapping occurrences, odd", do: addWords("哈哈"), probe: "哈哈哈哈哈",
+		tokens: "哈哈|哈哈哈", added: []string{"哈哈"}},
+	// A part of a solid word is not cut out of it.
+	{name: "inside a solid word", do: addWords("京大"), probe: "北京大學",
+		tokens: "北京大學", added: []string{"京大"}},
+	{name: "prefix of a solid word", do: addWords("大學"), probe: "他是大學生",
+		tokens: "他|是|大學生", added: []string{"大學"}},
+	// 马 冬 梅花 开 了: 冬梅花 leaves 马 alone, as the Segmenter does.
+	{name: "across a word, weak neighbours", do: addWords("冬梅花"), probe: "马冬梅花开了",
+		tokens: "马|冬梅花|开|了", added: []string{"冬梅花"}},
+	{name: "overlapping words, one stopped", do: func(l *Learner) { l.AddWord("一個一個"); l.StopWord("一個") }, probe: "一個一個一個一個",
+		tokens: "一個一個|一個一個", added: []string{"一個一個"}, stopped: []string{"一個"}},
+	{name: "overlapping occurrences in a long run", do: func(l *Learner) {
+		l.AddWord("一個一個")
+		l.StopWord("一個")
+		l.Learn("一個人", []Token{{Start: 0, End: 1}, {Start: 1, End: 3}})
+	}, probe: strings.Repeat("一個", 100000), tokens: strings.Repeat("|一個一個", 50000)[1:],
+		added: []string{"一個一個", "個人"}, stopped: []string{"一個"}},
 }
 
 func TestLearnerUserWords(t *testing.T) {
@@ -449,12 +583,21 @@ func TestLearnerUserWords(t *testing.T) {
 		{name: "non-BMP user word", do: func(l *Learner) { l.AddWord("😀𠀀") }, probe: "我😀𠀀了",
 			want: []wantTok{{"我", 0, ""}, {"😀𠀀", 1, "x"}, {"了", 3, ""}}, added: []string{"😀𠀀"}},
 	}
+	tests = append(tests, userGlueCases...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := NewLearner(seg)
 			tt.do(l)
 			got := l.Segment(tt.probe)
 			checkTokens(t, tt.probe, got)
+			if tt.tokens != "" {
+				if got, want := strings.Join(tokenTexts(got), "|"), tt.tokens; got != want {
+					if len(got) > 200 {
+						got, want = got[:200]+"…", want[:min(len(want), 200)]+"…"
+					}
+					t.Errorf("Segment(%q) = %s, want %s", shorten(tt.probe), got, want)
+				}
+			}
 			for _, w := range tt.want {
 				if !hasToken(got, w) {
 					t.Errorf("Segment(%q) = %v, want a token %q at %d (POS %q)", tt.probe, got, w.text, w.start, w.pos)
@@ -465,10 +608,63 @@ func TestLearnerUserWords(t *testing.T) {
 					t.Errorf("Segment(%q) = %v, want no token %q at %d", tt.probe, got, w.text, w.start)
 				}
 			}
+			checkNotFused(t, l, tt.probe, got)
 			added, stopped := l.Words()
 			if !reflect.DeepEqual(added, tt.added) || !reflect.DeepEqual(stopped, tt.stopped) {
 				t.Errorf("Words() = %q, %q; want %q, %q", added, stopped, tt.added, tt.stopped)
 			}
+		})
+	}
+}
+
+// shorten is s, cut to 40 characters for a message.
+func shorten(s string) string {
+	if rs := []rune(s); len(rs) > 40 {
+		return string(rs[:40]) + "…"
+	}
+	return s
+}
+
+// TestLearnerLongRuns segments and learns runs of 100,000 and more
+// characters without whitespace, with added words overlapping all along
+// them: no token is longer than needed, and it takes about as long as the
+// Segmenter.
+func TestLearnerLongRuns(t *testing.T) {
+	seg := segmenterForTest(t)
+	l := NewLearner(seg)
+	l.AddWord("一個一個")
+	l.AddWord("哈哈")
+	l.AddWord("aa")
+	l.AddWord("大學生")
+	l.StopWord("一個")
+	l.Learn("一個人", []Token{{Start: 0, End: 1}, {Start: 1, End: 3}})
+	for _, tc := range []struct {
+		text   string
+		maxLen int // the longest token
+	}{
+		{strings.Repeat("一個", 100000), 4},
+		{strings.Repeat("哈", 200000), 3},
+		{strings.Repeat("a", 200000), 2},
+		{strings.Repeat("😀", 100000), 1},
+		{strings.Repeat("北京大學生在讀書", 20000), 3},
+	} {
+		t.Run(shorten(tc.text[:12]), func(t *testing.T) {
+			start := time.Now()
+			base := seg.Segment(tc.text)
+			segTime := time.Since(start)
+			start = time.Now()
+			got := l.Segment(tc.text)
+			t.Logf("%d characters: the Segmenter %v, the Learner %v", len([]rune(tc.text)), segTime, time.Since(start))
+			checkTokens(t, tc.text, got)
+			longest := 0
+			for _, tk := range got {
+				longest = max(longest, tk.End-tk.Start)
+			}
+			if longest > tc.maxLen {
+				t.Errorf("the longest token has %d characters, want at most %d", longest, tc.maxLen)
+			}
+			checkNotFused(t, l, tc.text, got)
+			l.Learn(tc.text, base)
 		})
 	}
 }
@@ -756,6 +952,8 @@ func learnerForFuzz(tb testing.TB) *Learner {
 		}
 		l.AddWord("IMAX摄影")
 		l.AddWord("😀𠀀")
+		l.AddWord("大學生")
+		l.AddWord("哈哈")
 		l.StopWord("一個")
 		l.StopWord("北京大學")
 		fuzzLearner = l
@@ -772,11 +970,18 @@ func FuzzLearnerSegment(f *testing.F) {
 		f.Add(text)
 		f.Add(c.probe)
 	}
+	for _, c := range userGlueCases {
+		if len(c.probe) < 100 {
+			f.Add(c.probe)
+		}
+	}
 	seg := segmenterForTest(f)
 	l := learnerForFuzz(f)
 	fresh := NewLearner(seg)
 	f.Fuzz(func(t *testing.T, text string) {
-		checkTokens(t, text, l.Segment(text))
+		got := l.Segment(text)
+		checkTokens(t, text, got)
+		checkNotFused(t, l, text, got)
 		if got, want := fresh.Segment(text), seg.Segment(text); !reflect.DeepEqual(got, want) {
 			t.Errorf("unlearnt Learner.Segment(%q) = %v, want Segmenter.Segment's %v", text, got, want)
 		}
