@@ -27,6 +27,10 @@ var Statuses = []Status{StatusNew, StatusInProgress, StatusDone}
 // Valid reports whether s is one of Statuses.
 func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
 
+// TokensImported is Document.TokensFrom for tokens read from an annotated
+// file.
+const TokensImported = "imported"
+
 // Origin says where a Span came from.
 type Origin string
 
@@ -290,16 +294,18 @@ func DefaultSchema() *Schema {
 // DocumentSummary is what a project's document list shows, read without
 // loading the document's text or layers.
 type DocumentSummary struct {
-	ID      int64
-	Name    string
-	Source  string
-	Status  Status
-	Labels  []string
-	Chars   int // code points of the clean text
-	Tokens  int
-	Spans   int
-	Tagged  int // tokens with an edited POS or segmentation
-	Damage  int // damage marks left by cleaning
-	Created time.Time
-	Updated time.Time
+	ID     int64
+	Name   string
+	Source string
+	Status Status
+	Labels []string
+	Chars  int // code points of the clean text
+	Tokens int
+	Spans  int
+	Tagged int // tokens with an edited POS or segmentation
+	Damage int // damage marks left by cleaning
+	// TokensFrom is Document.TokensFrom: "" or TokensImported.
+	TokensFrom string
+	Created    time.Time
+	Updated    time.Time
 }

@@ -25,6 +25,10 @@ type Document struct {
 	Sentences []Sentence `json:"sentences"`
 	Tokens    []Token    `json:"tokens"`
 	Spans     []Span     `json:"spans,omitempty"` // sorted by Start, then End, then ID
+	// TokensFrom says where the tokens came from: "" for the segmenter,
+	// TokensImported for an annotated file that carried its own (gold)
+	// tokens, which re-segmentation leaves as they are.
+	TokensFrom string `json:"tokens_from,omitempty"`
 	// Rejected holds the places where the annotator rejected a suggestion
 	// (layer, label, start, end; sorted like Spans): the same suggestion is
 	// not made there again.

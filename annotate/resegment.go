@@ -19,8 +19,13 @@ type TextSegmenter interface {
 // spans stay on token boundaries. A POS tag the schema's tagset lacks
 // becomes the old token's tag at the same place, else the tagset's "x" or
 // "X"; a sentence where neither exists keeps its tokens. It returns one
-// Retokenize per sentence that changes, and the number of new tokens.
+// Retokenize per sentence that changes, and the number of new tokens. A
+// document whose tokens were imported with an annotated file (gold tokens,
+// Document.TokensFrom) is left as it is.
 func ResegmentEdits(d *Document, seg TextSegmenter, schema *Schema) (edits []Edit, changed int) {
+	if d.TokensFrom == TokensImported {
+		return nil, 0 // gold tokens from an annotated file
+	}
 	edges := map[int]bool{}
 	for _, s := range d.Spans {
 		edges[s.Start], edges[s.End] = true, true

@@ -10,7 +10,7 @@ package annotate
 //	layers(name, overlap, description, position)
 //	labels(layer, name, color, key, description, position, pos)
 //	documents(id, name, source, hash, status, labels, chars, tokens, spans,
-//	          edited, damage, created, updated)     what a listing reads
+//	          edited, damage, created, updated, tokens_from)   what a listing reads
 //	texts(doc_id, raw, text, raw_map, report, sentences)   loaded on demand
 //	token_blocks(doc_id, start, count, data)        the token layer, in blocks
 //	spans(id, doc_id, layer, label, start, end, text, note, origin, annotator)
@@ -595,6 +595,7 @@ CREATE TABLE user_words(word TEXT PRIMARY KEY, pos TEXT NOT NULL DEFAULT '', fre
 `,
 	1: `
 ALTER TABLE labels ADD COLUMN pos TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE documents ADD COLUMN tokens_from TEXT NOT NULL DEFAULT '';
 CREATE TABLE rejections(doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
 	layer TEXT NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
 	PRIMARY KEY (doc_id, layer, label, start, "end")) WITHOUT ROWID;
@@ -1028,7 +1029,7 @@ func (p *Project) Documents() ([]DocumentSummary, error) {
 	}
 	out, err := queryAll(context.Background(), p.conn, func(r *sql.Rows) (d DocumentSummary, err error) {
 		var labels, created, updated string
-		if err := r.Scan(&d.ID, &d.Name, &d.Source, &d.Status, &labels, &d.Chars, &d.Tokens, &d.Spans, &d.Tagged, &d.Damage, &created, &updated); err != nil {
+		if err := r.Scan(&d.ID, &d.Name, &d.Source, &d.Status, &labels, &d.Chars, &d.Tokens, &d.Spans, &d.Tagged, &d.Damage, &created, &updated, &d.TokensFrom); err != nil {
 			return d, err
 		}
 		if labels != "[]" {
@@ -1036,7 +1037,7 @@ func (p *Project) Documents() ([]DocumentSummary, error) {
 		}
 		d.Created, d.Updated = parseTime(created), parseTime(updated)
 		return d, nil
-	}, "SELECT id, name, source, status, labels, chars, tokens, spans, edited, damage, created, updated FROM documents ORDER BY id")
+	}, "SELECT id, name, source, status, labels, chars, tokens, spans, edited, damage, created, updated, tokens_from FROM documents ORDER BY id")
 	return out, p.wrapErr(err, "list the documents")
 }
 
@@ -1177,10 +1178,10 @@ func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
 		for i, doc := range docs {
 			spans := planned[i]
 			labels, _ := json.Marshal(nonNil(doc.Labels))
-			res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, edited, damage, created, updated)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, edited, damage, created, updated, tokens_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), len(doc.Tokens), len(spans),
-				countEdited(doc.Tokens), damageCount(doc.Report), timeText(now), timeText(now))
+				countEdited(doc.Tokens), damageCount(doc.Report), timeText(now), timeText(now), doc.TokensFrom)
 			if err != nil {
 				return fmt.Errorf("document %q: %w", doc.Name, err)
 			}
@@ -1399,9 +1400,9 @@ func (p *Project) load(id int64) (*openDoc, error) {
 	d := &Document{ID: id}
 	var status, labels, created, updated, rawMap, report string
 	var sents []byte
-	err := p.conn.QueryRowContext(ctx, `SELECT d.name, d.source, d.hash, d.status, d.labels, d.created, d.updated,
+	err := p.conn.QueryRowContext(ctx, `SELECT d.name, d.source, d.hash, d.status, d.labels, d.created, d.updated, d.tokens_from,
 		t.raw, t.text, t.raw_map, t.report, t.sentences FROM documents d JOIN texts t ON t.doc_id = d.id WHERE d.id = ?`, id).
-		Scan(&d.Name, &d.Source, &d.Hash, &status, &labels, &created, &updated, &d.Raw, &d.Text, &rawMap, &report, &sents)
+		Scan(&d.Name, &d.Source, &d.Hash, &status, &labels, &created, &updated, &d.TokensFrom, &d.Raw, &d.Text, &rawMap, &report, &sents)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, projectErr(p.path, ErrNoDocument, "no document %d", id)
 	}

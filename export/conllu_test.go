@@ -423,6 +423,18 @@ func TestUDRoundTrip(t *testing.T) {
 			if words != 12010 {
 				t.Errorf("compared %d words, want 12010", words)
 			}
+			// Gold tokens are marked so, and re-segmentation leaves them.
+			docs, err := p.Documents()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if docs[0].TokensFrom != annotate.TokensImported {
+				t.Errorf("TokensFrom = %q, want %q", docs[0].TokensFrom, annotate.TokensImported)
+			}
+			whole := segmentWhole{}
+			if step, n, err := p.Resegment(context.Background(), whole, []int64{docs[0].ID}, nil); err != nil || step != nil || n != 0 {
+				t.Errorf("Resegment of imported gold tokens = %v, %d, %v; want nothing changed", step, n, err)
+			}
 		})
 	}
 }
@@ -531,4 +543,11 @@ func TestCoNLLUImportBad(t *testing.T) {
 			}
 		})
 	}
+}
+
+// segmentWhole makes each text one token.
+type segmentWhole struct{}
+
+func (segmentWhole) Segment(text string) []annotate.Token {
+	return []annotate.Token{{Start: 0, End: len([]rune(text)), POS: "x"}}
 }

@@ -246,6 +246,8 @@ func prepareImported(d *annotate.Document, path string, seg *annotate.Segmenter)
 	}
 	if d.Tokens == nil && seg != nil {
 		d.Tokens = annotate.SegmentSentences(seg, d.Text, d.Sentences)
+	} else if d.Tokens != nil {
+		d.TokensFrom = annotate.TokensImported // gold tokens: re-segmentation leaves them
 	}
 }
 
