@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 
 	"fyne.io/fyne/v2/lang"
@@ -35,27 +36,135 @@ func (ws *workspace) goTo(id int64, start, end int) {
 	ws.focusView()
 }
 
+// bigCorpusStep is the size (edits, or changes to undo) from which a
+// corpus step runs off the UI goroutine behind a progress dialog.
+var bigCorpusStep = 5000
+
 // applyCorpus applies edits of several documents as one undoable step (Undo
-// right after undoes all of it) and refreshes what they changed. It reports
-// whether the step was made.
+// undoes all of it) and refreshes what they changed. It reports whether
+// the step was made (or, for a big one, started).
 func (ws *workspace) applyCorpus(name string, edits []annotate.DocEdit) bool {
+	return ws.applyCorpusThen(name, edits, nil)
+}
+
+// applyCorpusThen is applyCorpus, then (when not nil) told whether the
+// step was made.
+func (ws *workspace) applyCorpusThen(name string, edits []annotate.DocEdit, then func(ok bool)) bool {
 	if ws.proj == nil || ws.busy() {
 		return false
 	}
-	step, err := ws.proj.ApplyCorpus(name, edits)
-	if err != nil {
-		ws.refused(err)
-		return false
+	size := 0
+	for _, e := range edits {
+		if b, ok := e.Edit.(annotate.Batch); ok {
+			size += len(b.Edits)
+		} else {
+			size++
+		}
 	}
-	if step == nil {
-		ws.info(lang.L("Nothing to change"))
-		return false
-	}
-	ws.schemaStep = nil
-	ws.corpusStep, ws.corpusUndone = step, nil
-	ws.afterCorpusStep(step)
-	ws.saved(step.Name)
+	var step *annotate.CorpusStep
+	ws.corpusWork(name, size, func() (err error) {
+		step, err = ws.proj.ApplyCorpus(name, edits)
+		return err
+	}, func(err error) {
+		ok := false
+		switch {
+		case err != nil:
+			ws.refused(err)
+		case step == nil:
+			ws.info(lang.L("Nothing to change"))
+		default:
+			ok = true
+			ws.schemaStep = nil
+			ws.corpusStep, ws.corpusUndone = step, nil
+			ws.corpusSteps = append(ws.corpusSteps, step)
+			ws.afterCorpusStep(step)
+			ws.saved(step.Name)
+		}
+		if then != nil {
+			then(ok)
+		}
+	})
 	return true
+}
+
+// corpusWork runs work, which changes documents of the project, then done
+// with its error: at once on the UI goroutine when size is small, else off
+// it behind a progress dialog with the document view emptied meanwhile
+// (the open document may change under it) and shown again after.
+func (ws *workspace) corpusWork(title string, size int, work func() error, done func(err error)) {
+	if size < bigCorpusStep {
+		done(work())
+		return
+	}
+	idx := ws.docIdx
+	ws.showDocument(nil)
+	ws.runLong(title, func(ctx context.Context, progress progressUpdate) error {
+		progress(-1, fmt.Sprintf(lang.L("Saving %d changes…"), size))
+		return work()
+	}, func(err error) {
+		if ws.proj != nil && idx >= 0 && idx < len(ws.docs) {
+			ws.docIdx = -1
+			ws.openDocument(idx)
+		}
+		done(err)
+	})
+}
+
+// stepOf returns the corpus step of this session whose part in document
+// id is entry e, nil when e is no corpus step's.
+func (ws *workspace) stepOf(id int64, e *annotate.Entry) *annotate.CorpusStep {
+	if e == nil {
+		return nil
+	}
+	for k := len(ws.corpusSteps) - 1; k >= 0; k-- {
+		st := ws.corpusSteps[k]
+		for _, ce := range st.Entries {
+			if ce.Doc == id && ce.Entry.ID == e.ID && ce.Entry.Name == e.Name && ce.Entry.Time.Equal(e.Time) {
+				return st
+			}
+		}
+	}
+	return nil
+}
+
+// corpusHistory undoes or redoes corpus step st as a whole and reports it.
+func (ws *workspace) corpusHistory(st *annotate.CorpusStep, undo bool) {
+	run, msg := ws.proj.RedoCorpus, lang.L("redo %s")
+	if undo {
+		run, msg = ws.proj.UndoCorpus, lang.L("undo %s")
+	}
+	ws.corpusWork(fmt.Sprintf(msg, st.Name), st.Changes(), func() error { return run(st) }, func(err error) {
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		ws.afterCorpusStep(st)
+		ws.saved(fmt.Sprintf(msg, st.Name))
+		if undo {
+			ws.corpusStep, ws.corpusUndone = nil, st
+		} else {
+			ws.corpusStep, ws.corpusUndone = st, nil
+		}
+	})
+}
+
+// topEntry is the next step to undo (or redo) in the open document.
+func (ws *workspace) topEntry(undo bool) *annotate.Entry {
+	if ws.doc == nil {
+		return nil
+	}
+	h, err := ws.proj.History(ws.doc.ID)
+	if err != nil {
+		return nil
+	}
+	list := h.Undone
+	if undo {
+		list = h.Done
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	return list[len(list)-1]
 }
 
 // afterCorpusStep refreshes the document list, the open document and the
@@ -65,6 +174,7 @@ func (ws *workspace) afterCorpusStep(step *annotate.CorpusStep) {
 	if ws.doc != nil {
 		ws.afterEdit(true)
 	}
+	ws.focusView() // Ctrl+Z next goes to the project, not to an entry
 	for _, id := range step.Docs() {
 		if d, err := ws.proj.Document(id); err == nil {
 			ws.corpusChanged(d)

@@ -414,12 +414,25 @@ func (ws *workspace) onResegment() {
 	if ws.proj == nil || ws.modal() || ws.busy() {
 		return
 	}
-	ids := ws.scopeDocs(scopeNotDone)
+	var ids []int64
+	gold := 0
+	for _, d := range ws.docs {
+		switch {
+		case d.Status == annotate.StatusDone:
+		case d.TokensFrom == annotate.TokensImported:
+			gold++
+		default:
+			ids = append(ids, d.ID)
+		}
+	}
 	if len(ids) == 0 {
-		ws.info(lang.L("Every document is marked done: nothing to re-segment"))
+		ws.info(lang.L("No document to re-segment: every one is marked done or has imported gold tokens"))
 		return
 	}
-	msg := fmt.Sprintf(lang.L("Re-segment the %d documents not marked done with what your merges and splits taught? Tokens you edited keep theirs; Ctrl+Z undoes it."), len(ids))
+	msg := fmt.Sprintf(lang.L("Re-segment the %d documents not marked done with what your merges and splits taught? Sentences you edited keep their tokens; Ctrl+Z undoes it."), len(ids))
+	if gold > 0 {
+		msg += "\n" + fmt.Sprintf(lang.L("%d documents with imported gold tokens are left as they are."), gold)
+	}
 	dialog.ShowConfirm(lang.L("Re-segment untouched documents"), msg, func(ok bool) {
 		if ok {
 			ws.runResegment(ids, nil)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fyne.io/fyne/v2"
 	"reflect"
 	"testing"
 	"time"
@@ -159,4 +160,70 @@ func TestWorkspaceResegment(t *testing.T) {
 	}
 	ws.onUndo()
 	f.sameAs("after Undo of the re-segmentation", before)
+}
+
+// TestWorkspaceUndoCorpusAfterEdit: a corpus step stays one step for Undo
+// and Redo after other edits came and went.
+func TestWorkspaceUndoCorpusAfterEdit(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	d3 := testDoc("三.txt", []string{"上海", "和", "上海", "。"}, []string{"ns", "c", "ns", "x"})
+	if err := ws.proj.AddDocument(d3); err != nil {
+		t.Fatal(err)
+	}
+	f.ids = append(f.ids, d3.ID)
+	ws.refreshDocs()
+	ws.openDocument(0)
+	before := f.docsSnapshot()
+	if !ws.labelAll("上海", "entity", "LOC", scopeAll, false) {
+		t.Fatalf("label all refused: %v", ws.lastErr)
+	}
+	after := f.docsSnapshot()
+	f.menu(sc(fyne.KeyD, fyne.KeyModifierShortcutDefault)) // mark done: an edit of the open document
+	ws.onUndo()                                            // the status
+	ws.onUndo()                                            // all of label all, in both documents
+	f.sameAs("after undoing the status, then label all", before)
+	ws.onRedo()
+	f.sameAs("after Redo", after)
+	// Undo, an undo of an older step elsewhere... then Redo from a document
+	// holding a part still redoes the whole step.
+	ws.onUndo()
+	ws.openDocument(2)
+	ws.corpusStep, ws.corpusUndone = nil, nil // as after other work
+	ws.onRedo()
+	f.sameAs("after Redo from the other document", after)
+}
+
+// TestWorkspaceBigCorpusStep: a big step runs behind a progress dialog,
+// and its undo too.
+func TestWorkspaceBigCorpusStep(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	saved := bigCorpusStep
+	bigCorpusStep = 0
+	t.Cleanup(func() { bigCorpusStep = saved })
+	before := f.docsSnapshot()
+	edits := []annotate.DocEdit{
+		{Doc: f.ids[0], Edit: annotate.AddSpan{Span: annotate.Span{Layer: "entity", Label: "LOC", Start: 0, End: 2}}},
+		{Doc: f.ids[1], Edit: annotate.RemoveSpan{ID: f.stored(f.ids[1]).Spans[0].ID}},
+	}
+	err := wait(t, "a big step", func(then func(error)) {
+		ws.applyCorpusThen("big", edits, func(ok bool) {
+			if !ok {
+				then(ws.lastErr)
+				return
+			}
+			then(nil)
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the long work to end", func() bool { return ws.job == nil })
+	if ws.doc == nil || ws.doc.ID != f.ids[0] || !reflect.DeepEqual(spanSet(ws.doc.Spans), map[[2]int]string{{0, 2}: "LOC/manual"}) {
+		t.Fatalf("open document after the step: %v", ws.doc)
+	}
+	ws.onUndo()
+	waitFor(t, "the undo", func() bool { return ws.corpusUndone != nil }) // set last
+	f.sameAs("after undoing a big step", before)
 }

@@ -64,9 +64,10 @@ type workspace struct {
 	statusSelection *widget.Label
 	statusCnt       *widget.Label
 	menu            *mainMenu
-	schemaStep      *schemaStep          // the last schema change while it is undoable
-	corpusStep      *annotate.CorpusStep // the last corpus step while it is undoable
-	corpusUndone    *annotate.CorpusStep // the corpus step just undone, while it is redoable
+	schemaStep      *schemaStep            // the last schema change while it is undoable
+	corpusStep      *annotate.CorpusStep   // the last corpus step while it is undoable
+	corpusUndone    *annotate.CorpusStep   // the corpus step just undone, while it is redoable
+	corpusSteps     []*annotate.CorpusStep // the corpus steps made since the project opened
 	// onDocChanged, when set, is told of every document an edit, undo or
 	// redo changed (the corpus index follows it).
 	onDocChanged func(d *annotate.Document)
@@ -312,7 +313,7 @@ func (ws *workspace) closeProject() {
 		ws.showError(err)
 	}
 	ws.proj, ws.doc, ws.docIdx, ws.docs, ws.shown = nil, nil, -1, nil, nil
-	ws.schemaStep, ws.corpusStep, ws.corpusUndone = nil, nil, nil
+	ws.schemaStep, ws.corpusStep, ws.corpusUndone, ws.corpusSteps = nil, nil, nil, nil
 	ws.corpusClosed()
 	ws.win.SetTitle("Biaozhu")
 	ws.showDocument(nil)
@@ -326,7 +327,7 @@ func (ws *workspace) closeProject() {
 
 // onClose closes the project (File → Close), once no long work runs.
 func (ws *workspace) onClose() {
-	if ws.busy() {
+	if ws.modal() || ws.busy() {
 		return
 	}
 	ws.closeProject()
@@ -780,15 +781,14 @@ func (ws *workspace) onUndo() {
 		}
 		return
 	}
-	if st := ws.corpusStep; st != nil {
-		ws.corpusStep = nil
-		if err := ws.proj.UndoCorpus(st); err != nil {
-			ws.showError(err)
-			return
-		}
-		ws.corpusUndone = st
-		ws.saved(fmt.Sprintf(lang.L("undo %s"), st.Name))
-		ws.afterCorpusStep(st)
+	// The last step made, or the open document's next step to undo, may
+	// be part of a corpus step: then all of it is undone.
+	st := ws.corpusStep
+	if st == nil && ws.doc != nil {
+		st = ws.stepOf(ws.doc.ID, ws.topEntry(true))
+	}
+	if st != nil {
+		ws.corpusHistory(st, true)
 		return
 	}
 	if ws.doc == nil {
@@ -802,15 +802,12 @@ func (ws *workspace) onRedo() {
 		return
 	}
 	ws.schemaStep = nil
-	if st := ws.corpusUndone; st != nil {
-		ws.corpusUndone = nil
-		if err := ws.proj.RedoCorpus(st); err != nil {
-			ws.showError(err)
-			return
-		}
-		ws.corpusStep = st
-		ws.saved(fmt.Sprintf(lang.L("redo %s"), st.Name))
-		ws.afterCorpusStep(st)
+	st := ws.corpusUndone
+	if st == nil {
+		st = ws.stepOf(ws.doc.ID, ws.topEntry(false))
+	}
+	if st != nil {
+		ws.corpusHistory(st, false)
 		return
 	}
 	ws.historyStep(ws.proj.Redo, lang.L("Nothing to redo"), lang.L("redo %s"))
@@ -854,7 +851,7 @@ func (ws *workspace) forwardToEntry(s fyne.Shortcut) bool {
 }
 
 func (ws *workspace) onToggleDone() {
-	if ws.doc == nil {
+	if ws.doc == nil || ws.modal() {
 		return
 	}
 	st := annotate.StatusDone
@@ -867,7 +864,7 @@ func (ws *workspace) onToggleDone() {
 // onNextDoc moves to the next (delta 1) or previous (-1) document of the
 // filtered list.
 func (ws *workspace) onNextDoc(delta int) {
-	if len(ws.shown) == 0 {
+	if len(ws.shown) == 0 || ws.modal() {
 		return
 	}
 	k := slices.Index(ws.shown, ws.docIdx)

@@ -121,8 +121,8 @@ func (f *wsFixture) stored(id int64) *annotate.Document {
 	idx := f.ws.docIdx
 	// The last corpus step stays undoable, as if the project had stayed
 	// open (steps are matched by their history IDs, which the file keeps).
-	step, undone := f.ws.corpusStep, f.ws.corpusUndone
-	defer func() { f.ws.corpusStep, f.ws.corpusUndone = step, undone }()
+	step, undone, steps := f.ws.corpusStep, f.ws.corpusUndone, f.ws.corpusSteps
+	defer func() { f.ws.corpusStep, f.ws.corpusUndone, f.ws.corpusSteps = step, undone, steps }()
 	f.ws.closeProject()
 	p, err := annotate.Open(f.path, annotate.Options{NoBackup: true, Annotator: "tester"})
 	if err != nil {
