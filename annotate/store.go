@@ -3,7 +3,7 @@ package annotate
 // The store: a Project is one SQLite file. Why this driver: see the
 // package doc.
 //
-// File layout (schema version 2), readable with any SQLite client:
+// File layout (schema version 3), readable with any SQLite client:
 //
 //	meta(key, value)                  generation (commits), created, opened, pos_tagset
 //	pos_tags(position, name, description)
@@ -52,7 +52,7 @@ import (
 // SchemaVersion is the project file format this Biaozhu writes. A file
 // with a larger version is refused, never altered; a smaller one is
 // migrated forward on open.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // applicationID marks a SQLite file as a Biaozhu project ("BZHU").
 const applicationID = 0x425A4855
@@ -595,10 +595,12 @@ CREATE TABLE user_words(word TEXT PRIMARY KEY, pos TEXT NOT NULL DEFAULT '', fre
 `,
 	1: `
 ALTER TABLE labels ADD COLUMN pos TEXT NOT NULL DEFAULT '[]';
-ALTER TABLE documents ADD COLUMN tokens_from TEXT NOT NULL DEFAULT '';
 CREATE TABLE rejections(doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
 	layer TEXT NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
 	PRIMARY KEY (doc_id, layer, label, start, "end")) WITHOUT ROWID;
+`,
+	2: `
+ALTER TABLE documents ADD COLUMN tokens_from TEXT NOT NULL DEFAULT '';
 `,
 }
 
