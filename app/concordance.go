@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -328,12 +329,13 @@ type kwicPanel struct {
 
 	// state, kept across builds
 	shown    bool
-	state    kwicForm // what the form held when it was last built or read
-	res      *annotate.Result
-	searched annotate.Query // the query res answers
+	state    kwicForm         // what the form held when it was last built or read
+	base     *annotate.Result // the hits in position order, as searched
+	res      *annotate.Result // the hits shown: base, or a sorted copy of it
+	searched annotate.Query   // the query res answers
 	took     time.Duration
 	sortBy   annotate.SortKey
-	sorting  bool // res is being sorted on another goroutine: show nothing of it
+	sorting  bool // a copy of base is being sorted on another goroutine: show nothing of res
 	cancel   context.CancelFunc
 	gen      int // the search running; older ones are ignored
 	sortGen  int // the sort running; older ones are ignored
@@ -347,6 +349,10 @@ type kwicPanel struct {
 	// onSearched, when set, is called after each search or sort shows its
 	// first page (tests wait on it).
 	onSearched func()
+	// sortHook, when set, is called on a background sort's goroutine once
+	// the copy is sorted, before it is handed to the UI goroutine (tests
+	// hold the sort there).
+	sortHook func()
 }
 
 // kwicForm is the content of the query form.
@@ -419,7 +425,6 @@ func (k *kwicPanel) build() fyne.CanvasObject {
 	k.msg.Wrapping = fyne.TextWrapWord
 	k.msg.Hide()
 	k.setForm(k.state)
-	k.sortSel.OnChanged = func(string) { k.resort() }
 
 	search := widget.NewButtonWithIcon(lang.L("Search"), theme.SearchIcon(), k.submit)
 	search.Importance = widget.HighImportance
@@ -453,17 +458,20 @@ func (k *kwicPanel) build() fyne.CanvasObject {
 	return k.root
 }
 
-// setForm fills the form from f.
+// setForm fills the form from f. Its label is chosen even when the
+// schema lacks it (a CoNLL-U POS layer's, or one removed from the schema
+// but still in documents): it is added to the choice.
 func (k *kwicPanel) setForm(f kwicForm) {
 	k.query.SetText(f.query)
 	k.pos.SetText(f.pos)
 	k.labelText.SetText(f.labelText)
 	k.mode.SetSelectedIndex(f.mode)
 	k.scope.SetSelectedIndex(f.scope)
-	k.sortSel.OnChanged = nil
+	k.sortSel.OnChanged = nil // setting the form sorts nothing
 	k.sortSel.SetSelectedIndex(f.sort)
+	k.sortSel.OnChanged = func(string) { k.resort() }
 	k.fold.SetChecked(f.fold)
-	k.fillLabels()
+	k.fillLabels(f.label)
 	if f.label == "" {
 		k.label.SetSelectedIndex(0)
 	} else {
@@ -471,22 +479,31 @@ func (k *kwicPanel) setForm(f kwicForm) {
 	}
 }
 
+// chosenLabel is the label chosen in the form ("layer/label"), "" for
+// any.
+func (k *kwicPanel) chosenLabel() string {
+	if k.label.SelectedIndex() > 0 {
+		return k.label.Selected
+	}
+	return ""
+}
+
 // form reads the form.
 func (k *kwicPanel) form() kwicForm {
 	f := kwicForm{query: k.query.Text, pos: strings.TrimSpace(k.pos.Text), labelText: k.labelText.Text,
 		mode: max(0, k.mode.SelectedIndex()), scope: max(0, k.scope.SelectedIndex()), sort: max(0, k.sortSel.SelectedIndex()),
 		fold: k.fold.Checked}
-	if k.label.SelectedIndex() > 0 {
-		f.label = k.label.Selected
-	}
+	f.label = k.chosenLabel()
 	k.state = f
 	return f
 }
 
 // fillLabels lists the schema's labels as "layer/label" in the label
-// choice, "any label" first.
-func (k *kwicPanel) fillLabels() {
-	opts := []string{lang.L("(any label)")}
+// choice, "any label" first, and keep ("layer/label", "" for none) after
+// them when the schema lacks it. The label chosen stays chosen if listed.
+func (k *kwicPanel) fillLabels(keep string) {
+	anyLabel := lang.L("(any label)")
+	opts := []string{anyLabel}
 	if s := k.ct.ws.schema; s != nil && k.ct.ws.proj != nil {
 		for _, l := range s.Layers {
 			if l.Name == export.XPOSLayer || l.Name == export.UPOSLayer {
@@ -496,6 +513,9 @@ func (k *kwicPanel) fillLabels() {
 				opts = append(opts, l.Name+"/"+lb.Name)
 			}
 		}
+	}
+	if keep != "" && keep != anyLabel && !slices.Contains(opts, keep) {
+		opts = append(opts, keep)
 	}
 	sel := k.label.Selected
 	k.label.Options = opts
@@ -544,7 +564,7 @@ func (k *kwicPanel) show() {
 		k.clear()
 	}
 	k.shown = true
-	k.fillLabels()
+	k.fillLabels(k.chosenLabel())
 	k.root.Show()
 	k.split.Refresh()
 	k.focusQuery()
@@ -584,7 +604,7 @@ func (k *kwicPanel) clear() {
 	}
 	k.gen++
 	k.sortGen++
-	k.res, k.err, k.sorting, k.cur = nil, nil, false, -1
+	k.base, k.res, k.err, k.sorting, k.cur = nil, nil, nil, false, -1
 	k.resetChecks()
 	clear(k.pages)
 	if k.list != nil {
@@ -634,7 +654,7 @@ func (k *kwicPanel) submit() {
 // shows its hits, sorted as the form says.
 func (k *kwicPanel) search(q annotate.Query) {
 	if err := q.Validate(); err != nil {
-		k.showErr(err)
+		k.showErr(err, q)
 		return
 	}
 	idle := k.ct.ws.job == nil
@@ -655,9 +675,10 @@ func (k *kwicPanel) search(q annotate.Query) {
 		k.count.SetText(lang.L("Searching…"))
 		start := time.Now()
 		go func() {
-			res, err := ix.Search(ctx, q)
-			if err == nil && by != annotate.SortPosition {
-				res.Sort(by)
+			base, err := ix.Search(ctx, q)
+			res := base
+			if err == nil {
+				res = sortedCopy(base, by)
 			}
 			took := time.Since(start)
 			cancel()
@@ -668,20 +689,34 @@ func (k *kwicPanel) search(q annotate.Query) {
 				k.cancel = nil
 				if err != nil {
 					if !errors.Is(err, context.Canceled) {
-						k.showErr(err)
+						k.showErr(err, q)
 					}
 					return
 				}
-				k.setResult(res, q, by, took)
+				k.setResult(base, res, q, by, took)
 			})
 		}()
 	})
 }
 
-// setResult shows res.
-func (k *kwicPanel) setResult(res *annotate.Result, q annotate.Query, by annotate.SortKey, took time.Duration) {
+// sortedCopy returns base's hits ordered by by, leaving base as it is:
+// base itself for position order, else a sorted copy. The copy shares
+// nothing Sort changes (sorting by a key other than position makes a new
+// array of hits), so the UI goroutine may read base while another one
+// sorts the copy.
+func sortedCopy(base *annotate.Result, by annotate.SortKey) *annotate.Result {
+	if by == annotate.SortPosition {
+		return base
+	}
+	c := *base
+	c.Sort(by) // stable, from position order: ties in text order
+	return &c
+}
+
+// setResult shows res, base's hits in order by.
+func (k *kwicPanel) setResult(base, res *annotate.Result, q annotate.Query, by annotate.SortKey, took time.Duration) {
 	k.sortGen++ // a sort of the hits shown before is not wanted
-	k.res, k.searched, k.sortBy, k.took, k.err, k.sorting = res, q, by, took, nil, false
+	k.base, k.res, k.searched, k.sortBy, k.took, k.err, k.sorting = base, res, q, by, took, nil, false
 	k.cur, k.anchor = -1, -1
 	k.resetChecks()
 	clear(k.pages)
@@ -699,21 +734,42 @@ func (k *kwicPanel) setResult(res *annotate.Result, q annotate.Query, by annotat
 	}
 }
 
-// showErr shows a search's error in the panel (a bad regular expression
-// is the user's to fix, not a dialog's).
-func (k *kwicPanel) showErr(err error) {
+// showErr shows the error of query q in the panel (a bad regular
+// expression is the user's to fix, not a dialog's).
+func (k *kwicPanel) showErr(err error, q annotate.Query) {
 	k.err = err
-	msg := err.Error()
-	var qe *annotate.QueryError
-	if errors.As(err, &qe) {
-		msg = qe.Err.Error()
-	}
-	k.msg.SetText(msg)
+	k.msg.SetText(queryErrText(err, q))
 	k.msg.Show()
 	k.showCount()
 	if k.onSearched != nil {
 		k.onSearched()
 	}
+}
+
+// queryErrText says what is wrong with query q (err is its error) in the
+// interface's language; a regular expression's fault is the regexp
+// package's own words after a translated lead-in.
+func queryErrText(err error, q annotate.Query) string {
+	var qe *annotate.QueryError
+	if !errors.As(err, &qe) {
+		return err.Error()
+	}
+	regexFault := func(pattern string) string {
+		var se *syntax.Error
+		if _, err := syntax.Parse(pattern, syntax.Perl); errors.As(err, &se) {
+			return fmt.Sprintf("%s in `%s`", se.Code, se.Expr)
+		}
+		return qe.Err.Error()
+	}
+	switch {
+	case errors.Is(err, annotate.ErrEmptyQuery):
+		return lang.L("Nothing to search for: type a text, a regular expression or a word, or give a POS tag or a label")
+	case qe.Field == "Regex" && q.Regex != "" && q.Text == "":
+		return fmt.Sprintf(lang.L("The regular expression %q does not compile: %s"), q.Regex, regexFault(q.Regex))
+	case qe.Field == "WordRegex" && q.WordRegex != "":
+		return fmt.Sprintf(lang.L("The word regular expression %q does not compile: %s"), q.WordRegex, regexFault(q.WordRegex))
+	}
+	return qe.Err.Error()
 }
 
 // showCount writes the hit count line: hits, time, selection.
@@ -746,52 +802,53 @@ func (k *kwicPanel) showCount() {
 	}
 }
 
-// resort sorts the hits shown as the sort choice says: at once for a few,
-// else on another goroutine while the list shows nothing of them.
+// resort shows the hits as the sort choice says: at once for a few (and
+// for position order), else sorted on another goroutine while the list
+// shows nothing of them. The hits shown are never sorted in place: a copy
+// of the position order is sorted and then shown, so the commands on the
+// checked hits may read them meanwhile.
 func (k *kwicPanel) resort() {
 	i := k.sortSel.SelectedIndex()
-	if i < 0 || k.res == nil {
+	if i < 0 || k.base == nil {
 		return
 	}
 	by := kwicSortKeys[i]
-	if by == k.sortBy && !k.sorting {
-		return
-	}
-	if k.ct.ws.job != nil { // an export may be reading the hits
-		k.ct.ws.busy()
-		return
-	}
-	res := k.res
-	sortFrom := func() {
-		if by != annotate.SortPosition && res.Sorted() != annotate.SortPosition {
-			res.Sort(annotate.SortPosition) // sort from position order: ties in text order
+	if by == k.sortBy { // the order shown: a sort running is not wanted
+		if k.sorting {
+			k.sortGen++
+			k.sorted(k.res, by)
 		}
-		res.Sort(by)
+		return
 	}
+	base := k.base
 	k.sortGen++
 	gen := k.sortGen
-	if res.Len() <= 20_000 {
-		sortFrom()
-		k.sorted(res, by)
+	if by == annotate.SortPosition || base.Len() <= 20_000 {
+		k.sorted(sortedCopy(base, by), by)
 		return
 	}
 	k.sorting = true
 	k.list.Refresh()
 	k.showCount()
+	hook := k.sortHook
 	go func() {
-		sortFrom()
+		res := sortedCopy(base, by)
+		if hook != nil {
+			hook()
+		}
 		fyne.Do(func() {
-			if gen == k.sortGen && k.res == res {
+			if gen == k.sortGen && k.base == base {
 				k.sorted(res, by)
 			}
 		})
 	}()
 }
 
+// sorted shows res, the hits in order by.
 func (k *kwicPanel) sorted(res *annotate.Result, by annotate.SortKey) {
-	k.sortBy, k.sorting = by, false
+	k.res, k.sortBy, k.sorting = res, by, false
 	clear(k.pages)
-	k.cur = -1
+	k.cur, k.anchor = -1, -1
 	k.list.UnselectAll()
 	k.list.Refresh()
 	k.list.ScrollToTop()
@@ -1050,10 +1107,16 @@ func (k *kwicPanel) onApplyLabel() {
 	d.Show()
 }
 
-// applyLabel labels the hits at locs with layer/label: one corpus step
-// (Ctrl+Z undoes all of it). Hits where that span exists already are
-// skipped (a suggestion there is accepted), and so are those that would
-// overlap another span in a layer that forbids overlaps.
+// bigApply is the number of hits (or documents) from which applying a
+// label is planned off the UI goroutine, behind a progress dialog.
+const bigApply = 2000
+
+// applyLabel labels the hits at locs (sorted by document, start and end)
+// with layer/label: one corpus step (Ctrl+Z undoes all of it). Hits where
+// that span exists already are skipped (a suggestion there is accepted),
+// and so are those that would overlap another span in a layer that
+// forbids overlaps. Many hits are planned off the UI goroutine, behind a
+// progress dialog; the step is then applied on it.
 func (k *kwicPanel) applyLabel(locs []hitKey, layer, label string, split bool) {
 	ws := k.ct.ws
 	if ws.proj == nil || ws.schema == nil {
@@ -1063,10 +1126,111 @@ func (k *kwicPanel) applyLabel(locs []hitKey, layer, label string, split bool) {
 	if !ok {
 		return
 	}
+	p := ws.proj
 	forbid := l.Overlap == annotate.OverlapForbidden
-	var edits []annotate.DocEdit
-	var same, overlap, labelled, splits int
+	commit := func(plan labelPlan) {
+		report := func() {
+			ws.info(fmt.Sprintf(lang.L("Labelled %d hits as %s (%d tokens split); skipped %d already labelled and %d that would overlap a span in %s"),
+				plan.labelled, layer+"/"+label, plan.splits, plan.same, plan.overlap, layer))
+			k.refreshAfterEdit()
+			ws.focusView() // Ctrl+Z now undoes the step, not the query's typing
+		}
+		if len(plan.edits) == 0 {
+			report()
+			return
+		}
+		ws.applyCorpusThen(fmt.Sprintf("label hits as %s/%s", layer, label), plan.edits, func(ok bool) {
+			if ok {
+				report()
+			}
+		})
+	}
+	if len(locs) < bigApply && countDocs(locs) <= maxInlineLoads {
+		plan, err := planLabel(context.Background(), p, locs, layer, label, forbid, split, nil)
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		commit(plan)
+		return
+	}
+	if ws.busy() {
+		return
+	}
+	var plan labelPlan
+	n := export.FormatValue(float64(len(locs)))
+	ws.runLong(lang.L("Labelling hits"), func(ctx context.Context, progress progressUpdate) error {
+		var err error
+		plan, err = planLabel(ctx, p, locs, layer, label, forbid, split, func(done int) {
+			progress(float64(done)/float64(len(locs)), fmt.Sprintf(lang.L("%s of %s hits"), export.FormatValue(float64(done)), n))
+		})
+		return err
+	}, func(err error) {
+		if err != nil {
+			if !errors.Is(err, context.Canceled) {
+				ws.showError(err)
+			}
+			return
+		}
+		if ws.proj == p {
+			commit(plan)
+		}
+	})
+}
+
+// countDocs counts the documents of locs (sorted by document).
+func countDocs(locs []hitKey) int {
+	n := 0
+	for i, h := range locs {
+		if i == 0 || h.doc != locs[i-1].doc {
+			n++
+		}
+	}
+	return n
+}
+
+// labelPlan is the edits labelling hits makes, and what it counted.
+type labelPlan struct {
+	edits                           []annotate.DocEdit
+	labelled, same, overlap, splits int
+}
+
+// spanEnds answers whether any of a set of intervals overlaps a given one:
+// the intervals sorted by start, with the greatest end of each prefix.
+type spanEnds struct {
+	starts []int // sorted
+	maxEnd []int // maxEnd[i]: the greatest end of the first i intervals
+}
+
+func (se *spanEnds) add(start, end int) { // start >= every start added
+	if len(se.maxEnd) == 0 {
+		se.maxEnd = append(se.maxEnd, 0)
+	}
+	se.starts = append(se.starts, start)
+	se.maxEnd = append(se.maxEnd, max(se.maxEnd[len(se.maxEnd)-1], end))
+}
+
+// overlaps reports whether an interval overlaps [start, end): one that
+// starts before end and ends after start.
+func (se *spanEnds) overlaps(start, end int) bool {
+	i, _ := slices.BinarySearch(se.starts, end) // the intervals starting before end
+	return i > 0 && se.maxEnd[i] > start
+}
+
+// planLabel plans labelling the hits at locs (sorted by document, start
+// and end) with layer/label in p's documents (see applyLabel); forbid says
+// the layer forbids overlaps, split that tokens are split at the hits'
+// edges. Each document's spans are indexed once and its hits looked up
+// in them, so the work grows as n log n. progress (if not nil) is told
+// how many hits are planned after each document. It reads the live
+// documents: no edit may run meanwhile.
+func planLabel(ctx context.Context, p *annotate.Project, locs []hitKey, layer, label string, forbid, split bool, progress func(done int)) (labelPlan, error) {
+	var plan labelPlan
+	done := 0
 	for len(locs) > 0 {
+		if err := ctx.Err(); err != nil {
+			return labelPlan{}, err
+		}
 		id := locs[0].doc
 		n := 1
 		for n < len(locs) && locs[n].doc == id {
@@ -1074,39 +1238,52 @@ func (k *kwicPanel) applyLabel(locs []hitKey, layer, label string, split bool) {
 		}
 		group := locs[:n]
 		locs = locs[n:]
-		d, err := ws.proj.Document(id)
+		d, err := p.Document(id)
 		if err != nil {
-			ws.showError(err)
-			return
+			return labelPlan{}, err
 		}
-		var added []annotate.Span
-		var adds, origins []annotate.Edit
-		cuts := map[int]bool{}
-	hits:
-		for _, h := range group {
-			for _, sp := range d.Spans {
-				if sp.Layer == layer && sp.Label == label && sp.Start == h.start && sp.End == h.end {
-					if sp.Origin == annotate.OriginSuggested {
-						origins = append(origins, annotate.SetOrigin{ID: sp.ID, Origin: annotate.OriginManual})
-						labelled++
-					} else {
-						same++
-					}
-					continue hits
+		// The layer's spans: those of the label by place (the first of
+		// each place, as a scan of d.Spans finds it) and, when overlaps
+		// are forbidden, all of them by start.
+		exact := map[[2]int]annotate.Span{}
+		var existing, added spanEnds
+		var layerSpans []annotate.Span
+		for _, sp := range d.Spans {
+			if sp.Layer != layer {
+				continue
+			}
+			if at := [2]int{sp.Start, sp.End}; sp.Label == label {
+				if _, ok := exact[at]; !ok {
+					exact[at] = sp
 				}
 			}
 			if forbid {
-				for _, sp := range slices.Concat(d.Spans, added) {
-					if sp.Layer == layer && sp.Start < h.end && h.start < sp.End {
-						overlap++
-						continue hits
-					}
-				}
+				layerSpans = append(layerSpans, sp)
 			}
-			sp := annotate.Span{Layer: layer, Label: label, Start: h.start, End: h.end, Origin: annotate.OriginManual}
-			added = append(added, sp)
-			adds = append(adds, annotate.AddSpan{Span: sp})
-			labelled++
+		}
+		slices.SortFunc(layerSpans, func(a, b annotate.Span) int { return a.Start - b.Start })
+		for _, sp := range layerSpans {
+			existing.add(sp.Start, sp.End)
+		}
+		var adds, origins []annotate.Edit
+		cuts := map[int]bool{}
+		for _, h := range group {
+			if sp, ok := exact[[2]int{h.start, h.end}]; ok {
+				if sp.Origin == annotate.OriginSuggested {
+					origins = append(origins, annotate.SetOrigin{ID: sp.ID, Origin: annotate.OriginManual})
+					plan.labelled++
+				} else {
+					plan.same++
+				}
+				continue
+			}
+			if forbid && (existing.overlaps(h.start, h.end) || added.overlaps(h.start, h.end)) {
+				plan.overlap++
+				continue
+			}
+			added.add(h.start, h.end) // the hits come by start
+			adds = append(adds, annotate.AddSpan{Span: annotate.Span{Layer: layer, Label: label, Start: h.start, End: h.end, Origin: annotate.OriginManual}})
+			plan.labelled++
 			if split {
 				for _, at := range []int{h.start, h.end} {
 					if i := d.TokenAt(at); i >= 0 && d.Tokens[i].Start < at && at < d.Tokens[i].End {
@@ -1115,26 +1292,20 @@ func (k *kwicPanel) applyLabel(locs []hitKey, layer, label string, split bool) {
 				}
 			}
 		}
-		at := make([]int, 0, len(cuts))
-		for c := range cuts {
-			at = append(at, c)
-		}
-		slices.Sort(at)
+		at := slices.Sorted(maps.Keys(cuts))
 		for _, c := range at {
-			edits = append(edits, annotate.DocEdit{Doc: id, Edit: annotate.Split{At: c}})
+			plan.edits = append(plan.edits, annotate.DocEdit{Doc: id, Edit: annotate.Split{At: c}})
 		}
-		splits += len(at)
+		plan.splits += len(at)
 		for _, e := range slices.Concat(origins, adds) {
-			edits = append(edits, annotate.DocEdit{Doc: id, Edit: e})
+			plan.edits = append(plan.edits, annotate.DocEdit{Doc: id, Edit: e})
+		}
+		done += len(group)
+		if progress != nil {
+			progress(done)
 		}
 	}
-	if len(edits) > 0 && !ws.applyCorpus(fmt.Sprintf("label hits as %s/%s", layer, label), edits) {
-		return
-	}
-	ws.info(fmt.Sprintf(lang.L("Labelled %d hits as %s (%d tokens split); skipped %d already labelled and %d that would overlap a span in %s"),
-		labelled, layer+"/"+label, splits, same, overlap, layer))
-	k.refreshAfterEdit()
-	ws.focusView() // Ctrl+Z now undoes the step, not the query's typing
+	return plan, nil
 }
 
 // onApplyPOS asks for a POS tag and sets it on the checked hits that are
@@ -1151,11 +1322,18 @@ func (k *kwicPanel) onApplyPOS() {
 			tags = append(tags, t.Name)
 		}
 	}
-	tag := widget.NewSelectEntry(tags)
+	var d dialog.Dialog
+	tag := newKeySelectEntry(tags, func(name fyne.KeyName) bool {
+		if name == fyne.KeyEscape && d != nil {
+			d.Hide() // Cancel
+			return true
+		}
+		return false
+	})
 	tag.SetPlaceHolder(lang.L("POS tag"))
 	form := widget.NewForm(widget.NewFormItem(lang.L("POS tag"), tag))
 	title := lang.N("Set the POS of {{.N}} hits", len(locs), map[string]any{"N": export.FormatValue(float64(len(locs)))})
-	d := dialog.NewCustomConfirm(title, lang.L("Apply"), lang.L("Cancel"), form, func(ok bool) {
+	d = dialog.NewCustomConfirm(title, lang.L("Apply"), lang.L("Cancel"), form, func(ok bool) {
 		pos := strings.TrimSpace(tag.Text)
 		if !ok || pos == "" {
 			ws.focusView()
@@ -1166,6 +1344,32 @@ func (k *kwicPanel) onApplyPOS() {
 	d.Resize(fyne.NewSize(420, 200))
 	d.Show()
 	ws.win.Canvas().Focus(tag)
+}
+
+// keySelectEntry is a SelectEntry that gives Esc, ↑ and ↓ to onKey
+// first, as keyEntry does (a focused entry keeps Esc from the window).
+type keySelectEntry struct {
+	widget.SelectEntry
+	onKey func(fyne.KeyName) bool // true: handled
+}
+
+func newKeySelectEntry(options []string, onKey func(fyne.KeyName) bool) *keySelectEntry {
+	e := &keySelectEntry{onKey: onKey}
+	e.ExtendBaseWidget(e)
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as NewSelectEntry
+	e.SetOptions(options)
+	return e
+}
+
+// TypedKey gives Esc, ↑ and ↓ to onKey first.
+func (e *keySelectEntry) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape, fyne.KeyUp, fyne.KeyDown:
+		if e.onKey(ev.Name) {
+			return
+		}
+	}
+	e.SelectEntry.TypedKey(ev)
 }
 
 // applyPOS sets the POS of the tokens the hits at locs are: one corpus
@@ -1199,12 +1403,20 @@ func (k *kwicPanel) applyPOS(locs []hitKey, pos string) {
 		edits = append(edits, annotate.DocEdit{Doc: h.doc, Edit: annotate.SetPOS{At: h.start, POS: pos}})
 		set++
 	}
-	if len(edits) > 0 && !ws.applyCorpus(fmt.Sprintf("set POS %s on hits", pos), edits) {
+	report := func() {
+		ws.info(fmt.Sprintf(lang.L("POS %s set on %d tokens; skipped %d already tagged so and %d hits that are not one whole token"), pos, set, same, notToken))
+		k.refreshAfterEdit()
+		ws.focusView()
+	}
+	if len(edits) == 0 {
+		report()
 		return
 	}
-	ws.info(fmt.Sprintf(lang.L("POS %s set on %d tokens; skipped %d already tagged so and %d hits that are not one whole token"), pos, set, same, notToken))
-	k.refreshAfterEdit()
-	ws.focusView()
+	ws.applyCorpusThen(fmt.Sprintf("set POS %s on hits", pos), edits, func(ok bool) {
+		if ok {
+			report()
+		}
+	})
 }
 
 // refreshAfterEdit searches again when the query names labels or POS
@@ -1287,8 +1499,9 @@ func (k *kwicPanel) exportHits(path string, opts export.TableOptions, done func(
 
 // askTableFile asks where to write a table (folder, file name ending in
 // .csv or .xlsx, BOM for Excel) and calls then with the path, or
-// cancelled (if not nil) when the dialog is cancelled or cannot be shown.
-// base is the file name's stem after the project's name.
+// cancelled (if not nil) when the dialog is cancelled or cannot be shown,
+// or after the error of a bad file name has been shown. base is the file
+// name's stem after the project's name.
 func (ws *workspace) askTableFile(title, base string, then func(path string, opts export.TableOptions), cancelled func()) {
 	if ws.modal() || ws.proj == nil || ws.busy() {
 		if cancelled != nil {
@@ -1297,7 +1510,14 @@ func (ws *workspace) askTableFile(title, base string, then func(path string, opt
 		return
 	}
 	p := ws.proj
-	name := widget.NewEntry()
+	var d dialog.Dialog
+	name := newKeyEntry(func(key fyne.KeyName) bool {
+		if key == fyne.KeyEscape && d != nil {
+			d.Hide() // Cancel (the entry keeps Esc from the window)
+			return true
+		}
+		return false
+	})
 	name.SetText(strings.TrimSuffix(filepath.Base(p.Path()), ".biaozhu") + "-" + base + ".xlsx")
 	folder := newFolderField(ws, ws.defaultFolder())
 	bom := widget.NewCheck(lang.L("UTF-8 BOM (for Excel)"), nil)
@@ -1309,7 +1529,7 @@ func (ws *workspace) askTableFile(title, base string, then func(path string, opt
 		widget.NewFormItem("", bom),
 		widget.NewFormItem("", hint),
 	)
-	d := dialog.NewCustomConfirm(title, lang.L("Export"), lang.L("Cancel"), form, func(ok bool) {
+	d = dialog.NewCustomConfirm(title, lang.L("Export"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			ws.focusView()
 			if cancelled != nil {
@@ -1317,19 +1537,31 @@ func (ws *workspace) askTableFile(title, base string, then func(path string, opt
 			}
 			return
 		}
+		fail := func(err error) {
+			ws.lastErr = err
+			e := dialog.NewError(err, ws.win)
+			e.SetOnClosed(func() {
+				ws.focusView()
+				if cancelled != nil {
+					cancelled()
+				}
+			})
+			e.Show()
+		}
 		if ws.proj != p {
-			ws.showError(errors.New(lang.L("the project was closed: nothing exported")))
+			fail(errors.New(lang.L("the project was closed: nothing exported")))
 			return
 		}
 		path, err := tablePath(folder.path(), name.Text)
 		if err != nil {
-			ws.showError(err)
+			fail(err)
 			return
 		}
 		then(path, export.TableOptions{BOM: bom.Checked})
 	}, ws.win)
 	d.Resize(fyne.NewSize(640, 280))
 	d.Show()
+	ws.win.Canvas().Focus(name) // Esc there cancels
 }
 
 // tablePath checks a folder and a file name for a table export: the

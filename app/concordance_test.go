@@ -1,10 +1,15 @@
 package app
 
 import (
+	"cmp"
+	"context"
 	"encoding/csv"
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -37,19 +42,76 @@ var (
 	ctrlShiftT = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 )
 
+// waitJobs waits until no long work runs: the job running, then any job
+// its end started. Waiting on a job's done channel (closed last in its
+// callback) orders the test after all its callback did.
+func (f *wsFixture) waitJobs() {
+	f.t.Helper()
+	for j := f.ws.job; j != nil; j = f.ws.job {
+		select {
+		case <-j.done:
+		case <-time.After(60 * time.Second):
+			f.t.Fatal("the long work did not finish")
+		}
+	}
+}
+
 // openKwic opens the concordance with Ctrl+F and waits for the index.
 func (f *wsFixture) openKwic() *kwicPanel {
 	f.t.Helper()
 	f.menu(ctrlF)
 	ct := f.ws.corpus()
 	f.t.Cleanup(func() { forgetCorpus(f.ws) })
-	waitFor(f.t, "the corpus index", func() bool { return ct.ix != nil && f.ws.job == nil })
+	f.waitJobs()
+	if ct.ix == nil {
+		f.t.Fatal("Ctrl+F built no corpus index")
+	}
 	k := ct.kwic
 	if !k.shown || !k.root.Visible() {
 		f.t.Fatal("Ctrl+F did not show the concordance")
 	}
 	waitFor(f.t, "the keyboard in the query after Ctrl+F", func() bool { return f.ws.win.Canvas().Focused() == fyne.Focusable(k.query) })
 	return k
+}
+
+// openKwicSync builds the index and opens the concordance with Ctrl+F,
+// all on the test's goroutine (Ctrl+F then gives the query the keyboard
+// at once): no goroutine of the workspace is left running, so the test may
+// run under the race detector (under Fyne's test driver, fyne.Do runs its
+// callback on the goroutine that calls it).
+func (f *wsFixture) openKwicSync() *kwicPanel {
+	f.t.Helper()
+	ws := f.ws
+	ct := ws.corpus()
+	f.t.Cleanup(func() { forgetCorpus(ws) })
+	ix, err := annotate.BuildIndex(context.Background(), ws.proj, nil)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	docs, err := ws.proj.Documents()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	ct.proj, ct.ix, ct.stamps = ws.proj, ix, map[int64]time.Time{}
+	for _, d := range docs {
+		ct.stamps[d.ID] = d.Updated
+	}
+	f.menu(ctrlF)
+	k := ct.kwic
+	if !k.shown || ws.job != nil || ws.win.Canvas().Focused() != fyne.Focusable(k.query) {
+		f.t.Fatal("Ctrl+F did not show the concordance with the keyboard in its query at once")
+	}
+	return k
+}
+
+// searchSync shows the hits of q in k, searched on the test's goroutine.
+func searchSync(t *testing.T, k *kwicPanel, q annotate.Query) {
+	t.Helper()
+	res, err := k.ct.ix.Search(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.setResult(res, res, q, annotate.SortPosition, 0)
 }
 
 // forgetCorpus drops ws's corpus tools (and their index), so that a
@@ -509,5 +571,371 @@ func TestIndexBuiltAtOpen(t *testing.T) {
 	ct.withIndex(func(*annotate.Index) { used = true })
 	if !used || ws.job != nil {
 		t.Errorf("first use after the background build: used %v, long job %v; want the index at once", used, ws.job)
+	}
+}
+
+// yeDocs makes n documents of size characters, all 叶 (every character a
+// hit for 叶), and adds them to ws's project.
+func yeDocs(t *testing.T, ws *workspace, n, size int) {
+	t.Helper()
+	var docs []*annotate.Document
+	for i := range n {
+		text := strings.Repeat("叶", size)
+		docs = append(docs, &annotate.Document{Name: fmt.Sprintf("ye%03d.txt", i), Text: text, Raw: text,
+			Sentences: []annotate.Sentence{{Start: 0, End: size}}})
+	}
+	if err := ws.proj.AddDocuments(docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	ws.refreshDocs()
+}
+
+// TestConcordanceApplyWhileSorting: the commands on the checked hits
+// (Apply label…, Apply POS…, Select all and the count line) read the hits
+// while a sort of many runs on another goroutine. The sort works on a
+// copy, so they read hits nobody changes (run with -race: the review
+// found Result.Sort permuting the hits hitsToApply read), and the checks
+// survive the sort. The only goroutine is the sort's, held until the
+// commands have run.
+func TestConcordanceApplyWhileSorting(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	yeDocs(t, ws, 3, 10_000) // 30,000 hits: more than are sorted at once
+	k := f.openKwicSync()
+	searchSync(t, k, annotate.Query{Text: "叶"})
+	if k.res == nil || k.res.Len() != 30_000 {
+		t.Fatalf("叶: %v hits, want 30,000", k.res)
+	}
+	k.setChecked(10, true)
+	k.setChecked(20_010, true)
+	want := []hitKey{k.key(10), k.key(20_010)}
+	shown := k.res
+
+	hold := make(chan struct{})
+	sorted := make(chan struct{}, 1)
+	k.sortHook = func() { <-hold } // the sort waits there, its copy sorted
+	k.onSearched = func() { sorted <- struct{}{} }
+	k.sortSel.SetSelectedIndex(5) // by hit
+	if !k.sorting {
+		close(hold)
+		t.Fatal("sorting 30,000 hits ran on the UI goroutine")
+	}
+	locs, ok := k.hitsToApply()
+	if !ok || !slices.Equal(locs, want) {
+		t.Errorf("while sorting: hitsToApply = %v, %v; want %v", locs, ok, want)
+	}
+	k.showCount()
+	if got := k.count.Text; !strings.Contains(got, "2 selected") || !strings.Contains(got, "Sorting…") {
+		t.Errorf("while sorting: count line %q, want 2 selected and Sorting…", got)
+	}
+	k.toggleAll() // Select all
+	if got := k.checkedCount(); got != 30_000 {
+		t.Errorf("Select all while sorting: %d checked, want 30,000", got)
+	}
+	k.toggleAll() // Select none
+	k.setChecked(10, true)
+	k.setChecked(20_010, true)
+	if k.res != shown || k.key(10) != want[0] {
+		t.Error("the hits shown changed before the sort ended")
+	}
+	close(hold)
+	select {
+	case <-sorted:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the sort did not finish")
+	}
+	if k.sorting || k.sortBy != annotate.SortMatch || k.res == shown {
+		t.Errorf("after the sort: sorting %v, order %v, same result %v; want the hits sorted by hit", k.sorting, k.sortBy, k.res == shown)
+	}
+	if k.base != shown || k.base.Sorted() != annotate.SortPosition {
+		t.Errorf("after the sort the position order was changed (%v)", k.base.Sorted())
+	}
+	if locs, ok := k.hitsToApply(); !ok || !slices.Equal(locs, want) {
+		t.Errorf("after the sort: hitsToApply = %v, %v; want the same %v", locs, ok, want)
+	}
+	// Back to position order: at once, the result searched.
+	k.sortSel.SetSelectedIndex(0)
+	if k.sorting || k.res != shown {
+		t.Errorf("back to position order: sorting %v, the searched result %v; want it at once", k.sorting, k.res == shown)
+	}
+}
+
+// TestConcordanceApplyLabelManyHits: labelling 20,000 hits of one document
+// (the review timed 11-15 s on the UI goroutine: each hit compared with
+// every span) is planned off the UI goroutine in n log n, then applied as
+// one step that one undo takes back.
+func TestConcordanceApplyLabelManyHits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("labels 20,000 hits")
+	}
+	f := newWSFixture(t)
+	ws := f.ws
+	yeDocs(t, ws, 1, 20_000)
+	k := f.openKwic()
+	f.kwicSearch(k, "叶", 0)
+	k.toggleAll()
+	locs, ok := k.hitsToApply()
+	if !ok || len(locs) != 20_000 {
+		t.Fatalf("%d hits to apply (%v), want 20,000", len(locs), ok)
+	}
+	id := locs[0].doc
+	start := time.Now()
+	k.applyLabel(locs, "entity", "LOC", true)
+	ui := time.Since(start)
+	f.waitJobs()
+	total := time.Since(start)
+	t.Logf("20,000 hits: applyLabel returned after %v, labelled after %v", ui, total)
+	if ui > time.Second {
+		t.Errorf("applyLabel took %v before returning, want the plan made off the UI goroutine", ui)
+	}
+	if total > 30*time.Second {
+		t.Errorf("labelling 20,000 hits took %v", total)
+	}
+	d, err := ws.proj.Document(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(d.Spans); n != 20_000 {
+		t.Errorf("%d spans after labelling, want 20,000", n)
+	}
+	if got := ws.statusSave.Text; !strings.Contains(got, "Labelled 20000 hits") {
+		t.Errorf("status %q, want 20000 labelled", got)
+	}
+	ws.onUndo()
+	f.waitJobs()
+	if d, err = ws.proj.Document(id); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(d.Spans); n != 0 {
+		t.Errorf("%d spans after undo, want none", n)
+	}
+}
+
+// planLabelSlow is planLabel as it was: each hit compared with every span
+// (quadratic), the reference for TestConcordancePlanLabel.
+func planLabelSlow(t *testing.T, p *annotate.Project, locs []hitKey, layer, label string, forbid, split bool) labelPlan {
+	var plan labelPlan
+	for len(locs) > 0 {
+		id := locs[0].doc
+		n := 1
+		for n < len(locs) && locs[n].doc == id {
+			n++
+		}
+		group := locs[:n]
+		locs = locs[n:]
+		d, err := p.Document(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var added []annotate.Span
+		var adds, origins []annotate.Edit
+		cuts := map[int]bool{}
+	hits:
+		for _, h := range group {
+			for _, sp := range d.Spans {
+				if sp.Layer == layer && sp.Label == label && sp.Start == h.start && sp.End == h.end {
+					if sp.Origin == annotate.OriginSuggested {
+						origins = append(origins, annotate.SetOrigin{ID: sp.ID, Origin: annotate.OriginManual})
+						plan.labelled++
+					} else {
+						plan.same++
+					}
+					continue hits
+				}
+			}
+			if forbid {
+				for _, sp := range slices.Concat(d.Spans, added) {
+					if sp.Layer == layer && sp.Start < h.end && h.start < sp.End {
+						plan.overlap++
+						continue hits
+					}
+				}
+			}
+			sp := annotate.Span{Layer: layer, Label: label, Start: h.start, End: h.end, Origin: annotate.OriginManual}
+			added = append(added, sp)
+			adds = append(adds, annotate.AddSpan{Span: sp})
+			plan.labelled++
+			if split {
+				for _, at := range []int{h.start, h.end} {
+					if i := d.TokenAt(at); i >= 0 && d.Tokens[i].Start < at && at < d.Tokens[i].End {
+						cuts[at] = true
+					}
+				}
+			}
+		}
+		at := slices.Sorted(maps.Keys(cuts))
+		for _, c := range at {
+			plan.edits = append(plan.edits, annotate.DocEdit{Doc: id, Edit: annotate.Split{At: c}})
+		}
+		plan.splits += len(at)
+		for _, e := range slices.Concat(origins, adds) {
+			plan.edits = append(plan.edits, annotate.DocEdit{Doc: id, Edit: e})
+		}
+	}
+	return plan
+}
+
+// TestConcordancePlanLabel: the planned edits and counts are those of
+// comparing each hit with every span, on random spans (overlapping, in a
+// layer that allows it, planned as if it forbade overlaps) and random
+// hits.
+func TestConcordancePlanLabel(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	s := ws.proj.Schema().Clone()
+	s.Layers = append(s.Layers, annotate.Layer{Name: "topic", Overlap: annotate.OverlapAllowed,
+		Labels: []annotate.Label{{Name: "A", Color: "#888888"}, {Name: "B", Color: "#448844"}}})
+	rng := rand.New(rand.NewPCG(6, 10))
+	words := []string{"上海", "的", "学生", "在", "工作", "。", "北京大学", "很", "忙"}
+	var docs []*annotate.Document
+	for i := range 4 {
+		var w, p []string
+		for range 30 {
+			w = append(w, words[rng.IntN(len(words))])
+			p = append(p, "n")
+		}
+		d := testDoc(fmt.Sprintf("plan%d.txt", i), w, p)
+		n := len([]rune(d.Text))
+		for range 25 {
+			st := rng.IntN(n - 1)
+			sp := annotate.Span{Layer: "topic", Label: []string{"A", "B"}[rng.IntN(2)], Start: st, End: min(n, st+1+rng.IntN(4)),
+				Origin: []annotate.Origin{annotate.OriginManual, annotate.OriginSuggested}[rng.IntN(2)]}
+			d.Spans = append(d.Spans, sp)
+		}
+		docs = append(docs, d)
+	}
+	if err := ws.proj.AddDocuments(docs, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name          string
+		forbid, split bool
+	}{
+		{"forbidden overlaps, split", true, true},
+		{"forbidden overlaps", true, false},
+		{"overlaps allowed", false, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var sum labelPlan
+			for round := range 20 {
+				seen := map[hitKey]bool{}
+				var locs []hitKey
+				for _, d := range docs {
+					n := len([]rune(d.Text))
+					for range 1 + rng.IntN(30) {
+						st := rng.IntN(n - 1)
+						h := hitKey{d.ID, st, min(n, st+1+rng.IntN(3))}
+						if !seen[h] {
+							seen[h] = true
+							locs = append(locs, h)
+						}
+					}
+				}
+				slices.SortFunc(locs, func(a, b hitKey) int {
+					return cmp.Or(cmp.Compare(a.doc, b.doc), cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end))
+				})
+				got, err := planLabel(context.Background(), ws.proj, locs, "topic", "A", tt.forbid, tt.split, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := planLabelSlow(t, ws.proj, locs, "topic", "A", tt.forbid, tt.split)
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("round %d: planLabel = %+v\nwant %+v", round, got, want)
+				}
+				sum.labelled += got.labelled
+				sum.same += got.same
+				sum.overlap += got.overlap
+				sum.splits += got.splits
+			}
+			// The random cases met every rule.
+			if sum.labelled == 0 || sum.same == 0 || (sum.overlap == 0) == tt.forbid || (sum.splits == 0) == tt.split {
+				t.Errorf("counts over the rounds %+v: a rule was never met", sum)
+			}
+		})
+	}
+}
+
+// TestConcordanceErrorText: a query's errors are said in the interface's
+// language; a regular expression's fault keeps the regexp package's words.
+func TestConcordanceErrorText(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Cleanup(func() { useLanguage("en") })
+	for _, tt := range []struct {
+		language, name string
+		q              annotate.Query
+		want           []string
+	}{
+		{"en", "empty", annotate.Query{}, []string{"Nothing to search for"}},
+		{"en", "regex", annotate.Query{Regex: "a(b"}, []string{`The regular expression "a(b" does not compile`, "missing closing )"}},
+		{"en", "word regex", annotate.Query{WordRegex: "[上"}, []string{`The word regular expression "[上" does not compile`, "missing closing ]"}},
+		{"zh-Hans", "empty", annotate.Query{}, []string{"没有可搜索的内容"}},
+		{"zh-Hans", "regex", annotate.Query{Regex: "a(b"}, []string{`正则表达式 "a(b" 无法编译`, "missing closing )"}},
+		{"zh-Hans", "word regex folded", annotate.Query{WordRegex: "[上", Fold: true}, []string{`词正则表达式 "[上" 无法编译`, "missing closing ]"}},
+		{"zh-Hant", "empty", annotate.Query{}, []string{"沒有可搜尋的內容"}},
+	} {
+		t.Run(tt.language+"/"+tt.name, func(t *testing.T) {
+			if err := useLanguage(tt.language); err != nil {
+				t.Fatal(err)
+			}
+			err := tt.q.Validate()
+			if err == nil {
+				t.Fatal("the query is valid")
+			}
+			got := queryErrText(err, tt.q)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("queryErrText = %q, want it to contain %q", got, w)
+				}
+			}
+			if strings.Contains(got, "annotate:") || (tt.language != "en" && strings.Contains(got, "nothing to search")) {
+				t.Errorf("queryErrText = %q: the package's English error", got)
+			}
+		})
+	}
+	// In the panel: an empty query in Chinese.
+	if err := useLanguage("zh-Hans"); err != nil {
+		t.Fatal(err)
+	}
+	f := newWSFixture(t)
+	if err := useLanguage("zh-Hans"); err != nil { // newWSFixture chose English
+		t.Fatal(err)
+	}
+	k := f.openKwic()
+	f.kwicSearch(k, "", 0)
+	if got := k.msg.Text; !k.msg.Visible() || !strings.HasPrefix(got, "没有可搜索的内容") {
+		t.Errorf("empty query in zh-Hans: message %q (shown %v)", got, k.msg.Visible())
+	}
+}
+
+// TestConcordanceDialogsEsc: Esc in the Set POS dialog's entry (which
+// keeps keys from the window) cancels it.
+func TestConcordanceDialogsEsc(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	k := f.openKwic()
+	f.kwicSearch(k, "上海", 2)
+	k.toggleAll()
+	k.onApplyPOS()
+	if ws.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("Apply POS… showed no dialog")
+	}
+	e, ok := ws.win.Canvas().Focused().(*keySelectEntry)
+	if !ok {
+		t.Fatalf("the keyboard is with %T, want the POS entry", ws.win.Canvas().Focused())
+	}
+	test.Type(e, "nz")
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if ws.win.Canvas().Overlays().Top() != nil {
+		t.Error("Esc in the POS entry left the dialog open")
+	}
+	if got := ws.win.Canvas().Focused(); got != fyne.Focusable(ws.view) {
+		t.Errorf("after Esc the keyboard is with %T, want the document", got)
+	}
+	d, err := ws.proj.Document(f.ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := d.TokenAt(8); d.Tokens[i].POS != "ns" {
+		t.Errorf("Esc applied the POS: %+v", d.Tokens[i])
 	}
 }

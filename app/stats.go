@@ -41,16 +41,26 @@ type freqView struct {
 	sortCol int  // the column sorted by
 	desc    bool // descending
 	gen     int
-	dlg     dialog.Dialog
-	table   *widget.Table
-	bySel   *widget.Select
-	scope   *widget.Select
-	foldCk  *widget.Check
-	filter  *widget.Entry
-	count   *widget.Label
+	// exporting: the dialog is hidden for Export…'s dialogs and shown
+	// again after, not closed.
+	exporting bool
+	dlg       dialog.Dialog
+	table     *widget.Table
+	bySel     *widget.Select
+	scope     *widget.Select
+	foldCk    *widget.Check
+	filter    *keyEntry
+	count     *widget.Label
 
-	// onLoaded, when set, is called when a list has been counted (tests).
+	// onLoaded, when set, is called when a list has been counted and
+	// shown (tests).
 	onLoaded func()
+	// loaded is closed when the first list has been counted and shown.
+	loaded chan struct{}
+}
+
+func newFreqView(ct *corpusTools, ix *annotate.Index) *freqView {
+	return &freqView{ct: ct, ix: ix, by: annotate.FreqWord, sortCol: freqCount, desc: true, loaded: make(chan struct{})}
 }
 
 var freqBys = []annotate.FreqBy{annotate.FreqWord, annotate.FreqPOS, annotate.FreqLabel, annotate.FreqLabelWord}
@@ -98,7 +108,7 @@ func (ws *workspace) onFrequency() {
 	}
 	ct := ws.corpus()
 	ct.withIndex(func(ix *annotate.Index) {
-		v := &freqView{ct: ct, ix: ix, by: annotate.FreqWord, sortCol: freqCount, desc: true}
+		v := newFreqView(ct, ix)
 		ct.freq = v
 		v.show()
 	})
@@ -113,7 +123,13 @@ func (v *freqView) show() {
 	v.scope.SetSelectedIndex(0)
 	v.scope.OnChanged = func(string) { v.reload() }
 	v.foldCk = widget.NewCheck(lang.L("Ignore traditional/simplified"), func(bool) { v.reload() })
-	v.filter = widget.NewEntry()
+	v.filter = newKeyEntry(func(name fyne.KeyName) bool {
+		if name == fyne.KeyEscape {
+			v.dlg.Hide() // the entry keeps Esc from the window
+			return true
+		}
+		return false
+	})
 	v.filter.SetPlaceHolder(lang.L("Filter"))
 	v.filter.OnChanged = func(string) { v.apply() }
 	v.count = widget.NewLabel("")
@@ -154,6 +170,9 @@ func (v *freqView) show() {
 	body := container.NewBorder(container.NewVBox(top, v.count), nil, nil, nil, v.table)
 	v.dlg = dialog.NewCustom(lang.L("Frequency lists"), lang.L("Close"), body, ws.win)
 	v.dlg.SetOnClosed(func() {
+		if v.exporting {
+			return // shown again after the export
+		}
 		if ws.corpus().freq == v {
 			ws.corpus().freq = nil
 		}
@@ -249,6 +268,11 @@ func (v *freqView) reload() {
 			}
 			v.rows = rows
 			v.apply()
+			select {
+			case <-v.loaded:
+			default:
+				close(v.loaded)
+			}
 			if v.onLoaded != nil {
 				v.onLoaded()
 			}
@@ -342,11 +366,20 @@ func (v *freqView) concordance(r annotate.FreqRow) {
 func (v *freqView) onExport() {
 	ws := v.ct.ws
 	dlg := v.dlg
+	v.exporting = true
 	dlg.Hide() // one dialog at a time; shown again after the export
 	again := func() {
-		if ws.corpus().freq == v {
-			dlg.Show()
+		v.exporting = false
+		ct := ws.corpus()
+		if ct.freq != v {
+			return
 		}
+		if ct.ix != v.ix { // the project was closed or indexed again
+			ct.freq = nil
+			return
+		}
+		dlg.Show()
+		ws.win.Canvas().Focus(v.filter)
 	}
 	ws.askTableFile(lang.L("Export the frequency list"), "freq-"+string(v.by), func(path string, opts export.TableOptions) {
 		v.exportTo(path, opts, func(error) { again() })
@@ -354,7 +387,8 @@ func (v *freqView) onExport() {
 }
 
 // exportTo writes the rows shown to path behind a progress dialog, then
-// calls done (if not nil).
+// calls done (if not nil): after the error, if any, has been shown and its
+// dialog closed.
 func (v *freqView) exportTo(path string, opts export.TableOptions, done func(error)) {
 	ws := v.ct.ws
 	header := []string{"rank", "key", "count", "documents", "share"}
@@ -377,16 +411,24 @@ func (v *freqView) exportTo(path string, opts export.TableOptions, done func(err
 		progress(-1, fmt.Sprintf(lang.L("Writing %s"), filepath.Base(path)))
 		return export.WriteTable(path, header, rows, opts)
 	}, func(err error) {
-		if done != nil {
-			defer done(err)
-		}
-		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				ws.showError(err)
-			}
+		switch {
+		case err == nil:
+			ws.info(fmt.Sprintf(lang.L("Exported %s rows to %s"), export.FormatValue(float64(len(rows))), path))
+		case !errors.Is(err, context.Canceled):
+			ws.lastErr = err
+			e := dialog.NewError(err, ws.win)
+			e.SetOnClosed(func() {
+				ws.focusView()
+				if done != nil {
+					done(err)
+				}
+			})
+			e.Show()
 			return
 		}
-		ws.info(fmt.Sprintf(lang.L("Exported %s rows to %s"), export.FormatValue(float64(len(rows))), path))
+		if done != nil {
+			done(err)
+		}
 	})
 }
 

@@ -1,13 +1,17 @@
 package app
 
 import (
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
@@ -15,28 +19,50 @@ import (
 )
 
 // openFreq opens the frequency lists (Ctrl+Shift+F) and waits for the
-// first list.
+// first list to be shown: for the index's job (its end sets ct.freq),
+// then for the list's loaded channel, closed when the list's callback has
+// done all it does (under the test driver it runs on another goroutine:
+// the test must not touch the widgets before).
 func (f *wsFixture) openFreq() *freqView {
 	f.t.Helper()
 	f.menu(ctrlShiftF)
-	ct := f.ws.corpus()
 	f.t.Cleanup(func() { forgetCorpus(f.ws) })
-	waitFor(f.t, "the frequency list", func() bool { return ct.freq != nil && ct.freq.rows != nil })
-	return ct.freq
+	f.waitJobs()
+	v := f.ws.corpus().freq
+	if v == nil {
+		f.t.Fatal("Ctrl+Shift+F showed no frequency list")
+	}
+	select {
+	case <-v.loaded:
+	case <-time.After(60 * time.Second):
+		f.t.Fatal("the frequency list was not counted")
+	}
+	return v
 }
 
-// freqReload switches the list to by (index into freqBys) and waits.
-func freqReload(t *testing.T, v *freqView, by int) {
+// freqChange runs change (which changes the list's controls) and, if it
+// started counting a list, waits until that list is shown.
+func freqChange(t *testing.T, v *freqView, change func()) {
 	t.Helper()
 	done := make(chan struct{}, 1)
 	v.onLoaded = func() { done <- struct{}{} }
 	defer func() { v.onLoaded = nil }()
-	v.bySel.SetSelectedIndex(by)
+	gen := v.gen
+	change()
+	if v.gen == gen {
+		return // nothing to count
+	}
 	select {
 	case <-done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the list was not counted")
 	}
+}
+
+// freqReload switches the list to by (index into freqBys) and waits.
+func freqReload(t *testing.T, v *freqView, by int) {
+	t.Helper()
+	freqChange(t, v, func() { v.bySel.SetSelectedIndex(by) })
 }
 
 func (v *freqView) shownRows() []annotate.FreqRow {
@@ -105,7 +131,7 @@ func TestFrequencyLists(t *testing.T) {
 
 	// Labels (suggested spans are not counted) and this document only.
 	v.filter.SetText("")
-	v.scope.SetSelectedIndex(1)
+	freqChange(t, v, func() { v.scope.SetSelectedIndex(1) })
 	freqReload(t, v, 0)
 	for _, r := range v.shownRows() {
 		if r.Docs != 1 || r.Key == "张三" {
@@ -114,7 +140,7 @@ func TestFrequencyLists(t *testing.T) {
 	}
 
 	// A row opens its occurrences in the concordance.
-	v.scope.SetSelectedIndex(0)
+	freqChange(t, v, func() { v.scope.SetSelectedIndex(0) })
 	freqReload(t, v, 0)
 	k := ws.corpus().kwic
 	searched := make(chan struct{}, 1)
@@ -196,4 +222,181 @@ func TestStatistics(t *testing.T) {
 	if _, err := pngPath(t.TempDir(), "chart.jpg"); err == nil {
 		t.Error("pngPath accepted chart.jpg")
 	}
+}
+
+// freqRow clicks the row of the list shown whose key (and key2, when not
+// "") are key and key2, and waits for the concordance's search.
+func freqRow(t *testing.T, v *freqView, key, key2 string) *kwicPanel {
+	t.Helper()
+	row := slices.IndexFunc(v.shownRows(), func(r annotate.FreqRow) bool { return r.Key == key && (key2 == "" || r.Key2 == key2) })
+	if row < 0 {
+		t.Fatalf("no row %q %q in %+v", key, key2, v.shownRows())
+	}
+	k := v.ct.kwic
+	searched := make(chan struct{}, 1)
+	k.onSearched = func() { searched <- struct{}{} }
+	defer func() { k.onSearched = nil }()
+	v.table.Select(widget.TableCellID{Row: row, Col: 1})
+	select {
+	case <-searched:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the concordance did not search")
+	}
+	return k
+}
+
+// TestFrequencyRowThenSort: after a row of the list filled the
+// concordance's form, its sort choice still sorts (the review found it
+// disconnected).
+func TestFrequencyRowThenSort(t *testing.T) {
+	f := newWSFixture(t)
+	v := f.openFreq()
+	k := freqRow(t, v, "。", "")
+	if k.res == nil || k.res.Len() != 3 {
+		t.Fatalf("。: %v hits, want 3", k.res)
+	}
+	k.sortSel.SetSelectedIndex(1) // 1st word to the left: 出差 < 工作 < 忙
+	if k.sortBy != annotate.SortLeft1 {
+		t.Fatalf("after choosing %q: hits in order %v, want %v", k.sortSel.Selected, k.sortBy, annotate.SortLeft1)
+	}
+	if h, _ := k.hit(0); !strings.HasSuffix(h.Left, "出差") {
+		t.Errorf("first hit sorted by the word to the left: %+v, want …出差", h)
+	}
+}
+
+// overlayShows reports whether the dialog on top of ws's window holds o.
+func overlayShows(ws *workspace, o fyne.CanvasObject) bool {
+	top := ws.win.Canvas().Overlays().Top()
+	return top != nil && slices.Contains(test.LaidOutObjects(top), o)
+}
+
+// TestFrequencyExportReturns: Export… hides the list for its dialog; the
+// list comes back after Cancel and after the error of a bad file name,
+// and Close still closes it.
+func TestFrequencyExportReturns(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	v := f.openFreq()
+	if !overlayShows(ws, v.table) {
+		t.Fatal("the frequency list is not shown")
+	}
+	v.onExport()
+	if overlayShows(ws, v.table) || ws.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("Export… showed no dialog of its own")
+	}
+	tapButton(t, ws.win.Canvas().Overlays().Top(), "Cancel")
+	if !overlayShows(ws, v.table) || ws.corpus().freq != v {
+		t.Fatalf("after cancelling the export the frequency list is gone (freq %p, want %p)", ws.corpus().freq, v)
+	}
+
+	// A file name that is no table: the error, then the list again.
+	v.onExport()
+	if e, ok := ws.win.Canvas().Focused().(*keyEntry); ok {
+		e.SetText("freq.txt")
+	}
+	tapButton(t, ws.win.Canvas().Overlays().Top(), "Export")
+	if !strings.Contains(fmt.Sprint(ws.lastErr), "must end in .csv or .xlsx") {
+		t.Fatalf("export to freq.txt: error %v", ws.lastErr)
+	}
+	tapButton(t, ws.win.Canvas().Overlays().Top(), "OK")
+	if !overlayShows(ws, v.table) {
+		t.Fatal("after the error the frequency list is gone")
+	}
+	if got := ws.win.Canvas().Focused(); got != fyne.Focusable(v.filter) {
+		t.Errorf("after the export the keyboard is with %T, want the filter", got)
+	}
+
+	// Esc in the file name (it has the keyboard) cancels too.
+	v.onExport()
+	e, ok := ws.win.Canvas().Focused().(*keyEntry)
+	if !ok || !strings.HasSuffix(e.Text, ".xlsx") {
+		t.Fatalf("the export dialog: the keyboard is with %T, want the file name", ws.win.Canvas().Focused())
+	}
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if !overlayShows(ws, v.table) {
+		t.Fatal("after Esc in the export dialog the frequency list is gone")
+	}
+
+	v.dlg.Hide() // Close
+	if ws.corpus().freq != nil || ws.win.Canvas().Overlays().Top() != nil {
+		t.Errorf("after Close: freq %v, dialog %v; want none", ws.corpus().freq, ws.win.Canvas().Overlays().Top())
+	}
+}
+
+// TestFrequencyLabelRows: rows of labels the concordance's label choice
+// does not list (a CoNLL-U XPOS layer's) search their label, alone and
+// with their text.
+func TestFrequencyLabelRows(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	d := testDoc("三.txt", []string{"上海", "很", "大", "。"}, []string{"ns", "d", "a", "x"})
+	d.Spans = []annotate.Span{{Layer: export.XPOSLayer, Label: "NNP", Start: 0, End: 2, Origin: annotate.OriginImported}}
+	s := ws.proj.Schema().Clone()
+	s.Layers = append(s.Layers, annotate.Layer{Name: export.XPOSLayer, Overlap: annotate.OverlapForbidden, Labels: []annotate.Label{{Name: "NNP", Color: "#888888"}}})
+	if err := ws.proj.AddDocuments([]*annotate.Document{d}, s); err != nil {
+		t.Fatal(err)
+	}
+	ws.refreshSchema()
+	ws.refreshDocs()
+	v := f.openFreq()
+	key := export.XPOSLayer + "/NNP"
+	for _, tt := range []struct {
+		by        int // index into freqBys
+		key2      string
+		labelText string
+	}{
+		{2, "", ""},     // labels
+		{3, "上海", "上海"}, // labels × words
+	} {
+		t.Run(string(freqBys[tt.by]), func(t *testing.T) {
+			if ws.corpus().freq == nil { // the last row closed it
+				v = f.openFreq()
+			}
+			freqReload(t, v, tt.by)
+			k := freqRow(t, v, key, tt.key2)
+			want := annotate.Query{Layer: export.XPOSLayer, Label: "NNP", LabelText: tt.labelText}
+			if k.err != nil || k.searched != want || k.res == nil || k.res.Len() != 1 {
+				t.Errorf("row %s %s: query %+v (error %v), hits %v; want %+v, 1 hit", key, tt.key2, k.searched, k.err, k.res, want)
+			}
+			if k.label.Selected != key {
+				t.Errorf("label choice %q, want %q", k.label.Selected, key)
+			}
+			k.hide()
+			k.show() // the choice is filled again: the label stays
+			if got := k.form().label; got != key {
+				t.Errorf("after showing the panel again: label %q, want %q", got, key)
+			}
+		})
+	}
+}
+
+// TestFrequencyEsc: Esc in the filter (which keeps keys from the window)
+// closes the list.
+func TestFrequencyEsc(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	v := f.openFreq()
+	e, ok := ws.win.Canvas().Focused().(*keyEntry)
+	if !ok || e != v.filter {
+		t.Fatalf("the keyboard is with %T, want the filter", ws.win.Canvas().Focused())
+	}
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if ws.win.Canvas().Overlays().Top() != nil || ws.corpus().freq != nil {
+		t.Error("Esc in the filter left the frequency list open")
+	}
+	if got := ws.win.Canvas().Focused(); got != fyne.Focusable(ws.view) {
+		t.Errorf("after Esc the keyboard is with %T, want the document", got)
+	}
+}
+
+// tapButton taps the button labelled label in root.
+func tapButton(t *testing.T, root fyne.CanvasObject, label string) {
+	t.Helper()
+	for _, o := range test.LaidOutObjects(root) {
+		if b, ok := o.(*widget.Button); ok && b.Text == label {
+			test.Tap(b)
+			return
+		}
+	}
+	t.Fatalf("no button %q", label)
 }
