@@ -1,7 +1,6 @@
 package export
 
 import (
-	"archive/zip"
 	"bufio"
 	"encoding/csv"
 	"fmt"
@@ -152,13 +151,7 @@ func writeXLSXTable(w io.Writer, header []string, rows [][]string, opts TableOpt
 	if err := sh.finish(); err != nil {
 		return err
 	}
-	f.SetActiveSheet(0)
-	bw := bufio.NewWriterSize(w, 1<<16)
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(bw) })
-	if _, err := f.WriteTo(w); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return writeWorkbook(f, w)
 }
 
 // cellText makes s fit an Excel cell: characters XML cannot carry become

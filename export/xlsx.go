@@ -389,13 +389,19 @@ func writeXLSX(j *Job, w io.Writer) error {
 	if err := sum.finish(); err != nil {
 		return err
 	}
+	return writeWorkbook(f, w)
+}
+
+// writeWorkbook writes workbook f to w, its first sheet active.
+//
+// excelize's WriteTo builds the whole zip in a bytes.Buffer first (the
+// size of the file, doubled while it grows); its zip writer hook lets the
+// zip go straight to w instead, leaving that buffer empty. (The buffer is
+// only needed to mark local headers of parts over 4 GB as zip64, which a
+// sheet cut at Excel's row limit does not reach in practice; archive/zip
+// writes the zip64 records itself.)
+func writeWorkbook(f *excelize.File, w io.Writer) error {
 	f.SetActiveSheet(0)
-	// excelize's WriteTo builds the whole zip in a bytes.Buffer first (the
-	// size of the file, doubled while it grows); its zip writer hook lets
-	// the zip go straight to w instead, leaving that buffer empty. (The
-	// buffer is only needed to mark local headers of parts over 4 GB as
-	// zip64, which a sheet cut at Excel's row limit does not reach in
-	// practice; archive/zip writes the zip64 records itself.)
 	bw := bufio.NewWriterSize(w, 1<<16)
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(bw) })
 	if _, err := f.WriteTo(w); err != nil {
