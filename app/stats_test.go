@@ -352,7 +352,14 @@ func TestFrequencyLabelRows(t *testing.T) {
 			if ws.corpus().freq == nil { // the last row closed it
 				v = f.openFreq()
 			}
+			if v.bySel.SelectedIndex() == tt.by {
+				freqReload(t, v, 0) // so that choosing tt.by counts again
+			}
 			freqReload(t, v, tt.by)
+			waitFor(t, "the list by "+string(freqBys[tt.by]), func() bool {
+				rows := v.shownRows()
+				return v.by == freqBys[tt.by] && len(rows) > 0 && (tt.key2 == "") == (rows[0].Key2 == "")
+			})
 			k := freqRow(t, v, key, tt.key2)
 			want := annotate.Query{Layer: export.XPOSLayer, Label: "NNP", LabelText: tt.labelText}
 			if k.err != nil || k.searched != want || k.res == nil || k.res.Len() != 1 {
