@@ -184,12 +184,6 @@ func (p *Project) RedoCorpus(s *CorpusStep) error {
 	return p.corpusHistory(s, false)
 }
 
-// sameEntry reports whether a and b are the same history step (IDs alone
-// can be reused once a step is dropped).
-func sameEntry(a, b *Entry) bool {
-	return a.ID == b.ID && a.Name == b.Name && a.Time.Equal(b.Time) && len(a.Changes) == len(b.Changes)
-}
-
 func (p *Project) corpusHistory(s *CorpusStep, undo bool) error {
 	if s == nil {
 		return nil
@@ -214,7 +208,7 @@ func (p *Project) corpusHistory(s *CorpusStep, undo bool) error {
 		if undo {
 			list = h.Done
 		}
-		if len(list) == 0 || !sameEntry(list[len(list)-1], ce.Entry) {
+		if len(list) == 0 || !list[len(list)-1].Same(ce.Entry) {
 			return fmt.Errorf("annotate: %s %q: document %d %s was edited since; %s its later steps there first", what, s.Name, ce.Doc, p.docName(ce.Doc), what)
 		}
 		parts[i] = newMemPart(od)

@@ -14,6 +14,13 @@ type Entry struct {
 	Time    time.Time `json:"time"`
 }
 
+// Same reports whether e and o are the same step, also when one was read
+// again from the project file (IDs alone can be reused once a step is
+// dropped).
+func (e *Entry) Same(o *Entry) bool {
+	return e.ID == o.ID && e.Name == o.Name && e.Time.Equal(o.Time) && len(e.Changes) == len(o.Changes)
+}
+
 // DefaultHistoryLimit is how many steps a History keeps by default.
 const DefaultHistoryLimit = 1000
 

@@ -113,8 +113,24 @@ func ResegmentEdits(d *Document, seg TextSegmenter, schema *Schema) (edits []Edi
 // progress, when not nil, is told after each document; ctx cancels before
 // anything is changed.
 func (p *Project) Resegment(ctx context.Context, seg TextSegmenter, docs []int64, progress func(done, total int)) (*CorpusStep, int, error) {
-	var all []DocEdit
+	edits, total, err := p.PlanResegment(ctx, seg, docs, progress)
+	if err != nil {
+		return nil, 0, err
+	}
+	step, err := p.ApplyCorpus(fmt.Sprintf("re-segment %d documents", len(docs)), edits)
+	if err != nil {
+		return nil, 0, err
+	}
+	return step, total, nil
+}
+
+// PlanResegment is Resegment without applying: one Batch of Retokenize per
+// document that changes, and the number of new tokens. It only reads the
+// documents.
+func (p *Project) PlanResegment(ctx context.Context, seg TextSegmenter, docs []int64, progress func(done, total int)) ([]DocEdit, int, error) {
+	var plan []DocEdit
 	total := 0
+	schema := p.Schema()
 	for i, id := range docs {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
@@ -123,9 +139,9 @@ func (p *Project) Resegment(ctx context.Context, seg TextSegmenter, docs []int64
 		if err != nil {
 			return nil, 0, err
 		}
-		edits, n := ResegmentEdits(d, seg, p.Schema())
-		for _, e := range edits {
-			all = append(all, DocEdit{Doc: id, Edit: e})
+		edits, n := ResegmentEdits(d, seg, schema)
+		if len(edits) > 0 {
+			plan = append(plan, DocEdit{Doc: id, Edit: Batch{Name: "re-segment", Edits: edits}})
 		}
 		total += n
 		if progress != nil {
@@ -135,9 +151,5 @@ func (p *Project) Resegment(ctx context.Context, seg TextSegmenter, docs []int64
 	if err := ctx.Err(); err != nil {
 		return nil, 0, err
 	}
-	step, err := p.ApplyCorpus(fmt.Sprintf("re-segment %d documents", len(docs)), all)
-	if err != nil {
-		return nil, 0, err
-	}
-	return step, total, nil
+	return plan, total, nil
 }

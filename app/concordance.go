@@ -30,14 +30,15 @@ import (
 // (Ctrl+Shift+T), all answered from one annotate.Index of the open
 // project.
 //
-// The index is built on first use, behind a progress dialog with Cancel
-// (BuildIndex reads the project's live documents, so no edit may run
-// meanwhile: the dialog's job keeps the workspace busy). It then follows
-// every edit, undo and redo through ws.onDocChanged, and before each use it
-// picks up what changed another way (imports, schema changes: documents
-// added, removed or stored later than it indexed them). Searches run off
-// the UI goroutine against the index's snapshot; only the page of hits on
-// screen is ever turned into text.
+// The index is built in the background when a project opens (or on first
+// use, behind a progress dialog with Cancel). Before each use it indexes
+// again the documents changed since it indexed them: those an edit, undo
+// or redo marked through ws.onDocChanged, and those changed another way
+// (imports, schema changes: documents added, removed or stored later).
+// Edits only mark: indexing a large document again on every key would
+// double the cost of an edit. Searches run off the UI goroutine against
+// the index's snapshot; only the page of hits on screen is ever turned
+// into text.
 
 // corpusTools is a workspace's corpus index and the views on it.
 type corpusTools struct {
@@ -134,13 +135,13 @@ func (ct *corpusTools) drop() {
 	ct.kwic.clear()
 }
 
-// docChanged keeps the index up to date with an edited document.
+// docChanged marks an edited document to be indexed again before the
+// index is next used.
 func (ct *corpusTools) docChanged(d *annotate.Document) {
 	if ct.ix == nil || ct.proj != ct.ws.proj || d == nil {
 		return
 	}
-	ct.ix.Update(d)
-	ct.stamps[d.ID] = time.Now()
+	delete(ct.stamps, d.ID)
 }
 
 // maxInlineLoads is how many documents the index loads on the UI
@@ -216,9 +217,7 @@ func (ct *corpusTools) withIndex(then func(ix *annotate.Index)) {
 		}, func(err error) {
 			if err != nil {
 				ct.drop() // partly updated: built again next time
-				if !errors.Is(err, context.Canceled) {
-					ws.showError(err)
-				}
+				ws.showError(err)
 				return
 			}
 			if ws.proj == p && ct.ix == ix {
@@ -241,9 +240,7 @@ func (ct *corpusTools) withIndex(then func(ix *annotate.Index)) {
 		return err
 	}, func(err error) {
 		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				ws.showError(err)
-			}
+			ws.showError(err)
 			return
 		}
 		if ws.proj != p {
@@ -1167,9 +1164,7 @@ func (k *kwicPanel) applyLabel(locs []hitKey, layer, label string, split bool) {
 		return err
 	}, func(err error) {
 		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				ws.showError(err)
-			}
+			ws.showError(err)
 			return
 		}
 		if ws.proj == p {
@@ -1363,13 +1358,9 @@ func newKeySelectEntry(options []string, onKey func(fyne.KeyName) bool) *keySele
 
 // TypedKey gives Esc, ↑ and ↓ to onKey first.
 func (e *keySelectEntry) TypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeyEscape, fyne.KeyUp, fyne.KeyDown:
-		if e.onKey(ev.Name) {
-			return
-		}
+	if !keyFirst(e.onKey, ev) {
+		e.SelectEntry.TypedKey(ev)
 	}
-	e.SelectEntry.TypedKey(ev)
 }
 
 // applyPOS sets the POS of the tokens the hits at locs are: one corpus
@@ -1488,9 +1479,7 @@ func (k *kwicPanel) exportHits(path string, opts export.TableOptions, done func(
 			defer done(len(rows), err)
 		}
 		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				ws.showError(err)
-			}
+			ws.showError(err)
 			return
 		}
 		ws.info(fmt.Sprintf(lang.L("Exported %s hits to %s"), export.FormatValue(float64(len(rows))), path))

@@ -119,7 +119,7 @@ func (ws *workspace) stepOf(id int64, e *annotate.Entry) *annotate.CorpusStep {
 	for k := len(ws.corpusSteps) - 1; k >= 0; k-- {
 		st := ws.corpusSteps[k]
 		for _, ce := range st.Entries {
-			if ce.Doc == id && ce.Entry.ID == e.ID && ce.Entry.Name == e.Name && ce.Entry.Time.Equal(e.Time) {
+			if ce.Doc == id && ce.Entry.Same(e) {
 				return st
 			}
 		}

@@ -267,6 +267,12 @@ func (ws *workspace) onOpenProject() {
 	if ws.busy() {
 		return
 	}
+	ws.chooseFile(projectFilter(), ws.openPath)
+}
+
+// chooseFile shows Fyne's file open dialog (filtered when filter is not
+// nil) and gives the path chosen to then.
+func (ws *workspace) chooseFile(filter storage.FileFilter, then func(path string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			ws.showError(err)
@@ -274,9 +280,11 @@ func (ws *workspace) onOpenProject() {
 		}
 		path := r.URI().Path()
 		r.Close()
-		ws.openPath(path)
+		then(path)
 	}, ws.win)
-	d.SetFilter(projectFilter())
+	if filter != nil {
+		d.SetFilter(filter)
+	}
 	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
 }
@@ -387,17 +395,7 @@ func (ws *workspace) onImportFiles() {
 		ws.info(lang.L("Open or create a project first"))
 		return
 	}
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			ws.showError(err)
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		ws.showImportDialog([]string{path})
-	}, ws.win)
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	ws.chooseFile(nil, func(path string) { ws.showImportDialog([]string{path}) })
 }
 
 func (ws *workspace) onImportFolder() {
@@ -566,7 +564,7 @@ func (ws *workspace) importPathsWith(paths []string, format string, ropts export
 			ws.openDocument(0)
 		}
 		ws.afterEdit(false)
-		if err != nil && !errors.Is(err, context.Canceled) {
+		if err != nil {
 			ws.showError(err)
 		}
 		if len(lines) > 0 {
@@ -788,9 +786,7 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 			defer then(err)
 		}
 		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				ws.showError(err)
-			}
+			ws.showError(err)
 			return
 		}
 		msg := lang.N("Exported {{.Count}} documents to {{.Files}}", res.Docs, map[string]any{"Count": res.Docs, "Files": strings.Join(res.Files, ", ")})

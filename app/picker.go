@@ -28,13 +28,19 @@ func newKeyEntry(onKey func(fyne.KeyName) bool) *keyEntry {
 
 // TypedKey gives Esc, ↑ and ↓ to onKey first.
 func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
+	if !keyFirst(e.onKey, ev) {
+		e.Entry.TypedKey(ev)
+	}
+}
+
+// keyFirst gives Esc, ↑ and ↓ to onKey and reports whether it handled
+// the key.
+func keyFirst(onKey func(fyne.KeyName) bool, ev *fyne.KeyEvent) bool {
 	switch ev.Name {
 	case fyne.KeyEscape, fyne.KeyUp, fyne.KeyDown:
-		if e.onKey(ev.Name) {
-			return
-		}
+		return onKey(ev.Name)
 	}
-	e.Entry.TypedKey(ev)
+	return false
 }
 
 // labelChoice is one label of the schema in the label picker.

@@ -132,21 +132,13 @@ func (ws *workspace) onSuggest() {
 	useGaz := widget.NewCheck(lang.L("From gazetteers (one term per line, or term⇥label)"), nil)
 	useGaz.SetChecked(len(gaz) > 0 && ws.prefs.BoolWithFallback("suggest.gazetteers", true))
 	addGaz := widget.NewButton(lang.L("Add gazetteer…"), func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				ws.showError(err)
-				return
-			}
-			path := r.URI().Path()
-			r.Close()
+		ws.chooseFile(nil, func(path string) {
 			if !slices.Contains(gaz, path) {
 				gaz = append(gaz, path)
 			}
 			useGaz.SetChecked(true)
 			gazList.Refresh()
-		}, ws.win)
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
+		})
 	})
 	removeGaz := widget.NewButton(lang.L("Remove"), func() {
 		if gazSel >= 0 && gazSel < len(gaz) {
@@ -446,7 +438,7 @@ func (ws *workspace) runResegment(ids []int64, then func(err error)) {
 	if ws.proj == nil || ws.busy() {
 		return
 	}
-	p, schema := ws.proj, ws.proj.Schema()
+	p := ws.proj
 	var edits []annotate.DocEdit
 	changed := 0
 	ws.runLong(lang.L("Re-segmenting"), func(ctx context.Context, progress progressUpdate) error {
@@ -454,22 +446,10 @@ func (ws *workspace) runResegment(ids []int64, then func(err error)) {
 		if err != nil {
 			return err
 		}
-		for i, id := range ids {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			d, err := p.Document(id)
-			if err != nil {
-				return err
-			}
-			es, n := annotate.ResegmentEdits(d, l, schema)
-			if len(es) > 0 {
-				edits = append(edits, annotate.DocEdit{Doc: id, Edit: annotate.Batch{Name: "re-segment", Edits: es}})
-			}
-			changed += n
-			progress(float64(i+1)/float64(len(ids)), fmt.Sprintf(lang.L("%d of %d documents"), i+1, len(ids)))
-		}
-		return nil
+		edits, changed, err = p.PlanResegment(ctx, l, ids, func(done, total int) {
+			progress(float64(done)/float64(total), fmt.Sprintf(lang.L("%d of %d documents"), done, total))
+		})
+		return err
 	}, func(err error) {
 		defer func() {
 			if then != nil {
@@ -507,9 +487,7 @@ func (ws *workspace) onLearntWords() {
 		return nil
 	}, func(err error) {
 		if err != nil {
-			if !errors.Is(err, context.Canceled) {
-				ws.showError(err)
-			}
+			ws.showError(err)
 			return
 		}
 		list := func(title string, words []string) fyne.CanvasObject {

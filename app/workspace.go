@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -600,6 +601,9 @@ func (ws *workspace) refused(err error) {
 
 // showError shows err in a dialog and remembers it.
 func (ws *workspace) showError(err error) {
+	if errors.Is(err, context.Canceled) {
+		return // the annotator cancelled: nothing to report
+	}
 	ws.lastErr = err
 	if err == nil {
 		return

@@ -8,7 +8,6 @@ import (
 	"image/png"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -468,14 +467,5 @@ func WriteChartPNG(path string, img image.Image) error {
 	if isDir(path) {
 		return fmt.Errorf("export: %s is a folder: choose a file name for the chart", path)
 	}
-	tmp, err := atomicFile(path, func(w io.Writer) error { return png.Encode(w, img) })
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("export: %s: %w", path, err)
-	}
-	return nil
+	return writeFile(path, func(w io.Writer) error { return png.Encode(w, img) })
 }

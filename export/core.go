@@ -661,6 +661,22 @@ func writePart(f *Format, job *Job, dest string, zipped bool) (string, error) {
 	return atomicFile(dest, func(w io.Writer) error { return f.Write(job, w) })
 }
 
+// writeFile writes dest with write through a temporary file beside it,
+// renamed onto dest only once complete: an error leaves dest as it was and
+// no temporary file. Errors name dest.
+func writeFile(dest string, write func(w io.Writer) error) error {
+	tmp, err := atomicFile(dest, write)
+	if err == nil {
+		if err = os.Rename(tmp, dest); err != nil {
+			err = fmt.Errorf("export: %s: %w", dest, err)
+		}
+	}
+	if err != nil && tmp != "" {
+		os.Remove(tmp)
+	}
+	return err
+}
+
 // atomicFile writes a temporary file beside dest with write, syncs and
 // closes it, and returns its name for the caller to rename.
 func atomicFile(dest string, write func(w io.Writer) error) (string, error) {

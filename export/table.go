@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -55,22 +54,7 @@ func WriteTable(path string, header []string, rows [][]string, opts TableOptions
 	if isDir(path) {
 		return fmt.Errorf("export: %s is a folder: give a file name ending in .csv or .xlsx", path)
 	}
-	tmp, err := atomicFile(path, write)
-	if err == nil {
-		if err = os.Rename(tmp, path); err != nil {
-			err = fmt.Errorf("export: %s: %w", path, err)
-		}
-	}
-	if err != nil {
-		if tmp != "" {
-			os.Remove(tmp)
-		}
-		if !strings.HasPrefix(err.Error(), "export: ") {
-			err = fmt.Errorf("export: %s: %w", path, err)
-		}
-		return err
-	}
-	return nil
+	return writeFile(path, write)
 }
 
 func writeCSVTable(w io.Writer, header []string, rows [][]string, opts TableOptions) error {
