@@ -1,5 +1,7 @@
 # Biaozhu — make run (build and open the demo), make test, make bench.
 GO       ?= go
+# Debian's python3, where python3-fonttools is installed (make font).
+PYTHON   ?= /usr/bin/python3
 BIN      := biaozhu
 FUZZTIME ?= 10s
 # Fyne reads the UI language from the environment; under LANG=C.UTF-8 it
@@ -7,7 +9,7 @@ FUZZTIME ?= 10s
 # own language choice (Preferences) is not affected.
 export LANGUAGE ?= en
 
-.PHONY: all run build deps test vet unit fuzz bench charfreq clean screenshot
+.PHONY: all run build deps test vet unit fuzz bench charfreq font clean screenshot
 
 all: build
 
@@ -70,6 +72,17 @@ bench: deps
 charfreq:
 	$(GO) run ./annotate/internal/gencharfreq > assets/charfreq.tsv.new
 	mv assets/charfreq.tsv.new assets/charfreq.tsv
+
+## font: rebuild assets/fonts/BiaozhuSansCJK.ttf, the bundled font: Droid Sans
+## Fallback plus the glyphs it lacks, from Debian's Noto and LXGW fonts (with
+## python3-fonttools; .ci/deps --font installs them), then check its coverage
+font:
+	@./.ci/deps --font
+	$(PYTHON) assets/fonts/mergefont.py -o assets/fonts/BiaozhuSansCJK.ttf \
+		-fyne "$$($(GO) list -m -f '{{.Dir}}' fyne.io/fyne/v2)/theme/font" \
+		app/testdata/goldchars.txt app/testdata/corpuschars.txt \
+		$(filter-out %_test.go,$(wildcard app/*.go)) assets/translations/*.json assets/hant/*.json
+	$(GO) test -count=1 -run '^(TestFontCoverage|TestThemeFont|TestChineseRenders)$$' ./app
 
 clean:
 	rm -f $(BIN)

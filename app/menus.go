@@ -255,7 +255,7 @@ func (ws *workspace) showShortcuts() {
 func (ws *workspace) onAbout() {
 	d := dialog.NewInformation(lang.L("About Biaozhu"),
 		"Biaozhu (标注) "+version+"\n"+lang.L("Annotation of Chinese text: segmentation, POS, spans.")+
-			"\n"+lang.L("Font: Droid Sans Fallback (Apache-2.0)."), ws.win)
+			"\n"+lang.L("Font: Biaozhu Sans CJK (Droid Sans Fallback, Apache-2.0, with glyphs from Noto Sans CJK, Noto Sans and LXGW WenKai, SIL OFL 1.1)."), ws.win)
 	d.SetOnClosed(ws.focusView)
 	d.Show()
 }

@@ -16,9 +16,12 @@ var fontResource = fyne.NewStaticResource(assets.FontName, assets.Font)
 // biaozhuTheme is Fyne's default theme with the bundled CJK font for every
 // text style, so that Chinese never depends on the fonts of the system.
 //
-// Droid Sans Fallback has CJK glyphs but no Latin letters or digits; for
-// those Fyne falls back to its own font of the same style, so Latin text
-// stays bold, italic or monospace where asked. Colours and sizes are the
+// The bundled font (assets.Font: Droid Sans Fallback with the CJK symbols,
+// enclosed numbers and ideographs it lacked merged in) has CJK glyphs but
+// no Latin letters or digits; for those Fyne falls back to its own font of
+// the same style, so Latin text stays bold, italic or monospace where
+// asked. TestFontCoverage checks that the two together draw every
+// character of Chinese corpus text. Colours and sizes are the
 // default theme's, asked afresh each time so that the light or dark variant
 // the user chose in the settings (or the system) is followed.
 //

@@ -2,18 +2,22 @@ package assets
 
 import _ "embed"
 
-// Font is the bundled CJK font, Droid Sans Fallback (full), from Debian's
-// fonts-droid-fallback package. Fyne's own fonts have no Chinese glyphs,
+// Font is the bundled CJK font, Biaozhu Sans CJK: Droid Sans Fallback
+// (full) with the glyphs it lacks for Chinese corpus text (〈 〉, ①, the
+// newest ideographs of U+4E00–U+9FFF, …) merged in from Noto Sans CJK SC,
+// Noto Sans and LXGW WenKai, all from Debian's font packages, by
+// fonts/mergefont.py (make font). Fyne's own fonts have no Chinese glyphs,
 // so the app theme draws every text style with this one.
 //
-//go:embed fonts/DroidSansFallbackFull.ttf
+//go:embed fonts/BiaozhuSansCJK.ttf
 var Font []byte
 
 // FontName is the file name of Font.
-const FontName = "DroidSansFallbackFull.ttf"
+const FontName = "BiaozhuSansCJK.ttf"
 
-// FontLicense is the licence of Font: its source, copyright notice and the
-// full text of the Apache License 2.0.
+// FontLicense is the licence of Font: its sources, their copyright notices
+// and the full texts of the SIL Open Font License 1.1 and the Apache
+// License 2.0.
 //
 //go:embed fonts/LICENSE.txt
 var FontLicense string
