@@ -2,12 +2,15 @@ package export
 
 import (
 	"context"
+	"encoding/csv"
+	"encoding/xml"
 	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -321,4 +324,104 @@ func TestCSVKeepsLineEnds(t *testing.T) {
 	if len(im.Docs) != 1 || im.Docs[0].Text != "第一行\r\n第二行\r第三行\tend" || im.Docs[0].Name != "a" {
 		t.Errorf("read %+v", im.Docs)
 	}
+}
+
+// TestWritersMakeLabelsSafe: a project made before names were checked
+// may hold labels with white space or control characters; the writers
+// make them safe for their format and say so. CoNLL writes white space
+// and control characters of a tag's label as _ (a tab split the column),
+// with a warning naming the label; the Label Studio config gives every
+// label back exactly to an XML parser (tab and line breaks as character
+// references), and characters XML cannot hold as U+FFFD, warned.
+func TestWritersMakeLabelsSafe(t *testing.T) {
+	labels := []string{"my label", "A\tB", "C\nD", "E\x01F"}
+	s := annotate.DefaultSchema()
+	d := &annotate.Document{Name: "d", Text: "甲乙丙丁", Tokens: []annotate.Token{{Start: 0, End: 1}, {Start: 1, End: 2}, {Start: 2, End: 3}, {Start: 3, End: 4}}}
+	for i, l := range labels {
+		s.Layers[0].Labels = append(s.Layers[0].Labels, annotate.Label{Name: l, Color: "#123456"})
+		d.Spans = append(d.Spans, annotate.Span{ID: int64(i + 1), Layer: "entity", Label: l, Start: i, End: i + 1})
+	}
+	src := NewCorpus(s, []*annotate.Document{d})
+
+	out := filepath.Join(t.TempDir(), "x.conll")
+	res, err := Export(context.Background(), src, "conll", out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range readFileLines(t, out) {
+		if l != "" && strings.Count(l, "\t") != 1 {
+			t.Errorf("CoNLL line %q has %d tabs, want 1", l, strings.Count(l, "\t"))
+		}
+	}
+	for _, w := range []string{`label "my label" written as "my_label"`, `label "A\tB" written as "A_B"`, `label "C\nD" written as "C_D"`, `label "E\x01F" written as "E_F"`} {
+		if !hasWarning(res.Warnings, w) {
+			t.Errorf("no warning %q in %v", w, res.Warnings)
+		}
+	}
+	var got []string
+	for _, sp := range readAs(t, "conll", out, ReadOptions{}).Docs[0].Spans {
+		got = append(got, sp.Label)
+	}
+	if want := []string{"my_label", "A_B", "C_D", "E_F"}; !slices.Equal(got, want) {
+		t.Errorf("read back %q, want %q", got, want)
+	}
+
+	out = filepath.Join(t.TempDir(), "x.json")
+	res, err = Export(context.Background(), src, "labelstudio", out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var view struct {
+		Labels []struct {
+			Label []struct {
+				Value string `xml:"value,attr"`
+			}
+		}
+	}
+	if err := xml.Unmarshal([]byte(readFile(t, strings.TrimSuffix(out, ".json")+".config.xml")), &view); err != nil {
+		t.Fatalf("the labelling config is not XML: %v", err)
+	}
+	got = nil
+	for _, l := range view.Labels[0].Label {
+		got = append(got, l.Value)
+	}
+	preset := annotate.EntityPreset()
+	if want := append(preset.LabelNames(), "my label", "A\tB", "C\nD", "E\uFFFDF"); !slices.Equal(got, want) {
+		t.Errorf("labels in the config %q, want %q", got, want)
+	}
+	if !hasWarning(res.Warnings, `"E\x01F" holds characters XML cannot carry`) {
+		t.Errorf("no warning about E\\x01F in %v", res.Warnings)
+	}
+}
+
+func readFileLines(t *testing.T, path string) []string {
+	t.Helper()
+	return strings.Split(readFile(t, path), "\n")
+}
+
+// FuzzCSVCell: a cell written by encoding/csv (quoted when it must be)
+// comes back exactly, CR and CRLF included.
+func FuzzCSVCell(f *testing.F) {
+	for _, s := range []string{"第一行\r\n第二行\r第三行\tend", "a\rb", "\r\n", "\"q\"\r", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, cell string) {
+		if strings.TrimSpace(cell) == "" || !utf8.ValidString(cell) || strings.ContainsRune(cell, 0) || strings.ContainsRune(cell, '\uFEFF') {
+			return
+		}
+		var b strings.Builder
+		w := csv.NewWriter(&b)
+		w.Write([]string{"id", "text"})
+		w.Write([]string{"a", cell})
+		w.Flush()
+		path := filepath.Join(t.TempDir(), "f.csv")
+		os.WriteFile(path, []byte(b.String()), 0o644)
+		im, err := readCSV(path, ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(im.Docs) != 1 || im.Docs[0].Text != cell {
+			t.Fatalf("read %+v, want the cell %q", im.Docs, cell)
+		}
+	})
 }
