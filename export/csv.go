@@ -391,8 +391,9 @@ func readTable(t *table, opts ReadOptions) (*Imported, error) {
 // tags must pass annotate.CheckName.
 func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 	im := &Imported{}
+	hasAfter := hasSpaceAfter(t.header)
 	first := len(tokenColumns) // the first layer column
-	if !hasSpaceAfter(t.header) {
+	if !hasAfter {
 		first--
 	}
 	layers := t.header[first:]
@@ -496,7 +497,7 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 		}
 		k.sent, k.Start, k.End, k.Text, k.POS = ints[0], ints[2], ints[3], row[6], row[7]
 		after := ""
-		if first > 8 {
+		if hasAfter {
 			after = row[8]
 		}
 		if id := row[0]; id != curID {
@@ -510,7 +511,7 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 		// it, so that a wrong offset cannot ask for gigabytes.
 		prev := len(text)
 		n := utf8.RuneCountInString(k.Text)
-		if k.End-k.Start != n || k.Start < prev || k.Text == "" && k.Start != k.End || k.Text == "" && first == 8 || k.Start-prev > maxTokenGap {
+		if k.End-k.Start != n || k.Start < prev || k.Text == "" && k.Start != k.End || k.Text == "" && !hasAfter || k.Start-prev > maxTokenGap {
 			if err := im.Bad(opts, loc.bad(t.file, 4, fmt.Errorf("token %q at [%d,%d) does not fit: it must follow the text before it (which ends at %d), at most %d characters after it, and span its %d characters", k.Text, k.Start, k.End, prev, maxTokenGap, n))); err != nil {
 				return nil, err
 			}
