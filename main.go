@@ -68,7 +68,12 @@ const usage = `usage:
         [-offsets codepoint|utf16] [-column NAME] [-id-column NAME] FILE...
         import annotated files in FORMAT (doccano, labelstudio, cluener,
         conll, conllu, brat, csv, xlsx, spacy): all of them in one
-        transaction, or nothing; labels the schema lacks are added to it
+        transaction, or nothing; labels and layers the schema lacks are
+        added to it. Spans go to the layer the file names, else to the
+        layer that has the label; spans that overlap in a layer that
+        forbids it go to LAYER-nested, which allows it (reported).
+        -layer L puts every span in layer L (a new name creates a layer
+        that allows overlaps; an existing one keeps its rule)
   biaozhu export -p P.biaozhu -f FORMAT -o OUT [-docs all|done|1,2]
         [-layers L1,L2] [-suggestions] [-records document|sentence]
         [-split 8/1/1 -seed N] [-level word|char] [-scheme BIO|BIOES]
@@ -366,7 +371,7 @@ func cmdImport(args []string) error {
 	project := flags.String("p", "", "the project file, created if missing")
 	glob := flags.String("glob", annotate.DefaultImportGlob, "the files of a directory to import, by base name")
 	format := flags.String("f", "text", "the format of the files")
-	layer := flags.String("layer", "", "the layer for labels of formats without layers")
+	layer := flags.String("layer", "", "the layer every span goes to")
 	skipBad := flags.Bool("skip-bad", false, "skip bad records, reporting each, instead of failing")
 	level := flags.String("level", "", "conll: word or char (default: detect)")
 	offsets := flags.String("offsets", "", "doccano, labelstudio: codepoint (default) or utf16")
@@ -398,18 +403,29 @@ func cmdImport(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	_, statErr := os.Lstat(*project)
+	created := errors.Is(statErr, fs.ErrNotExist)
+	existed := projectFiles(*project)
 	p, err := annotate.OpenOrCreate(*project, annotate.Options{})
 	if err != nil {
-		return err
+		if created {
+			removeProject(*project, existed) // what a failed create (a full disk) left
+		}
+		return fmt.Errorf("import: %w", err)
 	}
 	defer p.Close()
-	if errors.Is(statErr, fs.ErrNotExist) {
-		fmt.Fprintf(os.Stderr, "created project %s\n", *project)
+	// discard leaves no project behind when the import made it and
+	// imported nothing into it.
+	discard := func() {
+		if created {
+			p.Close()
+			removeProject(*project, existed)
+		}
 	}
 	fmt.Fprintln(os.Stderr, "loading dictionary…")
 	seg, err := annotate.NewSegmenter()
 	if err != nil {
-		return err
+		discard()
+		return fmt.Errorf("import: %w", err)
 	}
 	if *format != "text" {
 		opts := export.ReadOptions{Layer: *layer, SkipBad: *skipBad, Level: export.Level(*level), Offsets: export.Unit(*offsets),
@@ -422,14 +438,22 @@ func cmdImport(args []string) error {
 			fmt.Fprintln(os.Stderr, "skipped:", e)
 		}
 		if err != nil {
-			if errors.Is(statErr, fs.ErrNotExist) {
-				// The project was made for this import: leave no empty one.
-				p.Close()
-				os.Remove(*project)
-			}
-			return fmt.Errorf("%w (nothing was imported)", err)
+			discard()
+			return fmt.Errorf("%w (nothing was imported)", err) // *export.ImportError: "import: …"
+		}
+		for _, n := range rep.Nested {
+			fmt.Fprintln(os.Stderr, "note:", n)
+		}
+		if err := p.Close(); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		if created {
+			fmt.Fprintf(os.Stderr, "created project %s\n", *project)
 		}
 		fmt.Printf("imported %s with %s", plural(rep.Docs, "document"), plural(rep.Spans, "span"))
+		if len(rep.NewLayers) > 0 {
+			fmt.Printf("; new layers: %s", strings.Join(rep.NewLayers, ", "))
+		}
 		if len(rep.NewLabels) > 0 {
 			fmt.Printf("; new labels added to the schema: %s", strings.Join(rep.NewLabels, ", "))
 		}
@@ -437,12 +461,15 @@ func cmdImport(args []string) error {
 			fmt.Printf("; %s skipped", plural(len(rep.Skipped), "bad record"))
 		}
 		fmt.Println()
-		return p.Close()
+		return nil
 	}
 	sum, err := p.Import(ctx, seg, flags.Args(), annotate.ImportOptions{Glob: *glob, Progress: printImportResult})
 	fmt.Println(importSummary(sum))
-	if cerr := p.Close(); err == nil && cerr != nil {
-		return cerr
+	cerr := p.Close()
+	if created && sum.Imported == 0 {
+		removeProject(*project, existed) // nothing in it: leave no empty project
+	} else if created {
+		fmt.Fprintf(os.Stderr, "created project %s\n", *project)
 	}
 	switch {
 	case errors.Is(err, context.Canceled) && len(sum.Results) == 0:
@@ -450,11 +477,40 @@ func cmdImport(args []string) error {
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("import: interrupted after %d of %d files (those are done)", len(sum.Results), sum.Results[0].Total)
 	case err != nil:
-		return err
+		return fmt.Errorf("import: %w", err)
+	case cerr != nil:
+		return fmt.Errorf("import: %w", cerr)
 	case sum.Failed > 0:
 		return fmt.Errorf("import: %s of %d failed (the others were imported)", plural(sum.Failed, "file"), len(sum.Results))
 	}
 	return nil
+}
+
+// projectFiles lists the files SQLite and Open keep beside a project
+// file (-wal, -shm, -journal, the .bak folder of backups) that exist at
+// path now.
+func projectFiles(path string) map[string]bool {
+	have := map[string]bool{}
+	for _, f := range []string{path + "-wal", path + "-shm", path + "-journal", path + ".bak"} {
+		if _, err := os.Lstat(f); err == nil {
+			have[f] = true
+		}
+	}
+	return have
+}
+
+// removeProject removes the project file path, which an import created
+// and could not fill, and the files beside it that the import made (not
+// those in existed, listed by projectFiles before it began: a .bak folder
+// left from an earlier project of that name is the user's): the import
+// leaves nothing behind.
+func removeProject(path string, existed map[string]bool) {
+	os.Remove(path)
+	for f := range projectFiles(path) {
+		if !existed[f] {
+			os.RemoveAll(f)
+		}
+	}
 }
 
 // printImportResult prints one file's line of an import on stderr.

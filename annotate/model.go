@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/assets"
@@ -187,15 +188,79 @@ var ReservedKeys = map[string]string{
 	" ": "space",
 }
 
+// MaxNameLen is the longest name a layer or label may have, in characters.
+const MaxNameLen = 100
+
+// NameError is a layer or label name CheckName refuses: Kind ("layer" or
+// "label"), the Name and what is wrong with it. Its message has no package
+// prefix: whoever refuses the name says where it came from (the file and
+// line of an import, the schema editor).
+type NameError struct {
+	Kind    string
+	Name    string
+	Problem string
+}
+
+func (e *NameError) Error() string { return fmt.Sprintf("%s %q %s", e.Kind, e.Name, e.Problem) }
+
+// CheckName checks the name of a layer or label (kind says which, for the
+// error): not empty nor only white space, no white space at either end, at
+// most MaxNameLen characters of valid UTF-8, and no control characters
+// (TAB, line breaks, NUL…), line or paragraph separators or
+// non-characters (U+FFFE, U+FFFF), which no export format can carry in a
+// name: CoNLL columns, brat lines and XML would break. It is the one check
+// of names, at every boundary a name comes in by (Schema.Validate, so the
+// schema editor; every import). Errors are *NameError.
+func CheckName(kind, name string) error {
+	bad := func(format string, args ...any) error {
+		return &NameError{Kind: kind, Name: name, Problem: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case name == "":
+		return bad("is empty")
+	case !utf8.ValidString(name):
+		return bad("is not valid UTF-8")
+	case strings.TrimSpace(name) == "":
+		return bad("is only white space")
+	}
+	for _, r := range name {
+		switch {
+		case r == '\t':
+			return bad("holds a tab")
+		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029:
+			return bad("holds a line break (%U)", r)
+		case r == 0:
+			return bad("holds a NUL character")
+		case unicode.IsControl(r):
+			return bad("holds the control character %U", r)
+		case r == 0xFFFE || r == 0xFFFF:
+			return bad("holds %U, which is not a character", r)
+		}
+	}
+	first, _ := utf8.DecodeRuneInString(name)
+	last, _ := utf8.DecodeLastRuneInString(name)
+	if unicode.IsSpace(first) || unicode.IsSpace(last) {
+		return bad("starts or ends with white space")
+	}
+	if n := utf8.RuneCountInString(name); n > MaxNameLen {
+		return bad("is %d characters long; at most %d", n, MaxNameLen)
+	}
+	return nil
+}
+
 // Validate checks the schema: names non-empty and unique, overlap rules
 // known, colours "#rrggbb", shortcut keys one character, unique across the
-// schema and not in ReservedKeys.
+// schema and not in ReservedKeys; every layer and label name passes
+// CheckName.
 func (s *Schema) Validate() error {
 	layers := map[string]bool{}
 	keys := map[string]string{}
 	for _, l := range s.Layers {
 		if strings.TrimSpace(l.Name) == "" {
 			return fmt.Errorf("annotate: schema: a layer has no name")
+		}
+		if err := CheckName("layer", l.Name); err != nil {
+			return fmt.Errorf("annotate: schema: %w", err)
 		}
 		if layers[l.Name] {
 			return fmt.Errorf("annotate: schema: layer %q appears twice", l.Name)
@@ -208,6 +273,9 @@ func (s *Schema) Validate() error {
 		for _, lb := range l.Labels {
 			if strings.TrimSpace(lb.Name) == "" {
 				return fmt.Errorf("annotate: schema: layer %q: a label has no name", l.Name)
+			}
+			if err := CheckName("label", lb.Name); err != nil {
+				return fmt.Errorf("annotate: schema: layer %q: %w", l.Name, err)
 			}
 			if labels[lb.Name] {
 				return fmt.Errorf("annotate: schema: layer %q: label %q appears twice", l.Name, lb.Name)

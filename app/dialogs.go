@@ -455,10 +455,10 @@ func (ws *workspace) showImportDialog(paths []string) {
 	}
 	format := widget.NewSelect(formats, nil)
 	format.SetSelected(importFormatFor(paths[0]))
-	layer := widget.NewSelect(p.Schema().LayerNames(), nil)
-	if len(layer.Options) > 0 {
-		layer.SetSelectedIndex(0)
-	}
+	// First the layers the file names (or that have its labels; see
+	// export.ImportFiles), else one layer for every span.
+	layer := widget.NewSelect(append([]string{lang.L("Layers as in the file")}, p.Schema().LayerNames()...), nil)
+	layer.SetSelectedIndex(0)
 	skip := widget.NewCheck(lang.L("Skip bad records (each is reported)"), nil)
 	column := widget.NewEntry()
 	column.SetPlaceHolder("text")
@@ -483,7 +483,10 @@ func (ws *workspace) showImportDialog(paths []string) {
 			ws.showError(errors.New(lang.L("the project was closed: nothing imported")))
 			return
 		}
-		opts := export.ReadOptions{Layer: layer.Selected, SkipBad: skip.Checked, Column: strings.TrimSpace(column.Text), IDCol: strings.TrimSpace(idCol.Text)}
+		opts := export.ReadOptions{SkipBad: skip.Checked, Column: strings.TrimSpace(column.Text), IDCol: strings.TrimSpace(idCol.Text)}
+		if layer.SelectedIndex() > 0 {
+			opts.Layer = layer.Selected
+		}
 		ws.importPathsWith(paths, format.Selected, opts, nil)
 	}, ws.win)
 	d.Resize(fyne.NewSize(560, 420))
@@ -547,10 +550,16 @@ func (ws *workspace) importPathsWith(paths []string, format string, ropts export
 				return err
 			}
 			line := f + ": " + nDocs(rep.Docs) + ", " + nSpans(rep.Spans)
+			if len(rep.NewLayers) > 0 {
+				line += "; " + lang.L("new layers") + ": " + strings.Join(rep.NewLayers, ", ")
+			}
 			if len(rep.NewLabels) > 0 {
 				line += "; " + lang.L("new labels") + ": " + strings.Join(rep.NewLabels, ", ")
 			}
 			lines = append(lines, line)
+			for _, n := range rep.Nested {
+				lines = append(lines, n.String())
+			}
 			lines = append(lines, rep.Warnings...)
 			for _, e := range rep.Skipped {
 				lines = append(lines, lang.L("skipped")+": "+e.Error())

@@ -181,6 +181,7 @@ func (e *schemaEditor) build() {
 	e.addLayerBtn = widget.NewButtonWithIcon(lang.L("Add layer"), theme.ContentAddIcon(), e.addLayer)
 	e.deleteLayerBtn = widget.NewButtonWithIcon(lang.L("Delete layer"), theme.DeleteIcon(), e.deleteLayer)
 	e.layerName = widget.NewEntry()
+	e.layerName.Validator = nameValidator("layer")
 	e.layerName.OnChanged = func(s string) {
 		if l := e.curLayer(); l != nil && !e.syncing {
 			l.name = s
@@ -241,6 +242,7 @@ func (e *schemaEditor) build() {
 
 	// The selected label.
 	e.labelName = widget.NewEntry()
+	e.labelName.Validator = nameValidator("label")
 	e.labelName.OnChanged = func(s string) {
 		if lb := e.curLabel(); lb != nil && !e.syncing {
 			lb.Name = s
@@ -858,6 +860,13 @@ func changesOf(orig *annotate.Schema, layers []*editLayer) (removed []labelRef, 
 		}
 	}
 	return removed, renamed
+}
+
+// nameValidator checks a layer or label name as it is typed with
+// annotate.CheckName, the check every import makes too (on the name
+// trimmed, as the editor keeps it; Apply checks the whole schema again).
+func nameValidator(kind string) func(string) error {
+	return func(s string) error { return annotate.CheckName(kind, strings.TrimSpace(s)) }
 }
 
 // apply validates the edited schema and hands it to onApply; on an error

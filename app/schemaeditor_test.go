@@ -452,6 +452,41 @@ func TestSchemaEditorApplyRefused(t *testing.T) {
 	}
 }
 
+// TestSchemaEditorRefusesBadNames: a label or layer name that
+// annotate.CheckName refuses (a tab or NUL pasted in, more than 100
+// characters) is marked on its entry as it is typed and refused by Apply,
+// which says why; nothing reaches the project.
+func TestSchemaEditorRefusesBadNames(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"PER\tX", "holds a tab"},
+		{"A\x00B", "NUL"},
+		{"A\nB", "line break"},
+		{strings.Repeat("機", annotate.MaxNameLen+1), "at most 100"},
+	} {
+		for _, kind := range []string{"label", "layer"} {
+			t.Run(kind+" "+tc.want, func(t *testing.T) {
+				e, w, got := newTestEditor(t, nil, nil)
+				entry := e.layerName
+				if kind == "label" {
+					selectLabelNamed(t, e, "LOC")
+					entry = e.labelName
+				}
+				entry.SetText(tc.name)
+				if err := entry.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("the entry's validation = %v, want %q", err, tc.want)
+				}
+				test.Tap(e.applyBtn)
+				if got.calls != 0 {
+					t.Errorf("onApply called with %s %q", kind, tc.name)
+				}
+				if msg := overlayText(w); !strings.Contains(msg, tc.want) {
+					t.Errorf("error dialog says:\n%s\nwant %q", msg, tc.want)
+				}
+			})
+		}
+	}
+}
+
 func TestSchemaEditorCancel(t *testing.T) {
 	orig := annotate.DefaultSchema()
 	e, w, got := newTestEditor(t, orig, nil)

@@ -3,12 +3,14 @@ package export
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"maps"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -50,20 +52,141 @@ func bratName(k int, name string) string {
 	return fmt.Sprintf("%04d-%s", k, b.String())
 }
 
-// bratType is label as a brat type: letters, digits, - and _ kept, any
-// other character (white space, and what annotation.conf gives a meaning:
-// ! < > : = , | # ;) written as _.
-func bratType(label string) string {
+// bratStorage is name as brat stores a type (its
+// normalize_to_storage_form): every character other than ASCII letters,
+// digits, - and _ written as _. A name with no ASCII letter or digit left
+// (a Chinese label) is written as L_ and the hex of its code points
+// ("人名" → "L_4EBA_540D"), so that it stays distinct.
+func bratStorage(name string) string {
 	t := strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' {
+		if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_') {
 			return r
 		}
 		return '_'
-	}, label)
-	if t == "" {
-		return "_"
+	}, name)
+	if strings.Trim(t, "_-") != "" {
+		return t
+	}
+	var b strings.Builder
+	b.WriteString("L")
+	for _, r := range name {
+		fmt.Fprintf(&b, "_%X", r)
+	}
+	return b.String()
+}
+
+// bratTypes gives each layer written a brat group type and each (layer,
+// label) a brat type (see bratStorage), unique: a name taken already gets
+// -2, -3…. brat types are ASCII; the labels and layers they stand for are
+// in visual.conf (for brat's display) and biaozhu.json (exactly).
+type bratTypes struct {
+	group  map[string]string    // layer → group type
+	typ    map[[2]string]string // layer, label → type
+	taken  map[string]bool
+	layers []string               // in order
+	labels map[string][][2]string // layer → its (label, type) in order of first use
+	colour map[string]string      // type → colour
+}
+
+func newBratTypes(layers []string) *bratTypes {
+	b := &bratTypes{group: map[string]string{}, typ: map[[2]string]string{}, taken: map[string]bool{},
+		labels: map[string][][2]string{}, colour: map[string]string{}}
+	for _, l := range layers {
+		b.group[l] = b.unique(bratStorage(l))
+		b.layers = append(b.layers, l)
+	}
+	return b
+}
+
+func (b *bratTypes) unique(t string) string {
+	u := t
+	for n := 2; b.taken[u]; n++ {
+		u = fmt.Sprintf("%s-%d", t, n)
+	}
+	b.taken[u] = true
+	return u
+}
+
+// of returns the type of label in layer, giving it one on first use.
+func (b *bratTypes) of(layer, label, colour string) string {
+	k := [2]string{layer, label}
+	if t, ok := b.typ[k]; ok {
+		return t
+	}
+	if _, ok := b.group[layer]; !ok {
+		b.group[layer] = b.unique(bratStorage(layer))
+		b.layers = append(b.layers, layer)
+	}
+	t := b.unique(bratStorage(label))
+	b.typ[k] = t
+	b.labels[layer] = append(b.labels[layer], [2]string{label, t})
+	if colour != "" {
+		b.colour[t] = colour
 	}
 	return t
+}
+
+// bratDisplay is a name as visual.conf can show it: | separates a type's
+// display names there, so it becomes ¦.
+func bratDisplay(s string) string { return strings.ReplaceAll(s, "|", "¦") }
+
+// bratMetaFile is the file a brat export writes beside the documents with
+// what brat's files cannot hold: each document's name and status, and the
+// layer and label each brat type stands for. The brat reader takes them
+// back from it; brat ignores it.
+const bratMetaFile = "biaozhu.json"
+
+type bratMeta struct {
+	Documents []bratMetaDoc  `json:"documents"`
+	Types     []bratMetaType `json:"types"`
+}
+
+type bratMetaDoc struct {
+	File   string `json:"file"` // the .txt and .ann's name without extension
+	Name   string `json:"name"`
+	Status string `json:"status,omitempty"`
+}
+
+type bratMetaType struct {
+	Type  string `json:"type"`
+	Layer string `json:"layer"`
+	Label string `json:"label"`
+}
+
+// bratLines gives d as brat reads it: brat opens the .txt with Python's
+// universal newlines, so CRLF and a lone CR are one LF to it, and its
+// offsets count them so. It returns d with those line ends written as LF
+// and the spans moved to match (a span of the CR of a CRLF alone covers
+// its LF), and how many line ends changed.
+func bratLines(d *Doc) (*Doc, int) {
+	if !slices.Contains(d.Runes, '\r') {
+		return d, 0
+	}
+	at := make([]int, len(d.Runes)+1) // at[i]: offset of code point i in the new text
+	runes := make([]rune, 0, len(d.Runes))
+	changed := 0
+	for i, r := range d.Runes {
+		at[i] = len(runes)
+		if r != '\r' {
+			runes = append(runes, r)
+			continue
+		}
+		changed++
+		if i+1 < len(d.Runes) && d.Runes[i+1] == '\n' {
+			continue // the LF that follows stands for both
+		}
+		runes = append(runes, '\n')
+	}
+	at[len(d.Runes)] = len(runes)
+	nd := &Doc{Document: d.Document, Runes: runes, Spans: make([]annotate.Span, len(d.Spans))}
+	for i, sp := range d.Spans {
+		sp.Start, sp.End = at[sp.Start], at[sp.End]
+		if sp.End == sp.Start {
+			sp.End++
+		}
+		nd.Spans[i] = sp
+	}
+	return nd, changed
 }
 
 // isLineBreak reports whether r ends a line for brat's reader (Python's
@@ -104,67 +227,58 @@ func flatLines(s string) string {
 }
 
 // writeBrat writes the job's documents as a brat collection in dir: per
-// document NAME.txt (the text, UTF-8, as it is) and NAME.ann (see
-// bratName), one T line per span of the layers written ("T1\tLABEL START
-// END\tTEXT", code-point offsets, end-exclusive, as brat's Python reads
-// them; brat's web UI miscounts after characters outside the BMP, brat
-// #1115) and "#1\tAnnotatorNotes T1\tNOTE" per note (line breaks in a note
-// become spaces, with a warning). A span that crosses a line break is
-// written as brat itself writes one: discontinuous, a fragment per line
-// ("0 5;6 10"), TEXT the fragments joined by a space; the brat reader joins
-// such fragments back into one span. Labels become brat types (see
-// bratType; a changed label is warned about). brat has no layers: the
-// spans of every layer written go into one .ann. annotation.conf lists the
-// types under [entities] (so that brat opens the folder) and visual.conf
-// gives each the label's colour ([drawing]) and, where the type is not
-// the label, the label as its display name ([labels]).
+// document NAME.txt (the text, UTF-8) and NAME.ann (see bratName), one T
+// line per span of the layers written ("T1\tTYPE START END\tTEXT",
+// code-point offsets, end-exclusive, as brat's Python reads them; brat's
+// web UI miscounts after characters outside the BMP, brat #1115) and
+// "#1\tAnnotatorNotes T1\tNOTE" per note (line breaks in a note become
+// spaces, with a warning). brat reads the .txt with universal newlines:
+// CRLF and CR are written as LF, the offsets counting them so, with one
+// warning for the export (see bratLines). A span that crosses a line
+// break is written as brat itself writes one: discontinuous, a fragment
+// per line ("0 5;6 10"), TEXT the fragments joined by a space; the brat
+// reader joins such fragments back into one span. Labels become brat
+// types (ASCII, see bratTypes; a label written differently is warned
+// about once). annotation.conf lists the types under [entities], grouped
+// by layer under a "!LAYER" type that cannot be annotated (brat's type
+// hierarchy), and allows any overlap of entities in [relations] (spans of
+// different layers, and of layers that allow it, overlap); visual.conf
+// gives each type its label as display name ([labels]) and the label's
+// colour ([drawing]). biaozhu.json (see bratMeta) holds each document's
+// name and status and the layer and label of each type, exactly.
 func writeBrat(j *Job, dir string) error {
 	layers := j.Layers()
-	write := map[string]bool{}
-	for _, l := range layers {
-		write[l] = true
-	}
-	var types []string
-	typeLabel := map[string]string{} // brat type → label it came from
-	colours := map[string]string{}
-	addType := func(label, colour string) string {
-		t := bratType(label)
-		if _, ok := typeLabel[t]; !ok {
-			typeLabel[t] = label
-			types = append(types, t)
-			if colour != "" {
-				colours[t] = colour
-			}
-		}
-		return t
-	}
+	types := newBratTypes(layers)
 	for _, ln := range layers {
 		l, _ := j.Schema.Layer(ln)
 		for _, lb := range l.Labels {
-			addType(lb.Name, lb.Color)
+			types.of(ln, lb.Name, lb.Color)
 		}
 	}
-	warned := map[string]bool{}
+	meta := bratMeta{Documents: []bratMetaDoc{}, Types: []bratMetaType{}}
+	var typed []string // "label (layer) → type" for each label written as another type
+	var typedFirst *Doc
+	typedSeen := map[[2]string]bool{}
+	var lines, split, flat tally
 	k := 0
-	err := j.Each(func(d *Doc) error {
+	err := j.Each(func(orig *Doc) error {
 		k++
-		name := bratName(k, d.Name)
-		if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(d.Document.Text), 0o644); err != nil {
+		name := bratName(k, orig.Name)
+		meta.Documents = append(meta.Documents, bratMetaDoc{File: name, Name: orig.Name, Status: string(orig.Status)})
+		d, n := bratLines(orig)
+		lines.add(d, n)
+		if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(string(d.Runes)), 0o644); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
 		var ann strings.Builder
-		tn, nn, split, flat := 0, 0, 0, 0
+		tn, nn := 0, 0
 		for _, sp := range d.Spans {
-			if !write[sp.Layer] {
-				continue
-			}
-			typ := addType(sp.Label, "")
-			if from := typeLabel[typ]; (typ != sp.Label || from != sp.Label) && !warned[sp.Label] {
-				warned[sp.Label] = true
-				if from != sp.Label {
-					j.Warn(d, sp.ID, "label %q written as brat type %q, which label %q is written as too", sp.Label, typ, from)
-				} else {
-					j.Warn(d, sp.ID, "label %q written as brat type %q (brat types hold no white space or ! < > : = , | # ;)", sp.Label, typ)
+			typ := types.of(sp.Layer, sp.Label, "")
+			if k := [2]string{sp.Layer, sp.Label}; typ != sp.Label && !typedSeen[k] {
+				typedSeen[k] = true
+				typed = append(typed, fmt.Sprintf("%s (%s) as %s", sp.Label, sp.Layer, typ))
+				if typedFirst == nil {
+					typedFirst = d
 				}
 			}
 			frags := bratFragments(d.Runes, sp.Start, sp.End)
@@ -181,7 +295,7 @@ func writeBrat(j *Job, dir string) error {
 					}
 					if strings.ContainsFunc(texts[i], isLineBreak) {
 						texts[i] = flatLines(texts[i])
-						flat++
+						flat.add(d, 1)
 					}
 					continue
 				}
@@ -193,7 +307,7 @@ func writeBrat(j *Job, dir string) error {
 				}
 			}
 			if len(frags) > 1 {
-				split++
+				split.add(d, 1)
 			}
 			tn++
 			fmt.Fprintf(&ann, "T%d\t%s %s\t%s\n", tn, typ, strings.Join(offs, ";"), strings.Join(texts, " "))
@@ -207,12 +321,6 @@ func writeBrat(j *Job, dir string) error {
 				fmt.Fprintf(&ann, "#%d\tAnnotatorNotes T%d\t%s\n", nn, tn, note)
 			}
 		}
-		if split > 0 {
-			j.Warn(d, 0, "%d spans cross a line break: written as brat writes them, one fragment per line", split)
-		}
-		if flat > 0 {
-			j.Warn(d, 0, "%d spans of line breaks only: their TEXT written with spaces", flat)
-		}
 		if err := os.WriteFile(filepath.Join(dir, name+".ann"), []byte(ann.String()), 0o644); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
@@ -221,27 +329,46 @@ func writeBrat(j *Job, dir string) error {
 	if err != nil {
 		return err
 	}
+	lines.warn(j, "%d CRLF or CR line ends in %d documents (this one first) written as LF, as brat reads them; the offsets count them so")
+	split.warn(j, "%d spans in %d documents (this one first) cross a line break: written as brat writes them, one fragment per line")
+	flat.warn(j, "%d spans of line breaks only in %d documents (this one first): their TEXT written with spaces")
+	if len(typed) > 0 {
+		j.Warn(typedFirst, 0, "brat types are ASCII letters, digits, - and _: labels written as other types (visual.conf shows the labels, %s gives them back): %s", bratMetaFile, strings.Join(typed, ", "))
+	}
 	var conf, visual strings.Builder
 	conf.WriteString("[entities]\n")
 	visual.WriteString("[labels]\n")
-	for _, t := range types {
-		conf.WriteString(t + "\n")
-		if typeLabel[t] != t {
-			visual.WriteString(t + " | " + strings.Join(strings.Fields(typeLabel[t]), " ") + "\n")
+	for _, l := range types.layers {
+		g := types.group[l]
+		conf.WriteString("!" + g + "\n")
+		if g != l {
+			visual.WriteString(g + " | " + bratDisplay(l) + "\n")
+		}
+		for _, lt := range types.labels[l] {
+			conf.WriteString("\t" + lt[1] + "\n")
+			if lt[1] != lt[0] {
+				visual.WriteString(lt[1] + " | " + bratDisplay(lt[0]) + "\n")
+			}
+			meta.Types = append(meta.Types, bratMetaType{Type: lt[1], Layer: l, Label: lt[0]})
 		}
 	}
-	conf.WriteString("\n[relations]\n\n[events]\n\n[attributes]\n")
+	conf.WriteString("\n[relations]\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n")
 	visual.WriteString("\n[drawing]\n")
-	for _, t := range types {
-		if c := colours[t]; c != "" {
-			visual.WriteString(t + "\tbgColor:" + c + "\n")
+	for _, l := range types.layers {
+		for _, lt := range types.labels[l] {
+			if c := types.colour[lt[1]]; c != "" {
+				visual.WriteString(lt[1] + "\tbgColor:" + c + "\n")
+			}
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "annotation.conf"), []byte(conf.String()), 0o644); err != nil {
-		return fmt.Errorf("export: %w", err)
+	data, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "visual.conf"), []byte(visual.String()), 0o644); err != nil {
-		return fmt.Errorf("export: %w", err)
+	for name, data := range map[string][]byte{"annotation.conf": []byte(conf.String()), "visual.conf": []byte(visual.String()), bratMetaFile: append(data, '\n')} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
 	}
 	return nil
 }
@@ -262,9 +389,14 @@ const maxBratFile = 1 << 30
 // is the same name with the other extension), a folder (every pair in it
 // and its subfolders) or a .zip of pairs. A .txt without .ann is a
 // document without spans; an .ann without .txt is a bad record. The text
-// is the .txt as it is (UTF-8; offsets are code points). T lines become
-// spans (layer left to the importer); their TEXT must be the .txt at
-// their offsets (line breaks and tabs compared as spaces). A discontinuous
+// is the .txt (UTF-8, without NUL; offsets are code points) as brat reads
+// it: CRLF and CR as LF (with a warning). A document's name (and status)
+// is what biaozhu.json in its folder (or one above) says, else the file's
+// name. T lines become spans; TYPE is the label, and the layer that of
+// its "!GROUP" in annotation.conf (else left to the importer), unless
+// biaozhu.json gives the type's layer and label (see bratMeta); a label or
+// layer annotate.CheckName refuses is a bad line. TEXT must be the .txt
+// at the offsets (line breaks and tabs compared as spaces). A discontinuous
 // T line ("0 5;16 23") whose fragments are separated only by white space
 // with a line break (what brat writes for a span across lines) becomes one
 // span; otherwise each fragment is a span of its own, with the note "part
@@ -278,8 +410,23 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	pairs := map[string]*bratPair{}
+	confs := map[string]*bratConfFiles{} // folder (slash-separated, relative) → its configuration
 	add := func(rel, file string, data []byte) {
 		ext := strings.ToLower(filepath.Ext(rel))
+		if base := pathpkg.Base(rel); base == "annotation.conf" || base == bratMetaFile {
+			dir := pathpkg.Dir(rel)
+			c := confs[dir]
+			if c == nil {
+				c = &bratConfFiles{}
+				confs[dir] = c
+			}
+			if base == bratMetaFile {
+				c.meta, c.metaFile = data, file
+			} else {
+				c.conf = data
+			}
+			return
+		}
 		if ext != ".txt" && ext != ".ann" {
 			return
 		}
@@ -301,7 +448,7 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			if err != nil || e.IsDir() {
 				return err
 			}
-			if ext := strings.ToLower(filepath.Ext(p)); ext != ".txt" && ext != ".ann" {
+			if !bratWanted(p) {
 				return nil
 			}
 			data, err := os.ReadFile(p)
@@ -325,7 +472,7 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			if zf.FileInfo().IsDir() {
 				continue
 			}
-			if ext := strings.ToLower(filepath.Ext(zf.Name)); ext != ".txt" && ext != ".ann" {
+			if !bratWanted(zf.Name) {
 				continue
 			}
 			rc, err := zf.Open()
@@ -358,8 +505,18 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			}
 			add(filepath.Base(stem)+e, stem+e, data)
 		}
+		for _, name := range []string{"annotation.conf", bratMetaFile} {
+			p := filepath.Join(filepath.Dir(path), name)
+			if data, err := os.ReadFile(p); err == nil {
+				add(name, p, data)
+			}
+		}
 	}
 	im := &Imported{}
+	conf, err := readBratConfs(confs)
+	if err != nil {
+		return nil, err
+	}
 	keys := slices.Sorted(maps.Keys(pairs))
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("export: %s: no brat .txt/.ann files", path)
@@ -379,8 +536,25 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			continue
 		}
 		doc := &annotate.Document{Name: filepath.Base(p.name), Text: string(p.txt)}
+		if strings.Contains(doc.Text, "\r") {
+			doc.Text = strings.ReplaceAll(strings.ReplaceAll(doc.Text, "\r\n", "\n"), "\r", "\n")
+			im.Warnings = append(im.Warnings, fmt.Sprintf("%s: CRLF or CR line ends read as LF, as brat reads them (its offsets count them so)", p.txtFile))
+		}
+		if err := checkText(doc.Text); err != nil {
+			if err := im.Bad(opts, &RecordError{File: p.txtFile, Err: err}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		c := conf.find(pathpkg.Dir(p.name))
+		if md, ok := c.doc(p.name); ok {
+			doc.Name = md.Name
+			if st := annotate.Status(md.Status); st.Valid() {
+				doc.Status = st
+			}
+		}
 		if p.hasAnn {
-			spans, err := parseBratAnn(im, opts, p.annFile, []rune(doc.Text), p.ann)
+			spans, err := parseBratAnn(im, opts, p.annFile, []rune(doc.Text), p.ann, c)
 			if err != nil {
 				return nil, err
 			}
@@ -391,18 +565,169 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 	return im, nil
 }
 
+// bratWanted reports whether the brat reader reads the file called name:
+// a .txt or .ann, or a collection's annotation.conf or biaozhu.json.
+func bratWanted(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".txt", ".ann":
+		return true
+	}
+	base := pathpkg.Base(filepath.ToSlash(name))
+	return base == "annotation.conf" || base == bratMetaFile
+}
+
+// bratConfFiles are the configuration files of one folder of a
+// collection, as read.
+type bratConfFiles struct {
+	conf, meta []byte
+	metaFile   string
+}
+
+// bratConf is what the reader takes from a folder's configuration: the
+// layer of each type (the top-level "!GROUP" of annotation.conf's
+// [entities] it is under), and from biaozhu.json the documents' names and
+// each type's exact layer and label.
+type bratConf struct {
+	dir    string
+	parent *bratConf
+	group  map[string]string // type → layer, from annotation.conf
+	types  map[string]bratMetaType
+	docs   map[string]bratMetaDoc // by file, relative to dir, without extension
+}
+
+// bratConfs finds a folder's configuration: its own, else its parent's.
+type bratConfs map[string]*bratConf
+
+func (cs bratConfs) find(dir string) *bratConf {
+	for {
+		if c, ok := cs[dir]; ok {
+			return c
+		}
+		if dir == "." || dir == "/" || dir == "" {
+			return &bratConf{}
+		}
+		dir = pathpkg.Dir(dir)
+	}
+}
+
+// doc returns what biaozhu.json says of the document whose pair is name
+// (relative to the collection, without extension).
+func (c *bratConf) doc(name string) (bratMetaDoc, bool) {
+	for ; c != nil; c = c.parent {
+		rel := name
+		if c.dir != "." && c.dir != "" {
+			var ok bool
+			if rel, ok = strings.CutPrefix(name, c.dir+"/"); !ok {
+				continue
+			}
+		}
+		if d, ok := c.docs[rel]; ok {
+			return d, true
+		}
+	}
+	return bratMetaDoc{}, false
+}
+
+// span gives the layer and label of a span of brat type typ: from
+// biaozhu.json, else the layer of its group in annotation.conf (none if
+// it has none) and the type as label.
+func (c *bratConf) span(typ string) (layer, label string) {
+	for x := c; x != nil; x = x.parent {
+		if t, ok := x.types[typ]; ok {
+			return t.Layer, t.Label
+		}
+	}
+	for x := c; x != nil; x = x.parent {
+		if g, ok := x.group[typ]; ok {
+			return g, typ
+		}
+	}
+	return "", typ
+}
+
+// readBratConfs parses the configuration files of each folder and links
+// each folder's to its nearest parent's. A biaozhu.json that is not one
+// is an error naming it.
+func readBratConfs(files map[string]*bratConfFiles) (bratConfs, error) {
+	cs := bratConfs{}
+	for dir, f := range files {
+		c := &bratConf{dir: dir, group: bratGroups(f.conf)}
+		if f.meta != nil {
+			var m bratMeta
+			if err := json.Unmarshal(f.meta, &m); err != nil {
+				return nil, &RecordError{File: f.metaFile, Err: fmt.Errorf("not what a brat export writes there: %v", jsonError(err))}
+			}
+			c.types = map[string]bratMetaType{}
+			for _, t := range m.Types {
+				c.types[t.Type] = t
+			}
+			c.docs = map[string]bratMetaDoc{}
+			for _, d := range m.Documents {
+				c.docs[d.File] = d
+			}
+		}
+		cs[dir] = c
+	}
+	for dir, c := range cs {
+		for d := dir; d != "." && d != "/" && d != ""; {
+			d = pathpkg.Dir(d)
+			if p, ok := cs[d]; ok {
+				c.parent = p
+				break
+			}
+		}
+	}
+	return cs, nil
+}
+
+// bratGroups reads the [entities] section of an annotation.conf: each type
+// under a top-level type marked "!" (a group, which cannot be annotated)
+// maps to that group's name, which the reader takes as its layer.
+func bratGroups(conf []byte) map[string]string {
+	out := map[string]string{}
+	section, group := "", ""
+	for _, l := range strings.Split(string(conf), "\n") {
+		l = strings.TrimRight(l, "\r")
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
+			section, group = t, ""
+			continue
+		}
+		if section != "[entities]" {
+			continue
+		}
+		name, _, _ := strings.Cut(t, "\t")
+		name, _, _ = strings.Cut(name, "|")
+		name = strings.TrimSpace(name)
+		if l[0] != ' ' && l[0] != '\t' {
+			group = ""
+			if g, ok := strings.CutPrefix(name, "!"); ok {
+				group = g
+			}
+			continue
+		}
+		if group != "" {
+			out[strings.TrimPrefix(name, "!")] = group
+		}
+	}
+	return out
+}
+
 // bratKinds names the annotation kinds the brat reader skips.
 var bratKinds = map[byte]string{'R': "relations", 'E': "events", 'A': "attributes", 'M': "attributes",
 	'N': "normalizations", '*': "equivalences", '#': "notes on other annotations"}
 
 // parseBratAnn reads the .ann file annFile of a text of runes. Under
 // SkipBad a bad line is skipped (and reported in im.Skipped).
-func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, data []byte) ([]annotate.Span, error) {
+func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, data []byte, conf *bratConf) ([]annotate.Span, error) {
 	type tbound struct {
-		id    string
-		label string
-		frags [][2]int
-		line  int
+		id           string
+		layer, label string
+		frags        [][2]int
+		line         int
 	}
 	var tbs []*tbound
 	byID := map[string]*tbound{}
@@ -442,9 +767,20 @@ func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, 
 				}
 				continue
 			}
-			tb := &tbound{id: id, label: label, line: ln}
+			tb := &tbound{id: id, line: ln}
+			tb.layer, tb.label = conf.span(label)
 			var problem string
+			if err := annotate.CheckName("label", tb.label); err != nil {
+				problem = err.Error()
+			} else if tb.layer != "" {
+				if err := annotate.CheckName("layer", tb.layer); err != nil {
+					problem = err.Error()
+				}
+			}
 			for part := range strings.SplitSeq(offs, ";") {
+				if problem != "" {
+					break
+				}
 				f := strings.Fields(part)
 				if len(f) != 2 {
 					problem = fmt.Sprintf("offsets %q: want START END", part)
@@ -526,7 +862,7 @@ func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, 
 			if len(frags) > 1 {
 				n = strings.TrimSpace(note + "\n" + fmt.Sprintf("part of %s (fragment %d of %d)", tb.id, i+1, len(frags)))
 			}
-			spans = append(spans, annotate.Span{Label: tb.label, Start: fr[0], End: fr[1], Note: n})
+			spans = append(spans, annotate.Span{Layer: tb.layer, Label: tb.label, Start: fr[0], End: fr[1], Note: n})
 		}
 	}
 	if discont > 0 {

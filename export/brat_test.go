@@ -55,7 +55,7 @@ func TestBratRoundTrip(t *testing.T) {
 					}
 				}
 				conf, _ := os.ReadFile(filepath.Join(dest, "annotation.conf"))
-				if !strings.HasPrefix(string(conf), "[entities]\nPER\nLOC\n") {
+				if !strings.HasPrefix(string(conf), "[entities]\n!entity\n\tPER\n\tLOC\n") {
 					t.Errorf("annotation.conf =\n%s", conf)
 				}
 			}
@@ -71,8 +71,8 @@ func TestBratRoundTrip(t *testing.T) {
 					t.Errorf("document %d spans =\n%v\nwant\n%v", i+1, got, want)
 				}
 			}
-			if got := im.Docs[0].Name; got != "0001-焦作_news" {
-				t.Errorf("name = %q, want 0001-焦作_news", got)
+			if got, want := im.Docs[0].Name, docs[0].Name; got != want {
+				t.Errorf("name = %q, want %q (the document's, from %s)", got, want, bratMetaFile)
 			}
 		})
 	}
@@ -96,7 +96,7 @@ func TestBratWriteOddities(t *testing.T) {
 	if string(ann) != want {
 		t.Errorf(".ann =\n%q\nwant\n%q", ann, want)
 	}
-	for _, w := range []string{`"my label" written as brat type "my_label"`, "note has line breaks", "line breaks only"} {
+	for _, w := range []string{`my label (entity) as my_label`, "note has line breaks", "line breaks only"} {
 		if !hasWarning(res.Warnings, w) {
 			t.Errorf("no warning %q in %v", w, res.Warnings)
 		}

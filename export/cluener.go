@@ -18,10 +18,12 @@ import (
 // label maps each type to the entity texts of that type, each to its
 // [start, end] pairs: code points relative to the record, the END
 // INCLUSIVE (text[start:end+1] in Python is the entity). The inclusive end
-// is made in cluenerEnd and undone in readCLUENER, nowhere else. Records
-// without entities have "label":{}. Layers and notes are not carried: every
-// layer written goes into the one label map. "id" and "meta" are Biaozhu's
-// (CLUENER's own readers look only at text and label).
+// is made in cluenerEnd and undone in newUnitOffsets' span, nowhere else.
+// Records without entities have "label":{}. Notes are not carried. CLUENER
+// has no layers: every layer written goes into the one label map, and
+// each span's layer rides along in meta.layers as [start, end, "LABEL",
+// "layer"] (end inclusive), which the reader gives back. "id" and "meta"
+// are Biaozhu's (CLUENER's own readers look only at text and label).
 
 func init() {
 	Register(&Format{Name: "cluener", Ext: ".jsonl", Write: writeCLUENER,
@@ -34,7 +36,14 @@ type cluenerRecord struct {
 	ID    string                         `json:"id"`
 	Text  string                         `json:"text"`
 	Label map[string]map[string][][2]int `json:"label"`
-	Meta  recordMeta                     `json:"meta"`
+	Meta  cluenerMeta                    `json:"meta"`
+}
+
+// cluenerMeta is the record's meta with the layer of each span:
+// [start, end, "LABEL", "layer"], the end inclusive as in label.
+type cluenerMeta struct {
+	recordMeta
+	Layers []spanLayer `json:"layers,omitempty"`
 }
 
 // cluenerEnd turns an exclusive end into CLUENER's inclusive one.
@@ -44,7 +53,7 @@ func writeCLUENER(j *Job, w io.Writer) error {
 	out := newJSONLines(w)
 	err := j.Each(func(d *Doc) error {
 		for _, rec := range j.Records(d) {
-			line := cluenerRecord{ID: rec.Key(), Text: rec.Text(), Label: map[string]map[string][][2]int{}, Meta: recordMetaOf(rec)}
+			line := cluenerRecord{ID: rec.Key(), Text: rec.Text(), Label: map[string]map[string][][2]int{}, Meta: cluenerMeta{recordMeta: recordMetaOf(rec)}}
 			for _, sp := range rec.Spans {
 				s, e := sp.Start-rec.Start, cluenerEnd(sp.End-rec.Start)
 				entity := d.Text(sp.Start, sp.End)
@@ -57,6 +66,7 @@ func writeCLUENER(j *Job, w io.Writer) error {
 					line.Label[sp.Label] = byText
 				}
 				byText[entity] = append(byText[entity], [2]int{s, e})
+				line.Meta.Layers = append(line.Meta.Layers, spanLayer{Start: s, End: e, Label: sp.Label, Layer: sp.Layer})
 			}
 			for _, byText := range line.Label {
 				for _, pos := range byText {
@@ -88,8 +98,7 @@ func readCLUENER(path string, opts ReadOptions) (*Imported, error) {
 		if err != nil {
 			return im.Bad(opts, &RecordError{File: path, Line: line, Err: err})
 		}
-		im.addRecord(path, line, d.doc, &d.meta)
-		return nil
+		return im.Bad(opts, im.addRecord(path, line, d.doc, &d.meta))
 	})
 	if err != nil {
 		return nil, err
@@ -149,5 +158,6 @@ func cluenerDoc(raw []byte) (cluenerRead, error) {
 	slices.SortStableFunc(r.doc.Spans, func(a, b annotate.Span) int {
 		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
 	})
+	setSpanLayers(r.doc.Spans, readSpanLayers(in.Meta), func(s, e int) (int, int, error) { return off.span(s, e, true) })
 	return r, nil
 }

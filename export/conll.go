@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -57,20 +59,27 @@ func writeCoNLL(j *Job, w io.Writer) error {
 	sj := *j
 	sj.Opts.Records = RecordSentence
 	many := len(j.docs) > 1
+	var spaced, spaces, empty, others tally
+	relabel := map[string]string{} // label → as the tag column has it, where it differs
+	var relabelled *Doc
 	err := j.Each(func(d *Doc) error {
 		level := j.TagLevel(d)
 		if layer == "" {
 			j.Warn(d, 0, "no span layer to write: every tag is O")
 		}
-		others := 0
+		visible := len(Units(Record{Doc: d, Start: 0, End: len(d.Runes)}, LevelChar))
+		if visible == 0 {
+			empty.add(d, 1)
+			return nil
+		}
+		spaces.add(d, len(d.Runes)-visible)
+		n := 0
 		for _, sp := range d.Spans {
 			if sp.Layer != layer {
-				others++
+				n++
 			}
 		}
-		if others > 0 {
-			j.Warn(d, 0, "CoNLL has one tag column: layer %s is written, %d spans of other layers are left out (export them one layer at a time)", layer, others)
-		}
+		others.add(d, n)
 		// Only the written layer's spans go into the records, so that the
 		// others are not warned about again, span by span.
 		d.Spans = slices.DeleteFunc(d.Spans, func(sp annotate.Span) bool { return sp.Layer != layer })
@@ -81,7 +90,6 @@ func writeCoNLL(j *Job, w io.Writer) error {
 				bw.WriteString(conllDocStart + "\tO\n\n")
 			}
 		}
-		spaced := 0
 		for _, rec := range sj.Records(d) {
 			units, tags := j.Tags(rec, level, layer, scheme)
 			if len(units) == 0 {
@@ -93,7 +101,7 @@ func writeCoNLL(j *Job, w io.Writer) error {
 			for i, u := range units {
 				tok := d.Text(u.Start, u.End)
 				if strings.ContainsFunc(tok, unicode.IsSpace) {
-					spaced++
+					spaced.add(d, 1)
 					tok = strings.Map(func(r rune) rune {
 						if unicode.IsSpace(r) {
 							return '_'
@@ -114,20 +122,48 @@ func writeCoNLL(j *Job, w io.Writer) error {
 					bw.WriteString(pos)
 				}
 				bw.WriteByte('\t')
-				bw.WriteString(tags[i])
+				tag := columnTag(tags[i], relabel)
+				if tag != tags[i] && relabelled == nil {
+					relabelled = d
+				}
+				bw.WriteString(tag)
 				bw.WriteByte('\n')
 			}
 			bw.WriteByte('\n')
-		}
-		if spaced > 0 {
-			j.Warn(d, 0, "%d tokens hold white space, which the token column cannot: written with _ for each white-space character", spaced)
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	others.warn(j, "CoNLL has one tag column: layer "+strings.ReplaceAll(strconv.Quote(layer), "%", "%%")+" is written; %d spans of other layers in %d documents (this one first) are left out (export them one layer at a time)")
+	spaced.warn(j, "%d tokens in %d documents (this one first) hold white space, which the token column cannot: written with _ for each white-space character")
+	spaces.warn(j, "CoNLL holds no white space between tokens: %d white-space characters of %d documents (this one first) are not written; read back, the tokens of a sentence are joined without space (but between words of Latin script) and sentences by a line break")
+	empty.warn(j, "%[1]d documents without a character to tag (empty, or only white space; this one first) left out: CoNLL cannot hold one")
+	for _, label := range slices.Sorted(maps.Keys(relabel)) {
+		j.Warn(relabelled, 0, "label %q written as %q in the tag column, which holds no white space or control characters", label, relabel[label])
+	}
 	return bw.Flush()
+}
+
+// columnTag makes a tag safe for a column of CoNLL (and similar formats
+// whose columns may be read as separated by white space): white space and
+// control characters in its label are written as _; each label so changed
+// is recorded in relabel.
+func columnTag(tag string, relabel map[string]string) string {
+	if !strings.ContainsFunc(tag, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return tag
+	}
+	safe := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return '_'
+		}
+		return r
+	}, tag)
+	if len(tag) > 2 {
+		relabel[tag[2:]] = safe[2:]
+	}
+	return safe
 }
 
 // posAt is the POS of the token holding code point at ("" if none).
@@ -191,8 +227,7 @@ func readCoNLL(path string, opts ReadOptions) (*Imported, error) {
 	}
 	defer f.Close()
 	im := &Imported{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	sc := newLineScanner(f)
 	var (
 		docs     [][][]conllLine // documents of sentences of lines
 		sent     []conllLine
@@ -223,6 +258,12 @@ func readCoNLL(path string, opts ReadOptions) (*Imported, error) {
 		l = strings.TrimRightFunc(l, unicode.IsSpace)
 		if strings.TrimSpace(l) == "" {
 			endSent()
+			continue
+		}
+		if err := lineText(l); err != nil {
+			if err := bad("%v", err); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		if cols == 0 {
@@ -258,6 +299,8 @@ func readCoNLL(path string, opts ReadOptions) (*Imported, error) {
 			err = bad("empty token")
 		case !validTag(f[cols-1]):
 			err = bad("tag %q is not O or B-, I-, E-, S- and a label", f[cols-1])
+		case f[cols-1] != "O" && annotate.CheckName("label", f[cols-1][2:]) != nil:
+			err = bad("tag %q: %v", f[cols-1], annotate.CheckName("label", f[cols-1][2:]))
 		default:
 			cl := conllLine{tok: f[0], tag: f[cols-1], line: line}
 			if cols >= 3 && f[1] != "_" {
@@ -381,6 +424,57 @@ func readCoNLL(path string, opts ReadOptions) (*Imported, error) {
 		return nil, &RecordError{File: path, Err: errors.New("no token lines")}
 	}
 	return im, nil
+}
+
+// newLineScanner scans r by lines with universal newlines: a line ends
+// at LF, CRLF or a lone CR (a file saved with classic Mac line ends is
+// read line by line, not as one line), up to 16 MB a line.
+func newLineScanner(r io.Reader) *bufio.Scanner {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
+		for i, c := range data {
+			switch c {
+			case '\n':
+				return i + 1, data[:i], nil
+			case '\r':
+				if i+1 < len(data) {
+					if data[i+1] == '\n' {
+						return i + 2, data[:i], nil
+					}
+					return i + 1, data[:i], nil
+				}
+				if atEOF {
+					return i + 1, data[:i], nil
+				}
+				return 0, nil, nil // is an LF next?
+			}
+		}
+		if atEOF && len(data) > 0 {
+			return len(data), data, nil
+		}
+		return 0, nil, nil
+	})
+	return sc
+}
+
+// lineText refuses a line of an annotated text file that is not valid
+// UTF-8 or holds a NUL character (which would go into the project's text,
+// and from there into exports whose readers refuse it).
+func lineText(l string) error {
+	if i := strings.IndexByte(l, 0); i >= 0 {
+		return fmt.Errorf("a NUL character at byte %d of the line", i+1)
+	}
+	if !utf8.ValidString(l) {
+		for i, r := range l {
+			if r == utf8.RuneError {
+				if _, n := utf8.DecodeRuneInString(l[i:]); n == 1 {
+					return fmt.Errorf("not valid UTF-8 at byte %d of the line", i+1)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // continues reports whether tag cur (I- or E-) continues the span tag prev

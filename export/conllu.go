@@ -75,6 +75,7 @@ var (
 	ErrWordID     = errors.New("bad word ID")
 	ErrEmptyForm  = errors.New("empty FORM")
 	ErrCommentPos = errors.New("comment after the word lines of a sentence")
+	ErrText       = errors.New("bad text")
 )
 
 // ParseError is an error in a CoNLL-U file (or reading it), with the file's
@@ -94,8 +95,9 @@ func (e *ParseError) Error() string {
 
 func (e *ParseError) Unwrap() error { return e.Err }
 
-// ReadCoNLLU reads the CoNLL-U file name from r. Sentences are separated
-// by blank lines; "# sent_id = " and "# text = " comments give ID and Text,
+// ReadCoNLLU reads the CoNLL-U file name from r. Lines end at LF, CRLF
+// or a lone CR; a line that is not valid UTF-8 or holds a NUL character is
+// an error (ErrText). Sentences are separated by blank lines; "# sent_id = " and "# text = " comments give ID and Text,
 // "# newdoc" (with "id = X") and "# newpar" set NewDoc, DocID and NewPar;
 // other comments are skipped. Word lines must have ten tab-separated
 // columns and IDs 1, 2, 3... in order; multiword-token ranges (1-2) go to
@@ -109,8 +111,7 @@ func ReadCoNLLU(name string, r io.Reader) ([]CoNLLUSentence, error) {
 // skipped and reading goes on; otherwise reading stops with its error.
 // An error reading r always stops it.
 func readCoNLLU(name string, r io.Reader, bad func(*ParseError) error) ([]CoNLLUSentence, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
+	sc := newLineScanner(r)
 	var (
 		out      []CoNLLUSentence
 		cur      CoNLLUSentence
@@ -142,6 +143,12 @@ func readCoNLLU(name string, r io.Reader, bad func(*ParseError) error) ([]CoNLLU
 			continue
 		}
 		if skipping {
+			continue
+		}
+		if err := lineText(l); err != nil {
+			if err := fail(fmt.Errorf("%w: %v", ErrText, err)); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		if !open {
@@ -494,9 +501,13 @@ func unescapeSpaces(s string) string {
 
 // spacesAfter returns a MISC column's SpacesAfter value, unescaped, and
 // whether there is one.
-func spacesAfter(misc string) (string, bool) {
+func spacesAfter(misc string) (string, bool) { return miscValue(misc, "SpacesAfter") }
+
+// miscValue returns the value of the attribute key in a MISC column
+// (SpacesAfter, SpacesBefore), unescaped, and whether there is one.
+func miscValue(misc, key string) (string, bool) {
 	for f := range strings.SplitSeq(misc, "|") {
-		if v, ok := strings.CutPrefix(f, "SpacesAfter="); ok {
+		if v, ok := strings.CutPrefix(f, key+"="); ok {
 			return unescapeSpaces(v), true
 		}
 	}
@@ -516,20 +527,35 @@ type conlluUnit struct {
 // (N counts the document's sentences from 1), "# text = " (the FORMs
 // joined as SpaceAfter says: the sentence's text with each run of white
 // space between tokens written as one space) and one line per token: ID,
-// FORM (the token's text; tabs and line breaks become spaces, with a
-// warning), LEMMA "_", UPOS and XPOS (see conlluColumns), FEATS, HEAD,
-// DEPREL and DEPS "_" (the file is not parsed), MISC: SpaceAfter=No when
-// no white space follows the token, SpacesAfter=… when other white space
-// than one space follows it inside the sentence; the last token of a
-// sentence has SpaceAfter=No unless a space (not a line break) follows it.
-// Non-space characters that no token covers are written as tokens of their
-// own, with a warning; documents without tokens are left out, with a
-// warning. Span layers are not written (CoNLL-U has no spans).
+// FORM (the token's text; tabs and line breaks become spaces), LEMMA "_",
+// UPOS and XPOS (see conlluColumns), FEATS, HEAD, DEPREL and DEPS "_" (the
+// file is not parsed), MISC: the white space after the token as it is —
+// SpaceAfter=No for none, nothing for one space, else SpacesAfter= with
+// it escaped (\s \t \n \r, see escapeSpaces), also after the last token
+// of a sentence (up to the next sentence's first token) and of the
+// document (up to its end), where one line break is SpaceAfter=No too —
+// and SpacesBefore= on the first token of a document that starts with
+// white space, so that the reader gives the text back. What CoNLL-U
+// cannot carry is warned about once for the export: tabs and line breaks
+// inside tokens; sentences that follow one another without white space,
+// which the reader (as CoNLL-U readers do) separates with a line break.
+// Non-space characters that no token covers are written as tokens of
+// their own, with a warning; documents without tokens are left out, with
+// a warning. Spans are not written (CoNLL-U has none), with a warning
+// (but those of the token-tag layers xpos and upos, which are columns).
 func writeCoNLLUJob(j *Job, w io.Writer) error {
 	bw := bufio.NewWriter(w)
+	var unsafe, joined, gapTally, outsideTally, untokenised, spans tally
 	err := j.Each(func(d *Doc) error {
+		n := 0
+		for _, sp := range d.Spans {
+			if sp.Layer != XPOSLayer && sp.Layer != UPOSLayer {
+				n++
+			}
+		}
+		spans.add(d, n)
 		if len(d.Tokens) == 0 {
-			j.Warn(d, 0, "no tokens (the document is not segmented): left out of the CoNLL-U file")
+			untokenised.add(d, 1)
 			return nil
 		}
 		side := map[[2]int][2]string{} // token range → XPOS, UPOS from the side layers
@@ -548,8 +574,7 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 		if len(sents) == 0 {
 			sents = []annotate.Sentence{{Start: 0, End: len(d.Runes)}}
 		}
-		fmt.Fprintf(bw, "# newdoc id = %s\n", commentSafe(d.Name))
-		var gaps, unsafe, outside int
+		var gaps, outside int
 		ti := 0
 		pos := 0 // code points before pos are written
 		addGaps := func(units []conlluUnit, from, to int) []conlluUnit {
@@ -568,6 +593,13 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 			}
 			return units
 		}
+		// The units of each sentence first: what follows a sentence's last
+		// unit runs to the next sentence's first.
+		type sentUnits struct {
+			n     int // the sentence's number, from 1
+			units []conlluUnit
+		}
+		var all []sentUnits
 		for si, s := range sents {
 			var units []conlluUnit
 			for ti < len(d.Tokens) && d.Tokens[ti].Start < s.Start {
@@ -591,38 +623,57 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 				at = s.End
 			}
 			pos = at
-			if len(units) == 0 {
-				continue
+			if len(units) > 0 {
+				all = append(all, sentUnits{si + 1, units})
+			}
+		}
+		outside += len(d.Tokens) - ti
+		fmt.Fprintf(bw, "# newdoc id = %s\n", commentSafe(d.Name))
+		for k, su := range all {
+			units := su.units
+			next := len(d.Runes) // where the next sentence's first unit starts
+			if k+1 < len(all) {
+				next = all[k+1].units[0].start
 			}
 			lines := make([]string, len(units))
 			var text strings.Builder
-			for k, u := range units {
+			for i, u := range units {
 				raw := d.Text(u.start, u.end)
 				form := formSafe(raw)
 				if form != raw {
-					unsafe++
+					unsafe.add(d, 1)
 				}
-				misc := "_"
-				if k+1 < len(units) {
-					gap := d.Text(u.end, units[k+1].start)
-					text.WriteString(form)
-					switch gap {
-					case "":
-						misc = "SpaceAfter=No"
-					case " ":
-						text.WriteByte(' ')
-					default:
-						misc = "SpacesAfter=" + escapeSpaces(gap)
-						text.WriteByte(' ')
+				text.WriteString(form)
+				var misc []string
+				if k == 0 && i == 0 && u.start > 0 {
+					if lead := d.Text(0, u.start); strings.TrimFunc(lead, unicode.IsSpace) == "" {
+						misc = append(misc, "SpacesBefore="+escapeSpaces(lead))
 					}
-				} else {
-					text.WriteString(form)
-					misc = "SpaceAfter=No"
-					for i := u.end; i < len(d.Runes) && unicode.IsSpace(d.Runes[i]); i++ {
-						if r := d.Runes[i]; r != '\n' && r != '\r' && r != '\u2028' && r != '\u2029' && r != '\u0085' && r != '\v' && r != '\f' {
-							misc = "_"
-							break
-						}
+				}
+				last := i+1 == len(units)
+				to := next
+				if !last {
+					to = units[i+1].start
+				}
+				gap := d.Text(u.end, to)
+				if strings.TrimFunc(gap, unicode.IsSpace) != "" {
+					gap = "" // characters outside every sentence: not written (counted below)
+				}
+				switch {
+				case gap == "" && last && to < len(d.Runes):
+					joined.add(d, 1)
+					misc = append(misc, "SpaceAfter=No")
+				case gap == "":
+					misc = append(misc, "SpaceAfter=No")
+				case gap == "\n" && last && to < len(d.Runes):
+					misc = append(misc, "SpaceAfter=No") // the reader's own line break
+				case gap == " " && !(last && to == len(d.Runes)):
+				default:
+					misc = append(misc, "SpacesAfter="+escapeSpaces(gap))
+				}
+				if !last {
+					if gap != "" {
+						text.WriteByte(' ')
 					}
 				}
 				sv := side[[2]int{u.start, u.end}]
@@ -630,29 +681,31 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 				if u.gap {
 					up, xp = UPOS("", form), "_"
 				}
-				lines[k] = fmt.Sprintf("%d\t%s\t_\t%s\t%s\t_\t_\t_\t_\t%s\n", k+1, form, up, xp, misc)
+				m := "_"
+				if len(misc) > 0 {
+					m = strings.Join(misc, "|")
+				}
+				lines[i] = fmt.Sprintf("%d\t%s\t_\t%s\t%s\t_\t_\t_\t_\t%s\n", i+1, form, up, xp, m)
 			}
-			fmt.Fprintf(bw, "# sent_id = %d-%d\n# text = %s\n", d.ID, si+1, text.String())
+			fmt.Fprintf(bw, "# sent_id = %d-%d\n# text = %s\n", d.ID, su.n, text.String())
 			for _, l := range lines {
 				bw.WriteString(l)
 			}
 			bw.WriteByte('\n')
 		}
-		outside += len(d.Tokens) - ti
-		if gaps > 0 {
-			j.Warn(d, 0, "%d runs of characters no token covers: written as tokens of their own", gaps)
-		}
-		if unsafe > 0 {
-			j.Warn(d, 0, "%d tokens hold a tab or line break: written with a space in FORM", unsafe)
-		}
-		if outside > 0 {
-			j.Warn(d, 0, "%d tokens lie outside every sentence or overlap another: left out", outside)
-		}
+		gapTally.add(d, gaps)
+		outsideTally.add(d, outside)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	spans.warn(j, "CoNLL-U holds tokens, not spans: %d spans of %d documents (this one first) are not written (a span format keeps them: doccano, brat, spacy…)")
+	untokenised.warn(j, "%[1]d documents without tokens (not segmented, or empty; this one first) left out of the CoNLL-U file")
+	gapTally.warn(j, "%d runs of characters no token covers in %d documents (this one first): written as tokens of their own")
+	unsafe.warn(j, "%d tokens in %d documents (this one first) hold a tab or line break, which a CoNLL-U FORM cannot: written with a space")
+	outsideTally.warn(j, "%d tokens in %d documents (this one first) lie outside every sentence or overlap another: left out")
+	joined.warn(j, "%d sentences in %d documents (this one first) are followed by the next without white space (SpaceAfter=No): read back, as CoNLL-U readers do, each sentence ends a line")
 	return bw.Flush()
 }
 
@@ -694,7 +747,10 @@ func noSpaceAfter(misc string) bool { return !(CoNLLUWord{Misc: misc}).SpaceAfte
 // sentences' FORMs joined as SpaceAfter (or SpacesAfter) says; sentences
 // are joined by the last word's SpacesAfter when it has one, else by a
 // line break after SpaceAfter=No (Chinese: one sentence per line) and a
-// space otherwise, and "# newpar" starts a line. The words become the
+// space otherwise, and "# newpar" starts a line; the last word's
+// SpacesAfter ends the document, and the first word's SpacesBefore (white
+// space only) starts it. Lines end at LF, CRLF or CR; a line that is not
+// valid UTF-8 or holds NUL is a bad record (file and line). The words become the
 // token layer: offsets slice the text exactly to each FORM. The POS column
 // is UPOS or XPOS, whichever holds more tags of the project's tagset (UPOS
 // on a tie); the other column goes to spans in layer xpos or upos over the
@@ -747,12 +803,16 @@ func readCoNLLUFile(path string, opts ReadOptions) (*Imported, error) {
 		strange = map[string]int{} // POS tags not in the tagset
 		sides   int
 	)
+	trailing := false // sep is the last token's SpacesAfter: it ends the document if no sentence follows
 	finish := func() {
 		if doc != nil && len(doc.Sentences) > 0 {
+			if trailing {
+				text.WriteString(sep)
+			}
 			doc.Text = text.String()
 			im.Docs = append(im.Docs, doc)
 		}
-		doc, n, sep = nil, 0, ""
+		doc, n, sep, trailing = nil, 0, "", false
 		text.Reset()
 	}
 	for _, s := range sents {
@@ -783,7 +843,13 @@ func readCoNLLUFile(path string, opts ReadOptions) (*Imported, error) {
 			}
 			text.WriteString(sep)
 			n += utf8.RuneCountInString(sep)
+		} else if len(surf) > 0 {
+			if lead, ok := miscValue(surf[0].misc, "SpacesBefore"); ok && strings.TrimFunc(lead, unicode.IsSpace) == "" {
+				text.WriteString(lead)
+				n += utf8.RuneCountInString(lead)
+			}
 		}
+		trailing = false
 		start := n
 		for i, u := range surf {
 			w := u.words[0]
@@ -820,7 +886,7 @@ func readCoNLLUFile(path string, opts ReadOptions) (*Imported, error) {
 			case i+1 < len(surf):
 				spaces = " "
 			case has && spaces != "":
-				sep = spaces
+				sep, trailing = spaces, true
 				continue
 			case noSpaceAfter(u.misc):
 				sep = "\n"

@@ -488,7 +488,7 @@ func TestCoNLLUExportFormat(t *testing.T) {
 	if string(got) != want {
 		t.Errorf("conllu =\n%s\nwant\n%s", got, want)
 	}
-	for _, w := range []string{"no token covers", "empty: no tokens"} {
+	for _, w := range []string{"no token covers", "empty: 1 documents without tokens"} {
 		if !hasWarning(res.Warnings, w) {
 			t.Errorf("no warning %q in %v", w, res.Warnings)
 		}

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -23,14 +24,21 @@ import (
 // csv-tokens has one row per token (or, with Options.Level char, per
 // character that is not white space):
 //
-//	doc_id, doc_name, sent_id, token_id, start, end, token, pos, LAYER...
+//	doc_id, doc_name, sent_id, token_id, start, end, token, pos, space_after, LAYER...
 //
 // sent_id counts the document's sentences from 1 (0 when the document has
-// no sentences); token_id counts the rows of the document from 1; start and
-// end are code points into the document's text, end-exclusive, so that
-// text[start:end] == token in Python; then one column per span layer
-// written, named after the layer, holding the token's tag (BIO, or BIOES
-// with Options.Scheme) under the rules of Job.Tags. With document records
+// no sentences); token_id counts the token rows of the document from 1;
+// start and end are code points into the document's text, end-exclusive,
+// so that text[start:end] == token in Python; space_after is the text
+// between the token and the next one (or the end of the document) as it
+// is — white space, newlines and tabs included — so that the tokens, each
+// followed by its space_after, are the document's text exactly. A
+// document whose text does not start with a token (it starts with white
+// space, or has no token at all: an empty document) has a first row with
+// token_id 0, an empty token at [0,0) and the text before its first token
+// in space_after. Then one column per span layer written, named after
+// the layer, holding the token's tag (BIO, or BIOES with Options.Scheme)
+// under the rules of Job.Tags. With document records
 // (the default) tags are given over the whole document, so a span that
 // crosses a sentence boundary is kept; with sentence records they are given
 // per sentence, as the JSONL and CoNLL formats do, and such a span is left
@@ -53,7 +61,7 @@ import (
 // The fixed columns of the csv-tokens and csv-spans exports (and of the
 // xlsx Tokens and Spans sheets).
 var (
-	tokenColumns = []string{"doc_id", "doc_name", "sent_id", "token_id", "start", "end", "token", "pos"}
+	tokenColumns = []string{"doc_id", "doc_name", "sent_id", "token_id", "start", "end", "token", "pos", "space_after"}
 	spanColumns  = []string{"doc_id", "doc_name", "span_id", "layer", "label", "start", "end", "text", "note", "annotator", "origin"}
 )
 
@@ -71,11 +79,14 @@ type tokenRow struct {
 	sent, id   int
 	start, end int
 	text, pos  string
+	after      string   // the text up to the next token (space_after)
 	tags       []string // one per layer of Job.Layers
 }
 
-// tokenRows calls f with each token row of d, in order. The row (and its
-// tags) is reused from call to call.
+// tokenRows calls f with each token row of d, in order: first the row
+// of the text before the first token, when there is any or d has no
+// token (token_id 0, an empty token at [0,0)). The row (and its tags) is
+// reused from call to call.
 func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
 	level := j.TagLevel(d)
 	scheme := j.Opts.Scheme
@@ -89,43 +100,74 @@ func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
 	} else {
 		recs = []Record{{Doc: d, Start: 0, End: len(d.Runes), Spans: d.Spans, Tokens: d.Tokens}}
 	}
-	row := &tokenRow{tags: make([]string, len(layers))}
-	layerTags := make([][]string, len(layers))
-	sent := 0 // index into d.Sentences of the sentence holding the unit
-	for _, rec := range recs {
-		units := Units(rec, level)
+	// Every unit with its record and tags first: a unit's space_after
+	// runs to the next unit, which may be in the next record.
+	type unit struct {
+		annotate.Token
+		rec  int
+		tags []string
+	}
+	var units []unit
+	for ri, rec := range recs {
+		us := Units(rec, level)
+		tags := make([][]string, len(layers))
 		for k, layer := range layers {
-			_, layerTags[k] = j.Tags(rec, level, layer, scheme)
-			if err := proveTags(j, rec, units, layerTags[k], layer); err != nil {
+			_, tags[k] = j.Tags(rec, level, layer, scheme)
+			if err := proveTags(j, rec, us, tags[k], layer); err != nil {
 				return err
 			}
 		}
-		for i, u := range units {
-			if u.Start < 0 || u.End > len(d.Runes) || u.Start > u.End {
-				return fmt.Errorf("export: %s: document %q: token %d [%d,%d) lies outside the text (%d characters)",
-					j.Format, d.Name, row.id+1, u.Start, u.End, len(d.Runes))
+		for i, u := range us {
+			if u.Start < 0 || u.End > len(d.Runes) || u.Start > u.End || len(units) > 0 && u.Start < units[len(units)-1].End {
+				return fmt.Errorf("export: %s: document %q: token %d [%d,%d) lies outside the text (%d characters) or overlaps the one before",
+					j.Format, d.Name, len(units)+1, u.Start, u.End, len(d.Runes))
 			}
-			switch {
-			case rec.Sent > 0:
-				row.sent = rec.Sent
-			case len(d.Sentences) == 0:
-				row.sent = 0
-			default:
-				for sent < len(d.Sentences)-1 && d.Sentences[sent].End <= u.Start {
-					sent++
-				}
-				row.sent = sent + 1
-			}
-			row.id++
-			row.start, row.end = u.Start, u.End
-			row.text = d.Text(u.Start, u.End)
-			row.pos = u.POS
+			x := unit{Token: u, rec: ri, tags: make([]string, len(layers))}
 			for k := range layers {
-				row.tags[k] = layerTags[k][i]
+				x.tags[k] = tags[k][i]
 			}
-			if err := f(row); err != nil {
-				return err
+			units = append(units, x)
+		}
+	}
+	row := &tokenRow{tags: make([]string, len(layers))}
+	if len(units) == 0 || units[0].Start > 0 {
+		end := len(d.Runes)
+		if len(units) > 0 {
+			end = units[0].Start
+		}
+		row.after = d.Text(0, end)
+		for k := range row.tags {
+			row.tags[k] = "O"
+		}
+		if err := f(row); err != nil {
+			return err
+		}
+	}
+	sent := 0 // index into d.Sentences of the sentence holding the unit
+	for i, u := range units {
+		switch {
+		case recs[u.rec].Sent > 0:
+			row.sent = recs[u.rec].Sent
+		case len(d.Sentences) == 0:
+			row.sent = 0
+		default:
+			for sent < len(d.Sentences)-1 && d.Sentences[sent].End <= u.Start {
+				sent++
 			}
+			row.sent = sent + 1
+		}
+		row.id++
+		row.start, row.end = u.Start, u.End
+		row.text = d.Text(u.Start, u.End)
+		row.pos = u.POS
+		next := len(d.Runes)
+		if i+1 < len(units) {
+			next = units[i+1].Start
+		}
+		row.after = d.Text(u.End, next)
+		copy(row.tags, u.tags)
+		if err := f(row); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -181,8 +223,8 @@ func writeCSVTokens(j *Job, w io.Writer) error {
 			rec[0], rec[1] = id, d.Name
 			rec[2], rec[3] = strconv.Itoa(r.sent), strconv.Itoa(r.id)
 			rec[4], rec[5] = strconv.Itoa(r.start), strconv.Itoa(r.end)
-			rec[6], rec[7] = r.text, r.pos
-			copy(rec[8:], r.tags)
+			rec[6], rec[7], rec[8] = r.text, r.pos, r.after
+			copy(rec[len(tokenColumns):], r.tags)
 			return cw.Write(rec)
 		})
 	})
@@ -219,6 +261,7 @@ func writeCSVSpans(j *Job, w io.Writer) error {
 type table struct {
 	file   string
 	header []string
+	hdr    tableLoc // where the header row is
 	// next returns the next row (nil at the end) and where it is.
 	next func() ([]string, tableLoc, error)
 }
@@ -262,10 +305,18 @@ func column(header []string, name string) int {
 }
 
 // isSpansExport and isTokensExport recognise the header of our own
-// csv-spans and csv-tokens exports.
+// csv-spans and csv-tokens exports: a csv-tokens export written before
+// the space_after column is recognised too, by its first eight columns.
 func isSpansExport(header []string) bool { return slices.Equal(header, spanColumns) }
 
 func isTokensExport(header []string) bool {
+	n := len(tokenColumns) - 1 // without space_after
+	return len(header) >= n && slices.Equal(header[:n], tokenColumns[:n])
+}
+
+// hasSpaceAfter reports whether a csv-tokens header has the space_after
+// column (exports before it had not).
+func hasSpaceAfter(header []string) bool {
 	return len(header) >= len(tokenColumns) && slices.Equal(header[:len(tokenColumns)], tokenColumns)
 }
 
@@ -327,15 +378,30 @@ func readTable(t *table, opts ReadOptions) (*Imported, error) {
 }
 
 // readTokensTable reads our own csv-tokens export (or xlsx Tokens sheets)
-// back: one document per doc_id, its tokens (with POS) at their offsets,
-// sentences from sent_id, and spans from the BIO/BIOES tag columns, one
-// layer per column. The file does not hold the characters between tokens
-// (white space, normally): they come back as spaces, with a warning. A
-// character-level export (no POS, every token one character) gives the
-// document without tokens, for the importer to segment.
+// back: one document per doc_id, its text the tokens each followed by its
+// space_after (an empty token at [0,0) holds the text before the first
+// token, or the whole text of a document without tokens), its tokens
+// (with POS) at their offsets, sentences from sent_id, and spans from the
+// BIO/BIOES tag columns, one layer per column. An export without
+// space_after (written before it existed) does not hold the characters
+// between tokens: they come back as spaces, with a warning, as do those a
+// skipped bad row leaves out. A character-level export (no POS, every
+// token one character) gives the document without tokens, for the
+// importer to segment. Layer names (the column headers) and the labels of
+// tags must pass annotate.CheckName.
 func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 	im := &Imported{}
-	layers := t.header[len(tokenColumns):]
+	hasAfter := hasSpaceAfter(t.header)
+	first := len(tokenColumns) // the first layer column
+	if !hasAfter {
+		first--
+	}
+	layers := t.header[first:]
+	for i, l := range layers {
+		if err := annotate.CheckName("layer", l); err != nil {
+			return nil, t.hdr.bad(t.file, first+i, err)
+		}
+	}
 	type tok struct {
 		annotate.Token
 		sent int
@@ -346,27 +412,15 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 		curID = "\x00" // no document yet
 		name  string
 		toks  []tok
+		text  []rune // the document's text so far
+		gaps  int    // characters of it the file did not hold
+		rows  int    // rows of the document read
 	)
 	flush := func() {
-		if len(toks) == 0 {
+		if rows == 0 {
 			return
 		}
-		n := toks[len(toks)-1].End
-		runes := make([]rune, n)
-		filled := make([]bool, n)
-		for _, k := range toks {
-			for i, r := range []rune(k.Text) {
-				runes[k.Start+i], filled[k.Start+i] = r, true
-			}
-		}
-		gaps := 0
-		for i, ok := range filled {
-			if !ok {
-				runes[i] = ' '
-				gaps++
-			}
-		}
-		doc := &annotate.Document{Name: name, Text: string(runes)}
+		doc := &annotate.Document{Name: name, Text: string(text)}
 		if gaps > 0 {
 			im.Warnings = append(im.Warnings, fmt.Sprintf("%s: document %q: %d characters between tokens are not in the file: read as spaces", t.file, name, gaps))
 		}
@@ -402,14 +456,14 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 			}
 			spans, bad := SpansFromTags(tags)
 			for _, i := range bad {
-				im.Warnings = append(im.Warnings, toks[i].loc.bad(t.file, len(tokenColumns)+l, fmt.Errorf("tag %q is not O, B-, I-, E- or S-: read as O", tags[i])).Error())
+				im.Warnings = append(im.Warnings, toks[i].loc.bad(t.file, first+l, fmt.Errorf("tag %q is not O, B-, I-, E- or S-: read as O", tags[i])).Error())
 			}
 			for _, s := range spans {
 				doc.Spans = append(doc.Spans, annotate.Span{Layer: layer, Label: s.Label, Start: toks[s.First].Start, End: toks[s.Last-1].End})
 			}
 		}
 		im.Docs = append(im.Docs, doc)
-		toks = nil
+		toks, text, gaps, rows = nil, nil, 0, 0
 	}
 	seen := map[string]bool{}
 	for {
@@ -442,6 +496,10 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 			continue
 		}
 		k.sent, k.Start, k.End, k.Text, k.POS = ints[0], ints[2], ints[3], row[6], row[7]
+		after := ""
+		if hasAfter {
+			after = row[8]
+		}
 		if id := row[0]; id != curID {
 			flush()
 			if seen[id] {
@@ -449,23 +507,55 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 			}
 			seen[id], curID, name = true, id, row[1]
 		}
-		prev := 0
-		if len(toks) > 0 {
-			prev = toks[len(toks)-1].End
-		}
 		// A gap is text the file does not hold (filled with spaces): bound
 		// it, so that a wrong offset cannot ask for gigabytes.
-		if n := len([]rune(k.Text)); k.End-k.Start != n || k.Start < prev || k.Text == "" || k.Start-prev > maxTokenGap {
-			if err := im.Bad(opts, loc.bad(t.file, 4, fmt.Errorf("token %q at [%d,%d) does not fit: it must follow the previous token (which ends at %d), at most %d characters after it, and span its %d characters", k.Text, k.Start, k.End, prev, maxTokenGap, n))); err != nil {
+		prev := len(text)
+		n := utf8.RuneCountInString(k.Text)
+		if k.End-k.Start != n || k.Start < prev || k.Text == "" && k.Start != k.End || k.Text == "" && !hasAfter || k.Start-prev > maxTokenGap {
+			if err := im.Bad(opts, loc.bad(t.file, 4, fmt.Errorf("token %q at [%d,%d) does not fit: it must follow the text before it (which ends at %d), at most %d characters after it, and span its %d characters", k.Text, k.Start, k.End, prev, maxTokenGap, n))); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		k.tags = slices.Clone(row[len(tokenColumns):len(t.header)])
-		toks = append(toks, k)
+		k.tags = slices.Clone(row[first:len(t.header)])
+		if err := tagLabels(k.tags); err != nil {
+			if err := im.Bad(opts, loc.bad(t.file, first+err.col, err.err)); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		rows++
+		for ; prev < k.Start; prev++ {
+			text = append(text, ' ')
+			gaps++
+		}
+		text = append(text, []rune(k.Text)...)
+		text = append(text, []rune(after)...)
+		if k.Text != "" {
+			toks = append(toks, k)
+		}
 	}
 	flush()
 	return im, nil
+}
+
+// tagError is a tag whose label annotate.CheckName refuses, in column col
+// of the tags.
+type tagError struct {
+	col int
+	err error
+}
+
+// tagLabels checks the label of each tag (B-LABEL…) with annotate.CheckName.
+func tagLabels(tags []string) *tagError {
+	for i, tag := range tags {
+		if len(tag) > 2 && (tag[1] == '-' || tag[1] == '_') {
+			if err := annotate.CheckName("label", tag[2:]); err != nil {
+				return &tagError{i, err}
+			}
+		}
+	}
+	return nil
 }
 
 func quoteList(s []string) string {
@@ -478,15 +568,32 @@ func quoteList(s []string) string {
 
 // readCSV reads a CSV file (any encoding annotate.Decode knows: UTF-8 with
 // or without a byte order mark, UTF-16 with one, GB18030/GBK, Big5) as a
-// table with a header row. Errors name the file and the line.
+// table with a header row. In UTF-8, cells keep their line ends as they
+// are (CRLF too). Errors name the file and the line.
 func readCSV(path string, opts ReadOptions) (*Imported, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	text, _, err := annotate.Decode(path, data)
-	if err != nil {
+	// UTF-8 is read as it is: annotate.Decode would write CRLF (and CR) in
+	// a cell as LF. Other encodings go through it (line ends too).
+	var text string
+	if b := bytes.TrimPrefix(data, []byte("\uFEFF")); utf8.Valid(b) && bytes.IndexByte(b, 0) < 0 {
+		text = string(b)
+	} else if text, _, err = annotate.Decode(path, data); err != nil {
 		return nil, err
+	}
+	// encoding/csv turns CRLF inside a quoted field into LF: carriage
+	// returns in quoted fields are kept from it as a character the text
+	// does not hold, and put back in each field read.
+	text, cr := protectCR(text)
+	restore := func(rec []string) []string {
+		if cr != 0 {
+			for i, f := range rec {
+				rec[i] = strings.ReplaceAll(f, string(cr), "\r")
+			}
+		}
+		return rec
 	}
 	r := csv.NewReader(strings.NewReader(text))
 	r.FieldsPerRecord = -1
@@ -497,9 +604,9 @@ func readCSV(path string, opts ReadOptions) (*Imported, error) {
 	if err != nil {
 		return nil, csvError(path, text, err)
 	}
-	header = slices.Clone(header)
+	header = restore(slices.Clone(header))
 	row := 1
-	t := &table{file: path, header: header, next: func() ([]string, tableLoc, error) {
+	t := &table{file: path, header: header, hdr: tableLoc{line: 1, row: 1}, next: func() ([]string, tableLoc, error) {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			return nil, tableLoc{}, nil
@@ -509,9 +616,42 @@ func readCSV(path string, opts ReadOptions) (*Imported, error) {
 		}
 		row++
 		line, _ := r.FieldPos(0)
-		return rec, tableLoc{line: line, row: row}, nil
+		return restore(rec), tableLoc{line: line, row: row}, nil
 	}}
 	return readTable(t, opts)
+}
+
+// protectCR replaces each carriage return inside a quoted field of the
+// CSV text with a character the text does not hold (from the Private Use
+// Area), which it returns (0 when there was none to replace), so that
+// encoding/csv, which reads CRLF in a quoted field as LF, keeps it: the
+// caller puts the CRs back in the fields. Quotes are followed as RFC 4180
+// has them ("" inside a quoted field is a quote).
+func protectCR(text string) (string, rune) {
+	if !strings.Contains(text, "\r") {
+		return text, 0
+	}
+	var cr rune = 0xE000
+	for strings.ContainsRune(text, cr) {
+		cr++
+	}
+	var b strings.Builder
+	quoted, changed := false, false
+	for _, r := range text {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == '\r' && quoted:
+			b.WriteRune(cr)
+			changed = true
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if !changed {
+		return text, 0
+	}
+	return b.String(), cr
 }
 
 // csvError names the file, line and character (encoding/csv counts

@@ -81,19 +81,19 @@ func tabCorpus() *Corpus {
 }
 
 const (
-	tabTokensCSV = "doc_id,doc_name,sent_id,token_id,start,end,token,pos,entity,phrase\n" +
-		"1,d1.txt,1,1,0,2,张𠀀,nr,B-PER,O\n" +
-		"1,d1.txt,1,2,2,3,在,p,O,B-NP\n" +
-		"1,d1.txt,1,3,3,6,焦作市,ns,B-ORG,I-NP\n" +
-		"1,d1.txt,1,4,6,7,😀,x,I-ORG,O\n" +
-		"1,d1.txt,1,5,7,9,工作,vn,I-ORG,O\n" +
-		"1,d1.txt,1,6,9,10,。,w,O,O\n" +
-		"1,d1.txt,2,7,10,18,=SUM(A1),x,B-MISC,O\n" +
-		"1,d1.txt,2,8,19,20,好,a,O,B-NP\n" +
-		"1,d1.txt,2,9,20,21,。,w,O,I-NP\n" +
-		"2,\"二,2\",0,1,0,1,😀,x,O,O\n" +
-		"2,\"二,2\",0,2,1,3,李四,nr,B-PER,O\n" +
-		"2,\"二,2\",0,3,3,4,。,w,O,O\n"
+	tabTokensCSV = "doc_id,doc_name,sent_id,token_id,start,end,token,pos,space_after,entity,phrase\n" +
+		"1,d1.txt,1,1,0,2,张𠀀,nr,,B-PER,O\n" +
+		"1,d1.txt,1,2,2,3,在,p,,O,B-NP\n" +
+		"1,d1.txt,1,3,3,6,焦作市,ns,,B-ORG,I-NP\n" +
+		"1,d1.txt,1,4,6,7,😀,x,,I-ORG,O\n" +
+		"1,d1.txt,1,5,7,9,工作,vn,,I-ORG,O\n" +
+		"1,d1.txt,1,6,9,10,。,w,,O,O\n" +
+		"1,d1.txt,2,7,10,18,=SUM(A1),x,\" \",B-MISC,O\n" +
+		"1,d1.txt,2,8,19,20,好,a,,O,B-NP\n" +
+		"1,d1.txt,2,9,20,21,。,w,,O,I-NP\n" +
+		"2,\"二,2\",0,1,0,1,😀,x,,O,O\n" +
+		"2,\"二,2\",0,2,1,3,李四,nr,,B-PER,O\n" +
+		"2,\"二,2\",0,3,3,4,。,w,,O,O\n"
 	tabSpansCSV = "doc_id,doc_name,span_id,layer,label,start,end,text,note,annotator,origin\n" +
 		"1,d1.txt,1,entity,PER,0,2,张𠀀,\"a note, with \"\"quotes\"\"\nand a second line\",ann,manual\n" +
 		"1,d1.txt,6,phrase,NP,2,6,在焦作市,,,manual\n" +
@@ -139,23 +139,23 @@ func TestCSVExport(t *testing.T) {
 		{name: "tokens with BOM", format: "csv-tokens", opts: Options{BOM: true}, want: "\uFEFF" + tabTokensCSV, warnings: []string{"span 2", "span 4"}},
 		{name: "tokens BIOES, one layer, one document", format: "csv-tokens",
 			opts: Options{Scheme: SchemeBIOES, Layers: []string{"entity"}, Docs: Selection{IDs: []int64{1}}},
-			want: "doc_id,doc_name,sent_id,token_id,start,end,token,pos,entity\n" +
-				"1,d1.txt,1,1,0,2,张𠀀,nr,S-PER\n" +
-				"1,d1.txt,1,2,2,3,在,p,O\n" +
-				"1,d1.txt,1,3,3,6,焦作市,ns,B-ORG\n" +
-				"1,d1.txt,1,4,6,7,😀,x,I-ORG\n" +
-				"1,d1.txt,1,5,7,9,工作,vn,E-ORG\n" +
-				"1,d1.txt,1,6,9,10,。,w,O\n" +
-				"1,d1.txt,2,7,10,18,=SUM(A1),x,S-MISC\n" +
-				"1,d1.txt,2,8,19,20,好,a,O\n" +
-				"1,d1.txt,2,9,20,21,。,w,O\n",
+			want: "doc_id,doc_name,sent_id,token_id,start,end,token,pos,space_after,entity\n" +
+				"1,d1.txt,1,1,0,2,张𠀀,nr,,S-PER\n" +
+				"1,d1.txt,1,2,2,3,在,p,,O\n" +
+				"1,d1.txt,1,3,3,6,焦作市,ns,,B-ORG\n" +
+				"1,d1.txt,1,4,6,7,😀,x,,I-ORG\n" +
+				"1,d1.txt,1,5,7,9,工作,vn,,E-ORG\n" +
+				"1,d1.txt,1,6,9,10,。,w,,O\n" +
+				"1,d1.txt,2,7,10,18,=SUM(A1),x,\" \",S-MISC\n" +
+				"1,d1.txt,2,8,19,20,好,a,,O\n" +
+				"1,d1.txt,2,9,20,21,。,w,,O\n",
 			warnings: []string{"span 2", "span 4"}},
 		{name: "tokens at character level", format: "csv-tokens", opts: Options{Level: LevelChar, Docs: Selection{IDs: []int64{2}}},
-			want: "doc_id,doc_name,sent_id,token_id,start,end,token,pos,entity,phrase\n" +
-				"2,\"二,2\",0,1,0,1,😀,,O,O\n" +
-				"2,\"二,2\",0,2,1,2,李,,B-PER,O\n" +
-				"2,\"二,2\",0,3,2,3,四,,I-PER,O\n" +
-				"2,\"二,2\",0,4,3,4,。,,O,O\n"},
+			want: "doc_id,doc_name,sent_id,token_id,start,end,token,pos,space_after,entity,phrase\n" +
+				"2,\"二,2\",0,1,0,1,😀,,,O,O\n" +
+				"2,\"二,2\",0,2,1,2,李,,,B-PER,O\n" +
+				"2,\"二,2\",0,3,2,3,四,,,I-PER,O\n" +
+				"2,\"二,2\",0,4,3,4,。,,,O,O\n"},
 		{name: "spans", format: "csv-spans", want: tabSpansCSV},
 		{name: "spans with suggestions", format: "csv-spans", opts: Options{Suggestions: true, Layers: []string{"entity"}, Docs: Selection{IDs: []int64{1}}},
 			want: "doc_id,doc_name,span_id,layer,label,start,end,text,note,annotator,origin\n" +
@@ -191,13 +191,13 @@ func TestCSVSentenceBoundary(t *testing.T) {
 		return NewCorpus(tabSchema(), []*annotate.Document{tabDoc("d", []string{"甲/n", "。/w", "乙/n"}, []int{2, 3},
 			[]annotate.Span{{ID: 1, Layer: "entity", Label: "ORG", Start: 0, End: 3, Origin: annotate.OriginManual}})})
 	}
-	head := "doc_id,doc_name,sent_id,token_id,start,end,token,pos,entity,phrase\n"
+	head := "doc_id,doc_name,sent_id,token_id,start,end,token,pos,space_after,entity,phrase\n"
 	got, res := tabExport(t, doc(), "csv-tokens", Options{})
-	if want := head + "1,d,1,1,0,1,甲,n,B-ORG,O\n1,d,1,2,1,2,。,w,I-ORG,O\n1,d,2,3,2,3,乙,n,I-ORG,O\n"; got != want || len(res.Warnings) != 0 {
+	if want := head + "1,d,1,1,0,1,甲,n,,B-ORG,O\n1,d,1,2,1,2,。,w,,I-ORG,O\n1,d,2,3,2,3,乙,n,,I-ORG,O\n"; got != want || len(res.Warnings) != 0 {
 		t.Errorf("document records: got\n%s%q\nwant\n%s(no warnings)", got, res.Warnings, want)
 	}
 	got, res = tabExport(t, doc(), "csv-tokens", Options{Records: RecordSentence})
-	if want := head + "1,d,1,1,0,1,甲,n,O,O\n1,d,1,2,1,2,。,w,O,O\n1,d,2,3,2,3,乙,n,O,O\n"; got != want ||
+	if want := head + "1,d,1,1,0,1,甲,n,,O,O\n1,d,1,2,1,2,。,w,,O,O\n1,d,2,3,2,3,乙,n,,O,O\n"; got != want ||
 		len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Msg, "crosses a sentence boundary") {
 		t.Errorf("sentence records: got\n%s%q\nwant\n%s(one warning: crosses a sentence boundary)", got, res.Warnings, want)
 	}
@@ -401,9 +401,9 @@ func TestCSVImport(t *testing.T) {
 	}
 }
 
-// TestCSVTokensRoundTrip reads a csv-tokens export back: the text (the
-// space between tokens comes back as a space), tokens, sentences and the
-// spans the tags could carry.
+// TestCSVTokensRoundTrip reads a csv-tokens export back: the text
+// (exactly, from the tokens and their space_after), tokens, sentences and
+// the spans the tags could carry.
 func TestCSVTokensRoundTrip(t *testing.T) {
 	got, _ := tabExport(t, tabCorpus(), "csv-tokens", Options{})
 	im, err := readCSV(tabWrite(t, "tokens.csv", []byte(got)), ReadOptions{})
@@ -450,6 +450,30 @@ func tabCheckRoundTrip(t *testing.T, im *Imported) {
 		if !slices.Equal(gs, ws) {
 			t.Errorf("doc %d spans = %q, want %q", i, gs, ws)
 		}
+	}
+	if len(im.Warnings) != 0 {
+		t.Errorf("warnings = %q, want none: space_after holds the text between tokens", im.Warnings)
+	}
+}
+
+// TestCSVTokensWithoutSpaceAfter reads a csv-tokens export written before
+// the space_after column: the text between tokens is not in it and comes
+// back as spaces, with a warning.
+func TestCSVTokensWithoutSpaceAfter(t *testing.T) {
+	got, _ := tabExport(t, tabCorpus(), "csv-tokens", Options{})
+	rows := tabReadCSV(t, got)
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	for _, r := range rows {
+		w.Write(slices.Delete(r, 8, 9))
+	}
+	w.Flush()
+	im, err := readCSV(tabWrite(t, "old.csv", []byte(b.String())), ReadOptions{})
+	if err != nil {
+		t.Fatalf("readCSV() error = %v", err)
+	}
+	if len(im.Docs) != 2 || im.Docs[0].Text != "张𠀀在焦作市😀工作。=SUM(A1) 好。" || len(im.Docs[0].Spans) != 5 {
+		t.Errorf("read %d documents, the first %q with %d spans", len(im.Docs), im.Docs[0].Text, len(im.Docs[0].Spans))
 	}
 	if len(im.Warnings) != 1 || !strings.Contains(im.Warnings[0], `"d1.txt": 1 characters between tokens`) {
 		t.Errorf("warnings = %q, want one about the character between tokens of d1.txt", im.Warnings)

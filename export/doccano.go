@@ -27,9 +27,11 @@ import (
 // in the nested "meta" object (doccano keeps every key it does not know as
 // meta), with the sentence number and its start in the document for
 // sentence records; span notes, which doccano cannot show, ride along in
-// meta.notes as [start, end, label, note]. The layer is not written:
-// several layers go into one label list, and on import the label decides
-// the layer.
+// meta.notes as [start, end, label, note]. doccano has no layers: the
+// spans of every layer written go into the one label list, and each span's
+// layer rides along in meta.layers as [start, end, label, layer], which
+// the reader gives back (a file without it leaves the layer to the
+// importer).
 //
 // The reader also takes doccano's relation shape ("entities":
 // [{"id","label","start_offset","end_offset"}], relations reported as not
@@ -122,7 +124,8 @@ func appendJSONString(b []byte, s string) []byte {
 
 type doccanoMeta struct {
 	recordMeta
-	Notes []doccanoSpan `json:"notes,omitempty"`
+	Notes  []doccanoSpan `json:"notes,omitempty"`
+	Layers []spanLayer   `json:"layers,omitempty"`
 }
 
 type doccanoRecord struct {
@@ -146,6 +149,7 @@ func writeDoccano(j *Job, w io.Writer) error {
 					return err
 				}
 				line.Label = append(line.Label, doccanoSpan{Start: s, End: e, Label: sp.Label})
+				line.Meta.Layers = append(line.Meta.Layers, spanLayer{Start: s, End: e, Label: sp.Label, Layer: sp.Layer})
 				if sp.Note != "" {
 					note := sp.Note
 					line.Meta.Notes = append(line.Meta.Notes, doccanoSpan{Start: s, End: e, Label: sp.Label, Note: &note})
@@ -153,6 +157,9 @@ func writeDoccano(j *Job, w io.Writer) error {
 			}
 			slices.SortStableFunc(line.Label, func(a, b doccanoSpan) int {
 				return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), cmp.Compare(a.Label, b.Label))
+			})
+			slices.SortStableFunc(line.Meta.Layers, func(a, b spanLayer) int {
+				return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Layer, b.Layer))
 			})
 			if err := out.put(line); err != nil {
 				return err
@@ -199,8 +206,7 @@ func readDoccano(path string, opts ReadOptions) (*Imported, error) {
 		if meta.DocName == "" {
 			meta.DocName = d.docName
 		}
-		im.addRecord(path, line, d.doc, &meta)
-		return nil
+		return im.Bad(opts, im.addRecord(path, line, d.doc, &meta))
 	})
 	if err != nil {
 		return nil, err
@@ -306,6 +312,7 @@ func doccanoDoc(raw []byte, opts ReadOptions) (doccanoRead, int, error) {
 			}
 		}
 	}
+	setSpanLayers(d.Spans, readSpanLayers(in.Meta), func(s, e int) (int, int, error) { return off.span(s, e, false) })
 	return doccanoRead{doc: d, meta: in.Meta, docName: in.DocName}, len(in.Relations), nil
 }
 

@@ -330,15 +330,81 @@ func dropDuplicates(spans []annotate.Span) ([]annotate.Span, int) {
 
 // addRecord adds the document read from line of path: its exact
 // duplicate spans dropped (with a warning), its name, status and labels
-// from meta.
-func (im *Imported) addRecord(path string, line int, d *annotate.Document, meta *readMeta) {
+// from meta. A text that is not valid UTF-8 or holds NUL, or a layer or
+// label name annotate.CheckName refuses, makes the record bad: the error
+// (a *RecordError naming file and line) is for Imported.Bad.
+func (im *Imported) addRecord(path string, line int, d *annotate.Document, meta *readMeta) error {
+	meta.apply(d, path, line)
+	err := checkText(d.Text)
+	if err == nil {
+		err = checkNames(d)
+	}
+	if err != nil {
+		return &RecordError{File: path, Line: line, Err: err}
+	}
 	var n int
 	d.Spans, n = dropDuplicates(d.Spans)
 	if n > 0 {
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s:%d: %d exact duplicate span(s) (same label, start and end) dropped", path, line, n))
 	}
-	meta.apply(d, path, line)
 	im.Docs = append(im.Docs, d)
+	return nil
+}
+
+// spanLayer is one entry of the "layers" list our doccano and CLUENER
+// exports write in a record's meta: [start, end, "LABEL", "layer"] for
+// each span, the offsets as the record's labels have them, so that an
+// import puts every span back in its layer (the formats have none).
+type spanLayer struct {
+	Start, End   int
+	Label, Layer string
+}
+
+func (s spanLayer) MarshalJSON() ([]byte, error) {
+	return doccanoSpan{Start: s.Start, End: s.End, Label: s.Label, Note: &s.Layer}.MarshalJSON()
+}
+
+// readSpanLayers reads the "layers" list of a record's meta; entries that
+// are not [start, end, "LABEL", "layer"] are left out.
+func readSpanLayers(meta json.RawMessage) []spanLayer {
+	var in struct {
+		Layers []json.RawMessage `json:"layers"`
+	}
+	if len(meta) == 0 || meta[0] != '{' || json.Unmarshal(meta, &in) != nil {
+		return nil
+	}
+	var out []spanLayer
+	for _, raw := range in.Layers {
+		var parts []json.RawMessage
+		var layer string
+		if json.Unmarshal(raw, &parts) != nil || len(parts) != 4 || json.Unmarshal(parts[3], &layer) != nil {
+			continue
+		}
+		s, e, l, ok := doccanoTriple(mustArray(parts[:3]))
+		if ok {
+			out = append(out, spanLayer{Start: s, End: e, Label: l, Layer: layer})
+		}
+	}
+	return out
+}
+
+// setSpanLayers gives each span of spans the layer its entry in layers
+// names (the first entry not used yet with the same label and offsets;
+// conv turns an entry's offsets into the spans' code points).
+func setSpanLayers(spans []annotate.Span, layers []spanLayer, conv func(s, e int) (int, int, error)) {
+	used := make([]bool, len(spans))
+	for _, l := range layers {
+		s, e, err := conv(l.Start, l.End)
+		if err != nil {
+			continue
+		}
+		for k := range spans {
+			if sp := &spans[k]; !used[k] && sp.Start == s && sp.End == e && sp.Label == l.Label {
+				sp.Layer, used[k] = l.Layer, true
+				break
+			}
+		}
+	}
 }
 
 // readerSchema is the schema a reader resolves layer names against.

@@ -525,7 +525,7 @@ func TestCLUENERExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"id":"1","text":"𠀀明在焦作市，焦作市很好。","label":{"LOC":{"焦作市":[[3,5],[7,9]]},"ORG":{"焦作市":[[3,5]]},"PER":{"𠀀明":[[0,1]]}},"meta":{"doc_id":1,"doc_name":"c"}}` + "\n"
+	want := `{"id":"1","text":"𠀀明在焦作市，焦作市很好。","label":{"LOC":{"焦作市":[[3,5],[7,9]]},"ORG":{"焦作市":[[3,5]]},"PER":{"𠀀明":[[0,1]]}},"meta":{"doc_id":1,"doc_name":"c","layers":[[0,1,"PER","entities"],[3,5,"LOC","entities"],[3,5,"ORG","entities"],[7,9,"LOC","entities"]]}}` + "\n"
 	if string(data) != want {
 		t.Errorf("cluener =\n%s\nwant\n%s", data, want)
 	}

@@ -47,7 +47,17 @@ import (
 func init() {
 	Register(&Format{Name: "labelstudio", Ext: ".json", Write: writeLabelStudio,
 		Description: `Label Studio JSON task list with "annotations" (or "predictions") results value.start/end/text/labels; OUT.config.xml beside it is the labelling config the results name`,
-		Companion:   func(j *Job) (string, []byte) { return ".config.xml", []byte(LabelStudioConfig(j.Schema, j.Layers())) }})
+		Companion: func(j *Job) (string, []byte) {
+			config := LabelStudioConfig(j.Schema, j.Layers())
+			for _, l := range j.Schema.Layers {
+				for _, lb := range append([]annotate.Label{{Name: l.Name}}, l.Labels...) {
+					if _, changed := xmlSafe(lb.Name); changed {
+						*j.warnings = append(*j.warnings, Warning{Doc: "labelling config", Msg: fmt.Sprintf("name %q holds characters XML cannot carry: written with U+FFFD", lb.Name)})
+					}
+				}
+			}
+			return ".config.xml", []byte(config)
+		}})
 	RegisterReader(&Reader{Name: "labelstudio", Read: readLabelStudio,
 		Description: `Label Studio JSON task list: labels results of the first annotation (else prediction)`})
 }
@@ -155,7 +165,10 @@ func writeLabelStudio(j *Job, w io.Writer) error {
 // labelstudio export of layers (nil: all) of schema: one <Labels> per
 // layer, named after it, with the labels' colours, a per-region <TextArea>
 // for notes and the <Text> the results point at. White space in the text
-// is kept as it is, so that offsets count every space.
+// is kept as it is, so that offsets count every space. Names are written
+// as XML attribute values that read back exactly (tab and line breaks as
+// character references); characters XML cannot carry at all (control
+// characters, which annotate.CheckName keeps out of names) become U+FFFD.
 func LabelStudioConfig(schema *annotate.Schema, layers []string) string {
 	var b strings.Builder
 	b.WriteString("<View>\n  <Style>.htx-text{white-space:pre-wrap}</Style>\n")
@@ -163,9 +176,9 @@ func LabelStudioConfig(schema *annotate.Schema, layers []string) string {
 		if layers != nil && !slices.Contains(layers, l.Name) {
 			continue
 		}
-		fmt.Fprintf(&b, "  <Labels name=\"%s\" toName=\"text\">\n", html.EscapeString(l.Name))
+		fmt.Fprintf(&b, "  <Labels name=\"%s\" toName=\"text\">\n", xmlAttr(l.Name))
 		for _, lb := range l.Labels {
-			fmt.Fprintf(&b, "    <Label value=\"%s\" background=\"%s\"/>\n", html.EscapeString(lb.Name), html.EscapeString(lb.Color))
+			fmt.Fprintf(&b, "    <Label value=\"%s\" background=\"%s\"/>\n", xmlAttr(lb.Name), xmlAttr(lb.Color))
 		}
 		b.WriteString("  </Labels>\n")
 	}
@@ -173,6 +186,15 @@ func LabelStudioConfig(schema *annotate.Schema, layers []string) string {
 	fmt.Fprintf(&b, "  <TextArea name=\"%s\" toName=\"text\" perRegion=\"true\" editable=\"true\"/>\n", lsNoteName)
 	b.WriteString("</View>\n")
 	return b.String()
+}
+
+// xmlAttr is s as an XML attribute value between double quotes that an
+// XML parser reads back as s: markup characters escaped, tab and line
+// breaks (which attribute normalisation would make spaces) as character
+// references, characters XML cannot carry as U+FFFD (see xmlSafe).
+func xmlAttr(s string) string {
+	s, _ = xmlSafe(s)
+	return strings.NewReplacer("\t", "&#9;", "\n", "&#10;", "\r", "&#13;").Replace(html.EscapeString(s))
 }
 
 type lsTaskIn struct {
@@ -211,8 +233,7 @@ func readLabelStudio(path string, opts ReadOptions) (*Imported, error) {
 		for _, w := range warns {
 			im.Warnings = append(im.Warnings, fmt.Sprintf("%s:%d: %s", path, line, w))
 		}
-		im.addRecord(path, line, d.doc, &d.meta)
-		return nil
+		return im.Bad(opts, im.addRecord(path, line, d.doc, &d.meta))
 	})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
 )
@@ -15,10 +17,8 @@ import (
 // ReadOptions are the choices every reader shares, and the few that only
 // some read (said on each).
 type ReadOptions struct {
-	// Layer receives the labels of a format that does not name layers,
-	// unless the label belongs to exactly one layer of Schema already.
-	// Empty: "entity" (the entity preset's layer) when the schema has it,
-	// else the schema's first layer.
+	// Layer, when set, receives every span read (see ImportFiles). The
+	// readers leave a span's layer empty unless the file names one.
 	Layer string
 	// Schema is the schema labels are resolved against (nil: the default).
 	Schema *annotate.Schema
@@ -44,7 +44,10 @@ type Imported struct {
 }
 
 // RecordError is a bad record of an input file: the file, the line (or,
-// for xlsx, the sheet and cell in Where) and why.
+// for xlsx, the sheet and cell in Where) and why. Like encoding/csv's
+// ParseError its message has no package prefix ("FILE:LINE: why"): the
+// import it fails says what failed ("import: …", see ImportError), and
+// a skipped record is reported as it is.
 type RecordError struct {
 	File  string
 	Line  int
@@ -55,18 +58,22 @@ type RecordError struct {
 func (e *RecordError) Error() string {
 	switch {
 	case e.Where != "":
-		return fmt.Sprintf("export: %s: %s: %v", e.File, e.Where, e.Err)
+		return fmt.Sprintf("%s: %s: %v", e.File, e.Where, e.Err)
 	case e.Line > 0:
-		return fmt.Sprintf("export: %s:%d: %v", e.File, e.Line, e.Err)
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
 	}
-	return fmt.Sprintf("export: %s: %v", e.File, e.Err)
+	return fmt.Sprintf("%s: %v", e.File, e.Err)
 }
 
 func (e *RecordError) Unwrap() error { return e.Err }
 
 // Bad handles a bad record under opts: with SkipBad it is added to
 // im.Skipped and Bad returns nil (go on); otherwise it returns err (stop).
+// A nil err is no bad record: Bad returns nil.
 func (im *Imported) Bad(opts ReadOptions, err error) error {
+	if err == nil {
+		return nil
+	}
 	if opts.SkipBad {
 		im.Skipped = append(im.Skipped, err)
 		return nil
@@ -115,18 +122,77 @@ type ImportReport struct {
 	Docs      int
 	Spans     int
 	NewLabels []string // "layer/label" added to the schema
-	Warnings  []string
-	Skipped   []error
+	NewLayers []string // layers the import created (they allow overlaps)
+	// Nested lists the layers that forbid overlaps whose imported spans
+	// overlapped: those that overlapped went to a layer that allows them.
+	Nested   []NestedSpans
+	Warnings []string
+	Skipped  []error
 }
+
+// NestedSpans says where the spans went that an import meant for Layer,
+// which forbids overlaps, but that overlap others in it: into Into, a
+// layer that allows overlaps (created by the import unless it was there
+// already), Spans of them; First is the first overlap, naming the file and
+// the document.
+type NestedSpans struct {
+	Layer, Into string
+	Spans       int
+	First       string
+}
+
+func (n NestedSpans) String() string {
+	return fmt.Sprintf("layer %q forbids overlaps, and %d imported spans overlap others in it (first: %s): imported into layer %q, which allows overlaps",
+		n.Layer, n.Spans, n.First, n.Into)
+}
+
+// ImportError is the error of an import that failed: nothing was
+// imported. Its message is the operation's, "import: " and the cause
+// (without the "export: " of the package the readers live in), so that
+// the command line says "biaozhu: import: FILE:LINE: …".
+type ImportError struct{ Err error }
+
+func (e *ImportError) Error() string {
+	return "import: " + strings.TrimPrefix(e.Err.Error(), "export: ")
+}
+
+func (e *ImportError) Unwrap() error { return e.Err }
 
 // ImportFiles reads every path in format and adds what it read to t in
 // one transaction: every document of every file, or nothing. A document
 // read without tokens is split into sentences and segmented with seg (nil:
-// left without tokens). Labels the schema lacks are added to it (to the
-// layer the format names, else the only layer that has the label, else
-// opts.Layer), with a colour from the palette, and reported. Spans are
-// imported with origin "imported". Errors name the file (and line).
+// left without tokens). Spans are imported with origin "imported".
+//
+// Layers: with opts.Layer set, every span goes to that layer (but the
+// token-tag layers of CoNLL-U); a new name creates a layer that allows
+// overlaps, and an existing layer keeps its rule: spans that overlap in
+// one that forbids it fail the import, naming the layer, or under SkipBad
+// are skipped and reported. Without it, a span goes to the layer the file
+// names (Label Studio's from_name, spaCy's layer, brat's configuration,
+// the columns of csv-tokens, the layer our doccano and CLUENER exports
+// record in their meta), else to the only layer that has its label, else
+// to the default layer (see defaultLayer). Where that layer forbids
+// overlaps and imported spans overlap in it, the ones that overlap go to
+// a layer that allows overlaps, LAYER-nested (created when missing), as
+// the report says: an existing layer's rule never changes, and overlaps
+// never fail an import without -layer. Labels and layers the schema lacks
+// are added to it (a new label of a nested layer takes its colour from
+// the layer it came from, else a colour from the palette) and reported.
+//
+// Every layer and label name read is checked with annotate.CheckName and
+// every text for invalid UTF-8 and NUL (the readers say the line; a name
+// or text a reader did not check is refused naming the file and
+// document). An import that reads no document is an error. Errors are
+// *ImportError, naming the file (and line).
 func ImportFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format string, paths []string, opts ReadOptions) (ImportReport, error) {
+	rep, err := importFiles(ctx, t, seg, format, paths, opts)
+	if err != nil {
+		err = &ImportError{Err: err}
+	}
+	return rep, err
+}
+
+func importFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format string, paths []string, opts ReadOptions) (ImportReport, error) {
 	var rep ImportReport
 	r, ok := LookupReader(format)
 	if !ok {
@@ -134,17 +200,23 @@ func ImportFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format 
 		for _, r := range Readers() {
 			names = append(names, r.Name)
 		}
-		return rep, fmt.Errorf("export: unknown import format %q (formats: %s)", format, strings.Join(names, ", "))
+		return rep, fmt.Errorf("export: unknown format %q (formats: %s)", format, strings.Join(names, ", "))
 	}
 	if len(paths) == 0 {
-		return rep, errors.New("export: import: no files given")
+		return rep, errors.New("export: no files given")
 	}
 	schema := t.Schema().Clone()
 	opts.Schema = schema
-	if opts.Layer == "" {
+	explicit := opts.Layer
+	if explicit != "" {
+		if err := annotate.CheckName("layer", explicit); err != nil {
+			return rep, fmt.Errorf("export: -layer: %w", err)
+		}
+	} else {
 		opts.Layer = defaultLayer(schema)
 	}
 	var docs []*annotate.Document
+	source := map[*annotate.Document]string{} // the file each document came from
 	for _, path := range paths {
 		if err := ctx.Err(); err != nil {
 			return rep, err
@@ -154,29 +226,61 @@ func ImportFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format 
 			return rep, err
 		}
 		rep.Warnings = append(rep.Warnings, im.Warnings...)
-		rep.Skipped = append(rep.Skipped, im.Skipped...)
+		if len(im.Docs) == 0 && len(im.Skipped) == 0 {
+			return rep, &RecordError{File: path, Err: fmt.Errorf("no documents in it: empty, or not %s", format)}
+		}
 		for _, d := range im.Docs {
 			if err := ctx.Err(); err != nil {
 				return rep, err
 			}
+			if err := checkImported(d); err != nil {
+				if err := im.Bad(opts, &RecordError{File: path, Where: fmt.Sprintf("document %q", d.Name), Err: err}); err != nil {
+					return rep, err
+				}
+				continue
+			}
 			prepareImported(d, path, seg)
 			for k := range d.Spans {
 				sp := &d.Spans[k]
-				if added := resolveLabel(schema, opts.Layer, sp); added != "" {
-					rep.NewLabels = append(rep.NewLabels, added)
+				switch {
+				case sp.Layer == XPOSLayer || sp.Layer == UPOSLayer:
+					// Token tags of CoNLL-U, not labels: their own layer.
+				case explicit != "":
+					sp.Layer = explicit
+				case sp.Layer == "":
+					sp.Layer = holder(schema, sp.Label, opts.Layer)
 				}
 				sp.Origin = annotate.OriginImported
 			}
-			kept, err := overlapsAllowed(schema, path, d, opts)
+			source[d] = path
+			docs = append(docs, d)
+		}
+		rep.Skipped = append(rep.Skipped, im.Skipped...)
+	}
+	if len(docs) == 0 {
+		return rep, fmt.Errorf("export: %s: no documents read (%d bad records skipped)", strings.Join(paths, ", "), len(rep.Skipped))
+	}
+	if explicit == "" {
+		rep.Nested = nestOverlaps(schema, docs, source)
+	}
+	layersBefore := len(schema.Layers)
+	for _, d := range docs {
+		for k := range d.Spans {
+			if added := addLabel(schema, d.Spans[k], rep.Nested); added != "" {
+				rep.NewLabels = append(rep.NewLabels, added)
+			}
+		}
+		if explicit != "" {
+			kept, err := overlapsAllowed(schema, source[d], d, opts)
 			if err != nil {
 				return rep, err
 			}
-			for _, e := range kept {
-				rep.Skipped = append(rep.Skipped, e)
-			}
-			rep.Spans += len(d.Spans)
-			docs = append(docs, d)
+			rep.Skipped = append(rep.Skipped, kept...)
 		}
+		rep.Spans += len(d.Spans)
+	}
+	for _, l := range schema.Layers[layersBefore:] {
+		rep.NewLayers = append(rep.NewLayers, l.Name)
 	}
 	var extended *annotate.Schema
 	if len(rep.NewLabels) > 0 {
@@ -187,6 +291,135 @@ func ImportFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format 
 	}
 	rep.Docs = len(docs)
 	return rep, nil
+}
+
+// checkImported checks what a reader read of one document before it goes
+// into a project: its text is valid UTF-8 without NUL characters (which
+// brat and XML refuse), and its layer, label and document label names
+// pass annotate.CheckName. The readers that can say the line check the
+// same (see checkText and checkNames); this catches what they did not.
+func checkImported(d *annotate.Document) error {
+	if err := checkText(d.Text); err != nil {
+		return err
+	}
+	return checkNames(d)
+}
+
+// checkText refuses text that is not valid UTF-8 or holds a NUL
+// character, saying where (in characters).
+func checkText(s string) error {
+	if i := strings.IndexByte(s, 0); i >= 0 && utf8.ValidString(s[:i]) {
+		return fmt.Errorf("the text holds a NUL character (at character %d)", utf8.RuneCountInString(s[:i])+1)
+	}
+	if !utf8.ValidString(s) {
+		n := 0
+		for i, r := range s {
+			if r == utf8.RuneError {
+				if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+					break
+				}
+			}
+			n++
+		}
+		return fmt.Errorf("the text is not valid UTF-8 (at character %d)", n+1)
+	}
+	return nil
+}
+
+// checkNames checks the layer and label of every span of d, and d's
+// document labels, with annotate.CheckName.
+func checkNames(d *annotate.Document) error {
+	for _, sp := range d.Spans {
+		if sp.Layer != "" {
+			if err := annotate.CheckName("layer", sp.Layer); err != nil {
+				return err
+			}
+		}
+		if err := annotate.CheckName("label", sp.Label); err != nil {
+			return err
+		}
+	}
+	for _, l := range d.Labels {
+		if err := annotate.CheckName("document label", l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// holder is the layer for a span of label whose file names no layer: the
+// only layer of s that has the label, else fallback.
+func holder(s *annotate.Schema, label, fallback string) string {
+	found := ""
+	for _, l := range s.Layers {
+		if _, ok := l.Label(label); ok {
+			if found != "" {
+				return fallback
+			}
+			found = l.Name
+		}
+	}
+	if found == "" {
+		return fallback
+	}
+	return found
+}
+
+// nestOverlaps moves the spans of docs that overlap others in a layer of
+// s that forbids overlaps into a layer that allows them (see
+// nestedLayer): per document and layer, spans in order of start (the
+// longer first) stay in the layer while they overlap none that stayed;
+// the others move. It reports each layer it moved spans out of.
+func nestOverlaps(s *annotate.Schema, docs []*annotate.Document, source map[*annotate.Document]string) []NestedSpans {
+	var out []NestedSpans
+	byLayer := map[string]int{} // layer → index in out
+	for _, d := range docs {
+		order := make([]int, len(d.Spans))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int {
+			x, y := d.Spans[a], d.Spans[b]
+			return cmp.Or(cmp.Compare(x.Start, y.Start), cmp.Compare(y.End, x.End))
+		})
+		reach := map[string]int{} // per layer, the kept span reaching furthest
+		for _, i := range order {
+			sp := &d.Spans[i]
+			l, ok := s.Layer(sp.Layer)
+			if !ok || l.Overlap != annotate.OverlapForbidden {
+				continue
+			}
+			k, seen := reach[sp.Layer]
+			if !seen || sp.Start >= d.Spans[k].End {
+				reach[sp.Layer] = i
+				continue
+			}
+			n, ok := byLayer[sp.Layer]
+			if !ok {
+				n = len(out)
+				byLayer[sp.Layer] = n
+				prev := d.Spans[k]
+				out = append(out, NestedSpans{Layer: sp.Layer, Into: nestedLayer(s, sp.Layer),
+					First: fmt.Sprintf("%s: document %q: %s [%d,%d) overlaps %s [%d,%d)", source[d], d.Name, sp.Label, sp.Start, sp.End, prev.Label, prev.Start, prev.End)})
+			}
+			out[n].Spans++
+			sp.Layer = out[n].Into
+		}
+	}
+	return out
+}
+
+// nestedLayer names the layer the overlapping spans of layer go to:
+// LAYER-nested, or LAYER-nested-2, -3… when a layer of that name forbids
+// overlaps. It need not exist yet (addLabel creates it).
+func nestedLayer(s *annotate.Schema, layer string) string {
+	name := layer + "-nested"
+	for n := 2; ; n++ {
+		if l, ok := s.Layer(name); !ok || l.Overlap == annotate.OverlapAllowed {
+			return name
+		}
+		name = fmt.Sprintf("%s-nested-%d", layer, n)
+	}
 }
 
 // overlapsAllowed checks d's spans against the overlap rule of their
@@ -206,7 +439,7 @@ func overlapsAllowed(s *annotate.Schema, path string, d *annotate.Document, opts
 		}
 		if prev, ok := last[sp.Layer]; ok && sp.Start < prev.End {
 			err := &RecordError{File: path, Where: fmt.Sprintf("document %q", d.Name),
-				Err: fmt.Errorf("%s [%d,%d) overlaps %s [%d,%d) in layer %q, which forbids overlaps: import into a layer that allows them (-layer NAME, a new name creates one) or skip bad records",
+				Err: fmt.Errorf("%s [%d,%d) overlaps %s [%d,%d) in layer %q, which forbids overlaps: import into a layer that allows them (-layer NAME, a new name creates one; or no -layer, which puts overlapping spans into a layer of their own) or skip bad records",
 					sp.Label, sp.Start, sp.End, prev.Label, prev.Start, prev.End, sp.Layer)}
 			if !opts.SkipBad {
 				return nil, err
@@ -265,36 +498,38 @@ func defaultLayer(s *annotate.Schema) string {
 var palette = []string{"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7",
 	"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"}
 
-// resolveLabel sets sp.Layer when the format gave none, and adds the
-// label (and its layer) to s when missing. It returns "layer/label" when
-// it added one.
-func resolveLabel(s *annotate.Schema, fallback string, sp *annotate.Span) string {
-	if sp.Layer == "" {
-		var holders []string
-		for _, l := range s.Layers {
-			if _, ok := l.Label(sp.Label); ok {
-				holders = append(holders, l.Name)
-			}
-		}
-		if len(holders) == 1 {
-			sp.Layer = holders[0]
-		} else {
-			sp.Layer = fallback
-		}
-	}
+// addLabel adds sp's label (and its layer, allowing overlaps) to s when
+// missing, and returns "layer/label" when it added one. A label new to a
+// layer that nested spans went to takes its colour and description from
+// the layer they came from; otherwise it gets the next palette colour.
+func addLabel(s *annotate.Schema, sp annotate.Span, nested []NestedSpans) string {
 	idx := slices.IndexFunc(s.Layers, func(l annotate.Layer) bool { return l.Name == sp.Layer })
 	if idx < 0 {
 		s.Layers = append(s.Layers, annotate.Layer{Name: sp.Layer, Overlap: annotate.OverlapAllowed})
 		idx = len(s.Layers) - 1
 	}
-	l := &s.Layers[idx]
-	if _, ok := l.Label(sp.Label); ok {
+	if _, ok := s.Layers[idx].Label(sp.Label); ok {
 		return ""
 	}
-	n := 0
-	for _, l := range s.Layers {
-		n += len(l.Labels)
+	lb := annotate.Label{Name: sp.Label}
+	for _, n := range nested {
+		if n.Into != sp.Layer {
+			continue
+		}
+		if from, ok := s.Layer(n.Layer); ok {
+			if like, ok := from.Label(sp.Label); ok {
+				lb.Color, lb.Description = like.Color, like.Description
+			}
+		}
 	}
-	l.Labels = append(l.Labels, annotate.Label{Name: sp.Label, Color: palette[n%len(palette)]})
+	if lb.Color == "" {
+		n := 0
+		for _, l := range s.Layers {
+			n += len(l.Labels)
+		}
+		lb.Color = palette[n%len(palette)]
+	}
+	l := &s.Layers[idx]
+	l.Labels = append(l.Labels, lb)
 	return l.Name + "/" + sp.Label
 }

@@ -173,8 +173,7 @@ func readSpacy(path string, opts ReadOptions) (*Imported, error) {
 		if err != nil {
 			return im.Bad(opts, &RecordError{File: path, Line: line, Err: err})
 		}
-		im.addRecord(path, line, d, &meta)
-		return nil
+		return im.Bad(opts, im.addRecord(path, line, d, &meta))
 	})
 	if err != nil {
 		return nil, err

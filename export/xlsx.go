@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
 
 	"github.com/biaozhu/biaozhu/annotate"
 )
@@ -72,7 +73,7 @@ var xlsxMaxRows = excelize.TotalRows
 
 // Column widths, in Excel's character units.
 var (
-	tokenWidths = []float64{8, 20, 8, 9, 9, 9, 16, 8}
+	tokenWidths = []float64{8, 20, 8, 9, 9, 9, 16, 8, 12}
 	spanWidths  = []float64{8, 20, 9, 12, 12, 9, 9, 24, 36, 12, 10}
 	docWidths   = []float64{8, 30, 12, 10, 10, 10, 40}
 	labelWidths = []float64{14, 16, 10, 6, 48}
@@ -138,6 +139,10 @@ func (s *sheet) begin() error {
 	}
 	hdr := make([]any, len(s.header))
 	for i, h := range s.header {
+		if safe, changed := xmlSafe(h); changed {
+			*s.b.j.warnings = append(*s.b.j.warnings, Warning{Doc: "xlsx sheet " + s.cur, Msg: fmt.Sprintf("column %q: control characters that Excel cannot hold replaced by U+FFFD", h)})
+			h = safe
+		}
 		hdr[i] = excelize.Cell{StyleID: s.b.bold, Value: h}
 	}
 	return s.write(hdr)
@@ -281,8 +286,9 @@ func writeXLSX(j *Job, w io.Writer) error {
 			v[0], v[1], v[2], v[3], v[4], v[5] = d.ID, st.name, r.sent, r.id, r.start, r.end
 			v[6] = b.text(d, 0, fmt.Sprintf("token %d", r.id), r.text)
 			v[7] = r.pos
+			v[8] = b.text(d, 0, fmt.Sprintf("space after token %d", r.id), r.after)
 			for k, tag := range r.tags {
-				v[8+k] = b.tagCell(layers[k], tag)
+				v[len(tokenColumns)+k] = b.tagCell(layers[k], tag)
 			}
 			return toks.add(nil)
 		})
@@ -358,7 +364,7 @@ func writeXLSX(j *Job, w io.Writer) error {
 			label = layer + "/" + label
 		}
 		header = append(header, label)
-		widths = append(widths, math.Max(8, float64(len(label))+2))
+		widths = append(widths, columnWidth(label))
 	}
 	sum := b.sheet("Summary", header, widths)
 	totals := make([]int, len(labelKeys))
@@ -408,6 +414,22 @@ func writeWorkbook(f *excelize.File, w io.Writer) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// columnWidth is the width of a column headed by name: its width on
+// screen (East Asian wide characters count two) and a margin, at least 8
+// and at most 255, Excel's limit.
+func columnWidth(name string) float64 {
+	n := 0
+	for _, r := range name {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return math.Min(255, math.Max(8, float64(n+2)))
 }
 
 // fillStyle is a solid fill of colour "rrggbb".
@@ -643,5 +665,5 @@ func sheetTable(path string, sheets []string, rows *excelize.Rows, h []string,
 			return cols, tableLoc{sheet: sheets[k], row: row}, nil
 		}
 	}
-	return &table{file: path, header: h, next: next}
+	return &table{file: path, header: h, hdr: tableLoc{sheet: sheets[0], row: 1}, next: next}
 }

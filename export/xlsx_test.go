@@ -191,9 +191,9 @@ func TestXLSXExport(t *testing.T) {
 		for _, c := range []struct{ sheet, cell, want string }{
 			{"Spans", "E2", lightFill(colour("entity", "PER"))},
 			{"Spans", "E3", lightFill(colour("phrase", "NP"))},
-			{"Tokens", "I2", lightFill(colour("entity", "PER"))}, // B-PER
-			{"Tokens", "J3", lightFill(colour("phrase", "NP"))},  // B-NP
-			{"Tokens", "I3", ""}, // O
+			{"Tokens", "J2", lightFill(colour("entity", "PER"))}, // B-PER
+			{"Tokens", "K3", lightFill(colour("phrase", "NP"))},  // B-NP
+			{"Tokens", "J3", ""}, // O
 			{"Tokens", "G2", ""},
 			{"Labels", "C8", "000080"}, // #000080 itself
 		} {
