@@ -17,7 +17,10 @@
 //
 // Errors are one line on stderr with exit status 1; usage errors exit 2.
 // import prints a line per file on stderr and its summary on stdout, and
-// exits 1 when a file failed, after importing the others.
+// exits 1 when a file failed, after importing the others. Ctrl-C (SIGINT)
+// or SIGTERM stops a command within a second with exit status 130: no file
+// is left half-written (output on stdout stops where it was), an import
+// keeps the files it finished.
 package main
 
 import (
@@ -36,6 +39,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"unicode"
 
@@ -116,14 +120,28 @@ func main() {
 		fmt.Print(usage)
 		return
 	}
-	cmds := map[string]func([]string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
+	cmds := map[string]func(context.Context, []string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
 		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "biaozhu: unknown command %q\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
-	if err := cmd(os.Args[2:]); err != nil {
+	// A signal cancels ctx, which every long step watches; a second one
+	// ends the process at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop)
+	err := cmd(ctx, os.Args[2:])
+	interrupted := ctx.Err() != nil
+	stop() // which cancels ctx too
+	if err != nil && interrupted {
+		if errors.Is(err, context.Canceled) {
+			err = fmt.Errorf("%s: interrupted (%v)", os.Args[1], context.Cause(ctx))
+		}
+		fmt.Fprintln(os.Stderr, "biaozhu:", err)
+		os.Exit(130)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "biaozhu:", err)
 		if errors.Is(err, errUsage) {
 			fmt.Fprint(os.Stderr, usage)
@@ -173,19 +191,40 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 }
 
 // process reads and runs the pipeline over one file.
-func process(path string) (*annotate.Document, error) {
+func process(ctx context.Context, path string) (*annotate.Document, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	seg, err := annotate.NewSegmenter()
+	seg, err := segmenter(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return annotate.Process(path, data, seg, annotate.DefaultCleanOptions())
+	return annotate.ProcessContext(ctx, path, data, seg, annotate.DefaultCleanOptions())
 }
 
-func cmdClean(args []string) error {
+// segmenter loads the segmentation dictionary (a second or two) and
+// returns ctx's error as soon as ctx is done, leaving the load to finish
+// unwatched: nothing is written meanwhile, so a command can stop there.
+func segmenter(ctx context.Context) (*annotate.Segmenter, error) {
+	type loaded struct {
+		seg *annotate.Segmenter
+		err error
+	}
+	c := make(chan loaded, 1)
+	go func() {
+		seg, err := annotate.NewSegmenter()
+		c <- loaded{seg, err}
+	}()
+	select {
+	case l := <-c:
+		return l.seg, l.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func cmdClean(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
 	report := fs.String("report", "text", "report format on stderr: text or json")
 	path, err := parse(fs, args)
@@ -195,7 +234,7 @@ func cmdClean(args []string) error {
 	if *report != "text" && *report != "json" {
 		return fmt.Errorf("clean: -report %q: want text or json: %w", *report, errUsage)
 	}
-	doc, err := process(path)
+	doc, err := process(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -210,7 +249,7 @@ func cmdClean(args []string) error {
 	return doc.Report.WriteText(os.Stderr)
 }
 
-func cmdSegment(args []string) error {
+func cmdSegment(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("segment", flag.ContinueOnError)
 	format := fs.String("format", "jsonl", "output format: jsonl or conllu")
 	path, err := parse(fs, args)
@@ -222,14 +261,14 @@ func cmdSegment(args []string) error {
 	if write == nil {
 		return fmt.Errorf("segment: -format %q: want jsonl or conllu: %w", *format, errUsage)
 	}
-	doc, err := process(path)
+	doc, err := process(ctx, path)
 	if err != nil {
 		return err
 	}
-	return write(os.Stdout, doc.Name, doc.Text, doc.Sentences, doc.Tokens)
+	return write(export.ContextWriter(ctx, os.Stdout), doc.Name, doc.Text, doc.Sentences, doc.Tokens)
 }
 
-func cmdSegEval(args []string) error {
+func cmdSegEval(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("segeval", flag.ContinueOnError)
 	path, err := parse(fs, args)
 	if err != nil {
@@ -244,12 +283,15 @@ func cmdSegEval(args []string) error {
 	if err != nil {
 		return err
 	}
-	seg, err := annotate.NewSegmenter()
+	seg, err := segmenter(ctx)
 	if err != nil {
 		return err
 	}
 	var score annotate.SegScore
 	for _, s := range sents {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		gold := make([]string, len(s.Words))
 		for i, w := range s.Words {
 			gold[i] = w.Form
@@ -270,7 +312,7 @@ func cmdSegEval(args []string) error {
 }
 
 // cmdExport writes the project's documents in a format for NLP training.
-func cmdExport(args []string) error {
+func cmdExport(ctx context.Context, args []string) error {
 	flags := flag.NewFlagSet("export", flag.ContinueOnError)
 	flags.SetOutput(io.Discard)
 	project := flags.String("p", "", "the project file")
@@ -339,8 +381,6 @@ func cmdExport(args []string) error {
 		}
 		opts.Split = export.Split{Train: v[0], Dev: v[1], Test: v[2], Seed: *seed}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	p, err := annotate.Open(*project, annotate.Options{ReadOnly: true})
 	if err != nil {
 		return err
@@ -360,7 +400,7 @@ func cmdExport(args []string) error {
 	return nil
 }
 
-func cmdImport(args []string) error {
+func cmdImport(ctx context.Context, args []string) error {
 	flags := flag.NewFlagSet("import", flag.ContinueOnError)
 	flags.SetOutput(io.Discard)
 	project := flags.String("p", "", "the project file, created if missing")
@@ -393,22 +433,33 @@ func cmdImport(args []string) error {
 	if !slices.Contains(formats, *format) {
 		return fmt.Errorf("import: -f %q: want one of %s: %w", *format, strings.Join(formats, ", "), errUsage)
 	}
-	// Interrupt (Ctrl-C) stops the import between files: the files done
-	// are kept, each complete.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	// Interrupt (Ctrl-C) stops the import: the files done are kept, each
+	// complete.
 	_, statErr := os.Lstat(*project)
 	p, err := annotate.OpenOrCreate(*project, annotate.Options{})
 	if err != nil {
 		return err
 	}
 	defer p.Close()
-	if errors.Is(statErr, fs.ErrNotExist) {
+	created := errors.Is(statErr, fs.ErrNotExist)
+	if created {
 		fmt.Fprintf(os.Stderr, "created project %s\n", *project)
 	}
+	// discard removes the project made for this import, when nothing went
+	// into it: an import that failed or was interrupted leaves none.
+	discard := func() {
+		if created {
+			p.Close()
+			os.Remove(*project)
+		}
+	}
 	fmt.Fprintln(os.Stderr, "loading dictionary…")
-	seg, err := annotate.NewSegmenter()
+	seg, err := segmenter(ctx)
 	if err != nil {
+		discard()
+		if ctx.Err() != nil {
+			return errors.New("import: interrupted: nothing was imported")
+		}
 		return err
 	}
 	if *format != "text" {
@@ -422,10 +473,9 @@ func cmdImport(args []string) error {
 			fmt.Fprintln(os.Stderr, "skipped:", e)
 		}
 		if err != nil {
-			if errors.Is(statErr, fs.ErrNotExist) {
-				// The project was made for this import: leave no empty one.
-				p.Close()
-				os.Remove(*project)
+			discard()
+			if ctx.Err() != nil {
+				return errors.New("import: interrupted: nothing was imported")
 			}
 			return fmt.Errorf("%w (nothing was imported)", err)
 		}
@@ -446,7 +496,8 @@ func cmdImport(args []string) error {
 	}
 	switch {
 	case errors.Is(err, context.Canceled) && len(sum.Results) == 0:
-		return errors.New("import: interrupted before the first file")
+		discard()
+		return errors.New("import: interrupted before the first file: nothing was imported")
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("import: interrupted after %d of %d files (those are done)", len(sum.Results), sum.Results[0].Total)
 	case err != nil:
@@ -491,7 +542,7 @@ func plural(n int, noun string) string {
 // thousands formats n with commas: 12,345.
 func thousands(n int) string { return export.FormatValue(float64(n)) }
 
-func cmdLs(args []string) error {
+func cmdLs(_ context.Context, args []string) error {
 	fs := flag.NewFlagSet("ls", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	project := fs.String("p", "", "the project file")
@@ -583,7 +634,7 @@ func openIndex(ctx context.Context, project string, doc int64) (*annotate.Index,
 	return annotate.BuildIndex(ctx, p, nil)
 }
 
-func cmdKwic(args []string) error {
+func cmdKwic(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("kwic", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	project := fs.String("p", "", "the project file")
@@ -650,10 +701,8 @@ func cmdKwic(args []string) error {
 	if err := q.Validate(); errors.Is(err, annotate.ErrEmptyQuery) {
 		return fmt.Errorf("kwic: give a QUERY, or -pos, -layer, -label or -label-text: %w", errUsage)
 	} else if err != nil {
-		return fmt.Errorf("kwic: %w", err) // a regular expression that does not compile
+		return fmt.Errorf("kwic: %w", err) // a regular expression that does not compile or is too large
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	ix, err := openIndex(ctx, *project, *doc)
 	if err != nil {
 		return err
@@ -667,7 +716,13 @@ func cmdKwic(args []string) error {
 	if *limit > 0 && (*out == "" || set["limit"]) {
 		n = min(n, *limit)
 	}
-	hits := res.Hits(0, n, *width)
+	hits := make([]annotate.Hit, 0, n)
+	for from := 0; from < n; from += 4096 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hits = append(hits, res.Hits(from, min(from+4096, n), *width)...)
+	}
 	total := plural(res.Len(), "hit")
 	if res.Truncated() {
 		total = "more than " + total
@@ -682,7 +737,7 @@ func cmdKwic(args []string) error {
 			}
 			rows[i] = []string{h.DocName, strconv.Itoa(h.Start), strconv.Itoa(h.End), h.Left, h.Match, h.Right, h.POS, lbl}
 		}
-		if err := export.WriteTable(*out, header, rows, export.TableOptions{BOM: *bom, Sheet: "KWIC", Numbers: []int{1, 2}}); err != nil {
+		if err := export.WriteTable(ctx, *out, header, rows, export.TableOptions{BOM: *bom, Sheet: "KWIC", Numbers: []int{1, 2}}); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "%s; %s written to %s\n", total, plural(len(hits), "line"), *out)
@@ -694,7 +749,7 @@ func cmdKwic(args []string) error {
 		lefts = max(lefts, displayWidth(h.Left))
 		matches = max(matches, displayWidth(h.Match))
 	}
-	bw := bufio.NewWriter(os.Stdout)
+	bw := bufio.NewWriter(export.ContextWriter(ctx, os.Stdout))
 	for _, h := range hits {
 		name := oneLine(h.DocName)
 		fmt.Fprintf(bw, "%s%s  %s%s │ %s%s │ %s\n", name, pad(names-displayWidth(name)), pad(lefts-displayWidth(h.Left)), h.Left,
@@ -711,7 +766,7 @@ func cmdKwic(args []string) error {
 	return nil
 }
 
-func cmdFreq(args []string) error {
+func cmdFreq(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("freq", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	project := fs.String("p", "", "the project file")
@@ -741,8 +796,6 @@ func cmdFreq(args []string) error {
 			return err
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	ix, err := openIndex(ctx, *project, *doc)
 	if err != nil {
 		return err
@@ -768,7 +821,7 @@ func cmdFreq(args []string) error {
 	}
 	if *out != "" {
 		nk := len(header) - 3
-		if err := export.WriteTable(*out, header, table, export.TableOptions{BOM: *bom, Sheet: "Frequency", Numbers: []int{nk, nk + 1, nk + 2}}); err != nil {
+		if err := export.WriteTable(ctx, *out, header, table, export.TableOptions{BOM: *bom, Sheet: "Frequency", Numbers: []int{nk, nk + 1, nk + 2}}); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "%s written to %s\n", plural(len(table), "row"), *out)
@@ -792,7 +845,7 @@ func cmdFreq(args []string) error {
 			widths[k] = max(widths[k], displayWidth(s))
 		}
 	}
-	bw := bufio.NewWriter(os.Stdout)
+	bw := bufio.NewWriter(export.ContextWriter(ctx, os.Stdout))
 	for _, c := range cells {
 		for k, s := range c {
 			if k > 0 {

@@ -1482,7 +1482,7 @@ func (k *kwicPanel) exportHits(path string, opts export.TableOptions, done func(
 			progress(float64(from)/float64(res.Len()), fmt.Sprintf(lang.L("%s of %s hits"), export.FormatValue(float64(len(rows))), export.FormatValue(float64(n))))
 		}
 		progress(-1, fmt.Sprintf(lang.L("Writing %s"), filepath.Base(path)))
-		return export.WriteTable(path, header, rows, opts)
+		return export.WriteTable(ctx, path, header, rows, opts)
 	}, func(err error) {
 		if done != nil {
 			defer done(len(rows), err)

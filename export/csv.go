@@ -101,6 +101,9 @@ func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
 			}
 		}
 		for i, u := range units {
+			if i%4096 == 0 && j.ctx != nil && j.ctx.Err() != nil {
+				return j.ctx.Err() // a document of millions of tokens
+			}
 			if u.Start < 0 || u.End > len(d.Runes) || u.Start > u.End {
 				return fmt.Errorf("export: %s: document %q: token %d [%d,%d) lies outside the text (%d characters)",
 					j.Format, d.Name, row.id+1, u.Start, u.End, len(d.Runes))
