@@ -20,7 +20,8 @@
 // exits 1 when a file failed, after importing the others. Ctrl-C (SIGINT)
 // or SIGTERM stops a command within a second with exit status 130: no file
 // is left half-written (output on stdout stops where it was), an import
-// keeps the files it finished.
+// keeps the files it finished. Names (of files, documents, labels) are
+// printed quoted when they hold control or invisible characters.
 package main
 
 import (
@@ -42,6 +43,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -110,7 +112,7 @@ var errUsage = errors.New("usage")
 func main() {
 	if len(os.Args) < 2 || len(os.Args) == 2 && strings.HasSuffix(os.Args[1], ".biaozhu") {
 		if err := runGUI(); err != nil {
-			fmt.Fprintln(os.Stderr, "biaozhu:", err)
+			fmt.Fprintln(os.Stderr, "biaozhu:", safeText(err.Error()))
 			os.Exit(1)
 		}
 		return
@@ -138,11 +140,11 @@ func main() {
 		if errors.Is(err, context.Canceled) {
 			err = fmt.Errorf("%s: interrupted (%v)", os.Args[1], context.Cause(ctx))
 		}
-		fmt.Fprintln(os.Stderr, "biaozhu:", err)
+		fmt.Fprintln(os.Stderr, "biaozhu:", safeText(err.Error()))
 		os.Exit(130)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "biaozhu:", err)
+		fmt.Fprintln(os.Stderr, "biaozhu:", safeText(err.Error()))
 		if errors.Is(err, errUsage) {
 			fmt.Fprint(os.Stderr, usage)
 			os.Exit(2)
@@ -306,7 +308,7 @@ func cmdSegEval(ctx context.Context, args []string) error {
 		}
 		score.Add(gold, pred)
 	}
-	fmt.Printf("%s: %d sentences, %d gold words, %d predicted, %d correct\n", path, len(sents), score.Gold, score.Pred, score.Correct)
+	fmt.Printf("%s: %d sentences, %d gold words, %d predicted, %d correct\n", quote(path), len(sents), score.Gold, score.Pred, score.Correct)
 	fmt.Println(score)
 	return nil
 }
@@ -388,13 +390,13 @@ func cmdExport(ctx context.Context, args []string) error {
 	defer p.Close()
 	res, err := export.Export(ctx, p, *format, *out, opts)
 	for _, w := range res.Warnings {
-		fmt.Fprintln(os.Stderr, "warning:", w)
+		fmt.Fprintln(os.Stderr, "warning:", safeText(w.String()))
 	}
 	if err != nil {
 		return err
 	}
 	for _, f := range res.Files {
-		fmt.Println(f)
+		fmt.Println(quote(f))
 	}
 	fmt.Fprintf(os.Stderr, "exported %s to %s (%s)\n", plural(res.Docs, "document"), plural(len(res.Files), "file"), plural(len(res.Warnings), "warning"))
 	return nil
@@ -443,7 +445,7 @@ func cmdImport(ctx context.Context, args []string) error {
 	defer p.Close()
 	created := errors.Is(statErr, fs.ErrNotExist)
 	if created {
-		fmt.Fprintf(os.Stderr, "created project %s\n", *project)
+		fmt.Fprintf(os.Stderr, "created project %s\n", quote(*project))
 	}
 	// discard removes the project made for this import, when nothing went
 	// into it: an import that failed or was interrupted leaves none.
@@ -467,10 +469,10 @@ func cmdImport(ctx context.Context, args []string) error {
 			Column: *column, IDCol: *idColumn}
 		rep, err := export.ImportFiles(ctx, p, seg, *format, flags.Args(), opts)
 		for _, w := range rep.Warnings {
-			fmt.Fprintln(os.Stderr, "warning:", w)
+			fmt.Fprintln(os.Stderr, "warning:", safeText(w))
 		}
 		for _, e := range rep.Skipped {
-			fmt.Fprintln(os.Stderr, "skipped:", e)
+			fmt.Fprintln(os.Stderr, "skipped:", safeText(e.Error()))
 		}
 		if err != nil {
 			discard()
@@ -481,7 +483,11 @@ func cmdImport(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("imported %s with %s", plural(rep.Docs, "document"), plural(rep.Spans, "span"))
 		if len(rep.NewLabels) > 0 {
-			fmt.Printf("; new labels added to the schema: %s", strings.Join(rep.NewLabels, ", "))
+			labels := make([]string, len(rep.NewLabels))
+			for i, l := range rep.NewLabels {
+				labels[i] = quote(l)
+			}
+			fmt.Printf("; new labels added to the schema: %s", strings.Join(labels, ", "))
 		}
 		if len(rep.Skipped) > 0 {
 			fmt.Printf("; %s skipped", plural(len(rep.Skipped), "bad record"))
@@ -510,7 +516,7 @@ func cmdImport(ctx context.Context, args []string) error {
 
 // printImportResult prints one file's line of an import on stderr.
 func printImportResult(r annotate.ImportResult) {
-	prefix := fmt.Sprintf("[%d/%d] %s %s", r.N, r.Total, r.Status, r.Path)
+	prefix := fmt.Sprintf("[%d/%d] %s %s", r.N, r.Total, r.Status, quote(r.Path))
 	switch r.Status {
 	case annotate.ImportImported:
 		fmt.Fprintf(os.Stderr, "%s: %s, %s, %s\n", prefix, plural(r.Chars, "character"), plural(r.Tokens, "token"), plural(r.Damage, "damage mark"))
@@ -518,10 +524,10 @@ func printImportResult(r annotate.ImportResult) {
 		if r.Name == filepath.Base(r.Path) {
 			fmt.Fprintf(os.Stderr, "%s (document %d)\n", prefix, r.DocID)
 		} else {
-			fmt.Fprintf(os.Stderr, "%s (same bytes as document %d, %s)\n", prefix, r.DocID, r.Name)
+			fmt.Fprintf(os.Stderr, "%s (same bytes as document %d, %s)\n", prefix, r.DocID, quote(r.Name))
 		}
 	default:
-		fmt.Fprintf(os.Stderr, "%s: %v\n", prefix, r.Err)
+		fmt.Fprintf(os.Stderr, "%s: %s\n", prefix, safeText(r.Err.Error()))
 	}
 }
 
@@ -570,7 +576,7 @@ func cmdLs(_ context.Context, args []string) error {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tCHARS\tTOKENS\tSPANS")
 	for _, d := range docs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\n", d.ID, oneLine(d.Name), d.Status, d.Chars, d.Tokens, d.Spans)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\n", d.ID, quote(d.Name), d.Status, d.Chars, d.Tokens, d.Spans)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -578,15 +584,29 @@ func cmdLs(_ context.Context, args []string) error {
 	return p.Close()
 }
 
-// oneLine replaces the tabs and line breaks of a name, which would break
-// the columns of ls, with spaces.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
+// quote is a name (of a file, a document, a label) as the commands print
+// it: as it is when it is plain (valid UTF-8, graphic characters only, not
+// empty, no space at either end), else quoted like %q but keeping graphic
+// characters (Han, ideographic spaces) as they are. So control characters,
+// line breaks, escape sequences and invisible format characters in a name
+// never reach the terminal, and never break a line or a column.
+func quote(name string) string {
+	plain := name != "" && utf8.ValidString(name) && strings.TrimSpace(name) == name &&
+		!strings.ContainsFunc(name, func(r rune) bool { return !strconv.IsGraphic(r) })
+	if plain {
+		return name
+	}
+	return strconv.QuoteToGraphic(name)
+}
+
+// safeText is a message (an error's text, which may hold names) with the
+// characters quote would escape escaped the same way, without quotes.
+func safeText(msg string) string {
+	if utf8.ValidString(msg) && !strings.ContainsFunc(msg, func(r rune) bool { return !strconv.IsGraphic(r) }) {
+		return msg
+	}
+	q := strconv.QuoteToGraphic(msg)
+	return strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
 }
 
 // parseInterspersed parses args with fs allowing flags after the
@@ -740,18 +760,18 @@ func cmdKwic(ctx context.Context, args []string) error {
 		if err := export.WriteTable(ctx, *out, header, rows, export.TableOptions{BOM: *bom, Sheet: "KWIC", Numbers: []int{1, 2}}); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "%s; %s written to %s\n", total, plural(len(hits), "line"), *out)
+		fmt.Fprintf(os.Stderr, "%s; %s written to %s\n", total, plural(len(hits), "line"), quote(*out))
 		return nil
 	}
 	names, lefts, matches := 0, 0, 0
 	for _, h := range hits {
-		names = max(names, displayWidth(oneLine(h.DocName)))
+		names = max(names, displayWidth(quote(h.DocName)))
 		lefts = max(lefts, displayWidth(h.Left))
 		matches = max(matches, displayWidth(h.Match))
 	}
 	bw := bufio.NewWriter(export.ContextWriter(ctx, os.Stdout))
 	for _, h := range hits {
-		name := oneLine(h.DocName)
+		name := quote(h.DocName)
 		fmt.Fprintf(bw, "%s%s  %s%s │ %s%s │ %s\n", name, pad(names-displayWidth(name)), pad(lefts-displayWidth(h.Left)), h.Left,
 			h.Match, pad(matches-displayWidth(h.Match)), h.Right)
 	}
@@ -824,7 +844,7 @@ func cmdFreq(ctx context.Context, args []string) error {
 		if err := export.WriteTable(ctx, *out, header, table, export.TableOptions{BOM: *bom, Sheet: "Frequency", Numbers: []int{nk, nk + 1, nk + 2}}); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "%s written to %s\n", plural(len(table), "row"), *out)
+		fmt.Fprintf(os.Stderr, "%s written to %s\n", plural(len(table), "row"), quote(*out))
 		return nil
 	}
 	// Aligned columns: keys padded by display width, numbers right-aligned,
@@ -836,7 +856,7 @@ func cmdFreq(ctx context.Context, args []string) error {
 		c := slices.Clone(r)
 		c[len(c)-1] = strconv.FormatFloat(100*rows[i].Share, 'f', 2, 64) + "%"
 		for k := range len(c) - 3 {
-			c[k] = oneLine(c[k])
+			c[k] = quote(c[k])
 		}
 		cells = append(cells, c)
 	}
