@@ -17,7 +17,11 @@
 //
 // Errors are one line on stderr with exit status 1; usage errors exit 2.
 // import prints a line per file on stderr and its summary on stdout, and
-// exits 1 when a file failed, after importing the others.
+// exits 1 when a file failed, after importing the others. Ctrl-C (SIGINT)
+// or SIGTERM stops a command within a second with exit status 130: no file
+// is left half-written (output on stdout stops where it was), an import
+// keeps the files it finished. Names (of files, documents, labels) are
+// printed quoted when they hold control or invisible characters.
 package main
 
 import (
@@ -36,8 +40,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -111,7 +117,7 @@ var errUsage = errors.New("usage")
 func main() {
 	if len(os.Args) < 2 || len(os.Args) == 2 && strings.HasSuffix(os.Args[1], ".biaozhu") {
 		if err := runGUI(); err != nil {
-			fmt.Fprintln(os.Stderr, "biaozhu:", err)
+			fmt.Fprintln(os.Stderr, "biaozhu:", safeText(err.Error()))
 			os.Exit(1)
 		}
 		return
@@ -121,15 +127,29 @@ func main() {
 		fmt.Print(usage)
 		return
 	}
-	cmds := map[string]func([]string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
+	cmds := map[string]func(context.Context, []string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
 		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "biaozhu: unknown command %q\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
-	if err := cmd(os.Args[2:]); err != nil {
-		fmt.Fprintln(os.Stderr, "biaozhu:", err)
+	// A signal cancels ctx, which every long step watches; a second one
+	// ends the process at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop)
+	err := cmd(ctx, os.Args[2:])
+	interrupted := ctx.Err() != nil
+	stop() // which cancels ctx too
+	if err != nil && interrupted {
+		if errors.Is(err, context.Canceled) {
+			err = fmt.Errorf("%s: interrupted (%v)", os.Args[1], context.Cause(ctx))
+		}
+		fmt.Fprintln(os.Stderr, "biaozhu:", safeText(err.Error()))
+		os.Exit(130)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "biaozhu:", safeText(err.Error()))
 		if errors.Is(err, errUsage) {
 			fmt.Fprint(os.Stderr, usage)
 			os.Exit(2)
@@ -178,19 +198,40 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 }
 
 // process reads and runs the pipeline over one file.
-func process(path string) (*annotate.Document, error) {
+func process(ctx context.Context, path string) (*annotate.Document, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	seg, err := annotate.NewSegmenter()
+	seg, err := segmenter(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return annotate.Process(path, data, seg, annotate.DefaultCleanOptions())
+	return annotate.ProcessContext(ctx, path, data, seg, annotate.DefaultCleanOptions())
 }
 
-func cmdClean(args []string) error {
+// segmenter loads the segmentation dictionary (a second or two) and
+// returns ctx's error as soon as ctx is done, leaving the load to finish
+// unwatched: nothing is written meanwhile, so a command can stop there.
+func segmenter(ctx context.Context) (*annotate.Segmenter, error) {
+	type loaded struct {
+		seg *annotate.Segmenter
+		err error
+	}
+	c := make(chan loaded, 1)
+	go func() {
+		seg, err := annotate.NewSegmenter()
+		c <- loaded{seg, err}
+	}()
+	select {
+	case l := <-c:
+		return l.seg, l.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func cmdClean(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
 	report := fs.String("report", "text", "report format on stderr: text or json")
 	path, err := parse(fs, args)
@@ -200,7 +241,7 @@ func cmdClean(args []string) error {
 	if *report != "text" && *report != "json" {
 		return fmt.Errorf("clean: -report %q: want text or json: %w", *report, errUsage)
 	}
-	doc, err := process(path)
+	doc, err := process(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -215,7 +256,7 @@ func cmdClean(args []string) error {
 	return doc.Report.WriteText(os.Stderr)
 }
 
-func cmdSegment(args []string) error {
+func cmdSegment(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("segment", flag.ContinueOnError)
 	format := fs.String("format", "jsonl", "output format: jsonl or conllu")
 	path, err := parse(fs, args)
@@ -227,14 +268,14 @@ func cmdSegment(args []string) error {
 	if write == nil {
 		return fmt.Errorf("segment: -format %q: want jsonl or conllu: %w", *format, errUsage)
 	}
-	doc, err := process(path)
+	doc, err := process(ctx, path)
 	if err != nil {
 		return err
 	}
-	return write(os.Stdout, doc.Name, doc.Text, doc.Sentences, doc.Tokens)
+	return write(export.ContextWriter(ctx, os.Stdout), doc.Name, doc.Text, doc.Sentences, doc.Tokens)
 }
 
-func cmdSegEval(args []string) error {
+func cmdSegEval(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("segeval", flag.ContinueOnError)
 	path, err := parse(fs, args)
 	if err != nil {
@@ -249,12 +290,15 @@ func cmdSegEval(args []string) error {
 	if err != nil {
 		return err
 	}
-	seg, err := annotate.NewSegmenter()
+	seg, err := segmenter(ctx)
 	if err != nil {
 		return err
 	}
 	var score annotate.SegScore
 	for _, s := range sents {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		gold := make([]string, len(s.Words))
 		for i, w := range s.Words {
 			gold[i] = w.Form
@@ -269,13 +313,13 @@ func cmdSegEval(args []string) error {
 		}
 		score.Add(gold, pred)
 	}
-	fmt.Printf("%s: %d sentences, %d gold words, %d predicted, %d correct\n", path, len(sents), score.Gold, score.Pred, score.Correct)
+	fmt.Printf("%s: %d sentences, %d gold words, %d predicted, %d correct\n", quote(path), len(sents), score.Gold, score.Pred, score.Correct)
 	fmt.Println(score)
 	return nil
 }
 
 // cmdExport writes the project's documents in a format for NLP training.
-func cmdExport(args []string) error {
+func cmdExport(ctx context.Context, args []string) error {
 	flags := flag.NewFlagSet("export", flag.ContinueOnError)
 	flags.SetOutput(io.Discard)
 	project := flags.String("p", "", "the project file")
@@ -344,8 +388,6 @@ func cmdExport(args []string) error {
 		}
 		opts.Split = export.Split{Train: v[0], Dev: v[1], Test: v[2], Seed: *seed}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	p, err := annotate.Open(*project, annotate.Options{ReadOnly: true})
 	if err != nil {
 		return err
@@ -353,19 +395,19 @@ func cmdExport(args []string) error {
 	defer p.Close()
 	res, err := export.Export(ctx, p, *format, *out, opts)
 	for _, w := range res.Warnings {
-		fmt.Fprintln(os.Stderr, "warning:", w)
+		fmt.Fprintln(os.Stderr, "warning:", safeText(w.String()))
 	}
 	if err != nil {
 		return err
 	}
 	for _, f := range res.Files {
-		fmt.Println(f)
+		fmt.Println(quote(f))
 	}
 	fmt.Fprintf(os.Stderr, "exported %s to %s (%s)\n", plural(res.Docs, "document"), plural(len(res.Files), "file"), plural(len(res.Warnings), "warning"))
 	return nil
 }
 
-func cmdImport(args []string) error {
+func cmdImport(ctx context.Context, args []string) error {
 	flags := flag.NewFlagSet("import", flag.ContinueOnError)
 	flags.SetOutput(io.Discard)
 	project := flags.String("p", "", "the project file, created if missing")
@@ -398,10 +440,8 @@ func cmdImport(args []string) error {
 	if !slices.Contains(formats, *format) {
 		return fmt.Errorf("import: -f %q: want one of %s: %w", *format, strings.Join(formats, ", "), errUsage)
 	}
-	// Interrupt (Ctrl-C) stops the import between files: the files done
-	// are kept, each complete.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	// Interrupt (Ctrl-C) stops the import: the files done are kept, each
+	// complete.
 	_, statErr := os.Lstat(*project)
 	created := errors.Is(statErr, fs.ErrNotExist)
 	existed := projectFiles(*project)
@@ -414,7 +454,7 @@ func cmdImport(args []string) error {
 	}
 	defer p.Close()
 	// discard leaves no project behind when the import made it and
-	// imported nothing into it.
+	// imported nothing into it (it failed or was interrupted).
 	discard := func() {
 		if created {
 			p.Close()
@@ -422,9 +462,12 @@ func cmdImport(args []string) error {
 		}
 	}
 	fmt.Fprintln(os.Stderr, "loading dictionary…")
-	seg, err := annotate.NewSegmenter()
+	seg, err := segmenter(ctx)
 	if err != nil {
 		discard()
+		if ctx.Err() != nil {
+			return errors.New("import: interrupted: nothing was imported")
+		}
 		return fmt.Errorf("import: %w", err)
 	}
 	if *format != "text" {
@@ -432,30 +475,33 @@ func cmdImport(args []string) error {
 			Column: *column, IDCol: *idColumn}
 		rep, err := export.ImportFiles(ctx, p, seg, *format, flags.Args(), opts)
 		for _, w := range rep.Warnings {
-			fmt.Fprintln(os.Stderr, "warning:", w)
+			fmt.Fprintln(os.Stderr, "warning:", safeText(w))
 		}
 		for _, e := range rep.Skipped {
-			fmt.Fprintln(os.Stderr, "skipped:", e)
+			fmt.Fprintln(os.Stderr, "skipped:", safeText(e.Error()))
 		}
 		if err != nil {
 			discard()
+			if ctx.Err() != nil {
+				return errors.New("import: interrupted: nothing was imported")
+			}
 			return fmt.Errorf("%w (nothing was imported)", err) // *export.ImportError: "import: …"
 		}
 		for _, n := range rep.Nested {
-			fmt.Fprintln(os.Stderr, "note:", n)
+			fmt.Fprintln(os.Stderr, "note:", safeText(n.String()))
 		}
 		if err := p.Close(); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 		if created {
-			fmt.Fprintf(os.Stderr, "created project %s\n", *project)
+			fmt.Fprintf(os.Stderr, "created project %s\n", quote(*project))
 		}
 		fmt.Printf("imported %s with %s", plural(rep.Docs, "document"), plural(rep.Spans, "span"))
 		if len(rep.NewLayers) > 0 {
-			fmt.Printf("; new layers: %s", strings.Join(rep.NewLayers, ", "))
+			fmt.Printf("; new layers: %s", strings.Join(quoteAll(rep.NewLayers), ", "))
 		}
 		if len(rep.NewLabels) > 0 {
-			fmt.Printf("; new labels added to the schema: %s", strings.Join(rep.NewLabels, ", "))
+			fmt.Printf("; new labels added to the schema: %s", strings.Join(quoteAll(rep.NewLabels), ", "))
 		}
 		if len(rep.Skipped) > 0 {
 			fmt.Printf("; %s skipped", plural(len(rep.Skipped), "bad record"))
@@ -469,11 +515,12 @@ func cmdImport(args []string) error {
 	if created && sum.Imported == 0 {
 		removeProject(*project, existed) // nothing in it: leave no empty project
 	} else if created {
-		fmt.Fprintf(os.Stderr, "created project %s\n", *project)
+		fmt.Fprintf(os.Stderr, "created project %s\n", quote(*project))
 	}
 	switch {
 	case errors.Is(err, context.Canceled) && len(sum.Results) == 0:
-		return errors.New("import: interrupted before the first file")
+		discard()
+		return errors.New("import: interrupted before the first file: nothing was imported")
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("import: interrupted after %d of %d files (those are done)", len(sum.Results), sum.Results[0].Total)
 	case err != nil:
@@ -515,7 +562,7 @@ func removeProject(path string, existed map[string]bool) {
 
 // printImportResult prints one file's line of an import on stderr.
 func printImportResult(r annotate.ImportResult) {
-	prefix := fmt.Sprintf("[%d/%d] %s %s", r.N, r.Total, r.Status, r.Path)
+	prefix := fmt.Sprintf("[%d/%d] %s %s", r.N, r.Total, r.Status, quote(r.Path))
 	switch r.Status {
 	case annotate.ImportImported:
 		fmt.Fprintf(os.Stderr, "%s: %s, %s, %s\n", prefix, plural(r.Chars, "character"), plural(r.Tokens, "token"), plural(r.Damage, "damage mark"))
@@ -523,10 +570,10 @@ func printImportResult(r annotate.ImportResult) {
 		if r.Name == filepath.Base(r.Path) {
 			fmt.Fprintf(os.Stderr, "%s (document %d)\n", prefix, r.DocID)
 		} else {
-			fmt.Fprintf(os.Stderr, "%s (same bytes as document %d, %s)\n", prefix, r.DocID, r.Name)
+			fmt.Fprintf(os.Stderr, "%s (same bytes as document %d, %s)\n", prefix, r.DocID, quote(r.Name))
 		}
 	default:
-		fmt.Fprintf(os.Stderr, "%s: %v\n", prefix, r.Err)
+		fmt.Fprintf(os.Stderr, "%s: %s\n", prefix, safeText(r.Err.Error()))
 	}
 }
 
@@ -547,7 +594,7 @@ func plural(n int, noun string) string {
 // thousands formats n with commas: 12,345.
 func thousands(n int) string { return export.FormatValue(float64(n)) }
 
-func cmdLs(args []string) error {
+func cmdLs(_ context.Context, args []string) error {
 	fs := flag.NewFlagSet("ls", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	project := fs.String("p", "", "the project file")
@@ -575,7 +622,7 @@ func cmdLs(args []string) error {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tCHARS\tTOKENS\tSPANS")
 	for _, d := range docs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\n", d.ID, oneLine(d.Name), d.Status, d.Chars, d.Tokens, d.Spans)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\n", d.ID, quote(d.Name), d.Status, d.Chars, d.Tokens, d.Spans)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -583,15 +630,38 @@ func cmdLs(args []string) error {
 	return p.Close()
 }
 
-// oneLine replaces the tabs and line breaks of a name, which would break
-// the columns of ls, with spaces.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
+// quote is a name (of a file, a document, a label) as the commands print
+// it: as it is when it is plain (valid UTF-8, graphic characters only, not
+// empty, no space at either end), else quoted like %q but keeping graphic
+// characters (Han, ideographic spaces) as they are. So control characters,
+// line breaks, escape sequences and invisible format characters in a name
+// never reach the terminal, and never break a line or a column.
+func quote(name string) string {
+	plain := name != "" && utf8.ValidString(name) && strings.TrimSpace(name) == name &&
+		!strings.ContainsFunc(name, func(r rune) bool { return !strconv.IsGraphic(r) })
+	if plain {
+		return name
+	}
+	return strconv.QuoteToGraphic(name)
+}
+
+// quoteAll is quote of every name.
+func quoteAll(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = quote(n)
+	}
+	return out
+}
+
+// safeText is a message (an error's text, which may hold names) with the
+// characters quote would escape escaped the same way, without quotes.
+func safeText(msg string) string {
+	if utf8.ValidString(msg) && !strings.ContainsFunc(msg, func(r rune) bool { return !strconv.IsGraphic(r) }) {
+		return msg
+	}
+	q := strconv.QuoteToGraphic(msg)
+	return strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
 }
 
 // parseInterspersed parses args with fs allowing flags after the
@@ -639,7 +709,7 @@ func openIndex(ctx context.Context, project string, doc int64) (*annotate.Index,
 	return annotate.BuildIndex(ctx, p, nil)
 }
 
-func cmdKwic(args []string) error {
+func cmdKwic(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("kwic", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	project := fs.String("p", "", "the project file")
@@ -706,10 +776,8 @@ func cmdKwic(args []string) error {
 	if err := q.Validate(); errors.Is(err, annotate.ErrEmptyQuery) {
 		return fmt.Errorf("kwic: give a QUERY, or -pos, -layer, -label or -label-text: %w", errUsage)
 	} else if err != nil {
-		return fmt.Errorf("kwic: %w", err) // a regular expression that does not compile
+		return fmt.Errorf("kwic: %w", err) // a regular expression that does not compile or is too large
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	ix, err := openIndex(ctx, *project, *doc)
 	if err != nil {
 		return err
@@ -723,7 +791,13 @@ func cmdKwic(args []string) error {
 	if *limit > 0 && (*out == "" || set["limit"]) {
 		n = min(n, *limit)
 	}
-	hits := res.Hits(0, n, *width)
+	hits := make([]annotate.Hit, 0, n)
+	for from := 0; from < n; from += 4096 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hits = append(hits, res.Hits(from, min(from+4096, n), *width)...)
+	}
 	total := plural(res.Len(), "hit")
 	if res.Truncated() {
 		total = "more than " + total
@@ -738,21 +812,21 @@ func cmdKwic(args []string) error {
 			}
 			rows[i] = []string{h.DocName, strconv.Itoa(h.Start), strconv.Itoa(h.End), h.Left, h.Match, h.Right, h.POS, lbl}
 		}
-		if err := export.WriteTable(*out, header, rows, export.TableOptions{BOM: *bom, Sheet: "KWIC", Numbers: []int{1, 2}}); err != nil {
+		if err := export.WriteTable(ctx, *out, header, rows, export.TableOptions{BOM: *bom, Sheet: "KWIC", Numbers: []int{1, 2}}); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "%s; %s written to %s\n", total, plural(len(hits), "line"), *out)
+		fmt.Fprintf(os.Stderr, "%s; %s written to %s\n", total, plural(len(hits), "line"), quote(*out))
 		return nil
 	}
 	names, lefts, matches := 0, 0, 0
 	for _, h := range hits {
-		names = max(names, displayWidth(oneLine(h.DocName)))
+		names = max(names, displayWidth(quote(h.DocName)))
 		lefts = max(lefts, displayWidth(h.Left))
 		matches = max(matches, displayWidth(h.Match))
 	}
-	bw := bufio.NewWriter(os.Stdout)
+	bw := bufio.NewWriter(export.ContextWriter(ctx, os.Stdout))
 	for _, h := range hits {
-		name := oneLine(h.DocName)
+		name := quote(h.DocName)
 		fmt.Fprintf(bw, "%s%s  %s%s │ %s%s │ %s\n", name, pad(names-displayWidth(name)), pad(lefts-displayWidth(h.Left)), h.Left,
 			h.Match, pad(matches-displayWidth(h.Match)), h.Right)
 	}
@@ -767,7 +841,7 @@ func cmdKwic(args []string) error {
 	return nil
 }
 
-func cmdFreq(args []string) error {
+func cmdFreq(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("freq", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	project := fs.String("p", "", "the project file")
@@ -797,8 +871,6 @@ func cmdFreq(args []string) error {
 			return err
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	ix, err := openIndex(ctx, *project, *doc)
 	if err != nil {
 		return err
@@ -824,10 +896,10 @@ func cmdFreq(args []string) error {
 	}
 	if *out != "" {
 		nk := len(header) - 3
-		if err := export.WriteTable(*out, header, table, export.TableOptions{BOM: *bom, Sheet: "Frequency", Numbers: []int{nk, nk + 1, nk + 2}}); err != nil {
+		if err := export.WriteTable(ctx, *out, header, table, export.TableOptions{BOM: *bom, Sheet: "Frequency", Numbers: []int{nk, nk + 1, nk + 2}}); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "%s written to %s\n", plural(len(table), "row"), *out)
+		fmt.Fprintf(os.Stderr, "%s written to %s\n", plural(len(table), "row"), quote(*out))
 		return nil
 	}
 	// Aligned columns: keys padded by display width, numbers right-aligned,
@@ -839,7 +911,7 @@ func cmdFreq(args []string) error {
 		c := slices.Clone(r)
 		c[len(c)-1] = strconv.FormatFloat(100*rows[i].Share, 'f', 2, 64) + "%"
 		for k := range len(c) - 3 {
-			c[k] = oneLine(c[k])
+			c[k] = quote(c[k])
 		}
 		cells = append(cells, c)
 	}
@@ -848,7 +920,7 @@ func cmdFreq(args []string) error {
 			widths[k] = max(widths[k], displayWidth(s))
 		}
 	}
-	bw := bufio.NewWriter(os.Stdout)
+	bw := bufio.NewWriter(export.ContextWriter(ctx, os.Stdout))
 	for _, c := range cells {
 		for k, s := range c {
 			if k > 0 {

@@ -193,6 +193,7 @@ func TestKwicFreqCommands(t *testing.T) {
 			{[]string{"kwic", "-p", proj}, 2, "give a QUERY, or -pos, -layer, -label or -label-text"},
 			{[]string{"kwic", "-p", proj, "-regex", "("}, 1, "regular expression \"(\" does not compile: missing closing )"},
 			{[]string{"kwic", "-p", proj, "-word-regex", "[", "-fold"}, 1, "word regular expression \"[\" does not compile"},
+			{[]string{"kwic", "-p", proj, "-regex", strings.Repeat("(焦|作)?", 1000)}, 1, "regular expression is too large: it compiles to 4002 instructions, more than the 1000 a search allows"},
 			{[]string{"kwic", "-p", proj, "-regex", "-word", "的"}, 2, "give one of -regex, -word and -word-regex"},
 			{[]string{"kwic", "-p", proj, "-sort", "up", "的"}, 2, `-sort "up"`},
 			{[]string{"kwic", "-p", proj, "-o", "x.txt", "的"}, 2, "want a file name ending in .csv or .xlsx"},

@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"unicode"
@@ -85,16 +86,30 @@ type Cleaned struct {
 // clean code point back to raw, and the report. It works line by line
 // (very long lines in chunks), so time and memory grow linearly.
 func Clean(raw string, opts CleanOptions) Cleaned {
-	c := &cleaner{opts: opts, counts: map[string]int{}}
+	c, _ := CleanContext(context.Background(), raw, opts)
+	return c
+}
+
+// CleanContext is Clean, stopping with ctx's error soon after ctx is done:
+// it looks between lines, between the chunks of a long line and between
+// the paragraphs of the duplicate search.
+func CleanContext(ctx context.Context, raw string, opts CleanOptions) (Cleaned, error) {
+	c := &cleaner{opts: opts, counts: map[string]int{}, done: ctx.Done()}
 	c.script = detectScript(raw)
 	var lines []*cleanLine
 	rawPos := 0
 	for line := range strings.SplitSeq(raw, "\n") {
+		if c.stopped() {
+			return Cleaned{}, ctx.Err()
+		}
 		n := utf8.RuneCountInString(line)
 		cl := c.cleanLine(line, rawPos)
 		cl.nlRaw = rawPos + n
 		lines = append(lines, cl)
 		rawPos += n + 1
+	}
+	if c.stopped() { // in the middle of a long line
+		return Cleaned{}, ctx.Err()
 	}
 	if opts.Boilerplate {
 		for _, l := range lines {
@@ -105,13 +120,20 @@ func Clean(raw string, opts CleanOptions) Cleaned {
 		}
 	}
 	if opts.Duplicates {
-		c.counts[CountDuplicates] += removeDuplicates(lines)
+		c.counts[CountDuplicates] += removeDuplicates(lines, c.done)
+		if c.stopped() {
+			return Cleaned{}, ctx.Err()
+		}
 	}
-	return c.assemble(lines)
+	return c.assemble(lines), nil
 }
+
+// stopped reports whether the context of the cleaning is done.
+func (c *cleaner) stopped() bool { return isDone(c.done) }
 
 type cleaner struct {
 	opts   CleanOptions
+	done   <-chan struct{} // the context's: cleaning stops when it is closed
 	script Script
 	counts map[string]int
 	// cur counts the line-level steps in the line being cleaned; they are
@@ -185,6 +207,9 @@ func (c *cleaner) cleanLine(line string, rawStart int) *cleanLine {
 		if len(cells) >= chunkSize && (isSentenceEnd(r) || unicode.IsSpace(r) || len(cells) >= chunkSize+64) {
 			c.cleanChunk(cells, b)
 			cells = cells[:0]
+			if c.stopped() {
+				break // the caller returns the context's error
+			}
 		}
 	}
 	c.cleanChunk(cells, b)
@@ -455,8 +480,8 @@ var notices = []string{
 // one of a paragraph's four smallest 3-gram hashes (two sets that are 80%
 // alike miss all four with a chance of about 0.2⁴), and each candidate is
 // then compared in full; paragraphs over 20,000 characters are compared
-// exactly only.
-func removeDuplicates(lines []*cleanLine) int {
+// exactly only. It stops early once done is closed.
+func removeDuplicates(lines []*cleanLine, done <-chan struct{}) int {
 	type group struct {
 		first, best *cleanLine
 		shingles    []uint64 // of first, sorted
@@ -467,6 +492,9 @@ func removeDuplicates(lines []*cleanLine) int {
 	index := map[uint64][]int32{} // sketch hash → groups
 	removed := 0
 	for _, l := range lines {
+		if isDone(done) {
+			return removed // the caller returns the context's error
+		}
 		if l.removed {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"regexp/syntax"
 	"runtime"
@@ -665,16 +666,50 @@ func (q Query) Validate() error {
 		return &QueryError{Field: "Doc", Err: fmt.Errorf("no document %d", q.Doc)}
 	}
 	if q.Regex != "" {
-		if _, err := compileRegex(q.Regex, false, false); err != nil {
-			return &QueryError{Field: "Regex", Err: fmt.Errorf("regular expression %q does not compile: %s", q.Regex, regexErr(err))}
+		if _, _, err := compileRegex(q.Regex, false, false); err != nil {
+			return regexError("Regex", q.Regex, err)
 		}
 	}
 	if q.WordRegex != "" {
-		if _, err := compileRegex(q.WordRegex, true, false); err != nil {
-			return &QueryError{Field: "WordRegex", Err: fmt.Errorf("word regular expression %q does not compile: %s", q.WordRegex, regexErr(err))}
+		if _, _, err := compileRegex(q.WordRegex, true, false); err != nil {
+			return regexError("WordRegex", q.WordRegex, err)
 		}
 	}
 	return nil
+}
+
+// MaxRegexInsts is the largest program, in instructions of Go's
+// regexp/syntax, that a Regex or WordRegex may compile to. regexp's time
+// per byte of text grows with the program: (焦|作)? written 250 times
+// (1,003 instructions) costs about 12 µs a byte (a Han character is
+// three), written 1,000 times (4,002) about 300 µs a byte in
+// sentence-long pieces, where everyday expressions take well under 0.1 µs.
+// An alternation of 300 two-character words stays below the cap.
+const MaxRegexInsts = 1000
+
+// RegexSizeError is the error (in a QueryError) of a regular expression
+// that compiles to more than MaxRegexInsts instructions.
+type RegexSizeError struct {
+	Insts int // the instructions it compiles to
+}
+
+func (e *RegexSizeError) Error() string {
+	return fmt.Sprintf("it compiles to %d instructions, more than the %d a search allows", e.Insts, MaxRegexInsts)
+}
+
+// regexError is the QueryError of the regular expression pattern, the
+// Regex or WordRegex field (named by field), that compileRegex refused
+// with err.
+func regexError(field, pattern string, err error) *QueryError {
+	what := "regular expression"
+	if field == "WordRegex" {
+		what = "word regular expression"
+	}
+	if se := (*RegexSizeError)(nil); errors.As(err, &se) {
+		// Not quoted: such an expression is long.
+		return &QueryError{Field: field, Err: fmt.Errorf("%s is too large: %w", what, err)}
+	}
+	return &QueryError{Field: field, Err: fmt.Errorf("%s %q does not compile: %s", what, pattern, regexErr(err))}
 }
 
 // regexErr is a regexp error without its "error parsing regexp: " prefix.
@@ -687,20 +722,30 @@ func regexErr(err error) string {
 }
 
 // compileRegex compiles pattern, anchored to the whole string if whole,
-// with its literal characters folded if fold.
-func compileRegex(pattern string, whole, fold bool) (*regexp.Regexp, error) {
+// with its literal characters folded if fold, and returns the number of
+// instructions of its program: a *RegexSizeError when that is more than
+// MaxRegexInsts.
+func compileRegex(pattern string, whole, fold bool) (*regexp.Regexp, int, error) {
 	if whole {
 		pattern = `^(?:` + pattern + `)$`
 	}
-	if !fold {
-		return regexp.Compile(pattern)
-	}
-	tree, err := syntax.Parse(pattern, syntax.Perl)
+	tree, err := syntax.Parse(pattern, syntax.Perl) // as regexp.Compile does
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	foldRegexp(tree)
-	return regexp.Compile(tree.String())
+	if fold {
+		foldRegexp(tree)
+		pattern = tree.String()
+	}
+	prog, err := syntax.Compile(tree.Simplify())
+	if err != nil {
+		return nil, 0, err
+	}
+	if n := len(prog.Inst); n > MaxRegexInsts {
+		return nil, n, &RegexSizeError{Insts: n}
+	}
+	re, err := regexp.Compile(pattern)
+	return re, len(prog.Inst), err
 }
 
 // foldRegexp folds the literal characters of re and adds the folded form
@@ -1056,6 +1101,12 @@ type matcher struct {
 	// class matches, which need no regular expression.
 	needles []string
 	re      *regexp.Regexp // Regex, folded if Fold
+	insts   int            // the instructions of re's program
+	// after is (?s:.)(re), built when first needed (once): re's matches
+	// from a place on, with the character before it as context.
+	after     *regexp.Regexp
+	afterErr  error
+	afterOnce sync.Once
 	// sep is a character no match of re can hold: re runs on the pieces
 	// of text between them ("": on the whole text). Every match holds one
 	// of lits (nil: no such set is known), so only the pieces holding
@@ -1190,11 +1241,11 @@ func (m *matcher) compile(ctx context.Context) error {
 		m.needles = []string{text}
 	}
 	if q.Regex != "" {
-		re, err := compileRegex(q.Regex, false, q.Fold)
+		re, insts, err := compileRegex(q.Regex, false, q.Fold)
 		if err != nil {
-			return &QueryError{Field: "Regex", Err: fmt.Errorf("regular expression %q does not compile: %s", q.Regex, regexErr(err))}
+			return regexError("Regex", q.Regex, err)
 		}
-		m.re = re
+		m.re, m.insts = re, insts
 		if tree, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
 			tree = tree.Simplify()
 			m.sep = separator(tree)
@@ -1214,9 +1265,9 @@ func (m *matcher) compile(ctx context.Context) error {
 	if q.WordRegex != "" || (q.Word != "" && q.Fold) {
 		set := make([]bool, len(m.words))
 		if q.WordRegex != "" {
-			re, err := compileRegex(q.WordRegex, true, q.Fold)
+			re, _, err := compileRegex(q.WordRegex, true, q.Fold)
 			if err != nil {
-				return &QueryError{Field: "WordRegex", Err: fmt.Errorf("word regular expression %q does not compile: %s", q.WordRegex, regexErr(err))}
+				return regexError("WordRegex", q.WordRegex, err)
 			}
 			if err := m.matchVocab(ctx, re, set); err != nil {
 				return err
@@ -1278,10 +1329,11 @@ func (m *matcher) matchVocab(ctx context.Context, re *regexp.Regexp, set []bool)
 	if tree, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
 		lits = requiredLiterals(tree.Simplify())
 	}
+	done := ctx.Done()
 	for w := range workers {
 		wg.Go(func() {
 			for id := w * n / workers; id < (w+1)*n/workers; id++ {
-				if id%4096 == 0 && ctx.Err() != nil {
+				if id%64 == 0 && isDone(done) {
 					failed.Store(true)
 					return
 				}
@@ -1609,7 +1661,11 @@ func (m *matcher) scanText(ctx context.Context, x *docIndex, f func(s, e int32) 
 		return nil
 	}
 	if m.sep == "" {
-		emit(0, m.re.FindAllStringIndex(text, -1))
+		locs, err := m.findAll(ctx, text)
+		if err != nil {
+			return err
+		}
+		emit(0, locs)
 		return ctx.Err()
 	}
 	// Piece by piece between separators: only the pieces holding one of
@@ -1619,8 +1675,9 @@ func (m *matcher) scanText(ctx context.Context, x *docIndex, f func(s, e int32) 
 	for k := range next {
 		next[k] = -1
 	}
-	for b, k := 0, 0; b <= len(text); k++ {
-		if k%256 == 0 && ctx.Err() != nil {
+	done := ctx.Done()
+	for b := 0; b <= len(text); {
+		if isDone(done) { // every piece: one may take a while (see findAll)
 			return ctx.Err()
 		}
 		ps := b
@@ -1649,12 +1706,120 @@ func (m *matcher) scanText(ctx context.Context, x *docIndex, f func(s, e int32) 
 		} else {
 			pe += ps
 		}
-		if pe > ps && !emit(ps, m.re.FindAllStringIndex(text[ps:pe], -1)) {
-			return nil
+		if pe > ps {
+			locs, err := m.findAll(ctx, text[ps:pe])
+			if err != nil {
+				return err
+			}
+			if !emit(ps, locs) {
+				return nil
+			}
 		}
 		b = pe + len(m.sep)
 	}
 	return nil
+}
+
+// regexCallBudget bounds the work of one regexp call that cannot be
+// interrupted, as instructions of the program times bytes of text: at
+// regexp's slowest, about 12 ns per unit (measured with 1,003
+// instructions), a tenth of a second. Everyday pieces of text (a sentence
+// or a line, or a whole document for a small expression) stay below it.
+var regexCallBudget = 1 << 23
+
+// findAll is m.re.FindAllStringIndex(s, -1), stopping with ctx's error
+// soon after ctx is done. When s is long for the program (see
+// regexCallBudget), regexp reads s through a doneReader, one match after
+// the other (as FindAllStringIndex finds them), each match from its place
+// on with the character before it as context (m.after), and the reader
+// ends the text early once ctx is done.
+func (m *matcher) findAll(ctx context.Context, s string) ([][]int, error) {
+	if len(s)*max(m.insts, 1) <= regexCallBudget {
+		return m.re.FindAllStringIndex(s, -1), nil
+	}
+	m.afterOnce.Do(func() { m.after, m.afterErr = regexp.Compile(`(?s:.)(` + m.re.String() + `)`) })
+	if m.afterErr != nil {
+		return nil, m.afterErr
+	}
+	r := &doneReader{s: s, done: ctx.Done()}
+	var locs [][]int
+	prevEnd := -1
+	for pos := 0; pos <= len(s); {
+		var loc []int
+		if pos == 0 {
+			r.at(0)
+			loc = m.re.FindReaderIndex(r)
+		} else {
+			_, w := utf8.DecodeLastRuneInString(s[:pos])
+			r.at(pos - w)
+			if l := m.after.FindReaderSubmatchIndex(r); l != nil {
+				loc = []int{pos - w + l[2], pos - w + l[3]}
+			}
+		}
+		if r.stopped {
+			return nil, ctx.Err()
+		}
+		if loc == nil {
+			break
+		}
+		// As regexp's allMatches: an empty match right after a match is
+		// no match, and after an empty match the search goes on one
+		// character later.
+		accept := true
+		if loc[1] == pos {
+			accept = loc[0] != prevEnd
+			if pos < len(s) {
+				_, w := utf8.DecodeRuneInString(s[pos:])
+				pos += w
+			} else {
+				pos++
+			}
+		} else {
+			pos = loc[1]
+		}
+		prevEnd = loc[1]
+		if accept {
+			locs = append(locs, loc)
+		}
+	}
+	return locs, nil
+}
+
+// isDone reports whether done (a context's Done channel; nil for one
+// never done) is closed, without waiting: cheap enough for a hot loop.
+func isDone(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}
+
+// doneReader reads s from a place on, rune by rune as regexp reads a
+// string, and ends it early (stopped) once done is closed, looking every
+// 1,024 runes.
+type doneReader struct {
+	s       string
+	i, n    int
+	done    <-chan struct{}
+	stopped bool
+}
+
+// at makes the reader start again at byte i.
+func (r *doneReader) at(i int) { r.i = i }
+
+func (r *doneReader) ReadRune() (rune, int, error) {
+	if r.i >= len(r.s) {
+		return 0, 0, io.EOF
+	}
+	if r.n++; r.n%1024 == 0 && isDone(r.done) {
+		r.stopped, r.i = true, len(r.s)
+		return 0, 0, io.EOF
+	}
+	c, w := utf8.DecodeRuneInString(r.s[r.i:])
+	r.i += w
+	return c, w, nil
 }
 
 // scanNeedles calls f with the code point range of each place of the

@@ -397,6 +397,13 @@ func TestQueryErrors(t *testing.T) {
 		{"empty", annotate.Query{Fold: true}, "", "annotate: query: nothing to search for: give a text, regular expression, word, POS tag or label"},
 		{"text and regex", annotate.Query{Text: "a", Regex: "b"}, "Regex", "annotate: query: give a text or a regular expression, not both"},
 		{"negative doc", annotate.Query{Text: "a", Doc: -1}, "Doc", "annotate: query: no document -1"},
+		{"regex too large", annotate.Query{Regex: strings.Repeat("(焦|作)?", 1000)}, "Regex",
+			"annotate: query: regular expression is too large: it compiles to 4002 instructions, more than the 1000 a search allows"},
+		{"regex too large, folded", annotate.Query{Regex: strings.Repeat("(焦|作)?", 5000), Fold: true}, "Regex",
+			"annotate: query: regular expression is too large: it compiles to 20002 instructions, more than the 1000 a search allows"},
+		{"regex one over", annotate.Query{Regex: "a{999}"}, "Regex", "annotate: query: regular expression is too large: it compiles to 1001 instructions, more than the 1000 a search allows"},
+		{"word regex too large", annotate.Query{WordRegex: strings.Repeat("(焦|作)?", 1000)}, "WordRegex",
+			"annotate: query: word regular expression is too large: it compiles to 4004 instructions, more than the 1000 a search allows"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -410,6 +417,21 @@ func TestQueryErrors(t *testing.T) {
 	}
 	if !errors.Is(annotate.Query{}.Validate(), annotate.ErrEmptyQuery) {
 		t.Error("an empty query's error is not ErrEmptyQuery")
+	}
+	var se *annotate.RegexSizeError
+	if err := (annotate.Query{Regex: strings.Repeat("(焦|作)?", 1000)}).Validate(); !errors.As(err, &se) || se.Insts != 4002 {
+		t.Errorf("a regex too large: %v, want a *RegexSizeError of 4002 instructions", err)
+	}
+	// Large, but within the cap: a(n alternation of) 300 two-character
+	// words, up to 300 Han characters, a{998} (a{995} as a word: ^(?:…)$ adds four).
+	var words []string
+	for i := range 300 {
+		words = append(words, string(rune(0x4e00+i*7))+string(rune(0x4e01+i*13)))
+	}
+	for _, q := range []annotate.Query{{Regex: "(" + strings.Join(words, "|") + ")"}, {Regex: `\p{Han}{1,300}`}, {Regex: "a{998}"}, {WordRegex: "a{995}"}} {
+		if err := q.Validate(); err != nil {
+			t.Errorf("Validate(%.40q…): %v", q.Regex+q.WordRegex, err)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -829,6 +851,54 @@ func TestConcordanceRegexPieces(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("Search(%q): %d hits, want %d (first differences: %v)", pat, len(got), len(want), firstHitDiff(got, want))
 			}
+			// Every piece read as a long one is (through the reader that
+			// looks at the context, match after match).
+			restore := annotate.SetRegexCallBudget(0)
+			got, want = regexHits(t, ix, docs, pat)
+			restore()
+			if !slices.Equal(got, want) {
+				t.Errorf("Search(%q) through the reader: %d hits, want %d (first differences: %v)", pat, len(got), len(want), firstHitDiff(got, want))
+			}
+		})
+	}
+}
+
+// TestSearchInterrupted: a regular expression search that would run for
+// a minute (a program of 963 instructions over 6 MB of text without a
+// full stop, line break or comma, so one piece) stops soon after its
+// context is cancelled, with the context's error. The bound checked is a
+// hang detector (10 s); the time taken is logged (0.5 s is the target).
+func TestSearchInterrupted(t *testing.T) {
+	var sb strings.Builder
+	for i := 0; sb.Len() < 6<<20; i++ {
+		sb.WriteRune(rune(0x4e00 + (i*7919)%20000))
+	}
+	sb.WriteString("x")
+	d := &annotate.Document{ID: 1, Name: "long", Text: sb.String(), Status: annotate.StatusNew}
+	ix := annotate.NewIndex([]*annotate.Document{d})
+	for _, q := range []annotate.Query{
+		{Regex: strings.Repeat("(焦|作)?", 240) + "x"},
+		{Regex: "(?s)" + strings.Repeat("(焦|作)?", 240) + "x", Fold: true},
+	} {
+		t.Run(q.Regex[:12], func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				_, err := ix.Search(ctx, q)
+				done <- err
+			}()
+			time.Sleep(100 * time.Millisecond)
+			cancel()
+			start := time.Now()
+			select {
+			case err := <-done:
+				t.Logf("returned %v after the cancel", time.Since(start).Round(time.Millisecond))
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("Search cancelled: %v, want context.Canceled", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("Search still running 10 s after its context was cancelled")
+			}
 		})
 	}
 }
@@ -886,6 +956,12 @@ func FuzzConcordanceRegex(f *testing.F) {
 		}
 		if got, want := regexHits(t, ix, []*annotate.Document{d}, pat); !slices.Equal(got, want) {
 			t.Fatalf("Search(%q) on %q: %v, want %v", pat, text, got, want)
+		}
+		restore := annotate.SetRegexCallBudget(0) // through the interruptible reader
+		got, want := regexHits(t, ix, []*annotate.Document{d}, pat)
+		restore()
+		if !slices.Equal(got, want) {
+			t.Fatalf("Search(%q) through the reader on %q: %v, want %v", pat, text, got, want)
 		}
 		if want := strings.Count(text, pat); kwicSearch(t, ix, annotate.Query{Text: pat}).Len() != want {
 			t.Fatalf("Search(Text: %q) on %q: %d hits, want %d", pat, text, kwicSearch(t, ix, annotate.Query{Text: pat}).Len(), want)

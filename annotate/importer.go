@@ -119,10 +119,12 @@ func (s *ImportSummary) add(r ImportResult) {
 // Files are read and processed ahead on other goroutines, at most
 // importInFlight at a time, while the calling goroutine stores them in
 // input order, so memory is bounded by a few files whatever their number.
-// Cancelling ctx stops the import between files; the files already being
-// processed are finished and dropped before Import returns, and the
-// project holds every file stored so far, each complete (one transaction
-// per document).
+// Cancelling ctx stops the import within a fraction of a second: the
+// files being processed are dropped (ProcessContext stops), and so is the
+// file being stored (its transaction is rolled back, see
+// AddDocumentsContext), before Import returns; the project holds every
+// file stored so far, each complete (one transaction per document), and
+// the summary lists those.
 func (p *Project) Import(ctx context.Context, seg *Segmenter, paths []string, opts ImportOptions) (ImportSummary, error) {
 	var sum ImportSummary
 	if len(paths) == 0 {
@@ -150,7 +152,10 @@ func (p *Project) Import(ctx context.Context, seg *Segmenter, paths []string, op
 	err := inOrder(ctx, len(files), importInFlight,
 		func(i int) prepared { return p.prepare(ctx, seg, files[i], clean) },
 		func(i int, pr prepared) {
-			r := p.store(files[i].path, pr, stored)
+			r := p.store(ctx, files[i].path, pr, stored)
+			if r.Status == ImportFailed && ctx.Err() != nil && errors.Is(r.Err, ctx.Err()) {
+				return // interrupted, not failed: inOrder returns ctx.Err()
+			}
 			r.N, r.Total = i+1, len(files)
 			sum.add(r)
 			if opts.Progress != nil {
@@ -287,7 +292,7 @@ func (p *Project) prepare(ctx context.Context, seg *Segmenter, f importFile, cle
 	if ctx.Err() != nil {
 		return pr // dropped: the import is cancelled
 	}
-	pr.doc, pr.err = Process(f.path, data, seg, clean)
+	pr.doc, pr.err = ProcessContext(ctx, f.path, data, seg, clean)
 	if pr.doc != nil {
 		pr.doc.Source = absPath(f.path)
 		pr.doc.Hash = pr.hash
@@ -297,7 +302,7 @@ func (p *Project) prepare(ctx context.Context, seg *Segmenter, f importFile, cle
 
 // store stores a prepared file, on the goroutine that called Import;
 // stored holds the documents this import made so far, by hash.
-func (p *Project) store(path string, pr prepared, stored map[string]DocumentSummary) ImportResult {
+func (p *Project) store(ctx context.Context, path string, pr prepared, stored map[string]DocumentSummary) ImportResult {
 	r := ImportResult{Path: path}
 	if pr.err == nil && !pr.found {
 		// An earlier file of this import, prepared at the same time, may
@@ -310,7 +315,7 @@ func (p *Project) store(path string, pr prepared, stored map[string]DocumentSumm
 	case pr.found:
 		r.Status, r.DocID, r.Name = ImportUnchanged, pr.known.ID, pr.known.Name
 	default:
-		if err := p.AddDocument(pr.doc); err != nil {
+		if err := p.AddDocumentsContext(ctx, []*Document{pr.doc}, nil); err != nil {
 			r.Status, r.Err = ImportFailed, err
 			break
 		}

@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"context"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -54,6 +55,13 @@ const maxSegmentRun = 4096
 // its last element is the Document's name. With a nil seg, the document
 // has no tokens.
 func Process(name string, data []byte, seg *Segmenter, opts CleanOptions) (*Document, error) {
+	return ProcessContext(context.Background(), name, data, seg, opts)
+}
+
+// ProcessContext is Process, stopping with ctx's error soon after ctx is
+// done (a fraction of a second into cleaning or segmenting a file of any
+// size: see CleanContext and SegmentSentencesContext).
+func ProcessContext(ctx context.Context, name string, data []byte, seg *Segmenter, opts CleanOptions) (*Document, error) {
 	raw, enc, err := Decode(name, data)
 	if err != nil {
 		return nil, err
@@ -61,12 +69,20 @@ func Process(name string, data []byte, seg *Segmenter, opts CleanOptions) (*Docu
 	if opts.Lexicon == nil && seg != nil {
 		opts.Lexicon = seg
 	}
-	c := Clean(raw, opts)
+	c, err := CleanContext(ctx, raw, opts)
+	if err != nil {
+		return nil, err
+	}
 	c.Report.Encoding = enc
 	doc := &Document{Name: filepath.Base(name), Raw: raw, Text: c.Text, RawMap: c.RawMap, Report: c.Report, Status: StatusNew}
-	doc.Sentences = Sentences(c.Text)
+	var ok bool
+	if doc.Sentences, ok = sentences(ctx.Done(), c.Text); !ok {
+		return nil, ctx.Err()
+	}
 	if seg != nil {
-		doc.Tokens = SegmentSentences(seg, c.Text, doc.Sentences)
+		if doc.Tokens, err = SegmentSentencesContext(ctx, seg, c.Text, doc.Sentences); err != nil {
+			return nil, err
+		}
 	}
 	return doc, nil
 }
@@ -78,6 +94,13 @@ func Process(name string, data []byte, seg *Segmenter, opts CleanOptions) (*Docu
 // processors at once; a token that would still cross a sentence boundary is
 // cut there.
 func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
+	toks, _ := SegmentSentencesContext(context.Background(), seg, text, sents)
+	return toks
+}
+
+// SegmentSentencesContext is SegmentSentences, stopping with ctx's error
+// once ctx is done, between pieces (a few milliseconds each).
+func SegmentSentencesContext(ctx context.Context, seg *Segmenter, text string, sents []Sentence) ([]Token, error) {
 	type piece struct {
 		start int    // code point offset of text in the document
 		text  string // a slice of the document
@@ -113,11 +136,18 @@ func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
 			}
 		})
 	}
+	done := ctx.Done()
 	for _, p := range pieces {
+		if isDone(done) {
+			break
+		}
 		work <- p
 	}
 	close(work)
 	wg.Wait()
+	if isDone(done) {
+		return nil, ctx.Err()
+	}
 	n := 0
 	for _, p := range pieces {
 		n += len(p.toks)
@@ -130,7 +160,7 @@ func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
 			toks = append(toks, t)
 		}
 	}
-	return cutAtSentences(toks, sents, text)
+	return cutAtSentences(toks, sents, text), nil
 }
 
 // runeWalker turns increasing code point offsets of s into byte offsets.

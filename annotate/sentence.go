@@ -20,6 +20,13 @@ func isSentenceCloser(r rune) bool { return strings.ContainsRune("」』”’�
 // sentence. Leading and trailing whitespace is left out of each sentence;
 // empty sentences are skipped. Offsets are code points into text.
 func Sentences(text string) []Sentence {
+	out, _ := sentences(nil, text)
+	return out
+}
+
+// sentences is Sentences, giving up (false) once done is closed, looked at
+// every 65,536 characters.
+func sentences(done <-chan struct{}, text string) ([]Sentence, bool) {
 	var out []Sentence
 	rs := []rune(text)
 	add := func(s, e int) {
@@ -35,6 +42,9 @@ func Sentences(text string) []Sentence {
 	}
 	start := 0
 	for i := 0; i < len(rs); i++ {
+		if i&0xffff == 0 && isDone(done) {
+			return nil, false
+		}
 		switch {
 		case rs[i] == '\n':
 			add(start, i)
@@ -53,5 +63,5 @@ func Sentences(text string) []Sentence {
 		}
 	}
 	add(start, len(rs))
-	return out
+	return out, true
 }

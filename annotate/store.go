@@ -1108,6 +1108,12 @@ func (p *Project) AddDocument(doc *Document) error { return p.AddDocuments([]*Do
 // document's spans are validated against the schema; an error names the
 // document. On success every doc has its ID, times and span IDs set.
 func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
+	return p.AddDocumentsContext(context.Background(), docs, schema)
+}
+
+// AddDocumentsContext is AddDocuments, storing nothing and returning
+// ctx's error (wrapped) when ctx is done before the commit.
+func (p *Project) AddDocumentsContext(ctx context.Context, docs []*Document, schema *Schema) error {
 	if schema != nil {
 		if err := schema.Validate(); err != nil {
 			return err
@@ -1155,7 +1161,6 @@ func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
 		planned[i] = doc.Spans
 		doc.Spans = spans
 	}
-	ctx := context.Background()
 	saved := p.nextSpanID
 	p.nextSpanID = next
 	ids := make([]int64, len(docs))
@@ -1222,6 +1227,9 @@ func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
 	})
 	if err != nil {
 		p.nextSpanID = saved
+		if ctx.Err() != nil {
+			err = ctx.Err() // the driver may say "interrupted" instead
+		}
 		if len(docs) == 1 {
 			return fmt.Errorf("annotate: %s: store document %q: %w", p.path, docs[0].Name, err)
 		}

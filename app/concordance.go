@@ -758,9 +758,18 @@ func queryErrText(err error, q annotate.Query) string {
 		}
 		return qe.Err.Error()
 	}
+	var se *annotate.RegexSizeError
+	tooLarge := errors.As(err, &se)
+	size := func(n int) string { return export.FormatValue(float64(n)) }
 	switch {
 	case errors.Is(err, annotate.ErrEmptyQuery):
 		return lang.L("Nothing to search for: type a text, a regular expression or a word, or give a POS tag or a label")
+	case tooLarge && qe.Field == "Regex":
+		return fmt.Sprintf(lang.L("The regular expression is too large: it compiles to %s instructions, more than the %s a search allows. Repeat less."),
+			size(se.Insts), size(annotate.MaxRegexInsts))
+	case tooLarge && qe.Field == "WordRegex":
+		return fmt.Sprintf(lang.L("The word regular expression is too large: it compiles to %s instructions, more than the %s a search allows. Repeat less."),
+			size(se.Insts), size(annotate.MaxRegexInsts))
 	case qe.Field == "Regex" && q.Regex != "" && q.Text == "":
 		return fmt.Sprintf(lang.L("The regular expression %q does not compile: %s"), q.Regex, regexFault(q.Regex))
 	case qe.Field == "WordRegex" && q.WordRegex != "":
@@ -1473,7 +1482,7 @@ func (k *kwicPanel) exportHits(path string, opts export.TableOptions, done func(
 			progress(float64(from)/float64(res.Len()), fmt.Sprintf(lang.L("%s of %s hits"), export.FormatValue(float64(len(rows))), export.FormatValue(float64(n))))
 		}
 		progress(-1, fmt.Sprintf(lang.L("Writing %s"), filepath.Base(path)))
-		return export.WriteTable(path, header, rows, opts)
+		return export.WriteTable(ctx, path, header, rows, opts)
 	}, func(err error) {
 		if done != nil {
 			defer done(len(rows), err)

@@ -872,6 +872,9 @@ func TestConcordanceErrorText(t *testing.T) {
 		{"zh-Hans", "regex", annotate.Query{Regex: "a(b"}, []string{`正则表达式 "a(b" 无法编译`, "missing closing )"}},
 		{"zh-Hans", "word regex folded", annotate.Query{WordRegex: "[上", Fold: true}, []string{`词正则表达式 "[上" 无法编译`, "missing closing ]"}},
 		{"zh-Hant", "empty", annotate.Query{}, []string{"沒有可搜尋的內容"}},
+		{"en", "regex too large", annotate.Query{Regex: strings.Repeat("(焦|作)?", 1000)}, []string{"The regular expression is too large: it compiles to 4,002 instructions, more than the 1,000 a search allows"}},
+		{"zh-Hans", "word regex too large", annotate.Query{WordRegex: strings.Repeat("(焦|作)?", 1000)}, []string{"词正则表达式过大", "4,004", "1,000"}},
+		{"zh-Hant", "regex too large", annotate.Query{Regex: strings.Repeat("(焦|作)?", 1000), Fold: true}, []string{"正規表示式過大", "4,002", "1,000"}},
 	} {
 		t.Run(tt.language+"/"+tt.name, func(t *testing.T) {
 			if err := useLanguage(tt.language); err != nil {

@@ -409,7 +409,7 @@ func (v *freqView) exportTo(path string, opts export.TableOptions, done func(err
 	}
 	ws.runLong(lang.L("Exporting"), func(ctx context.Context, progress progressUpdate) error {
 		progress(-1, fmt.Sprintf(lang.L("Writing %s"), filepath.Base(path)))
-		return export.WriteTable(path, header, rows, opts)
+		return export.WriteTable(ctx, path, header, rows, opts)
 	}, func(err error) {
 		switch {
 		case err == nil:

@@ -658,7 +658,9 @@ func writePart(f *Format, job *Job, dest string, zipped bool) (string, error) {
 		os.RemoveAll(tmpDir)
 		return tmp, err
 	}
-	return atomicFile(dest, func(w io.Writer) error { return f.Write(job, w) })
+	// Through a ContextWriter: a long write (one big document, the zip of
+	// an xlsx) stops at its next buffer when the export is cancelled.
+	return atomicFile(dest, func(w io.Writer) error { return f.Write(job, ContextWriter(job.ctx, w)) })
 }
 
 // writeFile writes dest with write through a temporary file beside it,

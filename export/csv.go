@@ -118,6 +118,9 @@ func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
 			}
 		}
 		for i, u := range us {
+			if len(units)%4096 == 0 && j.ctx != nil && j.ctx.Err() != nil {
+				return j.ctx.Err() // a document of millions of tokens
+			}
 			if u.Start < 0 || u.End > len(d.Runes) || u.Start > u.End || len(units) > 0 && u.Start < units[len(units)-1].End {
 				return fmt.Errorf("export: %s: document %q: token %d [%d,%d) lies outside the text (%d characters) or overlaps the one before",
 					j.Format, d.Name, len(units)+1, u.Start, u.End, len(d.Runes))

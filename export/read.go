@@ -114,7 +114,7 @@ func LookupReader(name string) (*Reader, bool) {
 // Target is where an import goes: a project (*annotate.Project is one).
 type Target interface {
 	Schema() *annotate.Schema
-	AddDocuments(docs []*annotate.Document, schema *annotate.Schema) error
+	AddDocumentsContext(ctx context.Context, docs []*annotate.Document, schema *annotate.Schema) error
 }
 
 // ImportReport says what ImportFiles did.
@@ -183,7 +183,9 @@ func (e *ImportError) Unwrap() error { return e.Err }
 // every text for invalid UTF-8 and NUL (the readers say the line; a name
 // or text a reader did not check is refused naming the file and
 // document). An import that reads no document is an error. Errors are
-// *ImportError, naming the file (and line).
+// *ImportError, naming the file (and line). When ctx is done first,
+// ImportFiles stops (between files and documents, while segmenting, or
+// before the transaction commits) with ctx's error, importing nothing.
 func ImportFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format string, paths []string, opts ReadOptions) (ImportReport, error) {
 	rep, err := importFiles(ctx, t, seg, format, paths, opts)
 	if err != nil {
@@ -239,7 +241,9 @@ func importFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format 
 				}
 				continue
 			}
-			prepareImported(d, path, seg)
+			if err := prepareImported(ctx, d, path, seg); err != nil {
+				return rep, err
+			}
 			for k := range d.Spans {
 				sp := &d.Spans[k]
 				switch {
@@ -286,7 +290,7 @@ func importFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format 
 	if len(rep.NewLabels) > 0 {
 		extended = schema
 	}
-	if err := t.AddDocuments(docs, extended); err != nil {
+	if err := t.AddDocumentsContext(ctx, docs, extended); err != nil {
 		return rep, err
 	}
 	rep.Docs = len(docs)
@@ -464,8 +468,9 @@ func overlapsAllowed(s *annotate.Schema, path string, d *annotate.Document, opts
 
 // prepareImported fills in what a reader leaves to the importer: source,
 // raw text (the text itself: imported text is not cleaned, so that its
-// offsets stay exact), a hash of the text, sentences and tokens.
-func prepareImported(d *annotate.Document, path string, seg *annotate.Segmenter) {
+// offsets stay exact), a hash of the text, sentences and tokens. It
+// returns ctx's error when ctx is done during segmentation.
+func prepareImported(ctx context.Context, d *annotate.Document, path string, seg *annotate.Segmenter) error {
 	d.Source = path
 	if d.Raw == "" {
 		d.Raw = d.Text
@@ -478,10 +483,15 @@ func prepareImported(d *annotate.Document, path string, seg *annotate.Segmenter)
 		d.Sentences = annotate.Sentences(d.Text)
 	}
 	if d.Tokens == nil && seg != nil {
-		d.Tokens = annotate.SegmentSentences(seg, d.Text, d.Sentences)
+		toks, err := annotate.SegmentSentencesContext(ctx, seg, d.Text, d.Sentences)
+		if err != nil {
+			return err
+		}
+		d.Tokens = toks
 	} else if d.Tokens != nil {
 		d.TokensFrom = annotate.TokensImported // gold tokens: re-segmentation leaves them
 	}
+	return nil
 }
 
 // defaultLayer is the entity preset's layer when the schema has it (or

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -37,17 +38,19 @@ type TableOptions struct {
 // Excel's 32,767 UTF-16 units; CSV keeps every cell as it is. The table is
 // written to a temporary file beside path and renamed to it only when
 // complete, so an error leaves nothing half-written (and an existing file
-// unchanged). Errors name the file.
-func WriteTable(path string, header []string, rows [][]string, opts TableOptions) error {
+// unchanged). Errors name the file. When ctx is done first, WriteTable
+// stops within a buffer or a few thousand rows and returns ctx's error,
+// leaving nothing either.
+func WriteTable(ctx context.Context, path string, header []string, rows [][]string, opts TableOptions) error {
 	var write func(w io.Writer) error
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
-		write = func(w io.Writer) error { return writeCSVTable(w, header, rows, opts) }
+		write = func(w io.Writer) error { return writeCSVTable(ctxWriter{ctx, w}, header, rows, opts) }
 	case ".xlsx":
 		if err := checkSheetName(opts.Sheet); err != nil {
 			return fmt.Errorf("export: %s: %w", path, err)
 		}
-		write = func(w io.Writer) error { return writeXLSXTable(w, header, rows, opts) }
+		write = func(w io.Writer) error { return writeXLSXTable(ctx, ctxWriter{ctx, w}, header, rows, opts) }
 	default:
 		return fmt.Errorf("export: %s: want a file name ending in .csv or .xlsx", path)
 	}
@@ -55,6 +58,23 @@ func WriteTable(path string, header []string, rows [][]string, opts TableOptions
 		return fmt.Errorf("export: %s is a folder: give a file name ending in .csv or .xlsx", path)
 	}
 	return writeFile(path, write)
+}
+
+// ContextWriter returns w failing with ctx's error once ctx is done: a
+// long write through a buffer stops at its next flush.
+func ContextWriter(ctx context.Context, w io.Writer) io.Writer { return ctxWriter{ctx, w} }
+
+// ctxWriter is ContextWriter's writer.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 func writeCSVTable(w io.Writer, header []string, rows [][]string, opts TableOptions) error {
@@ -88,7 +108,7 @@ func checkSheetName(name string) error {
 	return nil
 }
 
-func writeXLSXTable(w io.Writer, header []string, rows [][]string, opts TableOptions) error {
+func writeXLSXTable(ctx context.Context, w io.Writer, header []string, rows [][]string, opts TableOptions) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	b := &book{f: f}
@@ -117,7 +137,10 @@ func writeXLSXTable(w io.Writer, header []string, rows [][]string, opts TableOpt
 		}
 	}
 	vals := make([]any, 0, len(header))
-	for _, r := range rows {
+	for i, r := range rows {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		vals = vals[:0]
 		for c, cell := range r {
 			var v any = cellText(cell)

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ func TestWriteTableCSV(t *testing.T) {
 		t.Run(map[bool]string{false: "plain", true: "bom"}[bom], func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "t.csv")
-			if err := WriteTable(path, tableHeader, tableRows, TableOptions{BOM: bom}); err != nil {
+			if err := WriteTable(context.Background(), path, tableHeader, tableRows, TableOptions{BOM: bom}); err != nil {
 				t.Fatal(err)
 			}
 			data, err := os.ReadFile(path)
@@ -59,7 +60,7 @@ func TestWriteTableCSV(t *testing.T) {
 func TestWriteTableXLSX(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "t.xlsx")
-	if err := WriteTable(path, tableHeader, tableRows, TableOptions{Sheet: "KWIC", Numbers: []int{1, 3}}); err != nil {
+	if err := WriteTable(context.Background(), path, tableHeader, tableRows, TableOptions{Sheet: "KWIC", Numbers: []int{1, 3}}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(path)
@@ -119,7 +120,7 @@ func TestWriteTableXLSX(t *testing.T) {
 	old := xlsxMaxRows
 	xlsxMaxRows = 3
 	defer func() { xlsxMaxRows = old }()
-	if err := WriteTable(path, tableHeader, tableRows, TableOptions{}); err != nil {
+	if err := WriteTable(context.Background(), path, tableHeader, tableRows, TableOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	f2, err := excelize.OpenFile(path)
@@ -164,7 +165,7 @@ func TestWriteTableErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := WriteTable(tc.path, tableHeader, tableRows, tc.opts)
+			err := WriteTable(context.Background(), tc.path, tableHeader, tableRows, tc.opts)
 			if err == nil || !strings.HasPrefix(err.Error(), "export: ") || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("WriteTable(%s) error %v, want one naming the file with %q", tc.path, err, tc.want)
 			}
