@@ -100,14 +100,43 @@ func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
 	} else {
 		recs = []Record{{Doc: d, Start: 0, End: len(d.Runes), Spans: d.Spans, Tokens: d.Tokens}}
 	}
-	// Every unit with its record and tags first: a unit's space_after
+	row := &tokenRow{tags: make([]string, len(layers))}
+	// A unit's row is written when the next unit is known: its space_after
 	// runs to the next unit, which may be in the next record.
-	type unit struct {
-		annotate.Token
-		rec  int
-		tags []string
+	var (
+		prev     annotate.Token
+		prevRec  = -1
+		prevTags = make([]string, len(layers))
+		n        int // units seen
+		sent     int // index into d.Sentences of the sentence holding prev
+	)
+	leading := func(end int) error { // the text before the first unit
+		row.after = d.Text(0, end)
+		for k := range row.tags {
+			row.tags[k] = "O"
+		}
+		return f(row)
 	}
-	var units []unit
+	flush := func(next int) error { // prev's row
+		switch {
+		case recs[prevRec].Sent > 0:
+			row.sent = recs[prevRec].Sent
+		case len(d.Sentences) == 0:
+			row.sent = 0
+		default:
+			for sent < len(d.Sentences)-1 && d.Sentences[sent].End <= prev.Start {
+				sent++
+			}
+			row.sent = sent + 1
+		}
+		row.id++
+		row.start, row.end = prev.Start, prev.End
+		row.text = d.Text(prev.Start, prev.End)
+		row.pos = prev.POS
+		row.after = d.Text(prev.End, next)
+		copy(row.tags, prevTags)
+		return f(row)
+	}
 	for ri, rec := range recs {
 		us := Units(rec, level)
 		tags := make([][]string, len(layers))
@@ -118,62 +147,34 @@ func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
 			}
 		}
 		for i, u := range us {
-			if len(units)%4096 == 0 && j.ctx != nil && j.ctx.Err() != nil {
+			if n%4096 == 0 && j.ctx != nil && j.ctx.Err() != nil {
 				return j.ctx.Err() // a document of millions of tokens
 			}
-			if u.Start < 0 || u.End > len(d.Runes) || u.Start > u.End || len(units) > 0 && u.Start < units[len(units)-1].End {
+			if u.Start < 0 || u.End > len(d.Runes) || u.Start > u.End || n > 0 && u.Start < prev.End {
 				return fmt.Errorf("export: %s: document %q: token %d [%d,%d) lies outside the text (%d characters) or overlaps the one before",
-					j.Format, d.Name, len(units)+1, u.Start, u.End, len(d.Runes))
+					j.Format, d.Name, n+1, u.Start, u.End, len(d.Runes))
 			}
-			x := unit{Token: u, rec: ri, tags: make([]string, len(layers))}
+			var err error
+			switch {
+			case n > 0:
+				err = flush(u.Start)
+			case u.Start > 0:
+				err = leading(u.Start)
+			}
+			if err != nil {
+				return err
+			}
+			prev, prevRec = u, ri
 			for k := range layers {
-				x.tags[k] = tags[k][i]
+				prevTags[k] = tags[k][i]
 			}
-			units = append(units, x)
+			n++
 		}
 	}
-	row := &tokenRow{tags: make([]string, len(layers))}
-	if len(units) == 0 || units[0].Start > 0 {
-		end := len(d.Runes)
-		if len(units) > 0 {
-			end = units[0].Start
-		}
-		row.after = d.Text(0, end)
-		for k := range row.tags {
-			row.tags[k] = "O"
-		}
-		if err := f(row); err != nil {
-			return err
-		}
+	if n == 0 {
+		return leading(len(d.Runes))
 	}
-	sent := 0 // index into d.Sentences of the sentence holding the unit
-	for i, u := range units {
-		switch {
-		case recs[u.rec].Sent > 0:
-			row.sent = recs[u.rec].Sent
-		case len(d.Sentences) == 0:
-			row.sent = 0
-		default:
-			for sent < len(d.Sentences)-1 && d.Sentences[sent].End <= u.Start {
-				sent++
-			}
-			row.sent = sent + 1
-		}
-		row.id++
-		row.start, row.end = u.Start, u.End
-		row.text = d.Text(u.Start, u.End)
-		row.pos = u.POS
-		next := len(d.Runes)
-		if i+1 < len(units) {
-			next = units[i+1].Start
-		}
-		row.after = d.Text(u.End, next)
-		copy(row.tags, u.tags)
-		if err := f(row); err != nil {
-			return err
-		}
-	}
-	return nil
+	return flush(len(d.Runes))
 }
 
 // spanRows calls f with each span of d and its text, each proven with
