@@ -889,6 +889,86 @@ func queryAll[T any](ctx context.Context, conn *sql.Conn, scan func(*sql.Rows) (
 	return out, rows.Err()
 }
 
+// removedKey is the meta key under which a project keeps the layers and
+// labels removed from its schema, as they were last (JSON of a Schema):
+// a step of a document's history that brings back a span of one of them
+// brings it back too (see Editor.needed).
+const removedKey = "removed_labels"
+
+// readRemoved reads the layers and labels removed from the schema.
+func readRemoved(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (*Schema, error) {
+	var js string
+	err := q.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", removedKey).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &Schema{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Schema{}
+	if err := json.Unmarshal([]byte(js), s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// rememberRemoved adds the labels gone (layer, name), as the file has
+// them, and their layers, to the removed layers and labels.
+func rememberRemoved(ctx context.Context, tx *sql.Tx, gone [][2]string) error {
+	if len(gone) == 0 {
+		return nil
+	}
+	removed, err := readRemoved(ctx, tx)
+	if err != nil {
+		removed = &Schema{} // damaged: start again
+	}
+	for _, g := range gone {
+		var l Layer
+		var lb Label
+		var pos string
+		if err := tx.QueryRowContext(ctx, `SELECT l.overlap, l.description, b.color, b.key, b.description, b.pos
+			FROM labels b JOIN layers l ON l.name = b.layer WHERE b.layer = ? AND b.name = ?`, g[0], g[1]).
+			Scan(&l.Overlap, &l.Description, &lb.Color, &lb.Key, &lb.Description, &pos); err != nil {
+			return err
+		}
+		lb.Name = g[1]
+		_ = json.Unmarshal([]byte(pos), &lb.POS)
+		if len(lb.POS) == 0 {
+			lb.POS = nil
+		}
+		rl, ok := removed.Layer(g[0])
+		if !ok {
+			removed.Layers = append(removed.Layers, Layer{Name: g[0]})
+			rl = &removed.Layers[len(removed.Layers)-1]
+		}
+		rl.Overlap, rl.Description = l.Overlap, l.Description
+		rl.Labels = slices.DeleteFunc(rl.Labels, func(x Label) bool { return x.Name == lb.Name })
+		rl.Labels = append(rl.Labels, lb)
+	}
+	js, err := json.Marshal(removed)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", removedKey, string(js))
+	return err
+}
+
+// SchemaConflictError is a schema the project's spans do not fit: a label
+// or layer they use removed, overlaps forbidden where they overlap.
+type SchemaConflictError struct{ msg string }
+
+func (e *SchemaConflictError) Error() string { return e.msg }
+
+// stepMisfit reports whether err, from writing a step, says that the step
+// does not fit what the file holds (a constraint of the file, or the
+// schema, refused it), rather than that the file could not be written.
+func stepMisfit(err error) bool {
+	var sc *SchemaConflictError
+	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT || errors.As(err, &sc)
+}
+
 // writeSchema replaces the schema in the file. Layers and labels that
 // spans use must stay (the foreign keys refuse their removal).
 func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
@@ -924,7 +1004,7 @@ func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("annotate: schema: layer %q holds %d pairs of overlapping spans; it cannot forbid overlaps until they are resolved", l.Name, n)
+			return &SchemaConflictError{fmt.Sprintf("annotate: schema: layer %q holds %d pairs of overlapping spans; it cannot forbid overlaps until they are resolved", l.Name, n)}
 		}
 	}
 	// Upsert what is there, then delete what is gone.
@@ -968,8 +1048,13 @@ func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("annotate: schema: label %s/%s is used by %d spans; remove them first", g[0], g[1], n)
+			return &SchemaConflictError{fmt.Sprintf("annotate: schema: label %s/%s is used by %d spans; remove them first", g[0], g[1], n)}
 		}
+	}
+	if err := rememberRemoved(ctx, tx, gone); err != nil {
+		return err
+	}
+	for _, g := range gone {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM labels WHERE layer = ? AND name = ?", g[0], g[1]); err != nil {
 			return err
 		}
@@ -1014,10 +1099,7 @@ func (p *Project) SetSchema(s *Schema) error {
 	if err := p.write(func(tx *sql.Tx) error { return writeSchema(context.Background(), tx, s) }); err != nil {
 		return err
 	}
-	p.schema = s
-	for _, od := range p.docs {
-		od.ed.Schema = s
-	}
+	p.adoptSchema(s)
 	return nil
 }
 
@@ -1233,10 +1315,7 @@ func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
 		doc.Created, doc.Updated = now, now
 	}
 	if schema != nil {
-		p.schema = schema
-		for _, od := range p.docs {
-			od.ed.Schema = schema
-		}
+		p.adoptSchema(schema)
 	}
 	return nil
 }
@@ -1485,14 +1564,16 @@ func (p *Project) load(id int64) (*openDoc, error) {
 			rows.Close()
 			return nil, p.classify(err, "load history")
 		}
+		// A step damaged in the file does not keep the document from
+		// opening: undoing or redoing it is refused (a *StepError), and
+		// it can be discarded.
 		if err := json.Unmarshal([]byte(changes), &e.Changes); err != nil {
-			rows.Close()
-			return nil, bad("history", err)
+			e.Changes, e.damaged = nil, fmt.Errorf("%w: the step is damaged in the file: %v", ErrDamaged, err)
 		}
 		for _, c := range e.Changes {
 			if err := c.valid(); err != nil {
-				rows.Close()
-				return nil, bad("history", fmt.Errorf("step %d: %v", e.ID, err))
+				e.Changes, e.damaged = nil, fmt.Errorf("%w: the step is damaged in the file: %v", ErrDamaged, err)
+				break
 			}
 		}
 		e.Time = parseTime(created)
@@ -1505,7 +1586,8 @@ func (p *Project) load(id int64) (*openDoc, error) {
 	rows.Close()
 	slices.Reverse(h.Undone) // the next to redo, the oldest undone, last
 	od.ed = &Editor{Doc: d, Schema: p.schema, History: h, Annotator: p.annotator,
-		NewSpanID: func() int64 { p.nextSpanID++; return p.nextSpanID - 1 }}
+		NewSpanID: func() int64 { p.nextSpanID++; return p.nextSpanID - 1 },
+		needs:     projectNeeds{p}}
 	od.ed.Commit = func(op Op, e *Entry) error { return p.commit(od, op, e) }
 	d.owner, h.owner = od, od
 	if p.loaded == nil {
@@ -1559,6 +1641,99 @@ func (p *Project) withEditor(id int64, f func(*Editor) (*Entry, error)) (*Entry,
 	return f(od.ed)
 }
 
+// Discard drops step e from document id's history, in the file too, with
+// the steps behind it (see Editor.Discard); it returns how many steps it
+// dropped. It is what the user can do about a step refused with a
+// *StepError, other than making it fit again.
+func (p *Project) Discard(id int64, e *Entry) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return 0, err
+	}
+	od, err := p.load(id)
+	if err != nil {
+		return 0, err
+	}
+	return od.ed.Discard(e)
+}
+
+// live calls f with every document in memory: those the project keeps and
+// those a caller still holds.
+func (p *Project) live(f func(id int64, od *openDoc)) {
+	for id, wp := range p.loaded {
+		if od := wp.Value(); od != nil {
+			f(id, od)
+		}
+	}
+}
+
+// projectNeeds is what the spans of a project need of its schema (see
+// schemaNeeds): the documents in memory are asked (a step may have changed
+// them before it is written), the file for the others. When the file
+// cannot say, the answer is yes, which keeps what is asked about.
+type projectNeeds struct{ p *Project }
+
+func (n projectNeeds) inUse(layer, label string) bool {
+	return n.ask(func(d *Document) bool { return docUses(d, layer, label) }, "doc_id",
+		"SELECT 1 FROM spans WHERE layer = ? AND (? = '' OR label = ?)", layer, label, label)
+}
+
+func (n projectNeeds) overlap(layer string) bool {
+	return n.ask(func(d *Document) bool { return docNeeds{d}.overlap(layer) }, "a.doc_id",
+		`SELECT 1 FROM spans a JOIN spans b ON a.doc_id = b.doc_id AND a.layer = b.layer
+			AND a.id < b.id AND a.start < b."end" AND b.start < a."end" WHERE a.layer = ?`, layer)
+}
+
+// recall finds a layer and label in the schema as the file has it (a step
+// in memory may have removed it), else among those removed from it (see
+// rememberRemoved); the layer as it is, where there is one.
+func (n projectNeeds) recall(layer, label string) (Layer, bool) {
+	if def, ok := recallIn(n.p.schema, layer, label); ok {
+		return def, true
+	}
+	removed, err := readRemoved(context.Background(), n.p.conn)
+	if err != nil {
+		return Layer{}, false
+	}
+	def, ok := recallIn(removed, layer, label)
+	if l, has := n.p.schema.Layer(layer); ok && has {
+		def.Overlap, def.Description = l.Overlap, l.Description
+	}
+	return def, ok
+}
+
+// ask asks the documents in memory (mem), then the others in the file:
+// query is a SELECT of spans to which ask adds a condition on column col
+// that leaves out the documents in memory.
+func (n projectNeeds) ask(mem func(*Document) bool, col, query string, args ...any) bool {
+	p := n.p
+	found := false
+	var ids []string
+	p.live(func(id int64, od *openDoc) {
+		found = found || mem(od.ed.Doc)
+		ids = append(ids, strconv.FormatInt(id, 10))
+	})
+	if found {
+		return true
+	}
+	if len(ids) > 0 {
+		query += " AND " + col + " NOT IN (" + strings.Join(ids, ", ") + ")"
+	}
+	var n1 int
+	if err := p.conn.QueryRowContext(context.Background(), "SELECT count(*) FROM ("+query+" LIMIT 1)", args...).Scan(&n1); err != nil {
+		return true
+	}
+	return n1 > 0
+}
+
+// adoptSchema makes s the project's schema, in every editor too, once the
+// file holds it.
+func (p *Project) adoptSchema(s *Schema) {
+	p.schema = s
+	p.live(func(_ int64, od *openDoc) { od.ed.Schema = s })
+}
+
 // History returns document id's history (its entries are the project's).
 func (p *Project) History(id int64) (*History, error) {
 	p.mu.Lock()
@@ -1576,14 +1751,72 @@ func (p *Project) History(id int64) (*History, error) {
 // commit writes what step e changed in od's document (already changed in
 // memory) to the file, in one transaction.
 func (p *Project) commit(od *openDoc, op Op, e *Entry) error {
+	if op == OpDiscard {
+		return p.discard(od, e)
+	}
 	now := time.Now().UTC()
 	blocks := slices.Clone(od.blocks)
-	err := p.write(func(tx *sql.Tx) error { return p.commitIn(context.Background(), tx, od, op, e, &blocks, now) })
+	before, after := p.schema, od.ed.Schema
+	ctx := context.Background()
+	err := p.write(func(tx *sql.Tx) error {
+		return writeStep(ctx, tx, before, after, func() error { return p.commitIn(ctx, tx, od, op, e, &blocks, now) })
+	})
 	if err != nil {
 		return fmt.Errorf("annotate: %s: save %q: %w", p.path, e.Name, err)
 	}
 	od.blocks = blocks
 	od.ed.Doc.Updated = now
+	e.amended = false
+	if after != before {
+		p.adoptSchema(after)
+	}
+	return nil
+}
+
+// writeStep writes, in tx, a step that takes the schema from before to
+// after: first the layers and labels the step adds (with those it removes
+// still there), so that its spans can use them; then the documents
+// (write); then the schema as the step leaves it, once no span uses what
+// it removes.
+func writeStep(ctx context.Context, tx *sql.Tx, before, after *Schema, write func() error) error {
+	changed := after != before && !schemaEqual(after, before)
+	if changed {
+		if err := writeSchema(ctx, tx, unionSchema(after, before)); err != nil {
+			return err
+		}
+	}
+	if err := write(); err != nil {
+		return err
+	}
+	if changed {
+		return writeSchema(ctx, tx, after)
+	}
+	return nil
+}
+
+// discard drops step e of od's history from the file with the steps behind
+// it (see Editor.Discard).
+func (p *Project) discard(od *openDoc, e *Entry) error {
+	undone := slices.ContainsFunc(od.ed.history().Undone, e.Same)
+	d := od.ed.Doc.ID
+	err := p.write(func(tx *sql.Tx) error {
+		ctx := context.Background()
+		if undone {
+			// The steps to redo after e: the later ones.
+			if _, err := tx.ExecContext(ctx, "DELETE FROM segmentation_edits WHERE history_id IN (SELECT id FROM history WHERE doc_id = ? AND undone = 1 AND id >= ?)", d, e.ID); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "DELETE FROM history WHERE doc_id = ? AND undone = 1 AND id >= ?", d, e.ID)
+			return err
+		}
+		// e and the older steps; their splits and merges stay in effect
+		// (the document keeps them), for the segmenter to learn from.
+		_, err := tx.ExecContext(ctx, "DELETE FROM history WHERE doc_id = ? AND undone = 0 AND id <= ?", d, e.ID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("annotate: %s: discard %q: %w", p.path, e.Name, err)
+	}
 	return nil
 }
 
@@ -1667,6 +1900,15 @@ func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, 
 		undone := op == OpUndo
 		if _, err := tx.ExecContext(ctx, "UPDATE history SET undone = ? WHERE id = ?", undone, e.ID); err != nil {
 			return err
+		}
+		if e.amended {
+			changes, err := json.Marshal(e.Changes)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE history SET changes = ? WHERE id = ?", string(changes), e.ID); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE segmentation_edits SET undone = ? WHERE history_id = ?", undone, e.ID); err != nil {
 			return err
