@@ -403,6 +403,9 @@ func cmdImport(args []string) error {
 		return err
 	}
 	defer p.Close()
+	if w := p.Warning(); w != nil { // a full disk: no backup, or read-only
+		fmt.Fprintf(os.Stderr, "biaozhu: warning: %v\n", w)
+	}
 	if errors.Is(statErr, fs.ErrNotExist) {
 		fmt.Fprintf(os.Stderr, "created project %s\n", *project)
 	}

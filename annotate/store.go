@@ -34,6 +34,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -74,6 +75,7 @@ var (
 	ErrNoDocument   = errors.New("no such document")
 	ErrExists       = errors.New("project file exists")
 	ErrClosed       = errors.New("project closed")
+	ErrDiskFull     = errors.New("disk full")
 )
 
 // ProjectError is a project file that cannot be opened or used, and why.
@@ -104,7 +106,12 @@ type Options struct {
 	Annotator string
 	// ReadOnly opens the project for reading only (listing, exporting):
 	// a read-only file opens, nothing is written, not even a backup, and
-	// every change is refused with ErrReadOnly.
+	// every change is refused with ErrReadOnly. A project that cannot be
+	// written (a read-only file, folder or file system) is read without
+	// writing anything beside it: as it is, or — where its journal
+	// (NAME-wal) holds committed work that only a write could bring into
+	// the file — from a temporary copy of both. A project of an older
+	// format is brought to this format in memory.
 	ReadOnly bool
 }
 
@@ -129,11 +136,13 @@ type Project struct {
 	// loaded finds a document that left docs but is still in use: the
 	// *Document and *History a caller holds keep their openDoc alive, so
 	// a caller never holds a copy that edits no longer reach.
-	loaded    map[int64]weak.Pointer[openDoc]
-	backup    string   // the backup made on open, if any
-	readOnly  bool     // Options.ReadOnly
-	roFile    bool     // read-only and the file cannot be written: shared locking
-	leftovers []string // files beside the project to remove on Close
+	loaded   map[int64]weak.Pointer[openDoc]
+	backup   string // the backup made on open, if any
+	readOnly bool   // Options.ReadOnly, or opened read-only (see Warning)
+	roFile   bool   // the file is read without locking it (it cannot be written)
+	source   string // the URI the file is read from
+	tmpDir   string // a copy of the file to read, removed on Close
+	warning  error  // what Open could not do (see Warning)
 }
 
 // openDoc is a loaded document with its editor and where its token blocks
@@ -151,6 +160,17 @@ func (p *Project) Path() string { return p.path }
 
 // Backup returns the path of the backup Open made, "" if none was needed.
 func (p *Project) Backup() string { return p.backup }
+
+// Warning returns what Open could not do though it opened the project: a
+// *ProjectError wrapping ErrDiskFull when the disk had no room for a backup
+// (or for the project's own writes, when the project is open read-only),
+// nil when there is nothing to say. Tell the user: their work is not
+// backed up, or cannot be saved.
+func (p *Project) Warning() error { return p.warning }
+
+// ReadOnly reports whether the project is open for reading only: asked for
+// with Options.ReadOnly, or because Open could not write it (see Warning).
+func (p *Project) ReadOnly() bool { return p.readOnly }
 
 // Create makes a new, empty project file at path with schema (nil: the
 // DefaultSchema) and opens it. The file is built under a temporary name
@@ -274,25 +294,18 @@ func Open(path string, opts Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	uri := sqliteURI(path)
-	var leftovers []string
-	roFile := opts.ReadOnly && !writable
-	if roFile {
-		// SQLite reads a WAL-mode file it cannot write through shared
-		// memory files beside it; remove those it makes once done.
-		uri += "?mode=ro"
-		for _, f := range []string{path + "-wal", path + "-shm"} {
-			if _, err := os.Lstat(f); errors.Is(err, fs.ErrNotExist) {
-				leftovers = append(leftovers, f)
-			}
+	p := &Project{path: path, docs: map[int64]*openDoc{}, historyMax: DefaultHistoryLimit, annotator: opts.Annotator,
+		readOnly: opts.ReadOnly, source: sqliteURI(path)}
+	if opts.ReadOnly && !writable {
+		p.roFile = true
+		if p.source, p.tmpDir, err = readSource(path); err != nil {
+			return nil, err
 		}
 	}
-	db, err := sql.Open("sqlite", uri)
-	if err != nil {
+	if p.db, err = sql.Open("sqlite", p.source); err != nil {
+		p.Close()
 		return nil, projectErr(path, err, "%v", err)
 	}
-	p := &Project{path: path, db: db, docs: map[int64]*openDoc{}, historyMax: DefaultHistoryLimit, annotator: opts.Annotator,
-		readOnly: opts.ReadOnly, roFile: roFile, leftovers: leftovers}
 	if err := p.open(opts); err != nil {
 		p.Close()
 		return nil, err
@@ -369,14 +382,22 @@ func precheck(path string, readOnly bool) (writable bool, _ error) {
 		return false, projectErr(path, ErrNotProject, "is not a regular file")
 	}
 	// Mode bits first: root may write a file nobody may write.
-	writable = fi.Mode().Perm()&0o222 != 0
+	writable = canWrite(path, fi)
 	if !writable && !readOnly {
 		return false, projectErr(path, ErrReadOnly, "the file is read-only; Biaozhu writes every edit into it (make it writable, or copy it)")
+	}
+	// SQLite writes its journal beside the file.
+	dir := filepath.Dir(path)
+	if di, err := os.Stat(dir); err == nil && writable && !canWrite(dir, di) {
+		if !readOnly {
+			return false, projectErr(path, ErrReadOnly, "the folder %s cannot be written; Biaozhu writes its journal beside the project (move or copy the project to a folder you can write)", dir)
+		}
+		writable = false
 	}
 	var f *os.File
 	if writable {
 		f, err = os.OpenFile(path, os.O_RDWR, 0)
-		if errors.Is(err, fs.ErrPermission) {
+		if errors.Is(err, fs.ErrPermission) || readOnlyFS(err) {
 			if !readOnly {
 				return false, projectErr(path, ErrReadOnly, "the file cannot be written (%v); Biaozhu writes every edit into it", unwrapPathErr(err))
 			}
@@ -444,6 +465,8 @@ func (p *Project) classify(err error, doing string) error {
 		return projectErr(p.path, ErrDamaged, "damaged project file (%v); %s", err, backupHint(p.path))
 	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN:
 		return projectErr(p.path, ErrReadOnly, "cannot write the project file (%v)", err)
+	case sqlite3.SQLITE_FULL:
+		return projectErr(p.path, ErrDiskFull, "%s: the disk is full", doing)
 	}
 	return projectErr(p.path, err, "%s: %v", doing, err)
 }
@@ -490,13 +513,7 @@ func (p *Project) open(opts Options) error {
 		return projectErr(p.path, ErrDamaged, "damaged project file (SQLite's quick_check: %s); %s", check, backupHint(p.path))
 	}
 	if p.readOnly {
-		if version < SchemaVersion {
-			return projectErr(p.path, ErrReadOnly, "the project is in an older format (%d); open it for writing once to bring it to format %d", version, SchemaVersion)
-		}
-		if p.schema, err = p.readSchema(ctx); err != nil {
-			return p.classify(err, "read the schema")
-		}
-		return nil
+		return p.openRead(ctx, version)
 	}
 	sync := strings.ToUpper(opts.Synchronous)
 	if sync == "" {
@@ -519,9 +536,17 @@ func (p *Project) open(opts Options) error {
 	// twice.
 	// A file of an older format is backed up as it is before it is
 	// migrated (an older Biaozhu can open that copy).
+	// On a full disk the project opens all the same, read-only where it
+	// cannot be written or where a migration waits for its backup; Warning
+	// says so.
 	if version > 0 && version < SchemaVersion && !opts.NoBackup {
 		if _, err := p.makeBackup(ctx, fmt.Sprintf("-format%d", version)); err != nil {
-			return projectErr(p.path, err, "backup before migrating into %s: %v", backupDir(p.path), err)
+			if !diskFull(err) {
+				return projectErr(p.path, err, "backup before migrating into %s: %v", backupDir(p.path), err)
+			}
+			p.warning = projectErr(p.path, ErrDiskFull, "the disk is full: the project is in an older format (%d), and it is brought to format %d only after a backup, for which there is no room in %s; it is open read-only (free some space and open it again to edit it)", version, SchemaVersion, backupDir(p.path))
+			p.readOnly = true
+			return p.openRead(ctx, version)
 		}
 	}
 	err = p.writeTx(false, func(tx *sql.Tx) error {
@@ -534,7 +559,12 @@ func (p *Project) open(opts Options) error {
 		return err
 	})
 	if err != nil {
-		return p.classify(err, "open")
+		if !diskFull(err) {
+			return p.classify(err, "open")
+		}
+		p.warning = projectErr(p.path, ErrDiskFull, "the disk is full: the project cannot be written, so it is open read-only (free some space and open it again to edit it)")
+		p.readOnly = true
+		return p.openRead(ctx, version)
 	}
 	if p.schema, err = p.readSchema(ctx); err != nil {
 		return p.classify(err, "read the schema")
@@ -549,10 +579,127 @@ func (p *Project) open(opts Options) error {
 	p.savedSpanID = p.nextSpanID
 	if !opts.NoBackup {
 		if p.backup, err = p.makeBackup(ctx, ""); err != nil {
-			return projectErr(p.path, err, "backup into %s: %v", backupDir(p.path), err)
+			if !diskFull(err) {
+				return projectErr(p.path, err, "backup into %s: %v", backupDir(p.path), err)
+			}
+			p.warning = projectErr(p.path, ErrDiskFull, "the disk is full: no backup could be made into %s; the project is open, but free some space before you go on (each edit is written into the project)", backupDir(p.path))
 		}
 	}
 	return nil
+}
+
+// diskFull reports whether err says the disk is full.
+func diskFull(err error) bool { return sqliteCode(err) == sqlite3.SQLITE_FULL || noSpace(err) }
+
+// openRead finishes opening the project for reading: a file of an older
+// format (version) is brought to this one in memory, the file untouched.
+func (p *Project) openRead(ctx context.Context, version int) error {
+	if version < SchemaVersion {
+		if err := p.migrateInMemory(ctx, version); err != nil {
+			return projectErr(p.path, err, "the project is in an older format (%d), and bringing it to format %d in memory, to read it, failed: %v", version, SchemaVersion, err)
+		}
+	}
+	var err error
+	if p.schema, err = p.readSchema(ctx); err != nil {
+		return p.classify(err, "read the schema")
+	}
+	return nil
+}
+
+// migrateInMemory replaces the connection to the file by one to a copy of
+// it in memory, brought from format version to SchemaVersion.
+func (p *Project) migrateInMemory(ctx context.Context, version int) error {
+	// The file's own connection goes first: it may hold the file's lock.
+	p.conn.Close()
+	p.db.Close()
+	p.conn = nil
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		return err
+	}
+	p.db = db
+	if p.conn, err = db.Conn(ctx); err != nil {
+		return err
+	}
+	err = p.conn.Raw(func(dc any) error {
+		rc, ok := dc.(interface {
+			NewRestore(string) (*sqlite.Backup, error)
+		})
+		if !ok {
+			return errors.New("the SQLite driver has no backup API")
+		}
+		b, err := rc.NewRestore(p.source)
+		if err != nil {
+			return err
+		}
+		for {
+			more, err := b.Step(1024)
+			if err != nil {
+				b.Finish()
+				return err
+			}
+			if !more {
+				break
+			}
+		}
+		return b.Finish()
+	})
+	if err != nil {
+		return err
+	}
+	tx, err := p.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := migrate(ctx, tx, version); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// readSource returns the URI to read the project at path from without
+// writing anything beside it: the file as it is (SQLite's immutable mode,
+// which reads no journal), unless its journal (path-wal) holds frames —
+// committed work, after a crash, that only a write could bring into the
+// file, and that immutable mode would not show. Then it is a copy of both
+// in a temporary folder (tmp, to remove once done), which SQLite reads
+// with the journal.
+func readSource(path string) (uri, tmp string, err error) {
+	wal, err := os.Stat(path + "-wal")
+	if err != nil || wal.Size() == 0 {
+		return sqliteURI(path) + "?mode=ro&immutable=1", "", nil
+	}
+	tmp, err = os.MkdirTemp("", "biaozhu-read-")
+	if err != nil {
+		return "", "", projectErr(path, err, "the project cannot be written, and its journal %s-wal holds work not yet in the file: a copy to read both could not be made: %v", path, err)
+	}
+	cp := filepath.Join(tmp, filepath.Base(path))
+	for _, suffix := range []string{"", "-wal"} {
+		if err := copyFile(path+suffix, cp+suffix); err != nil {
+			os.RemoveAll(tmp)
+			return "", "", projectErr(path, err, "the project cannot be written, and its journal %s-wal holds work not yet in the file: a copy to read both could not be made in %s: %v", path, os.TempDir(), err)
+		}
+	}
+	return sqliteURI(cp), tmp, nil
+}
+
+// copyFile copies the file src to a new file dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // migrations[v] takes a file from format v to v+1.
@@ -688,12 +835,10 @@ func (p *Project) Close() error {
 		}
 		p.db = nil
 	}
-	for _, f := range p.leftovers {
-		if fi, e := os.Stat(f); e == nil && (fi.Size() == 0 || strings.HasSuffix(f, "-shm")) {
-			os.Remove(f)
-		}
+	if p.tmpDir != "" {
+		os.RemoveAll(p.tmpDir)
+		p.tmpDir = ""
 	}
-	p.leftovers = nil
 	return err
 }
 
@@ -715,8 +860,14 @@ func (p *Project) makeBackup(ctx context.Context, tag string) (string, error) {
 	if err := p.conn.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'generation'").Scan(&gen); err != nil {
 		return "", err
 	}
+	// The backups are as private as the project: its mode, and the
+	// folder's (made now) with the search bits its read bits give.
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(p.path); err == nil {
+		mode = fi.Mode().Perm()
+	}
 	dir := backupDir(p.path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, mode|(mode&0o444)>>2); err != nil {
 		return "", err
 	}
 	stem := strings.TrimSuffix(filepath.Base(p.path), filepath.Ext(p.path))
@@ -753,6 +904,9 @@ func (p *Project) makeBackup(ctx context.Context, tag string) (string, error) {
 		}
 		return b.Finish()
 	})
+	if err == nil {
+		err = os.Chmod(tmp, mode)
+	}
 	if err != nil {
 		os.Remove(tmp)
 		return "", err

@@ -332,6 +332,9 @@ func (ws *workspace) openPathThen(path string, then func(error)) {
 		case err == nil:
 			ws.closeProject()
 			ws.setProject(p)
+			if w := p.Warning(); w != nil { // a full disk: no backup, or read-only
+				ws.showError(w)
+			}
 		case errors.Is(err, context.Canceled):
 		default:
 			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, annotate.ErrNotProject) {
