@@ -3,6 +3,7 @@ package annotate
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -103,6 +104,7 @@ func (p *Project) applyCorpus(name string, edits []DocEdit) (*CorpusStep, error)
 	if len(parts) == 0 {
 		return nil, nil
 	}
+	schema = p.shrinkParts(schema, parts, true)
 	if want != nil && !schemaEqual(schema, want) {
 		p.revertParts(parts)
 		err := &EditError{Edit: SchemaStepName, Err: ErrSchema,
@@ -118,6 +120,41 @@ func (p *Project) applyCorpus(name string, edits []DocEdit) (*CorpusStep, error)
 		step.Entries = append(step.Entries, CorpusEntry{Doc: pt.od.ed.Doc.ID, Entry: pt.entry})
 	}
 	return step, nil
+}
+
+// shrinkParts finishes on s the schema changes of the parts of a corpus
+// step, made in memory (forward, or undone), once all are made: what they
+// remove goes where no span of the project needs it any more (see
+// shrinkSchema). Each part's editor grew the schema only, so that the
+// project's spans are asked once, not once per part.
+func (p *Project) shrinkParts(s *Schema, parts []memPart, forward bool) *Schema {
+	need := projectNeeds{p}
+	// The parts of a schema change all record the same change: it is
+	// finished once (which is the same, as all parts are made).
+	done := map[string]bool{}
+	for i := range parts {
+		k := i
+		if !forward {
+			k = len(parts) - 1 - i
+		}
+		changes := parts[k].entry.Changes
+		for j := range changes {
+			c := changes[j]
+			if !forward {
+				c = changes[len(changes)-1-j].Inverse()
+			}
+			if c.Schema == nil {
+				continue
+			}
+			js, _ := json.Marshal(c.Schema)
+			if done[string(js)] {
+				continue
+			}
+			done[string(js)] = true
+			s = shrinkSchema(s, c.Schema, need)
+		}
+	}
+	return s
 }
 
 // memPart is one document's part of a corpus step while it is made in
@@ -269,6 +306,7 @@ func (p *Project) corpusHistory(s *CorpusStep, undo bool) error {
 		}
 		parts[i].entry = e
 	}
+	schema = p.shrinkParts(schema, parts, !undo)
 	if err := p.commitParts(s.Name, parts, op, schema); err != nil {
 		revert(len(parts))
 		return err

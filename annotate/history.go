@@ -235,10 +235,8 @@ func (ed *Editor) Apply(e Edit) (*Entry, error) {
 	schema := ed.Schema
 	if p.schemaTo != nil || slices.ContainsFunc(p.changes, func(c Change) bool { return c.Schema != nil }) {
 		final := p.schema
-		for _, c := range p.changes {
-			if c.Schema != nil {
-				final = shrinkSchema(final, c.Schema, ed.spanNeeds())
-			}
+		if !ed.corpus { // a corpus step shrinks once, all parts planned
+			final = shrinkAll(final, p.changes, true, ed.spanNeeds())
 		}
 		if err := ed.checkSchema(e, final, p.schemaTo); err != nil {
 			p.revert()
@@ -345,13 +343,26 @@ func (ed *Editor) applyAll(changes []Change, forward bool) (*SchemaChange, error
 		ed.Schema = schema
 		return nil, err
 	}
-	for k := range changes {
-		if c := at(k); c.Schema != nil {
-			s = shrinkSchema(s, c.Schema, ed.spanNeeds())
-		}
+	if !ed.corpus { // a corpus step shrinks once, all parts done
+		s = shrinkAll(s, changes, forward, ed.spanNeeds())
 	}
 	ed.Schema = s
 	return amend, nil
+}
+
+// shrinkAll finishes the schema changes of changes (or of their inverses,
+// last first, when not forward) on s: see shrinkSchema.
+func shrinkAll(s *Schema, changes []Change, forward bool, need schemaNeeds) *Schema {
+	for k := range changes {
+		c := changes[k]
+		if !forward {
+			c = changes[len(changes)-1-k].Inverse()
+		}
+		if c.Schema != nil {
+			s = shrinkSchema(s, c.Schema, need)
+		}
+	}
+	return s
 }
 
 // needed returns s with what spans back (put in place by a step) need and

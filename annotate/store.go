@@ -1147,9 +1147,14 @@ func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
 			return err
 		}
 	}
-	// A layer that forbids overlaps must not hold overlapping spans.
+	// A layer that comes to forbid overlaps must not hold overlapping
+	// spans (one that forbade them already holds none).
 	for _, l := range s.Layers {
 		if l.Overlap != OverlapForbidden {
+			continue
+		}
+		var was string
+		if err := tx.QueryRowContext(ctx, "SELECT overlap FROM layers WHERE name = ?", l.Name).Scan(&was); err == nil && was == string(OverlapForbidden) {
 			continue
 		}
 		var n int
