@@ -142,6 +142,9 @@ func (c Change) valid() error {
 					return fmt.Errorf("a schema change with layer %q outside its order", l.Name)
 				}
 			}
+			if err := (&Schema{Layers: part.Layers}).Validate(); err != nil {
+				return fmt.Errorf("a schema change with a bad layer: %v", err)
+			}
 		}
 	case c.Tokens != nil:
 		t := c.Tokens

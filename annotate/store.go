@@ -5,7 +5,8 @@ package annotate
 //
 // File layout (schema version 3), readable with any SQLite client:
 //
-//	meta(key, value)                  generation (commits), created, opened, pos_tagset
+//	meta(key, value)                  generation (commits), created, opened, pos_tagset,
+//	                                  next_span_id, removed_labels (JSON: as they were last)
 //	pos_tags(position, name, description)
 //	layers(name, overlap, description, position)
 //	labels(layer, name, color, key, description, position, pos)
