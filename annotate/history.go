@@ -101,16 +101,16 @@ func (op Op) String() string {
 }
 
 // StepError is a step of a History that cannot be undone (Op OpUndo) or
-// redone (OpRedo): it does not fit the document or the schema as they are
-// — a project file changed by another program, or a step stored by an
-// older Biaozhu that does not record the schema change it depends on. Err
-// says what does not fit. Nothing was changed, and nothing else is
-// blocked: new edits, redo after a refused undo (and undo after a refused
-// redo), and every other document work as before. What the user can do
-// about the step itself:
+// redone (OpRedo): it does not fit the document as it is (a project file
+// changed by another program), or it is damaged in the file. (What a step
+// needs of the schema comes back with it: see Editor.applyAll.) Err says
+// what does not fit. Nothing was changed, and nothing else is blocked: new
+// edits, redo after a refused undo (and undo after a refused redo), and
+// every other document work as before. What the user can do about the
+// step itself:
 //
-//   - make it fit again where Err says how (add back the label it needs, in
-//     the schema editor) and try again;
+//   - keep it: nothing is lost, and it can be tried again (after putting
+//     back the project file from a backup, say);
 //   - or Discard it (Editor.Discard, Project.Discard): the step goes from
 //     the history with the Behind steps that lie behind it — for an undo,
 //     every older step, which can only be undone after it; for a redo,

@@ -1847,21 +1847,36 @@ func (n projectNeeds) overlap(layer string) bool {
 
 // recall finds a layer and label in the schema as the file has it (a step
 // in memory may have removed it), else among those removed from it (see
-// rememberRemoved); the layer as it is, where there is one.
+// rememberRemoved); the layer as it is, where there is one. A label that
+// left no record (removed by a Biaozhu older than the record) comes back
+// by its name, grey, saying so in its description, on its layer as it is
+// or on a new one that allows overlaps: the spans come back whole, and
+// only the label's look is lost.
 func (n projectNeeds) recall(layer, label string) (Layer, bool) {
 	if def, ok := recallIn(n.p.schema, layer, label); ok {
 		return def, true
 	}
 	removed, err := readRemoved(context.Background(), n.p.conn)
 	if err != nil {
-		return Layer{}, false
+		removed = &Schema{}
 	}
 	def, ok := recallIn(removed, layer, label)
-	if l, has := n.p.schema.Layer(layer); ok && has {
+	if !ok {
+		def = Layer{Name: layer, Overlap: OverlapAllowed,
+			Labels: []Label{{Name: label, Color: unrecordedColor, Description: unrecordedLabel}}}
+	}
+	if l, has := n.p.schema.Layer(layer); has {
 		def.Overlap, def.Description = l.Overlap, l.Description
 	}
-	return def, ok
+	return def, true
 }
+
+// unrecordedColor and unrecordedLabel are the colour and description of a
+// label that undo or redo brings back with no record of how it looked.
+const (
+	unrecordedColor = "#888888"
+	unrecordedLabel = "brought back by undo or redo; its colour and key were not recorded"
+)
 
 // ask asks the documents in memory (mem), then the others in the file:
 // query is a SELECT of spans to which ask adds a condition on column col

@@ -834,12 +834,11 @@ func (ws *workspace) historyStep(run func(id int64) (*annotate.Entry, error), no
 }
 
 // historyFailed reports an undo or redo that failed. A step that no longer
-// fits the document or the schema (an *annotate.StepError: a file changed
-// by another program, a step an older Biaozhu stored) gets a dialog that
-// names it and says why, that nothing was changed and that editing, the
-// other direction of undo and redo and the other documents work as
-// before, and that offers the two ways on: keep the step (and make it fit,
-// for instance by adding back the label it needs, then try again), or
+// fits the document (an *annotate.StepError: a file changed by another
+// program, a step damaged in the file) gets a dialog that names it and
+// says why, that nothing was changed and that editing, the other direction
+// of undo and redo and the other documents work as before, and that offers
+// the two ways on: keep the step (nothing is lost; try again later), or
 // discard it with the steps behind it, so that Undo goes on past it — or,
 // for a step to redo, so that Redo is clear. Any other error (the disk,
 // the file) is shown as it is: trying again later may work.
@@ -852,19 +851,19 @@ func (ws *workspace) historyFailed(err error) {
 	ws.lastErr = err
 	title := fmt.Sprintf(lang.L("Cannot undo “%s”"), se.Entry.Name)
 	n := map[string]any{"N": se.Behind}
-	behind := lang.N("Keep it to try again once it fits (for instance after adding back the label it needs), or discard it together with the {{.N}} older steps behind it, which cannot be undone without it. The document stays as it is.", se.Behind, n)
+	behind := lang.N("Keep it (nothing is lost, and you can try again later), or discard it together with the {{.N}} older steps behind it, which cannot be undone without it. The document stays as it is.", se.Behind, n)
 	if se.Op == annotate.OpRedo {
 		title = fmt.Sprintf(lang.L("Cannot redo “%s”"), se.Entry.Name)
-		behind = lang.N("Keep it to try again once it fits (for instance after adding back the label it needs), or discard it together with the {{.N}} later steps behind it, which cannot be redone without it. The document stays as it is.", se.Behind, n)
+		behind = lang.N("Keep it (nothing is lost, and you can try again later), or discard it together with the {{.N}} later steps behind it, which cannot be redone without it. The document stays as it is.", se.Behind, n)
 	}
-	msg := fmt.Sprintf(lang.L("This step no longer fits the document or the label schema: %s"), strings.TrimPrefix(se.Err.Error(), "annotate: ")) + "\n\n" +
+	msg := fmt.Sprintf(lang.L("This step no longer fits the document: %s"), strings.TrimPrefix(se.Err.Error(), "annotate: ")) + "\n\n" +
 		lang.L("Nothing was changed. You can go on editing, and the other documents are not affected.") + "\n\n"
 	discard := lang.L("Discard the step")
 	if se.Behind > 0 {
 		msg += behind
 		discard = fmt.Sprintf(lang.L("Discard %d steps"), se.Behind+1)
 	} else {
-		msg += lang.L("Keep it to try again once it fits (for instance after adding back the label it needs), or discard it. The document stays as it is.")
+		msg += lang.L("Keep it (nothing is lost, and you can try again later), or discard it. The document stays as it is.")
 	}
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
