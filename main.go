@@ -453,6 +453,9 @@ func cmdImport(ctx context.Context, args []string) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer p.Close()
+	if w := p.Warning(); w != nil { // a full disk: no backup, or read-only
+		fmt.Fprintf(os.Stderr, "biaozhu: warning: %s\n", safeText(w.Error()))
+	}
 	// discard leaves no project behind when the import made it and
 	// imported nothing into it (it failed or was interrupted).
 	discard := func() {

@@ -33,6 +33,7 @@ var (
 	ErrStatus       = errors.New("unknown status")
 	ErrOrigin       = errors.New("unknown origin")
 	ErrDocLabel     = errors.New("bad document label")
+	ErrSchema       = errors.New("schema change refused")
 )
 
 // EditError is an Edit refused by validation. Err is one of the Err*
@@ -52,14 +53,16 @@ func refuse(e Edit, err error, format string, args ...any) error {
 	return &EditError{Edit: e.Describe(), Err: err, Detail: fmt.Sprintf(format, args...)}
 }
 
-// Change is one primitive change of a Document with everything needed to
-// undo it: exactly one of its fields is set.
+// Change is one primitive change of a Document (or of the project's
+// Schema) with everything needed to undo it: exactly one of its fields is
+// set.
 type Change struct {
 	Tokens   *TokensChange `json:"tokens,omitempty"`
 	Span     *SpanChange   `json:"span,omitempty"`
 	Status   *StatusChange `json:"status,omitempty"`
 	Labels   *LabelsChange `json:"labels,omitempty"`
 	Rejected *SpanChange   `json:"rejected,omitempty"` // a rejected place added (Before nil) or removed
+	Schema   *SchemaChange `json:"schema,omitempty"`
 }
 
 // TokensChange replaces the tokens lying in [Start, End), Before, with
@@ -104,6 +107,8 @@ func (c Change) Inverse() Change {
 		return Change{Labels: &LabelsChange{Before: c.Labels.After, After: c.Labels.Before}}
 	case c.Rejected != nil:
 		return Change{Rejected: &SpanChange{Before: c.Rejected.After, After: c.Rejected.Before}}
+	case c.Schema != nil:
+		return Change{Schema: c.Schema.Inverse()}
 	}
 	return c
 }
@@ -113,7 +118,7 @@ func (c Change) Inverse() Change {
 // in order.
 func (c Change) valid() error {
 	n := 0
-	for _, set := range []bool{c.Tokens != nil, c.Span != nil, c.Status != nil, c.Labels != nil, c.Rejected != nil} {
+	for _, set := range []bool{c.Tokens != nil, c.Span != nil, c.Status != nil, c.Labels != nil, c.Rejected != nil, c.Schema != nil} {
 		if set {
 			n++
 		}
@@ -129,6 +134,17 @@ func (c Change) valid() error {
 	case c.Rejected != nil:
 		if (c.Rejected.Before == nil) == (c.Rejected.After == nil) {
 			return errors.New("a rejected-place change that neither adds nor removes one place")
+		}
+	case c.Schema != nil:
+		for _, part := range []SchemaPart{c.Schema.Before, c.Schema.After} {
+			for _, l := range part.Layers {
+				if !slices.Contains(part.Order, l.Name) {
+					return fmt.Errorf("a schema change with layer %q outside its order", l.Name)
+				}
+			}
+			if err := (&Schema{Layers: part.Layers}).Validate(); err != nil {
+				return fmt.Errorf("a schema change with a bad layer: %v", err)
+			}
 		}
 	case c.Tokens != nil:
 		t := c.Tokens
@@ -146,16 +162,20 @@ func (c Change) valid() error {
 }
 
 // apply makes change c to d. c was planned against d's current state, so it
-// fits; a change that does not fit is an internal error.
+// fits; a change that does not fit is an internal error (or a step stored
+// in a file that another program changed). A schema change is the
+// Editor's (see Editor.applyAll): d has nothing to change.
 func (d *Document) apply(c Change) error {
 	switch {
 	case c.Tokens != nil:
 		t := c.Tokens
 		i := sort.Search(len(d.Tokens), func(i int) bool { return d.Tokens[i].Start >= t.Start })
 		j := i + len(t.Before)
-		if j > len(d.Tokens) || (j < len(d.Tokens) && d.Tokens[j].Start < t.End) ||
-			(len(t.Before) > 0 && (d.Tokens[i].Start != t.Before[0].Start || d.Tokens[j-1].End != t.Before[len(t.Before)-1].End)) {
+		if j > len(d.Tokens) || (j < len(d.Tokens) && d.Tokens[j].Start < t.End) || !sameTokens(d.Tokens[i:j], t.Before) {
 			return fmt.Errorf("document %d: tokens in [%d,%d) are not the ones the change replaces", d.ID, t.Start, t.End)
+		}
+		if n := d.Chars(); len(t.After) > 0 && (t.After[0].Start < 0 || t.After[len(t.After)-1].End > n) {
+			return fmt.Errorf("document %d: tokens in [%d,%d) are not inside the text (%d characters)", d.ID, t.Start, t.End, n)
 		}
 		after := make([]Token, len(t.After))
 		for k, tok := range t.After {
@@ -164,14 +184,28 @@ func (d *Document) apply(c Change) error {
 		}
 		d.Tokens = slices.Replace(d.Tokens, i, j, after...)
 	case c.Span != nil:
-		if b := c.Span.Before; b != nil {
-			k := d.spanIndex(b.ID)
-			if k < 0 {
-				return fmt.Errorf("document %d: span %d is not there", d.ID, b.ID)
+		b, a := c.Span.Before, c.Span.After
+		k := -1
+		if b != nil {
+			if k = d.spanIndex(b.ID); k < 0 {
+				return fmt.Errorf("document %d: span %s is not there", d.ID, b)
 			}
+			if d.Spans[k] != *b {
+				return fmt.Errorf("document %d: span %s is not as the step recorded it: %s", d.ID, b, spanDiff(d.Spans[k], *b))
+			}
+		}
+		if a != nil {
+			if (b == nil || b.ID != a.ID) && d.spanIndex(a.ID) >= 0 {
+				return fmt.Errorf("document %d: span %d is there already", d.ID, a.ID)
+			}
+			if n := d.Chars(); a.Start < 0 || a.Start >= a.End || a.End > n {
+				return fmt.Errorf("document %d: span %s is not inside the text (%d characters)", d.ID, a, n)
+			}
+		}
+		if b != nil {
 			d.Spans = slices.Delete(d.Spans, k, k+1)
 		}
-		if a := c.Span.After; a != nil {
+		if a != nil {
 			k := sort.Search(len(d.Spans), func(k int) bool { return !spanLess(d.Spans[k], *a) })
 			d.Spans = slices.Insert(d.Spans, k, *a)
 		}
@@ -197,6 +231,39 @@ func (d *Document) apply(c Change) error {
 		}
 	}
 	return nil
+}
+
+// spanDiff says how span have differs from want.
+func spanDiff(have, want Span) string {
+	var out []string
+	field := func(name string, h, w any) {
+		if h != w {
+			out = append(out, fmt.Sprintf("%s %q, not %q", name, fmt.Sprint(h), fmt.Sprint(w)))
+		}
+	}
+	field("layer", have.Layer, want.Layer)
+	field("label", have.Label, want.Label)
+	field("range", fmt.Sprintf("[%d,%d)", have.Start, have.End), fmt.Sprintf("[%d,%d)", want.Start, want.End))
+	field("note", have.Note, want.Note)
+	field("origin", have.Origin, want.Origin)
+	field("annotator", have.Annotator, want.Annotator)
+	return "it has " + strings.Join(out, ", ")
+}
+
+// sameTokens reports whether the tokens of a document, have are the tokens
+// a change recorded, want (their texts aside, which the change does not
+// keep).
+func sameTokens(have, want []Token) bool {
+	if len(have) != len(want) {
+		return false
+	}
+	for k := range have {
+		h, w := have[k], want[k]
+		if h.Start != w.Start || h.End != w.End || h.POS != w.POS || h.Edited != w.Edited {
+			return false
+		}
+	}
+	return true
 }
 
 // rejectedLess orders rejected places by start, end, layer, label.
@@ -270,10 +337,15 @@ func (d *Document) TokenAt(cp int) int {
 // goes so that the edits of a batch see each other.
 type planner struct {
 	doc       *Document
-	schema    *Schema
+	schema    *Schema // grown by SetSchema edits (see growSchema)
 	newID     func() int64
 	annotator string
 	changes   []Change
+	schemaTo  *Schema // the schema the last SetSchema edit asked for
+	// base is the schema a SetSchema edit records its change from: the
+	// schema before the step (of every part of a corpus step), nil for
+	// schema.
+	base *Schema
 }
 
 func (p *planner) do(c Change) error {

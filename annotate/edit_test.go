@@ -22,6 +22,9 @@ type etState struct {
 	Spans     []Span
 	Status    Status
 	Labels    []string
+	// Schema is the project's schema, where the history under test can
+	// change it (nil where it cannot).
+	Schema *Schema
 }
 
 func etNil[S ~[]E, E any](s S) S {
@@ -40,7 +43,15 @@ func etStateOf(d *Document) etState {
 // etDiff describes the first difference between two states, "" when
 // there is none.
 func etDiff(got, want etState) string {
+	gs, ws := got.Schema, want.Schema
+	got.Schema, want.Schema = nil, nil
 	if reflect.DeepEqual(got, want) {
+		switch {
+		case (gs == nil) != (ws == nil):
+			return fmt.Sprintf("schema %v, want %v", gs, ws)
+		case gs != nil && !schemaEqual(gs, ws):
+			return fmt.Sprintf("schema %+v, want %+v", gs.Layers, ws.Layers)
+		}
 		return ""
 	}
 	switch {

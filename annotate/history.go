@@ -12,6 +12,9 @@ type Entry struct {
 	Name    string    `json:"name"`
 	Changes []Change  `json:"changes"`
 	Time    time.Time `json:"time"`
+
+	amended bool  // Changes grew since the entry was stored (see Editor.step)
+	damaged error // the step as stored cannot be read: it cannot be applied
 }
 
 // Same reports whether e and o are the same step, also when one was read
@@ -19,6 +22,11 @@ type Entry struct {
 // dropped).
 func (e *Entry) Same(o *Entry) bool {
 	return e.ID == o.ID && e.Name == o.Name && e.Time.Equal(o.Time) && len(e.Changes) == len(o.Changes)
+}
+
+// ChangesSchema reports whether the step changes the project's schema.
+func (e *Entry) ChangesSchema() bool {
+	return slices.ContainsFunc(e.Changes, func(c Change) bool { return c.Schema != nil })
 }
 
 // DefaultHistoryLimit is how many steps a History keeps by default.
@@ -72,10 +80,59 @@ type Op int
 
 // The operations an Editor commits.
 const (
-	OpApply Op = iota
-	OpUndo
-	OpRedo
+	OpApply   Op = iota
+	OpUndo       // the entry was undone
+	OpRedo       // the entry was redone
+	OpDiscard    // the entry was dropped, with the steps behind it (see Editor.Discard)
 )
+
+func (op Op) String() string {
+	switch op {
+	case OpApply:
+		return "apply"
+	case OpUndo:
+		return "undo"
+	case OpRedo:
+		return "redo"
+	case OpDiscard:
+		return "discard"
+	}
+	return fmt.Sprintf("Op(%d)", int(op))
+}
+
+// StepError is a step of a History that cannot be undone (Op OpUndo) or
+// redone (OpRedo): it does not fit the document as it is (a project file
+// changed by another program), or it is damaged in the file. (What a step
+// needs of the schema comes back with it: see Editor.applyAll.) Err says
+// what does not fit. Nothing was changed, and nothing else is blocked: new
+// edits, redo after a refused undo (and undo after a refused redo), and
+// every other document work as before. What the user can do about the
+// step itself:
+//
+//   - keep it: nothing is lost, and it can be tried again (after putting
+//     back the project file from a backup, say);
+//   - or Discard it (Editor.Discard, Project.Discard): the step goes from
+//     the history with the Behind steps that lie behind it — for an undo,
+//     every older step, which can only be undone after it; for a redo,
+//     every later undone step. The document stays as it is.
+type StepError struct {
+	Doc    int64 // the document's ID
+	Op     Op
+	Entry  *Entry
+	Behind int // how many more steps Discard drops with it
+	Err    error
+}
+
+func (e *StepError) Error() string {
+	when := ""
+	if !e.Entry.Time.IsZero() {
+		when = ", made " + e.Entry.Time.Local().Format("2006-01-02 15:04")
+	}
+	return fmt.Sprintf("annotate: cannot %s %q (step %d of document %d%s): %v", e.Op, e.Entry.Name, e.Entry.ID, e.Doc, when, e.Err)
+}
+
+// Unwrap returns Err.
+func (e *StepError) Unwrap() error { return e.Err }
 
 // Editor applies edits to one Document, validating them against a Schema,
 // and keeps its History. With Commit set, every step is made durable before
@@ -96,7 +153,25 @@ type Editor struct {
 	// Now gives the time of new entries; nil is time.Now.
 	Now func() time.Time
 
+	// needs says what the project's spans need of the schema: a layer,
+	// label or permission to overlap that a schema change removes stays
+	// while they need it. nil asks Doc only.
+	needs schemaNeeds
+	// corpus is set while the Editor plans its part of a corpus step,
+	// whose schema is checked once every part is planned; base is then
+	// the schema before the step, which every part's schema change is
+	// recorded from, so that each part can be undone alone.
+	corpus bool
+	base   *Schema
 	nextID int64
+}
+
+// spanNeeds is needs, or Doc's when the Editor has no project.
+func (ed *Editor) spanNeeds() schemaNeeds {
+	if ed.needs != nil {
+		return ed.needs
+	}
+	return docNeeds{ed.Doc}
 }
 
 func (ed *Editor) newID() int64 {
@@ -133,7 +208,7 @@ func (ed *Editor) history() *History {
 // a new document also sets its status to in progress (undone with it),
 // unless it only adds suggestions or re-segments (see machineChange).
 func (ed *Editor) Apply(e Edit) (*Entry, error) {
-	p := &planner{doc: ed.Doc, schema: ed.Schema, newID: ed.newID, annotator: ed.Annotator}
+	p := &planner{doc: ed.Doc, schema: ed.Schema, newID: ed.newID, annotator: ed.Annotator, base: ed.base}
 	if ed.Schema == nil {
 		p.schema = &Schema{}
 	}
@@ -147,7 +222,7 @@ func (ed *Editor) Apply(e Edit) (*Entry, error) {
 	setsStatus, suggests := false, true
 	for _, c := range p.changes {
 		setsStatus = setsStatus || c.Status != nil
-		suggests = suggests && machineChange(c)
+		suggests = suggests && (machineChange(c) || c.Schema != nil)
 	}
 	// Suggestions and re-segmentation are not the annotator's work: a new
 	// document stays new.
@@ -157,6 +232,18 @@ func (ed *Editor) Apply(e Edit) (*Entry, error) {
 			return nil, err
 		}
 	}
+	schema := ed.Schema
+	if p.schemaTo != nil || slices.ContainsFunc(p.changes, func(c Change) bool { return c.Schema != nil }) {
+		final := p.schema
+		if !ed.corpus { // a corpus step shrinks once, all parts planned
+			final = shrinkAll(final, p.changes, true, ed.spanNeeds())
+		}
+		if err := ed.checkSchema(e, final, p.schemaTo); err != nil {
+			p.revert()
+			return nil, err
+		}
+		ed.Schema = final
+	}
 	now := time.Now
 	if ed.Now != nil {
 		now = ed.Now
@@ -165,6 +252,7 @@ func (ed *Editor) Apply(e Edit) (*Entry, error) {
 	if ed.Commit != nil {
 		if err := ed.Commit(OpApply, entry); err != nil {
 			p.revert()
+			ed.Schema = schema
 			return nil, err
 		}
 	}
@@ -172,73 +260,258 @@ func (ed *Editor) Apply(e Edit) (*Entry, error) {
 	return entry, nil
 }
 
+// checkSchema checks the schema a new step leaves, final, against the one
+// its SetSchema edit asked for, want (nil: none): what spans still need
+// stays (a layer or label they use, the permission to overlap where they
+// overlap; see shrinkSchema), and then the step is refused. Parts of a
+// corpus step are checked by the corpus step once all are planned.
+func (ed *Editor) checkSchema(e Edit, final, want *Schema) error {
+	if ed.corpus || want == nil {
+		return nil
+	}
+	if !schemaEqual(final, want) {
+		return refuse(e, ErrSchema, "spans still need %s; remove or change them first", schemaMismatch(final, want))
+	}
+	return nil
+}
+
+// overlapping returns two spans of d on layer that overlap, if any.
+func overlapping(d *Document, layer string) (Span, Span, bool) {
+	end, last := -1, Span{}
+	for _, s := range d.Spans { // in order of start
+		if s.Layer != layer {
+			continue
+		}
+		if s.Start < end {
+			return last, s, true
+		}
+		if s.End > end {
+			end, last = s.End, s
+		}
+	}
+	return Span{}, Span{}, false
+}
+
 // applyAll makes changes (forward) or their inverses (backward, last first)
-// to the document; on an internal error it restores what it did.
-func (ed *Editor) applyAll(changes []Change, forward bool) error {
+// to the document and the schema: what schema changes add comes first,
+// then the document's changes, then what schema changes remove (see
+// growSchema, shrinkSchema). What the spans it puts in place need of the
+// schema and the schema lacks — a label or layer removed since by a schema
+// change of another document's history, a permission to overlap forbidden
+// since — comes back as it last was (Editor.needs recalls it); that change
+// is returned, to be recorded with the step (see Editor.step). A need that
+// cannot be met is an error. On an error applyAll restores what it did.
+func (ed *Editor) applyAll(changes []Change, forward bool) (*SchemaChange, error) {
+	at := func(k int) Change {
+		if forward {
+			return changes[k]
+		}
+		return changes[len(changes)-1-k].Inverse()
+	}
+	schema, s := ed.Schema, ed.Schema
+	for k := range changes {
+		if c := at(k); c.Schema != nil {
+			s = growSchema(s, c.Schema)
+		}
+	}
 	done := 0
 	var err error
+	for k := range changes {
+		if err = ed.Doc.apply(at(k)); err != nil {
+			break
+		}
+		done++
+	}
+	var amend *SchemaChange
+	if err == nil && s != nil {
+		var back []Span
+		for k := range changes {
+			if c := at(k); c.Span != nil && c.Span.After != nil {
+				back = append(back, *c.Span.After)
+			}
+		}
+		var need *Schema
+		if need, err = ed.needed(s, back); err == nil && need != s {
+			amend = diffSchema(s, need)
+			s = need
+		}
+	}
+	if err != nil {
+		for k := done - 1; k >= 0; k-- {
+			_ = ed.Doc.apply(at(k).Inverse())
+		}
+		ed.Schema = schema
+		return nil, err
+	}
+	if !ed.corpus { // a corpus step shrinks once, all parts done
+		s = shrinkAll(s, changes, forward, ed.spanNeeds())
+	}
+	ed.Schema = s
+	return amend, nil
+}
+
+// shrinkAll finishes the schema changes of changes (or of their inverses,
+// last first, when not forward) on s: see shrinkSchema.
+func shrinkAll(s *Schema, changes []Change, forward bool, need schemaNeeds) *Schema {
 	for k := range changes {
 		c := changes[k]
 		if !forward {
 			c = changes[len(changes)-1-k].Inverse()
 		}
-		if err = ed.Doc.apply(c); err != nil {
-			break
-		}
-		done++
-	}
-	if err != nil {
-		for k := done - 1; k >= 0; k-- {
-			c := changes[k]
-			if !forward {
-				c = changes[len(changes)-1-k].Inverse()
-			}
-			_ = ed.Doc.apply(c.Inverse())
+		if c.Schema != nil {
+			s = shrinkSchema(s, c.Schema, need)
 		}
 	}
-	return err
+	return s
 }
 
-// Undo undoes the last step and returns it; nil when there is none.
-func (ed *Editor) Undo() (*Entry, error) {
-	h := ed.history()
-	if len(h.Done) == 0 {
-		return nil, nil
-	}
-	e := h.Done[len(h.Done)-1]
-	if err := ed.applyAll(e.Changes, false); err != nil {
-		return nil, fmt.Errorf("annotate: undo %q: %v", e.Name, err)
-	}
-	if ed.Commit != nil {
-		if err := ed.Commit(OpUndo, e); err != nil {
-			_ = ed.applyAll(e.Changes, true)
-			return nil, err
+// needed returns s with what spans back (put in place by a step) need and
+// s lacks: their layers and labels, recalled as they last were, and the
+// permission to overlap in a layer where the document's spans now overlap.
+// It returns s itself when nothing is missing.
+func (ed *Editor) needed(s *Schema, back []Span) (*Schema, error) {
+	out := s
+	own := func() {
+		if out == s {
+			out = s.Clone()
 		}
 	}
-	h.Done = h.Done[:len(h.Done)-1]
-	h.Undone = append(h.Undone, e)
-	return e, nil
+	for _, sp := range back {
+		if labelled(out, sp) == nil {
+			continue
+		}
+		def, ok := ed.spanNeeds().recall(sp.Layer, sp.Label)
+		if !ok {
+			return nil, labelled(out, sp)
+		}
+		own()
+		l, ok := out.Layer(sp.Layer)
+		if !ok {
+			out.Layers = append(out.Layers, Layer{Name: def.Name, Overlap: def.Overlap, Description: def.Description})
+			l = &out.Layers[len(out.Layers)-1]
+		}
+		lb := cloneLabel(def.Labels[0])
+		for _, o := range out.Layers {
+			for _, ob := range o.Labels {
+				if lb.Key != "" && ob.Key == lb.Key {
+					lb.Key = "" // the key is another label's now
+				}
+			}
+		}
+		l.Labels = append(l.Labels, lb)
+	}
+	for _, sp := range back {
+		if l, ok := out.Layer(sp.Layer); ok && l.Overlap == OverlapForbidden {
+			if _, _, ok := overlapping(ed.Doc, sp.Layer); ok {
+				own()
+				l, _ = out.Layer(sp.Layer)
+				l.Overlap = OverlapAllowed
+			}
+		}
+	}
+	return out, nil
 }
+
+// applyAll makes changes (forward) or their inverses (backward, last
+// first) to d alone, for putting back what a step did when its commit
+// fails: they were just made the other way, so they fit.
+func (d *Document) applyAll(changes []Change, forward bool) {
+	for k := range changes {
+		if forward {
+			_ = d.apply(changes[k])
+		} else {
+			_ = d.apply(changes[len(changes)-1-k].Inverse())
+		}
+	}
+}
+
+// labelled checks that the schema has span sp's layer and label.
+func labelled(s *Schema, sp Span) error {
+	l, ok := s.Layer(sp.Layer)
+	if !ok {
+		return fmt.Errorf("it brings back span %s on layer %q, which the schema no longer has", sp, sp.Layer)
+	}
+	if _, ok := l.Label(sp.Label); !ok {
+		return fmt.Errorf("it brings back span %s with label %s/%s, which the schema no longer has", sp, sp.Layer, sp.Label)
+	}
+	return nil
+}
+
+// Undo undoes the last step and returns it; nil when there is none. A step
+// that does not fit the document or the schema any more is refused with a
+// *StepError and changes nothing.
+func (ed *Editor) Undo() (*Entry, error) { return ed.step(OpUndo) }
 
 // Redo redoes the last undone step and returns it; nil when there is none.
-func (ed *Editor) Redo() (*Entry, error) {
+// A step that does not fit is refused with a *StepError, as for Undo.
+func (ed *Editor) Redo() (*Entry, error) { return ed.step(OpRedo) }
+
+func (ed *Editor) step(op Op) (*Entry, error) {
 	h := ed.history()
-	if len(h.Undone) == 0 {
+	from, to := &h.Done, &h.Undone
+	if op == OpRedo {
+		from, to = to, from
+	}
+	if len(*from) == 0 {
 		return nil, nil
 	}
-	e := h.Undone[len(h.Undone)-1]
-	if err := ed.applyAll(e.Changes, true); err != nil {
-		return nil, fmt.Errorf("annotate: redo %q: %v", e.Name, err)
+	e := (*from)[len(*from)-1]
+	if e.damaged != nil {
+		return nil, &StepError{Doc: ed.Doc.ID, Op: op, Entry: e, Behind: len(*from) - 1, Err: e.damaged}
+	}
+	schema, changes := ed.Schema, e.Changes
+	amend, err := ed.applyAll(e.Changes, op == OpRedo)
+	if err != nil {
+		return nil, &StepError{Doc: ed.Doc.ID, Op: op, Entry: e, Behind: len(*from) - 1, Err: err}
+	}
+	if amend != nil {
+		// The step records what it needed of the schema, which the
+		// other direction takes back (where no span needs it).
+		if op == OpRedo {
+			e.Changes = append([]Change{{Schema: amend}}, changes...)
+		} else {
+			e.Changes = append(slices.Clone(changes), Change{Schema: amend.Inverse()})
+		}
+		e.amended = true
 	}
 	if ed.Commit != nil {
-		if err := ed.Commit(OpRedo, e); err != nil {
-			_ = ed.applyAll(e.Changes, false)
+		if err := ed.Commit(op, e); err != nil {
+			e.Changes, e.amended = changes, false
+			ed.Doc.applyAll(changes, op != OpRedo)
+			ed.Schema = schema
+			if stepMisfit(err) {
+				return nil, &StepError{Doc: ed.Doc.ID, Op: op, Entry: e, Behind: len(*from) - 1, Err: err}
+			}
 			return nil, err
 		}
 	}
-	h.Undone = h.Undone[:len(h.Undone)-1]
-	h.Done = append(h.Done, e)
+	*from = (*from)[:len(*from)-1]
+	*to = append(*to, e)
 	return e, nil
+}
+
+// Discard drops step e from the history with the steps behind it, which
+// cannot be reached without it: e and every older step when e is a step to
+// undo, e and every later step when it is one to redo. The document stays
+// as it is. It returns how many steps it dropped, 0 when e is not in the
+// history. It is what a user can do about a step refused with a
+// *StepError.
+func (ed *Editor) Discard(e *Entry) (int, error) {
+	h := ed.history()
+	for _, list := range []*[]*Entry{&h.Done, &h.Undone} {
+		k := slices.IndexFunc(*list, e.Same)
+		if k < 0 {
+			continue
+		}
+		if ed.Commit != nil {
+			if err := ed.Commit(OpDiscard, (*list)[k]); err != nil {
+				return 0, err
+			}
+		}
+		*list = slices.Clone((*list)[k+1:])
+		return k + 1, nil
+	}
+	return 0, nil
 }
 
 // maxSpanID returns the largest span ID that changes mention, 0 if none.

@@ -46,10 +46,13 @@ func (b *htBytes) IntN(n int) int {
 // with what is there (overlaps, span edges inside a merge).
 type htGen struct {
 	r      htChooser
-	schema *Schema
+	schema *Schema // the schema as it is; run keeps it up to date
 	// hot, if set, returns code point offsets to favour when picking
 	// tokens: the starts of the token blocks.
 	hot func() []int
+	// schemaSteps makes about one step in eight a change of the schema
+	// (see htSchemaStep), with the edits of the spans it moves.
+	schemaSteps bool
 }
 
 var htDocLabels = []string{"新闻", "checked", "焦作", "二〇二一"}
@@ -88,6 +91,9 @@ func (g *htGen) tag() string { return g.schema.POS.Tags[g.r.IntN(len(g.schema.PO
 // edit returns an edit for d as it is; depth > 0 is inside a batch.
 func (g *htGen) edit(d *Document, depth int) Edit {
 	r := g.r
+	if g.schemaSteps && depth == 0 && r.IntN(8) == 0 {
+		return htSchemaStep(r, d, g.schema)
+	}
 	bad := r.IntN(8) == 0
 	n := d.Chars()
 	switch k := r.IntN(17); {
@@ -283,6 +289,7 @@ type htTarget interface {
 	redo() (*Entry, error)
 	doc() *Document
 	history() *History
+	schema() *Schema
 }
 
 type htEditor struct{ ed *Editor }
@@ -292,6 +299,7 @@ func (t htEditor) undo() (*Entry, error)        { return t.ed.Undo() }
 func (t htEditor) redo() (*Entry, error)        { return t.ed.Redo() }
 func (t htEditor) doc() *Document               { return t.ed.Doc }
 func (t htEditor) history() *History            { return t.ed.History }
+func (t htEditor) schema() *Schema              { return t.ed.Schema }
 
 type htProject struct {
 	p  *Project
@@ -315,6 +323,7 @@ func (t htProject) doc() *Document {
 	}
 	return d
 }
+func (t htProject) schema() *Schema { return t.p.Schema() }
 func (t htProject) history() *History {
 	h, err := t.p.History(t.id)
 	if err != nil {
@@ -332,19 +341,44 @@ type htModel struct {
 	limit   int // of the history; 0 is DefaultHistoryLimit
 	steps   int // steps applied
 	refused int
+	// schemas is set when the steps can change the schema: the states
+	// then hold it.
+	schemas       bool
+	schemaChanges int // steps applied that changed the schema
 }
 
 func htNewModel(d *Document, limit int) *htModel {
 	return &htModel{done: []etState{etStateOf(d)}, limit: limit}
 }
 
+// htNewSchemaModel is htNewModel for steps that change the schema, which
+// starts as schema.
+func htNewSchemaModel(d *Document, schema *Schema, limit int) *htModel {
+	st := etStateOf(d)
+	st.Schema = schema.Clone()
+	return &htModel{done: []etState{st}, limit: limit, schemas: true}
+}
+
+// stateOf is the target's state, with its schema where the model has it.
+func (m *htModel) stateOf(tg htTarget) etState {
+	st := etStateOf(tg.doc())
+	if m.schemas {
+		st.Schema = tg.schema().Clone()
+	}
+	return st
+}
+
 func (m *htModel) top() etState { return m.done[len(m.done)-1] }
 
-// check compares the target with the model and checks the invariants.
+// check compares the target with the model and checks the invariants
+// (against schema, or the target's own when the steps change it).
 func (m *htModel) check(tg htTarget, schema *Schema) error {
 	d := tg.doc()
-	if diff := etDiff(etStateOf(d), m.top()); diff != "" {
+	if diff := etDiff(m.stateOf(tg), m.top()); diff != "" {
 		return errors.New(diff)
+	}
+	if m.schemas {
+		schema = tg.schema()
 	}
 	if err := etCheck(d, schema); err != nil {
 		return err
@@ -376,7 +410,7 @@ func (m *htModel) apply(tg htTarget, e Edit) error {
 			return fmt.Errorf("%s: refused (%v) with an entry", e.Describe(), err)
 		}
 		m.refused++
-		if diff := etDiff(etStateOf(tg.doc()), prev); diff != "" {
+		if diff := etDiff(m.stateOf(tg), prev); diff != "" {
 			return fmt.Errorf("%s: refused (%v) but changed the document: %s", e.Describe(), err, diff)
 		}
 		return nil
@@ -384,12 +418,15 @@ func (m *htModel) apply(tg htTarget, e Edit) error {
 		return nil // nothing to do (an empty batch)
 	}
 	m.steps++
-	now := etStateOf(tg.doc())
+	if entry.ChangesSchema() {
+		m.schemaChanges++
+	}
+	now := m.stateOf(tg)
 	setsStatus := false // the step sets the status itself: that wins
 	suggests := true    // only suggestions added: the document stays new
 	for _, c := range entry.Changes {
 		setsStatus = setsStatus || c.Status != nil && c.Status.After != StatusInProgress
-		suggests = suggests && machineChange(c)
+		suggests = suggests && (machineChange(c) || c.Schema != nil)
 	}
 	if (prev.Status == StatusNew || prev.Status == "") && !setsStatus && !suggests && now.Status == StatusNew {
 		return fmt.Errorf("%s: the first edit of a new document left it new", e.Describe())
@@ -457,6 +494,9 @@ func (m *htModel) run(g *htGen, tg htTarget, steps, undo int) error {
 		case op < undo+undo/2:
 			what, err = "redo", m.redo(tg)
 		default:
+			if m.schemas {
+				g.schema = tg.schema()
+			}
 			e := g.edit(tg.doc(), 0)
 			what = e.Describe()
 			err = m.apply(tg, e)
@@ -583,6 +623,36 @@ func TestHistoryUndoRedoModel(t *testing.T) {
 	}
 }
 
+// TestHistorySchemaSteps is TestHistoryUndoRedoModel with changes of the
+// schema among the edits (labels and layers added, renamed and removed
+// with the spans that use them, keys, colours, overlap rules): each undo
+// and redo gives back the document and the schema as they were.
+func TestHistorySchemaSteps(t *testing.T) {
+	total := 0
+	defer func() {
+		if total < 4*htSeeds() {
+			t.Errorf("only %d schema changes applied in %d runs", total, htSeeds())
+		}
+	}()
+	for seed := range uint64(htSeeds()) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			schema := htSchema()
+			d := htSmallDoc()
+			ed := htEditorFor(d, schema, 0)
+			tg := htEditor{ed}
+			g := &htGen{r: htRand(3000 + seed), schema: schema, schemaSteps: true}
+			m := htNewSchemaModel(d, schema, 0)
+			if err := m.run(g, tg, 120, 4+int(seed%4)); err != nil {
+				t.Fatal(err)
+			}
+			total += m.schemaChanges
+			if err := m.undoRedoAll(tg, schema); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
 // TestHistoryLimit checks that a History keeps its last Limit steps and
 // undoes exactly those.
 func TestHistoryLimit(t *testing.T) {
@@ -694,8 +764,10 @@ func TestHistoryProjectReopen(t *testing.T) {
 			}
 			schema := p.Schema()
 			tg := htProject{p, doc.ID}
-			g := &htGen{r: htRand(2000 + seed), schema: schema}
-			m := htNewModel(tg.doc(), 0)
+			// Schema changes too: those that would take a label from
+			// the other document's spans are refused.
+			g := &htGen{r: htRand(2000 + seed), schema: schema, schemaSteps: true}
+			m := htNewSchemaModel(tg.doc(), schema, 0)
 			if m.top().Status != StatusNew || len(m.top().Spans) != 3 {
 				t.Fatalf("stored document: status %q, %d spans", m.top().Status, len(m.top().Spans))
 			}
@@ -721,6 +793,9 @@ func TestHistoryProjectReopen(t *testing.T) {
 				if err := m.undo(tg); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if m.schemaChanges < 2 {
+				t.Errorf("only %d schema changes applied", m.schemaChanges)
 			}
 			if err := m.undoRedoAll(tg, schema); err != nil {
 				t.Fatal(err)
@@ -748,7 +823,7 @@ func TestHistoryProjectReopen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := etCheck(got, schema); err != nil || len(got.Spans) != 2 || got.Status != StatusNew {
+			if err := etCheck(got, p.Schema()); err != nil || len(got.Spans) != 2 || got.Status != StatusNew {
 				t.Errorf("other document: %v, %d spans, status %q", err, len(got.Spans), got.Status)
 			}
 		})
@@ -1154,8 +1229,8 @@ func FuzzEdits(f *testing.F) {
 		d := htSmallDoc()
 		ed := htEditorFor(d, schema, 50)
 		tg := htEditor{ed}
-		g := &htGen{r: &htBytes{data: data}, schema: schema}
-		m := htNewModel(d, 50)
+		g := &htGen{r: &htBytes{data: data}, schema: schema, schemaSteps: true}
+		m := htNewSchemaModel(d, schema, 50)
 		if err := m.run(g, tg, 200, 4); err != nil {
 			t.Fatal(err)
 		}

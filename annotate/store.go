@@ -5,7 +5,8 @@ package annotate
 //
 // File layout (schema version 3), readable with any SQLite client:
 //
-//	meta(key, value)                  generation (commits), created, opened, pos_tagset
+//	meta(key, value)                  generation (commits), created, opened, pos_tagset,
+//	                                  next_span_id, removed_labels (JSON: as they were last)
 //	pos_tags(position, name, description)
 //	layers(name, overlap, description, position)
 //	labels(layer, name, color, key, description, position, pos)
@@ -34,6 +35,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -74,6 +76,7 @@ var (
 	ErrNoDocument   = errors.New("no such document")
 	ErrExists       = errors.New("project file exists")
 	ErrClosed       = errors.New("project closed")
+	ErrDiskFull     = errors.New("disk full")
 )
 
 // ProjectError is a project file that cannot be opened or used, and why.
@@ -104,7 +107,12 @@ type Options struct {
 	Annotator string
 	// ReadOnly opens the project for reading only (listing, exporting):
 	// a read-only file opens, nothing is written, not even a backup, and
-	// every change is refused with ErrReadOnly.
+	// every change is refused with ErrReadOnly. A project that cannot be
+	// written (a read-only file, folder or file system) is read without
+	// writing anything beside it: as it is, or — where its journal
+	// (NAME-wal) holds committed work that only a write could bring into
+	// the file — from a temporary copy of both. A project of an older
+	// format is brought to this format in memory.
 	ReadOnly bool
 }
 
@@ -129,11 +137,13 @@ type Project struct {
 	// loaded finds a document that left docs but is still in use: the
 	// *Document and *History a caller holds keep their openDoc alive, so
 	// a caller never holds a copy that edits no longer reach.
-	loaded    map[int64]weak.Pointer[openDoc]
-	backup    string   // the backup made on open, if any
-	readOnly  bool     // Options.ReadOnly
-	roFile    bool     // read-only and the file cannot be written: shared locking
-	leftovers []string // files beside the project to remove on Close
+	loaded   map[int64]weak.Pointer[openDoc]
+	backup   string // the backup made on open, if any
+	readOnly bool   // Options.ReadOnly, or opened read-only (see Warning)
+	roFile   bool   // the file is read without locking it (it cannot be written)
+	source   string // the URI the file is read from
+	tmpDir   string // a copy of the file to read, removed on Close
+	warning  error  // what Open could not do (see Warning)
 }
 
 // openDoc is a loaded document with its editor and where its token blocks
@@ -151,6 +161,17 @@ func (p *Project) Path() string { return p.path }
 
 // Backup returns the path of the backup Open made, "" if none was needed.
 func (p *Project) Backup() string { return p.backup }
+
+// Warning returns what Open could not do though it opened the project: a
+// *ProjectError wrapping ErrDiskFull when the disk had no room for a backup
+// (or for the project's own writes, when the project is open read-only),
+// nil when there is nothing to say. Tell the user: their work is not
+// backed up, or cannot be saved.
+func (p *Project) Warning() error { return p.warning }
+
+// ReadOnly reports whether the project is open for reading only: asked for
+// with Options.ReadOnly, or because Open could not write it (see Warning).
+func (p *Project) ReadOnly() bool { return p.readOnly }
 
 // Create makes a new, empty project file at path with schema (nil: the
 // DefaultSchema) and opens it. The file is built under a temporary name
@@ -274,25 +295,18 @@ func Open(path string, opts Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	uri := sqliteURI(path)
-	var leftovers []string
-	roFile := opts.ReadOnly && !writable
-	if roFile {
-		// SQLite reads a WAL-mode file it cannot write through shared
-		// memory files beside it; remove those it makes once done.
-		uri += "?mode=ro"
-		for _, f := range []string{path + "-wal", path + "-shm"} {
-			if _, err := os.Lstat(f); errors.Is(err, fs.ErrNotExist) {
-				leftovers = append(leftovers, f)
-			}
+	p := &Project{path: path, docs: map[int64]*openDoc{}, historyMax: DefaultHistoryLimit, annotator: opts.Annotator,
+		readOnly: opts.ReadOnly, source: sqliteURI(path)}
+	if opts.ReadOnly && !writable {
+		p.roFile = true
+		if p.source, p.tmpDir, err = readSource(path); err != nil {
+			return nil, err
 		}
 	}
-	db, err := sql.Open("sqlite", uri)
-	if err != nil {
+	if p.db, err = sql.Open("sqlite", p.source); err != nil {
+		p.Close()
 		return nil, projectErr(path, err, "%v", err)
 	}
-	p := &Project{path: path, db: db, docs: map[int64]*openDoc{}, historyMax: DefaultHistoryLimit, annotator: opts.Annotator,
-		readOnly: opts.ReadOnly, roFile: roFile, leftovers: leftovers}
 	if err := p.open(opts); err != nil {
 		p.Close()
 		return nil, err
@@ -369,14 +383,22 @@ func precheck(path string, readOnly bool) (writable bool, _ error) {
 		return false, projectErr(path, ErrNotProject, "is not a regular file")
 	}
 	// Mode bits first: root may write a file nobody may write.
-	writable = fi.Mode().Perm()&0o222 != 0
+	writable = canWrite(path, fi)
 	if !writable && !readOnly {
 		return false, projectErr(path, ErrReadOnly, "the file is read-only; Biaozhu writes every edit into it (make it writable, or copy it)")
+	}
+	// SQLite writes its journal beside the file.
+	dir := filepath.Dir(path)
+	if di, err := os.Stat(dir); err == nil && writable && !canWrite(dir, di) {
+		if !readOnly {
+			return false, projectErr(path, ErrReadOnly, "the folder %s cannot be written; Biaozhu writes its journal beside the project (move or copy the project to a folder you can write)", dir)
+		}
+		writable = false
 	}
 	var f *os.File
 	if writable {
 		f, err = os.OpenFile(path, os.O_RDWR, 0)
-		if errors.Is(err, fs.ErrPermission) {
+		if errors.Is(err, fs.ErrPermission) || readOnlyFS(err) {
 			if !readOnly {
 				return false, projectErr(path, ErrReadOnly, "the file cannot be written (%v); Biaozhu writes every edit into it", unwrapPathErr(err))
 			}
@@ -444,6 +466,8 @@ func (p *Project) classify(err error, doing string) error {
 		return projectErr(p.path, ErrDamaged, "damaged project file (%v); %s", err, backupHint(p.path))
 	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN:
 		return projectErr(p.path, ErrReadOnly, "cannot write the project file (%v)", err)
+	case sqlite3.SQLITE_FULL:
+		return projectErr(p.path, ErrDiskFull, "%s: the disk is full", doing)
 	}
 	return projectErr(p.path, err, "%s: %v", doing, err)
 }
@@ -490,13 +514,7 @@ func (p *Project) open(opts Options) error {
 		return projectErr(p.path, ErrDamaged, "damaged project file (SQLite's quick_check: %s); %s", check, backupHint(p.path))
 	}
 	if p.readOnly {
-		if version < SchemaVersion {
-			return projectErr(p.path, ErrReadOnly, "the project is in an older format (%d); open it for writing once to bring it to format %d", version, SchemaVersion)
-		}
-		if p.schema, err = p.readSchema(ctx); err != nil {
-			return p.classify(err, "read the schema")
-		}
-		return nil
+		return p.openRead(ctx, version)
 	}
 	sync := strings.ToUpper(opts.Synchronous)
 	if sync == "" {
@@ -519,9 +537,17 @@ func (p *Project) open(opts Options) error {
 	// twice.
 	// A file of an older format is backed up as it is before it is
 	// migrated (an older Biaozhu can open that copy).
+	// On a full disk the project opens all the same, read-only where it
+	// cannot be written or where a migration waits for its backup; Warning
+	// says so.
 	if version > 0 && version < SchemaVersion && !opts.NoBackup {
 		if _, err := p.makeBackup(ctx, fmt.Sprintf("-format%d", version)); err != nil {
-			return projectErr(p.path, err, "backup before migrating into %s: %v", backupDir(p.path), err)
+			if !diskFull(err) {
+				return projectErr(p.path, err, "backup before migrating into %s: %v", backupDir(p.path), err)
+			}
+			p.warning = projectErr(p.path, ErrDiskFull, "the disk is full: the project is in an older format (%d), and it is brought to format %d only after a backup, for which there is no room in %s; it is open read-only (free some space and open it again to edit it)", version, SchemaVersion, backupDir(p.path))
+			p.readOnly = true
+			return p.openRead(ctx, version)
 		}
 	}
 	err = p.writeTx(false, func(tx *sql.Tx) error {
@@ -534,7 +560,12 @@ func (p *Project) open(opts Options) error {
 		return err
 	})
 	if err != nil {
-		return p.classify(err, "open")
+		if !diskFull(err) {
+			return p.classify(err, "open")
+		}
+		p.warning = projectErr(p.path, ErrDiskFull, "the disk is full: the project cannot be written, so it is open read-only (free some space and open it again to edit it)")
+		p.readOnly = true
+		return p.openRead(ctx, version)
 	}
 	if p.schema, err = p.readSchema(ctx); err != nil {
 		return p.classify(err, "read the schema")
@@ -549,10 +580,127 @@ func (p *Project) open(opts Options) error {
 	p.savedSpanID = p.nextSpanID
 	if !opts.NoBackup {
 		if p.backup, err = p.makeBackup(ctx, ""); err != nil {
-			return projectErr(p.path, err, "backup into %s: %v", backupDir(p.path), err)
+			if !diskFull(err) {
+				return projectErr(p.path, err, "backup into %s: %v", backupDir(p.path), err)
+			}
+			p.warning = projectErr(p.path, ErrDiskFull, "the disk is full: no backup could be made into %s; the project is open, but free some space before you go on (each edit is written into the project)", backupDir(p.path))
 		}
 	}
 	return nil
+}
+
+// diskFull reports whether err says the disk is full.
+func diskFull(err error) bool { return sqliteCode(err) == sqlite3.SQLITE_FULL || noSpace(err) }
+
+// openRead finishes opening the project for reading: a file of an older
+// format (version) is brought to this one in memory, the file untouched.
+func (p *Project) openRead(ctx context.Context, version int) error {
+	if version < SchemaVersion {
+		if err := p.migrateInMemory(ctx, version); err != nil {
+			return projectErr(p.path, err, "the project is in an older format (%d), and bringing it to format %d in memory, to read it, failed: %v", version, SchemaVersion, err)
+		}
+	}
+	var err error
+	if p.schema, err = p.readSchema(ctx); err != nil {
+		return p.classify(err, "read the schema")
+	}
+	return nil
+}
+
+// migrateInMemory replaces the connection to the file by one to a copy of
+// it in memory, brought from format version to SchemaVersion.
+func (p *Project) migrateInMemory(ctx context.Context, version int) error {
+	// The file's own connection goes first: it may hold the file's lock.
+	p.conn.Close()
+	p.db.Close()
+	p.conn = nil
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		return err
+	}
+	p.db = db
+	if p.conn, err = db.Conn(ctx); err != nil {
+		return err
+	}
+	err = p.conn.Raw(func(dc any) error {
+		rc, ok := dc.(interface {
+			NewRestore(string) (*sqlite.Backup, error)
+		})
+		if !ok {
+			return errors.New("the SQLite driver has no backup API")
+		}
+		b, err := rc.NewRestore(p.source)
+		if err != nil {
+			return err
+		}
+		for {
+			more, err := b.Step(1024)
+			if err != nil {
+				b.Finish()
+				return err
+			}
+			if !more {
+				break
+			}
+		}
+		return b.Finish()
+	})
+	if err != nil {
+		return err
+	}
+	tx, err := p.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := migrate(ctx, tx, version); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// readSource returns the URI to read the project at path from without
+// writing anything beside it: the file as it is (SQLite's immutable mode,
+// which reads no journal), unless its journal (path-wal) holds frames —
+// committed work, after a crash, that only a write could bring into the
+// file, and that immutable mode would not show. Then it is a copy of both
+// in a temporary folder (tmp, to remove once done), which SQLite reads
+// with the journal.
+func readSource(path string) (uri, tmp string, err error) {
+	wal, err := os.Stat(path + "-wal")
+	if err != nil || wal.Size() == 0 {
+		return sqliteURI(path) + "?mode=ro&immutable=1", "", nil
+	}
+	tmp, err = os.MkdirTemp("", "biaozhu-read-")
+	if err != nil {
+		return "", "", projectErr(path, err, "the project cannot be written, and its journal %s-wal holds work not yet in the file: a copy to read both could not be made: %v", path, err)
+	}
+	cp := filepath.Join(tmp, filepath.Base(path))
+	for _, suffix := range []string{"", "-wal"} {
+		if err := copyFile(path+suffix, cp+suffix); err != nil {
+			os.RemoveAll(tmp)
+			return "", "", projectErr(path, err, "the project cannot be written, and its journal %s-wal holds work not yet in the file: a copy to read both could not be made in %s: %v", path, os.TempDir(), err)
+		}
+	}
+	return sqliteURI(cp), tmp, nil
+}
+
+// copyFile copies the file src to a new file dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // migrations[v] takes a file from format v to v+1.
@@ -688,12 +836,10 @@ func (p *Project) Close() error {
 		}
 		p.db = nil
 	}
-	for _, f := range p.leftovers {
-		if fi, e := os.Stat(f); e == nil && (fi.Size() == 0 || strings.HasSuffix(f, "-shm")) {
-			os.Remove(f)
-		}
+	if p.tmpDir != "" {
+		os.RemoveAll(p.tmpDir)
+		p.tmpDir = ""
 	}
-	p.leftovers = nil
 	return err
 }
 
@@ -715,8 +861,14 @@ func (p *Project) makeBackup(ctx context.Context, tag string) (string, error) {
 	if err := p.conn.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'generation'").Scan(&gen); err != nil {
 		return "", err
 	}
+	// The backups are as private as the project: its mode, and the
+	// folder's (made now) with the search bits its read bits give.
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(p.path); err == nil {
+		mode = fi.Mode().Perm()
+	}
 	dir := backupDir(p.path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, mode|(mode&0o444)>>2); err != nil {
 		return "", err
 	}
 	stem := strings.TrimSuffix(filepath.Base(p.path), filepath.Ext(p.path))
@@ -753,6 +905,9 @@ func (p *Project) makeBackup(ctx context.Context, tag string) (string, error) {
 		}
 		return b.Finish()
 	})
+	if err == nil {
+		err = os.Chmod(tmp, mode)
+	}
 	if err != nil {
 		os.Remove(tmp)
 		return "", err
@@ -889,6 +1044,86 @@ func queryAll[T any](ctx context.Context, conn *sql.Conn, scan func(*sql.Rows) (
 	return out, rows.Err()
 }
 
+// removedKey is the meta key under which a project keeps the layers and
+// labels removed from its schema, as they were last (JSON of a Schema):
+// a step of a document's history that brings back a span of one of them
+// brings it back too (see Editor.needed).
+const removedKey = "removed_labels"
+
+// readRemoved reads the layers and labels removed from the schema.
+func readRemoved(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (*Schema, error) {
+	var js string
+	err := q.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", removedKey).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &Schema{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Schema{}
+	if err := json.Unmarshal([]byte(js), s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// rememberRemoved adds the labels gone (layer, name), as the file has
+// them, and their layers, to the removed layers and labels.
+func rememberRemoved(ctx context.Context, tx *sql.Tx, gone [][2]string) error {
+	if len(gone) == 0 {
+		return nil
+	}
+	removed, err := readRemoved(ctx, tx)
+	if err != nil {
+		removed = &Schema{} // damaged: start again
+	}
+	for _, g := range gone {
+		var l Layer
+		var lb Label
+		var pos string
+		if err := tx.QueryRowContext(ctx, `SELECT l.overlap, l.description, b.color, b.key, b.description, b.pos
+			FROM labels b JOIN layers l ON l.name = b.layer WHERE b.layer = ? AND b.name = ?`, g[0], g[1]).
+			Scan(&l.Overlap, &l.Description, &lb.Color, &lb.Key, &lb.Description, &pos); err != nil {
+			return err
+		}
+		lb.Name = g[1]
+		_ = json.Unmarshal([]byte(pos), &lb.POS)
+		if len(lb.POS) == 0 {
+			lb.POS = nil
+		}
+		rl, ok := removed.Layer(g[0])
+		if !ok {
+			removed.Layers = append(removed.Layers, Layer{Name: g[0]})
+			rl = &removed.Layers[len(removed.Layers)-1]
+		}
+		rl.Overlap, rl.Description = l.Overlap, l.Description
+		rl.Labels = slices.DeleteFunc(rl.Labels, func(x Label) bool { return x.Name == lb.Name })
+		rl.Labels = append(rl.Labels, lb)
+	}
+	js, err := json.Marshal(removed)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", removedKey, string(js))
+	return err
+}
+
+// SchemaConflictError is a schema the project's spans do not fit: a label
+// or layer they use removed, overlaps forbidden where they overlap.
+type SchemaConflictError struct{ msg string }
+
+func (e *SchemaConflictError) Error() string { return e.msg }
+
+// stepMisfit reports whether err, from writing a step, says that the step
+// does not fit what the file holds (a constraint of the file, or the
+// schema, refused it), rather than that the file could not be written.
+func stepMisfit(err error) bool {
+	var sc *SchemaConflictError
+	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT || errors.As(err, &sc)
+}
+
 // writeSchema replaces the schema in the file. Layers and labels that
 // spans use must stay (the foreign keys refuse their removal).
 func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
@@ -913,9 +1148,14 @@ func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
 			return err
 		}
 	}
-	// A layer that forbids overlaps must not hold overlapping spans.
+	// A layer that comes to forbid overlaps must not hold overlapping
+	// spans (one that forbade them already holds none).
 	for _, l := range s.Layers {
 		if l.Overlap != OverlapForbidden {
+			continue
+		}
+		var was string
+		if err := tx.QueryRowContext(ctx, "SELECT overlap FROM layers WHERE name = ?", l.Name).Scan(&was); err == nil && was == string(OverlapForbidden) {
 			continue
 		}
 		var n int
@@ -924,7 +1164,7 @@ func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("annotate: schema: layer %q holds %d pairs of overlapping spans; it cannot forbid overlaps until they are resolved", l.Name, n)
+			return &SchemaConflictError{fmt.Sprintf("annotate: schema: layer %q holds %d pairs of overlapping spans; it cannot forbid overlaps until they are resolved", l.Name, n)}
 		}
 	}
 	// Upsert what is there, then delete what is gone.
@@ -968,8 +1208,13 @@ func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("annotate: schema: label %s/%s is used by %d spans; remove them first", g[0], g[1], n)
+			return &SchemaConflictError{fmt.Sprintf("annotate: schema: label %s/%s is used by %d spans; remove them first", g[0], g[1], n)}
 		}
+	}
+	if err := rememberRemoved(ctx, tx, gone); err != nil {
+		return err
+	}
+	for _, g := range gone {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM labels WHERE layer = ? AND name = ?", g[0], g[1]); err != nil {
 			return err
 		}
@@ -1014,10 +1259,7 @@ func (p *Project) SetSchema(s *Schema) error {
 	if err := p.write(func(tx *sql.Tx) error { return writeSchema(context.Background(), tx, s) }); err != nil {
 		return err
 	}
-	p.schema = s
-	for _, od := range p.docs {
-		od.ed.Schema = s
-	}
+	p.adoptSchema(s)
 	return nil
 }
 
@@ -1241,10 +1483,7 @@ func (p *Project) AddDocumentsContext(ctx context.Context, docs []*Document, sch
 		doc.Created, doc.Updated = now, now
 	}
 	if schema != nil {
-		p.schema = schema
-		for _, od := range p.docs {
-			od.ed.Schema = schema
-		}
+		p.adoptSchema(schema)
 	}
 	return nil
 }
@@ -1493,14 +1732,16 @@ func (p *Project) load(id int64) (*openDoc, error) {
 			rows.Close()
 			return nil, p.classify(err, "load history")
 		}
+		// A step damaged in the file does not keep the document from
+		// opening: undoing or redoing it is refused (a *StepError), and
+		// it can be discarded.
 		if err := json.Unmarshal([]byte(changes), &e.Changes); err != nil {
-			rows.Close()
-			return nil, bad("history", err)
+			e.Changes, e.damaged = nil, fmt.Errorf("%w: the step is damaged in the file: %v", ErrDamaged, err)
 		}
 		for _, c := range e.Changes {
 			if err := c.valid(); err != nil {
-				rows.Close()
-				return nil, bad("history", fmt.Errorf("step %d: %v", e.ID, err))
+				e.Changes, e.damaged = nil, fmt.Errorf("%w: the step is damaged in the file: %v", ErrDamaged, err)
+				break
 			}
 		}
 		e.Time = parseTime(created)
@@ -1513,7 +1754,8 @@ func (p *Project) load(id int64) (*openDoc, error) {
 	rows.Close()
 	slices.Reverse(h.Undone) // the next to redo, the oldest undone, last
 	od.ed = &Editor{Doc: d, Schema: p.schema, History: h, Annotator: p.annotator,
-		NewSpanID: func() int64 { p.nextSpanID++; return p.nextSpanID - 1 }}
+		NewSpanID: func() int64 { p.nextSpanID++; return p.nextSpanID - 1 },
+		needs:     projectNeeds{p}}
 	od.ed.Commit = func(op Op, e *Entry) error { return p.commit(od, op, e) }
 	d.owner, h.owner = od, od
 	if p.loaded == nil {
@@ -1567,6 +1809,114 @@ func (p *Project) withEditor(id int64, f func(*Editor) (*Entry, error)) (*Entry,
 	return f(od.ed)
 }
 
+// Discard drops step e from document id's history, in the file too, with
+// the steps behind it (see Editor.Discard); it returns how many steps it
+// dropped. It is what the user can do about a step refused with a
+// *StepError, other than making it fit again.
+func (p *Project) Discard(id int64, e *Entry) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return 0, err
+	}
+	od, err := p.load(id)
+	if err != nil {
+		return 0, err
+	}
+	return od.ed.Discard(e)
+}
+
+// live calls f with every document in memory: those the project keeps and
+// those a caller still holds.
+func (p *Project) live(f func(id int64, od *openDoc)) {
+	for id, wp := range p.loaded {
+		if od := wp.Value(); od != nil {
+			f(id, od)
+		}
+	}
+}
+
+// projectNeeds is what the spans of a project need of its schema (see
+// schemaNeeds): the documents in memory are asked (a step may have changed
+// them before it is written), the file for the others. When the file
+// cannot say, the answer is yes, which keeps what is asked about.
+type projectNeeds struct{ p *Project }
+
+func (n projectNeeds) inUse(layer, label string) bool {
+	return n.ask(func(d *Document) bool { return docUses(d, layer, label) }, "doc_id",
+		"SELECT 1 FROM spans WHERE layer = ? AND (? = '' OR label = ?)", layer, label, label)
+}
+
+func (n projectNeeds) overlap(layer string) bool {
+	return n.ask(func(d *Document) bool { return docNeeds{d}.overlap(layer) }, "a.doc_id",
+		`SELECT 1 FROM spans a JOIN spans b ON a.doc_id = b.doc_id AND a.layer = b.layer
+			AND a.id < b.id AND a.start < b."end" AND b.start < a."end" WHERE a.layer = ?`, layer)
+}
+
+// recall finds a layer and label in the schema as the file has it (a step
+// in memory may have removed it), else among those removed from it (see
+// rememberRemoved); the layer as it is, where there is one. A label that
+// left no record (removed by a Biaozhu older than the record) comes back
+// by its name, grey, saying so in its description, on its layer as it is
+// or on a new one that allows overlaps: the spans come back whole, and
+// only the label's look is lost.
+func (n projectNeeds) recall(layer, label string) (Layer, bool) {
+	if def, ok := recallIn(n.p.schema, layer, label); ok {
+		return def, true
+	}
+	removed, err := readRemoved(context.Background(), n.p.conn)
+	if err != nil {
+		removed = &Schema{}
+	}
+	def, ok := recallIn(removed, layer, label)
+	if !ok {
+		def = Layer{Name: layer, Overlap: OverlapAllowed,
+			Labels: []Label{{Name: label, Color: unrecordedColor, Description: unrecordedLabel}}}
+	}
+	if l, has := n.p.schema.Layer(layer); has {
+		def.Overlap, def.Description = l.Overlap, l.Description
+	}
+	return def, true
+}
+
+// unrecordedColor and unrecordedLabel are the colour and description of a
+// label that undo or redo brings back with no record of how it looked.
+const (
+	unrecordedColor = "#888888"
+	unrecordedLabel = "brought back by undo or redo; its colour and key were not recorded"
+)
+
+// ask asks the documents in memory (mem), then the others in the file:
+// query is a SELECT of spans to which ask adds a condition on column col
+// that leaves out the documents in memory.
+func (n projectNeeds) ask(mem func(*Document) bool, col, query string, args ...any) bool {
+	p := n.p
+	found := false
+	var ids []string
+	p.live(func(id int64, od *openDoc) {
+		found = found || mem(od.ed.Doc)
+		ids = append(ids, strconv.FormatInt(id, 10))
+	})
+	if found {
+		return true
+	}
+	if len(ids) > 0 {
+		query += " AND " + col + " NOT IN (" + strings.Join(ids, ", ") + ")"
+	}
+	var n1 int
+	if err := p.conn.QueryRowContext(context.Background(), "SELECT count(*) FROM ("+query+" LIMIT 1)", args...).Scan(&n1); err != nil {
+		return true
+	}
+	return n1 > 0
+}
+
+// adoptSchema makes s the project's schema, in every editor too, once the
+// file holds it.
+func (p *Project) adoptSchema(s *Schema) {
+	p.schema = s
+	p.live(func(_ int64, od *openDoc) { od.ed.Schema = s })
+}
+
 // History returns document id's history (its entries are the project's).
 func (p *Project) History(id int64) (*History, error) {
 	p.mu.Lock()
@@ -1584,14 +1934,72 @@ func (p *Project) History(id int64) (*History, error) {
 // commit writes what step e changed in od's document (already changed in
 // memory) to the file, in one transaction.
 func (p *Project) commit(od *openDoc, op Op, e *Entry) error {
+	if op == OpDiscard {
+		return p.discard(od, e)
+	}
 	now := time.Now().UTC()
 	blocks := slices.Clone(od.blocks)
-	err := p.write(func(tx *sql.Tx) error { return p.commitIn(context.Background(), tx, od, op, e, &blocks, now) })
+	before, after := p.schema, od.ed.Schema
+	ctx := context.Background()
+	err := p.write(func(tx *sql.Tx) error {
+		return writeStep(ctx, tx, before, after, func() error { return p.commitIn(ctx, tx, od, op, e, &blocks, now) })
+	})
 	if err != nil {
 		return fmt.Errorf("annotate: %s: save %q: %w", p.path, e.Name, err)
 	}
 	od.blocks = blocks
 	od.ed.Doc.Updated = now
+	e.amended = false
+	if after != before {
+		p.adoptSchema(after)
+	}
+	return nil
+}
+
+// writeStep writes, in tx, a step that takes the schema from before to
+// after: first the layers and labels the step adds (with those it removes
+// still there), so that its spans can use them; then the documents
+// (write); then the schema as the step leaves it, once no span uses what
+// it removes.
+func writeStep(ctx context.Context, tx *sql.Tx, before, after *Schema, write func() error) error {
+	changed := after != before && !schemaEqual(after, before)
+	if changed {
+		if err := writeSchema(ctx, tx, unionSchema(after, before)); err != nil {
+			return err
+		}
+	}
+	if err := write(); err != nil {
+		return err
+	}
+	if changed {
+		return writeSchema(ctx, tx, after)
+	}
+	return nil
+}
+
+// discard drops step e of od's history from the file with the steps behind
+// it (see Editor.Discard).
+func (p *Project) discard(od *openDoc, e *Entry) error {
+	undone := slices.ContainsFunc(od.ed.history().Undone, e.Same)
+	d := od.ed.Doc.ID
+	err := p.write(func(tx *sql.Tx) error {
+		ctx := context.Background()
+		if undone {
+			// The steps to redo after e: the later ones.
+			if _, err := tx.ExecContext(ctx, "DELETE FROM segmentation_edits WHERE history_id IN (SELECT id FROM history WHERE doc_id = ? AND undone = 1 AND id >= ?)", d, e.ID); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, "DELETE FROM history WHERE doc_id = ? AND undone = 1 AND id >= ?", d, e.ID)
+			return err
+		}
+		// e and the older steps; their splits and merges stay in effect
+		// (the document keeps them), for the segmenter to learn from.
+		_, err := tx.ExecContext(ctx, "DELETE FROM history WHERE doc_id = ? AND undone = 0 AND id <= ?", d, e.ID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("annotate: %s: discard %q: %w", p.path, e.Name, err)
+	}
 	return nil
 }
 
@@ -1675,6 +2083,15 @@ func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, 
 		undone := op == OpUndo
 		if _, err := tx.ExecContext(ctx, "UPDATE history SET undone = ? WHERE id = ?", undone, e.ID); err != nil {
 			return err
+		}
+		if e.amended {
+			changes, err := json.Marshal(e.Changes)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE history SET changes = ? WHERE id = ?", string(changes), e.ID); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE segmentation_edits SET undone = ? WHERE history_id = ?", undone, e.ID); err != nil {
 			return err

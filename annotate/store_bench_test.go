@@ -178,3 +178,75 @@ func openListChild(b *testing.B, path string) map[string]float64 {
 	}
 	return got
 }
+
+// BenchmarkCommitSchemaChange times a schema change that removes one label
+// and renames another, used by spans of 100 documents (some 13,000 spans
+// changed), as one step, then its undo and its redo, each written in one
+// transaction (synchronous=FULL).
+func BenchmarkCommitSchemaChange(b *testing.B) {
+	p, _ := newTestProject(b, Options{NoBackup: true})
+	var docs []*Document
+	for range 100 {
+		d := htBigDoc(400)
+		for k := 0; k < len(d.Tokens); k += 3 {
+			d.Spans = append(d.Spans, Span{Layer: "entity", Label: []string{"TIME", "PER", "LOC"}[k%3], Start: d.Tokens[k].Start, End: d.Tokens[k].End})
+		}
+		docs = append(docs, d)
+	}
+	if err := p.AddDocuments(docs, nil); err != nil {
+		b.Fatal(err)
+	}
+	orig := p.Schema()
+	changed := orig.Clone()
+	l, _ := changed.Layer("entity")
+	l.Labels = slices.DeleteFunc(l.Labels, func(lb Label) bool { return lb.Name == "TIME" })
+	for i := range l.Labels {
+		if l.Labels[i].Name == "PER" {
+			l.Labels[i].Name = "PERSON"
+		}
+	}
+	var apply, undo, redo []time.Duration
+	spans := 0
+	for b.Loop() {
+		start := time.Now()
+		step, err := p.ChangeSchema(changed, []LabelRef{{Layer: "entity", Label: "TIME"}}, map[LabelRef]string{{Layer: "entity", Label: "PER"}: "PERSON"}, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		apply = append(apply, time.Since(start))
+		spans = step.Changes()
+		start = time.Now()
+		if err := p.UndoCorpus(step); err != nil {
+			b.Fatal(err)
+		}
+		undo = append(undo, time.Since(start))
+		start = time.Now()
+		if err := p.RedoCorpus(step); err != nil {
+			b.Fatal(err)
+		}
+		redo = append(redo, time.Since(start))
+		// Back to the schema as it was, for the next round.
+		back, err := p.ChangeSchema(orig, nil, map[LabelRef]string{{Layer: "entity", Label: "PERSON"}: "PER"}, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = back
+		for _, d := range docs {
+			if _, err := p.Undo(d.ID); err != nil { // the way back
+				b.Fatal(err)
+			}
+			if _, err := p.Undo(d.ID); err != nil { // the change: TIME back
+				b.Fatal(err)
+			}
+		}
+	}
+	med := func(s []time.Duration) float64 {
+		slices.Sort(s)
+		return float64(s[len(s)/2].Microseconds()) / 1000
+	}
+	b.Logf("%d documents, %d changes per step", len(docs), spans)
+	b.ReportMetric(med(apply), "change-ms")
+	b.ReportMetric(med(undo), "undo-ms")
+	b.ReportMetric(med(redo), "redo-ms")
+	b.ReportMetric(0, "ns/op")
+}

@@ -591,8 +591,9 @@ func TestDocumentStaysLive(t *testing.T) {
 	}
 }
 
-// TestDamagedHistory checks that a history step damaged in the file is an
-// error when the document loads, not a panic on undo.
+// TestDamagedHistory checks that a history step damaged in the file is
+// refused when it is undone — an error that names it, not a panic — and
+// does not keep the document from opening or being edited.
 func TestDamagedHistory(t *testing.T) {
 	p, path := newTestProject(t, Options{NoBackup: true})
 	d := goldDocument(t, 30)
@@ -613,8 +614,12 @@ func TestDamagedHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = q.Undo(d.ID)
-	if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "history") {
-		t.Errorf("Undo with a damaged history step = %v, want ErrDamaged naming the history", err)
+	var se *StepError
+	if !errors.Is(err, ErrDamaged) || !errors.As(err, &se) || se.Entry.Name != "x" || !strings.Contains(err.Error(), "damaged in the file") {
+		t.Errorf("Undo with a damaged history step = %v, want a StepError naming it, wrapping ErrDamaged", err)
+	}
+	if _, err := q.Apply(d.ID, SetStatus{Status: StatusDone}); err != nil {
+		t.Errorf("an edit after the damaged step: %v", err)
 	}
 	if err := q.Close(); err != nil {
 		t.Errorf("Close: %v", err)

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -74,7 +75,6 @@ func (ws *workspace) applyCorpusThen(name string, edits []annotate.DocEdit, then
 			ws.info(lang.L("Nothing to change"))
 		default:
 			ok = true
-			ws.schemaStep = nil
 			ws.corpusStep, ws.corpusUndone = step, nil
 			ws.corpusSteps = append(ws.corpusSteps, step)
 			ws.afterCorpusStep(step)
@@ -135,8 +135,18 @@ func (ws *workspace) corpusHistory(st *annotate.CorpusStep, undo bool) {
 	}
 	ws.corpusWork(fmt.Sprintf(msg, st.Name), st.Changes(), func() error { return run(st) }, func(err error) {
 		if err != nil {
-			ws.showError(err)
+			// Undo and Redo go on document by document: a step that
+			// cannot be taken back whole must not stop them for good.
+			ws.corpusSteps = slices.DeleteFunc(ws.corpusSteps, func(s *annotate.CorpusStep) bool { return s == st })
+			ws.corpusStep, ws.corpusUndone = nil, nil
+			ws.historyFailed(err)
 			return
+		}
+		for _, ce := range st.Entries {
+			if ce.Entry.ChangesSchema() {
+				ws.refreshSchema()
+				break
+			}
 		}
 		ws.afterCorpusStep(st)
 		ws.saved(fmt.Sprintf(msg, st.Name))

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -333,6 +332,9 @@ func (ws *workspace) openPathThen(path string, then func(error)) {
 		case err == nil:
 			ws.closeProject()
 			ws.setProject(p)
+			if w := p.Warning(); w != nil { // a full disk: no backup, or read-only
+				ws.showError(w)
+			}
 		case errors.Is(err, context.Canceled):
 		default:
 			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, annotate.ErrNotProject) {
@@ -844,148 +846,47 @@ func (ws *workspace) onSchema() {
 		if ws.job != nil {
 			return errors.New(lang.L("Busy: wait for the running work to finish, or cancel it"))
 		}
-		return ws.changeSchema(s, removed, renamed, uses)
+		return ws.changeSchema(s, removed, renamed)
 	})
 	ed.Show()
 }
 
-// changeSchema applies an edited schema: spans of removed labels and
-// layers are removed, spans of renamed labels relabelled and those of
-// renamed layers moved, one step per document (undoable there), then the
-// schema is saved. removed and renamed use the names of the schema before
-// the edit (see newSchemaEditor); both maps apply at once, so swapped
-// names work.
-func (ws *workspace) changeSchema(s *annotate.Schema, removed []labelRef, renamed map[labelRef]string, uses map[string]annotate.LabelUse) error {
-	p := ws.proj
-	// Keep the old labels while spans move: the union of old and new.
-	old := p.Schema().Clone()
-	union := unionSchema(s, old)
-	if err := p.SetSchema(union); err != nil {
+// changeSchema applies an edited schema as one step (annotate's
+// ChangeSchema): spans of removed labels and layers are removed, spans of
+// renamed labels relabelled and those of renamed layers moved, in every
+// document, and the schema is saved. Undo takes all of it back, the
+// removed labels and layers first, in each document's history too (after
+// later edits, or after the project was reopened). removed and renamed use
+// the names of the schema before the edit (see newSchemaEditor); both maps
+// apply at once, so swapped names work.
+func (ws *workspace) changeSchema(s *annotate.Schema, removed []labelRef, renamed map[labelRef]string) error {
+	var home int64
+	if ws.doc != nil {
+		home = ws.doc.ID
+	}
+	gone := make([]annotate.LabelRef, len(removed))
+	for i, r := range removed {
+		gone[i] = annotate.LabelRef(r)
+	}
+	names := map[annotate.LabelRef]string{}
+	for r, to := range renamed {
+		names[annotate.LabelRef(r)] = to
+	}
+	step, err := ws.proj.ChangeSchema(s, gone, names, home)
+	if err != nil {
 		return err
 	}
-	// The documents with spans in a layer that loses or renames anything.
-	gone := map[labelRef]bool{}
-	layers := map[string]bool{}
-	for _, ref := range removed {
-		gone[ref] = true
-		layers[ref.Layer] = true
-	}
-	for ref := range renamed {
-		layers[ref.Layer] = true
-	}
-	var changed []int64
-	docs := map[int64]bool{}
-	for _, l := range old.Layers {
-		if !layers[l.Name] {
-			continue
-		}
-		for _, lb := range l.Labels {
-			for _, id := range uses[l.Name+"/"+lb.Name].Docs {
-				docs[id] = true
-			}
-		}
-	}
-	for id := range docs {
-		d, err := p.Document(id)
-		if err != nil {
-			return err
-		}
-		var edits []annotate.Edit
-		for _, sp := range d.Spans {
-			if gone[labelRef{Layer: sp.Layer}] || gone[labelRef{Layer: sp.Layer, Label: sp.Label}] {
-				edits = append(edits, annotate.RemoveSpan{ID: sp.ID})
-				continue
-			}
-			layer, label := sp.Layer, sp.Label
-			if to, ok := renamed[labelRef{Layer: sp.Layer}]; ok {
-				layer = to
-			}
-			if to, ok := renamed[labelRef{Layer: sp.Layer, Label: sp.Label}]; ok {
-				label = to
-			}
-			switch {
-			case layer != sp.Layer: // a span changes layer: the same span in the new one
-				moved := sp
-				moved.ID, moved.Layer, moved.Label = 0, layer, label
-				edits = append(edits, annotate.RemoveSpan{ID: sp.ID}, annotate.AddSpan{Span: moved})
-			case label != sp.Label:
-				edits = append(edits, annotate.RelabelSpan{ID: sp.ID, Label: label})
-			}
-		}
-		if len(edits) > 0 {
-			if _, err := p.Apply(id, annotate.Batch{Name: "change the label schema", Edits: edits}); err != nil {
-				return err
-			}
-			changed = append(changed, id)
-		}
-	}
-	if err := p.SetSchema(s); err != nil {
-		return err
-	}
-	ws.schemaStep = &schemaStep{old: old, docs: changed}
 	ws.refreshSchema()
 	ws.refreshDocs()
-	ws.afterEdit(true)
+	if step != nil {
+		ws.corpusStep, ws.corpusUndone = step, nil
+		ws.corpusSteps = append(ws.corpusSteps, step)
+		ws.afterCorpusStep(step)
+	} else {
+		ws.afterEdit(true)
+	}
 	ws.saved(lang.L("label schema"))
 	return nil
-}
-
-// schemaStep is the last schema change, undoable as one step with Undo
-// until the next edit: the schema before it, and the documents whose spans
-// it changed (each has the change as its last history step).
-type schemaStep struct {
-	old  *annotate.Schema
-	docs []int64
-}
-
-// undoSchema undoes the last schema change: the old labels come back, then
-// every document's span changes are undone, then the old schema is set.
-func (ws *workspace) undoSchema() error {
-	st := ws.schemaStep
-	ws.schemaStep = nil
-	p := ws.proj
-	if err := p.SetSchema(unionSchema(st.old, p.Schema())); err != nil {
-		return err
-	}
-	for _, id := range st.docs {
-		if _, err := p.Undo(id); err != nil {
-			return err
-		}
-	}
-	if err := p.SetSchema(st.old); err != nil {
-		return err
-	}
-	ws.refreshSchema()
-	ws.refreshDocs()
-	ws.afterEdit(true)
-	ws.saved(lang.L("undo label schema change"))
-	return nil
-}
-
-// unionSchema is s with the layers and labels of other that s lacks, every
-// layer allowing overlaps and no label keys: a schema under which the
-// spans of both are valid, for while spans move from one to the other.
-func unionSchema(s, other *annotate.Schema) *annotate.Schema {
-	union := s.Clone()
-	for _, l := range other.Layers {
-		i := slices.IndexFunc(union.Layers, func(u annotate.Layer) bool { return u.Name == l.Name })
-		if i < 0 {
-			union.Layers = append(union.Layers, annotate.Layer{Name: l.Name, Overlap: annotate.OverlapAllowed, Labels: slices.Clone(l.Labels)})
-			continue
-		}
-		for _, lb := range l.Labels {
-			if _, ok := union.Layers[i].Label(lb.Name); !ok {
-				union.Layers[i].Labels = append(union.Layers[i].Labels, lb)
-			}
-		}
-	}
-	for i := range union.Layers {
-		union.Layers[i].Overlap = annotate.OverlapAllowed
-		for k := range union.Layers[i].Labels {
-			union.Layers[i].Labels[k].Key = ""
-		}
-	}
-	return union
 }
 
 // onPreferences shows the preferences: language, theme, annotator.

@@ -65,7 +65,6 @@ type workspace struct {
 	statusSelection *widget.Label
 	statusCnt       *widget.Label
 	menu            *mainMenu
-	schemaStep      *schemaStep            // the last schema change while it is undoable
 	corpusStep      *annotate.CorpusStep   // the last corpus step while it is undoable
 	corpusUndone    *annotate.CorpusStep   // the corpus step just undone, while it is redoable
 	corpusSteps     []*annotate.CorpusStep // the corpus steps made since the project opened
@@ -83,6 +82,9 @@ type workspace struct {
 
 	// lastErr is the last error shown (tests read it).
 	lastErr error
+	// stepDialog is the last dialog about a step that cannot be undone or
+	// redone (tests read it).
+	stepDialog dialog.Dialog
 }
 
 // statuses in the status filter, "" first for all.
@@ -314,7 +316,7 @@ func (ws *workspace) closeProject() {
 		ws.showError(err)
 	}
 	ws.proj, ws.doc, ws.docIdx, ws.docs, ws.shown = nil, nil, -1, nil, nil
-	ws.schemaStep, ws.corpusStep, ws.corpusUndone, ws.corpusSteps = nil, nil, nil, nil
+	ws.corpusStep, ws.corpusUndone, ws.corpusSteps = nil, nil, nil
 	ws.corpusClosed()
 	ws.win.SetTitle("Biaozhu")
 	ws.showDocument(nil)
@@ -564,7 +566,7 @@ func (ws *workspace) apply(e annotate.Edit) bool {
 	if ws.proj == nil || ws.doc == nil || ws.busy() {
 		return false
 	}
-	ws.schemaStep, ws.corpusStep, ws.corpusUndone = nil, nil, nil
+	ws.corpusStep, ws.corpusUndone = nil, nil
 	entry, err := ws.proj.Apply(ws.doc.ID, e)
 	if err != nil {
 		ws.refused(err)
@@ -779,12 +781,6 @@ func (ws *workspace) onUndo() {
 	if ws.forwardToEntry(&fyne.ShortcutUndo{}) || ws.proj == nil || ws.modal() || ws.busy() {
 		return
 	}
-	if ws.schemaStep != nil {
-		if err := ws.undoSchema(); err != nil {
-			ws.showError(err)
-		}
-		return
-	}
 	// The last step made, or the open document's next step to undo, may
 	// be part of a corpus step: then all of it is undone.
 	st := ws.corpusStep
@@ -805,7 +801,6 @@ func (ws *workspace) onRedo() {
 	if ws.forwardToEntry(&fyne.ShortcutRedo{}) || ws.proj == nil || ws.doc == nil || ws.modal() || ws.busy() {
 		return
 	}
-	ws.schemaStep = nil
 	st := ws.corpusUndone
 	if st == nil {
 		st = ws.stepOf(ws.doc.ID, ws.topEntry(false))
@@ -822,7 +817,7 @@ func (ws *workspace) onRedo() {
 func (ws *workspace) historyStep(run func(id int64) (*annotate.Entry, error), nothing, done string) {
 	e, err := run(ws.doc.ID)
 	if err != nil {
-		ws.showError(err)
+		ws.historyFailed(err)
 		return
 	}
 	if e == nil {
@@ -830,9 +825,93 @@ func (ws *workspace) historyStep(run func(id int64) (*annotate.Entry, error), no
 		return
 	}
 	ws.corpusStep, ws.corpusUndone = nil, nil
+	if e.ChangesSchema() {
+		ws.refreshSchema()
+	}
 	ws.saved(fmt.Sprintf(done, e.Name))
 	ws.afterEdit(true)
 	ws.corpusChanged(ws.doc)
+}
+
+// historyFailed reports an undo or redo that failed. A step that no longer
+// fits the document (an *annotate.StepError: a file changed by another
+// program, a step damaged in the file) gets a dialog that names it and
+// says why, that nothing was changed and that editing, the other direction
+// of undo and redo and the other documents work as before, and that offers
+// the two ways on: keep the step (nothing is lost; try again later), or
+// discard it with the steps behind it, so that Undo goes on past it — or,
+// for a step to redo, so that Redo is clear. Any other error (the disk,
+// the file) is shown as it is: trying again later may work.
+func (ws *workspace) historyFailed(err error) {
+	var se *annotate.StepError
+	if !errors.As(err, &se) {
+		ws.showError(err)
+		return
+	}
+	ws.lastErr = err
+	title := fmt.Sprintf(lang.L("Cannot undo “%s”"), se.Entry.Name)
+	n := map[string]any{"N": se.Behind}
+	behind := lang.N("Keep it (nothing is lost, and you can try again later), or discard it together with the {{.N}} older steps behind it, which cannot be undone without it. The document stays as it is.", se.Behind, n)
+	if se.Op == annotate.OpRedo {
+		title = fmt.Sprintf(lang.L("Cannot redo “%s”"), se.Entry.Name)
+		behind = lang.N("Keep it (nothing is lost, and you can try again later), or discard it together with the {{.N}} later steps behind it, which cannot be redone without it. The document stays as it is.", se.Behind, n)
+	}
+	msg := fmt.Sprintf(lang.L("This step no longer fits the document: %s"), strings.TrimPrefix(se.Err.Error(), "annotate: ")) + "\n\n" +
+		lang.L("Nothing was changed. You can go on editing, and the other documents are not affected.") + "\n\n"
+	discard := lang.L("Discard the step")
+	if se.Behind > 0 {
+		msg += behind
+		discard = fmt.Sprintf(lang.L("Discard %d steps"), se.Behind+1)
+	} else {
+		msg += lang.L("Keep it (nothing is lost, and you can try again later), or discard it. The document stays as it is.")
+	}
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	content := container.NewVBox(text)
+	p := ws.proj
+	d := dialog.NewCustomConfirm(title, discard, lang.L("Keep"), content, func(ok bool) {
+		if !ok || ws.proj != p {
+			return
+		}
+		n, err := p.Discard(se.Doc, se.Entry)
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		ws.forgetCorpusSteps(se.Doc)
+		ws.info(lang.N("Discarded {{.N}} steps of the history; the document is unchanged", n, map[string]any{"N": n}))
+	}, ws.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.SetOnClosed(ws.focusView)
+	ws.stepDialog = d
+	d.Show()
+}
+
+// forgetCorpusSteps forgets the corpus steps of this session whose part in
+// document id is no longer in its history (it was discarded): they are no
+// longer one step.
+func (ws *workspace) forgetCorpusSteps(id int64) {
+	h, err := ws.proj.History(id)
+	if err != nil {
+		return
+	}
+	inHistory := func(e *annotate.Entry) bool {
+		return slices.ContainsFunc(h.Done, e.Same) || slices.ContainsFunc(h.Undone, e.Same)
+	}
+	keep := ws.corpusSteps[:0]
+	for _, st := range ws.corpusSteps {
+		if slices.ContainsFunc(st.Entries, func(ce annotate.CorpusEntry) bool { return ce.Doc == id && !inHistory(ce.Entry) }) {
+			if st == ws.corpusStep {
+				ws.corpusStep = nil
+			}
+			if st == ws.corpusUndone {
+				ws.corpusUndone = nil
+			}
+			continue
+		}
+		keep = append(keep, st)
+	}
+	ws.corpusSteps = keep
 }
 
 // forwardToEntry gives an undo or redo shortcut to the text entry that has

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -309,7 +311,7 @@ func TestWorkspaceSchemaChange(t *testing.T) {
 	l.Labels = kept
 	removed := []labelRef{{Layer: "entity", Label: "ORG"}}
 	renamed := map[labelRef]string{{Layer: "entity", Label: "LOC"}: "PLACE"}
-	if err := ws.changeSchema(s, removed, renamed, uses); err != nil {
+	if err := ws.changeSchema(s, removed, renamed); err != nil {
 		t.Fatal(err)
 	}
 	if got := spanSet(ws.doc.Spans); len(got) != 1 || got[[2]int{8, 10}] != "PLACE/manual" {
@@ -542,5 +544,211 @@ func TestLabelPickerClick(t *testing.T) {
 	test.Tap(first)
 	if got := spanSet(ws.doc.Spans); got[[2]int{8, 10}] != "PER/manual" {
 		t.Fatalf("after clicking PER: spans = %v, want PER over [8,10)", got)
+	}
+}
+
+// TestWorkspaceSchemaUndoAfterEdit is issue 12's sequence: a label in use
+// is deleted and another added with a key, the new label is used, and
+// then every step is undone one by one: the deleted label and its span
+// come back, and everything redoes, also after reopening the project.
+func TestWorkspaceSchemaUndoAfterEdit(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.view.Select(8, 10) // 上海
+	f.typeRunes("5")      // TIME
+	if got := spanSet(ws.doc.Spans); got[[2]int{8, 10}] != "TIME/manual" {
+		t.Fatalf("after key 5: spans = %v, want TIME over [8,10)", got)
+	}
+	// Delete TIME, add NEWL with key 7.
+	s := ws.proj.Schema().Clone()
+	l := &s.Layers[0]
+	var kept []annotate.Label
+	for _, lb := range l.Labels {
+		if lb.Name != "TIME" {
+			kept = append(kept, lb)
+		}
+	}
+	l.Labels = append(kept, annotate.Label{Name: "NEWL", Color: "#123456", Key: "7"})
+	if err := ws.changeSchema(s, []labelRef{{Layer: "entity", Label: "TIME"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(ws.doc.Spans) != 0 {
+		t.Fatalf("after deleting TIME: spans = %v, want none", ws.doc.Spans)
+	}
+	ws.view.Select(0, 2) // 北京
+	f.typeRunes("7")
+	if got := spanSet(ws.doc.Spans); got[[2]int{0, 2}] != "NEWL/manual" {
+		t.Fatalf("after key 7: spans = %v, want NEWL over [0,2)", got)
+	}
+	undo := func(what string) {
+		t.Helper()
+		ws.lastErr = nil
+		f.menu(&fyne.ShortcutUndo{})
+		if ws.lastErr != nil {
+			t.Fatalf("undo %s: %v", what, ws.lastErr)
+		}
+	}
+	redo := func(what string) {
+		t.Helper()
+		ws.lastErr = nil
+		ws.onRedo() // Ctrl+Y
+		if ws.lastErr != nil {
+			t.Fatalf("redo %s: %v", what, ws.lastErr)
+		}
+	}
+	hasLabel := func(name string) bool {
+		_, ok := ws.proj.Schema().Layers[0].Label(name)
+		return ok
+	}
+	undo("the NEWL span")
+	if len(ws.doc.Spans) != 0 {
+		t.Fatalf("after the first undo: spans = %v, want none", ws.doc.Spans)
+	}
+	undo("the schema change")
+	if got := spanSet(ws.doc.Spans); len(got) != 1 || got[[2]int{8, 10}] != "TIME/manual" {
+		t.Fatalf("after undoing the schema change: spans = %v, want TIME back over [8,10)", got)
+	}
+	if !hasLabel("TIME") || hasLabel("NEWL") {
+		t.Errorf("after undoing the schema change: TIME in the schema %v, NEWL %v; want TIME back and NEWL gone", hasLabel("TIME"), hasLabel("NEWL"))
+	}
+	undo("the TIME span")
+	if len(ws.doc.Spans) != 0 {
+		t.Fatalf("after the third undo: spans = %v, want none", ws.doc.Spans)
+	}
+	// Reopen, then redo everything.
+	if got := f.stored(f.ids[0]).Spans; len(got) != 0 {
+		t.Fatalf("project file after undoing all: spans = %v", got)
+	}
+	ws.corpusStep, ws.corpusUndone, ws.corpusSteps = nil, nil, nil // a new session
+	redo("the TIME span")
+	redo("the schema change")
+	if len(ws.doc.Spans) != 0 || hasLabel("TIME") || !hasLabel("NEWL") {
+		t.Fatalf("after redoing the schema change: spans %v, TIME %v, NEWL %v", ws.doc.Spans, hasLabel("TIME"), hasLabel("NEWL"))
+	}
+	if lb, _ := ws.proj.Schema().Layers[0].Label("NEWL"); lb == nil || lb.Key != "7" {
+		t.Errorf("after redoing the schema change: NEWL = %+v, want key 7", lb)
+	}
+	redo("the NEWL span")
+	if got := spanSet(f.stored(f.ids[0]).Spans); len(got) != 1 || got[[2]int{0, 2}] != "NEWL/manual" {
+		t.Fatalf("project file after redoing all: spans = %v, want NEWL over [0,2)", got)
+	}
+	// And back again after reopening.
+	ws.corpusStep, ws.corpusUndone, ws.corpusSteps = nil, nil, nil
+	undo("the NEWL span after reopening")
+	undo("the schema change after reopening")
+	if got := spanSet(ws.doc.Spans); len(got) != 1 || got[[2]int{8, 10}] != "TIME/manual" || !hasLabel("TIME") {
+		t.Fatalf("after undoing the schema change after reopening: spans = %v, TIME %v", got, hasLabel("TIME"))
+	}
+	if lb, _ := ws.proj.Schema().Layers[0].Label("TIME"); lb == nil || lb.Key != "5" {
+		t.Errorf("TIME came back as %+v, want its key 5", lb)
+	}
+}
+
+// TestWorkspaceRefusedUndo opens a project whose stored history holds a
+// step that no longer fits (its file was changed outside Biaozhu): Undo
+// says which step cannot be undone and why, editing and redo still work,
+// Keep leaves the step, and Discard drops it with the older steps so that
+// Undo is no dead end.
+func TestWorkspaceRefusedUndo(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.view.Select(0, 4) // 北京大学
+	f.typeRunes("3")     // ORG
+	ws.view.Select(8, 10)
+	f.typeRunes("2") // LOC
+	d := f.stored(f.ids[0])
+	if len(d.Spans) != 2 {
+		t.Fatalf("spans %v, want 2", d.Spans)
+	}
+	// Another program changes the file: the ORG step now adds a span
+	// the document does not have.
+	ws.closeProject()
+	db, err := sql.Open("sqlite", f.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Exec(`UPDATE history SET changes = replace(changes, '"label":"ORG"', '"label":"ORG","note":"changed elsewhere"') WHERE name = 'add span [0,4) entity/ORG'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("%d history rows changed, want 1", n)
+	}
+	db.Close()
+	p, err := annotate.Open(f.path, annotate.Options{NoBackup: true, Annotator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.setProject(p)
+	ws.openDocument(0)
+
+	undo := func() { f.menu(&fyne.ShortcutUndo{}) }
+	undo() // the LOC step: fine
+	if ws.lastErr != nil || len(ws.doc.Spans) != 1 {
+		t.Fatalf("undo of the LOC step: %v, spans %v", ws.lastErr, ws.doc.Spans)
+	}
+	undo() // the ORG step: refused, named, nothing changed
+	var se *annotate.StepError
+	if !errors.As(ws.lastErr, &se) || se.Entry.Name != "add span [0,4) entity/ORG" {
+		t.Fatalf("undo of the changed step: error %v, want a StepError naming it", ws.lastErr)
+	}
+	text := overlayText(ws.win)
+	for _, want := range []string{"Cannot undo “add span [0,4) entity/ORG”", "not as the step recorded it: it has note \"\", not \"changed elsewhere\"", "Nothing was changed"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the dialog does not say %q; it says:\n%s", want, text)
+		}
+	}
+	if got := spanSet(ws.doc.Spans); len(got) != 1 || got[[2]int{0, 4}] != "ORG/manual" {
+		t.Fatalf("after the refused undo: spans %v, want ORG only", got)
+	}
+	tapOverlayButton(t, ws.win, "Keep")
+	if dialogCount(ws.win) != 0 {
+		t.Fatal("Keep left the dialog open")
+	}
+	// Redo and new edits work.
+	ws.lastErr = nil
+	ws.onRedo()
+	if ws.lastErr != nil || len(ws.doc.Spans) != 2 {
+		t.Fatalf("redo after the refused undo: %v, spans %v", ws.lastErr, ws.doc.Spans)
+	}
+	ws.view.Select(16, 17) // 很
+	f.typeRunes("1")       // PER
+	if ws.lastErr != nil || len(ws.doc.Spans) != 3 {
+		t.Fatalf("a new edit after the refused undo: %v, spans %v", ws.lastErr, ws.doc.Spans)
+	}
+	undo() // the new edit
+	undo() // LOC
+	ws.lastErr = nil
+	undo() // ORG: refused again
+	if !errors.As(ws.lastErr, &se) {
+		t.Fatalf("undo of the changed step again: %v, want a StepError", ws.lastErr)
+	}
+	// Discard: the step goes (with the older ones: the first edit also set
+	// the status in the same step), the document stays.
+	tapOverlayButton(t, ws.win, "Discard the step")
+	h, err := ws.proj.History(ws.doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Done) != 0 || len(h.Undone) != 2 {
+		t.Fatalf("after discarding: %d steps to undo, %d to redo; want 0 and 2", len(h.Done), len(h.Undone))
+	}
+	if got := spanSet(ws.doc.Spans); len(got) != 1 || got[[2]int{0, 4}] != "ORG/manual" {
+		t.Fatalf("after discarding: spans %v, want ORG as it was", got)
+	}
+	ws.lastErr = nil
+	undo()
+	if ws.lastErr != nil || ws.statusSave.Text != "Nothing to undo" {
+		t.Fatalf("undo after discarding: %v, status %q; want nothing to undo", ws.lastErr, ws.statusSave.Text)
+	}
+	// The file agrees, and redo goes on from there.
+	d = f.stored(f.ids[0])
+	if got := spanSet(d.Spans); len(got) != 1 {
+		t.Fatalf("project file after discarding: spans %v", got)
+	}
+	ws.onRedo()
+	ws.onRedo()
+	if ws.lastErr != nil || len(ws.doc.Spans) != 3 {
+		t.Fatalf("redo after discarding: %v, spans %v", ws.lastErr, ws.doc.Spans)
 	}
 }
