@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -247,16 +246,13 @@ func writeBrat(j *Job, dir string) error {
 }
 
 // bratPair is one document of a brat collection: its name (the path
-// without extension, relative to the collection) and the two files.
+// without extension, relative to the collection) and the two files, read
+// when the document is made (one pair in memory at a time).
 type bratPair struct {
 	name             string
 	txtFile, annFile string // as errors name them
-	txt, ann         []byte
-	hasTxt, hasAnn   bool
+	txt, ann         func() ([]byte, error)
 }
-
-// maxBratFile bounds a file read from a brat .zip.
-const maxBratFile = 1 << 30
 
 // readBrat imports brat standoff: path is a .txt or .ann file (its pair
 // is the same name with the other extension), a folder (every pair in it
@@ -278,7 +274,7 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	pairs := map[string]*bratPair{}
-	add := func(rel, file string, data []byte) {
+	add := func(rel, file string, data func() ([]byte, error)) {
 		ext := strings.ToLower(filepath.Ext(rel))
 		if ext != ".txt" && ext != ".ann" {
 			return
@@ -290,9 +286,9 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			pairs[key] = p
 		}
 		if ext == ".txt" {
-			p.txtFile, p.txt, p.hasTxt = file, data, true
+			p.txtFile, p.txt = file, data
 		} else {
-			p.annFile, p.ann, p.hasAnn = file, data, true
+			p.annFile, p.ann = file, data
 		}
 	}
 	switch {
@@ -304,12 +300,8 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			if ext := strings.ToLower(filepath.Ext(p)); ext != ".txt" && ext != ".ann" {
 				return nil
 			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
 			rel, _ := filepath.Rel(path, p)
-			add(filepath.ToSlash(rel), p, data)
+			add(filepath.ToSlash(rel), p, func() ([]byte, error) { return readFile(p) })
 			return nil
 		})
 		if err != nil {
@@ -321,6 +313,7 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			return nil, fmt.Errorf("export: %s: %w", path, err)
 		}
 		defer zr.Close()
+		budget := &zipBudget{file: path, entry: zipEntryLimit, total: zipTotalLimit}
 		for _, zf := range zr.File {
 			if zf.FileInfo().IsDir() {
 				continue
@@ -328,19 +321,10 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			if ext := strings.ToLower(filepath.Ext(zf.Name)); ext != ".txt" && ext != ".ann" {
 				continue
 			}
-			rc, err := zf.Open()
-			if err != nil {
-				return nil, fmt.Errorf("export: %s: %s: %w", path, zf.Name, err)
+			if err := budget.check(zf); err != nil { // sizes, before anything is read
+				return nil, err
 			}
-			data, err := io.ReadAll(io.LimitReader(rc, maxBratFile+1))
-			rc.Close()
-			if err == nil && len(data) > maxBratFile {
-				err = errors.New("larger than 1 GB")
-			}
-			if err != nil {
-				return nil, fmt.Errorf("export: %s: %s: %w", path, zf.Name, err)
-			}
-			add(zf.Name, path+"/"+zf.Name, data)
+			add(zf.Name, path+"/"+zf.Name, func() ([]byte, error) { return readZipEntry(path, zf) })
 		}
 	default:
 		ext := strings.ToLower(filepath.Ext(path))
@@ -349,14 +333,14 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 		}
 		stem := strings.TrimSuffix(path, filepath.Ext(path))
 		for _, e := range []string{".txt", ".ann"} {
-			data, err := os.ReadFile(stem + e)
+			_, err := os.Stat(stem + e)
 			if errors.Is(err, fs.ErrNotExist) && e != ext {
 				continue
 			}
 			if err != nil {
 				return nil, fmt.Errorf("export: %w", err)
 			}
-			add(filepath.Base(stem)+e, stem+e, data)
+			add(filepath.Base(stem)+e, stem+e, func() ([]byte, error) { return readFile(stem + e) })
 		}
 	}
 	im := &Imported{}
@@ -366,21 +350,29 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 	}
 	for _, k := range keys {
 		p := pairs[k]
-		if !p.hasTxt {
+		if p.txt == nil {
 			if err := im.Bad(opts, &RecordError{File: p.annFile, Err: errors.New("no .txt beside it")}); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		if !utf8.Valid(p.txt) {
+		txt, err := p.txt()
+		if err != nil {
+			return nil, err
+		}
+		if !utf8.Valid(txt) {
 			if err := im.Bad(opts, &RecordError{File: p.txtFile, Err: errors.New("not UTF-8")}); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		doc := &annotate.Document{Name: filepath.Base(p.name), Text: string(p.txt)}
-		if p.hasAnn {
-			spans, err := parseBratAnn(im, opts, p.annFile, []rune(doc.Text), p.ann)
+		doc := &annotate.Document{Name: filepath.Base(p.name), Text: string(txt)}
+		if p.ann != nil {
+			ann, err := p.ann()
+			if err != nil {
+				return nil, err
+			}
+			spans, err := parseBratAnn(im, opts, p.annFile, []rune(doc.Text), ann)
 			if err != nil {
 				return nil, err
 			}
@@ -389,6 +381,15 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 		im.Docs = append(im.Docs, doc)
 	}
 	return im, nil
+}
+
+// readFile reads a file of a brat collection; errors name it.
+func readFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return data, nil
 }
 
 // bratKinds names the annotation kinds the brat reader skips.

@@ -60,6 +60,9 @@ func readFIFO(t *testing.T, path string) (done func() []byte) {
 		ch <- data
 	}()
 	return func() []byte {
+		if fi, err := os.Lstat(path); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+			t.Fatalf("the FIFO %s was replaced: it is now %v (%v)", path, fi.Mode(), err)
+		}
 		if w, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
 			w.Close() // nobody wrote: end the reader's wait
 		}
@@ -129,14 +132,15 @@ func TestExportToStreams(t *testing.T) {
 			c.Close()
 			got <- data
 		}()
-		if _, err := Export(ctx, splitCorpus(3), "doccano", sock, Options{}); err != nil {
+		_, err = Export(ctx, splitCorpus(3), "doccano", sock, Options{})
+		if fi, err := os.Lstat(sock); err != nil || fi.Mode()&fs.ModeSocket == 0 {
+			t.Fatalf("the socket is now %v (%v)", fi.Mode(), err)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 		if data := <-got; !bytes.Equal(data, want) {
 			t.Errorf("read from the socket %q, want %q", data, want)
-		}
-		if fi, err := os.Lstat(sock); err != nil || fi.Mode()&fs.ModeSocket == 0 {
-			t.Errorf("the socket is now %v (%v)", fi.Mode(), err)
 		}
 	})
 
