@@ -72,12 +72,15 @@ const usage = `usage:
   biaozhu export -p P.biaozhu -f FORMAT -o OUT [-docs all|done|1,2]
         [-layers L1,L2] [-suggestions] [-records document|sentence]
         [-split 8/1/1 -seed N] [-level word|char] [-scheme BIO|BIOES]
-        [-bom] [-offsets codepoint|utf16] [-pos] [-predictions]
+        [-bom] [-offsets codepoint|utf16] [-pos] [-predictions] [-overwrite]
         write the project for NLP training: csv-tokens, csv-spans, xlsx,
         doccano, spacy, hf, cluener, conll, conllu, brat, labelstudio.
         Every span is checked against the text before the output is
-        renamed into place; warnings (spans a format cannot carry) on
-        stderr, the files written on stdout
+        renamed into place (OUT - is stdout; a device or FIFO is written
+        to); warnings (spans a format cannot carry) on stderr, the files
+        written on stdout. brat into the folder of an earlier export
+        replaces only that export's files, and refuses if one was edited
+        since unless -overwrite
   biaozhu ls -p P.biaozhu
         list the documents of project P.biaozhu: id, name, status,
         characters, tokens, spans
@@ -288,6 +291,7 @@ func cmdExport(args []string) error {
 	offsets := flags.String("offsets", "codepoint", "doccano, labelstudio: codepoint or utf16")
 	pos := flags.Bool("pos", false, "conll: write a POS column (doccano reads two columns only)")
 	preds := flags.Bool("predictions", false, "labelstudio: results as predictions")
+	overwrite := flags.Bool("overwrite", false, "brat: replace files of an earlier export edited since")
 	if err := flags.Parse(args); err != nil {
 		return fmt.Errorf("export: %v: %w", err, errUsage)
 	}
@@ -305,7 +309,8 @@ func cmdExport(args []string) error {
 		return fmt.Errorf("export: -f %q: want one of %s: %w", *format, strings.Join(names, ", "), errUsage)
 	}
 	opts := export.Options{Suggestions: *sugg, Records: export.Records(*records), Level: export.Level(*level),
-		Scheme: export.Scheme(strings.ToUpper(*scheme)), BOM: *bom, Offsets: export.Unit(*offsets), POS: *pos, Predictions: *preds}
+		Scheme: export.Scheme(strings.ToUpper(*scheme)), BOM: *bom, Offsets: export.Unit(*offsets), POS: *pos, Predictions: *preds,
+		Overwrite: *overwrite}
 	switch *docs {
 	case "all":
 	case "done":
@@ -350,11 +355,18 @@ func cmdExport(args []string) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintln(os.Stderr, "warning:", w)
 	}
+	if ce := (*export.ChangedError)(nil); errors.As(err, &ce) {
+		return fmt.Errorf("%w (-overwrite replaces them)", err)
+	}
 	if err != nil {
 		return err
 	}
 	for _, f := range res.Files {
-		fmt.Println(f)
+		// The files written, not a stream (-, a device, a FIFO): that
+		// may be stdout itself.
+		if fi, err := os.Stat(f); err == nil && (fi.Mode().IsRegular() || fi.IsDir()) {
+			fmt.Println(f)
+		}
 	}
 	fmt.Fprintf(os.Stderr, "exported %s to %s (%s)\n", plural(res.Docs, "document"), plural(len(res.Files), "file"), plural(len(res.Warnings), "warning"))
 	return nil
@@ -682,7 +694,7 @@ func cmdKwic(args []string) error {
 			}
 			rows[i] = []string{h.DocName, strconv.Itoa(h.Start), strconv.Itoa(h.End), h.Left, h.Match, h.Right, h.POS, lbl}
 		}
-		if err := export.WriteTable(*out, header, rows, export.TableOptions{BOM: *bom, Sheet: "KWIC", Numbers: []int{1, 2}}); err != nil {
+		if err := export.WriteTable(*out, header, rows, export.TableOptions{BOM: *bom, Sheet: "KWIC", Numbers: []int{1, 2}, Project: *project}); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "%s; %s written to %s\n", total, plural(len(hits), "line"), *out)
@@ -768,7 +780,7 @@ func cmdFreq(args []string) error {
 	}
 	if *out != "" {
 		nk := len(header) - 3
-		if err := export.WriteTable(*out, header, table, export.TableOptions{BOM: *bom, Sheet: "Frequency", Numbers: []int{nk, nk + 1, nk + 2}}); err != nil {
+		if err := export.WriteTable(*out, header, table, export.TableOptions{BOM: *bom, Sheet: "Frequency", Numbers: []int{nk, nk + 1, nk + 2}, Project: *project}); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "%s written to %s\n", plural(len(table), "row"), *out)
