@@ -344,6 +344,9 @@ func cmdExport(args []string) error {
 		}
 		opts.Split = export.Split{Train: v[0], Dev: v[1], Test: v[2], Seed: *seed}
 	}
+	if err := export.CheckOutput(*out, *project); err != nil {
+		return err // before opening it; Export checks again
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	p, err := annotate.Open(*project, annotate.Options{ReadOnly: true})
@@ -567,11 +570,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// tableOut checks an -o file name: .csv or .xlsx.
-func tableOut(cmd, out string) error {
+// tableOut checks an -o file name: .csv or .xlsx, and not the project
+// (before the work, which WriteTable checks again).
+func tableOut(cmd, out, project string) error {
 	switch strings.ToLower(filepath.Ext(out)) {
 	case ".csv", ".xlsx":
-		return nil
+		return export.CheckOutput(out, project)
 	}
 	return fmt.Errorf("%s: -o %q: want a file name ending in .csv or .xlsx: %w", cmd, out, errUsage)
 }
@@ -642,7 +646,7 @@ func cmdKwic(args []string) error {
 		return fmt.Errorf("kwic: -doc %d: want a document ID: %w", *doc, errUsage)
 	}
 	if *out != "" {
-		if err := tableOut("kwic", *out); err != nil {
+		if err := tableOut("kwic", *out, *project); err != nil {
 			return err
 		}
 	}
@@ -749,7 +753,7 @@ func cmdFreq(args []string) error {
 		return fmt.Errorf("freq: -doc %d: want a document ID: %w", *doc, errUsage)
 	}
 	if *out != "" {
-		if err := tableOut("freq", *out); err != nil {
+		if err := tableOut("freq", *out, *project); err != nil {
 			return err
 		}
 	}
