@@ -58,8 +58,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzBarChart$$' -fuzztime $(FUZZTIME) ./export
 
 ## bench: the benchmarks, printing throughput, load time and memory figures (the
-## 1,000,000-token CSV and xlsx exports, the index built from a 10-million-character
-## project file and the simulated annotator on UD GSD run once each)
+## 1,000,000-token CSV and xlsx exports, the 100 MB CSV import — its peak memory next
+## to the input size —, the index built from a 10-million-character project file and
+## the simulated annotator on UD GSD run once each)
 bench: deps
 	$(GO) test -run '^$$' -bench 'Pipeline|Clean|Decode|Import|Segment|Commit|OpenList|Suggest|Gazetteer|Learner' -benchtime 10x ./annotate/...
 	$(GO) test -run '^$$' -bench 'KWIC' -benchtime 10x ./annotate/...

@@ -83,12 +83,15 @@ const usage = `usage:
   biaozhu export -p P.biaozhu -f FORMAT -o OUT [-docs all|done|1,2]
         [-layers L1,L2] [-suggestions] [-records document|sentence]
         [-split 8/1/1 -seed N] [-level word|char] [-scheme BIO|BIOES]
-        [-bom] [-offsets codepoint|utf16] [-pos] [-predictions]
+        [-bom] [-offsets codepoint|utf16] [-pos] [-predictions] [-overwrite]
         write the project for NLP training: csv-tokens, csv-spans, xlsx,
         doccano, spacy, hf, cluener, conll, conllu, brat, labelstudio.
         Every span is checked against the text before the output is
-        renamed into place; warnings (spans a format cannot carry) on
-        stderr, the files written on stdout
+        renamed into place (OUT - is stdout; a device or FIFO is written
+        to); warnings (spans a format cannot carry) on stderr, the files
+        written on stdout. brat into the folder of an earlier export
+        replaces only that export's files, and refuses if one was edited
+        since unless -overwrite
   biaozhu ls -p P.biaozhu
         list the documents of project P.biaozhu: id, name, status,
         characters, tokens, spans
@@ -337,6 +340,7 @@ func cmdExport(ctx context.Context, args []string) error {
 	offsets := flags.String("offsets", "codepoint", "doccano, labelstudio: codepoint or utf16")
 	pos := flags.Bool("pos", false, "conll: write a POS column (doccano reads two columns only)")
 	preds := flags.Bool("predictions", false, "labelstudio: results as predictions")
+	overwrite := flags.Bool("overwrite", false, "brat: replace files of an earlier export edited since")
 	if err := flags.Parse(args); err != nil {
 		return fmt.Errorf("export: %v: %w", err, errUsage)
 	}
@@ -354,7 +358,8 @@ func cmdExport(ctx context.Context, args []string) error {
 		return fmt.Errorf("export: -f %q: want one of %s: %w", *format, strings.Join(names, ", "), errUsage)
 	}
 	opts := export.Options{Suggestions: *sugg, Records: export.Records(*records), Level: export.Level(*level),
-		Scheme: export.Scheme(strings.ToUpper(*scheme)), BOM: *bom, Offsets: export.Unit(*offsets), POS: *pos, Predictions: *preds}
+		Scheme: export.Scheme(strings.ToUpper(*scheme)), BOM: *bom, Offsets: export.Unit(*offsets), POS: *pos, Predictions: *preds,
+		Overwrite: *overwrite}
 	switch *docs {
 	case "all":
 	case "done":
@@ -388,6 +393,9 @@ func cmdExport(ctx context.Context, args []string) error {
 		}
 		opts.Split = export.Split{Train: v[0], Dev: v[1], Test: v[2], Seed: *seed}
 	}
+	if err := export.CheckOutput(*out, *project); err != nil {
+		return err // before opening it; Export checks again
+	}
 	p, err := annotate.Open(*project, annotate.Options{ReadOnly: true})
 	if err != nil {
 		return err
@@ -397,11 +405,18 @@ func cmdExport(ctx context.Context, args []string) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintln(os.Stderr, "warning:", safeText(w.String()))
 	}
+	if ce := (*export.ChangedError)(nil); errors.As(err, &ce) {
+		return fmt.Errorf("%w (-overwrite replaces them)", err)
+	}
 	if err != nil {
 		return err
 	}
 	for _, f := range res.Files {
-		fmt.Println(quote(f))
+		// The files written, not a stream (-, a device, a FIFO): that
+		// may be stdout itself.
+		if fi, err := os.Stat(f); err == nil && (fi.Mode().IsRegular() || fi.IsDir()) {
+			fmt.Println(quote(f))
+		}
 	}
 	fmt.Fprintf(os.Stderr, "exported %s to %s (%s)\n", plural(res.Docs, "document"), plural(len(res.Files), "file"), plural(len(res.Warnings), "warning"))
 	return nil
@@ -684,11 +699,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// tableOut checks an -o file name: .csv or .xlsx.
-func tableOut(cmd, out string) error {
+// tableOut checks an -o file name: .csv or .xlsx, and not the project
+// (before the work, which WriteTable checks again).
+func tableOut(cmd, out, project string) error {
 	switch strings.ToLower(filepath.Ext(out)) {
 	case ".csv", ".xlsx":
-		return nil
+		return export.CheckOutput(out, project)
 	}
 	return fmt.Errorf("%s: -o %q: want a file name ending in .csv or .xlsx: %w", cmd, out, errUsage)
 }
@@ -759,7 +775,7 @@ func cmdKwic(ctx context.Context, args []string) error {
 		return fmt.Errorf("kwic: -doc %d: want a document ID: %w", *doc, errUsage)
 	}
 	if *out != "" {
-		if err := tableOut("kwic", *out); err != nil {
+		if err := tableOut("kwic", *out, *project); err != nil {
 			return err
 		}
 	}
@@ -815,7 +831,7 @@ func cmdKwic(ctx context.Context, args []string) error {
 			}
 			rows[i] = []string{h.DocName, strconv.Itoa(h.Start), strconv.Itoa(h.End), h.Left, h.Match, h.Right, h.POS, lbl}
 		}
-		if err := export.WriteTable(ctx, *out, header, rows, export.TableOptions{BOM: *bom, Sheet: "KWIC", Numbers: []int{1, 2}}); err != nil {
+		if err := export.WriteTable(ctx, *out, header, rows, export.TableOptions{BOM: *bom, Sheet: "KWIC", Numbers: []int{1, 2}, Project: *project}); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "%s; %s written to %s\n", total, plural(len(hits), "line"), quote(*out))
@@ -870,7 +886,7 @@ func cmdFreq(ctx context.Context, args []string) error {
 		return fmt.Errorf("freq: -doc %d: want a document ID: %w", *doc, errUsage)
 	}
 	if *out != "" {
-		if err := tableOut("freq", *out); err != nil {
+		if err := tableOut("freq", *out, *project); err != nil {
 			return err
 		}
 	}
@@ -899,7 +915,7 @@ func cmdFreq(ctx context.Context, args []string) error {
 	}
 	if *out != "" {
 		nk := len(header) - 3
-		if err := export.WriteTable(ctx, *out, header, table, export.TableOptions{BOM: *bom, Sheet: "Frequency", Numbers: []int{nk, nk + 1, nk + 2}}); err != nil {
+		if err := export.WriteTable(ctx, *out, header, table, export.TableOptions{BOM: *bom, Sheet: "Frequency", Numbers: []int{nk, nk + 1, nk + 2}, Project: *project}); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "%s written to %s\n", plural(len(table), "row"), quote(*out))

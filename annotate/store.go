@@ -853,6 +853,14 @@ func parseTime(s string) time.Time {
 // backupDir is where the backups of the project at path go.
 func backupDir(path string) string { return path + ".bak" }
 
+// ProjectFiles names the files of the project at path besides the project
+// file itself: SQLite's WAL, shared-memory and journal files, and the
+// folder of its backups. Nothing may write over any of them but the
+// project (export.CheckOutput refuses them as an output).
+func ProjectFiles(path string) []string {
+	return []string{path + "-wal", path + "-shm", path + "-journal", backupDir(path)}
+}
+
 // makeBackup copies the project with SQLite's online backup into
 // NAME.biaozhu.bak/NAME-TIME-gGENERATION.biaozhu, unless a backup of this
 // generation exists, and keeps the newest BackupsKept.

@@ -1555,7 +1555,7 @@ func (ws *workspace) askTableFile(title, base string, then func(path string, opt
 			fail(err)
 			return
 		}
-		then(path, export.TableOptions{BOM: bom.Checked})
+		then(path, export.TableOptions{BOM: bom.Checked, Project: p.Path()})
 	}, ws.win)
 	d.Resize(fyne.NewSize(640, 280))
 	d.Show()

@@ -771,8 +771,12 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 		ws.showError(errors.New(lang.L("choose an output file")))
 		return
 	}
-	if strings.Contains(strings.ToLower(filepath.Base(out)), ".biaozhu") || sameFile(out, ws.proj.Path()) {
+	if strings.Contains(strings.ToLower(filepath.Base(out)), ".biaozhu") {
 		ws.showError(fmt.Errorf(lang.L("%s is a project file: choose another name for the export"), out))
+		return
+	}
+	if err := export.CheckOutput(out, ws.proj.Path()); err != nil {
+		ws.showError(err) // the project, its WAL or its backups, under another name
 		return
 	}
 	if f, ok := export.Lookup(format); ok && f.WriteDir == nil && isDir(out) {
@@ -793,6 +797,25 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 		res, err = export.Export(ctx, proj, format, out, opts)
 		return err
 	}, func(err error) {
+		if ce := (*export.ChangedError)(nil); errors.As(err, &ce) && !opts.Overwrite {
+			// Files of an earlier export edited since (in brat): ask.
+			d := dialog.NewConfirm(lang.L("Overwrite the files edited since?"), err.Error(), func(ok bool) {
+				if !ok {
+					if then != nil {
+						then(err)
+					}
+					ws.focusView()
+					return
+				}
+				opts.Overwrite = true
+				ws.runExportThen(format, out, opts, then)
+			}, ws.win)
+			d.SetConfirmText(lang.L("Overwrite"))
+			d.SetDismissText(lang.L("Cancel"))
+			d.SetConfirmImportance(widget.DangerImportance)
+			d.Show()
+			return
+		}
 		if then != nil {
 			defer then(err)
 		}

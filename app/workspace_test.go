@@ -371,6 +371,69 @@ func TestWorkspaceExport(t *testing.T) {
 	}
 }
 
+// TestWorkspaceExportSafety: the export dialog's path refuses the open
+// project under another name (a link to it), and a brat export over files
+// edited since the last export asks before it overwrites them.
+func TestWorkspaceExportSafety(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	dir := t.TempDir()
+	link := filepath.Join(dir, "data.jsonl")
+	if err := os.Symlink(ws.proj.Path(), link); err != nil {
+		t.Skipf("no symbolic links: %v", err)
+	}
+	ws.lastErr = nil
+	ws.runExportThen("doccano", link, export.Options{}, nil)
+	if ws.lastErr == nil || !strings.Contains(ws.lastErr.Error(), "is the project") {
+		t.Fatalf("export to a link to the project: error %v, want a refusal", ws.lastErr)
+	}
+	tapButton(t, ws.win.Canvas().Overlays().Top(), "OK")
+
+	out := filepath.Join(dir, "brat")
+	run := func() error {
+		done := make(chan error, 1)
+		ws.runExportThen("brat", out, export.Options{}, func(err error) { done <- err })
+		f.waitJobs()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(20 * time.Second):
+			t.Fatal("export did not finish in 20 s")
+		}
+		return nil
+	}
+	if err := run(); err != nil {
+		t.Fatal(err)
+	}
+	anns, _ := filepath.Glob(filepath.Join(out, "*.ann"))
+	if len(anns) == 0 {
+		t.Fatal("no .ann written")
+	}
+	os.WriteFile(anns[0], []byte("edited in brat\n"), 0o644)
+	done := make(chan error, 1)
+	ws.runExportThen("brat", out, export.Options{}, func(err error) { done <- err })
+	f.waitJobs()
+	waitFor(t, "the question", func() bool { return ws.win.Canvas().Overlays().Top() != nil })
+	tapButton(t, ws.win.Canvas().Overlays().Top(), "Cancel")
+	if err := <-done; err == nil {
+		t.Error("cancelled overwrite: then got no error")
+	}
+	if data, _ := os.ReadFile(anns[0]); string(data) != "edited in brat\n" {
+		t.Fatalf("cancelled overwrite changed the edited file: %q", data)
+	}
+	ws.runExportThen("brat", out, export.Options{}, func(err error) { done <- err })
+	f.waitJobs()
+	waitFor(t, "the question", func() bool { return ws.win.Canvas().Overlays().Top() != nil })
+	tapButton(t, ws.win.Canvas().Overlays().Top(), "Overwrite")
+	f.waitJobs()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(anns[0]); string(data) == "edited in brat\n" {
+		t.Error("after Overwrite the edited file is still there")
+	}
+}
+
 func TestWorkspaceLanguageAndTheme(t *testing.T) {
 	t.Setenv("LC_ALL", "")
 	f := newWSFixture(t)

@@ -3,10 +3,10 @@ package export
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -374,16 +374,13 @@ func writeBrat(j *Job, dir string) error {
 }
 
 // bratPair is one document of a brat collection: its name (the path
-// without extension, relative to the collection) and the two files.
+// without extension, relative to the collection) and the two files, read
+// when the document is made (one pair in memory at a time).
 type bratPair struct {
 	name             string
-	txtFile, annFile string // as errors name them
-	txt, ann         []byte
-	hasTxt, hasAnn   bool
+	txtFile, annFile string                 // as errors name them
+	txt, ann         func() ([]byte, error) // nil: no such file
 }
-
-// maxBratFile bounds a file read from a brat .zip.
-const maxBratFile = 1 << 30
 
 // readBrat imports brat standoff: path is a .txt or .ann file (its pair
 // is the same name with the other extension), a folder (every pair in it
@@ -411,9 +408,15 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 	}
 	pairs := map[string]*bratPair{}
 	confs := map[string]*bratConfFiles{} // folder (slash-separated, relative) → its configuration
-	add := func(rel, file string, data []byte) {
+	var confErr error
+	add := func(rel, file string, data func() ([]byte, error)) {
 		ext := strings.ToLower(filepath.Ext(rel))
 		if base := pathpkg.Base(rel); base == "annotation.conf" || base == bratMetaFile {
+			b, err := data() // small, and needed before any document
+			if err != nil {
+				confErr = cmp.Or(confErr, err)
+				return
+			}
 			dir := pathpkg.Dir(rel)
 			c := confs[dir]
 			if c == nil {
@@ -421,9 +424,9 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 				confs[dir] = c
 			}
 			if base == bratMetaFile {
-				c.meta, c.metaFile = data, file
+				c.meta, c.metaFile = b, file
 			} else {
-				c.conf = data
+				c.conf = b
 			}
 			return
 		}
@@ -437,9 +440,9 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			pairs[key] = p
 		}
 		if ext == ".txt" {
-			p.txtFile, p.txt, p.hasTxt = file, data, true
+			p.txtFile, p.txt = file, data
 		} else {
-			p.annFile, p.ann, p.hasAnn = file, data, true
+			p.annFile, p.ann = file, data
 		}
 	}
 	switch {
@@ -451,12 +454,8 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			if !bratWanted(p) {
 				return nil
 			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
 			rel, _ := filepath.Rel(path, p)
-			add(filepath.ToSlash(rel), p, data)
+			add(filepath.ToSlash(rel), p, func() ([]byte, error) { return readFile(p) })
 			return nil
 		})
 		if err != nil {
@@ -468,6 +467,7 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			return nil, fmt.Errorf("export: %s: %w", path, err)
 		}
 		defer zr.Close()
+		budget := &zipBudget{file: path, entry: zipEntryLimit, total: zipTotalLimit}
 		for _, zf := range zr.File {
 			if zf.FileInfo().IsDir() {
 				continue
@@ -475,19 +475,10 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			if !bratWanted(zf.Name) {
 				continue
 			}
-			rc, err := zf.Open()
-			if err != nil {
-				return nil, fmt.Errorf("export: %s: %s: %w", path, zf.Name, err)
+			if err := budget.check(zf); err != nil { // sizes, before anything is read
+				return nil, err
 			}
-			data, err := io.ReadAll(io.LimitReader(rc, maxBratFile+1))
-			rc.Close()
-			if err == nil && len(data) > maxBratFile {
-				err = errors.New("larger than 1 GB")
-			}
-			if err != nil {
-				return nil, fmt.Errorf("export: %s: %s: %w", path, zf.Name, err)
-			}
-			add(zf.Name, path+"/"+zf.Name, data)
+			add(zf.Name, path+"/"+zf.Name, func() ([]byte, error) { return readZipEntry(path, zf) })
 		}
 	default:
 		ext := strings.ToLower(filepath.Ext(path))
@@ -496,21 +487,24 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 		}
 		stem := strings.TrimSuffix(path, filepath.Ext(path))
 		for _, e := range []string{".txt", ".ann"} {
-			data, err := os.ReadFile(stem + e)
+			_, err := os.Stat(stem + e)
 			if errors.Is(err, fs.ErrNotExist) && e != ext {
 				continue
 			}
 			if err != nil {
 				return nil, fmt.Errorf("export: %w", err)
 			}
-			add(filepath.Base(stem)+e, stem+e, data)
+			add(filepath.Base(stem)+e, stem+e, func() ([]byte, error) { return readFile(stem + e) })
 		}
 		for _, name := range []string{"annotation.conf", bratMetaFile} {
 			p := filepath.Join(filepath.Dir(path), name)
-			if data, err := os.ReadFile(p); err == nil {
-				add(name, p, data)
+			if _, err := os.Stat(p); err == nil {
+				add(name, p, func() ([]byte, error) { return readFile(p) })
 			}
 		}
+	}
+	if confErr != nil {
+		return nil, confErr
 	}
 	im := &Imported{}
 	conf, err := readBratConfs(confs)
@@ -523,19 +517,23 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 	}
 	for _, k := range keys {
 		p := pairs[k]
-		if !p.hasTxt {
+		if p.txt == nil {
 			if err := im.Bad(opts, &RecordError{File: p.annFile, Err: errors.New("no .txt beside it")}); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		if !utf8.Valid(p.txt) {
+		txt, err := p.txt()
+		if err != nil {
+			return nil, err
+		}
+		if !utf8.Valid(txt) {
 			if err := im.Bad(opts, &RecordError{File: p.txtFile, Err: errors.New("not UTF-8")}); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		doc := &annotate.Document{Name: filepath.Base(p.name), Text: string(p.txt)}
+		doc := &annotate.Document{Name: filepath.Base(p.name), Text: string(txt)}
 		if strings.Contains(doc.Text, "\r") {
 			doc.Text = strings.ReplaceAll(strings.ReplaceAll(doc.Text, "\r\n", "\n"), "\r", "\n")
 			im.Warnings = append(im.Warnings, fmt.Sprintf("%s: CRLF or CR line ends read as LF, as brat reads them (its offsets count them so)", p.txtFile))
@@ -553,8 +551,12 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 				doc.Status = st
 			}
 		}
-		if p.hasAnn {
-			spans, err := parseBratAnn(im, opts, p.annFile, []rune(doc.Text), p.ann, c)
+		if p.ann != nil {
+			ann, err := p.ann()
+			if err != nil {
+				return nil, err
+			}
+			spans, err := parseBratAnn(im, opts, p.annFile, []rune(doc.Text), ann, c)
 			if err != nil {
 				return nil, err
 			}
@@ -714,6 +716,15 @@ func bratGroups(conf []byte) map[string]string {
 		}
 	}
 	return out
+}
+
+// readFile reads a file of a brat collection; errors name it.
+func readFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return data, nil
 }
 
 // bratKinds names the annotation kinds the brat reader skips.

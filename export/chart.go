@@ -467,5 +467,5 @@ func WriteChartPNG(path string, img image.Image) error {
 	if isDir(path) {
 		return fmt.Errorf("export: %s is a folder: choose a file name for the chart", path)
 	}
-	return writeFile(path, func(w io.Writer) error { return png.Encode(w, img) })
+	return writeFile(path, "", func(w io.Writer) error { return png.Encode(w, img) })
 }

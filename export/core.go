@@ -146,6 +146,12 @@ type Options struct {
 	Offsets     Unit   // doccano, labelstudio: codepoint (default) or utf16
 	POS         bool   // conll: write a POS column
 	Predictions bool   // labelstudio: results as predictions instead of annotations
+	// Overwrite lets a folder export (brat) replace files of an earlier
+	// export to the same folder that were changed since (edited in brat),
+	// and other files in its way; without it the export refuses with a
+	// *ChangedError. Files it does not write are never removed unless an
+	// earlier export wrote them and they are unchanged.
+	Overwrite bool
 	// Progress, when set, is called after each document with the number
 	// written so far and the total.
 	Progress func(done, total int)
@@ -433,12 +439,21 @@ type Result struct {
 }
 
 // Export writes the documents of src chosen by opts in format to out (a
-// file, a directory for brat, or OUT.zip for brat zipped). With a split,
-// the parts go to OUT's name with .train, .dev and .test before the
-// extension. Every part is written to a temporary file beside its
-// destination and renamed into place only when all parts are written and
-// every span checked, so a failure (or ctx cancelled) leaves no output at
-// all, not even a partial one.
+// file, a directory for brat, or OUT.zip for brat zipped; "-" is standard
+// output). With a split, the parts go to OUT's name with .train, .dev and
+// .test before the extension. Every part is written to a temporary file
+// beside its destination and renamed into place only when all parts are
+// written and every span checked, so a failure (or ctx cancelled) leaves
+// no output at all, not even a partial one, and what stood there before
+// as it was. A character device, FIFO or socket at out (or "-") is
+// written to instead, never replaced: a failure there is reported after
+// what was written. A folder export into a folder an earlier export wrote
+// replaces only that export's files, and refuses (a *ChangedError) when
+// one was changed since or another file is in the way, unless
+// opts.Overwrite. No output may be the project src reads (when it has a
+// Path method, as *annotate.Project has), its WAL or its backups
+// (CheckOutput). Temporary files a killed export left at the same place
+// are removed.
 func Export(ctx context.Context, src Source, format, out string, opts Options) (Result, error) {
 	var res Result
 	f, ok := Lookup(format)
@@ -470,9 +485,17 @@ func Export(ctx context.Context, src Source, format, out string, opts Options) (
 		}
 		layers[name] = true
 	}
-	if dir := filepath.Dir(out); dir != "" {
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return res, fmt.Errorf("export: %s: the folder %s does not exist", out, dir)
+	project := ""
+	if p, ok := src.(interface{ Path() string }); ok {
+		project = p.Path()
+	}
+	zipped := f.WriteDir != nil && strings.EqualFold(filepath.Ext(out), ".zip")
+	folder := f.WriteDir != nil && !zipped
+	if opts.Split.On() {
+		if o, err := planOutput(out, project, folder); err != nil {
+			return res, err
+		} else if o.stream {
+			return res, fmt.Errorf("export: %s: a split writes one file per part: give a file name", out)
 		}
 	}
 	docs, err := selectDocs(src, opts.Docs)
@@ -480,17 +503,19 @@ func Export(ctx context.Context, src Source, format, out string, opts Options) (
 		return res, err
 	}
 	parts := splitDocs(docs, opts.Split)
-	zipped := f.WriteDir != nil && strings.EqualFold(filepath.Ext(out), ".zip")
-	var temps []string
+	var outs []*output
 	defer func() {
-		for _, t := range temps {
-			os.RemoveAll(t)
+		for _, o := range outs {
+			o.discard()
 		}
 	}()
 	done, total := 0, len(docs)
-	var finals []string
 	for _, part := range parts {
-		dest := partName(out, part.name, f.WriteDir != nil && !zipped)
+		o, err := planOutput(partName(out, part.name, folder), project, folder)
+		if err != nil {
+			return Result{Warnings: res.Warnings}, err
+		}
+		outs = append(outs, o)
 		job := &Job{Format: f.Name, Schema: schema, Opts: opts, ctx: ctx, src: src, docs: part.docs, layers: layers, warnings: &res.Warnings,
 			progress: func() {
 				done++
@@ -498,87 +523,34 @@ func Export(ctx context.Context, src Source, format, out string, opts Options) (
 					opts.Progress(done, total)
 				}
 			}}
-		tmp, err := writePart(f, job, dest, zipped)
-		if tmp != "" {
-			temps = append(temps, tmp)
+		if err := writePart(f, job, o, zipped); err != nil {
+			return Result{Warnings: res.Warnings}, err
 		}
+		if f.Companion == nil {
+			continue
+		}
+		ext, data := f.Companion(job)
+		if o.stream {
+			res.Warnings = append(res.Warnings, Warning{Doc: o.name, Msg: fmt.Sprintf("not a file: the %s written beside a file export is left out", ext)})
+			continue
+		}
+		c, err := planOutput(strings.TrimSuffix(o.name, filepath.Ext(o.name))+ext, project, false)
 		if err != nil {
 			return Result{Warnings: res.Warnings}, err
 		}
-		finals = append(finals, dest)
-		if f.Companion != nil {
-			ext, data := f.Companion(job)
-			cdest := strings.TrimSuffix(dest, filepath.Ext(dest)) + ext
-			tmp, err := atomicFile(cdest, func(w io.Writer) error { _, err := w.Write(data); return err })
-			if tmp != "" {
-				temps = append(temps, tmp)
-			}
-			if err != nil {
-				return Result{Warnings: res.Warnings}, err
-			}
-			finals = append(finals, cdest)
+		outs = append(outs, c)
+		if err := c.write(func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+			return Result{Warnings: res.Warnings}, err
 		}
 	}
-	if err := commitParts(temps, finals); err != nil {
+	if err := commit(outs, opts.Overwrite); err != nil {
 		return Result{Warnings: res.Warnings}, err
 	}
-	temps = nil
-	res.Files = finals
+	for _, o := range outs {
+		res.Files = append(res.Files, o.name)
+	}
 	res.Docs = len(docs)
 	return res, nil
-}
-
-// commitParts renames every temporary output onto its destination, all or
-// none: what stands at a destination is first moved aside (a folder only
-// when an export wrote it, see replaceDir), and if any rename fails the
-// destinations are put back as they were. The outputs moved aside are
-// removed at the end.
-func commitParts(temps, finals []string) error {
-	type moved struct{ dest, aside string }
-	var asides []moved
-	var placed []string
-	rollback := func() {
-		for _, p := range placed {
-			os.RemoveAll(p)
-		}
-		for _, m := range asides {
-			os.Rename(m.aside, m.dest)
-		}
-	}
-	for i, dest := range finals {
-		if isDir(temps[i]) {
-			if err := checkReplaceDir(dest); err != nil {
-				rollback()
-				return err
-			}
-		} else if isDir(dest) {
-			rollback()
-			return fmt.Errorf("export: %s is a folder: choose a file name for the export", dest)
-		}
-		if _, err := os.Lstat(dest); err == nil {
-			aside := dest + ".biaozhu-old"
-			os.RemoveAll(aside)
-			if err := os.Rename(dest, aside); err != nil {
-				rollback()
-				return fmt.Errorf("export: %s: %w", dest, err)
-			}
-			asides = append(asides, moved{dest, aside})
-		}
-		if err := os.Rename(temps[i], dest); err != nil {
-			rollback()
-			return fmt.Errorf("export: %s: %w", dest, err)
-		}
-		placed = append(placed, dest)
-	}
-	for _, m := range asides {
-		os.RemoveAll(m.aside)
-	}
-	return nil
-}
-
-func isDir(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.IsDir()
 }
 
 func checkOptions(o Options) error {
@@ -597,117 +569,30 @@ func checkOptions(o Options) error {
 	return nil
 }
 
-// exportMarker is the file a directory export (brat) leaves in its
-// folder: only a folder holding it — one an export wrote — or an empty
-// one is ever replaced (checkReplaceDir).
-const exportMarker = ".biaozhu-export"
-
-// checkReplaceDir says whether a directory output may replace dest: a
-// missing or empty directory, or one an earlier export wrote (it holds
-// exportMarker); anything else is refused, so that a folder of the user's
-// own files is never deleted. A file there is refused too.
-func checkReplaceDir(dest string) error {
-	fi, err := os.Stat(dest)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+// writePart writes one part to o: a folder through a temporary folder, a
+// zipped folder through a temporary folder zipped into o.
+func writePart(f *Format, job *Job, o *output, zipped bool) error {
+	switch {
+	case f.WriteDir == nil:
+		// Through a ContextWriter: a long write (one big document, the zip
+		// of an xlsx) stops at its next buffer when the export is cancelled.
+		return o.write(func(w io.Writer) error { return f.Write(job, ContextWriter(job.ctx, w)) })
+	case !zipped:
+		return o.writeFolder(func(dir string) error { return f.WriteDir(job, dir) })
 	}
+	at := filepath.Dir(o.path)
+	if o.stream {
+		at = os.TempDir()
+	}
+	tmp, err := os.MkdirTemp(at, tempPrefix(o.path))
 	if err != nil {
-		return fmt.Errorf("export: %s: %w", dest, err)
+		return fmt.Errorf("export: %s: %w", o.name, err)
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("export: %s is a file: a folder export needs a folder name (or OUT.zip)", dest)
+	defer os.RemoveAll(tmp)
+	if err := f.WriteDir(job, tmp); err != nil {
+		return err
 	}
-	entries, err := os.ReadDir(dest)
-	if err != nil {
-		return fmt.Errorf("export: %s: %w", dest, err)
-	}
-	if len(entries) > 0 {
-		if _, err := os.Stat(filepath.Join(dest, exportMarker)); err != nil {
-			return fmt.Errorf("export: %s: the folder holds files an export did not write (%s…); choose an empty or new folder", dest, entries[0].Name())
-		}
-	}
-	return nil
-}
-
-// writePart writes one part to a temporary file (or directory) beside
-// dest and returns its name.
-func writePart(f *Format, job *Job, dest string, zipped bool) (string, error) {
-	dir, base := filepath.Split(dest)
-	if dir == "" {
-		dir = "."
-	}
-	if f.WriteDir != nil {
-		tmpDir, err := os.MkdirTemp(dir, "."+base+".tmp-")
-		if err != nil {
-			return "", fmt.Errorf("export: %s: %w", dest, err)
-		}
-		if err := f.WriteDir(job, tmpDir); err != nil {
-			return tmpDir, err
-		}
-		if !zipped {
-			marker := "written by biaozhu export; a later export to this folder replaces it\n"
-			if err := os.WriteFile(filepath.Join(tmpDir, exportMarker), []byte(marker), 0o644); err != nil {
-				return tmpDir, fmt.Errorf("export: %s: %w", dest, err)
-			}
-			if err := os.Chmod(tmpDir, 0o755); err != nil {
-				return tmpDir, fmt.Errorf("export: %s: %w", dest, err)
-			}
-			return tmpDir, nil
-		}
-		tmp, err := atomicFile(dest, func(w io.Writer) error { return zipDir(w, tmpDir) })
-		os.RemoveAll(tmpDir)
-		return tmp, err
-	}
-	// Through a ContextWriter: a long write (one big document, the zip of
-	// an xlsx) stops at its next buffer when the export is cancelled.
-	return atomicFile(dest, func(w io.Writer) error { return f.Write(job, ContextWriter(job.ctx, w)) })
-}
-
-// writeFile writes dest with write through a temporary file beside it,
-// renamed onto dest only once complete: an error leaves dest as it was and
-// no temporary file. Errors name dest.
-func writeFile(dest string, write func(w io.Writer) error) error {
-	tmp, err := atomicFile(dest, write)
-	if err == nil {
-		if err = os.Rename(tmp, dest); err != nil {
-			err = fmt.Errorf("export: %s: %w", dest, err)
-		}
-	}
-	if err != nil && tmp != "" {
-		os.Remove(tmp)
-	}
-	return err
-}
-
-// atomicFile writes a temporary file beside dest with write, syncs and
-// closes it, and returns its name for the caller to rename.
-func atomicFile(dest string, write func(w io.Writer) error) (string, error) {
-	dir, base := filepath.Split(dest)
-	if dir == "" {
-		dir = "."
-	}
-	tf, err := os.CreateTemp(dir, "."+base+".tmp-")
-	if err != nil {
-		return "", fmt.Errorf("export: %s: %w", dest, err)
-	}
-	name := tf.Name()
-	err = write(tf)
-	if err == nil {
-		err = tf.Sync()
-	}
-	if err == nil {
-		err = tf.Chmod(0o644) // CreateTemp makes 0600; an export is an ordinary file
-	}
-	if cerr := tf.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		var se *SpanError
-		if !errors.As(err, &se) && !errors.Is(err, context.Canceled) && !strings.HasPrefix(err.Error(), "export: ") {
-			err = fmt.Errorf("export: %s: %w", dest, err)
-		}
-	}
-	return name, err
+	return o.write(func(w io.Writer) error { return zipDir(ContextWriter(job.ctx, w), tmp) })
 }
 
 func zipDir(w io.Writer, dir string) error {

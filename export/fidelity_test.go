@@ -526,7 +526,7 @@ func TestBratExportReadByBrat(t *testing.T) {
 	}
 	ours := readAs(t, "brat", out, ReadOptions{})
 	var meta bratMeta
-	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(out, bratMetaFile))), &meta); err != nil {
+	if err := json.Unmarshal([]byte(readTestFile(t, filepath.Join(out, bratMetaFile))), &meta); err != nil {
 		t.Fatal(err)
 	}
 	types := map[string]bratMetaType{}
@@ -590,7 +590,7 @@ func TestBratExportReadByBrat(t *testing.T) {
 	}
 }
 
-func readFile(t *testing.T, path string) string {
+func readTestFile(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {

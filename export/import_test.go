@@ -378,7 +378,7 @@ func TestWritersMakeLabelsSafe(t *testing.T) {
 			}
 		}
 	}
-	if err := xml.Unmarshal([]byte(readFile(t, strings.TrimSuffix(out, ".json")+".config.xml")), &view); err != nil {
+	if err := xml.Unmarshal([]byte(readTestFile(t, strings.TrimSuffix(out, ".json")+".config.xml")), &view); err != nil {
 		t.Fatalf("the labelling config is not XML: %v", err)
 	}
 	got = nil
@@ -396,7 +396,7 @@ func TestWritersMakeLabelsSafe(t *testing.T) {
 
 func readFileLines(t *testing.T, path string) []string {
 	t.Helper()
-	return strings.Split(readFile(t, path), "\n")
+	return strings.Split(readTestFile(t, path), "\n")
 }
 
 // FuzzCSVCell: a cell written by encoding/csv (quoted when it must be)

@@ -28,6 +28,9 @@ type TableOptions struct {
 	// numbers when they are plain decimal numbers ("12", "-3", "0.25";
 	// not "007" or "1e5", which stay text). Every other cell is text.
 	Numbers []int
+	// Project is the project the table comes from: WriteTable refuses to
+	// write over it, its WAL or its backups (CheckOutput).
+	Project string
 }
 
 // WriteTable writes header and rows to path as CSV (.csv, encoding/csv)
@@ -38,9 +41,9 @@ type TableOptions struct {
 // Excel's 32,767 UTF-16 units; CSV keeps every cell as it is. The table is
 // written to a temporary file beside path and renamed to it only when
 // complete, so an error leaves nothing half-written (and an existing file
-// unchanged). Errors name the file. When ctx is done first, WriteTable
-// stops within a buffer or a few thousand rows and returns ctx's error,
-// leaving nothing either.
+// unchanged); a device, FIFO or socket at path is written to. Errors name
+// the file. When ctx is done first, WriteTable stops within a buffer or a
+// few thousand rows and returns ctx's error, leaving nothing either.
 func WriteTable(ctx context.Context, path string, header []string, rows [][]string, opts TableOptions) error {
 	var write func(w io.Writer) error
 	switch strings.ToLower(filepath.Ext(path)) {
@@ -57,7 +60,7 @@ func WriteTable(ctx context.Context, path string, header []string, rows [][]stri
 	if isDir(path) {
 		return fmt.Errorf("export: %s is a folder: give a file name ending in .csv or .xlsx", path)
 	}
-	return writeFile(path, write)
+	return writeFile(path, opts.Project, write)
 }
 
 // ContextWriter returns w failing with ctx's error once ctx is done: a

@@ -551,18 +551,14 @@ func luminance(rgb [3]float64) float64 {
 	return 0.2126*lin(rgb[0]) + 0.7152*lin(rgb[1]) + 0.0722*lin(rgb[2])
 }
 
-// xlsxUnzipLimit bounds what an imported workbook may unzip to (excelize
-// checks the sizes declared in the zip before it reads anything); sheet
-// XML past xlsxXMLLimit is read from a temporary file instead of memory.
-var (
-	xlsxUnzipLimit int64 = 2 << 30
-	xlsxXMLLimit   int64 = 16 << 20
-)
-
 // readXLSX reads a workbook as a table: the Tokens sheets of our own xlsx
 // export (when no column is named), else the first sheet whose header row
 // has the text column. Errors name the file, and the sheet and cell.
 func readXLSX(path string, opts ReadOptions) (*Imported, error) {
+	unzipped, err := checkXLSX(path) // sizes, before excelize reads anything
+	if err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: min(xlsxXMLLimit, xlsxUnzipLimit)})
 	if err != nil {
 		if errors.Is(err, zip.ErrFormat) {
@@ -608,7 +604,7 @@ func readXLSX(path string, opts ReadOptions) (*Imported, error) {
 			for n := 2; slices.Contains(sheets, fmt.Sprintf("Tokens %d", n)); n++ {
 				parts = append(parts, fmt.Sprintf("Tokens %d", n))
 			}
-			return readTable(sheetTable(path, parts, rows, h, header), opts)
+			return readTable(boundText(sheetTable(path, parts, rows, h, header), unzipped+xlsxTextSlack), opts)
 		}
 	}
 	name := opts.Column
@@ -622,7 +618,7 @@ func readXLSX(path string, opts ReadOptions) (*Imported, error) {
 			return nil, err
 		}
 		if column(h, name) >= 0 {
-			return readTable(sheetTable(path, []string{s}, rows, h, header), opts)
+			return readTable(boundText(sheetTable(path, []string{s}, rows, h, header), unzipped+xlsxTextSlack), opts)
 		}
 		seen = append(seen, fmt.Sprintf("sheet %s: %s", s, quoteList(h)))
 	}
