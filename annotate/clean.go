@@ -87,27 +87,27 @@ type Cleaned struct {
 func Clean(raw string, opts CleanOptions) Cleaned {
 	c := &cleaner{opts: opts, counts: map[string]int{}}
 	c.script = detectScript(raw)
-	var lines []*cleanLine
-	rawPos := 0
+	lines := make([]cleanLine, 0, strings.Count(raw, "\n")+1)
+	rawPos, rawByte := 0, 0
 	for line := range strings.SplitSeq(raw, "\n") {
-		n := utf8.RuneCountInString(line)
-		cl := c.cleanLine(line, rawPos)
-		cl.nlRaw = rawPos + n
+		cl := c.cleanLine(line, rawPos, rawByte)
+		n := int(cl.rawLen)
 		lines = append(lines, cl)
 		rawPos += n + 1
+		rawByte += len(line) + 1
 	}
 	if opts.Boilerplate {
-		for _, l := range lines {
-			if l.text != "" && isBoilerplate(l.text) {
+		for i := range lines {
+			if l := &lines[i]; l.text != "" && isBoilerplate(l.text) {
 				l.removed = true
 				c.counts[CountBoilerplate]++
 			}
 		}
 	}
 	if opts.Duplicates {
-		c.counts[CountDuplicates] += removeDuplicates(lines)
+		c.counts[CountDuplicates] += removeDuplicates(lines, opts.Damage)
 	}
-	return c.assemble(lines)
+	return c.assemble(raw, lines)
 }
 
 type cleaner struct {
@@ -143,21 +143,45 @@ func (c *cleaner) hintOf(cl cell) string {
 }
 
 // lineCounts counts what the line-level steps did to one line.
-type lineCounts struct{ pinyin, lostPinyin, whitespace int }
+type lineCounts struct{ pinyin, lostPinyin, whitespace int32 }
 
-// cleanLine is one line of the raw text after the line-level steps.
+// cleanLine is one line of the raw text after the line-level steps. A
+// document of a million short lines holds a million of these, so it is
+// kept small: a line that cleaning left as it was (the usual case) shares
+// its text with the raw text and has no map of its own.
 type cleanLine struct {
-	counts  lineCounts
-	text    string
-	n       int // code points in text
-	rawMap  OffsetMap
-	marks   []Mark // Start/End relative to the line
-	damage  float64
-	nlRaw   int // raw position of the \n after the line
+	text   string
+	rawMap OffsetMap // nil when same: text is the start of the raw line
+	marks  []Mark    // Start/End relative to the line
+	// rawPos and rawByte are where the line starts in the raw text, in
+	// code points and bytes; rawLen is the raw line's length in code
+	// points (the \n after it is at rawPos+rawLen).
+	rawPos, rawByte int
+	rawLen          int32
+	n               int32 // code points in text
+	damage          float32
+	counts          lineCounts
+	// same says text is raw[rawByte:rawByte+len(text)], character for
+	// character from rawPos.
+	same    bool
 	removed bool
-	// replacement, when set, is the copy of a duplicate group that stands
-	// in this line's place.
-	replacement *cleanLine
+	// replacement, when not 0, is 1 + the index of the line whose text
+	// stands in this line's place: the copy of a duplicate block kept.
+	replacement int32
+}
+
+// nlRaw is the raw position of the \n after the line.
+func (l *cleanLine) nlRaw() int { return l.rawPos + int(l.rawLen) }
+
+// appendRawMap appends the line's map back to raw to m.
+func (l *cleanLine) appendRawMap(m *OffsetMap) {
+	if l.same {
+		if l.n > 0 {
+			m.appendMap(OffsetMap{{Clean: 0, Raw: l.rawPos, Len: int(l.n)}})
+		}
+		return
+	}
+	m.appendMap(l.rawMap)
 }
 
 // cell is one code point being cleaned, with where it came from. It holds
@@ -172,9 +196,9 @@ type cell struct {
 // chunkSize bounds the cells held at once for one very long line.
 const chunkSize = 1 << 16
 
-func (c *cleaner) cleanLine(line string, rawStart int) *cleanLine {
+func (c *cleaner) cleanLine(line string, rawStart, rawByte int) cleanLine {
 	c.cur = lineCounts{}
-	b := &lineBuilder{ws: c.opts.Whitespace, c: c}
+	b := &lineBuilder{ws: c.opts.Whitespace, c: c, line: line, rawStart: rawStart, same: true}
 	cells := c.cellBuf[:0]
 	pos := int32(rawStart)
 	for _, r := range line {
@@ -189,7 +213,9 @@ func (c *cleaner) cleanLine(line string, rawStart int) *cleanLine {
 	}
 	c.cleanChunk(cells, b)
 	c.cellBuf = cells[:0]
-	return b.finish()
+	l := b.finish()
+	l.rawPos, l.rawByte, l.rawLen = rawStart, rawByte, pos-int32(rawStart)
+	return l
 }
 
 // chunkMark is a mark being built over cells.
@@ -312,15 +338,23 @@ func cellString(cells []cell) string {
 
 // lineBuilder collects the cleaned cells of one line, applying the
 // whitespace step on the way.
+//
+// As long as what it is given is the raw line itself, character for
+// character, it copies nothing: the clean line is then a slice of the raw
+// text (same).
 type lineBuilder struct {
-	c       *cleaner
-	ws      bool
-	sb      strings.Builder
-	n       int
-	rawMap  OffsetMap
-	marks   []Mark
-	damage  float64
-	pending []cell // spaces not yet written
+	c        *cleaner
+	ws       bool
+	line     string // the raw line
+	rawStart int    // its raw code point offset
+	same     bool   // what is written so far is line[:bytePos]
+	bytePos  int
+	sb       strings.Builder // the clean line, once it is not the same
+	n        int
+	rawMap   OffsetMap
+	marks    []Mark
+	damage   float64
+	pending  []cell // spaces not yet written
 }
 
 // isSpace reports whether r is a space within a line (not \n). It runs for
@@ -336,6 +370,21 @@ func isSpace(r rune) bool {
 }
 
 func (b *lineBuilder) write(c cell) {
+	if b.same {
+		r, size := utf8.DecodeRuneInString(b.line[b.bytePos:])
+		if size > 0 && r == c.r && int(c.raw) == b.rawStart+b.n {
+			b.bytePos += size
+			b.n++
+			return
+		}
+		// From here on the clean line differs from the raw one.
+		b.same = false
+		b.sb.Grow(len(b.line))
+		b.sb.WriteString(b.line[:b.bytePos])
+		if b.n > 0 {
+			b.rawMap = OffsetMap{{Clean: 0, Raw: b.rawStart, Len: b.n}}
+		}
+	}
 	b.sb.WriteRune(c.r)
 	b.rawMap.appendPos(int(c.raw))
 	b.n++
@@ -397,11 +446,17 @@ func (b *lineBuilder) add(cells []cell, marks []chunkMark) {
 	b.marks = append(b.marks, hints...)
 }
 
-func (b *lineBuilder) finish() *cleanLine {
+func (b *lineBuilder) finish() cleanLine {
 	if len(b.pending) > 0 {
 		b.c.cur.whitespace++ // trailing
 	}
-	return &cleanLine{text: b.sb.String(), n: b.n, rawMap: b.rawMap, marks: b.marks, damage: b.damage, counts: b.c.cur}
+	l := cleanLine{n: int32(b.n), marks: b.marks, damage: float32(b.damage), counts: b.c.cur, same: b.same}
+	if b.same {
+		l.text = b.line[:b.bytePos]
+	} else {
+		l.text, l.rawMap = b.sb.String(), b.rawMap
+	}
+	return l
 }
 
 // isBoilerplate reports whether a cleaned line is site furniture: only |
@@ -446,208 +501,27 @@ var notices = []string{
 	"轉載請註明", "转载请注明", "Copyright", "All rights reserved",
 }
 
-// removeDuplicates marks as removed the paragraphs that repeat an earlier
-// paragraph exactly or nearly, and puts the least damaged copy of each group
-// (the first on a tie) in the place of the first. It returns how many it
-// removed. Near means a Jaccard similarity of at least 0.8 between the
-// paragraphs' sets of character 3-grams (lost-character marks and spaces
-// left out). Candidates come from a bottom-k sketch: the groups that share
-// one of a paragraph's four smallest 3-gram hashes (two sets that are 80%
-// alike miss all four with a chance of about 0.2⁴), and each candidate is
-// then compared in full; paragraphs over 20,000 characters are compared
-// exactly only.
-func removeDuplicates(lines []*cleanLine) int {
-	type group struct {
-		first, best *cleanLine
-		shingles    []uint64 // of first, sorted
-	}
-	const sketch = 4
-	var groups []*group
-	exact := map[string]*group{}
-	index := map[uint64][]int32{} // sketch hash → groups
-	removed := 0
-	for _, l := range lines {
-		if l.removed {
-			continue
-		}
-		key := dedupKey(l.text)
-		n := utf8.RuneCountInString(key)
-		if n < 4 {
-			continue
-		}
-		g := exact[key]
-		var sh []uint64
-		if g == nil && n <= 20000 {
-			sh = shingles(nil, key)
-			best := int32(-1)
-			for _, h := range sh[:min(sketch, len(sh))] {
-				for _, gi := range index[h] {
-					if (best < 0 || gi < best) && jaccardSorted(sh, groups[gi].shingles) >= 0.8 {
-						best = gi
-					}
-				}
-			}
-			if best >= 0 {
-				g = groups[best]
-			}
-		}
-		if g == nil {
-			g = &group{first: l, best: l, shingles: sh}
-			gi := int32(len(groups))
-			groups = append(groups, g)
-			exact[key] = g
-			for _, h := range sh[:min(sketch, len(sh))] {
-				index[h] = append(index[h], gi)
-			}
-			continue
-		}
-		exact[key] = g
-		l.removed = true
-		removed++
-		if l.damage < g.best.damage {
-			g.best = l
-		}
-	}
-	for _, g := range groups {
-		if g.best != g.first {
-			g.first.replacement = g.best
-		}
-	}
-	return removed
-}
-
-// jaccardSorted is the Jaccard similarity of two sorted sets.
-func jaccardSorted(a, b []uint64) float64 {
-	common := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			common++
-			i++
-			j++
-		}
-	}
-	return jaccard(common, len(a), len(b))
-}
-
-func jaccard(common, a, b int) float64 {
-	union := a + b - common
-	if union <= 0 {
-		return 0
-	}
-	return float64(common) / float64(union)
-}
-
-// dedupKey is a paragraph with its spaces and damage marks removed: two
-// copies with different damage compare on what is left.
-func dedupKey(s string) string {
-	return strings.Map(func(r rune) rune {
-		if isSpace(r) || isLostMark(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// shingles appends to dst the distinct hashes of s's character 3-grams.
-func shingles(dst []uint64, s string) []uint64 {
-	var a, b rune
-	i := 0
-	start := len(dst)
-	for _, c := range s {
-		if i >= 2 {
-			dst = append(dst, mix64(uint64(a)<<42^uint64(b)<<21^uint64(c)))
-		}
-		a, b = b, c
-		i++
-	}
-	set := dst[start:]
-	slices.Sort(set)
-	return append(dst[:start], slices.Compact(set)...)
-}
-
-// mix64 is SplitMix64's finaliser: a cheap, well-spread hash of x.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	return x ^ x>>31
-}
-
 // assemble joins the kept lines with \n, collapsing runs of blank lines
 // when the whitespace step is on, and builds the report: the counts of the
-// line-level steps in the kept lines, and the marks.
-func (c *cleaner) assemble(lines []*cleanLine) Cleaned {
+// line-level steps in the kept lines, and the marks. When the result is
+// the raw text itself (nothing removed or changed), it is raw, not a copy.
+func (c *cleaner) assemble(raw string, lines []cleanLine) Cleaned {
 	out := Cleaned{Report: Report{Marks: []Mark{}}}
-	var sb strings.Builder
-	n := 0
-	blank := 0 // blank lines since the last line written
-	var pendingNL []int
-	newline := func(raw int) {
-		sb.WriteByte('\n')
-		out.RawMap.appendPos(raw)
-		n++
+	// A first pass measures the text and finds whether it is raw.
+	var size assembly
+	size.measure = true
+	size.same = true
+	c.join(raw, lines, &size, &out)
+	var w assembly
+	w.noText = size.same && size.bytes == len(raw)
+	if !w.noText {
+		w.sb.Grow(size.bytes)
 	}
-	for _, l := range lines {
-		if l.removed {
-			continue
-		}
-		src := l
-		if l.replacement != nil {
-			src = l.replacement
-		}
-		c.counts[CountPinyin] += src.counts.pinyin
-		c.counts[CountLostPinyin] += src.counts.lostPinyin
-		c.counts[CountWhitespace] += src.counts.whitespace
-		if src.n == 0 {
-			blank++
-			pendingNL = append(pendingNL, l.nlRaw)
-			continue
-		}
-		switch {
-		case !c.opts.Whitespace:
-			for _, raw := range pendingNL {
-				newline(raw)
-			}
-		case n > 0:
-			// A line end, and at most one blank line.
-			newline(pendingNL[0])
-			if blank > 0 {
-				newline(pendingNL[1])
-			}
-			if blank > 1 {
-				c.counts[CountWhitespace]++
-			}
-		case blank > 0:
-			c.counts[CountWhitespace]++ // leading blank lines
-		}
-		for _, m := range src.marks {
-			m.Start += n
-			m.End += n
-			out.Report.Marks = append(out.Report.Marks, m)
-		}
-		sb.WriteString(src.text)
-		out.RawMap.appendMap(src.rawMap)
-		n += src.n
-		blank = 0
-		pendingNL = append(pendingNL[:0], l.nlRaw)
+	c.join(raw, lines, &w, &out)
+	out.Text = raw
+	if !w.noText {
+		out.Text = w.sb.String()
 	}
-	switch {
-	case !c.opts.Whitespace && len(pendingNL) > 0:
-		// Keep the trailing line ends as they were but the last: the
-		// text after the last \n is the empty last line.
-		for _, raw := range pendingNL[:len(pendingNL)-1] {
-			newline(raw)
-		}
-	case blank > 1:
-		c.counts[CountWhitespace]++ // trailing blank lines (the last line after a final \n is not one)
-	}
-	out.Text = sb.String()
 	fillMarkTexts(out.Text, out.Report.Marks)
 	for _, m := range out.Report.Marks {
 		switch {
@@ -662,6 +536,108 @@ func (c *cleaner) assemble(lines []*cleanLine) Cleaned {
 	out.Report.Script = c.script
 	out.Report.Counts = c.counts
 	return out
+}
+
+// assembly is where join puts the clean text: measured only (its length,
+// and whether it is the raw text, same), or written to sb with the map,
+// marks and counts (noText: all but the text, which is the raw text).
+type assembly struct {
+	measure, noText bool
+	bytes           int
+	same            bool
+	sb              strings.Builder
+}
+
+// join runs over the kept lines once, writing the text to a and, unless
+// a only measures, the map, the marks and the counts to out.
+func (c *cleaner) join(raw string, lines []cleanLine, a *assembly, out *Cleaned) {
+	n := 0                               // code points written
+	blank := 0                           // blank lines since the last line written
+	type lineEnd struct{ byte, pos int } // a \n of raw, in bytes and code points
+	var pendingNL []lineEnd              // the line ends not yet written
+	newline := func(e lineEnd) {
+		n++
+		if a.measure {
+			a.same = a.same && e.byte == a.bytes
+			a.bytes++
+			return
+		}
+		if !a.noText {
+			a.sb.WriteByte('\n')
+		}
+		out.RawMap.appendPos(e.pos)
+	}
+	count := func(k string, v int) {
+		if !a.measure {
+			c.counts[k] += v
+		}
+	}
+	for i := range lines {
+		l := &lines[i]
+		if l.removed {
+			continue
+		}
+		src := l
+		if l.replacement != 0 {
+			src = &lines[l.replacement-1]
+		}
+		count(CountPinyin, int(src.counts.pinyin))
+		count(CountLostPinyin, int(src.counts.lostPinyin))
+		count(CountWhitespace, int(src.counts.whitespace))
+		nl := lineEnd{len(raw), l.nlRaw()}
+		if j := strings.IndexByte(raw[l.rawByte:], '\n'); j >= 0 {
+			nl.byte = l.rawByte + j
+		}
+		if src.n == 0 {
+			blank++
+			pendingNL = append(pendingNL, nl)
+			continue
+		}
+		switch {
+		case !c.opts.Whitespace:
+			for _, b := range pendingNL {
+				newline(b)
+			}
+		case n > 0:
+			// A line end, and at most one blank line.
+			newline(pendingNL[0])
+			if blank > 0 {
+				newline(pendingNL[1])
+			}
+			if blank > 1 {
+				count(CountWhitespace, 1)
+			}
+		case blank > 0:
+			count(CountWhitespace, 1) // leading blank lines
+		}
+		if a.measure {
+			a.same = a.same && src.same && src.rawByte == a.bytes
+			a.bytes += len(src.text)
+		} else {
+			for _, m := range src.marks {
+				m.Start += n
+				m.End += n
+				out.Report.Marks = append(out.Report.Marks, m)
+			}
+			if !a.noText {
+				a.sb.WriteString(src.text)
+			}
+			src.appendRawMap(&out.RawMap)
+		}
+		n += int(src.n)
+		blank = 0
+		pendingNL = append(pendingNL[:0], nl)
+	}
+	switch {
+	case !c.opts.Whitespace && len(pendingNL) > 0:
+		// Keep the trailing line ends as they were but the last: the
+		// text after the last \n is the empty last line.
+		for _, b := range pendingNL[:len(pendingNL)-1] {
+			newline(b)
+		}
+	case blank > 1:
+		count(CountWhitespace, 1) // trailing blank lines (the last line after a final \n is not one)
+	}
 }
 
 // fillMarkTexts sets each mark's Text to its slice of text, in one pass
