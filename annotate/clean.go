@@ -87,27 +87,27 @@ type Cleaned struct {
 func Clean(raw string, opts CleanOptions) Cleaned {
 	c := &cleaner{opts: opts, counts: map[string]int{}}
 	c.script = detectScript(raw)
-	lines := make([]cleanLine, 0, strings.Count(raw, "\n")+1)
+	t := &lineTable{raw: raw, lines: make([]cleanLine, 0, strings.Count(raw, "\n")+1)}
 	rawPos, rawByte := 0, 0
 	for line := range strings.SplitSeq(raw, "\n") {
-		cl := c.cleanLine(line, rawPos, rawByte)
+		cl := c.cleanLine(t, line, rawPos, rawByte)
 		n := int(cl.rawLen)
-		lines = append(lines, cl)
+		t.lines = append(t.lines, cl)
 		rawPos += n + 1
 		rawByte += len(line) + 1
 	}
 	if opts.Boilerplate {
-		for i := range lines {
-			if l := &lines[i]; l.text != "" && isBoilerplate(l.text) {
+		for i := range t.lines {
+			if l := &t.lines[i]; l.n > 0 && isBoilerplate(t.text(l)) {
 				l.removed = true
 				c.counts[CountBoilerplate]++
 			}
 		}
 	}
 	if opts.Duplicates {
-		c.counts[CountDuplicates] += removeDuplicates(lines, opts.Damage)
+		c.counts[CountDuplicates] += removeDuplicates(t, opts.Damage)
 	}
-	return c.assemble(raw, lines)
+	return c.assemble(t)
 }
 
 type cleaner struct {
@@ -147,22 +147,23 @@ type lineCounts struct{ pinyin, lostPinyin, whitespace int32 }
 
 // cleanLine is one line of the raw text after the line-level steps. A
 // document of a million short lines holds a million of these, so it is
-// kept small: a line that cleaning left as it was (the usual case) shares
-// its text with the raw text and has no map of its own.
+// small and holds no pointers (the garbage collector never scans a table
+// of them): a line that cleaning left as it was (the usual case) is a
+// slice of the raw text, and what other lines have of their own is in the
+// lineTable's extra.
 type cleanLine struct {
-	text   string
-	rawMap OffsetMap // nil when same: text is the start of the raw line
-	marks  []Mark    // Start/End relative to the line
 	// rawPos and rawByte are where the line starts in the raw text, in
 	// code points and bytes; rawLen is the raw line's length in code
 	// points (the \n after it is at rawPos+rawLen).
 	rawPos, rawByte int
 	rawLen          int32
-	n               int32 // code points in text
+	n               int32 // code points of the clean line
+	bytes           int32 // bytes of the clean line
+	extra           int32 // 1 + index into lineTable.extra, 0 for none
 	damage          float32
 	counts          lineCounts
-	// same says text is raw[rawByte:rawByte+len(text)], character for
-	// character from rawPos.
+	// same says the clean line is raw[rawByte:rawByte+bytes], character
+	// for character from rawPos.
 	same    bool
 	removed bool
 	// replacement, when not 0, is 1 + the index of the line whose text
@@ -170,18 +171,49 @@ type cleanLine struct {
 	replacement int32
 }
 
+// lineExtra is what a clean line has of its own: its text and map back to
+// raw when it is not the same as the raw line, and its marks.
+type lineExtra struct {
+	text   string
+	rawMap OffsetMap
+	marks  []Mark // Start/End relative to the line
+}
+
+// lineTable is the raw text's lines being cleaned.
+type lineTable struct {
+	raw   string
+	lines []cleanLine
+	extra []lineExtra
+}
+
+// text is the clean text of line l.
+func (t *lineTable) text(l *cleanLine) string {
+	if l.same {
+		return t.raw[l.rawByte : l.rawByte+int(l.bytes)]
+	}
+	return t.extra[l.extra-1].text
+}
+
+// marks are the marks of line l, relative to the line.
+func (t *lineTable) marks(l *cleanLine) []Mark {
+	if l.extra == 0 {
+		return nil
+	}
+	return t.extra[l.extra-1].marks
+}
+
 // nlRaw is the raw position of the \n after the line.
 func (l *cleanLine) nlRaw() int { return l.rawPos + int(l.rawLen) }
 
-// appendRawMap appends the line's map back to raw to m.
-func (l *cleanLine) appendRawMap(m *OffsetMap) {
+// appendRawMap appends line l's map back to raw to m.
+func (t *lineTable) appendRawMap(l *cleanLine, m *OffsetMap) {
 	if l.same {
 		if l.n > 0 {
 			m.appendMap(OffsetMap{{Clean: 0, Raw: l.rawPos, Len: int(l.n)}})
 		}
 		return
 	}
-	m.appendMap(l.rawMap)
+	m.appendMap(t.extra[l.extra-1].rawMap)
 }
 
 // cell is one code point being cleaned, with where it came from. It holds
@@ -196,7 +228,7 @@ type cell struct {
 // chunkSize bounds the cells held at once for one very long line.
 const chunkSize = 1 << 16
 
-func (c *cleaner) cleanLine(line string, rawStart, rawByte int) cleanLine {
+func (c *cleaner) cleanLine(t *lineTable, line string, rawStart, rawByte int) cleanLine {
 	c.cur = lineCounts{}
 	b := &lineBuilder{ws: c.opts.Whitespace, c: c, line: line, rawStart: rawStart, same: true}
 	cells := c.cellBuf[:0]
@@ -213,7 +245,11 @@ func (c *cleaner) cleanLine(line string, rawStart, rawByte int) cleanLine {
 	}
 	c.cleanChunk(cells, b)
 	c.cellBuf = cells[:0]
-	l := b.finish()
+	l, x := b.finish()
+	if x.marks != nil || !l.same {
+		t.extra = append(t.extra, x)
+		l.extra = int32(len(t.extra))
+	}
 	l.rawPos, l.rawByte, l.rawLen = rawStart, rawByte, pos-int32(rawStart)
 	return l
 }
@@ -446,17 +482,17 @@ func (b *lineBuilder) add(cells []cell, marks []chunkMark) {
 	b.marks = append(b.marks, hints...)
 }
 
-func (b *lineBuilder) finish() cleanLine {
+func (b *lineBuilder) finish() (cleanLine, lineExtra) {
 	if len(b.pending) > 0 {
 		b.c.cur.whitespace++ // trailing
 	}
-	l := cleanLine{n: int32(b.n), marks: b.marks, damage: float32(b.damage), counts: b.c.cur, same: b.same}
-	if b.same {
-		l.text = b.line[:b.bytePos]
-	} else {
-		l.text, l.rawMap = b.sb.String(), b.rawMap
+	l := cleanLine{n: int32(b.n), damage: float32(b.damage), counts: b.c.cur, same: b.same, bytes: int32(b.bytePos)}
+	x := lineExtra{marks: b.marks}
+	if !b.same {
+		x.text, x.rawMap = b.sb.String(), b.rawMap
+		l.bytes = int32(len(x.text))
 	}
-	return l
+	return l, x
 }
 
 // isBoilerplate reports whether a cleaned line is site furniture: only |
@@ -470,7 +506,7 @@ func isBoilerplate(line string) bool {
 	for _, r := range line {
 		switch {
 		case isSpace(r):
-		case strings.ContainsRune("|｜│┃¦-—–_=+*#~·•.。,，:：;；!！、/\\<>()（）[]【】", r):
+		case isFurniture(r):
 			furniture++
 		default:
 			text++
@@ -495,6 +531,26 @@ func isBoilerplate(line string) bool {
 	return furniture >= 3 && furniture >= 2*text
 }
 
+// furniture are the characters of table rules and separators.
+const furniture = "|｜│┃¦-—–_=+*#~·•.。,，:：;；!！、/\\<>()（）[]【】"
+
+var asciiFurniture = func() (t [128]bool) {
+	for _, r := range furniture {
+		if r < 128 {
+			t[r] = true
+		}
+	}
+	return t
+}()
+
+// isFurniture reports whether r is a character of table furniture.
+func isFurniture(r rune) bool {
+	if r < 128 {
+		return asciiFurniture[r]
+	}
+	return (r >= 0x2010 && r <= 0x2503 || r >= 0x3001 && r <= 0x3011 || r >= 0xFF01) && strings.ContainsRune(furniture, r) || r == '¦' || r == '·'
+}
+
 // notices are the phrases of the notices news sites put around articles.
 var notices = []string{
 	"免責聲明", "免责声明", "版權聲明", "版权声明", "版權所有", "版权所有",
@@ -505,19 +561,20 @@ var notices = []string{
 // when the whitespace step is on, and builds the report: the counts of the
 // line-level steps in the kept lines, and the marks. When the result is
 // the raw text itself (nothing removed or changed), it is raw, not a copy.
-func (c *cleaner) assemble(raw string, lines []cleanLine) Cleaned {
+func (c *cleaner) assemble(t *lineTable) Cleaned {
+	raw := t.raw
 	out := Cleaned{Report: Report{Marks: []Mark{}}}
 	// A first pass measures the text and finds whether it is raw.
 	var size assembly
 	size.measure = true
 	size.same = true
-	c.join(raw, lines, &size, &out)
+	c.join(t, &size, &out)
 	var w assembly
 	w.noText = size.same && size.bytes == len(raw)
 	if !w.noText {
 		w.sb.Grow(size.bytes)
 	}
-	c.join(raw, lines, &w, &out)
+	c.join(t, &w, &out)
 	out.Text = raw
 	if !w.noText {
 		out.Text = w.sb.String()
@@ -550,7 +607,8 @@ type assembly struct {
 
 // join runs over the kept lines once, writing the text to a and, unless
 // a only measures, the map, the marks and the counts to out.
-func (c *cleaner) join(raw string, lines []cleanLine, a *assembly, out *Cleaned) {
+func (c *cleaner) join(t *lineTable, a *assembly, out *Cleaned) {
+	raw, lines := t.raw, t.lines
 	n := 0                               // code points written
 	blank := 0                           // blank lines since the last line written
 	type lineEnd struct{ byte, pos int } // a \n of raw, in bytes and code points
@@ -612,17 +670,17 @@ func (c *cleaner) join(raw string, lines []cleanLine, a *assembly, out *Cleaned)
 		}
 		if a.measure {
 			a.same = a.same && src.same && src.rawByte == a.bytes
-			a.bytes += len(src.text)
+			a.bytes += int(src.bytes)
 		} else {
-			for _, m := range src.marks {
+			for _, m := range t.marks(src) {
 				m.Start += n
 				m.End += n
 				out.Report.Marks = append(out.Report.Marks, m)
 			}
 			if !a.noText {
-				a.sb.WriteString(src.text)
+				a.sb.WriteString(t.text(src))
 			}
-			src.appendRawMap(&out.RawMap)
+			t.appendRawMap(src, &out.RawMap)
 		}
 		n += int(src.n)
 		blank = 0

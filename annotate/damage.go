@@ -64,6 +64,12 @@ func isOddSymbol(r rune) bool {
 // bytes produce, but real text uses them too (α粒子, ①, ──): they only add
 // to other evidence.
 func isForeignScript(r rune) bool {
+	switch {
+	case r < 0x0400 || r >= 0x4E00 && r < 0xA640: // Latin, Greek; CJK ideographs, Yi
+		return false
+	case r >= 0x3040 && r <= 0x30FF, r >= 0x3100 && r <= 0x318F: // kana, bopomofo, Hangul jamo
+		return true
+	}
 	return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Cyrillic, unicode.Hangul, unicode.Bopomofo, unicode.Co)
 }
 

@@ -57,6 +57,7 @@ type para struct {
 
 // dedup is the state of one duplicate search.
 type dedup struct {
+	t          *lineTable
 	lines      []cleanLine
 	ps         []para
 	damageStep bool
@@ -73,15 +74,15 @@ type dedup struct {
 // less damaged. damageStep says whether damage marks are the evidence of
 // damage (else the lost-character marks are). It returns how many lines it
 // removed.
-func removeDuplicates(lines []cleanLine, damageStep bool) int {
-	d := &dedup{lines: lines, damageStep: damageStep}
+func removeDuplicates(t *lineTable, damageStep bool) int {
+	d := &dedup{t: t, lines: t.lines, damageStep: damageStep, ps: make([]para, 0, len(t.lines))}
 	anyDamage := false
-	for i := range lines {
-		l := &lines[i]
+	for i := range d.lines {
+		l := &d.lines[i]
 		if l.removed || l.n == 0 {
 			continue
 		}
-		k := d.ka.of(l, damageStep)
+		k := d.ka.of(t, l, damageStep)
 		if len(k.rs) == 0 {
 			continue
 		}
@@ -107,11 +108,11 @@ type paraKey struct {
 	at      []bool // scratch: damage by code point of the line
 }
 
-func (k *paraKey) of(l *cleanLine, damageStep bool) *paraKey {
+func (k *paraKey) of(t *lineTable, l *cleanLine, damageStep bool) *paraKey {
 	k.rs, k.dmg, k.damaged = k.rs[:0], k.dmg[:0], 0
 	if damageStep {
 		k.at = resize(k.at, int(l.n))
-		for _, m := range l.marks {
+		for _, m := range t.marks(l) {
 			if m.Kind == MarkDamage || m.Kind == MarkRepaired {
 				for p := m.Start; p < m.End && p < len(k.at); p++ {
 					k.at[p] = true
@@ -120,7 +121,7 @@ func (k *paraKey) of(l *cleanLine, damageStep bool) *paraKey {
 		}
 	}
 	i := 0
-	for _, r := range l.text {
+	for _, r := range t.text(l) {
 		if !isSpace(r) {
 			dm := isLostMark(r)
 			if damageStep {
@@ -147,31 +148,25 @@ func mix64(x uint64) uint64 {
 }
 
 // findTwins sets twin: for each paragraph the previous one with the same
-// hash.
+// hash. It keeps the last paragraph of each hash in an open-addressing
+// table of twice the paragraphs' number: linear time, no pointers.
 func (d *dedup) findTwins() {
-	type hi struct {
-		h uint64
-		i int32
+	size := 1
+	for size < 2*len(d.ps) {
+		size <<= 1
 	}
-	order := make([]hi, len(d.ps))
-	for i, p := range d.ps {
-		order[i] = hi{p.hash, int32(i)}
+	last := make([]int32, size)
+	for i := range last {
+		last[i] = -1
 	}
-	slices.SortFunc(order, func(a, b hi) int {
-		switch {
-		case a.h < b.h:
-			return -1
-		case a.h > b.h:
-			return 1
-		}
-		return int(a.i - b.i)
-	})
 	d.twin = make([]int32, len(d.ps))
-	for k, o := range order {
-		d.twin[o.i] = -1
-		if k > 0 && order[k-1].h == o.h {
-			d.twin[o.i] = order[k-1].i
+	for i, p := range d.ps {
+		k := p.hash & uint64(size-1)
+		for last[k] >= 0 && d.ps[last[k]].hash != p.hash {
+			k = (k + 1) & uint64(size-1)
 		}
+		d.twin[i] = last[k]
+		last[k] = int32(i)
 	}
 }
 
@@ -220,7 +215,7 @@ func (d *dedup) findNear() {
 		if p.damaged == 0 {
 			continue
 		}
-		for _, h := range signature(d.ka.of(&d.lines[p.line], d.damageStep).rs) {
+		for _, h := range signature(d.ka.of(d.t, &d.lines[p.line], d.damageStep).rs) {
 			if l := index[h]; len(l) == 0 || l[len(l)-1] != int32(i) {
 				index[h] = append(l, int32(i))
 			}
@@ -238,7 +233,7 @@ func (d *dedup) findNear() {
 		d.near[to] = append(l, c)
 	}
 	for i, p := range d.ps {
-		for _, h := range signature(d.ka.of(&d.lines[p.line], d.damageStep).rs) {
+		for _, h := range signature(d.ka.of(d.t, &d.lines[p.line], d.damageStep).rs) {
 			l := index[h]
 			if len(l) == 0 {
 				continue
@@ -343,10 +338,10 @@ type verdict struct{ copies, dropA, dropB bool }
 // compare compares lines a and b.
 func (d *dedup) compare(a, b int32) verdict {
 	la, lb := &d.lines[a], &d.lines[b]
-	if equalKeys(la.text, lb.text) {
+	if equalKeys(d.t.text(la), d.t.text(lb)) {
 		return verdict{true, true, true}
 	}
-	ka, kb := d.ka.of(la, d.damageStep), d.kb.of(lb, d.damageStep)
+	ka, kb := d.ka.of(d.t, la, d.damageStep), d.kb.of(d.t, lb, d.damageStep)
 	if ka.damaged+kb.damaged == 0 {
 		return verdict{}
 	}
