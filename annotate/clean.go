@@ -570,14 +570,20 @@ func (c *cleaner) assemble(t *lineTable) Cleaned {
 	size.same = true
 	c.join(t, &size, &out)
 	var w assembly
-	w.noText = size.same && size.bytes == len(raw)
+	// The text need not be written when it is the raw text, or one line's
+	// own text (a file of one long line that cleaning changed).
+	w.noText = size.same && size.bytes == len(raw) || size.only != nil
 	if !w.noText {
 		w.sb.Grow(size.bytes)
 	}
 	c.join(t, &w, &out)
-	out.Text = raw
-	if !w.noText {
+	switch {
+	case !w.noText:
 		out.Text = w.sb.String()
+	case size.only != nil:
+		out.Text = t.text(size.only)
+	default:
+		out.Text = raw
 	}
 	fillMarkTexts(out.Text, out.Report.Marks)
 	for _, m := range out.Report.Marks {
@@ -602,6 +608,8 @@ type assembly struct {
 	measure, noText bool
 	bytes           int
 	same            bool
+	pieces          int        // lines and line ends written
+	only            *cleanLine // the line written, when it was all
 	sb              strings.Builder
 }
 
@@ -618,6 +626,8 @@ func (c *cleaner) join(t *lineTable, a *assembly, out *Cleaned) {
 		if a.measure {
 			a.same = a.same && e.byte == a.bytes
 			a.bytes++
+			a.pieces++
+			a.only = nil
 			return
 		}
 		if !a.noText {
@@ -671,6 +681,10 @@ func (c *cleaner) join(t *lineTable, a *assembly, out *Cleaned) {
 		if a.measure {
 			a.same = a.same && src.same && src.rawByte == a.bytes
 			a.bytes += int(src.bytes)
+			a.only = nil
+			if a.pieces++; a.pieces == 1 {
+				a.only = src
+			}
 		} else {
 			for _, m := range t.marks(src) {
 				m.Start += n

@@ -371,7 +371,12 @@ type decodeStats struct {
 func (st *decodeStats) addAll(p []byte) {
 	loadRuneTables()
 	cls, freq := runeClassTab, runeFreqTab
-	for _, r := range string(p) {
+	for len(p) > 0 {
+		r, size := rune(p[0]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(p)
+		}
+		p = p[size:]
 		switch {
 		case r >= 0x20 && r < 0x7F || r == '\n' || r == '\r' || r == '\t':
 			st.n++

@@ -35,7 +35,8 @@ import (
 // taking at most dedupNear of them on either side. Each paragraph so has a
 // bounded number of candidates, each pair of paragraphs on one diagonal
 // (the same distance apart) is compared at most once, and the alignment
-// stops after maxAlignEdits edits.
+// stops after maxAlignEdits edits. A paragraph over maxNearKey characters
+// has only exact copies; keys are hashed without being built.
 const (
 	minBlockParagraphs = 2
 	minBlockChars      = 100
@@ -77,17 +78,19 @@ type dedup struct {
 func removeDuplicates(t *lineTable, damageStep bool) int {
 	d := &dedup{t: t, lines: t.lines, damageStep: damageStep, ps: make([]para, 0, len(t.lines))}
 	anyDamage := false
+	var ranges [][2]int
 	for i := range d.lines {
 		l := &d.lines[i]
 		if l.removed || l.n == 0 {
 			continue
 		}
-		k := d.ka.of(t, l, damageStep)
-		if len(k.rs) == 0 {
+		p := para{line: int32(i)}
+		p.keyLen, p.damaged, p.hash, ranges = keySummary(t, l, damageStep, ranges)
+		if p.keyLen == 0 {
 			continue
 		}
-		d.ps = append(d.ps, para{line: int32(i), keyLen: int32(len(k.rs)), damaged: int32(k.damaged), hash: hashRunes(k.rs)})
-		anyDamage = anyDamage || k.damaged > 0
+		d.ps = append(d.ps, p)
+		anyDamage = anyDamage || p.damaged > 0
 	}
 	if len(d.ps) < 2*minBlockParagraphs {
 		return 0
@@ -97,6 +100,41 @@ func removeDuplicates(t *lineTable, damageStep bool) int {
 		d.findNear()
 	}
 	return d.scan()
+}
+
+// maxNearKey is the longest key compared other than exactly: a page body
+// repeated is made of paragraphs, not of a line of a million characters.
+const maxNearKey = 20000
+
+// keySummary is line l's key length, how much of it is damage, and its
+// hash (hashRunes of the key), computed without building the key; ranges
+// is scratch.
+func keySummary(t *lineTable, l *cleanLine, damageStep bool, ranges [][2]int) (n, damaged int32, h uint64, _ [][2]int) {
+	ranges = ranges[:0]
+	if damageStep {
+		for _, m := range t.marks(l) {
+			if m.Kind == MarkDamage || m.Kind == MarkRepaired {
+				ranges = append(ranges, [2]int{m.Start, m.End})
+			}
+		}
+		slices.SortFunc(ranges, func(a, b [2]int) int { return a[0] - b[0] })
+	}
+	h = fnvOffset
+	i, k := 0, 0
+	for _, r := range t.text(l) {
+		if !isSpace(r) {
+			for k < len(ranges) && ranges[k][1] <= i {
+				k++
+			}
+			if damageStep && k < len(ranges) && ranges[k][0] <= i || !damageStep && isLostMark(r) {
+				damaged++
+			}
+			h = (h ^ uint64(r)) * fnvPrime
+			n++
+		}
+		i++
+	}
+	return n, damaged, h, ranges
 }
 
 // paraKey is a line's key: its code points without spaces, and which of
@@ -212,7 +250,7 @@ func signature(rs []rune) [dedupBands]uint64 {
 func (d *dedup) findNear() {
 	index := map[uint64][]int32{}
 	for i, p := range d.ps {
-		if p.damaged == 0 {
+		if p.damaged == 0 || p.keyLen > maxNearKey {
 			continue
 		}
 		for _, h := range signature(d.ka.of(d.t, &d.lines[p.line], d.damageStep).rs) {
@@ -233,6 +271,9 @@ func (d *dedup) findNear() {
 		d.near[to] = append(l, c)
 	}
 	for i, p := range d.ps {
+		if p.keyLen > maxNearKey {
+			continue
+		}
 		for _, h := range signature(d.ka.of(d.t, &d.lines[p.line], d.damageStep).rs) {
 			l := index[h]
 			if len(l) == 0 {
@@ -340,6 +381,9 @@ func (d *dedup) compare(a, b int32) verdict {
 	la, lb := &d.lines[a], &d.lines[b]
 	if equalKeys(d.t.text(la), d.t.text(lb)) {
 		return verdict{true, true, true}
+	}
+	if la.n > maxNearKey || lb.n > maxNearKey {
+		return verdict{}
 	}
 	ka, kb := d.ka.of(d.t, la, d.damageStep), d.kb.of(d.t, lb, d.damageStep)
 	if ka.damaged+kb.damaged == 0 {
