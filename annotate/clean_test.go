@@ -11,6 +11,7 @@ import (
 	uc "unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 )
@@ -500,6 +501,15 @@ func TestProcessErrors(t *testing.T) {
 	_, err := Process("/data/photo.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"), nil, DefaultCleanOptions())
 	if err == nil || !strings.Contains(err.Error(), "/data/photo.png") {
 		t.Errorf("binary file: error %v, want one naming the file", err)
+	}
+	// Latin-1 bytes were read as GB18030 and imported with damage marks.
+	latin1, err := charmap.ISO8859_1.NewEncoder().String(textFrench)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Process("/data/notes.txt", []byte(latin1), nil, DefaultCleanOptions())
+	if err == nil || !strings.Contains(err.Error(), "/data/notes.txt") || !strings.Contains(err.Error(), "Latin-1") {
+		t.Errorf("Latin-1 file: error %v, want one naming the file and Latin-1", err)
 	}
 	doc, err := Process("empty.txt", nil, nil, DefaultCleanOptions())
 	if err != nil || doc.Text != "" || len(doc.Tokens) != 0 {
