@@ -60,6 +60,7 @@ const usage = `usage:
   biaozhu [P.biaozhu]                          open the window (on that project, or the last one)
   biaozhu clean [-report text|json] FILE       clean FILE: text to stdout, report to stderr
   biaozhu segment [-format jsonl|conllu] FILE  clean, split, segment and tag FILE
+        (FILE is a text file, or - for standard input up to 256 MiB)
   biaozhu segeval GOLD.conllu                  score segmentation against gold: P R F1
   biaozhu import -p P.biaozhu [-glob PATTERN] [-f FORMAT] FILE|DIR...
         import text files into project P.biaozhu, creating it if missing:
@@ -200,9 +201,32 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 	return fs.Arg(0), nil
 }
 
-// process reads and runs the pipeline over one file.
-func process(ctx context.Context, path string) (*annotate.Document, error) {
-	data, err := os.ReadFile(path)
+// maxStdin is how much standard input clean and segment read (the text
+// pipeline takes some fifteen times its input in memory); a bigger text is
+// read from a file.
+const maxStdin = 256 << 20
+
+// readInput reads the input of clean or segment: a regular file, as import
+// reads (annotate.ReadText), or "-" for standard input up to maxStdin bytes.
+func readInput(cmd, path string) ([]byte, error) {
+	if path == "-" {
+		data, err := io.ReadAll(io.LimitReader(os.Stdin, maxStdin+1))
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("%s: standard input: %w", cmd, err)
+		case len(data) > maxStdin:
+			return nil, fmt.Errorf("%s: standard input: more than %d MiB; give the text as a file", cmd, maxStdin>>20)
+		}
+		return data, nil
+	}
+	return annotate.ReadText(path)
+}
+
+// process reads one input and runs the pipeline over it: decode and clean
+// (with the dictionary as evidence) and, when segment is set, sentences,
+// segmentation and tags.
+func process(ctx context.Context, cmd, path string, segment bool) (*annotate.Document, error) {
+	data, err := readInput(cmd, path)
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +234,12 @@ func process(ctx context.Context, path string) (*annotate.Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	return annotate.ProcessContext(ctx, path, data, seg, annotate.DefaultCleanOptions())
+	opts := annotate.DefaultCleanOptions()
+	opts.Lexicon = seg
+	if !segment {
+		seg = nil // the dictionary is evidence for cleaning only
+	}
+	return annotate.ProcessContext(ctx, path, data, seg, opts)
 }
 
 // segmenter loads the segmentation dictionary (a second or two) and
@@ -244,7 +273,7 @@ func cmdClean(ctx context.Context, args []string) error {
 	if *report != "text" && *report != "json" {
 		return fmt.Errorf("clean: -report %q: want text or json: %w", *report, errUsage)
 	}
-	doc, err := process(ctx, path)
+	doc, err := process(ctx, "clean", path, false)
 	if err != nil {
 		return err
 	}
@@ -271,7 +300,7 @@ func cmdSegment(ctx context.Context, args []string) error {
 	if write == nil {
 		return fmt.Errorf("segment: -format %q: want jsonl or conllu: %w", *format, errUsage)
 	}
-	doc, err := process(ctx, path)
+	doc, err := process(ctx, "segment", path, true)
 	if err != nil {
 		return err
 	}

@@ -184,6 +184,12 @@ func TestInterrupt(t *testing.T) {
 	if err := os.WriteFile(big, []byte(genText(8<<20, false, 99)), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Cleaning alone (no segmentation) runs at tens of MB/s: clean gets a
+	// text big enough to be still at work when the signal comes.
+	bigger := filepath.Join(inputs, "bigger.txt")
+	if err := os.WriteFile(bigger, []byte(strings.Repeat(genText(8<<20, false, 99), 8)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	corpus := filepath.Join(inputs, "corpus.biaozhu")
 	corpusProject(t, corpus)
 	doccano := filepath.Join(inputs, "big.jsonl")
@@ -243,7 +249,7 @@ func TestInterrupt(t *testing.T) {
 				nothingIn(t, dir, r) // the project made for the import is removed
 			}},
 		{name: "clean", delay: 1500 * time.Millisecond,
-			setup: func(*testing.T, string) []string { return []string{"clean", big} }, check: empty},
+			setup: func(*testing.T, string) []string { return []string{"clean", bigger} }, check: empty},
 		{name: "segment", delay: 1500 * time.Millisecond,
 			setup: func(*testing.T, string) []string { return []string{"segment", "-format", "conllu", big} }, check: empty},
 		{name: "kwic regex", delay: 1500 * time.Millisecond,

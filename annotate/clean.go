@@ -96,36 +96,36 @@ func Clean(raw string, opts CleanOptions) Cleaned {
 func CleanContext(ctx context.Context, raw string, opts CleanOptions) (Cleaned, error) {
 	c := &cleaner{opts: opts, counts: map[string]int{}, done: ctx.Done()}
 	c.script = detectScript(raw)
-	var lines []*cleanLine
-	rawPos := 0
+	t := &lineTable{raw: raw, lines: make([]cleanLine, 0, strings.Count(raw, "\n")+1)}
+	rawPos, rawByte := 0, 0
 	for line := range strings.SplitSeq(raw, "\n") {
 		if c.stopped() {
 			return Cleaned{}, ctx.Err()
 		}
-		n := utf8.RuneCountInString(line)
-		cl := c.cleanLine(line, rawPos)
-		cl.nlRaw = rawPos + n
-		lines = append(lines, cl)
+		cl := c.cleanLine(t, line, rawPos, rawByte)
+		n := int(cl.rawLen)
+		t.lines = append(t.lines, cl)
 		rawPos += n + 1
+		rawByte += len(line) + 1
 	}
 	if c.stopped() { // in the middle of a long line
 		return Cleaned{}, ctx.Err()
 	}
 	if opts.Boilerplate {
-		for _, l := range lines {
-			if l.text != "" && isBoilerplate(l.text) {
+		for i := range t.lines {
+			if l := &t.lines[i]; l.n > 0 && isBoilerplate(t.text(l)) {
 				l.removed = true
 				c.counts[CountBoilerplate]++
 			}
 		}
 	}
 	if opts.Duplicates {
-		c.counts[CountDuplicates] += removeDuplicates(lines, c.done)
+		c.counts[CountDuplicates] += removeDuplicates(t, opts.Damage, c.done)
 		if c.stopped() {
 			return Cleaned{}, ctx.Err()
 		}
 	}
-	return c.assemble(lines), nil
+	return c.assemble(t), nil
 }
 
 // stopped reports whether the context of the cleaning is done.
@@ -165,21 +165,77 @@ func (c *cleaner) hintOf(cl cell) string {
 }
 
 // lineCounts counts what the line-level steps did to one line.
-type lineCounts struct{ pinyin, lostPinyin, whitespace int }
+type lineCounts struct{ pinyin, lostPinyin, whitespace int32 }
 
-// cleanLine is one line of the raw text after the line-level steps.
+// cleanLine is one line of the raw text after the line-level steps. A
+// document of a million short lines holds a million of these, so it is
+// small and holds no pointers (the garbage collector never scans a table
+// of them): a line that cleaning left as it was (the usual case) is a
+// slice of the raw text, and what other lines have of their own is in the
+// lineTable's extra.
 type cleanLine struct {
-	counts  lineCounts
-	text    string
-	n       int // code points in text
-	rawMap  OffsetMap
-	marks   []Mark // Start/End relative to the line
-	damage  float64
-	nlRaw   int // raw position of the \n after the line
+	// rawPos and rawByte are where the line starts in the raw text, in
+	// code points and bytes; rawLen is the raw line's length in code
+	// points (the \n after it is at rawPos+rawLen).
+	rawPos, rawByte int
+	rawLen          int32
+	n               int32 // code points of the clean line
+	bytes           int32 // bytes of the clean line
+	extra           int32 // 1 + index into lineTable.extra, 0 for none
+	damage          float32
+	counts          lineCounts
+	// same says the clean line is raw[rawByte:rawByte+bytes], character
+	// for character from rawPos.
+	same    bool
 	removed bool
-	// replacement, when set, is the copy of a duplicate group that stands
-	// in this line's place.
-	replacement *cleanLine
+	// replacement, when not 0, is 1 + the index of the line whose text
+	// stands in this line's place: the copy of a duplicate block kept.
+	replacement int32
+}
+
+// lineExtra is what a clean line has of its own: its text and map back to
+// raw when it is not the same as the raw line, and its marks.
+type lineExtra struct {
+	text   string
+	rawMap OffsetMap
+	marks  []Mark // Start/End relative to the line
+}
+
+// lineTable is the raw text's lines being cleaned.
+type lineTable struct {
+	raw   string
+	lines []cleanLine
+	extra []lineExtra
+}
+
+// text is the clean text of line l.
+func (t *lineTable) text(l *cleanLine) string {
+	if l.same {
+		return t.raw[l.rawByte : l.rawByte+int(l.bytes)]
+	}
+	return t.extra[l.extra-1].text
+}
+
+// marks are the marks of line l, relative to the line.
+func (t *lineTable) marks(l *cleanLine) []Mark {
+	if l.extra == 0 {
+		return nil
+	}
+	return t.extra[l.extra-1].marks
+}
+
+// nlRaw is the raw position of the \n after the line.
+func (l *cleanLine) nlRaw() int { return l.rawPos + int(l.rawLen) }
+
+// appendRawMap appends line l's map back to raw to m.
+func (t *lineTable) appendRawMap(l *cleanLine, m *OffsetMap) {
+	if l.same {
+		if l.n > 0 {
+			m.appendMap(OffsetMap{{Clean: 0, Raw: l.rawPos, Len: int(l.n)}})
+		}
+		return
+	}
+	m.appendMap(t.extra[l.extra-1].rawMap)
 }
 
 // cell is one code point being cleaned, with where it came from. It holds
@@ -194,9 +250,9 @@ type cell struct {
 // chunkSize bounds the cells held at once for one very long line.
 const chunkSize = 1 << 16
 
-func (c *cleaner) cleanLine(line string, rawStart int) *cleanLine {
+func (c *cleaner) cleanLine(t *lineTable, line string, rawStart, rawByte int) cleanLine {
 	c.cur = lineCounts{}
-	b := &lineBuilder{ws: c.opts.Whitespace, c: c}
+	b := &lineBuilder{ws: c.opts.Whitespace, c: c, line: line, rawStart: rawStart, same: true}
 	cells := c.cellBuf[:0]
 	pos := int32(rawStart)
 	for _, r := range line {
@@ -214,7 +270,13 @@ func (c *cleaner) cleanLine(line string, rawStart int) *cleanLine {
 	}
 	c.cleanChunk(cells, b)
 	c.cellBuf = cells[:0]
-	return b.finish()
+	l, x := b.finish()
+	if x.marks != nil || !l.same {
+		t.extra = append(t.extra, x)
+		l.extra = int32(len(t.extra))
+	}
+	l.rawPos, l.rawByte, l.rawLen = rawStart, rawByte, pos-int32(rawStart)
+	return l
 }
 
 // chunkMark is a mark being built over cells.
@@ -337,15 +399,23 @@ func cellString(cells []cell) string {
 
 // lineBuilder collects the cleaned cells of one line, applying the
 // whitespace step on the way.
+//
+// As long as what it is given is the raw line itself, character for
+// character, it copies nothing: the clean line is then a slice of the raw
+// text (same).
 type lineBuilder struct {
-	c       *cleaner
-	ws      bool
-	sb      strings.Builder
-	n       int
-	rawMap  OffsetMap
-	marks   []Mark
-	damage  float64
-	pending []cell // spaces not yet written
+	c        *cleaner
+	ws       bool
+	line     string // the raw line
+	rawStart int    // its raw code point offset
+	same     bool   // what is written so far is line[:bytePos]
+	bytePos  int
+	sb       strings.Builder // the clean line, once it is not the same
+	n        int
+	rawMap   OffsetMap
+	marks    []Mark
+	damage   float64
+	pending  []cell // spaces not yet written
 }
 
 // isSpace reports whether r is a space within a line (not \n). It runs for
@@ -361,6 +431,21 @@ func isSpace(r rune) bool {
 }
 
 func (b *lineBuilder) write(c cell) {
+	if b.same {
+		r, size := utf8.DecodeRuneInString(b.line[b.bytePos:])
+		if size > 0 && r == c.r && int(c.raw) == b.rawStart+b.n {
+			b.bytePos += size
+			b.n++
+			return
+		}
+		// From here on the clean line differs from the raw one.
+		b.same = false
+		b.sb.Grow(len(b.line))
+		b.sb.WriteString(b.line[:b.bytePos])
+		if b.n > 0 {
+			b.rawMap = OffsetMap{{Clean: 0, Raw: b.rawStart, Len: b.n}}
+		}
+	}
 	b.sb.WriteRune(c.r)
 	b.rawMap.appendPos(int(c.raw))
 	b.n++
@@ -422,11 +507,17 @@ func (b *lineBuilder) add(cells []cell, marks []chunkMark) {
 	b.marks = append(b.marks, hints...)
 }
 
-func (b *lineBuilder) finish() *cleanLine {
+func (b *lineBuilder) finish() (cleanLine, lineExtra) {
 	if len(b.pending) > 0 {
 		b.c.cur.whitespace++ // trailing
 	}
-	return &cleanLine{text: b.sb.String(), n: b.n, rawMap: b.rawMap, marks: b.marks, damage: b.damage, counts: b.c.cur}
+	l := cleanLine{n: int32(b.n), damage: float32(b.damage), counts: b.c.cur, same: b.same, bytes: int32(b.bytePos)}
+	x := lineExtra{marks: b.marks}
+	if !b.same {
+		x.text, x.rawMap = b.sb.String(), b.rawMap
+		l.bytes = int32(len(x.text))
+	}
+	return l, x
 }
 
 // isBoilerplate reports whether a cleaned line is site furniture: only |
@@ -440,7 +531,7 @@ func isBoilerplate(line string) bool {
 	for _, r := range line {
 		switch {
 		case isSpace(r):
-		case strings.ContainsRune("|｜│┃¦-—–_=+*#~·•.。,，:：;；!！、/\\<>()（）[]【】", r):
+		case isFurniture(r):
 			furniture++
 		default:
 			text++
@@ -465,217 +556,60 @@ func isBoilerplate(line string) bool {
 	return furniture >= 3 && furniture >= 2*text
 }
 
+// furniture are the characters of table rules and separators.
+const furniture = "|｜│┃¦-—–_=+*#~·•.。,，:：;；!！、/\\<>()（）[]【】"
+
+var asciiFurniture = func() (t [128]bool) {
+	for _, r := range furniture {
+		if r < 128 {
+			t[r] = true
+		}
+	}
+	return t
+}()
+
+// isFurniture reports whether r is a character of table furniture.
+func isFurniture(r rune) bool {
+	if r < 128 {
+		return asciiFurniture[r]
+	}
+	return (r >= 0x2010 && r <= 0x2503 || r >= 0x3001 && r <= 0x3011 || r >= 0xFF01) && strings.ContainsRune(furniture, r) || r == '¦' || r == '·'
+}
+
 // notices are the phrases of the notices news sites put around articles.
 var notices = []string{
 	"免責聲明", "免责声明", "版權聲明", "版权声明", "版權所有", "版权所有",
 	"轉載請註明", "转载请注明", "Copyright", "All rights reserved",
 }
 
-// removeDuplicates marks as removed the paragraphs that repeat an earlier
-// paragraph exactly or nearly, and puts the least damaged copy of each group
-// (the first on a tie) in the place of the first. It returns how many it
-// removed. Near means a Jaccard similarity of at least 0.8 between the
-// paragraphs' sets of character 3-grams (lost-character marks and spaces
-// left out). Candidates come from a bottom-k sketch: the groups that share
-// one of a paragraph's four smallest 3-gram hashes (two sets that are 80%
-// alike miss all four with a chance of about 0.2⁴), and each candidate is
-// then compared in full; paragraphs over 20,000 characters are compared
-// exactly only. It stops early once done is closed.
-func removeDuplicates(lines []*cleanLine, done <-chan struct{}) int {
-	type group struct {
-		first, best *cleanLine
-		shingles    []uint64 // of first, sorted
-	}
-	const sketch = 4
-	var groups []*group
-	exact := map[string]*group{}
-	index := map[uint64][]int32{} // sketch hash → groups
-	removed := 0
-	for _, l := range lines {
-		if isDone(done) {
-			return removed // the caller returns the context's error
-		}
-		if l.removed {
-			continue
-		}
-		key := dedupKey(l.text)
-		n := utf8.RuneCountInString(key)
-		if n < 4 {
-			continue
-		}
-		g := exact[key]
-		var sh []uint64
-		if g == nil && n <= 20000 {
-			sh = shingles(nil, key)
-			best := int32(-1)
-			for _, h := range sh[:min(sketch, len(sh))] {
-				for _, gi := range index[h] {
-					if (best < 0 || gi < best) && jaccardSorted(sh, groups[gi].shingles) >= 0.8 {
-						best = gi
-					}
-				}
-			}
-			if best >= 0 {
-				g = groups[best]
-			}
-		}
-		if g == nil {
-			g = &group{first: l, best: l, shingles: sh}
-			gi := int32(len(groups))
-			groups = append(groups, g)
-			exact[key] = g
-			for _, h := range sh[:min(sketch, len(sh))] {
-				index[h] = append(index[h], gi)
-			}
-			continue
-		}
-		exact[key] = g
-		l.removed = true
-		removed++
-		if l.damage < g.best.damage {
-			g.best = l
-		}
-	}
-	for _, g := range groups {
-		if g.best != g.first {
-			g.first.replacement = g.best
-		}
-	}
-	return removed
-}
-
-// jaccardSorted is the Jaccard similarity of two sorted sets.
-func jaccardSorted(a, b []uint64) float64 {
-	common := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			common++
-			i++
-			j++
-		}
-	}
-	return jaccard(common, len(a), len(b))
-}
-
-func jaccard(common, a, b int) float64 {
-	union := a + b - common
-	if union <= 0 {
-		return 0
-	}
-	return float64(common) / float64(union)
-}
-
-// dedupKey is a paragraph with its spaces and damage marks removed: two
-// copies with different damage compare on what is left.
-func dedupKey(s string) string {
-	return strings.Map(func(r rune) rune {
-		if isSpace(r) || isLostMark(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// shingles appends to dst the distinct hashes of s's character 3-grams.
-func shingles(dst []uint64, s string) []uint64 {
-	var a, b rune
-	i := 0
-	start := len(dst)
-	for _, c := range s {
-		if i >= 2 {
-			dst = append(dst, mix64(uint64(a)<<42^uint64(b)<<21^uint64(c)))
-		}
-		a, b = b, c
-		i++
-	}
-	set := dst[start:]
-	slices.Sort(set)
-	return append(dst[:start], slices.Compact(set)...)
-}
-
-// mix64 is SplitMix64's finaliser: a cheap, well-spread hash of x.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	return x ^ x>>31
-}
-
 // assemble joins the kept lines with \n, collapsing runs of blank lines
 // when the whitespace step is on, and builds the report: the counts of the
-// line-level steps in the kept lines, and the marks.
-func (c *cleaner) assemble(lines []*cleanLine) Cleaned {
+// line-level steps in the kept lines, and the marks. When the result is
+// the raw text itself (nothing removed or changed), it is raw, not a copy.
+func (c *cleaner) assemble(t *lineTable) Cleaned {
+	raw := t.raw
 	out := Cleaned{Report: Report{Marks: []Mark{}}}
-	var sb strings.Builder
-	n := 0
-	blank := 0 // blank lines since the last line written
-	var pendingNL []int
-	newline := func(raw int) {
-		sb.WriteByte('\n')
-		out.RawMap.appendPos(raw)
-		n++
+	// A first pass measures the text and finds whether it is raw.
+	var size assembly
+	size.measure = true
+	size.same = true
+	c.join(t, &size, &out)
+	var w assembly
+	// The text need not be written when it is the raw text, or one line's
+	// own text (a file of one long line that cleaning changed).
+	w.noText = size.same && size.bytes == len(raw) || size.only != nil
+	if !w.noText {
+		w.sb.Grow(size.bytes)
 	}
-	for _, l := range lines {
-		if l.removed {
-			continue
-		}
-		src := l
-		if l.replacement != nil {
-			src = l.replacement
-		}
-		c.counts[CountPinyin] += src.counts.pinyin
-		c.counts[CountLostPinyin] += src.counts.lostPinyin
-		c.counts[CountWhitespace] += src.counts.whitespace
-		if src.n == 0 {
-			blank++
-			pendingNL = append(pendingNL, l.nlRaw)
-			continue
-		}
-		switch {
-		case !c.opts.Whitespace:
-			for _, raw := range pendingNL {
-				newline(raw)
-			}
-		case n > 0:
-			// A line end, and at most one blank line.
-			newline(pendingNL[0])
-			if blank > 0 {
-				newline(pendingNL[1])
-			}
-			if blank > 1 {
-				c.counts[CountWhitespace]++
-			}
-		case blank > 0:
-			c.counts[CountWhitespace]++ // leading blank lines
-		}
-		for _, m := range src.marks {
-			m.Start += n
-			m.End += n
-			out.Report.Marks = append(out.Report.Marks, m)
-		}
-		sb.WriteString(src.text)
-		out.RawMap.appendMap(src.rawMap)
-		n += src.n
-		blank = 0
-		pendingNL = append(pendingNL[:0], l.nlRaw)
-	}
+	c.join(t, &w, &out)
 	switch {
-	case !c.opts.Whitespace && len(pendingNL) > 0:
-		// Keep the trailing line ends as they were but the last: the
-		// text after the last \n is the empty last line.
-		for _, raw := range pendingNL[:len(pendingNL)-1] {
-			newline(raw)
-		}
-	case blank > 1:
-		c.counts[CountWhitespace]++ // trailing blank lines (the last line after a final \n is not one)
+	case !w.noText:
+		out.Text = w.sb.String()
+	case size.only != nil:
+		out.Text = t.text(size.only)
+	default:
+		out.Text = raw
 	}
-	out.Text = sb.String()
 	fillMarkTexts(out.Text, out.Report.Marks)
 	for _, m := range out.Report.Marks {
 		switch {
@@ -690,6 +624,117 @@ func (c *cleaner) assemble(lines []*cleanLine) Cleaned {
 	out.Report.Script = c.script
 	out.Report.Counts = c.counts
 	return out
+}
+
+// assembly is where join puts the clean text: measured only (its length,
+// and whether it is the raw text, same), or written to sb with the map,
+// marks and counts (noText: all but the text, which is the raw text).
+type assembly struct {
+	measure, noText bool
+	bytes           int
+	same            bool
+	pieces          int        // lines and line ends written
+	only            *cleanLine // the line written, when it was all
+	sb              strings.Builder
+}
+
+// join runs over the kept lines once, writing the text to a and, unless
+// a only measures, the map, the marks and the counts to out.
+func (c *cleaner) join(t *lineTable, a *assembly, out *Cleaned) {
+	raw, lines := t.raw, t.lines
+	n := 0                               // code points written
+	blank := 0                           // blank lines since the last line written
+	type lineEnd struct{ byte, pos int } // a \n of raw, in bytes and code points
+	var pendingNL []lineEnd              // the line ends not yet written
+	newline := func(e lineEnd) {
+		n++
+		if a.measure {
+			a.same = a.same && e.byte == a.bytes
+			a.bytes++
+			a.pieces++
+			a.only = nil
+			return
+		}
+		if !a.noText {
+			a.sb.WriteByte('\n')
+		}
+		out.RawMap.appendPos(e.pos)
+	}
+	count := func(k string, v int) {
+		if !a.measure {
+			c.counts[k] += v
+		}
+	}
+	for i := range lines {
+		l := &lines[i]
+		if l.removed {
+			continue
+		}
+		src := l
+		if l.replacement != 0 {
+			src = &lines[l.replacement-1]
+		}
+		count(CountPinyin, int(src.counts.pinyin))
+		count(CountLostPinyin, int(src.counts.lostPinyin))
+		count(CountWhitespace, int(src.counts.whitespace))
+		nl := lineEnd{len(raw), l.nlRaw()}
+		if j := strings.IndexByte(raw[l.rawByte:], '\n'); j >= 0 {
+			nl.byte = l.rawByte + j
+		}
+		if src.n == 0 {
+			blank++
+			pendingNL = append(pendingNL, nl)
+			continue
+		}
+		switch {
+		case !c.opts.Whitespace:
+			for _, b := range pendingNL {
+				newline(b)
+			}
+		case n > 0:
+			// A line end, and at most one blank line.
+			newline(pendingNL[0])
+			if blank > 0 {
+				newline(pendingNL[1])
+			}
+			if blank > 1 {
+				count(CountWhitespace, 1)
+			}
+		case blank > 0:
+			count(CountWhitespace, 1) // leading blank lines
+		}
+		if a.measure {
+			a.same = a.same && src.same && src.rawByte == a.bytes
+			a.bytes += int(src.bytes)
+			a.only = nil
+			if a.pieces++; a.pieces == 1 {
+				a.only = src
+			}
+		} else {
+			for _, m := range t.marks(src) {
+				m.Start += n
+				m.End += n
+				out.Report.Marks = append(out.Report.Marks, m)
+			}
+			if !a.noText {
+				a.sb.WriteString(t.text(src))
+			}
+			t.appendRawMap(src, &out.RawMap)
+		}
+		n += int(src.n)
+		blank = 0
+		pendingNL = append(pendingNL[:0], nl)
+	}
+	switch {
+	case !c.opts.Whitespace && len(pendingNL) > 0:
+		// Keep the trailing line ends as they were but the last: the
+		// text after the last \n is the empty last line.
+		for _, b := range pendingNL[:len(pendingNL)-1] {
+			newline(b)
+		}
+	case blank > 1:
+		count(CountWhitespace, 1) // trailing blank lines (the last line after a final \n is not one)
+	}
 }
 
 // fillMarkTexts sets each mark's Text to its slice of text, in one pass

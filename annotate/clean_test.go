@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	uc "unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 )
@@ -222,6 +224,14 @@ func TestCleanSameTextInEveryEncoding(t *testing.T) {
 	}
 }
 
+// Paragraphs for the duplicate cases: a block of dupA and dupB has 102
+// characters (minBlockChars is 100), of dupC and dupA 89.
+const (
+	dupA = "市民王先生說，他每天早上七點出門，先坐公交車到地鐵站，再換乘兩條線才能到公司，單程要一個半小時。"
+	dupB = "他希望明年新線開通以後，通勤時間能縮短一半，這樣就有更多時間陪家人吃早飯，晚上也能去公園散步、看書、聽音樂。"
+	dupC = "在伊賽牛肉,徐衣顯詳細了解進口冷鏈食品採購、運輸、消毒、儲存、加工等環節防控措施。"
+)
+
 // cleanCases are the single-step cases: input, the step switched on, the
 // clean text and the counts wanted. They also seed FuzzClean.
 var cleanCases = []struct {
@@ -263,18 +273,43 @@ var cleanCases = []struct {
 	{name: "notice phrases inside prose stay", in: "未经授权擅自使用他人商标属于侵权行为。\n他說版權所有人不同意。\n版權所有，違者必究\n本站免责声明：以上内容\nCopyright © 2021 焦作網",
 		opts: CleanOptions{Boilerplate: true}, want: "未经授权擅自使用他人商标属于侵权行为。\n他說版權所有人不同意。",
 		counts: map[string]int{CountBoilerplate: 3}},
-	{name: "near duplicates of 63 and 64 characters", in: strings.Repeat("一二三四五六七八", 8) + "\n中間\n" + strings.Repeat("一二三四五六七八", 7) + "一二三四?六七八",
-		opts: CleanOptions{Duplicates: true}, want: strings.Repeat("一二三四五六七八", 8) + "\n中間",
-		counts: map[string]int{CountDuplicates: 1}},
-	{name: "exact duplicate", in: "第一段文字在這裡。\n第二段。\n第一段文字在這裡。", opts: CleanOptions{Duplicates: true},
-		want: "第一段文字在這裡。\n第二段。", counts: map[string]int{CountDuplicates: 1}},
-	{name: "near duplicate keeps the least damaged copy in the first place",
-		in:     "標題\n在伊賽牛肉,徐衣顯詳細了解進口冷鏈??採購、運輸、消毒、儲存、加工等環節防控措施。\n中間一段完全不同的文字。\n在伊賽牛肉,徐衣顯詳細了解進口冷鏈食品採購、運輸、消毒、儲存、加工等環節防控措施。",
+	{name: "near duplicate block", in: dupA + "\n" + dupB + "\n中間\n" + strings.Replace(dupA, "七", "?", 1) + "\n" + dupB,
+		opts: CleanOptions{Duplicates: true}, want: dupA + "\n" + dupB + "\n中間",
+		counts: map[string]int{CountDuplicates: 2}},
+	{name: "exact duplicate block with blank lines between", in: "題目\n\n" + dupA + "\n\n" + dupB + "\n\n" + dupA + "\n" + dupB + "\n\n",
+		opts: CleanOptions{Duplicates: true, Whitespace: true}, want: "題目\n\n" + dupA + "\n\n" + dupB,
+		counts: map[string]int{CountDuplicates: 2}},
+	{name: "near duplicate block keeps the least damaged copy in the first place",
+		in: "標題\n" + strings.Replace(dupC, "食品", "??", 1) + "\n" + dupA + "\n" + dupB + "\n中間一段完全不同的文字。\n" +
+			dupC + "\n" + strings.Replace(dupA, "公交車", "公?車", 1) + "\n" + dupB,
 		opts:   CleanOptions{Duplicates: true, Damage: true},
-		want:   "標題\n在伊賽牛肉,徐衣顯詳細了解進口冷鏈食品採購、運輸、消毒、儲存、加工等環節防控措施。\n中間一段完全不同的文字。",
-		counts: map[string]int{CountDuplicates: 1}},
-	{name: "duplicates tie keeps the first", in: "一二三四五六\nx\n一二三四五六", opts: CleanOptions{Duplicates: true, Whitespace: true},
-		want: "一二三四五六\nx", counts: map[string]int{CountDuplicates: 1}},
+		want:   "標題\n" + dupC + "\n" + dupA + "\n" + dupB + "\n中間一段完全不同的文字。",
+		counts: map[string]int{CountDuplicates: 3}},
+	{name: "a block under 100 characters is kept", in: dupC + "\n" + dupA + "\n" + dupC + "\n" + dupA,
+		opts: CleanOptions{Duplicates: true}, want: dupC + "\n" + dupA + "\n" + dupC + "\n" + dupA},
+	{name: "duplicate block tie keeps the first", in: dupA + "\n" + dupB + "\nx\n" + dupA + "\n" + dupB, opts: CleanOptions{Duplicates: true, Whitespace: true},
+		want: dupA + "\n" + dupB + "\nx", counts: map[string]int{CountDuplicates: 2}},
+	{name: "a paragraph that recurs on its own is kept", in: dupA + "\n好。\n" + dupA + "\n是啊。\n好。\n對。\n好。\n對。",
+		opts: DefaultCleanOptions(), want: dupA + "\n好。\n" + dupA + "\n是啊。\n好。\n對。\n好。\n對。",
+		counts: map[string]int{CountDuplicates: 0}},
+	{name: "a short exchange that recurs is kept", in: strings.Repeat("甲：你好。\n乙：你好，請坐。\n甲：謝謝。\n", 3),
+		opts: DefaultCleanOptions(), want: strings.Repeat("甲：你好。\n乙：你好，請坐。\n甲：謝謝。\n", 3)[:len(strings.Repeat("甲：你好。\n乙：你好，請坐。\n甲：謝謝。\n", 3))-1],
+		counts: map[string]int{CountDuplicates: 0}},
+	{name: "a block that differs by a number is kept", in: dupA + "\n" + dupB + "\n" + strings.Replace(dupA, "七點", "八點", 1) + "\n" + dupB,
+		opts: DefaultCleanOptions(), want: dupA + "\n" + dupB + "\n" + strings.Replace(dupA, "七點", "八點", 1) + "\n" + dupB},
+	{name: "a copy with a word more is kept", in: dupA + "\n" + dupB + "\n" + dupA + "\n" + strings.Replace(dupB, "看書", "看書、下棋", 1),
+		opts: DefaultCleanOptions(), want: dupA + "\n" + dupB + "\n" + dupA + "\n" + strings.Replace(dupB, "看書", "看書、下棋", 1)},
+	{name: "a copy whose damage stands where the first has a word is dropped, the word kept",
+		in:   dupA + "\n" + dupB + "\n" + strings.Replace(dupA, "地鐵站", "地\ufffd站", 1) + "\n" + dupB,
+		opts: CleanOptions{Duplicates: true, Damage: true}, want: dupA + "\n" + dupB, counts: map[string]int{CountDuplicates: 2}},
+	{name: "a copy with real text where the first is damaged takes its place",
+		in:   strings.Replace(dupA, "地鐵站", "地\ufffd站", 1) + "\n" + dupB + "\n" + dupA + "\n" + dupB,
+		opts: CleanOptions{Duplicates: true, Damage: true}, want: dupA + "\n" + dupB, counts: map[string]int{CountDuplicates: 2}},
+	{name: "copies damaged in different places are both kept",
+		in:     strings.Replace(dupA, "地鐵站", "地\ufffd站", 1) + "\n" + dupB + "\n" + strings.Replace(dupA, "公司", "公\ufffd", 1) + "\n" + dupB,
+		opts:   CleanOptions{Duplicates: true, Damage: true},
+		want:   strings.Replace(dupA, "地鐵站", "地\ufffd站", 1) + "\n" + dupB + "\n" + strings.Replace(dupA, "公司", "公\ufffd", 1) + "\n" + dupB,
+		counts: map[string]int{CountDuplicates: 0}},
 	{name: "empty", in: "", opts: DefaultCleanOptions(), want: "", counts: map[string]int{CountWhitespace: 0}},
 	{name: "final line end is not a whitespace change", in: "好\n", opts: DefaultCleanOptions(), want: "好", counts: map[string]int{CountWhitespace: 0}},
 	{name: "only blank lines", in: "\n\n \n", opts: DefaultCleanOptions(), want: ""},
@@ -467,6 +502,15 @@ func TestProcessErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "/data/photo.png") {
 		t.Errorf("binary file: error %v, want one naming the file", err)
 	}
+	// Latin-1 bytes were read as GB18030 and imported with damage marks.
+	latin1, err := charmap.ISO8859_1.NewEncoder().String(textFrench)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Process("/data/notes.txt", []byte(latin1), nil, DefaultCleanOptions())
+	if err == nil || !strings.Contains(err.Error(), "/data/notes.txt") || !strings.Contains(err.Error(), "Latin-1") {
+		t.Errorf("Latin-1 file: error %v, want one naming the file and Latin-1", err)
+	}
 	doc, err := Process("empty.txt", nil, nil, DefaultCleanOptions())
 	if err != nil || doc.Text != "" || len(doc.Tokens) != 0 {
 		t.Errorf("empty file: %+v, %v", doc, err)
@@ -575,4 +619,106 @@ func TestCleanRepairsLostBytes(t *testing.T) {
 	if tried < 300 || float64(marked) < 0.9*float64(tried) || float64(repaired) < 0.6*float64(tried) {
 		t.Errorf("want at least 300 damaged sentences, 90%% marked and 60%% repaired")
 	}
+}
+
+// unmarkedChanges aligns clean text c with the original text orig and
+// returns the code points of c that differ from orig and lie in no damage
+// or repaired mark.
+func unmarkedChanges(c Cleaned, orig string) []int {
+	var es editScratch
+	cr := []rune(c.Text)
+	hunks, ok := es.align(cr, []rune(orig), len(cr)+len(orig))
+	if !ok {
+		return nil
+	}
+	var out []int
+	for _, h := range hunks {
+		for p := h.a0; p < h.a1; p++ {
+			if !hasMark(c.Report.Marks, p, MarkDamage) && !hasMark(c.Report.Marks, p, MarkRepaired) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// TestCleanDroppedByteStaysMarked decodes GB18030 text with one byte
+// dropped, which reads the bytes after it out of phase, and checks that
+// what a repair does not explain stays marked: the characters before the
+// repaired window back to the lost byte, and after a window whose last
+// character lost its second byte, those still out of phase.
+func TestCleanDroppedByteStaysMarked(t *testing.T) {
+	opts := DefaultCleanOptions()
+	opts.Lexicon = segmenterForTest(t)
+	enc := simplifiedchinese.GB18030.NewEncoder()
+	const orig = "团购网站的主要产品分为家居类、日用品类、旅游优惠、机票、酒店及邮轮等。"
+	b, err := enc.Bytes([]byte(orig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		drop    int
+		garbled string // a garbled stretch that must be marked
+		all     bool   // every change is marked
+	}{
+		// …邮轮�取� after a dangling repair: 取 is 等's second byte and
+		// 。's first. (财贩治� before it, with no repair next to it, is
+		// not found.)
+		{15, "取", false},
+		{21, "渭揖", true}, // 分渭揖类、… before a repair: 渭揖 is 为家居 out of phase
+	} {
+		t.Run(fmt.Sprint(tc.drop), func(t *testing.T) {
+			raw, enc, err := Decode("x", append(slices.Clone(b[:tc.drop]), b[tc.drop+1:]...))
+			if err != nil || enc != "GB18030" {
+				t.Fatalf("decode: %q, %v", enc, err)
+			}
+			c := Clean(raw, opts)
+			i := strings.Index(c.Text, tc.garbled)
+			if i < 0 {
+				t.Fatalf("clean text %q lacks %q", c.Text, tc.garbled)
+			}
+			if at := utf8.RuneCountInString(c.Text[:i]); !hasMark(c.Report.Marks, at, MarkDamage) {
+				t.Errorf("%q at %d in %q is not marked; marks %+v", tc.garbled, at, c.Text, c.Report.Marks)
+			}
+			if u := unmarkedChanges(c, orig); tc.all && len(u) > 0 {
+				t.Errorf("unmarked changes at %v in %q", u, c.Text)
+			}
+		})
+	}
+	// Every simplified UD test sentence with one byte dropped: no changed
+	// character is left unmarked next to a repair (within three
+	// characters, with a mark on its other side too).
+	rng := rand.New(rand.NewPCG(5, 6))
+	tried, stray := 0, 0
+	for _, s := range readGold(t, "zh_gsdsimp-ud-test.conllu") {
+		b, err := enc.Bytes([]byte(s.text))
+		if err != nil || len(b) < 10 {
+			continue
+		}
+		k := rng.IntN(len(b))
+		raw, e, err := Decode("x", append(slices.Clone(b[:k]), b[k+1:]...))
+		if err != nil || e != "GB18030" {
+			continue // a line the drop made read better as Big5 is all garble
+		}
+		tried++
+		c := Clean(raw, opts)
+		marked := func(p int) bool {
+			return hasMark(c.Report.Marks, p, MarkDamage) || hasMark(c.Report.Marks, p, MarkRepaired)
+		}
+		for _, p := range unmarkedChanges(c, s.text) {
+			lo, hi := p, p
+			for lo > 0 && !marked(lo) && p-lo < 3 {
+				lo--
+			}
+			for hi < c.RawMap.Len()-1 && !marked(hi) && hi-p < 3 {
+				hi++
+			}
+			if marked(lo) && marked(hi) && (hasMark(c.Report.Marks, lo, MarkRepaired) || hasMark(c.Report.Marks, hi, MarkRepaired)) {
+				stray++
+				t.Errorf("%q: code point %d of %q left unmarked between the marks at %d and %d", s.text, p, c.Text, lo, hi)
+				break
+			}
+		}
+	}
+	t.Logf("%d sentences with a byte dropped, %d with a stray unmarked character", tried, stray)
 }

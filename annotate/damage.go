@@ -57,6 +57,22 @@ func isOddSymbol(r rune) bool {
 		unicode.No, unicode.So, unicode.Sm, unicode.Sk, unicode.Co, unicode.Bopomofo)
 }
 
+// isForeignScript reports whether r is a letter of a script that mis-decoded
+// Chinese bytes produce and Chinese prose does not use: kana, Cyrillic,
+// Hangul, bopomofo, or a private-use character. Greek letters, circled
+// numbers, box drawing and the other symbols are also what mis-decoded
+// bytes produce, but real text uses them too (α粒子, ①, ──): they only add
+// to other evidence.
+func isForeignScript(r rune) bool {
+	switch {
+	case r < 0x0400 || r >= 0x4E00 && r < 0xA640: // Latin, Greek; CJK ideographs, Yi
+		return false
+	case r >= 0x3040 && r <= 0x30FF, r >= 0x3100 && r <= 0x318F: // kana, bopomofo, Hangul jamo
+		return true
+	}
+	return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Cyrillic, unicode.Hangul, unicode.Bopomofo, unicode.Co)
+}
+
 func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
 
 // damageScan holds the evidence over one chunk of cells.
@@ -113,6 +129,8 @@ func (d *damageScan) score() {
 		r := c.r
 		var s float64
 		switch {
+		case r == '〇':
+			// A numeral (二〇二一年), which the dictionary writes 零.
 		case isHan(r):
 			info := stats.info(r)
 			switch rank := info.rank; {
@@ -127,8 +145,10 @@ func (d *damageScan) score() {
 				s += 2
 				d.mismatch[i] = true
 			}
-		case isOddSymbol(r):
+		case isForeignScript(r):
 			s = 3
+		case isOddSymbol(r):
+			s = 1 // ①, α, ──, ○, ★: ordinary alone, evidence among other
 		case d.gluedLatin(i):
 			s = 1 // IP位址 and A股 are ordinary; a glued letter only adds to other evidence
 		}
@@ -191,6 +211,7 @@ func (d *damageScan) runs() [][2]int {
 		start, last := i, i
 		total := d.suspicion[i]
 		mismatch := d.mismatch[i]
+		seeds := [2]rune{d.cells[i].r, d.cells[i].r} // the first two distinct seeds
 		j := i + 1
 		for j < n && d.inProse(j) && (d.suspicion[j] >= seedSuspicion || !d.covered[j]) {
 			if d.suspicion[j] >= seedSuspicion {
@@ -200,6 +221,9 @@ func (d *damageScan) runs() [][2]int {
 				last = j
 				total += d.suspicion[j]
 				mismatch = mismatch || d.mismatch[j]
+				if seeds[1] == seeds[0] {
+					seeds[1] = d.cells[j].r
+				}
 			} else if j-last > maxGap {
 				break
 			}
@@ -214,7 +238,12 @@ func (d *damageScan) runs() [][2]int {
 		// run sits against a lost character.
 		nearLost := start > 0 && (isLostMark(d.cells[start-1].r) || d.cells[start-1].hint != 0) ||
 			end < n && isLostMark(d.cells[end].r)
-		if total >= runSuspicion || mismatch && nearLost {
+		// One rare character among common words (a name, a variant such
+		// as 擧, a dialect character such as 餸) is not garble: bytes read
+		// out of phase garble every character until they fall back in
+		// phase. A run needs two different suspicious characters, or a
+		// lost character next to it.
+		if total >= runSuspicion && (seeds[1] != seeds[0] || nearLost) || mismatch && nearLost {
 			out = append(out, [2]int{start, end})
 			d.nearLost = append(d.nearLost, nearLost)
 		}
@@ -236,6 +265,7 @@ func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
 		}
 		if c.opts.Repair {
 			cands = mergeCandidates(cands, anchoredRuns(cells))
+			cands = addBackRuns(cands, backRuns(cells))
 		}
 	}
 	var marks []chunkMark
@@ -251,7 +281,10 @@ func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
 		// Only a run against a lost character has the signature of bytes
 		// read out of phase after a lost byte; elsewhere a "repair" would
 		// rewrite rare but real words.
-		if c.opts.Repair && cand.nearLost {
+		switch {
+		case c.opts.Repair && cand.back:
+			rep = c.bestBackRepair(cells, run)
+		case c.opts.Repair && cand.nearLost:
 			rep = c.bestRepair(cells, run, prev)
 		}
 		if rep == nil && !cand.seeded {
@@ -259,16 +292,27 @@ func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
 		}
 		if rep == nil {
 			out = append(out, cells[prev:run[0]]...)
-			marks = append(marks, chunkMark{kind: MarkDamage, cause: CauseGarbled})
-			for _, cl := range cells[run[0]:run[1]] {
-				cl.mark = int32(len(marks))
-				out = append(out, cl)
-			}
+			out, marks = markGarbled(out, marks, cells[run[0]:run[1]])
 			prev = run[1]
 			continue
 		}
-		out = append(out, cells[prev:rep.start]...)
+		// Whatever the repair does not explain stays marked: the run's
+		// characters before the window it repaired,
+		gs := min(max(prev, run[0]), rep.start)
+		if cand.back {
+			gs = rep.start // a back run's start is where the search stopped
+		} else if gs == rep.start && (gs == 0 || !isLostMark(cells[gs-1].r)) {
+			gs = c.outOfPhaseBefore(cells, rep, prev)
+		}
+		out = append(out, cells[prev:gs]...)
+		out, marks = markGarbled(out, marks, cells[gs:rep.start])
 		win := cells[rep.start:rep.end]
+		if gs == rep.start && (gs == 0 || !isLostMark(cells[gs-1].r)) {
+			// The byte the repair dropped was the second byte of a
+			// character nothing else stands for: it is lost.
+			marks = append(marks, chunkMark{kind: MarkDamage, cause: CauseLost})
+			out = append(out, cell{r: unicode.ReplacementChar, raw: win[0].raw, mark: int32(len(marks))})
+		}
 		marks = append(marks, chunkMark{kind: MarkRepaired, original: cellString(win),
 			rawStart: win[0].raw, rawEnd: win[len(win)-1].raw + 1})
 		id := len(marks)
@@ -285,10 +329,106 @@ func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
 			out = append(out, cell{r: unicode.ReplacementChar, raw: win[len(win)-1].raw, mark: int32(len(marks))})
 		}
 		prev = rep.end
+		if rep.dangling {
+			// and, after a window whose last character lost its second
+			// byte, the characters still read out of phase after it.
+			e := c.outOfPhaseAfter(cells, rep)
+			out, marks = markGarbled(out, marks, cells[prev:e])
+			prev = e
+		}
 	}
 	out = append(out, cells[prev:]...)
 	marks = c.markLost(out, marks)
 	return out, marks
+}
+
+// markGarbled appends cells to out as one garbled damage mark.
+func markGarbled(out []cell, marks []chunkMark, cells []cell) ([]cell, []chunkMark) {
+	if len(cells) == 0 {
+		return out, marks
+	}
+	marks = append(marks, chunkMark{kind: MarkDamage, cause: CauseGarbled})
+	for _, cl := range cells {
+		cl.mark = int32(len(marks))
+		out = append(out, cl)
+	}
+	return out, marks
+}
+
+// outOfPhase reports whether r keeps double-byte text read out of phase
+// out of phase: any character of two or more bytes in GBK or Big5 (Han,
+// full-width punctuation, symbols). An ASCII character, a space or a lost
+// character (where the decoder or scraper gave up on a byte) puts it back.
+func outOfPhase(r rune) bool { return r >= 0x80 && !isSpace(r) && !isLostMark(r) }
+
+// outOfPhaseAfter is the end of the characters after a dangling repair rep
+// that are read out of phase: the window's last byte was a first byte
+// whose second is the first byte of the next character, and the bytes stay
+// out of phase to the first character that puts them back (outOfPhase).
+// They are read out of phase when they end in a lost character (the
+// decoder gave up on a byte there, as out-of-phase bytes make it) or when
+// reading them in phase, after the window's last byte, is clearly better
+// Chinese; otherwise the bytes fell back in phase at the window's end (the
+// seed article's 品溯�、檢測…) and it returns rep.end.
+func (c *cleaner) outOfPhaseAfter(cells []cell, rep *repair) int {
+	e := rep.end
+	for e < len(cells) && e-rep.end < maxAnchoredRun && outOfPhase(cells[e].r) {
+		e++
+	}
+	if e == rep.end {
+		return e
+	}
+	if e < len(cells) && isLostMark(cells[e].r) {
+		return e
+	}
+	win, err := gbkEncoder.Bytes([]byte(cellString(cells[rep.start:rep.end])))
+	rest, err2 := gbkEncoder.Bytes([]byte(cellString(cells[rep.end:e])))
+	if err != nil || err2 != nil || len(win) == 0 {
+		return rep.end
+	}
+	text, dangling, ok := decodeGBKPairs(append([]byte{win[len(win)-1]}, rest...))
+	if !ok || !plausibleRepair(text) {
+		return rep.end
+	}
+	fixed := c.textCost(text)
+	if dangling {
+		fixed += lostCharCost
+	}
+	if c.textCost(runesOf(cells[rep.end:e]))-fixed < repairGainPerChar*float64(e-rep.end) {
+		return rep.end
+	}
+	return e
+}
+
+// outOfPhaseBefore is the start of the characters before repair rep, not
+// before floor, that are read out of phase: the byte the repair dropped
+// was the second byte of a character whose first byte was lost, unless a
+// lost character stands before the window, the bytes before it were out
+// of phase from the lost byte on. They are, k characters back, when
+// reading them in phase (their bytes from the second on, then the byte
+// the repair dropped) is clearly better Chinese; the k with the greatest
+// gain wins. It returns rep.start when no k is.
+func (c *cleaner) outOfPhaseBefore(cells []cell, rep *repair, floor int) int {
+	win, err := gbkEncoder.Bytes([]byte(string(cells[rep.start].r)))
+	if err != nil || len(win) == 0 {
+		return rep.start
+	}
+	best, bestGain := rep.start, 0.0
+	for s := rep.start - 1; s >= floor && rep.start-s <= maxAnchoredRun && outOfPhase(cells[s].r); s-- {
+		b, err := gbkEncoder.Bytes([]byte(cellString(cells[s:rep.start])))
+		if err != nil || len(b) < 2 {
+			break
+		}
+		text, dangling, ok := decodeGBKPairs(append(b[1:], win[0]))
+		if !ok || dangling || !plausibleRepair(text) {
+			continue
+		}
+		gain := c.textCost(runesOf(cells[s:rep.start])) - c.textCost(text) - lostCharCost
+		if gain >= repairGainPerChar*float64(rep.start-s) && gain > bestGain {
+			best, bestGain = s, gain
+		}
+	}
+	return best
 }
 
 // candidate is a run of cells that may be garbled: found by evidence
@@ -297,6 +437,8 @@ func (c *cleaner) markDamage(cells []cell) ([]cell, []chunkMark) {
 type candidate struct {
 	run              [2]int
 	seeded, nearLost bool
+	// back says the run ends at a U+FFFD that a decoder left (backRuns).
+	back bool
 }
 
 // maxAnchoredRun is how far after a lost character repair looks.
@@ -323,6 +465,38 @@ func anchoredRuns(cells []cell) [][2]int {
 		out = append(out, [2]int{i + 1, j})
 	}
 	return out
+}
+
+// backRuns are the runs that end at a U+FFFD: a decoder (GB18030's, Big5's)
+// leaves one where bytes read out of phase since a lost byte no longer
+// pair, so the characters before it, back to the lost byte, are garbled.
+// A run takes up to maxAnchoredRun characters back, to the first one that
+// would have put the bytes back in phase (outOfPhase).
+func backRuns(cells []cell) [][2]int {
+	var out [][2]int
+	for i := 1; i < len(cells); i++ {
+		if cells[i].r != unicode.ReplacementChar || !outOfPhase(cells[i-1].r) {
+			continue
+		}
+		s := i - 1
+		for s > 0 && i-s < maxAnchoredRun && outOfPhase(cells[s-1].r) {
+			s--
+		}
+		out = append(out, [2]int{s, i})
+	}
+	return out
+}
+
+// addBackRuns adds the back runs that overlap no candidate, sorted by
+// start.
+func addBackRuns(cands []candidate, back [][2]int) []candidate {
+	for _, b := range back {
+		if !slices.ContainsFunc(cands, func(c candidate) bool { return b[0] < c.run[1] && c.run[0] < b[1] }) {
+			cands = append(cands, candidate{run: b, nearLost: true, back: true})
+		}
+	}
+	slices.SortFunc(cands, func(a, b candidate) int { return a.run[0] - b.run[0] })
+	return cands
 }
 
 // mergeCandidates adds the anchored runs to the seeded candidates: an
@@ -490,6 +664,33 @@ func (c *cleaner) bestRepair(cells []cell, run [2]int, floor int) *repair {
 	return best
 }
 
+// bestBackRepair tries the windows of a back run that end at the U+FFFD
+// after it, from each start on: the start is where the byte was lost. It
+// returns the window whose repair lowers the text's cost the most, or nil
+// when no repair is clearly better.
+func (c *cleaner) bestBackRepair(cells []cell, run [2]int) *repair {
+	var best *repair
+	for s := run[0]; s+minRepairLen <= run[1]; s++ {
+		win := cells[s:run[1]]
+		text, dangling, ok := gbkShift(cellString(win))
+		if !ok || !plausibleRepair(text) {
+			continue
+		}
+		fixed := c.textCost(text) + lostCharCost // the character whose byte was lost
+		gain := c.textCost(runesOf(win)) - fixed
+		if gain < repairGainPerChar*float64(len(win)) {
+			continue
+		}
+		if best == nil || gain > best.gain {
+			// The U+FFFD after the window already stands for the
+			// character whose second byte the decoder rejected.
+			best = &repair{start: s, end: run[1], text: text, gain: gain}
+		}
+		_ = dangling
+	}
+	return best
+}
+
 func runesOf(cells []cell) []rune {
 	rs := make([]rune, len(cells))
 	for i, c := range cells {
@@ -507,7 +708,13 @@ func gbkShift(s string) (text []rune, dangling, ok bool) {
 	if err != nil || len(b) < 2 {
 		return nil, false, false
 	}
-	b = b[1:]
+	return decodeGBKPairs(b[1:])
+}
+
+// decodeGBKPairs decodes b as GBK double-byte text (ASCII allowed, but no
+// control characters and no odd symbols a shift would only produce by
+// chance). dangling reports a last lead byte whose trail byte is missing.
+func decodeGBKPairs(b []byte) (text []rune, dangling, ok bool) {
 	dec := simplifiedchinese.GBK.NewDecoder()
 	for i := 0; i < len(b); {
 		switch {

@@ -11,6 +11,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
 	xunicode "golang.org/x/text/encoding/unicode"
@@ -92,7 +95,20 @@ type decodeCase struct {
 	wantText string
 	wantEnc  string
 	wantErr  bool // a *DecodeError is wanted
+	// wantForeign, with wantErr, is the DecodeError's Encoding: text in
+	// an encoding Decode does not read.
+	wantForeign string
 }
+
+// Texts in other languages, written for these tests, to encode in the
+// encodings Decode does not read.
+const (
+	textFrench   = "Le café était fermé ce matin, alors nous avons marché jusqu'à la boulangerie près de l'église. Là, une vieille dame nous a raconté l'histoire du quartier : les ouvriers, les grèves, la fête du village chaque été."
+	textGerman   = "Über die Brücke gingen wir zum Bahnhof. Die Züge waren verspätet, und die Fahrgäste ärgerten sich. Später aßen wir Käsespätzle in einem kleinen Gasthaus."
+	textJapanese = "昨日、私たちは駅の近くの小さな喫茶店に行きました。コーヒーはとても美味しくて、店員さんも親切でした。また行きたいと思います。"
+	textKorean   = "어제 우리는 시장에 가서 과일과 채소를 샀습니다. 날씨가 좋아서 공원에서 산책도 했습니다. 저녁에는 친구들과 함께 밥을 먹었습니다."
+	textRussian  = "Вчера мы гуляли по парку и разговаривали о книгах. Погода была хорошая, и мы долго сидели на скамейке у реки."
+)
 
 // decodeCases is the table of TestDecode and the seed corpus of FuzzDecode.
 // Cases built from the shared data are left out when it is absent.
@@ -126,6 +142,29 @@ func decodeCases(tb testing.TB) []decodeCase {
 		{name: "random short without nul", data: decodeRandomBytes(64, true), wantErr: true},
 		{name: "control characters", data: []byte("\x01\x02\x03\x04\x05\x06\x07\x08abc"), wantErr: true},
 		{name: "lone 0xff", data: []byte{0xFF}, wantErr: true},
+		// Text in an encoding Decode does not read is refused, naming
+		// the encoding it seems to be in; in UTF-8 it is read as it is.
+		{name: "latin-1 french", data: mustEncodeAs(tb, charmap.ISO8859_1, textFrench), wantErr: true, wantForeign: "Windows-1252 or ISO-8859-1 (Latin-1)"},
+		{name: "windows-1252 german", data: mustEncodeAs(tb, charmap.Windows1252, textGerman), wantErr: true, wantForeign: "Windows-1252 or ISO-8859-1 (Latin-1)"},
+		{name: "shift-jis", data: mustEncodeAs(tb, japanese.ShiftJIS, textJapanese), wantErr: true, wantForeign: "Shift-JIS (Japanese)"},
+		{name: "euc-jp", data: mustEncodeAs(tb, japanese.EUCJP, textJapanese), wantErr: true, wantForeign: "EUC-JP (Japanese)"},
+		{name: "euc-kr", data: mustEncodeAs(tb, korean.EUCKR, textKorean), wantErr: true, wantForeign: "EUC-KR (Korean)"},
+		{name: "windows-1251", data: mustEncodeAs(tb, charmap.Windows1251, textRussian), wantErr: true, wantForeign: "Windows-1251 (Cyrillic)"},
+		{name: "koi8-r", data: mustEncodeAs(tb, charmap.KOI8R, textRussian), wantErr: true, wantForeign: "KOI8-R (Cyrillic)"},
+		{name: "shift-jis long", data: mustEncodeAs(tb, japanese.ShiftJIS, strings.Repeat(textJapanese+"\r\n", 40)), wantErr: true, wantForeign: "Shift-JIS (Japanese)"},
+		{name: "utf8 french", data: []byte(textFrench), wantText: textFrench, wantEnc: "UTF-8"},
+		{name: "utf8 japanese", data: []byte(textJapanese), wantText: textJapanese, wantEnc: "UTF-8"},
+		{name: "utf8 korean", data: []byte(textKorean), wantText: textKorean, wantEnc: "UTF-8"},
+		{name: "utf8 russian", data: []byte(textRussian), wantText: textRussian, wantEnc: "UTF-8"},
+		{name: "gbk english with chinese names", data: mustEncodeAs(tb, simplifiedchinese.GBK, "Meeting notes: Zhang Wei (张伟) and Li Na (李娜) present on Monday."),
+			wantText: "Meeting notes: Zhang Wei (张伟) and Li Na (李娜) present on Monday.", wantEnc: "GB18030"},
+	}
+	for name, text := range readConversation(tb) {
+		text = strings.TrimSuffix(text, "\n")
+		cases = append(cases, decodeCase{name: "gb18030 " + name, data: mustEncodeAs(tb, simplifiedchinese.GB18030, text), wantText: text, wantEnc: "GB18030"})
+		if big5Encodable(text) {
+			cases = append(cases, decodeCase{name: "big5 " + name, data: mustEncodeAs(tb, traditionalchinese.Big5, text), wantText: text, wantEnc: "Big5"})
+		}
 	}
 
 	if seed, ok := readDecodeShared(tb, decodeSeedPath); ok {
@@ -234,6 +273,13 @@ func TestDecode(t *testing.T) {
 				}
 				if de.Offset < 0 || de.Offset > len(tc.data) {
 					t.Errorf("error offset %d outside [0, %d]", de.Offset, len(tc.data))
+				}
+				if de.Encoding != tc.wantForeign {
+					t.Errorf("error %q: encoding %q, want %q", err, de.Encoding, tc.wantForeign)
+				}
+				if tc.wantForeign != "" && (de.Offset != bytes.IndexFunc(tc.data, func(r rune) bool { return r >= utf8.RuneSelf }) ||
+					!strings.Contains(err.Error(), tc.wantForeign)) {
+					t.Errorf("error %q: want the encoding named and the offset of the first byte outside ASCII", err)
 				}
 				t.Logf("error: %v", err)
 				return

@@ -2,11 +2,16 @@ package annotate
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Document is one text of a project: the raw (decoded) text, the clean text
@@ -47,7 +52,43 @@ type Document struct {
 // sentence longer than this (a 100,000-character line without punctuation)
 // is segmented in pieces cut at whitespace or punctuation where there is
 // one, so memory stays linear.
-const maxSegmentRun = 4096
+const maxSegmentRun = 4096 // segToken holds offsets into a piece in 16 bits
+
+// ReadText reads the text file at path for the pipeline: a regular file
+// only, refused before it is opened when it is a named pipe, a device
+// (/dev/zero) or a directory, which would block or never end. Errors name
+// the file.
+func ReadText(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("annotate: %s: %w", path, unwrapPathErr(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("annotate: %s: not a regular file but %s", path, fileKind(fi.Mode()))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("annotate: %s: %w", path, unwrapPathErr(err))
+	}
+	return data, nil
+}
+
+// fileKind names the type of a file that is not regular.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
 
 // Process runs the whole pipeline over the bytes of one file: Decode,
 // Clean (with seg as the Lexicon unless opts has one), Sentences, and
@@ -92,7 +133,9 @@ func ProcessContext(ctx context.Context, name string, data []byte, seg *Segmente
 // segmenter together, up to maxSegmentRun characters at a time (one call
 // per sentence costs gse a third more), and the pieces are segmented on all
 // processors at once; a token that would still cross a sentence boundary is
-// cut there.
+// cut there. Memory: while pieces are segmented their tokens are kept as
+// 6-byte offsets, and the []Token is allocated once, at its size; no copy
+// of text is made.
 func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
 	toks, _ := SegmentSentencesContext(context.Background(), seg, text, sents)
 	return toks
@@ -101,38 +144,21 @@ func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
 // SegmentSentencesContext is SegmentSentences, stopping with ctx's error
 // once ctx is done, between pieces (a few milliseconds each).
 func SegmentSentencesContext(ctx context.Context, seg *Segmenter, text string, sents []Sentence) ([]Token, error) {
-	type piece struct {
-		start int    // code point offset of text in the document
-		text  string // a slice of the document
-		toks  []Token
-	}
-	var pieces []*piece
-	w := runeWalker{s: text}
-	for i := 0; i < len(sents); {
-		start, j := sents[i].Start, i+1
-		for j < len(sents) && sents[j].End-start <= maxSegmentRun {
-			j++
-		}
-		if end := sents[j-1].End; end-start <= maxSegmentRun {
-			pieces = append(pieces, &piece{start: start, text: text[w.seek(start):w.seek(end)]})
-		} else {
-			// One sentence too long to hand over at once: cut it at
-			// spaces or punctuation.
-			rs := []rune(text[w.seek(start):w.seek(end)])
-			for k := 0; k < len(rs); {
-				e := pieceEnd(rs, k, len(rs))
-				pieces = append(pieces, &piece{start: start + k, text: string(rs[k:e])})
-				k = e
-			}
-		}
-		i = j
-	}
-	work := make(chan *piece)
+	pieces := segmentPieces(text, sents)
+	work := make(chan *segPiece)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(pieces)) {
 		wg.Go(func() {
+			var names posNames
+			var sc scratch
+			var buf []Token
 			for p := range work {
-				p.toks = seg.Segment(p.text)
+				p.names = &names
+				buf = seg.segmentInto(buf[:0], &sc, p.text)
+				p.toks = make([]segToken, len(buf))
+				for k, t := range buf {
+					p.toks[k] = segToken{start: uint16(t.Start), end: uint16(t.End), pos: names.index(t.POS)}
+				}
 			}
 		})
 	}
@@ -152,15 +178,100 @@ func SegmentSentencesContext(ctx context.Context, seg *Segmenter, text string, s
 	for _, p := range pieces {
 		n += len(p.toks)
 	}
+	if n*int(unsafe.Sizeof(Token{})) >= bigTokenSlice {
+		// Segmenting left garbage whose pages a slice this big cannot
+		// reuse: give them back before taking new ones.
+		debug.FreeOSMemory()
+	}
 	toks := make([]Token, 0, n)
 	for _, p := range pieces {
+		w := runeWalker{s: p.text}
 		for _, t := range p.toks {
-			t.Start += p.start
-			t.End += p.start
-			toks = append(toks, t)
+			s := w.seek(int(t.start))
+			e := w.seek(int(t.end))
+			toks = append(toks, Token{Start: p.start + int(t.start), End: p.start + int(t.end), Text: p.text[s:e], POS: p.names.list[t.pos]})
 		}
+		p.toks = nil
 	}
 	return cutAtSentences(toks, sents, text), nil
+}
+
+// bigTokenSlice is the size of a token slice above which SegmentSentences
+// returns freed memory to the system before allocating it (a document of
+// some 5 MB): the collection this forces costs far less than segmenting it.
+const bigTokenSlice = 64 << 20
+
+// segPiece is a piece of a document handed to the segmenter at once.
+type segPiece struct {
+	start int    // code point offset of text in the document
+	text  string // a slice of the document
+	toks  []segToken
+	names *posNames // the POS tags toks index
+}
+
+// segToken is a token of a piece while the pieces are being segmented:
+// code point offsets into the piece (which is at most maxSegmentRun long)
+// and its POS's index.
+type segToken struct{ start, end, pos uint16 }
+
+// posNames numbers the POS tags one worker of SegmentSentences has seen.
+type posNames struct {
+	list []string
+	idx  map[string]uint16
+}
+
+func (n *posNames) index(pos string) uint16 {
+	if i, ok := n.idx[pos]; ok {
+		return i
+	}
+	if n.idx == nil {
+		n.idx = map[string]uint16{}
+	}
+	i := uint16(len(n.list))
+	n.list = append(n.list, pos)
+	n.idx[pos] = i
+	return i
+}
+
+// segmentPieces cuts text into the pieces SegmentSentences hands to the
+// segmenter: runs of whole sentences up to maxSegmentRun characters, and a
+// longer sentence cut at spaces or punctuation (pieceEnd).
+func segmentPieces(text string, sents []Sentence) []*segPiece {
+	var pieces []*segPiece
+	w := runeWalker{s: text}
+	var buf []rune
+	for i := 0; i < len(sents); {
+		start, j := sents[i].Start, i+1
+		for j < len(sents) && sents[j].End-start <= maxSegmentRun {
+			j++
+		}
+		end := sents[j-1].End
+		if end-start <= maxSegmentRun {
+			pieces = append(pieces, &segPiece{start: start, text: text[w.seek(start):w.seek(end)]})
+			i = j
+			continue
+		}
+		// One sentence too long to hand over at once: cut it at spaces
+		// or punctuation, looking at most maxSegmentRun characters ahead.
+		for k := start; k < end; {
+			b := w.seek(k)
+			e := end
+			if end-k > maxSegmentRun {
+				buf = buf[:0]
+				for _, r := range text[b:] {
+					buf = append(buf, r)
+					if len(buf) == maxSegmentRun {
+						break
+					}
+				}
+				e = k + pieceEnd(buf, 0, end-k)
+			}
+			pieces = append(pieces, &segPiece{start: k, text: text[b:w.seek(e)]})
+			k = e
+		}
+		i = j
+	}
+	return pieces
 }
 
 // runeWalker turns increasing code point offsets of s into byte offsets.
@@ -189,28 +300,33 @@ func cutAtSentences(toks []Token, sents []Sentence, text string) []Token {
 		}
 		return *k < len(sents) && t.End > sents[*k].End
 	}
-	k, any := 0, false
+	k, n := 0, 0
 	for _, t := range toks {
 		if crosses(t, &k) {
-			any = true
-			break
+			n++
 		}
 	}
-	if !any {
+	if n == 0 {
 		return toks
 	}
-	rs := []rune(text)
-	out := make([]Token, 0, len(toks)+1)
+	out := make([]Token, 0, len(toks)+n)
+	w := runeWalker{s: text}
 	k = 0
 	for _, t := range toks {
 		for crosses(t, &k) {
 			cut := sents[k].End
-			out = append(out, Token{Start: t.Start, End: cut, Text: string(rs[t.Start:cut]), POS: t.POS})
+			out = append(out, Token{Start: t.Start, End: cut, Text: text[w.seek(t.Start):w.seek(cut)], POS: t.POS})
 			t.Start = cut
-			for t.Start < t.End && isSpace(rs[t.Start]) {
+			b := w.seek(t.Start)
+			for t.Start < t.End {
+				r, size := utf8.DecodeRuneInString(text[b:])
+				if !isSpace(r) {
+					break
+				}
 				t.Start++
+				b += size
 			}
-			t.Text = string(rs[t.Start:t.End])
+			t.Text = text[w.seek(t.Start):w.seek(t.End)]
 		}
 		if t.Start < t.End {
 			out = append(out, t)
@@ -222,6 +338,7 @@ func cutAtSentences(toks []Token, sents []Sentence, text string) []Token {
 // pieceEnd is where the piece of rs[start:end] handed to the segmenter
 // ends: end itself when it is short enough, else the last space or
 // punctuation mark within maxSegmentRun, else maxSegmentRun characters on.
+// It reads rs only up to start+maxSegmentRun.
 func pieceEnd(rs []rune, start, end int) int {
 	if end-start <= maxSegmentRun {
 		return end

@@ -83,9 +83,15 @@ func (s *Segmenter) Segment(text string) []Token {
 	if text == "" {
 		return nil
 	}
-	r := runText{text: text, runes: []rune(text), valid: utf8.ValidString(text)}
-	toks := make([]Token, 0, len(r.runes)*2/3+1)
 	var sc scratch
+	return s.segmentInto(make([]Token, 0, utf8.RuneCountInString(text)*2/3+1), &sc, text)
+}
+
+// segmentInto is Segment appending to toks, with working memory sc that
+// it reuses from call to call.
+func (s *Segmenter) segmentInto(toks []Token, sc *scratch, text string) []Token {
+	sc.runes = append(sc.runes[:0], []rune(text)...)
+	r := runText{text: text, runes: sc.runes, valid: utf8.ValidString(text)}
 	for i, bi := 0, 0; i < len(r.runes); {
 		if unicode.IsSpace(r.runes[i]) {
 			bi += utf8.RuneLen(r.runes[i])
@@ -97,7 +103,7 @@ func (s *Segmenter) Segment(text string) []Token {
 			bj += utf8.RuneLen(r.runes[j])
 			j++
 		}
-		toks = s.segmentRun(toks, &sc, r, i, j, bi)
+		toks = s.segmentRun(toks, sc, r, i, j, bi)
 		i, bi = j, bj
 	}
 	return toks
@@ -116,6 +122,7 @@ type runText struct {
 // scratch is the working memory of one Segment call, reused from run to
 // run.
 type scratch struct {
+	runes  []rune
 	mapped []rune
 	bytes  []byte
 	spans  []span

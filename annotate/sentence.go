@@ -18,7 +18,8 @@ func isSentenceCloser(r rune) bool { return strings.ContainsRune("」』”’�
 // Sentences splits text at 。！？；… and half-width ! and ; (and their
 // runs, such as ……) and at line breaks, keeping closing quotes and brackets (」』”）) with their
 // sentence. Leading and trailing whitespace is left out of each sentence;
-// empty sentences are skipped. Offsets are code points into text.
+// empty sentences are skipped. Offsets are code points into text. It reads
+// text once and copies nothing.
 func Sentences(text string) []Sentence {
 	out, _ := sentences(nil, text)
 	return out
@@ -28,40 +29,54 @@ func Sentences(text string) []Sentence {
 // every 65,536 characters.
 func sentences(done <-chan struct{}, text string) ([]Sentence, bool) {
 	var out []Sentence
-	rs := []rune(text)
-	add := func(s, e int) {
-		for s < e && unicode.IsSpace(rs[s]) {
-			s++
+	start, end := -1, 0 // the sentence's first non-space code point and the end of its last
+	flush := func() {
+		if start >= 0 {
+			out = append(out, Sentence{Start: start, End: end})
 		}
-		for e > s && unicode.IsSpace(rs[e-1]) {
-			e--
-		}
-		if s < e {
-			out = append(out, Sentence{Start: s, End: e})
+		start = -1
+	}
+	include := func(i int, r rune) {
+		if !unicode.IsSpace(r) {
+			if start < 0 {
+				start = i
+			}
+			end = i + 1
 		}
 	}
-	start := 0
-	for i := 0; i < len(rs); i++ {
+	const (
+		inText   = iota
+		inEnds   // after a sentence end: more ends and closers stay with it
+		inCloser // after a closer that followed an end: more closers stay
+	)
+	state, i := inText, 0
+	for _, r := range text {
 		if i&0xffff == 0 && isDone(done) {
 			return nil, false
 		}
 		switch {
-		case rs[i] == '\n':
-			add(start, i)
-			start = i + 1
-		case isSentenceEnd(rs[i]):
-			j := i + 1
-			for j < len(rs) && isSentenceEnd(rs[j]) {
-				j++
+		case state == inEnds && isSentenceEnd(r), state != inText && isSentenceCloser(r):
+			if !isSentenceEnd(r) {
+				state = inCloser
 			}
-			for j < len(rs) && isSentenceCloser(rs[j]) {
-				j++
-			}
-			add(start, j)
-			start = j
-			i = j - 1
+			include(i, r)
+			i++
+			continue
+		case state != inText:
+			flush()
+			state = inText
 		}
+		switch {
+		case r == '\n':
+			flush()
+		case isSentenceEnd(r):
+			include(i, r)
+			state = inEnds
+		default:
+			include(i, r)
+		}
+		i++
 	}
-	add(start, len(rs))
+	flush()
 	return out, true
 }
