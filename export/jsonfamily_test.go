@@ -352,7 +352,7 @@ func TestAppendJSONString(t *testing.T) {
 }
 
 func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "焦作𠀀😀", "a\"b\\c\n", "bad\xffutf8", "\u2028<&>"} {
+	for _, s := range []string{"", "焦作𠀀😀", "a\"b\\c\n", "bad\xffutf8", "\u2028<&>", "\f\b\x01"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
