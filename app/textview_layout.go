@@ -1,0 +1,692 @@
+// The document view's layout: the metrics at the zoom, line breaking as
+// in Chinese typesetting, the per-line index of spans and marks, and the
+// mapping between positions on screen and offsets in the text.
+
+package app
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/biaozhu/biaozhu/annotate"
+)
+
+// Spacing of the view, in Fyne units at zoom 1.
+const (
+	tvPad      = 8 // left and right
+	tvTop      = 6
+	tvGap      = 3 // between tokens when boundaries are shown
+	tvLineGap  = 6
+	tvParaGap  = 8
+	tvLaneGap  = 2
+	tvTextUp   = 4 // word text is this much larger than the theme's text
+	tvTagScale = 0.8
+	tvHintGap  = 3 // between a POS tag and a pinyin hint
+)
+
+// tvMetrics are the sizes a layout was made with.
+type tvMetrics struct {
+	key                        string
+	textSize, capSize, tagSize float32
+	textH, capH, tagH, laneH   float32
+}
+
+// tvLine is one visual line: code points [start, end) (trailing spaces
+// and the line break included), fragments [frag0, frag1).
+type tvLine struct {
+	start, end   int32
+	frag0, frag1 int32
+	y, h         float32
+	para         bool // the first line of a paragraph (not the first one)
+	lanes        int
+}
+
+// tvFrag is the part of a token (tok >= 0) or of text outside tokens
+// (tok == -1) on one line: code points [start, end), box [x0, x1).
+type tvFrag struct {
+	tok        int32
+	start, end int32
+	x0, x1     float32
+}
+
+// tvLayout is the line table of a textView.
+type tvLayout struct {
+	v      *textView
+	dirty  bool
+	width  float32
+	height float32
+	m      tvMetrics
+	posRow bool
+
+	lines []tvLine
+	frags []tvFrag
+	charX []float32 // x of each code point's glyph
+	charW []float32 // width of each code point's glyph
+
+	// scratch of the line breaking
+	adv   []float32
+	lead  []float32
+	flags []uint8
+
+	// span and mark index
+	lanes       []int   // per doc.Spans index
+	lineSpanOff []int32 // CSR: spans on line i are lineSpans[off[i]:off[i+1]]
+	lineSpans   []int32
+	marks       []annotate.Mark
+	lineMarkOff []int32
+	lineMarks   []int32
+
+	tokHint map[int]string // pinyin hints by token
+
+	ntoks, nspans int  // the document's counts when it was laid out
+	syncing       bool // inside relayout or sync
+
+	runeW map[rune]float32
+	bmpW  []float32 // widths of the Basic Multilingual Plane, 0 = not measured
+	capW  map[string]float32
+	tagW  map[string]float32
+}
+
+// Per-code-point flags of the line breaking.
+const (
+	fBreak  = 1 << iota // a line may break before this code point
+	fForce              // a line must break before it
+	fSpace              // white space: hangs at the line end
+	fTokEnd             // the last code point of a token
+)
+
+// metrics returns the sizes for the current theme and zoom.
+func (l *tvLayout) metrics() tvMetrics {
+	th := l.v.Theme()
+	z := l.v.zoom
+	if z <= 0 {
+		z = 1
+	}
+	m := tvMetrics{
+		textSize: (th.Size(theme.SizeNameText) + tvTextUp) * z,
+		capSize:  th.Size(theme.SizeNameCaptionText) * z,
+	}
+	m.tagSize = m.capSize * tvTagScale
+	probe := fyne.MeasureText("中a", m.textSize, fyne.TextStyle{})
+	m.key = fmt.Sprintf("%T/%g/%g/%g", th, m.textSize, m.capSize, probe.Width)
+	m.textH = probe.Height
+	m.capH = fyne.MeasureText("Ag", m.capSize, fyne.TextStyle{}).Height
+	m.tagH = fyne.MeasureText("Ag", m.tagSize, fyne.TextStyle{}).Height
+	m.laneH = m.tagH + tvLaneGap
+	return m
+}
+
+// metricsChanged reports whether the theme or zoom changed the sizes.
+func (l *tvLayout) metricsChanged() bool {
+	return l.metrics().key != l.m.key
+}
+
+// glyphW is the cached width of r at the text size.
+func (l *tvLayout) glyphW(r rune) float32 {
+	if r < 0x10000 {
+		if l.bmpW == nil {
+			l.bmpW = make([]float32, 0x10000)
+		}
+		if w := l.bmpW[r]; w > 0 {
+			return w
+		}
+	} else if w, ok := l.runeW[r]; ok {
+		return w
+	}
+	var w float32
+	switch r {
+	case '\n', '\r':
+		w = 0
+	case '\t':
+		w = 4 * l.glyphW(' ')
+	default:
+		w = fyne.MeasureText(string(r), l.m.textSize, fyne.TextStyle{}).Width
+	}
+	if r < 0x10000 {
+		l.bmpW[r] = max(w, 1e-3) // 0 means "not measured"
+	} else {
+		l.runeW[r] = w
+	}
+	return w
+}
+
+// posText is what the POS row shows under token t: its POS (if shown)
+// and the pinyin hint of a damage mark in it.
+func (l *tvLayout) posText(t int) (pos, hint string) {
+	if l.v.showPOS {
+		pos = l.v.doc.Tokens[t].POS
+	}
+	return pos, l.tokHint[t]
+}
+
+// capWidth is the cached width of a POS tag or hint.
+func (l *tvLayout) capWidth(s string) float32 {
+	if s == "" {
+		return 0
+	}
+	if w, ok := l.capW[s]; ok {
+		return w
+	}
+	w := fyne.MeasureText(s, l.m.capSize, fyne.TextStyle{}).Width
+	l.capW[s] = w
+	return w
+}
+
+// fitTag returns the longest prefix of a label's name (at least its first
+// character) that fits in width.
+func (l *tvLayout) fitTag(name string, width float32) string {
+	rs := []rune(name)
+	for n := len(rs); n > 1; n-- {
+		s := string(rs[:n])
+		w, ok := l.tagW[s]
+		if !ok {
+			w = fyne.MeasureText(s, l.m.tagSize, fyne.TextStyle{}).Width
+			l.tagW[s] = w
+		}
+		if w <= width {
+			return s
+		}
+	}
+	if len(rs) == 0 {
+		return ""
+	}
+	return string(rs[:1])
+}
+
+// relayout breaks the document into lines if it is dirty and the width is
+// known. It reports whether it did.
+func (l *tvLayout) relayout() bool {
+	if !l.dirty || l.width <= 0 {
+		return false
+	}
+	l.dirty = false
+	if m := l.metrics(); m.key != l.m.key {
+		l.m = m
+		l.runeW, l.capW, l.tagW = map[rune]float32{}, map[string]float32{}, map[string]float32{}
+		clear(l.bmpW)
+	}
+	l.syncing = true
+	defer func() { l.syncing = false }()
+	l.breakLines()
+	l.index()
+	l.place()
+	if d := l.v.doc; d != nil {
+		l.ntoks, l.nspans = len(d.Tokens), len(d.Spans)
+	}
+	return true
+}
+
+// breakLines fills charX, charW, lines and frags.
+func (l *tvLayout) breakLines() {
+	v := l.v
+	rs := v.runes
+	n := len(rs)
+	var toks []annotate.Token
+	if v.doc != nil {
+		toks = v.doc.Tokens
+	}
+	l.charX = grow(l.charX, n)
+	l.charW = grow(l.charW, n)
+	l.adv = grow(l.adv, n)
+	l.lead = grow(l.lead, n)
+	l.flags = grow(l.flags, n)
+	l.lines, l.frags = l.lines[:0], l.frags[:0]
+	clear(l.tokHint)
+	if l.tokHint == nil {
+		l.tokHint = map[int]string{}
+	}
+	if v.doc != nil {
+		for _, mk := range v.doc.Report.Marks {
+			h := strings.TrimSpace(mk.Original)
+			if mk.Kind != annotate.MarkPinyinHint || h == "" {
+				continue
+			}
+			if t := v.tokenAtOffset(mk.Start); t >= 0 && toks[t].Start <= mk.Start {
+				if old := l.tokHint[t]; old != "" {
+					h = old + " " + h
+				}
+				l.tokHint[t] = h
+			}
+		}
+	}
+	l.posRow = v.showPOS || len(l.tokHint) > 0
+
+	gap := float32(0)
+	if v.showBoundaries {
+		gap = tvGap * v.zoom
+	}
+	// glyph widths and advances; token paddings and boundary gaps
+	for i, r := range rs {
+		w := l.glyphW(r)
+		l.charW[i], l.adv[i], l.lead[i] = w, w, 0
+		var f uint8
+		if isSpace(r) {
+			f |= fSpace
+		}
+		if i > 0 {
+			p := rs[i-1]
+			switch {
+			case p == '\n':
+				f |= fForce | fBreak
+			case f&fSpace != 0:
+			case isSpace(p):
+				f |= fBreak
+			case isClosing(r) || isOpening(p):
+			case isCJK(p) || isCJK(r):
+				f |= fBreak
+			}
+		}
+		l.flags[i] = f
+	}
+	prevEnd := 0
+	for ti, t := range toks {
+		s, e := max(t.Start, prevEnd), min(t.End, n)
+		if e <= s {
+			continue
+		}
+		prevEnd = e
+		if s > 0 && l.flags[s]&fSpace == 0 && !isSpace(rs[s-1]) && !isClosing(rs[s]) && !isOpening(rs[s-1]) {
+			l.flags[s] |= fBreak // between two tokens
+		}
+		l.flags[e-1] |= fTokEnd
+		var pad float32
+		if pos, hint := l.posText(ti); pos != "" || hint != "" {
+			var tw float32
+			for i := s; i < e; i++ {
+				tw += l.charW[i]
+			}
+			pw := l.capWidth(pos) + l.capWidth(hint) + 2
+			if pos != "" && hint != "" {
+				pw += tvHintGap
+			}
+			if pw > tw {
+				pad = pw - tw
+			}
+		}
+		l.lead[s] += pad / 2
+		l.adv[s] += pad / 2
+		l.adv[e-1] += pad/2 + gap
+	}
+
+	maxW := max(l.width-2*tvPad, 2*l.m.textSize)
+	x := float32(0)
+	ln := tvLine{}
+	ti := 0
+	newLine := func(at int, para bool) {
+		ln.end = int32(at)
+		ln.frag1 = int32(len(l.frags))
+		l.lines = append(l.lines, ln)
+		ln = tvLine{start: int32(at), frag0: int32(len(l.frags)), para: para}
+		x = 0
+	}
+	place := func(i int) {
+		l.charX[i] = tvPad + x + l.lead[i]
+		f := l.flags[i]
+		x += l.adv[i]
+		if f&fSpace != 0 || rs[i] == '\n' {
+			return
+		}
+		for ti < len(toks) && toks[ti].End <= i {
+			ti++
+		}
+		tok := int32(-1)
+		if ti < len(toks) && toks[ti].Start <= i {
+			tok = int32(ti)
+		}
+		x1 := l.charX[i] + l.charW[i]
+		if f&fTokEnd != 0 && tok >= 0 {
+			x1 = tvPad + x - gap
+		}
+		if k := len(l.frags) - 1; k >= int(ln.frag0) && l.frags[k].tok == tok && int(l.frags[k].end) == i {
+			l.frags[k].end, l.frags[k].x1 = int32(i+1), x1
+			return
+		}
+		l.frags = append(l.frags, tvFrag{tok: tok, start: int32(i), end: int32(i + 1), x0: l.charX[i] - l.lead[i], x1: x1})
+	}
+	for i := 0; i < n; {
+		if l.flags[i]&fForce != 0 {
+			newLine(i, true)
+		}
+		// the unbreakable chunk [i, k)
+		k := i + 1
+		for k < n && l.flags[k]&fBreak == 0 {
+			k++
+		}
+		var cw, trail float32
+		for j := i; j < k; j++ {
+			cw += l.adv[j]
+			if l.flags[j]&fSpace != 0 || rs[j] == '\n' {
+				trail += l.adv[j]
+			} else {
+				trail = 0
+				if l.flags[j]&fTokEnd != 0 {
+					trail = gap
+				}
+			}
+		}
+		visible := cw - trail
+		if x > 0 && x+visible > maxW {
+			newLine(i, false)
+		}
+		if visible <= maxW {
+			for j := i; j < k; j++ {
+				place(j)
+			}
+		} else { // longer than a line: break at characters
+			for j := i; j < k; j++ {
+				if x > 0 && x+l.charW[j] > maxW && l.flags[j]&fSpace == 0 {
+					newLine(j, false)
+				}
+				place(j)
+			}
+		}
+		i = k
+	}
+	ln.end = int32(n)
+	ln.frag1 = int32(len(l.frags))
+	l.lines = append(l.lines, ln)
+}
+
+// index assigns lanes to the spans and indexes spans and marks per line.
+func (l *tvLayout) index() {
+	v := l.v
+	var spans []annotate.Span
+	var marks []annotate.Mark
+	if v.doc != nil {
+		spans = v.doc.Spans
+		marks = v.doc.Report.Marks
+	}
+	// lanes: a band per layer, the active layer's first
+	order := []string{}
+	if v.activeLayer != "" {
+		order = append(order, v.activeLayer)
+	}
+	if v.schema != nil {
+		for _, ly := range v.schema.Layers {
+			if ly.Name != v.activeLayer {
+				order = append(order, ly.Name)
+			}
+		}
+	}
+	byLayer := map[string][]int{}
+	for i, s := range spans {
+		if v.hidden[s.Layer] {
+			continue
+		}
+		if !slices.Contains(order, s.Layer) {
+			order = append(order, s.Layer)
+		}
+		byLayer[s.Layer] = append(byLayer[s.Layer], i)
+	}
+	l.lanes = grow(l.lanes, len(spans))
+	band := 0
+	var ends []int
+	for _, name := range order {
+		ids := byLayer[name]
+		slices.SortStableFunc(ids, func(a, b int) int {
+			return cmp.Or(cmp.Compare(spans[a].Start, spans[b].Start), cmp.Compare(spans[b].End, spans[a].End))
+		})
+		ends = ends[:0]
+		for _, i := range ids {
+			s := spans[i]
+			lane := slices.IndexFunc(ends, func(e int) bool { return e <= s.Start })
+			if lane < 0 {
+				lane = len(ends)
+				ends = append(ends, 0)
+			}
+			ends[lane] = max(s.End, s.Start+1)
+			l.lanes[i] = band + lane
+		}
+		band += len(ends)
+	}
+	// per-line span lists
+	nl := len(l.lines)
+	l.lineSpanOff, l.lineSpans = l.csr(l.lineSpanOff, l.lineSpans, len(spans), func(i int) (int, int) {
+		if v.hidden[spans[i].Layer] {
+			return 0, 0 // not drawn
+		}
+		return spans[i].Start, spans[i].End
+	})
+	l.marks = l.marks[:0]
+	for _, mk := range marks {
+		if mk.End > mk.Start || mk.Kind == annotate.MarkPinyinHint {
+			l.marks = append(l.marks, mk)
+		}
+	}
+	l.lineMarkOff, l.lineMarks = l.csr(l.lineMarkOff, l.lineMarks, len(l.marks), func(i int) (int, int) {
+		return l.marks[i].Start, max(l.marks[i].End, l.marks[i].Start+1)
+	})
+	var lanes []int
+	for li := 0; li < nl; li++ {
+		lanes = lanes[:0]
+		for _, si := range l.lineSpans[l.lineSpanOff[li]:l.lineSpanOff[li+1]] {
+			lanes = append(lanes, l.lanes[si])
+		}
+		slices.Sort(lanes)
+		l.lines[li].lanes = len(slices.Compact(lanes))
+	}
+}
+
+// csr indexes count intervals (given by at) by the lines they touch.
+func (l *tvLayout) csr(off, items []int32, count int, at func(int) (int, int)) ([]int32, []int32) {
+	nl := len(l.lines)
+	off = grow(off, nl+1)
+	clear(off)
+	n := len(l.v.runes)
+	span := func(i int) (int, int, bool) {
+		s, e := at(i)
+		s, e = max(s, 0), min(e, n)
+		if e <= s {
+			return 0, 0, false
+		}
+		return l.lineOf(s), l.lineOf(e - 1), true
+	}
+	for i := 0; i < count; i++ {
+		if a, b, ok := span(i); ok {
+			for li := a; li <= b; li++ {
+				off[li+1]++
+			}
+		}
+	}
+	for li := 0; li < nl; li++ {
+		off[li+1] += off[li]
+	}
+	items = grow(items, int(off[nl]))
+	fill := make([]int32, nl)
+	for i := 0; i < count; i++ {
+		if a, b, ok := span(i); ok {
+			for li := a; li <= b; li++ {
+				items[off[li]+fill[li]] = int32(i)
+				fill[li]++
+			}
+		}
+	}
+	return off, items
+}
+
+// place sets the lines' y and heights and the document's height.
+func (l *tvLayout) place() {
+	m := l.m
+	y := float32(tvTop)
+	for i := range l.lines {
+		ln := &l.lines[i]
+		if ln.para && i > 0 {
+			y += tvParaGap * l.v.zoom
+		}
+		ln.y = y
+		ln.h = m.textH + float32(ln.lanes)*m.laneH + tvLineGap*l.v.zoom
+		if l.posRow {
+			ln.h += m.capH
+		}
+		y += ln.h
+	}
+	l.height = y + tvTop
+	if l.v.doc == nil {
+		l.height = 0
+	}
+}
+
+// lineOf is the line holding code point off, -1 if none.
+func (l *tvLayout) lineOf(off int) int {
+	if len(l.lines) == 0 || off < 0 {
+		return -1
+	}
+	i := sort.Search(len(l.lines), func(i int) bool { return int(l.lines[i].start) > off }) - 1
+	return max(i, 0)
+}
+
+// lineAtY is the line at height y (clamped to the lines).
+func (l *tvLayout) lineAtY(y float32) int {
+	i := sort.Search(len(l.lines), func(i int) bool { return l.lines[i].y+l.lines[i].h > y })
+	return min(i, len(l.lines)-1)
+}
+
+// lineEndCaret is the last caret position of line li: before its line
+// break or trailing spaces.
+func (l *tvLayout) lineEndCaret(li int) int {
+	ln := l.lines[li]
+	e := int(ln.end)
+	if li == len(l.lines)-1 {
+		return e
+	}
+	for e > int(ln.start) && l.flags[e-1]&fSpace != 0 {
+		e--
+	}
+	return e
+}
+
+// caretX is the x of the caret before code point off.
+func (l *tvLayout) caretX(off int) float32 {
+	n := len(l.charX)
+	if n == 0 {
+		return tvPad
+	}
+	if off >= n {
+		return l.charX[n-1] + l.charW[n-1]
+	}
+	return l.charX[off]
+}
+
+// caretAtX is the caret position nearest x on line li.
+func (l *tvLayout) caretAtX(li int, x float32) int {
+	ln := l.lines[li]
+	s, e := int(ln.start), l.lineEndCaret(li)
+	i := s + sort.Search(e-s, func(k int) bool {
+		j := s + k
+		return l.charX[j]+l.charW[j]/2 > x
+	})
+	return i
+}
+
+// caretAt is the caret position nearest the point p (widget coordinates).
+func (l *tvLayout) caretAt(p fyne.Position) int {
+	if len(l.lines) == 0 {
+		return 0
+	}
+	return l.caretAtX(l.lineAtY(p.Y), p.X)
+}
+
+// tokenAt is the token under p, or the token nearest it on its line; -1
+// if the document has no tokens.
+func (l *tvLayout) tokenAt(p fyne.Position) int {
+	if len(l.lines) == 0 || len(l.v.tokens()) == 0 {
+		return -1
+	}
+	ln := l.lines[l.lineAtY(p.Y)]
+	best, bestD := -1, float32(0)
+	for _, f := range l.frags[ln.frag0:ln.frag1] {
+		if f.tok < 0 {
+			continue
+		}
+		var d float32
+		switch {
+		case p.X < f.x0:
+			d = f.x0 - p.X
+		case p.X >= f.x1:
+			d = p.X - f.x1
+		}
+		if best < 0 || d < bestD {
+			best, bestD = int(f.tok), d
+		}
+		if d == 0 {
+			break
+		}
+	}
+	if best < 0 {
+		return l.v.tokenAtOffset(int(ln.start))
+	}
+	return best
+}
+
+// fragText is the text a fragment draws: a lost character's U+FFFD is
+// drawn as '?'.
+func (l *tvLayout) fragText(f tvFrag) string {
+	rs := l.v.runes[f.start:f.end]
+	if !slices.Contains(rs, unicode.ReplacementChar) {
+		return string(rs)
+	}
+	out := slices.Clone(rs)
+	for i, r := range out {
+		if r == unicode.ReplacementChar {
+			out[i] = '?'
+		}
+	}
+	return string(out)
+}
+
+// isCJK reports whether r is CJK text that lines may break around.
+func isCJK(r rune) bool {
+	switch {
+	case r < 0x2E80:
+		return false
+	case r <= 0x9FFF, 0xAC00 <= r && r <= 0xD7AF, 0xF900 <= r && r <= 0xFAFF,
+		0xFE30 <= r && r <= 0xFE4F, 0xFF00 <= r && r <= 0xFFEF, 0x20000 <= r && r <= 0x3FFFF:
+		return true
+	}
+	return false
+}
+
+// grow returns s with length n, reusing its array when it is large enough.
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n, n+n/8)
+}
+
+// Punctuation that may not start a line (closing) or end one (opening).
+const (
+	tvClosing = "，。、；：？！…—～·）》〉」』】〕〗’”,.;:?!)]}%"
+	tvOpening = "（《〈「『【〔〖‘“([{"
+)
+
+// isSpace is unicode.IsSpace with a fast path for Han text.
+func isSpace(r rune) bool {
+	if r <= ' ' {
+		return r == ' ' || '\t' <= r && r <= '\r'
+	}
+	return r >= 0x80 && r < 0x4E00 && unicode.IsSpace(r)
+}
+
+// isClosing reports whether r is punctuation that does not start a line.
+func isClosing(r rune) bool {
+	if 0x4E00 <= r && r <= 0x9FFF || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+		return false
+	}
+	return strings.ContainsRune(tvClosing, r)
+}
+
+// isOpening reports whether r is punctuation that does not end a line.
+func isOpening(r rune) bool {
+	if 0x4E00 <= r && r <= 0x9FFF || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+		return false
+	}
+	return strings.ContainsRune(tvOpening, r)
+}
