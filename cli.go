@@ -22,33 +22,37 @@ import (
 	"github.com/biaozhu/biaozhu/export"
 )
 
-// parse parses a subcommand's flags and wants exactly one file argument.
-func parse(fs *flag.FlagSet, args []string) (string, error) {
+// parseFlags parses a subcommand's flags, the one way every subcommand
+// does: the flag package prints nothing (main prints the usage), and a bad
+// flag is a usage error naming the subcommand (fs's name). It returns the
+// positional arguments; flags stop at the first of them unless
+// interspersed, which allows flags after them too (kwic QUERY -fold).
+func parseFlags(fs *flag.FlagSet, args []string, interspersed bool) ([]string, error) {
 	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		return "", fmt.Errorf("%s: %v: %w", fs.Name(), err, errUsage)
-	}
-	if fs.NArg() != 1 {
-		return "", fmt.Errorf("%s: want one file, got %d: %w", fs.Name(), fs.NArg(), errUsage)
-	}
-	return fs.Arg(0), nil
-}
-
-// parseInterspersed parses args with fs allowing flags after the
-// positional arguments (kwic QUERY -fold), which it returns.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %v: %w", fs.Name(), err, errUsage)
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
+		if !interspersed || fs.NArg() == 0 {
+			return append(pos, fs.Args()...), nil
 		}
-		pos = append(pos, args[0])
-		args = args[1:]
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
+}
+
+// parse parses a subcommand's flags (parseFlags) and wants exactly one
+// file argument.
+func parse(fs *flag.FlagSet, args []string) (string, error) {
+	files, err := parseFlags(fs, args, false)
+	if err != nil {
+		return "", err
+	}
+	if len(files) != 1 {
+		return "", fmt.Errorf("%s: want one file, got %d: %w", fs.Name(), len(files), errUsage)
+	}
+	return files[0], nil
 }
 
 // maxStdin is how much standard input clean and segment read (the text

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -20,7 +19,6 @@ import (
 // cmdExport writes the project's documents in a format for NLP training.
 func cmdExport(ctx context.Context, args []string) error {
 	flags := flag.NewFlagSet("export", flag.ContinueOnError)
-	flags.SetOutput(io.Discard)
 	project := flags.String("p", "", "the project file")
 	format := flags.String("f", "", "the format")
 	out := flags.String("o", "", "the output file (a directory or .zip for brat)")
@@ -37,14 +35,15 @@ func cmdExport(ctx context.Context, args []string) error {
 	pos := flags.Bool("pos", false, "conll: write a POS column (doccano reads two columns only)")
 	preds := flags.Bool("predictions", false, "labelstudio: results as predictions")
 	overwrite := flags.Bool("overwrite", false, "brat: replace files of an earlier export edited since")
-	if err := flags.Parse(args); err != nil {
-		return fmt.Errorf("export: %v: %w", err, errUsage)
+	rest, err := parseFlags(flags, args, false)
+	if err != nil {
+		return err
 	}
 	switch {
 	case *project == "" || *format == "" || *out == "":
 		return fmt.Errorf("export: -p PROJECT, -f FORMAT and -o OUT are required: %w", errUsage)
-	case flags.NArg() > 0:
-		return fmt.Errorf("export: unexpected arguments %q: %w", flags.Args(), errUsage)
+	case len(rest) > 0:
+		return fmt.Errorf("export: unexpected arguments %q: %w", rest, errUsage)
 	}
 	if _, ok := export.Lookup(*format); !ok {
 		var names []string

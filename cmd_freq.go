@@ -8,7 +8,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -19,7 +18,6 @@ import (
 
 func cmdFreq(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("freq", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	project := fs.String("p", "", "the project file")
 	by := fs.String("by", "word", "word, pos, label or label-word")
 	doc := fs.Int64("doc", 0, "only this document")
@@ -27,14 +25,15 @@ func cmdFreq(ctx context.Context, args []string) error {
 	limit := fs.Int("limit", 0, "rows (0: all)")
 	out := fs.String("o", "", "write the list to OUT.csv or OUT.xlsx")
 	bom := fs.Bool("bom", false, "csv: start with a UTF-8 byte order mark (for Excel)")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("freq: %v: %w", err, errUsage)
+	rest, err := parseFlags(fs, args, false)
+	if err != nil {
+		return err
 	}
 	switch {
 	case *project == "":
 		return fmt.Errorf("freq: -p PROJECT is required: %w", errUsage)
-	case fs.NArg() > 0:
-		return fmt.Errorf("freq: unexpected argument %q: %w", fs.Arg(0), errUsage)
+	case len(rest) > 0:
+		return fmt.Errorf("freq: unexpected argument %q: %w", rest[0], errUsage)
 	case !annotate.FreqBy(*by).Valid():
 		return fmt.Errorf("freq: -by %q: want word, pos, label or label-word: %w", *by, errUsage)
 	case *limit < 0:

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,7 +21,6 @@ import (
 
 func cmdImport(ctx context.Context, args []string) error {
 	flags := flag.NewFlagSet("import", flag.ContinueOnError)
-	flags.SetOutput(io.Discard)
 	project := flags.String("p", "", "the project file, created if missing")
 	glob := flags.String("glob", annotate.DefaultImportGlob, "the files of a directory to import, by base name")
 	format := flags.String("f", "text", "the format of the files")
@@ -32,13 +30,14 @@ func cmdImport(ctx context.Context, args []string) error {
 	offsets := flags.String("offsets", "", "doccano, labelstudio: codepoint (default) or utf16")
 	column := flags.String("column", "", "csv, xlsx: the text column (default text)")
 	idColumn := flags.String("id-column", "", "csv, xlsx: a column naming each document")
-	if err := flags.Parse(args); err != nil {
-		return fmt.Errorf("import: %v: %w", err, errUsage)
+	files, err := parseFlags(flags, args, false)
+	if err != nil {
+		return err
 	}
 	switch {
 	case *project == "":
 		return fmt.Errorf("import: -p PROJECT is required: %w", errUsage)
-	case flags.NArg() == 0:
+	case len(files) == 0:
 		return fmt.Errorf("import: no FILE or DIR to import: %w", errUsage)
 	case *glob == "":
 		return fmt.Errorf("import: -glob is empty: %w", errUsage)
@@ -89,7 +88,7 @@ func cmdImport(ctx context.Context, args []string) error {
 	if *format != "text" {
 		opts := export.ReadOptions{Layer: *layer, SkipBad: *skipBad, Level: export.Level(*level), Offsets: export.Unit(*offsets),
 			Column: *column, IDCol: *idColumn}
-		rep, err := export.ImportFiles(ctx, p, seg, *format, flags.Args(), opts)
+		rep, err := export.ImportFiles(ctx, p, seg, *format, files, opts)
 		for _, w := range rep.Warnings {
 			fmt.Fprintln(os.Stderr, "warning:", safeText(w))
 		}
@@ -125,7 +124,7 @@ func cmdImport(ctx context.Context, args []string) error {
 		fmt.Println()
 		return nil
 	}
-	sum, err := p.Import(ctx, seg, flags.Args(), annotate.ImportOptions{Glob: *glob, Progress: printImportResult})
+	sum, err := p.Import(ctx, seg, files, annotate.ImportOptions{Glob: *glob, Progress: printImportResult})
 	fmt.Println(importSummary(sum))
 	cerr := p.Close()
 	if created && sum.Imported == 0 {

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -20,7 +19,6 @@ import (
 
 func cmdKwic(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("kwic", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	project := fs.String("p", "", "the project file")
 	isRegex := fs.Bool("regex", false, "QUERY is a regular expression over the text")
 	isWord := fs.Bool("word", false, "QUERY is a token's exact text")
@@ -36,9 +34,9 @@ func cmdKwic(ctx context.Context, args []string) error {
 	limit := fs.Int("limit", 100, "lines to print (0: all)")
 	out := fs.String("o", "", "write the hits to OUT.csv or OUT.xlsx")
 	bom := fs.Bool("bom", false, "csv: start with a UTF-8 byte order mark (for Excel)")
-	rest, err := parseInterspersed(fs, args)
+	rest, err := parseFlags(fs, args, true)
 	if err != nil {
-		return fmt.Errorf("kwic: %v: %w", err, errUsage)
+		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

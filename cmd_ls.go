@@ -6,7 +6,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"text/tabwriter"
 
@@ -15,16 +14,16 @@ import (
 
 func cmdLs(_ context.Context, args []string) error {
 	fs := flag.NewFlagSet("ls", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	project := fs.String("p", "", "the project file")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("ls: %v: %w", err, errUsage)
+	rest, err := parseFlags(fs, args, false)
+	if err != nil {
+		return err
 	}
 	if *project == "" {
 		return fmt.Errorf("ls: -p PROJECT is required: %w", errUsage)
 	}
-	if fs.NArg() != 0 {
-		return fmt.Errorf("ls: unexpected argument %q: %w", fs.Arg(0), errUsage)
+	if len(rest) != 0 {
+		return fmt.Errorf("ls: unexpected argument %q: %w", rest[0], errUsage)
 	}
 	// Open, not OpenOrCreate: listing a project that is not there is an
 	// error, not a new empty project. Read-only: ls writes nothing (no
