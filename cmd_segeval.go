@@ -1,0 +1,58 @@
+// The segeval subcommand: the segmenter's word precision, recall and F1
+// against a gold CoNLL-U file.
+
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/export"
+)
+
+func cmdSegEval(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("segeval", flag.ContinueOnError)
+	path, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sents, err := export.ReadCoNLLU(path, f)
+	if err != nil {
+		return err
+	}
+	seg, err := segmenter(ctx)
+	if err != nil {
+		return err
+	}
+	var score annotate.SegScore
+	for _, s := range sents {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		gold := make([]string, len(s.Words))
+		for i, w := range s.Words {
+			gold[i] = w.Form
+		}
+		text := s.Text
+		if text == "" {
+			text = strings.Join(gold, "")
+		}
+		var pred []string
+		for _, t := range seg.Segment(text) {
+			pred = append(pred, t.Text)
+		}
+		score.Add(gold, pred)
+	}
+	fmt.Printf("%s: %d sentences, %d gold words, %d predicted, %d correct\n", quote(path), len(sents), score.Gold, score.Pred, score.Correct)
+	fmt.Println(score)
+	return nil
+}
