@@ -292,7 +292,10 @@ func (w *runeWalker) seek(cp int) int {
 }
 
 // cutAtSentences cuts any token that crosses a sentence boundary at the
-// boundary, so that every token lies in one sentence.
+// boundary, so that every token lies in one sentence: the part before the
+// boundary is a token, and what follows, less its leading whitespace, goes
+// on (and may be cut again at the next boundary); a part left empty is
+// dropped. It returns toks itself when no token crosses one.
 func cutAtSentences(toks []Token, sents []Sentence, text string) []Token {
 	crosses := func(t Token, k *int) bool {
 		for *k < len(sents) && sents[*k].End <= t.Start {
@@ -313,10 +316,11 @@ func cutAtSentences(toks []Token, sents []Sentence, text string) []Token {
 	w := runeWalker{s: text}
 	k = 0
 	for _, t := range toks {
+		cut := false
 		for crosses(t, &k) {
-			cut := sents[k].End
-			out = append(out, Token{Start: t.Start, End: cut, Text: text[w.seek(t.Start):w.seek(cut)], POS: t.POS})
-			t.Start = cut
+			end := sents[k].End
+			out = append(out, Token{Start: t.Start, End: end, Text: text[w.seek(t.Start):w.seek(end)], POS: t.POS})
+			t.Start, cut = end, true
 			b := w.seek(t.Start)
 			for t.Start < t.End {
 				r, size := utf8.DecodeRuneInString(text[b:])
@@ -326,9 +330,13 @@ func cutAtSentences(toks []Token, sents []Sentence, text string) []Token {
 				t.Start++
 				b += size
 			}
-			t.Text = text[w.seek(t.Start):w.seek(t.End)]
 		}
 		if t.Start < t.End {
+			if cut {
+				// Sought only now: the walker does not go back, and the
+				// rest may be cut again at the next boundary.
+				t.Text = text[w.seek(t.Start):w.seek(t.End)]
+			}
 			out = append(out, t)
 		}
 	}
