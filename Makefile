@@ -62,10 +62,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzBarChart$$' -fuzztime $(FUZZTIME) ./export
 
 ## bench: the benchmarks, printing throughput, load time and memory figures (the
-## 1,000,000-token CSV and xlsx exports, the 100 MB CSV import — its peak memory next
-## to the input size —, the index built from a 10-million-character project file, the
-## simulated annotator on UD GSD, the cleaning of 100,000 and 1,000,000 templated lines
-## and the peak memory of a 100 MB text's import run once each)
+## 1,000,000-token CSV and xlsx exports, the 100 MB CSV imports — one 100 MB field, and
+## 10,000 rows — with their peak memory next to the input size (x-input), the index
+## built from a 10-million-character project file, the simulated annotator on UD GSD,
+## the cleaning of 100,000 and 1,000,000 templated lines and the peak memory of a
+## 100 MB text's import (x-input) run once each)
 bench: deps
 	$(GO) test -run '^$$' -bench 'Pipeline|Clean|Decode|Import|Segment|Commit|OpenList|Suggest|Gazetteer|Learner' -benchtime 10x ./annotate/...
 	$(GO) test -run '^$$' -bench 'KWIC' -benchtime 10x ./annotate/...

@@ -193,7 +193,9 @@ func TestInterrupt(t *testing.T) {
 	corpus := filepath.Join(inputs, "corpus.biaozhu")
 	corpusProject(t, corpus)
 	doccano := filepath.Join(inputs, "big.jsonl")
-	line, _ := json.Marshal(map[string]any{"text": genText(8<<20, false, 98), "label": [][]any{{0, 2, "LOC"}}})
+	// Big enough to be still segmenting when the signal comes, 2 s in (at
+	// 8 MB the import could be done by then).
+	line, _ := json.Marshal(map[string]any{"text": genText(24<<20, false, 98), "label": [][]any{{0, 2, "LOC"}}})
 	if err := os.WriteFile(doccano, append(line, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}

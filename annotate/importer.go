@@ -104,10 +104,13 @@ func (s *ImportSummary) add(r ImportResult) {
 // Document.Hash). A file whose hash is already a document's is "unchanged"
 // and nothing is done; the result names that document (so is a second
 // file with the same bytes in one import). Any other file goes through
-// Process with seg (nil: no tokens) and opts.Clean, and the Document,
-// named by the file's base name, with Source set to the file's absolute
-// path, is stored with AddDocument: "imported". Result paths are the
-// arguments as given, joined with the path found below a directory.
+// the pipeline of Process with seg (nil: no tokens) and opts.Clean, and
+// the Document, named by the file's base name, with Source set to the
+// file's absolute path, is stored with AddDocument: "imported". Its tokens
+// stay in the compact form segmentation makes them in until they are
+// stored (as SegmentForStore's), never a []Token, which for a big file
+// takes several times its text. Result paths are the arguments as given,
+// joined with the path found below a directory.
 //
 // A file that cannot be imported — a path that does not exist, cannot be
 // read, is not text (Decode's *DecodeError), or cannot be stored — is a
@@ -292,7 +295,9 @@ func (p *Project) prepare(ctx context.Context, seg *Segmenter, f importFile, cle
 	if ctx.Err() != nil {
 		return pr // dropped: the import is cancelled
 	}
-	pr.doc, pr.err = ProcessContext(ctx, f.path, data, seg, clean)
+	// The document goes to the store alone: its tokens stay compact (see
+	// process), and its counts are taken from there (store).
+	pr.doc, pr.err = process(ctx, f.path, data, seg, clean)
 	if pr.doc != nil {
 		pr.doc.Source = absPath(f.path)
 		pr.doc.Hash = pr.hash
@@ -321,7 +326,7 @@ func (p *Project) store(ctx context.Context, path string, pr prepared, stored ma
 		}
 		r.Status, r.DocID, r.Name = ImportImported, pr.doc.ID, pr.doc.Name
 		stored[pr.hash] = DocumentSummary{ID: pr.doc.ID, Name: pr.doc.Name, Source: pr.doc.Source}
-		r.Chars, r.Tokens, r.Damage = pr.doc.Chars(), len(pr.doc.Tokens), damageCount(pr.doc.Report)
+		r.Chars, r.Tokens, r.Damage = pr.doc.Chars(), pr.doc.tokenCount(), damageCount(pr.doc.Report)
 	}
 	return r
 }

@@ -2,12 +2,14 @@ package annotate
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -46,13 +48,17 @@ type Document struct {
 
 	index textIndex // code point → byte offset checkpoints of Text
 	owner any       // a Project's state of the document, kept alive by it
+	// compact is the token layer of a document on its way into a project
+	// (see SegmentForStore), Tokens being nil: AddDocumentsContext
+	// encodes it from there.
+	compact *segmentation
 }
 
 // maxSegmentRun bounds the text handed to the segmenter at once: a
 // sentence longer than this (a 100,000-character line without punctuation)
 // is segmented in pieces cut at whitespace or punctuation where there is
 // one, so memory stays linear.
-const maxSegmentRun = 4096 // segToken holds offsets into a piece in 16 bits
+const maxSegmentRun = 4096
 
 // ReadText reads the text file at path for the pipeline: a regular file
 // only, refused before it is opened when it is a named pipe, a device
@@ -103,6 +109,21 @@ func Process(name string, data []byte, seg *Segmenter, opts CleanOptions) (*Docu
 // done (a fraction of a second into cleaning or segmenting a file of any
 // size: see CleanContext and SegmentSentencesContext).
 func ProcessContext(ctx context.Context, name string, data []byte, seg *Segmenter, opts CleanOptions) (*Document, error) {
+	doc, err := process(ctx, name, data, seg, opts)
+	if err != nil || doc.compact == nil {
+		return doc, err
+	}
+	doc.Tokens = doc.compact.tokens()
+	doc.compact = nil
+	return doc, nil
+}
+
+// process is ProcessContext for a document that is to be stored: its
+// tokens are left in their compact form (Document.compact, see
+// segmentation), which the store encodes straight from, and doc.Tokens is
+// nil. Only the importer (Project.Import) calls it, and it hands the
+// document to AddDocumentsContext and to nobody else.
+func process(ctx context.Context, name string, data []byte, seg *Segmenter, opts CleanOptions) (*Document, error) {
 	raw, enc, err := Decode(name, data)
 	if err != nil {
 		return nil, err
@@ -114,6 +135,11 @@ func ProcessContext(ctx context.Context, name string, data []byte, seg *Segmente
 	if err != nil {
 		return nil, err
 	}
+	if c.Text == raw {
+		// Nothing was cleaned: one string for both (stored once, see
+		// AddDocumentsContext), not two equal ones.
+		c.Text = raw
+	}
 	c.Report.Encoding = enc
 	doc := &Document{Name: filepath.Base(name), Raw: raw, Text: c.Text, RawMap: c.RawMap, Report: c.Report, Status: StatusNew}
 	var ok bool
@@ -121,7 +147,7 @@ func ProcessContext(ctx context.Context, name string, data []byte, seg *Segmente
 		return nil, ctx.Err()
 	}
 	if seg != nil {
-		if doc.Tokens, err = SegmentSentencesContext(ctx, seg, c.Text, doc.Sentences); err != nil {
+		if doc.compact, err = segmentCompact(ctx, seg, c.Text, doc.Sentences); err != nil {
 			return nil, err
 		}
 	}
@@ -133,9 +159,9 @@ func ProcessContext(ctx context.Context, name string, data []byte, seg *Segmente
 // segmenter together, up to maxSegmentRun characters at a time (one call
 // per sentence costs gse a third more), and the pieces are segmented on all
 // processors at once; a token that would still cross a sentence boundary is
-// cut there. Memory: while pieces are segmented their tokens are kept as
-// 6-byte offsets, and the []Token is allocated once, at its size; no copy
-// of text is made.
+// cut there. Memory: while pieces are segmented their tokens are kept in
+// some 3 bytes each (see segmentation), and the []Token is allocated once,
+// at its size; no copy of text is made.
 func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
 	toks, _ := SegmentSentencesContext(context.Background(), seg, text, sents)
 	return toks
@@ -144,6 +170,60 @@ func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
 // SegmentSentencesContext is SegmentSentences, stopping with ctx's error
 // once ctx is done, between pieces (a few milliseconds each).
 func SegmentSentencesContext(ctx context.Context, seg *Segmenter, text string, sents []Sentence) ([]Token, error) {
+	s, err := segmentCompact(ctx, seg, text, sents)
+	if err != nil {
+		return nil, err
+	}
+	return s.tokens(), nil
+}
+
+// SegmentForStore segments d — its Sentences, found first when nil — with
+// seg as SegmentSentencesContext does, for a document about to be stored
+// by AddDocumentsContext (an importer's): the tokens stay in the compact
+// form segmentation makes them in (some 3 bytes a token, where a Token
+// takes 56 and the token layer of a 100 MB text 1.2 GB) and d.Tokens stays nil;
+// AddDocumentsContext writes the token layer straight from that form, the
+// same bytes SegmentSentencesContext's tokens would give. Such a document
+// is for storing only: once stored, Project.Document loads it with its
+// tokens. d must have no tokens.
+func SegmentForStore(ctx context.Context, seg *Segmenter, d *Document) error {
+	if d.Tokens != nil {
+		return fmt.Errorf("annotate: document %q: segment for storing: it has tokens already", d.Name)
+	}
+	if d.Sentences == nil {
+		var ok bool
+		if d.Sentences, ok = sentences(ctx.Done(), d.Text); !ok {
+			return ctx.Err()
+		}
+	}
+	s, err := segmentCompact(ctx, seg, d.Text, d.Sentences)
+	if err != nil {
+		return err
+	}
+	d.compact = s
+	return nil
+}
+
+// segmentation is a document's token layer as SegmentSentences makes it,
+// before it is a []Token: the pieces of text handed to the segmenter, each
+// with its tokens, already cut at sentence boundaries, as varints
+// (segPiece.toks, some 3 bytes a token). It is the one form segmentation
+// produces: tokens materialises it as the []Token SegmentSentences
+// returns, and the store encodes its token blocks from it
+// (Document.compact) without that slice, which for a big document (56
+// bytes a token, 1.2 GB for a 100 MB text) costs far more than its text.
+// Both read it through each, so both give the same tokens.
+type segmentation struct {
+	pieces []*segPiece
+	n      int // tokens
+}
+
+// segmentCompact segments text's sentences into a segmentation, on all
+// processors, stopping with ctx's error once ctx is done, between pieces.
+// Each piece's tokens are cut where they cross a boundary of its sentences
+// (cutAtSentences): a token lies in its piece, and so do the boundaries
+// that can cut it.
+func segmentCompact(ctx context.Context, seg *Segmenter, text string, sents []Sentence) (*segmentation, error) {
 	pieces := segmentPieces(text, sents)
 	work := make(chan *segPiece)
 	var wg sync.WaitGroup
@@ -152,13 +232,24 @@ func SegmentSentencesContext(ctx context.Context, seg *Segmenter, text string, s
 			var names posNames
 			var sc scratch
 			var buf []Token
+			var rel []Sentence
+			var enc []byte
 			for p := range work {
-				p.names = &names
 				buf = seg.segmentInto(buf[:0], &sc, p.text)
-				p.toks = make([]segToken, len(buf))
-				for k, t := range buf {
-					p.toks[k] = segToken{start: uint16(t.Start), end: uint16(t.End), pos: names.index(t.POS)}
+				rel = rel[:0]
+				for _, s := range p.sents {
+					rel = append(rel, Sentence{Start: s.Start - p.start, End: s.End - p.start})
 				}
+				toks := cutAtSentences(buf, rel, p.text)
+				enc = enc[:0]
+				prev := 0
+				for _, t := range toks {
+					enc = binary.AppendUvarint(enc, uint64(t.Start-prev))
+					enc = binary.AppendUvarint(enc, uint64(t.End-t.Start))
+					enc = binary.AppendUvarint(enc, uint64(names.index(t.POS)))
+					prev = t.End
+				}
+				p.toks, p.n, p.names, p.sents = slices.Clone(enc), len(toks), &names, nil
 			}
 		})
 	}
@@ -174,60 +265,99 @@ func SegmentSentencesContext(ctx context.Context, seg *Segmenter, text string, s
 	if isDone(done) {
 		return nil, ctx.Err()
 	}
-	n := 0
+	s := &segmentation{pieces: pieces}
 	for _, p := range pieces {
-		n += len(p.toks)
+		s.n += p.n
 	}
-	if n*int(unsafe.Sizeof(Token{})) >= bigTokenSlice {
-		// Segmenting left garbage whose pages a slice this big cannot
-		// reuse: give them back before taking new ones.
-		debug.FreeOSMemory()
-	}
-	toks := make([]Token, 0, n)
-	for _, p := range pieces {
-		w := runeWalker{s: p.text}
-		for _, t := range p.toks {
-			s := w.seek(int(t.start))
-			e := w.seek(int(t.end))
-			toks = append(toks, Token{Start: p.start + int(t.start), End: p.start + int(t.end), Text: p.text[s:e], POS: p.names.list[t.pos]})
-		}
-		p.toks = nil
-	}
-	return cutAtSentences(toks, sents, text), nil
+	return s, nil
 }
 
-// bigTokenSlice is the size of a token slice above which SegmentSentences
-// returns freed memory to the system before allocating it (a document of
-// some 5 MB): the collection this forces costs far less than segmenting it.
-const bigTokenSlice = 64 << 20
+// each yields the tokens of s in order, with their Text (a slice of the
+// document's text, no copy).
+func (s *segmentation) each(yield func(Token) bool) {
+	for _, p := range s.pieces {
+		w := runeWalker{s: p.text}
+		prev := 0
+		for b := p.toks; len(b) > 0; {
+			var gap, length, pos int
+			gap, b = uvarint(b)
+			length, b = uvarint(b)
+			pos, b = uvarint(b)
+			start, end := prev+gap, prev+gap+length
+			prev = end
+			t := Token{Start: p.start + start, End: p.start + end, POS: p.names.list[pos]}
+			t.Text = p.text[w.seek(start):w.seek(end)]
+			if !yield(t) {
+				return
+			}
+		}
+	}
+}
+
+// tokens materialises s as a []Token, allocated once at its size.
+func (s *segmentation) tokens() []Token {
+	// Segmenting left garbage whose pages a slice this big may not reuse.
+	freeBefore(s.n * int(unsafe.Sizeof(Token{})))
+	toks := make([]Token, 0, s.n)
+	for t := range s.each {
+		toks = append(toks, t)
+	}
+	return toks
+}
+
+// bigAlloc is the size of an allocation above which freeBefore returns
+// the memory the garbage collector has freed to the system first (a
+// []Token of a document of some 5 MB, the texts of a 32 MB one): the
+// collection this forces costs far less than making what is allocated.
+const bigAlloc = 64 << 20
+
+// freeBefore prepares for an allocation of n bytes: when n is at least
+// bigAlloc, it collects garbage and gives the freed pages back to the
+// system (debug.FreeOSMemory), so that the process does not hold the
+// garbage of the work before (segmenting) and the new allocation at once.
+// Go's heap reuses its freed pages only for allocations that fit them, and
+// memory SQLite takes (the driver's copy of a bound text, the row it
+// makes) is not Go's at all.
+func freeBefore(n int) {
+	if n >= bigAlloc {
+		debug.FreeOSMemory()
+	}
+}
 
 // segPiece is a piece of a document handed to the segmenter at once.
 type segPiece struct {
-	start int    // code point offset of text in the document
-	text  string // a slice of the document
-	toks  []segToken
+	start int        // code point offset of text in the document
+	text  string     // a slice of the document
+	sents []Sentence // the document's sentences the piece holds (part of)
+	// toks are the piece's tokens, three uvarints each: the code points
+	// from the end of the token before (or the piece's start) to its
+	// start, its length, and the index of its POS in names.
+	toks  []byte
+	n     int       // tokens in toks
 	names *posNames // the POS tags toks index
 }
 
-// segToken is a token of a piece while the pieces are being segmented:
-// code point offsets into the piece (which is at most maxSegmentRun long)
-// and its POS's index.
-type segToken struct{ start, end, pos uint16 }
-
-// posNames numbers the POS tags one worker of SegmentSentences has seen.
-type posNames struct {
-	list []string
-	idx  map[string]uint16
+// uvarint decodes a uvarint that segmentCompact wrote at the start of b
+// and returns it and the rest of b.
+func uvarint(b []byte) (int, []byte) {
+	v, n := binary.Uvarint(b)
+	return int(v), b[n:]
 }
 
-func (n *posNames) index(pos string) uint16 {
+// posNames numbers the POS tags one worker of segmentCompact has seen.
+type posNames struct {
+	list []string
+	idx  map[string]int
+}
+
+func (n *posNames) index(pos string) int {
 	if i, ok := n.idx[pos]; ok {
 		return i
 	}
 	if n.idx == nil {
-		n.idx = map[string]uint16{}
+		n.idx = map[string]int{}
 	}
-	i := uint16(len(n.list))
+	i := len(n.list)
 	n.list = append(n.list, pos)
 	n.idx[pos] = i
 	return i
@@ -247,7 +377,7 @@ func segmentPieces(text string, sents []Sentence) []*segPiece {
 		}
 		end := sents[j-1].End
 		if end-start <= maxSegmentRun {
-			pieces = append(pieces, &segPiece{start: start, text: text[w.seek(start):w.seek(end)]})
+			pieces = append(pieces, &segPiece{start: start, text: text[w.seek(start):w.seek(end)], sents: sents[i:j]})
 			i = j
 			continue
 		}
@@ -266,7 +396,7 @@ func segmentPieces(text string, sents []Sentence) []*segPiece {
 				}
 				e = k + pieceEnd(buf, 0, end-k)
 			}
-			pieces = append(pieces, &segPiece{start: k, text: text[b:w.seek(e)]})
+			pieces = append(pieces, &segPiece{start: k, text: text[b:w.seek(e)], sents: sents[i:j]})
 			k = e
 		}
 		i = j
@@ -292,7 +422,10 @@ func (w *runeWalker) seek(cp int) int {
 }
 
 // cutAtSentences cuts any token that crosses a sentence boundary at the
-// boundary, so that every token lies in one sentence.
+// boundary, so that every token lies in one sentence: the part before the
+// boundary is a token, and what follows, less its leading whitespace, goes
+// on (and may be cut again at the next boundary); a part left empty is
+// dropped. It returns toks itself when no token crosses one.
 func cutAtSentences(toks []Token, sents []Sentence, text string) []Token {
 	crosses := func(t Token, k *int) bool {
 		for *k < len(sents) && sents[*k].End <= t.Start {
@@ -313,10 +446,11 @@ func cutAtSentences(toks []Token, sents []Sentence, text string) []Token {
 	w := runeWalker{s: text}
 	k = 0
 	for _, t := range toks {
+		cut := false
 		for crosses(t, &k) {
-			cut := sents[k].End
-			out = append(out, Token{Start: t.Start, End: cut, Text: text[w.seek(t.Start):w.seek(cut)], POS: t.POS})
-			t.Start = cut
+			end := sents[k].End
+			out = append(out, Token{Start: t.Start, End: end, Text: text[w.seek(t.Start):w.seek(end)], POS: t.POS})
+			t.Start, cut = end, true
 			b := w.seek(t.Start)
 			for t.Start < t.End {
 				r, size := utf8.DecodeRuneInString(text[b:])
@@ -326,9 +460,13 @@ func cutAtSentences(toks []Token, sents []Sentence, text string) []Token {
 				t.Start++
 				b += size
 			}
-			t.Text = text[w.seek(t.Start):w.seek(t.End)]
 		}
 		if t.Start < t.End {
+			if cut {
+				// Sought only now: the walker does not go back, and the
+				// rest may be cut again at the next boundary.
+				t.Text = text[w.seek(t.Start):w.seek(t.End)]
+			}
 			out = append(out, t)
 		}
 	}

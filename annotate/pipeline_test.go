@@ -1,6 +1,8 @@
 package annotate
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +75,44 @@ func BenchmarkClean(b *testing.B) {
 	b.SetBytes(int64(len(raw)))
 	for b.Loop() {
 		Clean(raw, opts)
+	}
+}
+
+// TestCutAtSentences: a token that crosses sentence boundaries is cut at
+// each, every part with its own Text (a token cut twice had an empty
+// middle part), whitespace after a boundary is left out, and tokens that
+// cross none are returned as they are.
+func TestCutAtSentences(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		text  string
+		sents []Sentence
+		toks  []Token
+		want  []Token
+	}{
+		{"none crosses", "甲乙。丙丁。", []Sentence{{0, 3}, {3, 6}},
+			[]Token{{Start: 0, End: 2, Text: "甲乙", POS: "n"}, {Start: 2, End: 3, Text: "。", POS: "w"}, {Start: 3, End: 5, Text: "丙丁", POS: "n"}},
+			[]Token{{Start: 0, End: 2, Text: "甲乙", POS: "n"}, {Start: 2, End: 3, Text: "。", POS: "w"}, {Start: 3, End: 5, Text: "丙丁", POS: "n"}}},
+		{"cut once", "甲乙丙丁", []Sentence{{0, 2}, {2, 4}},
+			[]Token{{Start: 0, End: 4, Text: "甲乙丙丁", POS: "n"}},
+			[]Token{{Start: 0, End: 2, Text: "甲乙", POS: "n"}, {Start: 2, End: 4, Text: "丙丁", POS: "n"}}},
+		{"cut twice", "Globidens", []Sentence{{0, 1}, {1, 8}, {8, 9}},
+			[]Token{{Start: 0, End: 9, Text: "Globidens", POS: "eng"}},
+			[]Token{{Start: 0, End: 1, Text: "G", POS: "eng"}, {Start: 1, End: 8, Text: "lobiden", POS: "eng"}, {Start: 8, End: 9, Text: "s", POS: "eng"}}},
+		{"two tokens cut", "甲乙丙丁戊己", []Sentence{{0, 2}, {2, 5}, {5, 6}},
+			[]Token{{Start: 0, End: 3, Text: "甲乙丙", POS: "n"}, {Start: 3, End: 6, Text: "丁戊己", POS: "v"}},
+			[]Token{{Start: 0, End: 2, Text: "甲乙", POS: "n"}, {Start: 2, End: 3, Text: "丙", POS: "n"}, {Start: 3, End: 5, Text: "丁戊", POS: "v"}, {Start: 5, End: 6, Text: "己", POS: "v"}}},
+		{"whitespace after the boundary", "甲乙 丙丁", []Sentence{{0, 2}, {3, 5}},
+			[]Token{{Start: 0, End: 5, Text: "甲乙 丙丁", POS: "x"}},
+			[]Token{{Start: 0, End: 2, Text: "甲乙", POS: "x"}, {Start: 3, End: 5, Text: "丙丁", POS: "x"}}},
+		{"beyond the BMP", "𠮷𩸽魚𠀋", []Sentence{{0, 1}, {1, 3}, {3, 4}},
+			[]Token{{Start: 0, End: 4, Text: "𠮷𩸽魚𠀋", POS: "n"}},
+			[]Token{{Start: 0, End: 1, Text: "𠮷", POS: "n"}, {Start: 1, End: 3, Text: "𩸽魚", POS: "n"}, {Start: 3, End: 4, Text: "𠀋", POS: "n"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := cutAtSentences(slices.Clone(tc.toks), tc.sents, tc.text); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("cutAtSentences() = %+v, want %+v", got, tc.want)
+			}
+		})
 	}
 }

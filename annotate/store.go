@@ -1357,6 +1357,11 @@ func (p *Project) AddDocument(doc *Document) error { return p.AddDocuments([]*Do
 // spans may use labels it adds (an import that extends the schema). Each
 // document's spans are validated against the schema; an error names the
 // document. On success every doc has its ID, times and span IDs set.
+//
+// A document segmented for storing (SegmentForStore) has its token layer
+// written from the compact form, a block at a time, and its Tokens stay
+// nil: Document(id) loads it, tokens and all, from the file (AddDocuments
+// keeps no document open).
 func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
 	return p.AddDocumentsContext(context.Background(), docs, schema)
 }
@@ -1437,7 +1442,7 @@ func (p *Project) AddDocumentsContext(ctx context.Context, docs []*Document, sch
 			labels, _ := json.Marshal(nonNil(doc.Labels))
 			res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, edited, damage, created, updated, tokens_from)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), len(doc.Tokens), len(spans),
+				doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), doc.tokenCount(), len(spans),
 				countEdited(doc.Tokens), damageCount(doc.Report), timeText(now), timeText(now), doc.TokensFrom)
 			if err != nil {
 				return fmt.Errorf("document %q: %w", doc.Name, err)
@@ -1448,16 +1453,21 @@ func (p *Project) AddDocumentsContext(ctx context.Context, docs []*Document, sch
 			}
 			rawMap, _ := json.Marshal(doc.RawMap)
 			report, _ := json.Marshal(doc.Report)
-			if _, err := tx.ExecContext(ctx, "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?, ?, ?, ?, ?, ?)",
-				id, doc.Raw, doc.Text, string(rawMap), string(report), encodeSentences(doc.Sentences)); err != nil {
+			// The driver copies each text it binds (and SQLite makes a
+			// row of both): a raw text that is the clean one (nothing
+			// was cleaned, or an imported text) is bound once, the clean
+			// text's parameter standing for both columns.
+			insText, raw := "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", doc.Raw
+			if raw == doc.Text {
+				insText, raw = "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?1, ?3, ?3, ?4, ?5, ?6)", ""
+			}
+			// Those copies and the row are SQLite's, taken outside Go's heap.
+			freeBefore(2 * (len(raw) + len(doc.Text)))
+			if _, err := tx.ExecContext(ctx, insText, id, raw, doc.Text, string(rawMap), string(report), encodeSentences(doc.Sentences)); err != nil {
 				return fmt.Errorf("document %q: %w", doc.Name, err)
 			}
-			for k := 0; k < len(doc.Tokens); k += tokenBlockSize {
-				blk := doc.Tokens[k:min(k+tokenBlockSize, len(doc.Tokens))]
-				buf = encodeTokens(buf[:0], blk)
-				if _, err := ins.ExecContext(ctx, id, blk[0].Start, len(blk), buf); err != nil {
-					return fmt.Errorf("document %q: %w", doc.Name, err)
-				}
+			if buf, err = writeTokenBlocks(ctx, ins, id, doc, buf); err != nil {
+				return fmt.Errorf("document %q: %w", doc.Name, err)
 			}
 			for k := range spans {
 				sp := &spans[k]
@@ -1571,6 +1581,49 @@ func decodeSentences(buf []byte) ([]Sentence, error) {
 		prev = s.End
 	}
 	return out, nil
+}
+
+// writeTokenBlocks writes doc's token layer with ins (INSERT INTO
+// token_blocks) as blocks of tokenBlockSize tokens, encoded in buf (which
+// it returns for reuse): from doc.Tokens, or for a document segmented for
+// storing from its compact form, a block at a time, so that its []Token
+// never exists.
+func writeTokenBlocks(ctx context.Context, ins *sql.Stmt, id int64, doc *Document, buf []byte) ([]byte, error) {
+	write := func(blk []Token) error {
+		buf = encodeTokens(buf[:0], blk)
+		_, err := ins.ExecContext(ctx, id, blk[0].Start, len(blk), buf)
+		return err
+	}
+	if doc.Tokens != nil || doc.compact == nil {
+		for k := 0; k < len(doc.Tokens); k += tokenBlockSize {
+			if err := write(doc.Tokens[k:min(k+tokenBlockSize, len(doc.Tokens))]); err != nil {
+				return buf, err
+			}
+		}
+		return buf, nil
+	}
+	blk := make([]Token, 0, tokenBlockSize)
+	var err error
+	for t := range doc.compact.each {
+		if blk = append(blk, t); len(blk) == tokenBlockSize {
+			if err = write(blk); err != nil {
+				return buf, err
+			}
+			blk = blk[:0]
+		}
+	}
+	if len(blk) > 0 {
+		err = write(blk)
+	}
+	return buf, err
+}
+
+// tokenCount is how many tokens d has, in Tokens or in its compact form.
+func (d *Document) tokenCount() int {
+	if d.Tokens == nil && d.compact != nil {
+		return d.compact.n
+	}
+	return len(d.Tokens)
 }
 
 // encodeTokens appends the token block encoding of toks to buf.

@@ -425,3 +425,65 @@ func FuzzCSVCell(f *testing.F) {
 		}
 	})
 }
+
+// TestImportFilesSegments: documents read without tokens are segmented for
+// storing (their tokens never a []Token, see annotate.SegmentForStore) and
+// stored with the tokens SegmentSentences gives their text; the project
+// counts them, and opening a document gives them. A document with its
+// own tokens keeps them.
+func TestImportFilesSegments(t *testing.T) {
+	seg := testSegmenter(t)
+	texts := map[string]string{
+		"dialogue": "「你好嗎？」他問。\n「很好！」她說，然後走了……\n甲：你今天去哪兒了？乙：我在第三號會議室開會。",
+		"list":     "一、蘋果；二、香蕉；三、橘子。\n價格：蘋果 5 元／斤，梨 3.5 元。\n𠮷野家的𩸽魚很好吃。",
+		"long":     strings.Repeat("我們在北京大學附屬中學的學生", 2000),
+	}
+	var sb strings.Builder
+	w := csv.NewWriter(&sb)
+	w.Write([]string{"id", "text"})
+	for _, name := range []string{"dialogue", "list", "long"} {
+		w.Write([]string{name, texts[name]})
+	}
+	w.Flush()
+	p := newProject(t, nil)
+	if _, err := ImportFiles(context.Background(), p, seg, "csv", []string{tabWrite(t, "docs.csv", []byte(sb.String()))}, ReadOptions{IDCol: "id"}); err != nil {
+		t.Fatal(err)
+	}
+	conllu := "# text = 我們走了。\n1\t我們走\t_\tPRON\t_\t_\t0\troot\t_\tSpaceAfter=No\n2\t了\t_\tPART\t_\t_\t1\tdep\t_\tSpaceAfter=No\n3\t。\t_\tPUNCT\t_\t_\t1\tpunct\t_\t_\n\n"
+	if _, err := ImportFiles(context.Background(), p, seg, "conllu", []string{tabWrite(t, "gold.conllu", []byte(conllu))}, ReadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	sums, err := p.Documents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sums) != 4 {
+		t.Fatalf("%d documents, want 4", len(sums))
+	}
+	for _, s := range sums {
+		t.Run(s.Name, func(t *testing.T) {
+			d, err := p.Document(s.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := annotate.SegmentSentences(seg, d.Text, annotate.Sentences(d.Text))
+			if text, ok := texts[s.Name]; !ok {
+				var got []string
+				for _, tk := range d.Tokens {
+					got = append(got, tk.Text)
+				}
+				if d.TokensFrom != annotate.TokensImported || !slices.Equal(got, []string{"我們走", "了", "。"}) {
+					t.Errorf("gold tokens %q from %q, want 我們走 了 。 from %q", got, d.TokensFrom, annotate.TokensImported)
+				}
+				want = d.Tokens
+			} else if d.Text != text {
+				t.Fatalf("text %q, want %q", d.Text, text)
+			} else if !slices.Equal(d.Tokens, want) {
+				t.Errorf("tokens %v, want %v", d.Tokens, want)
+			}
+			if s.Tokens != len(want) {
+				t.Errorf("the project counts %d tokens, want %d", s.Tokens, len(want))
+			}
+		})
+	}
+}

@@ -112,6 +112,9 @@ func LookupReader(name string) (*Reader, bool) {
 }
 
 // Target is where an import goes: a project (*annotate.Project is one).
+// A document read without tokens reaches AddDocumentsContext segmented
+// for storing (annotate.SegmentForStore): its tokens are in a form only a
+// Project stores, not in its Tokens.
 type Target interface {
 	Schema() *annotate.Schema
 	AddDocumentsContext(ctx context.Context, docs []*annotate.Document, schema *annotate.Schema) error
@@ -468,30 +471,41 @@ func overlapsAllowed(s *annotate.Schema, path string, d *annotate.Document, opts
 
 // prepareImported fills in what a reader leaves to the importer: source,
 // raw text (the text itself: imported text is not cleaned, so that its
-// offsets stay exact), a hash of the text, sentences and tokens. It
-// returns ctx's error when ctx is done during segmentation.
+// offsets stay exact), a hash of the text, sentences and tokens. A
+// document without tokens is segmented for storing (annotate.SegmentForStore:
+// its tokens go into the project without ever being a []Token, which for
+// a big document costs several times its text). It returns ctx's error
+// when ctx is done during segmentation.
 func prepareImported(ctx context.Context, d *annotate.Document, path string, seg *annotate.Segmenter) error {
 	d.Source = path
 	if d.Raw == "" {
 		d.Raw = d.Text
 	}
 	if d.Hash == "" {
-		h := sha256.Sum256([]byte(d.Text))
-		d.Hash = hex.EncodeToString(h[:])
+		d.Hash = hashText(d.Text)
 	}
 	if d.Sentences == nil {
 		d.Sentences = annotate.Sentences(d.Text)
 	}
 	if d.Tokens == nil && seg != nil {
-		toks, err := annotate.SegmentSentencesContext(ctx, seg, d.Text, d.Sentences)
-		if err != nil {
-			return err
-		}
-		d.Tokens = toks
+		return annotate.SegmentForStore(ctx, seg, d)
 	} else if d.Tokens != nil {
 		d.TokensFrom = annotate.TokensImported // gold tokens: re-segmentation leaves them
 	}
 	return nil
+}
+
+// hashText is the SHA-256 of s, hex, hashed a piece at a time: []byte(s)
+// would copy the whole text.
+func hashText(s string) string {
+	h := sha256.New()
+	buf := make([]byte, 32<<10)
+	for len(s) > 0 {
+		n := copy(buf, s)
+		h.Write(buf[:n])
+		s = s[n:]
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // defaultLayer is the entity preset's layer when the schema has it (or
