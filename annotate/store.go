@@ -633,17 +633,7 @@ func (p *Project) migrateInMemory(ctx context.Context, version int) error {
 		if err != nil {
 			return err
 		}
-		for {
-			more, err := b.Step(1024)
-			if err != nil {
-				b.Finish()
-				return err
-			}
-			if !more {
-				break
-			}
-		}
-		return b.Finish()
+		return copyPages(b)
 	})
 	if err != nil {
 		return err
@@ -901,17 +891,7 @@ func (p *Project) makeBackup(ctx context.Context, tag string) (string, error) {
 		if err != nil {
 			return err
 		}
-		for {
-			more, err := b.Step(1024)
-			if err != nil {
-				b.Finish()
-				return err
-			}
-			if !more {
-				break
-			}
-		}
-		return b.Finish()
+		return copyPages(b)
 	})
 	if err == nil {
 		err = os.Chmod(tmp, mode)
@@ -2406,5 +2386,20 @@ func (p *Project) SetAnnotator(name string) {
 	p.annotator = name
 	for _, od := range p.docs {
 		od.ed.Annotator = name
+	}
+}
+
+// copyPages runs the online backup b to the end, 1,024 pages a step, and
+// finishes it.
+func copyPages(b *sqlite.Backup) error {
+	for {
+		more, err := b.Step(1024)
+		if err != nil {
+			b.Finish()
+			return err
+		}
+		if !more {
+			return b.Finish()
+		}
 	}
 }
