@@ -1,9 +1,8 @@
-package annotate
+package corpus
 
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/longbridgeapp/opencc"
+
+	"github.com/biaozhu/biaozhu/annotate"
 )
 
 // The corpus index behind the concordance (KWIC), the frequency lists and
@@ -176,12 +177,12 @@ func (v *vocab) intern(w string) int32 {
 type docIndex struct {
 	id     int64
 	name   string
-	status Status
+	status annotate.Status
 	text   string
 	folded string // text folded; the same string when folding changes nothing
 	chars  int
-	idx    textIndex  // checkpoints of text
-	fidx   *textIndex // checkpoints of folded when its bytes differ from text's; else nil
+	idx    annotate.TextIndex  // checkpoints of text
+	fidx   *annotate.TextIndex // checkpoints of folded when its bytes differ from text's; else nil
 	// The token layer as columns.
 	tokStart []int32
 	tokWord  []int32 // vocabulary IDs
@@ -200,7 +201,7 @@ type spanRec struct {
 }
 
 // foldIndex returns the checkpoints of the folded text.
-func (x *docIndex) foldIndex() *textIndex {
+func (x *docIndex) foldIndex() *annotate.TextIndex {
 	if x.fidx != nil {
 		return x.fidx
 	}
@@ -216,9 +217,9 @@ func (x *docIndex) slice(start, end int, folded bool) string {
 	}
 	if folded {
 		fx := x.foldIndex()
-		return x.folded[fx.byteOffset(start):fx.byteOffset(end)]
+		return x.folded[fx.ByteOffset(start):fx.ByteOffset(end)]
 	}
-	return x.text[x.idx.byteOffset(start):x.idx.byteOffset(end)]
+	return x.text[x.idx.ByteOffset(start):x.idx.ByteOffset(end)]
 }
 
 // spanText returns the text of sp (folded if folded).
@@ -259,7 +260,7 @@ func (x *docIndex) tokenCovering(start, end int32, lens []int32) int {
 // NewIndex indexes docs (tokens that overlap or lie outside the text and
 // spans outside it are left out) on every processor. Documents are kept
 // in ID order; of two with the same ID, the later is kept.
-func NewIndex(docs []*Document) *Index {
+func NewIndex(docs []*annotate.Document) *Index {
 	ix := &Index{}
 	xs := make([]*docIndex, len(docs))
 	var next atomic.Int64
@@ -282,7 +283,7 @@ func NewIndex(docs []*Document) *Index {
 // error when ctx is done. It reads the file, not the live documents, one
 // document at a time under the project's lock, so edits may go on while it
 // runs: Update the documents edited meanwhile.
-func BuildIndex(ctx context.Context, p *Project, progress func(done, total int)) (*Index, error) {
+func BuildIndex(ctx context.Context, p *annotate.Project, progress func(done, total int)) (*Index, error) {
 	list, err := p.Documents()
 	if err != nil {
 		return nil, err
@@ -295,7 +296,7 @@ func BuildIndex(ctx context.Context, p *Project, progress func(done, total int))
 	ix := &Index{}
 	type job struct {
 		i int
-		d *Document
+		d *annotate.Document
 	}
 	jobs := make(chan job, 8)
 	var loadErr error
@@ -305,7 +306,7 @@ func BuildIndex(ctx context.Context, p *Project, progress func(done, total int))
 			if ctx.Err() != nil {
 				return
 			}
-			d, err := p.indexDocument(ctx, s.ID)
+			d, err := p.AnnotatedText(ctx, s.ID)
 			if err != nil {
 				loadErr = err
 				cancel()
@@ -354,57 +355,8 @@ func BuildIndex(ctx context.Context, p *Project, progress func(done, total int))
 	return ix, nil
 }
 
-// indexDocument reads what the index needs of document id from the file:
-// name, status, clean text, tokens and spans (not the raw text, offset
-// map, report, sentences or history that Document also loads, which cost
-// more than the rest).
-func (p *Project) indexDocument(ctx context.Context, id int64) (*Document, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := p.ready(); err != nil {
-		return nil, err
-	}
-	d := &Document{ID: id}
-	var status string
-	err := p.conn.QueryRowContext(ctx, `SELECT d.name, d.status, t.text FROM documents d JOIN texts t ON t.doc_id = d.id WHERE d.id = ?`, id).
-		Scan(&d.Name, &status, &d.Text)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, projectErr(p.path, ErrNoDocument, "no document %d", id)
-	}
-	if err != nil {
-		return nil, p.classify(err, fmt.Sprintf("load document %d", id))
-	}
-	d.Status = Status(status)
-	rows, err := p.conn.QueryContext(ctx, "SELECT start, data FROM token_blocks WHERE doc_id = ? ORDER BY start", id)
-	if err != nil {
-		return nil, p.classify(err, "load tokens")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var start int
-		var data []byte
-		if err := rows.Scan(&start, &data); err != nil {
-			return nil, p.classify(err, "load tokens")
-		}
-		if d.Tokens, err = decodeTokens(d.Tokens, start, data); err != nil {
-			return nil, projectErr(p.path, ErrDamaged, "document %d: damaged token block: %v", id, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, p.classify(err, "load tokens")
-	}
-	rows.Close()
-	d.Spans, err = queryAll(ctx, p.conn, func(r *sql.Rows) (s Span, err error) {
-		return s, r.Scan(&s.ID, &s.Layer, &s.Label, &s.Start, &s.End, &s.Origin)
-	}, `SELECT id, layer, label, start, "end", origin FROM spans WHERE doc_id = ?`, id)
-	if err != nil {
-		return nil, p.classify(err, "load spans")
-	}
-	return d, nil
-}
-
 // Update indexes d again (or for the first time), by its ID.
-func (ix *Index) Update(d *Document) {
+func (ix *Index) Update(d *annotate.Document) {
 	x := ix.build(d)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -462,15 +414,15 @@ func (ix *Index) putAll(xs []*docIndex) {
 // build indexes one document. The text work and a first pass over the
 // words and tags (each distinct one given a local ID) happen without the
 // lock; only the distinct words, tags and labels are interned under it.
-func (ix *Index) build(d *Document) *docIndex {
+func (ix *Index) build(d *annotate.Document) *docIndex {
 	x := &docIndex{id: d.ID, name: d.Name, status: d.Status, text: d.Text}
-	x.idx.build(d.Text)
-	x.chars = x.idx.n
+	x.idx.Build(d.Text)
+	x.chars = x.idx.Len()
 	var same bool
 	x.folded, same = foldString(d.Text)
 	if !same {
-		x.fidx = &textIndex{}
-		x.fidx.build(x.folded)
+		x.fidx = &annotate.TextIndex{}
+		x.fidx.Build(x.folded)
 	}
 	// Token texts are sliced from the text by their offsets (never taken
 	// from Token.Text); tokens out of order or outside the text are left
@@ -503,7 +455,7 @@ func (ix *Index) build(d *Document) *docIndex {
 			continue
 		}
 		x.spans = append(x.spans, spanRec{start: int32(s.Start), end: int32(s.End),
-			key: keys.id(s.Layer + "\x00" + s.Label), suggested: s.Origin == OriginSuggested, id: s.ID})
+			key: keys.id(s.Layer + "\x00" + s.Label), suggested: s.Origin == annotate.OriginSuggested, id: s.ID})
 	}
 	slices.SortStableFunc(x.spans, func(a, b spanRec) int {
 		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end), cmp.Compare(a.id, b.id))
@@ -595,9 +547,9 @@ func (ix *Index) Bytes() int {
 	defer ix.mu.RUnlock()
 	n := 0
 	for _, x := range ix.docs {
-		n += 200 + len(x.name) + len(x.text) + 4*len(x.idx.bytes)
+		n += 200 + len(x.name) + len(x.text) + x.idx.Bytes()
 		if x.fidx != nil {
-			n += len(x.folded) + 4*len(x.fidx.bytes)
+			n += len(x.folded) + x.fidx.Bytes()
 		}
 		n += 12*cap(x.tokStart) + 32*cap(x.spans)
 	}
@@ -1787,6 +1739,7 @@ func (m *matcher) findAll(ctx context.Context, s string) ([][]int, error) {
 
 // isDone reports whether done (a context's Done channel; nil for one
 // never done) is closed, without waiting: cheap enough for a hot loop.
+// (annotate's text pipeline has the same three lines.)
 func isDone(done <-chan struct{}) bool {
 	select {
 	case <-done:
@@ -1794,6 +1747,25 @@ func isDone(done <-chan struct{}) bool {
 	default:
 		return false
 	}
+}
+
+// runeWalker turns increasing code point offsets of s into byte offsets.
+// (A copy of annotate's, which its pipeline and store walk texts with: a
+// loop of four lines is no API.)
+type runeWalker struct {
+	s          string
+	cp, offset int // code point cp starts at byte offset
+}
+
+// seek returns the byte offset of code point cp, which must not be before
+// the last one sought.
+func (w *runeWalker) seek(cp int) int {
+	for w.cp < cp && w.offset < len(w.s) {
+		_, n := utf8.DecodeRuneInString(w.s[w.offset:])
+		w.offset += n
+		w.cp++
+	}
+	return w.offset
 }
 
 // doneReader reads s from a place on, rune by rune as regexp reads a
@@ -1865,19 +1837,15 @@ func scanNeedles(ctx context.Context, text string, c *cpCounter, needles []strin
 // counting from the last offset or from the nearest checkpoint of idx.
 type cpCounter struct {
 	s     string
-	idx   *textIndex
+	idx   *annotate.TextIndex
 	b, cp int
 }
 
 func (c *cpCounter) at(b int) int {
-	if b-c.b > 4*textIndexStep {
+	if b-c.b > 4*annotate.TextIndexStep {
 		// Jump to the last checkpoint at or before b.
-		k, found := slices.BinarySearch(c.idx.bytes, int32(b))
-		if !found {
-			k--
-		}
-		if k >= 0 && int(c.idx.bytes[k]) > c.b {
-			c.b, c.cp = int(c.idx.bytes[k]), k*textIndexStep
+		if off, cp, ok := c.idx.Checkpoint(b); ok && off > c.b {
+			c.b, c.cp = off, cp
 		}
 	}
 	c.cp += utf8.RuneCountInString(c.s[c.b:b])
@@ -1962,7 +1930,7 @@ func loadFold() {
 	one := func(r rune) rune {
 		rs := []rune{r}
 		for _, g := range cc.DictChains {
-			convertInPlace(g, rs)
+			annotate.ConvertInPlace(g, rs)
 		}
 		return rs[0]
 	}
