@@ -45,9 +45,9 @@ unit:
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./annotate
-	$(GO) test -run '^$$' -fuzz '^FuzzLoadGazetteer$$' -fuzztime $(FUZZTIME) ./annotate
+	$(GO) test -run '^$$' -fuzz '^FuzzLoadGazetteer$$' -fuzztime $(FUZZTIME) ./annotate/corpus
 	$(GO) test -run '^$$' -fuzz '^FuzzLearnerSegment$$' -fuzztime $(FUZZTIME) ./annotate
-	$(GO) test -run '^$$' -fuzz '^FuzzConcordanceRegex$$' -fuzztime $(FUZZTIME) ./annotate
+	$(GO) test -run '^$$' -fuzz '^FuzzConcordanceRegex$$' -fuzztime $(FUZZTIME) ./annotate/corpus
 	$(GO) test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzSegment$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzEdits$$' -fuzztime $(FUZZTIME) ./annotate
@@ -68,9 +68,11 @@ fuzz:
 ## the cleaning of 100,000 and 1,000,000 templated lines and the peak memory of a
 ## 100 MB text's import (x-input) run once each)
 bench: deps
-	$(GO) test -run '^$$' -bench 'Pipeline|Clean|Decode|Import|Segment|Commit|OpenList|Suggest|Gazetteer|Learner' -benchtime 10x ./annotate/...
-	$(GO) test -run '^$$' -bench 'KWIC' -benchtime 10x ./annotate/...
-	$(GO) test -run '^$$' -bench 'BuildIndex|SimulatedAnnotator' -benchtime 1x ./annotate/...
+	$(GO) test -run '^$$' -bench 'Pipeline|Clean|Decode|Import|Segment|Commit|OpenList|Learner' -benchtime 10x ./annotate/...
+	$(GO) test -run '^$$' -bench 'Suggest|Gazetteer' -benchtime 10x ./annotate/corpus
+	$(GO) test -run '^$$' -bench 'KWIC' -benchtime 10x ./annotate/corpus
+	$(GO) test -run '^$$' -bench 'BuildIndex' -benchtime 1x ./annotate/corpus
+	$(GO) test -run '^$$' -bench 'SimulatedAnnotator' -benchtime 1x ./annotate/...
 	$(GO) test -run '^$$' -bench 'TemplatedLines|TextMemory' -benchtime 1x ./annotate/...
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./app/...
 	$(GO) test -run '^$$' -bench 'JSONL' -benchtime 10x ./export/...

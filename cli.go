@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -120,7 +121,7 @@ func segmenter(ctx context.Context) (*annotate.Segmenter, error) {
 // openIndex opens project read-only and indexes it, or only document doc
 // when doc is not 0 (an error naming the project if it has no such
 // document).
-func openIndex(ctx context.Context, project string, doc int64) (*annotate.Index, error) {
+func openIndex(ctx context.Context, project string, doc int64) (*corpus.Index, error) {
 	p, err := annotate.Open(project, annotate.Options{ReadOnly: true})
 	if err != nil {
 		return nil, err
@@ -131,9 +132,9 @@ func openIndex(ctx context.Context, project string, doc int64) (*annotate.Index,
 		if err != nil {
 			return nil, err // names the project and the document
 		}
-		return annotate.NewIndex([]*annotate.Document{d}), nil
+		return corpus.NewIndex([]*annotate.Document{d}), nil
 	}
-	return annotate.BuildIndex(ctx, p, nil)
+	return corpus.BuildIndex(ctx, p, nil)
 }
 
 // tableOut checks an -o file name: .csv or .xlsx, and not the project

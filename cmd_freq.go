@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -34,7 +34,7 @@ func cmdFreq(ctx context.Context, args []string) error {
 		return fmt.Errorf("freq: -p PROJECT is required: %w", errUsage)
 	case len(rest) > 0:
 		return fmt.Errorf("freq: unexpected argument %q: %w", rest[0], errUsage)
-	case !annotate.FreqBy(*by).Valid():
+	case !corpus.FreqBy(*by).Valid():
 		return fmt.Errorf("freq: -by %q: want word, pos, label or label-word: %w", *by, errUsage)
 	case *limit < 0:
 		return fmt.Errorf("freq: -limit must not be negative: %w", errUsage)
@@ -50,21 +50,21 @@ func cmdFreq(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	rows := ix.Freq(annotate.FreqBy(*by), *doc, *fold)
+	rows := ix.Freq(corpus.FreqBy(*by), *doc, *fold)
 	total := len(rows)
 	if *limit > 0 {
 		rows = rows[:min(len(rows), *limit)]
 	}
-	key := map[annotate.FreqBy]string{annotate.FreqWord: "word", annotate.FreqPOS: "pos", annotate.FreqLabel: "label", annotate.FreqLabelWord: "label"}[annotate.FreqBy(*by)]
+	key := map[corpus.FreqBy]string{corpus.FreqWord: "word", corpus.FreqPOS: "pos", corpus.FreqLabel: "label", corpus.FreqLabelWord: "label"}[corpus.FreqBy(*by)]
 	header := []string{key}
-	if *by == string(annotate.FreqLabelWord) {
+	if *by == string(corpus.FreqLabelWord) {
 		header = append(header, "text")
 	}
 	header = append(header, "count", "docs", "share")
 	table := make([][]string, len(rows))
 	for i, r := range rows {
 		row := []string{r.Key}
-		if *by == string(annotate.FreqLabelWord) {
+		if *by == string(corpus.FreqLabelWord) {
 			row = append(row, r.Key2)
 		}
 		table[i] = append(row, strconv.Itoa(r.Count), strconv.Itoa(r.Docs), strconv.FormatFloat(r.Share, 'f', 6, 64))

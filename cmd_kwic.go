@@ -13,7 +13,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -55,7 +55,7 @@ func cmdKwic(ctx context.Context, args []string) error {
 		return fmt.Errorf("kwic: give one of -regex, -word and -word-regex: %w", errUsage)
 	case kinds == 1 && len(rest) == 0:
 		return fmt.Errorf("kwic: -regex, -word and -word-regex need a QUERY: %w", errUsage)
-	case !slices.Contains(annotate.SortKeys, annotate.SortKey(*sortBy)):
+	case !slices.Contains(corpus.SortKeys, corpus.SortKey(*sortBy)):
 		return fmt.Errorf("kwic: -sort %q: want position, left1, left2, right1, right2 or match: %w", *sortBy, errUsage)
 	case *width < 0 || *limit < 0:
 		return fmt.Errorf("kwic: -width and -limit must not be negative: %w", errUsage)
@@ -67,7 +67,7 @@ func cmdKwic(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	q := annotate.Query{POS: *pos, Layer: *layer, Label: *label, LabelText: *labelText, Fold: *fold, Doc: *doc}
+	q := corpus.Query{POS: *pos, Layer: *layer, Label: *label, LabelText: *labelText, Fold: *fold, Doc: *doc}
 	if len(rest) == 1 {
 		switch {
 		case *isRegex:
@@ -80,7 +80,7 @@ func cmdKwic(ctx context.Context, args []string) error {
 			q.Text = rest[0]
 		}
 	}
-	if err := q.Validate(); errors.Is(err, annotate.ErrEmptyQuery) {
+	if err := q.Validate(); errors.Is(err, corpus.ErrEmptyQuery) {
 		return fmt.Errorf("kwic: give a QUERY, or -pos, -layer, -label or -label-text: %w", errUsage)
 	} else if err != nil {
 		return fmt.Errorf("kwic: %w", err) // a regular expression that does not compile or is too large
@@ -93,12 +93,12 @@ func cmdKwic(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res.Sort(annotate.SortKey(*sortBy))
+	res.Sort(corpus.SortKey(*sortBy))
 	n := res.Len()
 	if *limit > 0 && (*out == "" || set["limit"]) {
 		n = min(n, *limit)
 	}
-	hits := make([]annotate.Hit, 0, n)
+	hits := make([]corpus.Hit, 0, n)
 	for from := 0; from < n; from += 4096 {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -46,7 +46,7 @@ func genText(size int, oneLine bool, seed uint64) string {
 	return sb.String()
 }
 
-// slowRegex compiles to 963 instructions (within annotate.MaxRegexInsts)
+// slowRegex compiles to 963 instructions (within corpus.MaxRegexInsts)
 // and costs regexp about 10 µs a character on text where it fails.
 var slowRegex = strings.Repeat("(焦|作)?", 240) + "x"
 

@@ -373,7 +373,7 @@ func crashCloneDoc(d *Document) *Document {
 	c.Spans = slices.Clone(d.Spans)
 	c.Labels = slices.Clone(d.Labels)
 	c.Sentences = slices.Clone(d.Sentences)
-	c.index = textIndex{}
+	c.index = TextIndex{}
 	return &c
 }
 

@@ -46,7 +46,7 @@ type Document struct {
 	Created  time.Time `json:"created,omitzero"`
 	Updated  time.Time `json:"updated,omitzero"`
 
-	index textIndex // code point → byte offset checkpoints of Text
+	index TextIndex // code point → byte offset checkpoints of Text
 	owner any       // a Project's state of the document, kept alive by it
 	// compact is the token layer of a document on its way into a project
 	// (see SegmentForStore), Tokens being nil: AddDocumentsContext

@@ -181,7 +181,7 @@ func (s *Segmenter) mapRun(dst, run []rune) []rune {
 	}
 	if hasHan && s.t2s != nil {
 		for _, g := range s.t2s.DictChains {
-			convertInPlace(g, dst[n:])
+			ConvertInPlace(g, dst[n:])
 		}
 	}
 	return dst
@@ -190,13 +190,15 @@ func (s *Segmenter) mapRun(dst, run []rune) []rune {
 // openccMaxKey is the longest key, in code points, OpenCC's Convert tries.
 const openccMaxKey = 10
 
-// convertInPlace applies one group of OpenCC's conversion chain to rs the
+// ConvertInPlace applies one group of OpenCC's conversion chain to rs the
 // way (*opencc.OpenCC).Convert does (at each position the longest key of the
 // first dictionary of the group that has one, its first value, then on past
 // the key), without Convert's allocations, and keeps the length: a key whose
 // value has another number of code points is left as written.
-// TestSegmentT2SMatchesOpenCC holds it to Convert.
-func convertInPlace(g *opencc.Group, rs []rune) {
+// TestSegmentT2SMatchesOpenCC holds it to Convert. The Segmenter reads
+// traditional text through it; the corpus tools build their folding table
+// (Query.Fold in package corpus) with it.
+func ConvertInPlace(g *opencc.Group, rs []rune) {
 	var buf [utf8.UTFMax]byte
 	for i := 0; i < len(rs); {
 		keyLen, val := 0, -1

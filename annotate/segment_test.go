@@ -259,7 +259,7 @@ func TestSegmenterLookup(t *testing.T) {
 	}
 }
 
-// TestSegmentT2SMatchesOpenCC holds convertInPlace to OpenCC's own Convert on
+// TestSegmentT2SMatchesOpenCC holds ConvertInPlace to OpenCC's own Convert on
 // the traditional UD sentences and the seed article.
 func TestSegmentT2SMatchesOpenCC(t *testing.T) {
 	s := segmenterForTest(t)
@@ -276,14 +276,14 @@ func TestSegmentT2SMatchesOpenCC(t *testing.T) {
 		}
 		rs := []rune(text)
 		for _, g := range s.t2s.DictChains {
-			convertInPlace(g, rs)
+			ConvertInPlace(g, rs)
 		}
 		if len([]rune(want)) != len(rs) {
 			lengthChanged++
 			continue
 		}
 		if got := string(rs); got != want {
-			t.Errorf("convertInPlace(%q) = %q, want Convert's %q", text, got, want)
+			t.Errorf("ConvertInPlace(%q) = %q, want Convert's %q", text, got, want)
 		}
 	}
 	t.Logf("%d texts, %d where Convert changes the length", len(texts), lengthChanged)

@@ -115,7 +115,7 @@ func cloneDoc(tb testing.TB, p *Project, id int64) *Document {
 	c.Tokens = append([]Token(nil), d.Tokens...)
 	c.Spans = append([]Span(nil), d.Spans...)
 	c.Labels = append([]string(nil), d.Labels...)
-	c.index = textIndex{}
+	c.index = TextIndex{}
 	return &c
 }
 

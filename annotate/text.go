@@ -1,47 +1,73 @@
 package annotate
 
-import "unicode/utf8"
+import (
+	"slices"
+	"unicode/utf8"
+)
 
-// textIndexStep is how many code points lie between two checkpoints of a
-// textIndex.
-const textIndexStep = 64
+// TextIndexStep is how many code points lie between two checkpoints of a
+// TextIndex.
+const TextIndexStep = 64
 
-// textIndex turns code point offsets of a text into byte offsets in
-// O(textIndexStep), from checkpoints built once.
-type textIndex struct {
+// TextIndex turns code point offsets of a text into byte offsets in
+// O(TextIndexStep), from checkpoints built once (Checkpoint is the way
+// back). A Document keeps one of its clean text; the corpus index one of
+// each text it holds. The zero TextIndex is that of the empty text.
+type TextIndex struct {
 	text  string
 	n     int     // code points in text
-	bytes []int32 // bytes[k] is the byte offset of code point k*textIndexStep
+	bytes []int32 // bytes[k] is the byte offset of code point k*TextIndexStep
 }
 
-func (x *textIndex) build(text string) {
+// Build indexes text.
+func (x *TextIndex) Build(text string) {
 	x.text, x.n = text, 0
-	x.bytes = make([]int32, 0, len(text)/(2*textIndexStep)+1)
+	x.bytes = make([]int32, 0, len(text)/(2*TextIndexStep)+1)
 	for i := range text {
-		if x.n%textIndexStep == 0 {
+		if x.n%TextIndexStep == 0 {
 			x.bytes = append(x.bytes, int32(i))
 		}
 		x.n++
 	}
 }
 
-// byteOffset returns the byte offset of code point cp (len(text) for cp ==
-// n).
-func (x *textIndex) byteOffset(cp int) int {
+// Len returns the number of code points of the text.
+func (x *TextIndex) Len() int { return x.n }
+
+// ByteOffset returns the byte offset of code point cp (len(text) for cp ==
+// Len()).
+func (x *TextIndex) ByteOffset(cp int) int {
 	if cp >= x.n {
 		return len(x.text)
 	}
-	off := int(x.bytes[cp/textIndexStep])
-	for k := cp % textIndexStep; k > 0; k-- {
+	off := int(x.bytes[cp/TextIndexStep])
+	for k := cp % TextIndexStep; k > 0; k-- {
 		_, size := utf8.DecodeRuneInString(x.text[off:])
 		off += size
 	}
 	return off
 }
 
-func (d *Document) textIndex() *textIndex {
+// Checkpoint returns the last checkpoint at or before byte offset b: its
+// byte offset and its code point offset (ok is false when there is none,
+// as in the empty text). Counting code points from there reaches b's.
+func (x *TextIndex) Checkpoint(b int) (off, cp int, ok bool) {
+	k, found := slices.BinarySearch(x.bytes, int32(b))
+	if !found {
+		k--
+	}
+	if k < 0 {
+		return 0, 0, false
+	}
+	return int(x.bytes[k]), k * TextIndexStep, true
+}
+
+// Bytes returns the memory the checkpoints take (the text not counted).
+func (x *TextIndex) Bytes() int { return 4 * len(x.bytes) }
+
+func (d *Document) textIndex() *TextIndex {
 	if d.index.text != d.Text || d.index.bytes == nil {
-		d.index.build(d.Text)
+		d.index.Build(d.Text)
 	}
 	return &d.index
 }
@@ -57,5 +83,5 @@ func (d *Document) Slice(start, end int) string {
 	if start >= end {
 		return ""
 	}
-	return d.Text[x.byteOffset(start):x.byteOffset(end)]
+	return d.Text[x.ByteOffset(start):x.ByteOffset(end)]
 }

@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/assets"
 )
 
@@ -111,7 +112,7 @@ func createDemo(path string, seg *annotate.Segmenter, annotator string) (*annota
 		return nil, err
 	}
 	schema := annotate.DefaultSchema()
-	doc.Spans = annotate.NewSuggester(schema, annotate.SuggestOptions{Layer: schema.Layers[0].Name, POS: true}, nil).Suggest(doc)
+	doc.Spans = corpus.NewSuggester(schema, corpus.SuggestOptions{Layer: schema.Layers[0].Name, POS: true}, nil).Suggest(doc)
 	p, err := annotate.Create(path, nil, annotate.Options{Annotator: annotator})
 	if err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -64,18 +64,18 @@ type kwicPanel struct {
 
 	// state, kept across builds
 	shown    bool
-	state    kwicForm         // what the form held when it was last built or read
-	base     *annotate.Result // the hits in position order, as searched
-	res      *annotate.Result // the hits shown: base, or a sorted copy of it
-	searched annotate.Query   // the query res answers
+	state    kwicForm       // what the form held when it was last built or read
+	base     *corpus.Result // the hits in position order, as searched
+	res      *corpus.Result // the hits shown: base, or a sorted copy of it
+	searched corpus.Query   // the query res answers
 	took     time.Duration
-	sortBy   annotate.SortKey
+	sortBy   corpus.SortKey
 	sorting  bool // a copy of base is being sorted on another goroutine: show nothing of res
 	cancel   context.CancelFunc
 	gen      int // the search running; older ones are ignored
 	sortGen  int // the sort running; older ones are ignored
 	cur      int // the current row, -1 for none
-	pages    map[int][]annotate.Hit
+	pages    map[int][]corpus.Hit
 	all      bool            // every hit is checked, except those in flip
 	flip     map[hitKey]bool // hits checked (or unchecked, when all)
 	anchor   int             // the last row checked, for Shift+click
@@ -104,7 +104,7 @@ func kwicModes() []string {
 
 func kwicScopes() []string { return []string{lang.L("Corpus"), lang.L("This document")} }
 
-var kwicSortKeys = []annotate.SortKey{annotate.SortPosition, annotate.SortLeft1, annotate.SortLeft2, annotate.SortRight1, annotate.SortRight2, annotate.SortMatch}
+var kwicSortKeys = []corpus.SortKey{corpus.SortPosition, corpus.SortLeft1, corpus.SortLeft2, corpus.SortRight1, corpus.SortRight2, corpus.SortMatch}
 
 func kwicSortNames() []string {
 	return []string{lang.L("By position"), lang.L("1st word to the left"), lang.L("2nd word to the left"),
@@ -275,7 +275,7 @@ func (ws *workspace) onConcordance() {
 		return
 	}
 	k.show()
-	ws.corpus().withIndex(func(*annotate.Index) {})
+	ws.corpus().withIndex(func(*corpus.Index) {})
 	ws.afterJob(k.focusQuery) // the progress dialog gives the keyboard to the document
 }
 
@@ -350,8 +350,8 @@ func (k *kwicPanel) clear() {
 }
 
 // queryFor builds the index query from the form.
-func (k *kwicPanel) queryFor(f kwicForm) annotate.Query {
-	q := annotate.Query{POS: f.pos, LabelText: f.labelText, Fold: f.fold}
+func (k *kwicPanel) queryFor(f kwicForm) corpus.Query {
+	q := corpus.Query{POS: f.pos, LabelText: f.labelText, Fold: f.fold}
 	if strings.TrimSpace(f.query) != "" {
 		switch f.mode {
 		case 1:
@@ -387,7 +387,7 @@ func (k *kwicPanel) submit() {
 
 // search runs q off the UI goroutine (cancelling the search running) and
 // shows its hits, sorted as the form says.
-func (k *kwicPanel) search(q annotate.Query) {
+func (k *kwicPanel) search(q corpus.Query) {
 	if err := q.Validate(); err != nil {
 		k.showErr(err, q)
 		return
@@ -398,7 +398,7 @@ func (k *kwicPanel) search(q annotate.Query) {
 			k.ct.ws.afterJob(k.refocus)
 		}
 	}()
-	k.ct.withIndex(func(ix *annotate.Index) {
+	k.ct.withIndex(func(ix *corpus.Index) {
 		if k.cancel != nil {
 			k.cancel()
 		}
@@ -439,8 +439,8 @@ func (k *kwicPanel) search(q annotate.Query) {
 // nothing Sort changes (sorting by a key other than position makes a new
 // array of hits), so the UI goroutine may read base while another one
 // sorts the copy.
-func sortedCopy(base *annotate.Result, by annotate.SortKey) *annotate.Result {
-	if by == annotate.SortPosition {
+func sortedCopy(base *corpus.Result, by corpus.SortKey) *corpus.Result {
+	if by == corpus.SortPosition {
 		return base
 	}
 	c := *base
@@ -449,7 +449,7 @@ func sortedCopy(base *annotate.Result, by annotate.SortKey) *annotate.Result {
 }
 
 // setResult shows res, base's hits in order by.
-func (k *kwicPanel) setResult(base, res *annotate.Result, q annotate.Query, by annotate.SortKey, took time.Duration) {
+func (k *kwicPanel) setResult(base, res *corpus.Result, q corpus.Query, by corpus.SortKey, took time.Duration) {
 	k.sortGen++ // a sort of the hits shown before is not wanted
 	k.base, k.res, k.searched, k.sortBy, k.took, k.err, k.sorting = base, res, q, by, took, nil, false
 	k.cur, k.anchor = -1, -1
@@ -471,7 +471,7 @@ func (k *kwicPanel) setResult(base, res *annotate.Result, q annotate.Query, by a
 
 // showErr shows the error of query q in the panel (a bad regular
 // expression is the user's to fix, not a dialog's).
-func (k *kwicPanel) showErr(err error, q annotate.Query) {
+func (k *kwicPanel) showErr(err error, q corpus.Query) {
 	k.err = err
 	k.msg.SetText(queryErrText(err, q))
 	k.msg.Show()
@@ -484,8 +484,8 @@ func (k *kwicPanel) showErr(err error, q annotate.Query) {
 // queryErrText says what is wrong with query q (err is its error) in the
 // interface's language; a regular expression's fault is the regexp
 // package's own words after a translated lead-in.
-func queryErrText(err error, q annotate.Query) string {
-	var qe *annotate.QueryError
+func queryErrText(err error, q corpus.Query) string {
+	var qe *corpus.QueryError
 	if !errors.As(err, &qe) {
 		return err.Error()
 	}
@@ -496,18 +496,18 @@ func queryErrText(err error, q annotate.Query) string {
 		}
 		return qe.Err.Error()
 	}
-	var se *annotate.RegexSizeError
+	var se *corpus.RegexSizeError
 	tooLarge := errors.As(err, &se)
 	size := func(n int) string { return export.FormatValue(float64(n)) }
 	switch {
-	case errors.Is(err, annotate.ErrEmptyQuery):
+	case errors.Is(err, corpus.ErrEmptyQuery):
 		return lang.L("Nothing to search for: type a text, a regular expression or a word, or give a POS tag or a label")
 	case tooLarge && qe.Field == "Regex":
 		return fmt.Sprintf(lang.L("The regular expression is too large: it compiles to %s instructions, more than the %s a search allows. Repeat less."),
-			size(se.Insts), size(annotate.MaxRegexInsts))
+			size(se.Insts), size(corpus.MaxRegexInsts))
 	case tooLarge && qe.Field == "WordRegex":
 		return fmt.Sprintf(lang.L("The word regular expression is too large: it compiles to %s instructions, more than the %s a search allows. Repeat less."),
-			size(se.Insts), size(annotate.MaxRegexInsts))
+			size(se.Insts), size(corpus.MaxRegexInsts))
 	case qe.Field == "Regex" && q.Regex != "" && q.Text == "":
 		return fmt.Sprintf(lang.L("The regular expression %q does not compile: %s"), q.Regex, regexFault(q.Regex))
 	case qe.Field == "WordRegex" && q.WordRegex != "":
@@ -567,7 +567,7 @@ func (k *kwicPanel) resort() {
 	base := k.base
 	k.sortGen++
 	gen := k.sortGen
-	if by == annotate.SortPosition || base.Len() <= 20_000 {
+	if by == corpus.SortPosition || base.Len() <= 20_000 {
 		k.sorted(sortedCopy(base, by), by)
 		return
 	}
@@ -589,7 +589,7 @@ func (k *kwicPanel) resort() {
 }
 
 // sorted shows res, the hits in order by.
-func (k *kwicPanel) sorted(res *annotate.Result, by annotate.SortKey) {
+func (k *kwicPanel) sorted(res *corpus.Result, by corpus.SortKey) {
 	k.res, k.sortBy, k.sorting = res, by, false
 	clear(k.pages)
 	k.cur, k.anchor = -1, -1
@@ -603,9 +603,9 @@ func (k *kwicPanel) sorted(res *annotate.Result, by annotate.SortKey) {
 }
 
 // hit returns hit i as a KWIC line, turning its page into text if needed.
-func (k *kwicPanel) hit(i int) (annotate.Hit, bool) {
+func (k *kwicPanel) hit(i int) (corpus.Hit, bool) {
 	if k.res == nil || k.sorting || i < 0 || i >= k.res.Len() {
-		return annotate.Hit{}, false
+		return corpus.Hit{}, false
 	}
 	p := i / kwicPage
 	hs, ok := k.pages[p]
@@ -617,7 +617,7 @@ func (k *kwicPanel) hit(i int) (annotate.Hit, bool) {
 		k.pages[p] = hs
 	}
 	if i-p*kwicPage >= len(hs) {
-		return annotate.Hit{}, false
+		return corpus.Hit{}, false
 	}
 	return hs[i-p*kwicPage], true
 }

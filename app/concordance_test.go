@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -84,7 +85,7 @@ func (f *wsFixture) openKwicSync() *kwicPanel {
 	ws := f.ws
 	ct := ws.corpus()
 	f.t.Cleanup(func() { forgetCorpus(ws) })
-	ix, err := annotate.BuildIndex(context.Background(), ws.proj, nil)
+	ix, err := corpus.BuildIndex(context.Background(), ws.proj, nil)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -105,13 +106,13 @@ func (f *wsFixture) openKwicSync() *kwicPanel {
 }
 
 // searchSync shows the hits of q in k, searched on the test's goroutine.
-func searchSync(t *testing.T, k *kwicPanel, q annotate.Query) {
+func searchSync(t *testing.T, k *kwicPanel, q corpus.Query) {
 	t.Helper()
 	res, err := k.ct.ix.Search(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k.setResult(res, res, q, annotate.SortPosition, 0)
+	k.setResult(res, res, q, corpus.SortPosition, 0)
 }
 
 // forgetCorpus drops ws's corpus tools (and their index), so that a
@@ -568,7 +569,7 @@ func TestIndexBuiltAtOpen(t *testing.T) {
 		t.Errorf("index holds %d documents, want %d", got, len(f.ids))
 	}
 	used := false
-	ct.withIndex(func(*annotate.Index) { used = true })
+	ct.withIndex(func(*corpus.Index) { used = true })
 	if !used || ws.job != nil {
 		t.Errorf("first use after the background build: used %v, long job %v; want the index at once", used, ws.job)
 	}
@@ -602,7 +603,7 @@ func TestConcordanceApplyWhileSorting(t *testing.T) {
 	ws := f.ws
 	yeDocs(t, ws, 3, 10_000) // 30,000 hits: more than are sorted at once
 	k := f.openKwicSync()
-	searchSync(t, k, annotate.Query{Text: "叶"})
+	searchSync(t, k, corpus.Query{Text: "叶"})
 	if k.res == nil || k.res.Len() != 30_000 {
 		t.Fatalf("叶: %v hits, want 30,000", k.res)
 	}
@@ -644,10 +645,10 @@ func TestConcordanceApplyWhileSorting(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("the sort did not finish")
 	}
-	if k.sorting || k.sortBy != annotate.SortMatch || k.res == shown {
+	if k.sorting || k.sortBy != corpus.SortMatch || k.res == shown {
 		t.Errorf("after the sort: sorting %v, order %v, same result %v; want the hits sorted by hit", k.sorting, k.sortBy, k.res == shown)
 	}
-	if k.base != shown || k.base.Sorted() != annotate.SortPosition {
+	if k.base != shown || k.base.Sorted() != corpus.SortPosition {
 		t.Errorf("after the sort the position order was changed (%v)", k.base.Sorted())
 	}
 	if locs, ok := k.hitsToApply(); !ok || !slices.Equal(locs, want) {
@@ -862,19 +863,19 @@ func TestConcordanceErrorText(t *testing.T) {
 	t.Cleanup(func() { useLanguage("en") })
 	for _, tt := range []struct {
 		language, name string
-		q              annotate.Query
+		q              corpus.Query
 		want           []string
 	}{
-		{"en", "empty", annotate.Query{}, []string{"Nothing to search for"}},
-		{"en", "regex", annotate.Query{Regex: "a(b"}, []string{`The regular expression "a(b" does not compile`, "missing closing )"}},
-		{"en", "word regex", annotate.Query{WordRegex: "[上"}, []string{`The word regular expression "[上" does not compile`, "missing closing ]"}},
-		{"zh-Hans", "empty", annotate.Query{}, []string{"没有可搜索的内容"}},
-		{"zh-Hans", "regex", annotate.Query{Regex: "a(b"}, []string{`正则表达式 "a(b" 无法编译`, "missing closing )"}},
-		{"zh-Hans", "word regex folded", annotate.Query{WordRegex: "[上", Fold: true}, []string{`词正则表达式 "[上" 无法编译`, "missing closing ]"}},
-		{"zh-Hant", "empty", annotate.Query{}, []string{"沒有可搜尋的內容"}},
-		{"en", "regex too large", annotate.Query{Regex: strings.Repeat("(焦|作)?", 1000)}, []string{"The regular expression is too large: it compiles to 4,002 instructions, more than the 1,000 a search allows"}},
-		{"zh-Hans", "word regex too large", annotate.Query{WordRegex: strings.Repeat("(焦|作)?", 1000)}, []string{"词正则表达式过大", "4,004", "1,000"}},
-		{"zh-Hant", "regex too large", annotate.Query{Regex: strings.Repeat("(焦|作)?", 1000), Fold: true}, []string{"正規表示式過大", "4,002", "1,000"}},
+		{"en", "empty", corpus.Query{}, []string{"Nothing to search for"}},
+		{"en", "regex", corpus.Query{Regex: "a(b"}, []string{`The regular expression "a(b" does not compile`, "missing closing )"}},
+		{"en", "word regex", corpus.Query{WordRegex: "[上"}, []string{`The word regular expression "[上" does not compile`, "missing closing ]"}},
+		{"zh-Hans", "empty", corpus.Query{}, []string{"没有可搜索的内容"}},
+		{"zh-Hans", "regex", corpus.Query{Regex: "a(b"}, []string{`正则表达式 "a(b" 无法编译`, "missing closing )"}},
+		{"zh-Hans", "word regex folded", corpus.Query{WordRegex: "[上", Fold: true}, []string{`词正则表达式 "[上" 无法编译`, "missing closing ]"}},
+		{"zh-Hant", "empty", corpus.Query{}, []string{"沒有可搜尋的內容"}},
+		{"en", "regex too large", corpus.Query{Regex: strings.Repeat("(焦|作)?", 1000)}, []string{"The regular expression is too large: it compiles to 4,002 instructions, more than the 1,000 a search allows"}},
+		{"zh-Hans", "word regex too large", corpus.Query{WordRegex: strings.Repeat("(焦|作)?", 1000)}, []string{"词正则表达式过大", "4,004", "1,000"}},
+		{"zh-Hant", "regex too large", corpus.Query{Regex: strings.Repeat("(焦|作)?", 1000), Fold: true}, []string{"正規表示式過大", "4,002", "1,000"}},
 	} {
 		t.Run(tt.language+"/"+tt.name, func(t *testing.T) {
 			if err := useLanguage(tt.language); err != nil {

@@ -13,11 +13,12 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 )
 
 // The corpus tools: the concordance panel (Ctrl+F, docked under the
 // document), the frequency lists (Ctrl+Shift+F) and the statistics
-// (Ctrl+Shift+T), all answered from one annotate.Index of the open
+// (Ctrl+Shift+T), all answered from one corpus.Index of the open
 // project.
 //
 // The index is built in the background when a project opens (or on first
@@ -34,7 +35,7 @@ import (
 type corpusTools struct {
 	ws     *workspace
 	proj   *annotate.Project   // the project ix indexes
-	ix     *annotate.Index     // nil until built
+	ix     *corpus.Index       // nil until built
 	stamps map[int64]time.Time // when each document was indexed (the project's Updated then)
 	kwic   *kwicPanel
 	freq   *freqView // the frequency list shown, nil when none
@@ -49,7 +50,7 @@ type backgroundIndex struct {
 	proj   *annotate.Project
 	cancel context.CancelFunc
 	done   chan struct{} // closed when ix or err is set
-	ix     *annotate.Index
+	ix     *corpus.Index
 	stamps map[int64]time.Time
 	err    error
 }
@@ -78,7 +79,7 @@ func (ct *corpusTools) buildInBackground() {
 	ct.building = b
 	go func() {
 		start := time.Now()
-		ix, err := annotate.BuildIndex(ctx, p, nil)
+		ix, err := corpus.BuildIndex(ctx, p, nil)
 		fyne.Do(func() {
 			b.ix, b.err = ix, err
 			close(b.done)
@@ -101,7 +102,7 @@ func (ws *workspace) corpus() *corpusTools {
 	ct := ws.tools
 	if ct == nil {
 		ct = &corpusTools{ws: ws}
-		ct.kwic = &kwicPanel{ct: ct, cur: -1, flip: map[hitKey]bool{}, pages: map[int][]annotate.Hit{}}
+		ct.kwic = &kwicPanel{ct: ct, cur: -1, flip: map[hitKey]bool{}, pages: map[int][]corpus.Hit{}}
 		ws.tools = ct
 		ws.onDocChanged = ct.docChanged
 	}
@@ -141,7 +142,7 @@ const maxInlineLoads = 50
 // withIndex calls then with an up-to-date index of the open project:
 // building it first if there is none (behind a progress dialog with
 // Cancel), else adding the documents it lacks and dropping those gone.
-func (ct *corpusTools) withIndex(then func(ix *annotate.Index)) {
+func (ct *corpusTools) withIndex(then func(ix *corpus.Index)) {
 	ws := ct.ws
 	if ws.proj == nil {
 		ws.info(lang.L("Open or create a project first"))
@@ -220,11 +221,11 @@ func (ct *corpusTools) withIndex(then func(ix *annotate.Index)) {
 		})
 		return
 	}
-	var ix *annotate.Index
+	var ix *corpus.Index
 	start := time.Now()
 	ws.runLong(lang.L("Indexing the corpus"), func(ctx context.Context, progress progressUpdate) error {
 		var err error
-		ix, err = annotate.BuildIndex(ctx, p, func(done, total int) {
+		ix, err = corpus.BuildIndex(ctx, p, func(done, total int) {
 			progress(float64(done)/float64(max(1, total)), fmt.Sprintf(lang.L("%d of %d documents"), done, total))
 		})
 		return err

@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -32,10 +33,10 @@ import (
 // occurrences in the concordance.
 type freqView struct {
 	ct      *corpusTools
-	ix      *annotate.Index
-	rows    []annotate.FreqRow // as Freq returned them
-	shown   []int              // indexes into rows: filtered and sorted
-	by      annotate.FreqBy
+	ix      *corpus.Index
+	rows    []corpus.FreqRow // as Freq returned them
+	shown   []int            // indexes into rows: filtered and sorted
+	by      corpus.FreqBy
 	doc     int64
 	fold    bool
 	sortCol int  // the column sorted by
@@ -59,11 +60,11 @@ type freqView struct {
 	loaded chan struct{}
 }
 
-func newFreqView(ct *corpusTools, ix *annotate.Index) *freqView {
-	return &freqView{ct: ct, ix: ix, by: annotate.FreqWord, sortCol: freqCount, desc: true, loaded: make(chan struct{})}
+func newFreqView(ct *corpusTools, ix *corpus.Index) *freqView {
+	return &freqView{ct: ct, ix: ix, by: corpus.FreqWord, sortCol: freqCount, desc: true, loaded: make(chan struct{})}
 }
 
-var freqBys = []annotate.FreqBy{annotate.FreqWord, annotate.FreqPOS, annotate.FreqLabel, annotate.FreqLabelWord}
+var freqBys = []corpus.FreqBy{corpus.FreqWord, corpus.FreqPOS, corpus.FreqLabel, corpus.FreqLabelWord}
 
 func freqByNames() []string {
 	return []string{lang.L("Words"), lang.L("POS tags"), lang.L("Labels"), lang.L("Labels × words")}
@@ -85,9 +86,9 @@ func (v *freqView) header(col int) string {
 		return "#"
 	case freqKey:
 		switch v.by {
-		case annotate.FreqPOS:
+		case corpus.FreqPOS:
 			return lang.L("POS tag")
-		case annotate.FreqLabel, annotate.FreqLabelWord:
+		case corpus.FreqLabel, corpus.FreqLabelWord:
 			return lang.L("Label")
 		}
 		return lang.L("Word")
@@ -107,7 +108,7 @@ func (ws *workspace) onFrequency() {
 		return
 	}
 	ct := ws.corpus()
-	ct.withIndex(func(ix *annotate.Index) {
+	ct.withIndex(func(ix *corpus.Index) {
 		v := newFreqView(ct, ix)
 		ct.freq = v
 		v.show()
@@ -187,7 +188,7 @@ func (v *freqView) show() {
 
 // cols lists the columns shown: the text column only for labels × words.
 func (v *freqView) cols() []int {
-	if v.by == annotate.FreqLabelWord {
+	if v.by == corpus.FreqLabelWord {
 		return []int{freqRank, freqKey, freqKey2, freqCount, freqDocs, freqShare}
 	}
 	return []int{freqRank, freqKey, freqCount, freqDocs, freqShare}
@@ -205,7 +206,7 @@ func (v *freqView) col(i int) int {
 // widths sets the column widths.
 func (v *freqView) widths() {
 	w := map[int]float32{freqRank: 64, freqKey: 260, freqKey2: 200, freqCount: 110, freqDocs: 110, freqShare: 100}
-	if v.by == annotate.FreqLabelWord {
+	if v.by == corpus.FreqLabelWord {
 		w[freqKey] = 180
 	}
 	for i, col := range v.cols() {
@@ -338,20 +339,20 @@ func (v *freqView) sortRows() {
 
 // concordance closes the list and shows row r's occurrences in the
 // concordance.
-func (v *freqView) concordance(r annotate.FreqRow) {
+func (v *freqView) concordance(r corpus.FreqRow) {
 	k := v.ct.kwic
 	f := kwicForm{fold: v.fold}
 	if v.doc != 0 {
 		f.scope = 1
 	}
 	switch v.by {
-	case annotate.FreqWord:
+	case corpus.FreqWord:
 		f.query, f.mode = r.Key, 2
-	case annotate.FreqPOS:
+	case corpus.FreqPOS:
 		f.pos = r.Key
-	case annotate.FreqLabel:
+	case corpus.FreqLabel:
 		f.label = r.Key
-	case annotate.FreqLabelWord:
+	case corpus.FreqLabelWord:
 		f.label, f.labelText = r.Key, r.Key2
 	}
 	v.dlg.Hide()
@@ -393,7 +394,7 @@ func (v *freqView) exportTo(path string, opts export.TableOptions, done func(err
 	ws := v.ct.ws
 	header := []string{"rank", "key", "count", "documents", "share"}
 	opts.Numbers = []int{0, 2, 3, 4}
-	if v.by == annotate.FreqLabelWord {
+	if v.by == corpus.FreqLabelWord {
 		header = []string{"rank", "label", "text", "count", "documents", "share"}
 		opts.Numbers = []int{0, 3, 4, 5}
 	}
@@ -402,7 +403,7 @@ func (v *freqView) exportTo(path string, opts export.TableOptions, done func(err
 	for i, k := range v.shown {
 		r := v.rows[k]
 		row := []string{strconv.Itoa(i + 1), r.Key}
-		if v.by == annotate.FreqLabelWord {
+		if v.by == corpus.FreqLabelWord {
 			row = append(row, r.Key2)
 		}
 		rows = append(rows, append(row, strconv.Itoa(r.Count), strconv.Itoa(r.Docs), strconv.FormatFloat(r.Share, 'g', 6, 64)))
@@ -440,7 +441,7 @@ func (ws *workspace) onStatistics() {
 	if ws.modal() {
 		return
 	}
-	ws.corpus().withIndex(func(ix *annotate.Index) { ws.showStatistics(ix.Stats()) })
+	ws.corpus().withIndex(func(ix *corpus.Index) { ws.showStatistics(ix.Stats()) })
 }
 
 // statsChart is one chart of the statistics.
@@ -450,7 +451,7 @@ type statsChart struct {
 }
 
 // statsCharts turns st into the statistics' charts.
-func (ws *workspace) statsCharts(st annotate.Stats) []statsChart {
+func (ws *workspace) statsCharts(st corpus.Stats) []statsChart {
 	spans := statsChart{title: lang.L("Spans per label")}
 	sugg := statsChart{title: lang.L("Suggestions per label")}
 	seen := map[string]bool{}
@@ -571,7 +572,7 @@ func saveCharts(charts []statsChart, path string) error {
 }
 
 // showStatistics shows st as charts, with Save as PNG.
-func (ws *workspace) showStatistics(st annotate.Stats) {
+func (ws *workspace) showStatistics(st corpus.Stats) {
 	charts := ws.statsCharts(st)
 	scale := ws.win.Canvas().Scale()
 	if scale <= 0 {

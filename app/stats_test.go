@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -65,8 +66,8 @@ func freqReload(t *testing.T, v *freqView, by int) {
 	freqChange(t, v, func() { v.bySel.SetSelectedIndex(by) })
 }
 
-func (v *freqView) shownRows() []annotate.FreqRow {
-	var out []annotate.FreqRow
+func (v *freqView) shownRows() []corpus.FreqRow {
+	var out []corpus.FreqRow
 	for _, i := range v.shown {
 		out = append(out, v.rows[i])
 	}
@@ -145,7 +146,7 @@ func TestFrequencyLists(t *testing.T) {
 	k := ws.corpus().kwic
 	searched := make(chan struct{}, 1)
 	k.onSearched = func() { searched <- struct{}{} }
-	row := slices.IndexFunc(v.shownRows(), func(r annotate.FreqRow) bool { return r.Key == "。" })
+	row := slices.IndexFunc(v.shownRows(), func(r corpus.FreqRow) bool { return r.Key == "。" })
 	v.table.Select(widget.TableCellID{Row: row, Col: 1})
 	select {
 	case <-searched:
@@ -228,7 +229,7 @@ func TestStatistics(t *testing.T) {
 // "") are key and key2, and waits for the concordance's search.
 func freqRow(t *testing.T, v *freqView, key, key2 string) *kwicPanel {
 	t.Helper()
-	row := slices.IndexFunc(v.shownRows(), func(r annotate.FreqRow) bool { return r.Key == key && (key2 == "" || r.Key2 == key2) })
+	row := slices.IndexFunc(v.shownRows(), func(r corpus.FreqRow) bool { return r.Key == key && (key2 == "" || r.Key2 == key2) })
 	if row < 0 {
 		t.Fatalf("no row %q %q in %+v", key, key2, v.shownRows())
 	}
@@ -256,8 +257,8 @@ func TestFrequencyRowThenSort(t *testing.T) {
 		t.Fatalf("。: %v hits, want 3", k.res)
 	}
 	k.sortSel.SetSelectedIndex(1) // 1st word to the left: 出差 < 工作 < 忙
-	if k.sortBy != annotate.SortLeft1 {
-		t.Fatalf("after choosing %q: hits in order %v, want %v", k.sortSel.Selected, k.sortBy, annotate.SortLeft1)
+	if k.sortBy != corpus.SortLeft1 {
+		t.Fatalf("after choosing %q: hits in order %v, want %v", k.sortSel.Selected, k.sortBy, corpus.SortLeft1)
 	}
 	if h, _ := k.hit(0); !strings.HasSuffix(h.Left, "出差") {
 		t.Errorf("first hit sorted by the word to the left: %+v, want …出差", h)
@@ -361,7 +362,7 @@ func TestFrequencyLabelRows(t *testing.T) {
 				return v.by == freqBys[tt.by] && len(rows) > 0 && (tt.key2 == "") == (rows[0].Key2 == "")
 			})
 			k := freqRow(t, v, key, tt.key2)
-			want := annotate.Query{Layer: export.XPOSLayer, Label: "NNP", LabelText: tt.labelText}
+			want := corpus.Query{Layer: export.XPOSLayer, Label: "NNP", LabelText: tt.labelText}
 			if k.err != nil || k.searched != want || k.res == nil || k.res.Len() != 1 {
 				t.Errorf("row %s %s: query %+v (error %v), hits %v; want %+v, 1 hit", key, tt.key2, k.searched, k.err, k.res, want)
 			}

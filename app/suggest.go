@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 )
 
 // Suggestions, label-all and re-segmentation: the Corpus menu's commands
@@ -53,7 +54,7 @@ func (ws *workspace) scopeDocs(scope docScope) []int64 {
 
 // suggestConfig is what the Suggest dialog chose.
 type suggestConfig struct {
-	opts       annotate.SuggestOptions
+	opts       corpus.SuggestOptions
 	gazetteers []string // files, each read with the default label gazLabel
 	gazLabel   string
 	scope      docScope
@@ -175,7 +176,7 @@ func (ws *workspace) onSuggest() {
 		ws.prefs.SetBool("suggest.gazetteers", useGaz.Checked)
 		ws.prefs.SetStringList(ws.prefKey("gazetteers"), gaz)
 		cfg := suggestConfig{
-			opts:     annotate.SuggestOptions{Layer: layerSel.Selected, POS: usePOS.Checked, Confirmed: useConfirmed.Checked, InsideWords: inside.Checked},
+			opts:     corpus.SuggestOptions{Layer: layerSel.Selected, POS: usePOS.Checked, Confirmed: useConfirmed.Checked, InsideWords: inside.Checked},
 			gazLabel: labelSel.Selected,
 			scope:    docScope(slices.Index(scopeNames(), scopeSel.Selected)),
 		}
@@ -206,7 +207,7 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 		opts := cfg.opts
 		for _, path := range cfg.gazetteers {
 			progress(-1, fmt.Sprintf(lang.L("Reading %s"), filepath.Base(path)))
-			g, err := annotate.LoadGazetteer(path, opts.Layer, cfg.gazLabel)
+			g, err := corpus.LoadGazetteer(path, opts.Layer, cfg.gazLabel)
 			if err != nil {
 				return err
 			}
@@ -219,11 +220,11 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 		var confirmed map[string]string
 		if opts.Confirmed {
 			var err error
-			if confirmed, err = annotate.ConfirmedStrings(p, opts.Layer); err != nil {
+			if confirmed, err = corpus.ConfirmedStrings(p, opts.Layer); err != nil {
 				return err
 			}
 		}
-		s := annotate.NewSuggester(schema, opts, confirmed)
+		s := corpus.NewSuggester(schema, opts, confirmed)
 		warnings = append(warnings, s.Warnings()...)
 		for i, id := range ids {
 			if err := ctx.Err(); err != nil {
@@ -234,7 +235,7 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 				return err
 			}
 			if spans := s.Suggest(d); len(spans) > 0 {
-				e := annotate.SuggestEdit(d, spans)
+				e := corpus.SuggestEdit(d, spans)
 				if b, ok := e.(annotate.Batch); !ok || len(b.Edits) > 0 {
 					edits = append(edits, annotate.DocEdit{Doc: id, Edit: e})
 					if ok {
@@ -295,9 +296,9 @@ func (ws *workspace) allSuggestions(accept bool) {
 	if ws.proj == nil || ws.modal() || ws.busy() {
 		return
 	}
-	edit := annotate.RejectAll
+	edit := corpus.RejectAll
 	if accept {
-		edit = annotate.AcceptAll
+		edit = corpus.AcceptAll
 	}
 	count := func(ids []int64) (edits []annotate.DocEdit, n int) {
 		for _, id := range ids {
@@ -376,7 +377,7 @@ func (ws *workspace) labelAll(text, layer, label string, scope docScope, inside 
 			ws.showError(err)
 			return false
 		}
-		if es := annotate.LabelAll(d, text, layer, label, inside); len(es) > 0 {
+		if es := corpus.LabelAll(d, text, layer, label, inside); len(es) > 0 {
 			edits = append(edits, annotate.DocEdit{Doc: id, Edit: annotate.Batch{Name: "label all", Edits: es}})
 			n += len(es)
 		}

@@ -1,12 +1,14 @@
 package app
 
 import (
-	"fyne.io/fyne/v2"
 	"reflect"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 )
 
 // wait runs start (which calls back with the outcome of long work) and
@@ -62,7 +64,7 @@ func TestWorkspaceSuggestions(t *testing.T) {
 
 	// Suggest from POS over all documents: 北京 and 上海 (ns) in the first
 	// document; 张三 stays rejected and 广州 is already suggested.
-	cfg := suggestConfig{opts: annotate.SuggestOptions{Layer: "entity", POS: true}, scope: scopeAll}
+	cfg := suggestConfig{opts: corpus.SuggestOptions{Layer: "entity", POS: true}, scope: scopeAll}
 	if err := wait(t, "suggest", func(then func(error)) { ws.runSuggest(cfg, then) }); err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,11 @@
-package annotate
+package corpus
 
 import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/biaozhu/biaozhu/annotate"
 )
 
 // FreqBy is what a frequency list counts.
@@ -149,16 +151,16 @@ func (ix *Index) Freq(by FreqBy, doc int64, fold bool) []FreqRow {
 // ("layer/label"; suggestions counted apart) and documents by status.
 type Stats struct {
 	Docs, Chars, Tokens, Tagged int
-	Spans                       map[string]int // "layer/label" → spans, suggestions left out
-	Suggested                   map[string]int // "layer/label" → suggested spans
-	Status                      map[Status]int // documents by status
+	Spans                       map[string]int          // "layer/label" → spans, suggestions left out
+	Suggested                   map[string]int          // "layer/label" → suggested spans
+	Status                      map[annotate.Status]int // documents by status
 }
 
 // Stats counts the corpus.
 func (ix *Index) Stats() Stats {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	s := Stats{Docs: len(ix.docs), Spans: map[string]int{}, Suggested: map[string]int{}, Status: map[Status]int{}}
+	s := Stats{Docs: len(ix.docs), Spans: map[string]int{}, Suggested: map[string]int{}, Status: map[annotate.Status]int{}}
 	spans := make([]int, len(ix.keys.strs))
 	sugg := make([]int, len(ix.keys.strs))
 	for _, x := range ix.docs {

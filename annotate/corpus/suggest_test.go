@@ -1,4 +1,4 @@
-package annotate
+package corpus
 
 import (
 	"errors"
@@ -14,13 +14,15 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	xunicode "golang.org/x/text/encoding/unicode"
+
+	"github.com/biaozhu/biaozhu/annotate"
 )
 
 // sgSchema is the default schema (entity: PER←nr, LOC←ns, ORG←nt,
 // overlaps forbidden) with a layer "note" that allows overlaps.
-func sgSchema() *Schema {
-	s := DefaultSchema()
-	s.Layers = append(s.Layers, Layer{Name: "note", Overlap: OverlapAllowed, Labels: []Label{
+func sgSchema() *annotate.Schema {
+	s := annotate.DefaultSchema()
+	s.Layers = append(s.Layers, annotate.Layer{Name: "note", Overlap: annotate.OverlapAllowed, Labels: []annotate.Label{
 		{Name: "A", Color: "#112233"}, {Name: "B", Color: "#445566"},
 	}})
 	return s
@@ -28,8 +30,8 @@ func sgSchema() *Schema {
 
 // sgDoc builds a one-sentence document from words "text/POS"; a word of
 // only spaces is not a token.
-func sgDoc(words ...string) *Document {
-	d := &Document{Name: "sg.txt", Status: StatusNew}
+func sgDoc(words ...string) *annotate.Document {
+	d := &annotate.Document{Name: "sg.txt", Status: annotate.StatusNew}
 	var b strings.Builder
 	cp := 0
 	for _, w := range words {
@@ -39,7 +41,7 @@ func sgDoc(words ...string) *Document {
 		}
 		l := utf8.RuneCountInString(text)
 		if strings.TrimSpace(text) != "" {
-			d.Tokens = append(d.Tokens, Token{Start: cp, End: cp + l, Text: text, POS: pos})
+			d.Tokens = append(d.Tokens, annotate.Token{Start: cp, End: cp + l, Text: text, POS: pos})
 		}
 		b.WriteString(text)
 		cp += l
@@ -47,13 +49,13 @@ func sgDoc(words ...string) *Document {
 	d.Text = b.String()
 	d.Raw = d.Text
 	if len(d.Tokens) > 0 {
-		d.Sentences = []Sentence{{Start: d.Tokens[0].Start, End: d.Tokens[len(d.Tokens)-1].End}}
+		d.Sentences = []annotate.Sentence{{Start: d.Tokens[0].Start, End: d.Tokens[len(d.Tokens)-1].End}}
 	}
 	return d
 }
 
 // sgSpans renders spans as "layer/label[start,end)text" for comparison.
-func sgSpans(d *Document, spans []Span) []string {
+func sgSpans(d *annotate.Document, spans []annotate.Span) []string {
 	out := make([]string, 0, len(spans))
 	for _, s := range spans {
 		out = append(out, fmt.Sprintf("%s/%s[%d,%d)%s", s.Layer, s.Label, s.Start, s.End, d.Slice(s.Start, s.End)))
@@ -66,17 +68,17 @@ func sgGaz(layer string, terms map[string]string) *Gazetteer {
 	return &Gazetteer{Name: "hand", Path: "hand.txt", Layer: layer, Terms: terms}
 }
 
-func sgCheckSuggested(t *testing.T, spans []Span) {
+func sgCheckSuggested(t *testing.T, spans []annotate.Span) {
 	t.Helper()
 	for _, s := range spans {
-		if s.Origin != OriginSuggested || s.ID != 0 {
+		if s.Origin != annotate.OriginSuggested || s.ID != 0 {
 			t.Errorf("span %v: origin %q, ID %d; want suggested, 0", s, s.Origin, s.ID)
 		}
 	}
 }
 
 func TestSuggestPOS(t *testing.T) {
-	doc := func() *Document {
+	doc := func() *annotate.Document {
 		return sgDoc("焦作市/ns", "位于/v", "河南省/ns", "，/w", "李明/nr", "在/p", "焦作大学/nt", "工作/v", "，/w", "王/nr", "说/v", "好/nz", "。/w")
 	}
 	edited := sgSchema()
@@ -93,7 +95,7 @@ func TestSuggestPOS(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		schema *Schema
+		schema *annotate.Schema
 		opts   SuggestOptions
 		want   []string
 	}{
@@ -122,7 +124,7 @@ func TestSuggestPOS(t *testing.T) {
 }
 
 func TestSuggestGazetteer(t *testing.T) {
-	doc := func() *Document {
+	doc := func() *annotate.Document {
 		return sgDoc("焦作市/ns", "位于/v", "河南省/ns", "西北部/f", "，/w", "北依/v", "太行山/ns", "，/w", "New/eng", " ", "York/eng", "和/c", "焦作/ns", "。/w")
 	}
 	gazLOC := sgGaz("entity", map[string]string{"河南省": "LOC", "河南": "LOC", "太行山": "LOC", "作市": "LOC", "New York": "GPE", "北依太行山": "MISC"})
@@ -130,8 +132,8 @@ func TestSuggestGazetteer(t *testing.T) {
 		name  string
 		opts  SuggestOptions
 		conf  map[string]string
-		spans []Span // already in the document
-		rej   []Span // rejected places
+		spans []annotate.Span // already in the document
+		rej   []annotate.Span // rejected places
 		want  []string
 	}{
 		{name: "token-aligned", opts: SuggestOptions{Layer: "entity", Gazetteers: []*Gazetteer{gazLOC}}, want: []string{
@@ -141,22 +143,22 @@ func TestSuggestGazetteer(t *testing.T) {
 			"entity/LOC[1,3)作市", "entity/LOC[5,8)河南省", "entity/MISC[12,17)北依太行山", "entity/GPE[18,26)New York",
 		}},
 		{name: "an existing span blocks in a layer that forbids overlaps", opts: SuggestOptions{Layer: "entity", Gazetteers: []*Gazetteer{gazLOC}},
-			spans: []Span{{ID: 7, Layer: "entity", Label: "ORG", Start: 12, End: 14, Origin: OriginManual}},
+			spans: []annotate.Span{{ID: 7, Layer: "entity", Label: "ORG", Start: 12, End: 14, Origin: annotate.OriginManual}},
 			want:  []string{"entity/LOC[5,8)河南省", "entity/LOC[14,17)太行山", "entity/GPE[18,26)New York"}},
 		{name: "an identical span is not suggested again", opts: SuggestOptions{Layer: "entity", Gazetteers: []*Gazetteer{gazLOC}},
-			spans: []Span{{ID: 7, Layer: "entity", Label: "LOC", Start: 5, End: 8, Origin: OriginSuggested}},
+			spans: []annotate.Span{{ID: 7, Layer: "entity", Label: "LOC", Start: 5, End: 8, Origin: annotate.OriginSuggested}},
 			want:  []string{"entity/MISC[12,17)北依太行山", "entity/GPE[18,26)New York"}},
 		{name: "a rejected place is not suggested; a shorter candidate is", opts: SuggestOptions{Layer: "entity", Gazetteers: []*Gazetteer{gazLOC}},
-			rej:  []Span{{Layer: "entity", Label: "MISC", Start: 12, End: 17}, {Layer: "entity", Label: "LOC", Start: 5, End: 8}},
+			rej:  []annotate.Span{{Layer: "entity", Label: "MISC", Start: 12, End: 17}, {Layer: "entity", Label: "LOC", Start: 5, End: 8}},
 			want: []string{"entity/LOC[14,17)太行山", "entity/GPE[18,26)New York"}},
 		{name: "a rejection of another label does not count", opts: SuggestOptions{Layer: "entity", Gazetteers: []*Gazetteer{gazLOC}},
-			rej:  []Span{{Layer: "entity", Label: "ORG", Start: 5, End: 8}, {Layer: "note", Label: "LOC", Start: 5, End: 8}},
+			rej:  []annotate.Span{{Layer: "entity", Label: "ORG", Start: 5, End: 8}, {Layer: "note", Label: "LOC", Start: 5, End: 8}},
 			want: []string{"entity/LOC[5,8)河南省", "entity/MISC[12,17)北依太行山", "entity/GPE[18,26)New York"}},
 		{name: "allowed layer: confirmed spans do not block, suggestions do",
 			opts: SuggestOptions{Layer: "note", Gazetteers: []*Gazetteer{sgGaz("", map[string]string{"河南省": "A", "河南省西北部": "B", "太行山": "A", "焦作市": "A", "焦作": "B"})}, InsideWords: true},
-			spans: []Span{
-				{ID: 7, Layer: "note", Label: "A", Start: 13, End: 16, Origin: OriginManual},
-				{ID: 8, Layer: "note", Label: "B", Start: 1, End: 2, Origin: OriginSuggested},
+			spans: []annotate.Span{
+				{ID: 7, Layer: "note", Label: "A", Start: 13, End: 16, Origin: annotate.OriginManual},
+				{ID: 8, Layer: "note", Label: "B", Start: 1, End: 2, Origin: annotate.OriginSuggested},
 			},
 			want: []string{"note/B[5,11)河南省西北部", "note/A[14,17)太行山", "note/B[27,29)焦作"}},
 		{name: "precedence: confirmed, then gazetteers in order, then POS",
@@ -187,7 +189,7 @@ func TestSuggestGazetteer(t *testing.T) {
 				t.Errorf("Suggest changed the document's spans")
 			}
 			// What Suggest proposes applies as one valid step.
-			ed := &Editor{Doc: d, Schema: sgSchema()}
+			ed := &annotate.Editor{Doc: d, Schema: sgSchema()}
 			if _, err := ed.Apply(SuggestEdit(d, spans)); err != nil {
 				t.Fatalf("applying the suggestions: %v", err)
 			}
@@ -202,7 +204,7 @@ func TestSuggestNoTokensAndNonBMP(t *testing.T) {
 	gaz := sgGaz("entity", map[string]string{"河南省": "LOC", "𠀀😀": "MISC", "😀焦": "PER", "焦作市": "GPE"})
 	tests := []struct {
 		name string
-		doc  *Document
+		doc  *annotate.Document
 		opts SuggestOptions
 		want []string
 	}{
@@ -212,9 +214,9 @@ func TestSuggestNoTokensAndNonBMP(t *testing.T) {
 			[]string{"entity/MISC[0,2)𠀀😀", "entity/GPE[2,5)焦作市", "entity/LOC[6,9)河南省"}},
 		{"non-BMP offsets, POS", sgDoc("𠀀😀/x", "焦作市/ns", "😀/x", "河南省/ns"), SuggestOptions{Layer: "entity", POS: true},
 			[]string{"entity/LOC[2,5)焦作市", "entity/LOC[6,9)河南省"}},
-		{"no tokens: matched by character, longest first", &Document{Text: "😀焦作市河南省😀焦"}, SuggestOptions{Layer: "entity", Gazetteers: []*Gazetteer{gaz}},
+		{"no tokens: matched by character, longest first", &annotate.Document{Text: "😀焦作市河南省😀焦"}, SuggestOptions{Layer: "entity", Gazetteers: []*Gazetteer{gaz}},
 			[]string{"entity/GPE[1,4)焦作市", "entity/LOC[4,7)河南省", "entity/PER[7,9)😀焦"}},
-		{"empty document", &Document{}, SuggestOptions{Layer: "entity", POS: true, Gazetteers: []*Gazetteer{gaz}}, nil},
+		{"empty document", &annotate.Document{}, SuggestOptions{Layer: "entity", POS: true, Gazetteers: []*Gazetteer{gaz}}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -324,7 +326,7 @@ func TestLoadGazetteerErrors(t *testing.T) {
 			if msg := err.Error(); !strings.HasPrefix(msg, where+": ") || !strings.Contains(msg, tc.want) {
 				t.Errorf("error %q: want %q … %q", msg, where, tc.want)
 			}
-			var de *DecodeError
+			var de *annotate.DecodeError
 			if got := errors.As(err, &de); got != tc.decode {
 				t.Errorf("wraps a *DecodeError: got %v, want %v", got, tc.decode)
 			}
@@ -396,15 +398,15 @@ func TestGazetteerCheck(t *testing.T) {
 // sgTarget is where a test applies edits: an in-memory Editor or a
 // project file.
 type sgTargetDoc interface {
-	doc() *Document
-	apply(e Edit) error
+	doc() *annotate.Document
+	apply(e annotate.Edit) error
 	undo() error
 }
 
-type sgEditor struct{ ed *Editor }
+type sgEditor struct{ ed *annotate.Editor }
 
-func (s sgEditor) doc() *Document { return s.ed.Doc }
-func (s sgEditor) apply(e Edit) error {
+func (s sgEditor) doc() *annotate.Document { return s.ed.Doc }
+func (s sgEditor) apply(e annotate.Edit) error {
 	_, err := s.ed.Apply(e)
 	return err
 }
@@ -414,18 +416,18 @@ func (s sgEditor) undo() error {
 }
 
 type sgProject struct {
-	p  *Project
+	p  *annotate.Project
 	id int64
 }
 
-func (s sgProject) doc() *Document {
+func (s sgProject) doc() *annotate.Document {
 	d, err := s.p.Document(s.id)
 	if err != nil {
 		panic(err)
 	}
 	return d
 }
-func (s sgProject) apply(e Edit) error {
+func (s sgProject) apply(e annotate.Edit) error {
 	_, err := s.p.Apply(s.id, e)
 	return err
 }
@@ -436,16 +438,16 @@ func (s sgProject) undo() error {
 
 // sgDocState is what the tests compare of a document.
 type sgDocState struct {
-	Spans    []Span
-	Rejected []Span
-	Status   Status
-	Tokens   []Token
+	Spans    []annotate.Span
+	Rejected []annotate.Span
+	Status   annotate.Status
+	Tokens   []annotate.Token
 }
 
 // sgState is d's state; an empty list is nil (the edits leave empty
 // lists, a reopened project nil ones).
-func sgState(d *Document) sgDocState {
-	orNil := func(s []Span) []Span {
+func sgState(d *annotate.Document) sgDocState {
+	orNil := func(s []annotate.Span) []annotate.Span {
 		if len(s) == 0 {
 			return nil
 		}
@@ -457,18 +459,18 @@ func sgState(d *Document) sgDocState {
 // sgLabelAllDoc has 焦作 at 0 (labelled GPE), 3 (inside the token 焦作市),
 // 7 (inside ORG 焦作人), 11, 14 (suggested GPE), 16 (a note layer span
 // there), 19 (after 😀).
-func sgLabelAllDoc() *Document {
+func sgLabelAllDoc() *annotate.Document {
 	d := sgDoc("焦作/ns", "是/v", "焦作市/ns", "，/w", "焦作/ns", "人/n", "爱/v", "焦作/ns", "，/w", "焦作/ns", "焦作/ns", "😀/x", "焦作/ns", "。/w")
-	d.Spans = []Span{
-		{ID: 1, Layer: "entity", Label: "GPE", Start: 0, End: 2, Origin: OriginManual},
-		{ID: 2, Layer: "entity", Label: "ORG", Start: 7, End: 10, Origin: OriginManual},
-		{ID: 3, Layer: "entity", Label: "GPE", Start: 14, End: 16, Origin: OriginSuggested},
-		{ID: 4, Layer: "note", Label: "A", Start: 16, End: 18, Origin: OriginManual},
+	d.Spans = []annotate.Span{
+		{ID: 1, Layer: "entity", Label: "GPE", Start: 0, End: 2, Origin: annotate.OriginManual},
+		{ID: 2, Layer: "entity", Label: "ORG", Start: 7, End: 10, Origin: annotate.OriginManual},
+		{ID: 3, Layer: "entity", Label: "GPE", Start: 14, End: 16, Origin: annotate.OriginSuggested},
+		{ID: 4, Layer: "note", Label: "A", Start: 16, End: 18, Origin: annotate.OriginManual},
 	}
 	return d
 }
 
-func sgDescribe(edits []Edit) []string {
+func sgDescribe(edits []annotate.Edit) []string {
 	out := make([]string, 0, len(edits))
 	for _, e := range edits {
 		out = append(out, e.Describe())
@@ -479,7 +481,7 @@ func sgDescribe(edits []Edit) []string {
 func TestLabelAll(t *testing.T) {
 	tests := []struct {
 		name        string
-		doc         func() *Document
+		doc         func() *annotate.Document
 		text, label string
 		insideWords bool
 		want        []string
@@ -497,7 +499,7 @@ func TestLabelAll(t *testing.T) {
 			"add span [0,2) note/B", "add span [7,9) note/B", "add span [11,13) note/B", "add span [14,16) note/B", "add span [19,21) note/B",
 		}},
 		{"non-BMP text", sgLabelAllDoc, "😀焦作", "MISC", true, []string{"add span [18,21) entity/MISC"}},
-		{"occurrences do not overlap", func() *Document { return &Document{Text: "哈哈哈哈哈"} }, "哈哈", "MISC", false, []string{
+		{"occurrences do not overlap", func() *annotate.Document { return &annotate.Document{Text: "哈哈哈哈哈"} }, "哈哈", "MISC", false, []string{
 			"add span [0,2) entity/MISC", "add span [2,4) entity/MISC",
 		}},
 		{"not found", sgLabelAllDoc, "北京", "GPE", false, nil},
@@ -515,14 +517,14 @@ func TestLabelAll(t *testing.T) {
 				t.Errorf("got %q\nwant %q", got, tc.want)
 			}
 			for _, e := range edits {
-				if a, ok := e.(AddSpan); ok && a.Span.Origin != OriginManual {
+				if a, ok := e.(annotate.AddSpan); ok && a.Span.Origin != annotate.OriginManual {
 					t.Errorf("%s: origin %q, want manual", a.Describe(), a.Span.Origin)
 				}
 			}
 			// The edits apply as one valid step, after which nothing is
 			// left to label.
-			ed := &Editor{Doc: d, Schema: sgSchema()}
-			if _, err := ed.Apply(Batch{Name: "label all", Edits: edits}); err != nil {
+			ed := &annotate.Editor{Doc: d, Schema: sgSchema()}
+			if _, err := ed.Apply(annotate.Batch{Name: "label all", Edits: edits}); err != nil {
 				t.Fatalf("apply: %v", err)
 			}
 			if again := LabelAll(d, tc.text, layer, tc.label, tc.insideWords); len(again) != 0 {
@@ -536,15 +538,15 @@ func TestLabelAll(t *testing.T) {
 // a project file; then, on the project reopened from the file, it checks
 // that the document is as f left it and runs after on it (after also runs
 // on the Editor's document).
-func sgTargets(t *testing.T, mk func() *Document, f func(t *testing.T, tg sgTargetDoc), after func(t *testing.T, d *Document)) {
+func sgTargets(t *testing.T, mk func() *annotate.Document, f func(t *testing.T, tg sgTargetDoc), after func(t *testing.T, d *annotate.Document)) {
 	t.Run("editor", func(t *testing.T) {
-		tg := sgEditor{&Editor{Doc: mk(), Schema: sgSchema()}}
+		tg := sgEditor{&annotate.Editor{Doc: mk(), Schema: sgSchema()}}
 		f(t, tg)
 		after(t, tg.doc())
 	})
 	t.Run("project", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "sg.biaozhu")
-		p, err := Create(path, sgSchema(), Options{NoBackup: true, Synchronous: "NORMAL"})
+		p, err := annotate.Create(path, sgSchema(), annotate.Options{NoBackup: true, Synchronous: "NORMAL"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -558,7 +560,7 @@ func sgTargets(t *testing.T, mk func() *Document, f func(t *testing.T, tg sgTarg
 		if err := p.Close(); err != nil {
 			t.Fatal(err)
 		}
-		if p, err = Open(path, Options{NoBackup: true}); err != nil {
+		if p, err = annotate.Open(path, annotate.Options{NoBackup: true}); err != nil {
 			t.Fatal(err)
 		}
 		re := sgProject{p, d.ID}.doc()
@@ -573,7 +575,7 @@ func TestLabelAllUndo(t *testing.T) {
 	sgTargets(t, sgLabelAllDoc, func(t *testing.T, tg sgTargetDoc) {
 		before := sgState(tg.doc())
 		edits := LabelAll(tg.doc(), "焦作", "entity", "GPE", true)
-		if err := tg.apply(Batch{Name: "label all 焦作 as GPE", Edits: edits}); err != nil {
+		if err := tg.apply(annotate.Batch{Name: "label all 焦作 as GPE", Edits: edits}); err != nil {
 			t.Fatal(err)
 		}
 		if got, want := len(tg.doc().Spans), len(before.Spans)+4; got != want {
@@ -585,16 +587,16 @@ func TestLabelAllUndo(t *testing.T) {
 		if got := sgState(tg.doc()); !reflect.DeepEqual(got, before) {
 			t.Errorf("after undo: got %+v\nwant %+v", got, before)
 		}
-	}, func(t *testing.T, d *Document) {
+	}, func(t *testing.T, d *annotate.Document) {
 		if got, want := len(LabelAll(d, "焦作", "entity", "GPE", true)), 5; got != want {
 			t.Errorf("after undo, label-all has %d edits to make, want %d", got, want)
 		}
 	})
 }
 
-func sgSuggestDoc() *Document {
+func sgSuggestDoc() *annotate.Document {
 	d := sgDoc("焦作市/ns", "位于/v", "河南省/ns", "，/w", "李明/nr", "在/p", "焦作大学/nt", "工作/v", "。/w")
-	d.Spans = []Span{{ID: 1, Layer: "note", Label: "A", Start: 0, End: 3, Origin: OriginSuggested}}
+	d.Spans = []annotate.Span{{ID: 1, Layer: "note", Label: "A", Start: 0, End: 3, Origin: annotate.OriginSuggested}}
 	return d
 }
 
@@ -603,36 +605,36 @@ func TestSuggestAcceptRejectUndo(t *testing.T) {
 	sg := NewSuggester(sgSchema(), opts, nil)
 	tests := []struct {
 		name    string
-		edit    func(d *Document) Edit
-		want    string                                         // the edit's name
-		check   func(t *testing.T, d *Document, before []Span) // after the edit
-		suggest []string                                       // Suggest after the edit
+		edit    func(d *annotate.Document) annotate.Edit
+		want    string                                                           // the edit's name
+		check   func(t *testing.T, d *annotate.Document, before []annotate.Span) // after the edit
+		suggest []string                                                         // Suggest after the edit
 	}{
-		{"accept all in a layer", func(d *Document) Edit { return AcceptAll(d, "entity") }, "accept 4 suggestions",
-			func(t *testing.T, d *Document, before []Span) {
+		{"accept all in a layer", func(d *annotate.Document) annotate.Edit { return AcceptAll(d, "entity") }, "accept 4 suggestions",
+			func(t *testing.T, d *annotate.Document, before []annotate.Span) {
 				for _, s := range d.Spans {
-					if want := map[string]Origin{"entity": OriginManual, "note": OriginSuggested}[s.Layer]; s.Origin != want {
+					if want := map[string]annotate.Origin{"entity": annotate.OriginManual, "note": annotate.OriginSuggested}[s.Layer]; s.Origin != want {
 						t.Errorf("span %v: origin %s, want %s", s, s.Origin, want)
 					}
 				}
 			}, nil},
-		{"reject all", func(d *Document) Edit { return RejectAll(d, "") }, "reject 5 suggestions",
-			func(t *testing.T, d *Document, before []Span) {
+		{"reject all", func(d *annotate.Document) annotate.Edit { return RejectAll(d, "") }, "reject 5 suggestions",
+			func(t *testing.T, d *annotate.Document, before []annotate.Span) {
 				if len(d.Spans) != 0 || len(d.Rejected) != 5 {
 					t.Errorf("got %d spans, %d rejected; want 0, 5", len(d.Spans), len(d.Rejected))
 				}
 			}, nil},
-		{"reject one", func(d *Document) Edit { return Reject{ID: d.Spans[len(d.Spans)-1].ID} }, "reject suggestion",
-			func(t *testing.T, d *Document, before []Span) {
+		{"reject one", func(d *annotate.Document) annotate.Edit { return annotate.Reject{ID: d.Spans[len(d.Spans)-1].ID} }, "reject suggestion",
+			func(t *testing.T, d *annotate.Document, before []annotate.Span) {
 				if len(d.Spans) != len(before)-1 || len(d.Rejected) != 1 {
 					t.Errorf("got %d spans, %d rejected; want %d, 1", len(d.Spans), len(d.Rejected), len(before)-1)
 				}
 			}, nil},
-		{"accept nothing", func(d *Document) Edit { return AcceptAll(d, "other") }, "accept 0 suggestions", nil, nil},
+		{"accept nothing", func(d *annotate.Document) annotate.Edit { return AcceptAll(d, "other") }, "accept 0 suggestions", nil, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var rejected []Span
+			var rejected []annotate.Span
 			sgTargets(t, sgSuggestDoc, func(t *testing.T, tg sgTargetDoc) {
 				spans := sg.Suggest(tg.doc())
 				se := SuggestEdit(tg.doc(), spans)
@@ -670,7 +672,7 @@ func TestSuggestAcceptRejectUndo(t *testing.T) {
 				if err := tg.apply(tc.edit(tg.doc())); err != nil {
 					t.Fatal(err)
 				}
-			}, func(t *testing.T, d *Document) {
+			}, func(t *testing.T, d *annotate.Document) {
 				// Rejected places stay rejected: with every span removed,
 				// Suggest proposes only the places not rejected.
 				if !reflect.DeepEqual(d.Rejected, rejected) {
@@ -691,53 +693,53 @@ func TestSuggestAcceptRejectUndo(t *testing.T) {
 	}
 }
 
-func rejectedIn(spans []Span, layer string) []Span {
-	return slices.DeleteFunc(slices.Clone(spans), func(s Span) bool { return s.Layer != layer })
+func rejectedIn(spans []annotate.Span, layer string) []annotate.Span {
+	return slices.DeleteFunc(slices.Clone(spans), func(s annotate.Span) bool { return s.Layer != layer })
 }
 
 func TestSuggestEditSkipsPresentAndRejected(t *testing.T) {
 	d := sgSuggestDoc()
-	d.Rejected = []Span{{Layer: "entity", Label: "LOC", Start: 5, End: 8}}
-	spans := []Span{
-		{ID: 9, Layer: "note", Label: "A", Start: 0, End: 3, Origin: OriginManual},      // present
-		{ID: 9, Layer: "entity", Label: "LOC", Start: 5, End: 8},                        // rejected
-		{ID: 9, Layer: "entity", Label: "PER", Start: 8, End: 99},                       // outside the text
-		{ID: 9, Layer: "entity", Label: "PER", Start: 9, End: 11, Origin: OriginManual}, // kept, made suggested
+	d.Rejected = []annotate.Span{{Layer: "entity", Label: "LOC", Start: 5, End: 8}}
+	spans := []annotate.Span{
+		{ID: 9, Layer: "note", Label: "A", Start: 0, End: 3, Origin: annotate.OriginManual},      // present
+		{ID: 9, Layer: "entity", Label: "LOC", Start: 5, End: 8},                                 // rejected
+		{ID: 9, Layer: "entity", Label: "PER", Start: 8, End: 99},                                // outside the text
+		{ID: 9, Layer: "entity", Label: "PER", Start: 9, End: 11, Origin: annotate.OriginManual}, // kept, made suggested
 	}
 	e := SuggestEdit(d, spans)
-	b, ok := e.(Batch)
+	b, ok := e.(annotate.Batch)
 	if !ok || e.Describe() != "suggest 1 span" || len(b.Edits) != 1 {
 		t.Fatalf("got %#v", e)
 	}
-	if got, want := b.Edits[0].(AddSpan).Span, (Span{Layer: "entity", Label: "PER", Start: 9, End: 11, Origin: OriginSuggested}); got != want {
+	if got, want := b.Edits[0].(annotate.AddSpan).Span, (annotate.Span{Layer: "entity", Label: "PER", Start: 9, End: 11, Origin: annotate.OriginSuggested}); got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
 
 func TestConfirmedStrings(t *testing.T) {
-	p, err := Create(filepath.Join(t.TempDir(), "cs.biaozhu"), sgSchema(), Options{NoBackup: true, Synchronous: "NORMAL"})
+	p, err := annotate.Create(filepath.Join(t.TempDir(), "cs.biaozhu"), sgSchema(), annotate.Options{NoBackup: true, Synchronous: "NORMAL"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	sp := func(layer, label string, start, end int, o Origin) Span {
-		return Span{Layer: layer, Label: label, Start: start, End: end, Origin: o}
+	sp := func(layer, label string, start, end int, o annotate.Origin) annotate.Span {
+		return annotate.Span{Layer: layer, Label: label, Start: start, End: end, Origin: o}
 	}
 	d1 := sgDoc("焦作/ns", "焦作/ns", "河南省/ns", " ", "太行山/ns", "😀𠀀/x")
-	d1.Spans = []Span{
-		sp("entity", "GPE", 0, 2, OriginManual), sp("entity", "GPE", 2, 4, OriginManual),
-		sp("entity", "LOC", 4, 7, OriginManual),
-		sp("entity", "MISC", 7, 8, OriginManual), // only a space
-		sp("entity", "LOC", 8, 11, OriginSuggested),
-		sp("entity", "MISC", 11, 13, OriginImported),
-		sp("note", "A", 0, 2, OriginManual),
+	d1.Spans = []annotate.Span{
+		sp("entity", "GPE", 0, 2, annotate.OriginManual), sp("entity", "GPE", 2, 4, annotate.OriginManual),
+		sp("entity", "LOC", 4, 7, annotate.OriginManual),
+		sp("entity", "MISC", 7, 8, annotate.OriginManual), // only a space
+		sp("entity", "LOC", 8, 11, annotate.OriginSuggested),
+		sp("entity", "MISC", 11, 13, annotate.OriginImported),
+		sp("note", "A", 0, 2, annotate.OriginManual),
 	}
 	d2 := sgDoc("焦作/ns", "焦作/ns", "河南省/ns", "河南省/ns", "河南省/ns")
-	d2.Spans = []Span{
-		sp("entity", "LOC", 0, 2, OriginImported), sp("entity", "LOC", 2, 4, OriginImported),
-		sp("entity", "ORG", 4, 7, OriginSuggested), sp("entity", "ORG", 7, 10, OriginSuggested), sp("entity", "ORG", 10, 13, OriginSuggested),
+	d2.Spans = []annotate.Span{
+		sp("entity", "LOC", 0, 2, annotate.OriginImported), sp("entity", "LOC", 2, 4, annotate.OriginImported),
+		sp("entity", "ORG", 4, 7, annotate.OriginSuggested), sp("entity", "ORG", 7, 10, annotate.OriginSuggested), sp("entity", "ORG", 10, 13, annotate.OriginSuggested),
 	}
-	for _, d := range []*Document{d1, d2} {
+	for _, d := range []*annotate.Document{d1, d2} {
 		if err := p.AddDocument(d); err != nil {
 			t.Fatal(err)
 		}
@@ -769,20 +771,20 @@ func TestConfirmedStrings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var relabel []Edit
+	var relabel []annotate.Edit
 	for _, s := range d.Spans {
 		if s.Layer == "entity" && s.Label == "GPE" {
-			relabel = append(relabel, RelabelSpan{ID: s.ID, Label: "LOC"})
+			relabel = append(relabel, annotate.RelabelSpan{ID: s.ID, Label: "LOC"})
 		}
 	}
-	if _, err := p.Apply(id, Batch{Name: "relabel", Edits: relabel}); err != nil {
+	if _, err := p.Apply(id, annotate.Batch{Name: "relabel", Edits: relabel}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := ConfirmedStrings(p, "entity"); got["焦作"] != "LOC" {
 		t.Errorf("after relabelling: 焦作 is %q, want LOC", got["焦作"])
 	}
 	p.Close()
-	if _, err := ConfirmedStrings(p, "entity"); !errors.Is(err, ErrClosed) {
+	if _, err := ConfirmedStrings(p, "entity"); !errors.Is(err, annotate.ErrClosed) {
 		t.Errorf("closed project: got %v, want ErrClosed", err)
 	}
 }
@@ -826,7 +828,7 @@ func FuzzLoadGazetteer(f *testing.F) {
 		// Whatever was read, suggesting with it never panics and gives
 		// spans inside the text.
 		text := strings.ToValidUTF8(string(data), "")
-		d := &Document{Text: text}
+		d := &annotate.Document{Text: text}
 		n := utf8.RuneCountInString(text)
 		for _, s := range NewSuggester(schema, SuggestOptions{Layer: "entity", Gazetteers: []*Gazetteer{g}, InsideWords: true}, nil).Suggest(d) {
 			if s.Start < 0 || s.End > n || s.Start >= s.End {
@@ -838,7 +840,7 @@ func FuzzLoadGazetteer(f *testing.F) {
 
 // sgBench builds a document of about chars characters, tokenised, with a
 // gazetteer of terms terms of which about one token in ten is one.
-func sgBench(tb testing.TB, chars, terms int) (*Document, *Gazetteer) {
+func sgBench(tb testing.TB, chars, terms int) (*annotate.Document, *Gazetteer) {
 	r := rand.New(rand.NewPCG(1, 2))
 	const alphabet = 3500
 	han := func() rune { return rune(0x4E00 + r.IntN(alphabet)) }
@@ -859,7 +861,7 @@ func sgBench(tb testing.TB, chars, terms int) (*Document, *Gazetteer) {
 			list = append(list, w)
 		}
 	}
-	d := &Document{Name: "bench.txt"}
+	d := &annotate.Document{Name: "bench.txt"}
 	var b strings.Builder
 	cp := 0
 	for cp < chars {
@@ -870,17 +872,17 @@ func sgBench(tb testing.TB, chars, terms int) (*Document, *Gazetteer) {
 			w = word(1 + r.IntN(3))
 		}
 		l := utf8.RuneCountInString(w)
-		d.Tokens = append(d.Tokens, Token{Start: cp, End: cp + l, Text: w, POS: "n"})
+		d.Tokens = append(d.Tokens, annotate.Token{Start: cp, End: cp + l, Text: w, POS: "n"})
 		b.WriteString(w)
 		cp += l
 		if r.IntN(20) == 0 {
-			d.Tokens = append(d.Tokens, Token{Start: cp, End: cp + 1, Text: "。", POS: "w"})
+			d.Tokens = append(d.Tokens, annotate.Token{Start: cp, End: cp + 1, Text: "。", POS: "w"})
 			b.WriteString("。")
 			cp++
 		}
 	}
 	d.Text = b.String()
-	d.Sentences = []Sentence{{Start: 0, End: cp}}
+	d.Sentences = []annotate.Sentence{{Start: 0, End: cp}}
 	return d, g
 }
 
@@ -932,12 +934,12 @@ func BenchmarkLoadGazetteer(b *testing.B) {
 // TestLabelAllAfterMisaligned: an occurrence off the token boundaries does
 // not hide an aligned one that overlaps it (哈|哈哈: 哈哈 at 1).
 func TestLabelAllAfterMisaligned(t *testing.T) {
-	d := &Document{Text: "哈哈哈", Tokens: []Token{{Start: 0, End: 1, POS: "e"}, {Start: 1, End: 3, POS: "e"}}}
+	d := &annotate.Document{Text: "哈哈哈", Tokens: []annotate.Token{{Start: 0, End: 1, POS: "e"}, {Start: 1, End: 3, POS: "e"}}}
 	edits := LabelAll(d, "哈哈", "entity", "MISC", false)
 	if len(edits) != 1 {
 		t.Fatalf("LabelAll = %v, want one span over [1,3)", edits)
 	}
-	if a, ok := edits[0].(AddSpan); !ok || a.Span.Start != 1 || a.Span.End != 3 {
+	if a, ok := edits[0].(annotate.AddSpan); !ok || a.Span.Start != 1 || a.Span.End != 3 {
 		t.Errorf("LabelAll = %+v, want a span over [1,3)", edits[0])
 	}
 }

@@ -1,4 +1,4 @@
-package annotate_test
+package corpus_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -33,7 +34,7 @@ func benchCorpus(tb testing.TB, chars int) []*annotate.Document {
 	tb.Helper()
 	var sents []export.CoNLLUSentence
 	for _, name := range []string{"zh_gsd-ud-test.conllu", "zh_gsd-ud-dev.conllu", "zh_gsdsimp-ud-test.conllu"} {
-		path := filepath.Join("..", "..", "shared", "gold", "ud-gsd", name)
+		path := filepath.Join("..", "..", "..", "shared", "gold", "ud-gsd", name)
 		f, err := os.Open(path)
 		if err != nil {
 			tb.Skipf("%s is not here (%v): ../shared is needed for this benchmark", path, err)
@@ -118,26 +119,26 @@ func benchCorpus(tb testing.TB, chars int) []*annotate.Document {
 // benchQueries are the query kinds timed on the benchmark corpus.
 var benchQueries = []struct {
 	name string
-	q    annotate.Query
+	q    corpus.Query
 }{
-	{"text", annotate.Query{Text: "中國"}},
-	{"text-common", annotate.Query{Text: "的"}},
-	{"text-rare", annotate.Query{Text: "人文大樓"}},
-	{"regex", annotate.Query{Regex: `[0-9]+年`}},
-	{"regex-line", annotate.Query{Regex: `[^，。]*大學`}},
-	{"regex-noliteral", annotate.Query{Regex: `[0-9]{4}`}},
-	{"regex-multiline", annotate.Query{Regex: `(?s)。.在`}},
-	{"word", annotate.Query{Word: "的"}},
-	{"word-regex", annotate.Query{WordRegex: "第.+"}},
-	{"word-regex+pos", annotate.Query{WordRegex: ".*國", POS: "PROPN"}},
-	{"pos", annotate.Query{POS: "NOUN"}},
-	{"text+pos", annotate.Query{Text: "國", POS: "PROPN"}},
-	{"label", annotate.Query{Label: "ORG"}},
-	{"label+label-text", annotate.Query{Label: "ORG", LabelText: "大學"}},
-	{"fold-text", annotate.Query{Text: "国", Fold: true}},
-	{"fold-word", annotate.Query{Word: "中国", Fold: true}},
-	{"fold-regex", annotate.Query{Regex: "[国学]", Fold: true}},
-	{"fold-word-regex", annotate.Query{WordRegex: ".*国", Fold: true}},
+	{"text", corpus.Query{Text: "中國"}},
+	{"text-common", corpus.Query{Text: "的"}},
+	{"text-rare", corpus.Query{Text: "人文大樓"}},
+	{"regex", corpus.Query{Regex: `[0-9]+年`}},
+	{"regex-line", corpus.Query{Regex: `[^，。]*大學`}},
+	{"regex-noliteral", corpus.Query{Regex: `[0-9]{4}`}},
+	{"regex-multiline", corpus.Query{Regex: `(?s)。.在`}},
+	{"word", corpus.Query{Word: "的"}},
+	{"word-regex", corpus.Query{WordRegex: "第.+"}},
+	{"word-regex+pos", corpus.Query{WordRegex: ".*國", POS: "PROPN"}},
+	{"pos", corpus.Query{POS: "NOUN"}},
+	{"text+pos", corpus.Query{Text: "國", POS: "PROPN"}},
+	{"label", corpus.Query{Label: "ORG"}},
+	{"label+label-text", corpus.Query{Label: "ORG", LabelText: "大學"}},
+	{"fold-text", corpus.Query{Text: "国", Fold: true}},
+	{"fold-word", corpus.Query{Word: "中国", Fold: true}},
+	{"fold-regex", corpus.Query{Regex: "[国学]", Fold: true}},
+	{"fold-word-regex", corpus.Query{WordRegex: ".*国", Fold: true}},
 }
 
 // BenchmarkKWIC prints, on a 10-million-character corpus (benchCorpus),
@@ -146,7 +147,7 @@ var benchQueries = []struct {
 // and a page of it, and the frequency lists.
 func BenchmarkKWIC(b *testing.B) {
 	docs := benchCorpus(b, benchChars)
-	var ix *annotate.Index
+	var ix *corpus.Index
 	b.Run("build", func(b *testing.B) {
 		var before, after runtime.MemStats
 		for b.Loop() {
@@ -155,7 +156,7 @@ func BenchmarkKWIC(b *testing.B) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			b.StartTimer()
-			ix = annotate.NewIndex(docs)
+			ix = corpus.NewIndex(docs)
 			b.StopTimer()
 			runtime.GC()
 			runtime.ReadMemStats(&after)
@@ -169,16 +170,16 @@ func BenchmarkKWIC(b *testing.B) {
 		b.ReportMetric(0, "ns/op")
 	})
 	if ix == nil {
-		ix = annotate.NewIndex(docs)
+		ix = corpus.NewIndex(docs)
 	}
 	st := ix.Stats()
 	b.Logf("corpus: %d documents, %d characters, %d tokens, %d word types, %d spans", st.Docs, st.Chars, st.Tokens,
-		len(ix.Freq(annotate.FreqWord, 0, false)), st.Spans["entity/PER"]+st.Spans["entity/LOC"]+st.Spans["entity/ORG"])
+		len(ix.Freq(corpus.FreqWord, 0, false)), st.Spans["entity/PER"]+st.Spans["entity/LOC"]+st.Spans["entity/ORG"])
 	ctx := context.Background()
-	var biggest *annotate.Result
+	var biggest *corpus.Result
 	for _, bq := range benchQueries {
 		b.Run(bq.name, func(b *testing.B) {
-			var res *annotate.Result
+			var res *corpus.Result
 			for b.Loop() {
 				var err error
 				if res, err = ix.Search(ctx, bq.q); err != nil {
@@ -196,7 +197,7 @@ func BenchmarkKWIC(b *testing.B) {
 	if biggest == nil {
 		return
 	}
-	for _, by := range []annotate.SortKey{annotate.SortLeft1, annotate.SortRight2, annotate.SortMatch} {
+	for _, by := range []corpus.SortKey{corpus.SortLeft1, corpus.SortRight2, corpus.SortMatch} {
 		b.Run("sort-"+string(by), func(b *testing.B) {
 			for b.Loop() {
 				biggest.Sort(by)
@@ -213,9 +214,9 @@ func BenchmarkKWIC(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/page")
 		b.ReportMetric(0, "ns/op")
 	})
-	for _, by := range annotate.FreqBys {
+	for _, by := range corpus.FreqBys {
 		b.Run("freq-"+string(by), func(b *testing.B) {
-			var rows []annotate.FreqRow
+			var rows []corpus.FreqRow
 			for b.Loop() {
 				rows = ix.Freq(by, 0, false)
 			}
@@ -255,7 +256,7 @@ func BenchmarkBuildIndex(b *testing.B) {
 		b.Logf("project file: %.1f MB", float64(fi.Size())/1e6)
 	}
 	var open, build time.Duration
-	var ix *annotate.Index
+	var ix *corpus.Index
 	for b.Loop() {
 		t0 := time.Now()
 		p, err := annotate.Open(path, annotate.Options{NoBackup: true, ReadOnly: true})
@@ -263,7 +264,7 @@ func BenchmarkBuildIndex(b *testing.B) {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		ix, err = annotate.BuildIndex(context.Background(), p, nil)
+		ix, err = corpus.BuildIndex(context.Background(), p, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package annotate_test
+package corpus_test
 
 import (
 	"bufio"
@@ -17,10 +17,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/export"
 )
 
-const gsdTest = "../../shared/gold/ud-gsd/zh_gsd-ud-test.conllu"
+const gsdTest = "../../../shared/gold/ud-gsd/zh_gsd-ud-test.conllu"
 
 // gsdWord is a word of the CoNLL-U file as the test reads it itself.
 type gsdWord struct{ form, upos, xpos string }
@@ -80,7 +81,7 @@ func importGSDDocs(t testing.TB) []*annotate.Document {
 	return im.Docs
 }
 
-func kwicSearch(t testing.TB, ix *annotate.Index, q annotate.Query) *annotate.Result {
+func kwicSearch(t testing.TB, ix *corpus.Index, q corpus.Query) *corpus.Result {
 	t.Helper()
 	res, err := ix.Search(context.Background(), q)
 	if err != nil {
@@ -96,7 +97,7 @@ func kwicSearch(t testing.TB, ix *annotate.Index, q annotate.Query) *annotate.Re
 func TestConcordanceCountsGSD(t *testing.T) {
 	g := readGSDGold(t)
 	docs := importGSDDocs(t)
-	ix := annotate.NewIndex(docs)
+	ix := corpus.NewIndex(docs)
 
 	// Which column the importer made the token POS: the test reads the
 	// first word's tags.
@@ -129,32 +130,32 @@ func TestConcordanceCountsGSD(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		q    annotate.Query
+		q    corpus.Query
 		want int
 	}{
-		{"word 的", annotate.Query{Word: "的"}, count(func(w gsdWord) bool { return w.form == "的" })},
-		{"word 在", annotate.Query{Word: "在"}, count(func(w gsdWord) bool { return w.form == "在" })},
-		{"word 中國", annotate.Query{Word: "中國"}, count(func(w gsdWord) bool { return w.form == "中國" })},
-		{"word ，", annotate.Query{Word: "，"}, count(func(w gsdWord) bool { return w.form == "，" })},
-		{"word absent", annotate.Query{Word: "沒有這個詞"}, 0},
-		{"pos NOUN", annotate.Query{POS: "NOUN"}, count(func(w gsdWord) bool { return posCol(w) == "NOUN" })},
-		{"pos VERB", annotate.Query{POS: "VERB"}, count(func(w gsdWord) bool { return posCol(w) == "VERB" })},
-		{"pos PROPN", annotate.Query{POS: "PROPN"}, count(func(w gsdWord) bool { return posCol(w) == "PROPN" })},
-		{"pos PUNCT", annotate.Query{POS: "PUNCT"}, count(func(w gsdWord) bool { return posCol(w) == "PUNCT" })},
-		{"word 的 pos PART", annotate.Query{Word: "的", POS: "PART"}, count(func(w gsdWord) bool { return w.form == "的" && posCol(w) == "PART" })},
-		{"word regex .*國", annotate.Query{WordRegex: ".*國"}, count(func(w gsdWord) bool { return regexp.MustCompile(`^.*國$`).MatchString(w.form) })},
-		{"word regex [0-9]+", annotate.Query{WordRegex: "[0-9]+"}, count(func(w gsdWord) bool { return regexp.MustCompile(`^[0-9]+$`).MatchString(w.form) })},
-		{"word regex 第.+ or .+年", annotate.Query{WordRegex: "第.+|.+年"}, count(func(w gsdWord) bool { return regexp.MustCompile(`^(?:第.+|.+年)$`).MatchString(w.form) })},
-		{"word regex .*市 pos PROPN", annotate.Query{WordRegex: ".*市", POS: "PROPN"}, count(func(w gsdWord) bool { return strings.HasSuffix(w.form, "市") && posCol(w) == "PROPN" })},
-		{"word regex + word", annotate.Query{WordRegex: ".*國", Word: "中國"}, count(func(w gsdWord) bool { return w.form == "中國" })},
-		{"text 中國", annotate.Query{Text: "中國"}, countText(regexp.MustCompile(regexp.QuoteMeta("中國")))},
-		{"text 的", annotate.Query{Text: "的"}, countText(regexp.MustCompile("的"))},
-		{"regex [0-9]+年", annotate.Query{Regex: "[0-9]+年"}, countText(regexp.MustCompile("[0-9]+年"))},
-		{"regex 中國|美國", annotate.Query{Regex: "中國|美國"}, countText(regexp.MustCompile("中國|美國"))},
-		{"regex 的[^\\s，。]", annotate.Query{Regex: `的[^\s，。]`}, countText(regexp.MustCompile(`的[^\s，。]`))},
-		{"regex (?m)^在", annotate.Query{Regex: "(?m)^在"}, countText(regexp.MustCompile("^在"))},
-		{"regex .+大學", annotate.Query{Regex: "[^\\s，。、]+大學"}, countText(regexp.MustCompile("[^\\s，。、]+大學"))},
-		{"text 國 inside PROPN", annotate.Query{Text: "國", POS: "PROPN"}, func() int {
+		{"word 的", corpus.Query{Word: "的"}, count(func(w gsdWord) bool { return w.form == "的" })},
+		{"word 在", corpus.Query{Word: "在"}, count(func(w gsdWord) bool { return w.form == "在" })},
+		{"word 中國", corpus.Query{Word: "中國"}, count(func(w gsdWord) bool { return w.form == "中國" })},
+		{"word ，", corpus.Query{Word: "，"}, count(func(w gsdWord) bool { return w.form == "，" })},
+		{"word absent", corpus.Query{Word: "沒有這個詞"}, 0},
+		{"pos NOUN", corpus.Query{POS: "NOUN"}, count(func(w gsdWord) bool { return posCol(w) == "NOUN" })},
+		{"pos VERB", corpus.Query{POS: "VERB"}, count(func(w gsdWord) bool { return posCol(w) == "VERB" })},
+		{"pos PROPN", corpus.Query{POS: "PROPN"}, count(func(w gsdWord) bool { return posCol(w) == "PROPN" })},
+		{"pos PUNCT", corpus.Query{POS: "PUNCT"}, count(func(w gsdWord) bool { return posCol(w) == "PUNCT" })},
+		{"word 的 pos PART", corpus.Query{Word: "的", POS: "PART"}, count(func(w gsdWord) bool { return w.form == "的" && posCol(w) == "PART" })},
+		{"word regex .*國", corpus.Query{WordRegex: ".*國"}, count(func(w gsdWord) bool { return regexp.MustCompile(`^.*國$`).MatchString(w.form) })},
+		{"word regex [0-9]+", corpus.Query{WordRegex: "[0-9]+"}, count(func(w gsdWord) bool { return regexp.MustCompile(`^[0-9]+$`).MatchString(w.form) })},
+		{"word regex 第.+ or .+年", corpus.Query{WordRegex: "第.+|.+年"}, count(func(w gsdWord) bool { return regexp.MustCompile(`^(?:第.+|.+年)$`).MatchString(w.form) })},
+		{"word regex .*市 pos PROPN", corpus.Query{WordRegex: ".*市", POS: "PROPN"}, count(func(w gsdWord) bool { return strings.HasSuffix(w.form, "市") && posCol(w) == "PROPN" })},
+		{"word regex + word", corpus.Query{WordRegex: ".*國", Word: "中國"}, count(func(w gsdWord) bool { return w.form == "中國" })},
+		{"text 中國", corpus.Query{Text: "中國"}, countText(regexp.MustCompile(regexp.QuoteMeta("中國")))},
+		{"text 的", corpus.Query{Text: "的"}, countText(regexp.MustCompile("的"))},
+		{"regex [0-9]+年", corpus.Query{Regex: "[0-9]+年"}, countText(regexp.MustCompile("[0-9]+年"))},
+		{"regex 中國|美國", corpus.Query{Regex: "中國|美國"}, countText(regexp.MustCompile("中國|美國"))},
+		{"regex 的[^\\s，。]", corpus.Query{Regex: `的[^\s，。]`}, countText(regexp.MustCompile(`的[^\s，。]`))},
+		{"regex (?m)^在", corpus.Query{Regex: "(?m)^在"}, countText(regexp.MustCompile("^在"))},
+		{"regex .+大學", corpus.Query{Regex: "[^\\s，。、]+大學"}, countText(regexp.MustCompile("[^\\s，。、]+大學"))},
+		{"text 國 inside PROPN", corpus.Query{Text: "國", POS: "PROPN"}, func() int {
 			n := 0
 			for _, w := range g.words {
 				if posCol(w) == "PROPN" {
@@ -163,13 +164,13 @@ func TestConcordanceCountsGSD(t *testing.T) {
 			}
 			return n
 		}()},
-		{"label NN", annotate.Query{Layer: layer, Label: spanCol(g.words[4])}, count(func(w gsdWord) bool { return spanCol(w) == spanCol(g.words[4]) })},
-		{"label NNP", annotate.Query{Label: "NNP"}, count(func(w gsdWord) bool { return spanCol(w) == "NNP" })},
-		{"label NNP text 國", annotate.Query{Label: "NNP", LabelText: "國"}, count(func(w gsdWord) bool { return spanCol(w) == "NNP" && strings.Contains(w.form, "國") })},
-		{"layer only", annotate.Query{Layer: layer}, count(func(w gsdWord) bool { return spanCol(w) != "_" })},
-		{"label absent", annotate.Query{Label: "NOPE"}, 0},
-		{"word inside label", annotate.Query{WordRegex: ".*國", Label: "NNP"}, count(func(w gsdWord) bool { return strings.HasSuffix(w.form, "國") && spanCol(w) == "NNP" })},
-		{"text inside label", annotate.Query{Text: "國", Label: "NNP"}, func() int {
+		{"label NN", corpus.Query{Layer: layer, Label: spanCol(g.words[4])}, count(func(w gsdWord) bool { return spanCol(w) == spanCol(g.words[4]) })},
+		{"label NNP", corpus.Query{Label: "NNP"}, count(func(w gsdWord) bool { return spanCol(w) == "NNP" })},
+		{"label NNP text 國", corpus.Query{Label: "NNP", LabelText: "國"}, count(func(w gsdWord) bool { return spanCol(w) == "NNP" && strings.Contains(w.form, "國") })},
+		{"layer only", corpus.Query{Layer: layer}, count(func(w gsdWord) bool { return spanCol(w) != "_" })},
+		{"label absent", corpus.Query{Label: "NOPE"}, 0},
+		{"word inside label", corpus.Query{WordRegex: ".*國", Label: "NNP"}, count(func(w gsdWord) bool { return strings.HasSuffix(w.form, "國") && spanCol(w) == "NNP" })},
+		{"text inside label", corpus.Query{Text: "國", Label: "NNP"}, func() int {
 			n := 0
 			for _, w := range g.words {
 				if spanCol(w) == "NNP" {
@@ -178,8 +179,8 @@ func TestConcordanceCountsGSD(t *testing.T) {
 			}
 			return n
 		}()},
-		{"other document", annotate.Query{Word: "的", Doc: 99}, 0},
-		{"this document", annotate.Query{Word: "的", Doc: 1}, count(func(w gsdWord) bool { return w.form == "的" })},
+		{"other document", corpus.Query{Word: "的", Doc: 99}, 0},
+		{"this document", corpus.Query{Word: "的", Doc: 1}, count(func(w gsdWord) bool { return w.form == "的" })},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -210,7 +211,7 @@ func TestConcordanceCountsGSD(t *testing.T) {
 		return
 	}
 	// The hit counts are not all trivial.
-	if res := kwicSearch(t, ix, annotate.Query{Word: "的"}); res.Len() < 500 {
+	if res := kwicSearch(t, ix, corpus.Query{Word: "的"}); res.Len() < 500 {
 		t.Errorf("的: %d hits; the test set has more", res.Len())
 	}
 }
@@ -219,7 +220,7 @@ func TestConcordanceCountsGSD(t *testing.T) {
 // text (国 finds 國) in the text, words, regular expressions and span texts.
 func TestConcordanceFoldGSD(t *testing.T) {
 	g := readGSDGold(t)
-	ix := annotate.NewIndex(importGSDDocs(t))
+	ix := corpus.NewIndex(importGSDDocs(t))
 	textCount := func(s string) int {
 		n := 0
 		for _, x := range g.sents {
@@ -238,19 +239,19 @@ func TestConcordanceFoldGSD(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		q    annotate.Query
+		q    corpus.Query
 		want int
 	}{
-		{"text 国 folded", annotate.Query{Text: "国", Fold: true}, textCount("國") + textCount("国")},
-		{"text 国 as written", annotate.Query{Text: "国"}, textCount("国")},
-		{"text 國 folded", annotate.Query{Text: "國", Fold: true}, textCount("國") + textCount("国")},
-		{"text 中国 folded", annotate.Query{Text: "中国", Fold: true}, textCount("中國") + textCount("中国")},
-		{"word 中国 folded", annotate.Query{Word: "中国", Fold: true}, wordCount(func(f string) bool { return f == "中國" || f == "中国" })},
-		{"word 学 folded", annotate.Query{Word: "学", Fold: true}, wordCount(func(f string) bool { return f == "學" || f == "学" })},
-		{"regex 国|学 folded", annotate.Query{Regex: "国|学", Fold: true}, textCount("國") + textCount("国") + textCount("學") + textCount("学")},
-		{"regex [国学] folded", annotate.Query{Regex: "[国学]", Fold: true}, textCount("國") + textCount("国") + textCount("學") + textCount("学")},
-		{"word regex .*国 folded", annotate.Query{WordRegex: ".*国", Fold: true}, wordCount(func(f string) bool { return strings.HasSuffix(f, "國") || strings.HasSuffix(f, "国") })},
-		{"label text 国 folded", annotate.Query{Label: "NNP", LabelText: "国", Fold: true}, func() int {
+		{"text 国 folded", corpus.Query{Text: "国", Fold: true}, textCount("國") + textCount("国")},
+		{"text 国 as written", corpus.Query{Text: "国"}, textCount("国")},
+		{"text 國 folded", corpus.Query{Text: "國", Fold: true}, textCount("國") + textCount("国")},
+		{"text 中国 folded", corpus.Query{Text: "中国", Fold: true}, textCount("中國") + textCount("中国")},
+		{"word 中国 folded", corpus.Query{Word: "中国", Fold: true}, wordCount(func(f string) bool { return f == "中國" || f == "中国" })},
+		{"word 学 folded", corpus.Query{Word: "学", Fold: true}, wordCount(func(f string) bool { return f == "學" || f == "学" })},
+		{"regex 国|学 folded", corpus.Query{Regex: "国|学", Fold: true}, textCount("國") + textCount("国") + textCount("學") + textCount("学")},
+		{"regex [国学] folded", corpus.Query{Regex: "[国学]", Fold: true}, textCount("國") + textCount("国") + textCount("學") + textCount("学")},
+		{"word regex .*国 folded", corpus.Query{WordRegex: ".*国", Fold: true}, wordCount(func(f string) bool { return strings.HasSuffix(f, "國") || strings.HasSuffix(f, "国") })},
+		{"label text 国 folded", corpus.Query{Label: "NNP", LabelText: "国", Fold: true}, func() int {
 			n := 0
 			for _, w := range g.words {
 				if w.xpos == "NNP" && (strings.Contains(w.form, "國") || strings.Contains(w.form, "国")) {
@@ -277,7 +278,7 @@ func TestConcordanceFoldGSD(t *testing.T) {
 func TestConcordanceSortGSD(t *testing.T) {
 	g := readGSDGold(t)
 	docs := importGSDDocs(t)
-	ix := annotate.NewIndex(docs)
+	ix := corpus.NewIndex(docs)
 	// Token hits: hit k is gold word i; its context words are words i-1,
 	// i-2, i+1, i+2 (one document, every character in a token but the
 	// separators).
@@ -297,16 +298,16 @@ func TestConcordanceSortGSD(t *testing.T) {
 			idx = append(idx, i)
 		}
 	}
-	keyOf := map[annotate.SortKey]func(i int) string{
-		annotate.SortLeft1:  func(i int) string { return word(i - 1) },
-		annotate.SortLeft2:  func(i int) string { return word(i - 2) },
-		annotate.SortRight1: func(i int) string { return word(i + 1) },
-		annotate.SortRight2: func(i int) string { return word(i + 2) },
-		annotate.SortMatch:  func(i int) string { return word(i) },
+	keyOf := map[corpus.SortKey]func(i int) string{
+		corpus.SortLeft1:  func(i int) string { return word(i - 1) },
+		corpus.SortLeft2:  func(i int) string { return word(i - 2) },
+		corpus.SortRight1: func(i int) string { return word(i + 1) },
+		corpus.SortRight2: func(i int) string { return word(i + 2) },
+		corpus.SortMatch:  func(i int) string { return word(i) },
 	}
 	// starts maps a gold word index to its hit's start (position order is
 	// the same).
-	res := kwicSearch(t, ix, annotate.Query{Word: "的"})
+	res := kwicSearch(t, ix, corpus.Query{Word: "的"})
 	if res.Len() != len(idx) {
 		t.Fatalf("的: %d hits, want %d", res.Len(), len(idx))
 	}
@@ -314,7 +315,7 @@ func TestConcordanceSortGSD(t *testing.T) {
 	for k, h := range res.Hits(0, res.Len(), 0) {
 		startOf[idx[k]] = h.Start
 	}
-	starts := func(r *annotate.Result) []int {
+	starts := func(r *corpus.Result) []int {
 		var out []int
 		for _, h := range r.Hits(0, r.Len(), 0) {
 			out = append(out, h.Start)
@@ -333,9 +334,9 @@ func TestConcordanceSortGSD(t *testing.T) {
 		}
 		return out
 	}
-	for _, by := range []annotate.SortKey{annotate.SortLeft1, annotate.SortLeft2, annotate.SortRight1, annotate.SortRight2, annotate.SortMatch} {
+	for _, by := range []corpus.SortKey{corpus.SortLeft1, corpus.SortLeft2, corpus.SortRight1, corpus.SortRight2, corpus.SortMatch} {
 		t.Run(string(by), func(t *testing.T) {
-			r := kwicSearch(t, ix, annotate.Query{Word: "的"})
+			r := kwicSearch(t, ix, corpus.Query{Word: "的"})
 			r.Sort(by)
 			if r.Sorted() != by {
 				t.Errorf("Sorted() = %q, want %q", r.Sorted(), by)
@@ -344,13 +345,13 @@ func TestConcordanceSortGSD(t *testing.T) {
 				t.Errorf("Sort(%s): starts %v…, want %v…", by, got[:min(10, len(got))], want[:min(10, len(want))])
 			}
 			// Chained: by Right1, then by this key.
-			r.Sort(annotate.SortRight1)
+			r.Sort(corpus.SortRight1)
 			r.Sort(by)
-			want := toStarts(byHand(byHand(idx, keyOf[annotate.SortRight1]), keyOf[by]))
+			want := toStarts(byHand(byHand(idx, keyOf[corpus.SortRight1]), keyOf[by]))
 			if got := starts(r); !slices.Equal(got, want) {
 				t.Errorf("Sort(right1) then Sort(%s): not stable", by)
 			}
-			r.Sort(annotate.SortPosition)
+			r.Sort(corpus.SortPosition)
 			if got := starts(r); !slices.Equal(got, toStarts(idx)) {
 				t.Errorf("Sort(position) does not restore position order")
 			}
@@ -359,8 +360,8 @@ func TestConcordanceSortGSD(t *testing.T) {
 	// Text hits inside tokens: the context words are the tokens wholly
 	// outside the hit.
 	t.Run("text hit inside a token", func(t *testing.T) {
-		r := kwicSearch(t, ix, annotate.Query{Text: "國", POS: "PROPN"})
-		r.Sort(annotate.SortLeft1)
+		r := kwicSearch(t, ix, corpus.Query{Text: "國", POS: "PROPN"})
+		r.Sort(corpus.SortLeft1)
 		var prev string
 		for k, h := range r.Hits(0, r.Len(), 0) {
 			key := leftWordOf(docs[h.Doc-1], h.Start)
@@ -384,42 +385,42 @@ func leftWordOf(d *annotate.Document, start int) string {
 
 // TestQueryErrors: queries that cannot run give a clear *QueryError.
 func TestQueryErrors(t *testing.T) {
-	ix := annotate.NewIndex(nil)
+	ix := corpus.NewIndex(nil)
 	tests := []struct {
 		name  string
-		q     annotate.Query
+		q     corpus.Query
 		field string
 		want  string
 	}{
-		{"bad regex", annotate.Query{Regex: "("}, "Regex", "annotate: query: regular expression \"(\" does not compile: missing closing ) in `(`"},
-		{"bad regex class", annotate.Query{Regex: "[a-"}, "Regex", "annotate: query: regular expression \"[a-\" does not compile: missing closing ] in `[a-`"},
-		{"bad word regex", annotate.Query{WordRegex: "*國"}, "WordRegex", "annotate: query: word regular expression \"*國\" does not compile: missing argument to repetition operator in `*`"},
-		{"empty", annotate.Query{Fold: true}, "", "annotate: query: nothing to search for: give a text, regular expression, word, POS tag or label"},
-		{"text and regex", annotate.Query{Text: "a", Regex: "b"}, "Regex", "annotate: query: give a text or a regular expression, not both"},
-		{"negative doc", annotate.Query{Text: "a", Doc: -1}, "Doc", "annotate: query: no document -1"},
-		{"regex too large", annotate.Query{Regex: strings.Repeat("(焦|作)?", 1000)}, "Regex",
+		{"bad regex", corpus.Query{Regex: "("}, "Regex", "annotate: query: regular expression \"(\" does not compile: missing closing ) in `(`"},
+		{"bad regex class", corpus.Query{Regex: "[a-"}, "Regex", "annotate: query: regular expression \"[a-\" does not compile: missing closing ] in `[a-`"},
+		{"bad word regex", corpus.Query{WordRegex: "*國"}, "WordRegex", "annotate: query: word regular expression \"*國\" does not compile: missing argument to repetition operator in `*`"},
+		{"empty", corpus.Query{Fold: true}, "", "annotate: query: nothing to search for: give a text, regular expression, word, POS tag or label"},
+		{"text and regex", corpus.Query{Text: "a", Regex: "b"}, "Regex", "annotate: query: give a text or a regular expression, not both"},
+		{"negative doc", corpus.Query{Text: "a", Doc: -1}, "Doc", "annotate: query: no document -1"},
+		{"regex too large", corpus.Query{Regex: strings.Repeat("(焦|作)?", 1000)}, "Regex",
 			"annotate: query: regular expression is too large: it compiles to 4002 instructions, more than the 1000 a search allows"},
-		{"regex too large, folded", annotate.Query{Regex: strings.Repeat("(焦|作)?", 5000), Fold: true}, "Regex",
+		{"regex too large, folded", corpus.Query{Regex: strings.Repeat("(焦|作)?", 5000), Fold: true}, "Regex",
 			"annotate: query: regular expression is too large: it compiles to 20002 instructions, more than the 1000 a search allows"},
-		{"regex one over", annotate.Query{Regex: "a{999}"}, "Regex", "annotate: query: regular expression is too large: it compiles to 1001 instructions, more than the 1000 a search allows"},
-		{"word regex too large", annotate.Query{WordRegex: strings.Repeat("(焦|作)?", 1000)}, "WordRegex",
+		{"regex one over", corpus.Query{Regex: "a{999}"}, "Regex", "annotate: query: regular expression is too large: it compiles to 1001 instructions, more than the 1000 a search allows"},
+		{"word regex too large", corpus.Query{WordRegex: strings.Repeat("(焦|作)?", 1000)}, "WordRegex",
 			"annotate: query: word regular expression is too large: it compiles to 4004 instructions, more than the 1000 a search allows"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, err := range []error{tc.q.Validate(), func() error { _, err := ix.Search(context.Background(), tc.q); return err }()} {
-				var qe *annotate.QueryError
+				var qe *corpus.QueryError
 				if !errors.As(err, &qe) || qe.Field != tc.field || err.Error() != tc.want {
 					t.Errorf("error %v (field %v), want %q in field %q", err, qe, tc.want, tc.field)
 				}
 			}
 		})
 	}
-	if !errors.Is(annotate.Query{}.Validate(), annotate.ErrEmptyQuery) {
+	if !errors.Is(corpus.Query{}.Validate(), corpus.ErrEmptyQuery) {
 		t.Error("an empty query's error is not ErrEmptyQuery")
 	}
-	var se *annotate.RegexSizeError
-	if err := (annotate.Query{Regex: strings.Repeat("(焦|作)?", 1000)}).Validate(); !errors.As(err, &se) || se.Insts != 4002 {
+	var se *corpus.RegexSizeError
+	if err := (corpus.Query{Regex: strings.Repeat("(焦|作)?", 1000)}).Validate(); !errors.As(err, &se) || se.Insts != 4002 {
 		t.Errorf("a regex too large: %v, want a *RegexSizeError of 4002 instructions", err)
 	}
 	// Large, but within the cap: a(n alternation of) 300 two-character
@@ -428,15 +429,15 @@ func TestQueryErrors(t *testing.T) {
 	for i := range 300 {
 		words = append(words, string(rune(0x4e00+i*7))+string(rune(0x4e01+i*13)))
 	}
-	for _, q := range []annotate.Query{{Regex: "(" + strings.Join(words, "|") + ")"}, {Regex: `\p{Han}{1,300}`}, {Regex: "a{998}"}, {WordRegex: "a{995}"}} {
+	for _, q := range []corpus.Query{{Regex: "(" + strings.Join(words, "|") + ")"}, {Regex: `\p{Han}{1,300}`}, {Regex: "a{998}"}, {WordRegex: "a{995}"}} {
 		if err := q.Validate(); err != nil {
 			t.Errorf("Validate(%.40q…): %v", q.Regex+q.WordRegex, err)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	ix = annotate.NewIndex(kwicSynthetic(10, 1000))
-	if _, err := ix.Search(ctx, annotate.Query{Text: "甲"}); !errors.Is(err, context.Canceled) {
+	ix = corpus.NewIndex(kwicSynthetic(10, 1000))
+	if _, err := ix.Search(ctx, corpus.Query{Text: "甲"}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Search with a cancelled context: %v, want context.Canceled", err)
 	}
 }
@@ -468,8 +469,8 @@ func kwicSynthetic(docs, n int) []*annotate.Document {
 // TestConcordanceMillionHits: a query matching 1,000,000 times answers
 // quickly, holds them compactly and pages them.
 func TestConcordanceMillionHits(t *testing.T) {
-	ix := annotate.NewIndex(kwicSynthetic(100, 10_000))
-	for _, q := range []annotate.Query{{Text: "甲"}, {Word: "甲"}, {POS: "a"}, {Regex: "甲"}} {
+	ix := corpus.NewIndex(kwicSynthetic(100, 10_000))
+	for _, q := range []corpus.Query{{Text: "甲"}, {Word: "甲"}, {POS: "a"}, {Regex: "甲"}} {
 		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
 			start := time.Now()
 			res := kwicSearch(t, ix, q)
@@ -499,9 +500,9 @@ func TestConcordanceMillionHits(t *testing.T) {
 			}
 		})
 	}
-	res := kwicSearch(t, ix, annotate.Query{Text: "甲"})
+	res := kwicSearch(t, ix, corpus.Query{Text: "甲"})
 	start := time.Now()
-	res.Sort(annotate.SortLeft1)
+	res.Sort(corpus.SortLeft1)
 	t.Logf("Sort(left1) of 1,000,000 hits: %v", time.Since(start))
 	// First the hits with no left word (each document's first), then the
 	// others, each group in position order.
@@ -514,10 +515,10 @@ func TestConcordanceMillionHits(t *testing.T) {
 			t.Fatalf("Sort(left1): hit %d %+v, want document %d at %d", k, h, want[0], want[1])
 		}
 	}
-	old := annotate.MaxHits
-	annotate.MaxHits = 1000
-	defer func() { annotate.MaxHits = old }()
-	if res := kwicSearch(t, ix, annotate.Query{Word: "甲"}); res.Len() != 1000 || !res.Truncated() {
+	old := corpus.MaxHits
+	corpus.MaxHits = 1000
+	defer func() { corpus.MaxHits = old }()
+	if res := kwicSearch(t, ix, corpus.Query{Word: "甲"}); res.Len() != 1000 || !res.Truncated() {
 		t.Errorf("MaxHits 1000: Len() = %d, truncated %v", res.Len(), res.Truncated())
 	} else if doc, start, _ := res.Loc(999); doc != 1 || start != 1998 {
 		t.Errorf("MaxHits 1000: the last hit is %d at %d, want the first 1000 in position order", doc, start)
@@ -528,12 +529,12 @@ func TestConcordanceMillionHits(t *testing.T) {
 // taken before stays as it was.
 func TestIndexUpdateRemove(t *testing.T) {
 	docs := kwicSynthetic(3, 100)
-	ix := annotate.NewIndex(docs)
-	count := func(q annotate.Query) int { return kwicSearch(t, ix, q).Len() }
-	if got := count(annotate.Query{Word: "甲"}); got != 300 {
+	ix := corpus.NewIndex(docs)
+	count := func(q corpus.Query) int { return kwicSearch(t, ix, q).Len() }
+	if got := count(corpus.Query{Word: "甲"}); got != 300 {
 		t.Fatalf("甲: %d, want 300", got)
 	}
-	before := kwicSearch(t, ix, annotate.Query{Word: "甲"})
+	before := kwicSearch(t, ix, corpus.Query{Word: "甲"})
 
 	d := *docs[1]
 	d.Text = "丙" + d.Text
@@ -560,16 +561,16 @@ func TestIndexUpdateRemove(t *testing.T) {
 			if got := ix.Docs(); got != s.docs {
 				t.Errorf("Docs() = %d, want %d", got, s.docs)
 			}
-			if got := count(annotate.Query{Word: "甲"}); got != s.jia {
+			if got := count(corpus.Query{Word: "甲"}); got != s.jia {
 				t.Errorf("甲: %d, want %d", got, s.jia)
 			}
-			if got := count(annotate.Query{Text: "丙"}); got != s.bing {
+			if got := count(corpus.Query{Text: "丙"}); got != s.bing {
 				t.Errorf("丙: %d, want %d", got, s.bing)
 			}
-			if got := count(annotate.Query{Label: "X"}); got != s.x {
+			if got := count(corpus.Query{Label: "X"}); got != s.x {
 				t.Errorf("label X: %d, want %d", got, s.x)
 			}
-			if got := freqRows(ix.Freq(annotate.FreqWord, 0, false)); got["甲\x00"] != s.jia || got["丙\x00"] != 1 {
+			if got := freqRows(ix.Freq(corpus.FreqWord, 0, false)); got["甲\x00"] != s.jia || got["丙\x00"] != 1 {
 				t.Errorf("Freq word: %v, want 甲 %d, 丙 1", got, s.jia)
 			}
 		})
@@ -607,14 +608,14 @@ func TestIndexBadLayers(t *testing.T) {
 	d := &annotate.Document{ID: 1, Name: "bad", Text: "甲乙丙",
 		Tokens: []annotate.Token{{Start: 0, End: 2, POS: "x"}, {Start: 1, End: 2, POS: "y"}, {Start: 2, End: 2}, {Start: 2, End: 9, POS: "z"}, {Start: 2, End: 3, POS: "w"}},
 		Spans:  []annotate.Span{{ID: 1, Label: "A", Start: -1, End: 2}, {ID: 2, Label: "A", Start: 2, End: 1}, {ID: 3, Label: "A", Start: 1, End: 3}}}
-	ix := annotate.NewIndex([]*annotate.Document{d})
+	ix := corpus.NewIndex([]*annotate.Document{d})
 	tests := []struct {
-		q    annotate.Query
+		q    corpus.Query
 		want []string
 	}{
-		{annotate.Query{WordRegex: ".+"}, []string{"甲乙 x", "丙 w"}},
-		{annotate.Query{Label: "A"}, []string{"乙丙 "}},
-		{annotate.Query{POS: "z"}, nil},
+		{corpus.Query{WordRegex: ".+"}, []string{"甲乙 x", "丙 w"}},
+		{corpus.Query{Label: "A"}, []string{"乙丙 "}},
+		{corpus.Query{POS: "z"}, nil},
 	}
 	for _, tc := range tests {
 		var got []string
@@ -647,7 +648,7 @@ func TestBuildIndexFromProject(t *testing.T) {
 	}
 	var calls []string
 	start := time.Now()
-	ix, err := annotate.BuildIndex(context.Background(), p, func(done, total int) { calls = append(calls, fmt.Sprint(done, "/", total)) })
+	ix, err := corpus.BuildIndex(context.Background(), p, func(done, total int) { calls = append(calls, fmt.Sprint(done, "/", total)) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -655,20 +656,20 @@ func TestBuildIndexFromProject(t *testing.T) {
 	if !slices.Equal(calls, []string{"1/2", "2/2"}) {
 		t.Errorf("progress calls %q, want 1/2, 2/2", calls)
 	}
-	mem := annotate.NewIndex(docs)
+	mem := corpus.NewIndex(docs)
 	if ix.Docs() != 2 || ix.Chars() != mem.Chars()+5 {
 		t.Errorf("Docs() = %d, Chars() = %d; want 2, %d", ix.Docs(), ix.Chars(), mem.Chars()+5)
 	}
-	for _, by := range annotate.FreqBys {
+	for _, by := range corpus.FreqBys {
 		got, want := freqRows(ix.Freq(by, 1, false)), freqRows(mem.Freq(by, 0, false))
 		if !maps.Equal(got, want) {
 			t.Errorf("Freq(%s) of the project's document 1 differs from the documents read (%d rows, want %d)", by, len(got), len(want))
 		}
 	}
-	if got, want := kwicSearch(t, ix, annotate.Query{Word: "的"}).Len(), kwicSearch(t, mem, annotate.Query{Word: "的"}).Len()+1; got != want {
+	if got, want := kwicSearch(t, ix, corpus.Query{Word: "的"}).Len(), kwicSearch(t, mem, corpus.Query{Word: "的"}).Len()+1; got != want {
 		t.Errorf("的 in the project: %d, want %d", got, want)
 	}
-	if got := kwicSearch(t, ix, annotate.Query{Word: "國家", Label: "NN", Doc: 2}).Hits(0, 1, 5); len(got) != 1 || got[0].Left != "中國的" || got[0].DocName != "small" || got[0].SpanLabel != "NN" {
+	if got := kwicSearch(t, ix, corpus.Query{Word: "國家", Label: "NN", Doc: 2}).Hits(0, 1, 5); len(got) != 1 || got[0].Left != "中國的" || got[0].DocName != "small" || got[0].SpanLabel != "NN" {
 		t.Errorf("國家 in the small document: %+v", got)
 	}
 	st := ix.Stats()
@@ -678,21 +679,21 @@ func TestBuildIndexFromProject(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := annotate.BuildIndex(ctx, p, nil); !errors.Is(err, context.Canceled) {
+	if _, err := corpus.BuildIndex(ctx, p, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("BuildIndex with a cancelled context: %v, want context.Canceled", err)
 	}
 	ctx, cancel = context.WithCancel(context.Background())
-	_, err = annotate.BuildIndex(ctx, p, func(done, total int) { cancel() })
+	_, err = corpus.BuildIndex(ctx, p, func(done, total int) { cancel() })
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("BuildIndex cancelled after the first document: %v, want context.Canceled", err)
 	}
 	p.Close()
-	if _, err := annotate.BuildIndex(context.Background(), p, nil); err == nil || !strings.Contains(err.Error(), "gsd.biaozhu") {
+	if _, err := corpus.BuildIndex(context.Background(), p, nil); err == nil || !strings.Contains(err.Error(), "gsd.biaozhu") {
 		t.Errorf("BuildIndex of a closed project: %v, want an error naming the file", err)
 	}
 }
 
-func freqRows(rows []annotate.FreqRow) map[string]int {
+func freqRows(rows []corpus.FreqRow) map[string]int {
 	m := map[string]int{}
 	for _, r := range rows {
 		m[r.Key+"\x00"+r.Key2] = r.Count
@@ -705,7 +706,7 @@ func freqRows(rows []annotate.FreqRow) map[string]int {
 func TestFreqGSD(t *testing.T) {
 	g := readGSDGold(t)
 	docs := importGSDDocs(t)
-	ix := annotate.NewIndex(docs)
+	ix := corpus.NewIndex(docs)
 	useX := docs[0].Tokens[0].POS == g.words[0].xpos && g.words[0].xpos != g.words[0].upos
 	words, tags, labels, labelWords := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for _, w := range g.words {
@@ -721,13 +722,13 @@ func TestFreqGSD(t *testing.T) {
 		}
 	}
 	tests := []struct {
-		by   annotate.FreqBy
+		by   corpus.FreqBy
 		want map[string]int
 	}{
-		{annotate.FreqWord, words},
-		{annotate.FreqPOS, tags},
-		{annotate.FreqLabel, labels},
-		{annotate.FreqLabelWord, labelWords},
+		{corpus.FreqWord, words},
+		{corpus.FreqPOS, tags},
+		{corpus.FreqLabel, labels},
+		{corpus.FreqLabelWord, labelWords},
 	}
 	for _, tc := range tests {
 		t.Run(string(tc.by), func(t *testing.T) {
@@ -778,29 +779,29 @@ func TestFreqByHand(t *testing.T) {
 	d2.Tokens = tok(d2.Text, "北京/ns", "国家/n", "很/d", "大/a")
 	d2.Spans = []annotate.Span{{ID: 3, Layer: "entity", Label: "LOC", Start: 0, End: 2, Origin: annotate.OriginImported},
 		{ID: 4, Layer: "other", Label: "LOC", Start: 0, End: 4, Origin: annotate.OriginManual}}
-	ix := annotate.NewIndex([]*annotate.Document{d2, d1})
-	row := func(k, k2 string, c, d int, total int) annotate.FreqRow {
-		return annotate.FreqRow{Key: k, Key2: k2, Count: c, Docs: d, Share: float64(c) / float64(total)}
+	ix := corpus.NewIndex([]*annotate.Document{d2, d1})
+	row := func(k, k2 string, c, d int, total int) corpus.FreqRow {
+		return corpus.FreqRow{Key: k, Key2: k2, Count: c, Docs: d, Share: float64(c) / float64(total)}
 	}
 	tests := []struct {
 		name string
-		by   annotate.FreqBy
+		by   corpus.FreqBy
 		doc  int64
 		fold bool
-		want []annotate.FreqRow
+		want []corpus.FreqRow
 	}{
-		{"word", annotate.FreqWord, 0, false, []annotate.FreqRow{row("北京", "", 2, 2, 9), row("。", "", 1, 1, 9), row("国家", "", 1, 1, 9),
+		{"word", corpus.FreqWord, 0, false, []corpus.FreqRow{row("北京", "", 2, 2, 9), row("。", "", 1, 1, 9), row("国家", "", 1, 1, 9),
 			row("國家", "", 1, 1, 9), row("大", "", 1, 1, 9), row("很", "", 1, 1, 9), row("愛", "", 1, 1, 9), row("我", "", 1, 1, 9)}},
-		{"word folded", annotate.FreqWord, 0, true, []annotate.FreqRow{row("北京", "", 2, 2, 9), row("国家", "", 2, 2, 9), row("。", "", 1, 1, 9),
+		{"word folded", corpus.FreqWord, 0, true, []corpus.FreqRow{row("北京", "", 2, 2, 9), row("国家", "", 2, 2, 9), row("。", "", 1, 1, 9),
 			row("大", "", 1, 1, 9), row("很", "", 1, 1, 9), row("我", "", 1, 1, 9), row("爱", "", 1, 1, 9)}},
-		{"word doc 1", annotate.FreqWord, 1, false, []annotate.FreqRow{row("。", "", 1, 1, 5), row("北京", "", 1, 1, 5), row("國家", "", 1, 1, 5), row("愛", "", 1, 1, 5), row("我", "", 1, 1, 5)}},
-		{"pos", annotate.FreqPOS, 0, false, []annotate.FreqRow{row("n", "", 2, 2, 9), row("ns", "", 2, 2, 9), row("a", "", 1, 1, 9),
+		{"word doc 1", corpus.FreqWord, 1, false, []corpus.FreqRow{row("。", "", 1, 1, 5), row("北京", "", 1, 1, 5), row("國家", "", 1, 1, 5), row("愛", "", 1, 1, 5), row("我", "", 1, 1, 5)}},
+		{"pos", corpus.FreqPOS, 0, false, []corpus.FreqRow{row("n", "", 2, 2, 9), row("ns", "", 2, 2, 9), row("a", "", 1, 1, 9),
 			row("d", "", 1, 1, 9), row("r", "", 1, 1, 9), row("v", "", 1, 1, 9), row("w", "", 1, 1, 9)}},
-		{"label", annotate.FreqLabel, 0, false, []annotate.FreqRow{row("entity/LOC", "", 2, 2, 3), row("other/LOC", "", 1, 1, 3)}},
-		{"label-word", annotate.FreqLabelWord, 0, false, []annotate.FreqRow{row("entity/LOC", "北京", 2, 2, 3), row("other/LOC", "北京国家", 1, 1, 3)}},
-		{"label-word doc 2 folded", annotate.FreqLabelWord, 2, true, []annotate.FreqRow{row("entity/LOC", "北京", 1, 1, 2), row("other/LOC", "北京国家", 1, 1, 2)}},
-		{"missing doc", annotate.FreqWord, 7, false, nil},
-		{"unknown list", annotate.FreqBy("nope"), 0, false, nil},
+		{"label", corpus.FreqLabel, 0, false, []corpus.FreqRow{row("entity/LOC", "", 2, 2, 3), row("other/LOC", "", 1, 1, 3)}},
+		{"label-word", corpus.FreqLabelWord, 0, false, []corpus.FreqRow{row("entity/LOC", "北京", 2, 2, 3), row("other/LOC", "北京国家", 1, 1, 3)}},
+		{"label-word doc 2 folded", corpus.FreqLabelWord, 2, true, []corpus.FreqRow{row("entity/LOC", "北京", 1, 1, 2), row("other/LOC", "北京国家", 1, 1, 2)}},
+		{"missing doc", corpus.FreqWord, 7, false, nil},
+		{"unknown list", corpus.FreqBy("nope"), 0, false, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -810,7 +811,7 @@ func TestFreqByHand(t *testing.T) {
 		})
 	}
 	st := ix.Stats()
-	want := annotate.Stats{Docs: 2, Chars: 13, Tokens: 9, Tagged: 2,
+	want := corpus.Stats{Docs: 2, Chars: 13, Tokens: 9, Tagged: 2,
 		Spans:     map[string]int{"entity/LOC": 2, "other/LOC": 1},
 		Suggested: map[string]int{"entity/ORG": 1},
 		Status:    map[annotate.Status]int{annotate.StatusDone: 1, annotate.StatusNew: 1}}
@@ -820,19 +821,19 @@ func TestFreqByHand(t *testing.T) {
 	}
 	// The span hits: suggestions are found (they are in the text), with
 	// their layer and label.
-	res := kwicSearch(t, ix, annotate.Query{Label: "ORG"})
+	res := kwicSearch(t, ix, corpus.Query{Label: "ORG"})
 	if h := res.Hits(0, 1, 2); len(h) != 1 || h[0].SpanID != 2 || h[0].SpanLayer != "entity" || h[0].Left != "北京" || h[0].Match != "國家" || h[0].Right != "。" {
 		t.Errorf("label ORG: %+v", h)
 	}
-	res = kwicSearch(t, ix, annotate.Query{Label: "LOC", LabelText: "国家", Fold: true})
+	res = kwicSearch(t, ix, corpus.Query{Label: "LOC", LabelText: "国家", Fold: true})
 	if h := res.Hits(0, 5, 0); len(h) != 1 || h[0].SpanID != 4 {
 		t.Errorf("label LOC text 国家 folded: %+v, want span 4", h)
 	}
-	res = kwicSearch(t, ix, annotate.Query{Text: "京", Layer: "entity"})
+	res = kwicSearch(t, ix, corpus.Query{Text: "京", Layer: "entity"})
 	if h := res.Hits(0, 5, 1); len(h) != 2 || h[0].SpanID != 1 || h[1].SpanID != 3 || h[0].POS != "ns" || h[0].Doc != 1 || h[0].Left != "北" {
 		t.Errorf("text 京 in entity spans: %+v, want document 1 (span 1), then 2 (span 3), POS ns", h)
 	}
-	if h := kwicSearch(t, ix, annotate.Query{Word: "北京"}).Hits(0, 1, 0); h[0].Doc != 1 || h[0].DocName != "一" {
+	if h := kwicSearch(t, ix, corpus.Query{Word: "北京"}).Hits(0, 1, 0); h[0].Doc != 1 || h[0].DocName != "一" {
 		t.Errorf("documents are searched in ID order: first hit %+v", h[0])
 	}
 }
@@ -844,7 +845,7 @@ func TestConcordanceRegexPieces(t *testing.T) {
 	docs := importGSDDocs(t)
 	extra := &annotate.Document{ID: 2, Name: "extra", Text: regexPieceText}
 	docs = append(docs, extra)
-	ix := annotate.NewIndex(docs)
+	ix := corpus.NewIndex(docs)
 	for _, pat := range regexPieceCases {
 		t.Run(pat, func(t *testing.T) {
 			got, want := regexHits(t, ix, docs, pat)
@@ -853,7 +854,7 @@ func TestConcordanceRegexPieces(t *testing.T) {
 			}
 			// Every piece read as a long one is (through the reader that
 			// looks at the context, match after match).
-			restore := annotate.SetRegexCallBudget(0)
+			restore := corpus.SetRegexCallBudget(0)
 			got, want = regexHits(t, ix, docs, pat)
 			restore()
 			if !slices.Equal(got, want) {
@@ -875,8 +876,8 @@ func TestSearchInterrupted(t *testing.T) {
 	}
 	sb.WriteString("x")
 	d := &annotate.Document{ID: 1, Name: "long", Text: sb.String(), Status: annotate.StatusNew}
-	ix := annotate.NewIndex([]*annotate.Document{d})
-	for _, q := range []annotate.Query{
+	ix := corpus.NewIndex([]*annotate.Document{d})
+	for _, q := range []corpus.Query{
 		{Regex: strings.Repeat("(焦|作)?", 240) + "x"},
 		{Regex: "(?s)" + strings.Repeat("(焦|作)?", 240) + "x", Fold: true},
 	} {
@@ -912,7 +913,7 @@ var regexPieceCases = []string{
 
 // regexHits returns the hits of Search(Regex: pat) and of regexp over each
 // document's text, as "doc:start-end".
-func regexHits(t *testing.T, ix *annotate.Index, docs []*annotate.Document, pat string) (got, want []string) {
+func regexHits(t *testing.T, ix *corpus.Index, docs []*annotate.Document, pat string) (got, want []string) {
 	t.Helper()
 	re := regexp.MustCompile(pat)
 	for _, d := range docs {
@@ -924,7 +925,7 @@ func regexHits(t *testing.T, ix *annotate.Index, docs []*annotate.Document, pat 
 			want = append(want, fmt.Sprintf("%d:%d-%d", d.ID, s, s+runeCount(d.Text[l[0]:l[1]])))
 		}
 	}
-	res := kwicSearch(t, ix, annotate.Query{Regex: pat})
+	res := kwicSearch(t, ix, corpus.Query{Regex: pat})
 	for k := range res.Len() {
 		doc, s, e := res.Loc(k)
 		got = append(got, fmt.Sprintf("%d:%d-%d", doc, s, e))
@@ -947,9 +948,9 @@ func FuzzConcordanceRegex(f *testing.F) {
 		for i, r := range []rune(text) {
 			d.Tokens = append(d.Tokens, annotate.Token{Start: i, End: i + 1, POS: string(r)})
 		}
-		ix := annotate.NewIndex([]*annotate.Document{d})
+		ix := corpus.NewIndex([]*annotate.Document{d})
 		if _, err := regexp.Compile(pat); err != nil {
-			if (annotate.Query{Regex: pat}).Validate() == nil {
+			if (corpus.Query{Regex: pat}).Validate() == nil {
 				t.Fatalf("Validate accepts %q, which regexp refuses", pat)
 			}
 			return
@@ -957,25 +958,25 @@ func FuzzConcordanceRegex(f *testing.F) {
 		if got, want := regexHits(t, ix, []*annotate.Document{d}, pat); !slices.Equal(got, want) {
 			t.Fatalf("Search(%q) on %q: %v, want %v", pat, text, got, want)
 		}
-		restore := annotate.SetRegexCallBudget(0) // through the interruptible reader
+		restore := corpus.SetRegexCallBudget(0) // through the interruptible reader
 		got, want := regexHits(t, ix, []*annotate.Document{d}, pat)
 		restore()
 		if !slices.Equal(got, want) {
 			t.Fatalf("Search(%q) through the reader on %q: %v, want %v", pat, text, got, want)
 		}
-		if want := strings.Count(text, pat); kwicSearch(t, ix, annotate.Query{Text: pat}).Len() != want {
-			t.Fatalf("Search(Text: %q) on %q: %d hits, want %d", pat, text, kwicSearch(t, ix, annotate.Query{Text: pat}).Len(), want)
+		if want := strings.Count(text, pat); kwicSearch(t, ix, corpus.Query{Text: pat}).Len() != want {
+			t.Fatalf("Search(Text: %q) on %q: %d hits, want %d", pat, text, kwicSearch(t, ix, corpus.Query{Text: pat}).Len(), want)
 		}
 		n := len([]rune(text))
-		for _, q := range []annotate.Query{{Regex: pat, Fold: true}, {WordRegex: pat, Fold: true}, {Text: pat, Fold: true}, {WordRegex: pat, POS: pat}} {
+		for _, q := range []corpus.Query{{Regex: pat, Fold: true}, {WordRegex: pat, Fold: true}, {Text: pat, Fold: true}, {WordRegex: pat, POS: pat}} {
 			res := kwicSearch(t, ix, q)
 			for _, h := range res.Hits(0, res.Len(), 3) {
 				if h.Start < 0 || h.End > n || h.Start >= h.End {
 					t.Fatalf("Search(%+v) on %q: hit %+v outside the text", q, text, h)
 				}
 			}
-			res.Sort(annotate.SortLeft2)
-			res.Sort(annotate.SortMatch)
+			res.Sort(corpus.SortLeft2)
+			res.Sort(corpus.SortMatch)
 		}
 	})
 }
@@ -995,7 +996,7 @@ func firstHitDiff(got, want []string) string {
 // goroutine updates and removes documents (run under -race).
 func TestIndexConcurrent(t *testing.T) {
 	docs := kwicSynthetic(20, 500)
-	ix := annotate.NewIndex(docs)
+	ix := corpus.NewIndex(docs)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -1015,15 +1016,15 @@ func TestIndexConcurrent(t *testing.T) {
 			return
 		default:
 		}
-		for _, q := range []annotate.Query{{Word: "甲"}, {WordRegex: "新.*", Fold: true}, {Text: "乙甲"}, {Label: "X"}} {
+		for _, q := range []corpus.Query{{Word: "甲"}, {WordRegex: "新.*", Fold: true}, {Text: "乙甲"}, {Label: "X"}} {
 			res, err := ix.Search(context.Background(), q)
 			if err != nil {
 				t.Fatal(err)
 			}
-			res.Sort(annotate.SortRight1)
+			res.Sort(corpus.SortRight1)
 			res.Hits(0, 20, 5)
 		}
-		ix.Freq(annotate.FreqWord, 0, true)
+		ix.Freq(corpus.FreqWord, 0, true)
 		ix.Stats()
 		ix.Bytes()
 	}

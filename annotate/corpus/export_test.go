@@ -1,4 +1,4 @@
-package annotate
+package corpus
 
 // SetRegexCallBudget sets the work one regexp call of a search may do
 // before the search reads the text through its interruptible reader (0:

@@ -1,12 +1,10 @@
-package annotate
+package corpus
 
 // Suggestions (pre-annotation): spans proposed from POS tags, gazetteers
 // and the project's own confirmed spans, with origin suggested, for the
 // annotator to accept or reject; and "label all occurrences".
 
 import (
-	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +14,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/biaozhu/biaozhu/annotate"
 )
 
 // GazetteerError is a gazetteer file that cannot be used: it names the
@@ -97,10 +97,10 @@ func LoadGazetteer(path, layer, label string) (*Gazetteer, error) {
 // Labels are not checked here (the schema is not known): Gazetteer.Check
 // does, naming the file and line of a label the layer does not have.
 func ParseGazetteer(path string, data []byte, layer, label string) (*Gazetteer, error) {
-	text, _, err := Decode(path, data)
+	text, _, err := annotate.Decode(path, data)
 	if err != nil {
 		detail := err.Error()
-		if de, ok := errors.AsType[*DecodeError](err); ok {
+		if de, ok := errors.AsType[*annotate.DecodeError](err); ok {
 			detail = fmt.Sprintf("not a text file: %s (byte %d)", de.Reason, de.Offset)
 		}
 		return nil, &GazetteerError{Path: path, Detail: detail, Err: err}
@@ -181,7 +181,7 @@ func (g *Gazetteer) layerOr(def string) string {
 // Check checks g against schema: its layer (defLayer when g names none)
 // exists and has every label g uses. The error names the file and the line
 // of the first term whose label the layer lacks.
-func (g *Gazetteer) Check(schema *Schema, defLayer string) error {
+func (g *Gazetteer) Check(schema *annotate.Schema, defLayer string) error {
 	name := g.Path
 	if name == "" {
 		name = g.Name
@@ -228,7 +228,7 @@ type SuggestOptions struct {
 // gazetteer's labels are in its layer (the error names the file and
 // line). NewSuggester does not refuse what Check refuses: it skips it,
 // with a warning.
-func (opts SuggestOptions) Check(schema *Schema) error {
+func (opts SuggestOptions) Check(schema *annotate.Schema) error {
 	layer := opts.layer(schema)
 	if _, ok := schema.Layer(layer); !ok && (opts.POS || opts.Confirmed) {
 		return fmt.Errorf("annotate: suggestions: no layer %q in the schema (layers: %s)", layer, strings.Join(schema.LayerNames(), ", "))
@@ -241,7 +241,7 @@ func (opts SuggestOptions) Check(schema *Schema) error {
 	return nil
 }
 
-func (opts SuggestOptions) layer(schema *Schema) string {
+func (opts SuggestOptions) layer(schema *annotate.Schema) string {
 	if opts.Layer == "" && len(schema.Layers) > 0 {
 		return schema.Layers[0].Name
 	}
@@ -297,11 +297,11 @@ type Suggester struct {
 //
 // For POS, each tag goes to the first label of the layer (in schema
 // order) that lists it in Label.POS.
-func NewSuggester(schema *Schema, opts SuggestOptions, confirmed map[string]string) *Suggester {
+func NewSuggester(schema *annotate.Schema, opts SuggestOptions, confirmed map[string]string) *Suggester {
 	s := &Suggester{insideWords: opts.InsideWords, pos: map[string]int32{},
 		edges: map[uint64]int32{}, head: []int32{-1}}
 	if schema == nil {
-		schema = &Schema{}
+		schema = &annotate.Schema{}
 	}
 	targetIDs := map[sgTarget]int32{}
 	target := func(layerName, label string) (int32, bool) {
@@ -316,7 +316,7 @@ func NewSuggester(schema *Schema, opts SuggestOptions, confirmed map[string]stri
 		if li < 0 {
 			li = len(s.layers)
 			s.layers = append(s.layers, layerName)
-			s.forbid = append(s.forbid, layer.Overlap == OverlapForbidden)
+			s.forbid = append(s.forbid, layer.Overlap == annotate.OverlapForbidden)
 		}
 		t := sgTarget{li, label}
 		id, ok := targetIDs[t]
@@ -474,7 +474,7 @@ type spanKey struct {
 	start, end   int
 }
 
-func keyOf(sp Span) spanKey { return spanKey{sp.Layer, sp.Label, sp.Start, sp.End} }
+func keyOf(sp annotate.Span) spanKey { return spanKey{sp.Layer, sp.Label, sp.Start, sp.End} }
 
 // Suggest returns the spans the suggester proposes for d, sorted by
 // start, then end, with origin suggested and no ID; d is not changed.
@@ -503,7 +503,7 @@ func keyOf(sp Span) spanKey { return spanKey{sp.Layer, sp.Label, sp.Start, sp.En
 //     second run over an unchanged document suggests nothing.
 //
 // A rejected or already-present candidate does not block shorter ones.
-func (s *Suggester) Suggest(d *Document) []Span {
+func (s *Suggester) Suggest(d *annotate.Document) []annotate.Span {
 	if len(s.targets) == 0 {
 		return nil
 	}
@@ -583,7 +583,7 @@ func (s *Suggester) Suggest(d *Document) []Span {
 			continue
 		}
 		places[sgPlace{li, int32(sp.Start), int32(sp.End)}] = true
-		if s.forbid[li] || sp.Origin == OriginSuggested {
+		if s.forbid[li] || sp.Origin == annotate.OriginSuggested {
 			for k := max(sp.Start, 0); k < min(sp.End, n); k++ {
 				occupied[li][k] = true
 			}
@@ -593,7 +593,7 @@ func (s *Suggester) Suggest(d *Document) []Span {
 	for _, sp := range d.Rejected {
 		rejected[keyOf(sp)] = true
 	}
-	var out []Span
+	var out []annotate.Span
 next:
 	for _, c := range cands {
 		t := s.targets[c.target]
@@ -609,9 +609,9 @@ next:
 		for k := c.start; k < c.end; k++ {
 			occ[k] = true
 		}
-		out = append(out, Span{Layer: s.layers[t.layer], Label: t.label, Start: int(c.start), End: int(c.end), Origin: OriginSuggested})
+		out = append(out, annotate.Span{Layer: s.layers[t.layer], Label: t.label, Start: int(c.start), End: int(c.end), Origin: annotate.OriginSuggested})
 	}
-	slices.SortFunc(out, func(a, b Span) int {
+	slices.SortFunc(out, func(a, b annotate.Span) int {
 		if a.Start != b.Start {
 			return a.Start - b.Start
 		}
@@ -628,23 +628,23 @@ next:
 // origin suggested. Spans that d already holds at the same layer, label,
 // start and end, that d.Rejected holds, or that lie outside the text (d
 // changed since Suggest ran) are left out.
-func SuggestEdit(d *Document, spans []Span) Edit {
+func SuggestEdit(d *annotate.Document, spans []annotate.Span) annotate.Edit {
 	have := map[spanKey]bool{}
-	for _, list := range [][]Span{d.Spans, d.Rejected} {
+	for _, list := range [][]annotate.Span{d.Spans, d.Rejected} {
 		for _, sp := range list {
 			have[keyOf(sp)] = true
 		}
 	}
 	n := utf8.RuneCountInString(d.Text)
-	edits := make([]Edit, 0, len(spans))
+	edits := make([]annotate.Edit, 0, len(spans))
 	for _, sp := range spans {
 		if sp.Start < 0 || sp.End > n || sp.Start >= sp.End || have[keyOf(sp)] {
 			continue
 		}
-		sp.ID, sp.Origin = 0, OriginSuggested
-		edits = append(edits, AddSpan{Span: sp})
+		sp.ID, sp.Origin = 0, annotate.OriginSuggested
+		edits = append(edits, annotate.AddSpan{Span: sp})
 	}
-	return Batch{Name: plural(len(edits), "suggest %d span", "suggest %d spans"), Edits: edits}
+	return annotate.Batch{Name: plural(len(edits), "suggest %d span", "suggest %d spans"), Edits: edits}
 }
 
 func plural(n int, one, many string) string {
@@ -658,27 +658,27 @@ func plural(n int, one, many string) string {
 // layers when layer is ""): a Batch of SetOrigin manual, named "accept N
 // suggestions". With nothing to accept the Batch is empty, and an Editor
 // applies it as no step.
-func AcceptAll(d *Document, layer string) Edit {
-	var edits []Edit
+func AcceptAll(d *annotate.Document, layer string) annotate.Edit {
+	var edits []annotate.Edit
 	for _, sp := range d.Spans {
-		if sp.Origin == OriginSuggested && (layer == "" || sp.Layer == layer) {
-			edits = append(edits, SetOrigin{ID: sp.ID, Origin: OriginManual})
+		if sp.Origin == annotate.OriginSuggested && (layer == "" || sp.Layer == layer) {
+			edits = append(edits, annotate.SetOrigin{ID: sp.ID, Origin: annotate.OriginManual})
 		}
 	}
-	return Batch{Name: plural(len(edits), "accept %d suggestion", "accept %d suggestions"), Edits: edits}
+	return annotate.Batch{Name: plural(len(edits), "accept %d suggestion", "accept %d suggestions"), Edits: edits}
 }
 
 // RejectAll is the edit that rejects every suggestion of d in layer (all
 // layers when layer is ""): a Batch of Reject, named "reject N
 // suggestions"; rejected places are not suggested again.
-func RejectAll(d *Document, layer string) Edit {
-	var edits []Edit
+func RejectAll(d *annotate.Document, layer string) annotate.Edit {
+	var edits []annotate.Edit
 	for _, sp := range d.Spans {
-		if sp.Origin == OriginSuggested && (layer == "" || sp.Layer == layer) {
-			edits = append(edits, Reject{ID: sp.ID})
+		if sp.Origin == annotate.OriginSuggested && (layer == "" || sp.Layer == layer) {
+			edits = append(edits, annotate.Reject{ID: sp.ID})
 		}
 	}
-	return Batch{Name: plural(len(edits), "reject %d suggestion", "reject %d suggestions"), Edits: edits}
+	return annotate.Batch{Name: plural(len(edits), "reject %d suggestion", "reject %d suggestions"), Edits: edits}
 }
 
 // ConfirmedStrings maps each string the project's manual and imported
@@ -687,37 +687,24 @@ func RejectAll(d *Document, layer string) Edit {
 // label name in byte order. Strings of only spaces are left out;
 // suggested spans count for nothing. It reads the project file's span
 // table (one query), not the documents.
-func ConfirmedStrings(p *Project, layer string) (map[string]string, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := p.ready(); err != nil {
+func ConfirmedStrings(p *annotate.Project, layer string) (map[string]string, error) {
+	rows, err := p.ConfirmedSpanTexts(layer)
+	if err != nil {
 		return nil, err
 	}
-	type row struct {
-		text, label string
-		n           int
-	}
-	rows, err := queryAll(context.Background(), p.conn, func(r *sql.Rows) (row, error) {
-		var x row
-		return x, r.Scan(&x.text, &x.label, &x.n)
-	}, "SELECT text, label, count(*) FROM spans WHERE layer = ? AND origin IN (?, ?) GROUP BY text, label",
-		layer, string(OriginManual), string(OriginImported))
-	if err != nil {
-		return nil, p.classify(err, "read the confirmed spans")
-	}
-	best := map[string]row{}
+	best := map[string]annotate.SpanTextCount{}
 	for _, x := range rows {
-		if strings.TrimSpace(x.text) == "" {
+		if strings.TrimSpace(x.Text) == "" {
 			continue
 		}
-		b, ok := best[x.text]
-		if !ok || x.n > b.n || x.n == b.n && x.label < b.label {
-			best[x.text] = x
+		b, ok := best[x.Text]
+		if !ok || x.N > b.N || x.N == b.N && x.Label < b.Label {
+			best[x.Text] = x
 		}
 	}
 	out := make(map[string]string, len(best))
 	for text, x := range best {
-		out[text] = x.label
+		out[text] = x.Label
 	}
 	return out, nil
 }
@@ -736,13 +723,13 @@ func ConfirmedStrings(p *Project, layer string) (map[string]string, error) {
 // schema, so it treats every layer as one that forbids overlaps, which
 // keeps the batch valid whatever the layer's rule. Rejected places are
 // labelled too: label-all is the annotator's own decision.
-func LabelAll(d *Document, text, layer, label string, insideWords bool) []Edit {
+func LabelAll(d *annotate.Document, text, layer, label string, insideWords bool) []annotate.Edit {
 	if text == "" {
 		return nil
 	}
 	n := utf8.RuneCountInString(d.Text)
 	occupied := make([]bool, n)
-	same := map[[2]int]Span{}
+	same := map[[2]int]annotate.Span{}
 	for _, sp := range d.Spans {
 		if sp.Layer != layer {
 			continue
@@ -764,7 +751,7 @@ func LabelAll(d *Document, text, layer, label string, insideWords bool) []Edit {
 		return i >= 0 && d.Tokens[i].End == cp
 	}
 	tl := utf8.RuneCountInString(text)
-	var edits []Edit
+	var edits []annotate.Edit
 	cp, b := 0, 0 // code point cp starts at byte b of d.Text
 	for {
 		i := strings.Index(d.Text[b:], text)
@@ -784,8 +771,8 @@ func LabelAll(d *Document, text, layer, label string, insideWords bool) []Edit {
 		b += i + len(text)
 		cp = end
 		if sp, ok := same[[2]int{start, end}]; ok {
-			if sp.Origin == OriginSuggested {
-				edits = append(edits, SetOrigin{ID: sp.ID, Origin: OriginManual})
+			if sp.Origin == annotate.OriginSuggested {
+				edits = append(edits, annotate.SetOrigin{ID: sp.ID, Origin: annotate.OriginManual})
 			}
 			continue
 		}
@@ -799,7 +786,7 @@ func LabelAll(d *Document, text, layer, label string, insideWords bool) []Edit {
 		if !free {
 			continue
 		}
-		edits = append(edits, AddSpan{Span: Span{Layer: layer, Label: label, Start: start, End: end, Origin: OriginManual}})
+		edits = append(edits, annotate.AddSpan{Span: annotate.Span{Layer: layer, Label: label, Start: start, End: end, Origin: annotate.OriginManual}})
 	}
 	return edits
 }
