@@ -63,7 +63,8 @@ fuzz:
 
 ## bench: the benchmarks, printing throughput, load time and memory figures (the
 ## 1,000,000-token CSV and xlsx exports, the 100 MB CSV imports — one 100 MB field, and
-## 10,000 rows — with their peak memory next to the input size (x-input), the index
+## 10,000 rows — and a 280 MB doccano JSONL of 250,000 documents, with their peak memory
+## next to the input size (x-input) and issue 13's bound, the index
 ## built from a 10-million-character project file, the simulated annotator on UD GSD,
 ## the cleaning of 100,000 and 1,000,000 templated lines and the peak memory of a
 ## 100 MB text's import (x-input) run once each)
@@ -76,7 +77,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench 'TemplatedLines|TextMemory' -benchtime 1x ./annotate/...
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./app/...
 	$(GO) test -run '^$$' -bench 'JSONL' -benchtime 10x ./export/...
-	$(GO) test -run '^$$' -bench 'CSV|XLSX' -benchtime 1x ./export/...
+	$(GO) test -run '^$$' -bench 'CSV|XLSX|ImportDoccano' -benchtime 1x ./export/...
 
 ## charfreq: regenerate assets/charfreq.tsv from gse's embedded dictionary
 charfreq:

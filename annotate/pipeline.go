@@ -49,8 +49,8 @@ type Document struct {
 	index TextIndex // code point → byte offset checkpoints of Text
 	owner any       // a Project's state of the document, kept alive by it
 	// compact is the token layer of a document on its way into a project
-	// (see SegmentForStore), Tokens being nil: AddDocumentsContext
-	// encodes it from there.
+	// (see SegmentForStore), Tokens being nil: Adder.Add (under
+	// AddDocumentsContext or AddDocumentsFrom) encodes it from there.
 	compact *segmentation
 }
 
@@ -179,10 +179,11 @@ func SegmentSentencesContext(ctx context.Context, seg *Segmenter, text string, s
 
 // SegmentForStore segments d — its Sentences, found first when nil — with
 // seg as SegmentSentencesContext does, for a document about to be stored
-// by AddDocumentsContext (an importer's): the tokens stay in the compact
+// by Adder.Add (an importer's, through AddDocumentsContext or
+// AddDocumentsFrom): the tokens stay in the compact
 // form segmentation makes them in (some 3 bytes a token, where a Token
 // takes 56 and the token layer of a 100 MB text 1.2 GB) and d.Tokens stays nil;
-// AddDocumentsContext writes the token layer straight from that form, the
+// Adder.Add writes the token layer straight from that form, the
 // same bytes SegmentSentencesContext's tokens would give. Such a document
 // is for storing only: once stored, Project.Document loads it with its
 // tokens. d must have no tokens.

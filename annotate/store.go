@@ -144,6 +144,11 @@ type Project struct {
 	source   string // the URI the file is read from
 	tmpDir   string // a copy of the file to read, removed on Close
 	warning  error  // what Open could not do (see Warning)
+	// adding is the transaction AddDocumentsFrom has open, nil when none;
+	// addingDone is closed when it ends. Whatever else reads or writes
+	// the file waits for it (see ready).
+	adding     *Adder
+	addingDone chan struct{}
 }
 
 // openDoc is a loaded document with its editor and where its token blocks
@@ -776,16 +781,20 @@ func (p *Project) writeTx(countGeneration bool, f func(tx *sql.Tx) error) error 
 	if err := f(tx); err != nil {
 		return err
 	}
+	return p.commitTx(ctx, tx, countGeneration, p.nextSpanID)
+}
+
+// commitTx counts the file's generation (when countGeneration), records
+// next as the next span ID where meta has another, and commits tx. The
+// caller rolls tx back when it fails.
+func (p *Project) commitTx(ctx context.Context, tx *sql.Tx, countGeneration bool, next int64) error {
 	if countGeneration {
 		if _, err := tx.ExecContext(ctx, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"); err != nil {
-			tx.Rollback()
 			return err
 		}
 	}
-	next := p.nextSpanID
 	if next != p.savedSpanID {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('next_span_id', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", strconv.FormatInt(next, 10)); err != nil {
-			tx.Rollback()
 			return err
 		}
 	}
@@ -796,13 +805,27 @@ func (p *Project) writeTx(countGeneration bool, f func(tx *sql.Tx) error) error 
 	return nil
 }
 
-// ready returns ErrClosed once the project is closed. Call it with p.mu
-// held.
+// ready waits until no transaction of AddDocumentsFrom is open (its
+// documents are not the project's until it commits, and nothing else
+// may write into it), then returns ErrClosed once the project is closed.
+// Call it with p.mu held (it lets go of it while it waits).
 func (p *Project) ready() error {
+	p.waitAdding()
 	if p.conn == nil {
 		return projectErr(p.path, ErrClosed, "the project is closed")
 	}
 	return nil
+}
+
+// waitAdding waits, p.mu held, until no transaction of AddDocumentsFrom
+// is open; it lets go of p.mu while it waits.
+func (p *Project) waitAdding() {
+	for p.adding != nil {
+		done := p.addingDone
+		p.mu.Unlock()
+		<-done
+		p.mu.Lock()
+	}
 }
 
 // Close closes the project file, checkpointing it into one file and
@@ -810,6 +833,7 @@ func (p *Project) ready() error {
 func (p *Project) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.waitAdding() // an import being stored ends first (committed or not)
 	defer func() {
 		openProjects.Lock()
 		delete(openProjects.files, p)
@@ -1347,143 +1371,308 @@ func (p *Project) AddDocuments(docs []*Document, schema *Schema) error {
 }
 
 // AddDocumentsContext is AddDocuments, storing nothing and returning
-// ctx's error (wrapped) when ctx is done before the commit.
+// ctx's error (wrapped) when ctx is done before the commit. It is
+// AddDocumentsFrom handed docs; on failure they are as they were (but
+// for a Status left empty, which reads as new).
 func (p *Project) AddDocumentsContext(ctx context.Context, docs []*Document, schema *Schema) error {
 	if schema != nil {
 		if err := schema.Validate(); err != nil {
 			return err
 		}
-		schema = schema.Clone()
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := p.ready(); err != nil {
-		return err
-	}
-	sch := p.schema
-	if schema != nil {
-		sch = schema
-	}
-	next := p.nextSpanID
-	now := time.Now().UTC()
-	planned := make([][]Span, len(docs))
+	spans := make([][]Span, len(docs))
 	for i, doc := range docs {
-		if doc.Status == "" {
-			doc.Status = StatusNew
-		}
-		if !doc.Status.Valid() {
-			return fmt.Errorf("annotate: document %q: status %q is not one of new, in progress, done", doc.Name, doc.Status)
-		}
-		// Validate the spans as AddSpan edits of an empty layer would be.
-		spans := doc.Spans
-		doc.Spans = nil
-		pl := &planner{doc: doc, schema: sch, annotator: p.annotator, newID: func() int64 { next++; return next - 1 }}
-		for _, s := range spans {
-			if s.Origin == "" {
-				s.Origin = OriginImported
-			}
-			if err := (AddSpan{Span: s}).plan(pl); err != nil {
-				doc.Spans = spans
-				var ee *EditError
-				if errors.As(err, &ee) {
-					named := *ee
-					named.Edit = fmt.Sprintf("document %q: %s", doc.Name, ee.Edit)
-					return &named
-				}
-				return err
-			}
-		}
-		planned[i] = doc.Spans
-		doc.Spans = spans
+		spans[i] = doc.Spans
 	}
-	saved := p.nextSpanID
-	p.nextSpanID = next
-	ids := make([]int64, len(docs))
-	err := p.write(func(tx *sql.Tx) error {
+	err := p.AddDocumentsFrom(ctx, func(a *Adder) error {
 		if schema != nil {
-			if err := writeSchema(ctx, tx, schema); err != nil {
+			if err := a.SetSchema(schema); err != nil {
 				return err
 			}
 		}
-		ins, err := tx.PrepareContext(ctx, "INSERT INTO token_blocks(doc_id, start, count, data) VALUES (?, ?, ?, ?)")
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		insSpan, err := tx.PrepareContext(ctx, `INSERT INTO spans(id, doc_id, layer, label, start, "end", text, note, origin, annotator)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer insSpan.Close()
-		var buf []byte
-		for i, doc := range docs {
-			spans := planned[i]
-			labels, _ := json.Marshal(nonNil(doc.Labels))
-			res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, edited, damage, created, updated, tokens_from)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), doc.tokenCount(), len(spans),
-				countEdited(doc.Tokens), damageCount(doc.Report), timeText(now), timeText(now), doc.TokensFrom)
-			if err != nil {
-				return fmt.Errorf("document %q: %w", doc.Name, err)
-			}
-			id, err := res.LastInsertId()
-			if err != nil {
+		for _, doc := range docs {
+			if err := a.Add(doc); err != nil {
 				return err
 			}
-			rawMap, _ := json.Marshal(doc.RawMap)
-			report, _ := json.Marshal(doc.Report)
-			// The driver copies each text it binds (and SQLite makes a
-			// row of both): a raw text that is the clean one (nothing
-			// was cleaned, or an imported text) is bound once, the clean
-			// text's parameter standing for both columns.
-			insText, raw := "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", doc.Raw
-			if raw == doc.Text {
-				insText, raw = "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?1, ?3, ?3, ?4, ?5, ?6)", ""
-			}
-			// Those copies and the row are SQLite's, taken outside Go's heap.
-			freeBefore(2 * (len(raw) + len(doc.Text)))
-			if _, err := tx.ExecContext(ctx, insText, id, raw, doc.Text, string(rawMap), string(report), encodeSentences(doc.Sentences)); err != nil {
-				return fmt.Errorf("document %q: %w", doc.Name, err)
-			}
-			if buf, err = writeTokenBlocks(ctx, ins, id, doc, buf); err != nil {
-				return fmt.Errorf("document %q: %w", doc.Name, err)
-			}
-			for k := range spans {
-				sp := &spans[k]
-				if _, err := insSpan.ExecContext(ctx, sp.ID, id, sp.Layer, sp.Label, sp.Start, sp.End, doc.Slice(sp.Start, sp.End),
-					sp.Note, string(sp.Origin), sp.Annotator); err != nil {
-					return fmt.Errorf("document %q: span %d: %w", doc.Name, sp.ID, err)
-				}
-			}
-			for _, r := range doc.Rejected {
-				if err := syncRejection(ctx, tx, id, &SpanChange{After: &r}, false); err != nil {
-					return fmt.Errorf("document %q: rejected suggestion: %w", doc.Name, err)
-				}
-			}
-			ids[i] = id
 		}
 		return nil
 	})
 	if err != nil {
-		p.nextSpanID = saved
-		if ctx.Err() != nil {
-			err = ctx.Err() // the driver may say "interrupted" instead
+		for i, doc := range docs {
+			doc.ID, doc.Spans, doc.Created, doc.Updated = 0, spans[i], time.Time{}, time.Time{}
 		}
-		if len(docs) == 1 {
-			return fmt.Errorf("annotate: %s: store document %q: %w", p.path, docs[0].Name, err)
+	}
+	return err
+}
+
+// Adder stores documents in the transaction AddDocumentsFrom opened for
+// them. Its methods are for the function AddDocumentsFrom calls, on any
+// one goroutine at a time; after an error every call returns that error
+// again, and the transaction is rolled back.
+type Adder struct {
+	p       *Project
+	ctx     context.Context
+	tx      *sql.Tx
+	ins     *sql.Stmt // INSERT INTO token_blocks
+	insSpan *sql.Stmt // INSERT INTO spans
+	buf     []byte    // token block encoding, reused
+	// schema is what spans are validated against: the project's, or the
+	// one SetSchema wrote (extended), which the project adopts when the
+	// transaction commits.
+	schema   *Schema
+	extended bool
+	next     int64 // the next span ID
+	now      time.Time
+	n        int   // documents stored
+	err      error // the first error: nothing more is stored
+	closed   bool  // AddDocumentsFrom returned
+}
+
+// AddDocumentsFrom stores the documents produce hands to the Adder as new
+// documents, in one transaction: every one of them, or (when produce or
+// the Adder fails, or ctx is done before the commit) none, the file left
+// as it was. The Adder writes each document (and a schema SetSchema
+// gives) into the transaction as it comes, so that produce need hold only
+// the document at hand: an import of a million small documents takes
+// the memory of one (and SQLite's bounded page cache), not of all.
+//
+// The project stays usable meanwhile: Schema answers (the schema as
+// committed: what SetSchema writes is the project's only at the commit),
+// and everything that reads or writes the file (Documents, Document,
+// edits, Close…) waits until the transaction ends — it could otherwise see
+// documents that are not committed, or write into the import's
+// transaction. The lock (p.mu) is held only while the Adder writes, so a
+// caller waiting for the import never waits long for the lock itself.
+// produce must therefore not call those methods of the project itself
+// (they would wait for it); it may call Schema.
+//
+// Like every write it is refused on a project opened read-only; a full
+// disk fails it like any error, nothing stored.
+func (p *Project) AddDocumentsFrom(ctx context.Context, produce func(a *Adder) error) (err error) {
+	p.mu.Lock()
+	a, err := p.beginAdding(ctx)
+	p.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	returned := false
+	defer func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		a.closed = true
+		a.ins.Close()
+		a.insSpan.Close()
+		if err == nil {
+			err = a.err // a failure produce went on from
 		}
-		return fmt.Errorf("annotate: %s: store %d documents: %w", p.path, len(docs), err)
+		if err == nil && !returned {
+			err = errors.New("annotate: AddDocumentsFrom: produce panicked") // the panic goes on
+		}
+		if err == nil && ctx.Err() != nil {
+			err = fmt.Errorf("annotate: %s: store %d documents: %w", p.path, a.n, ctx.Err())
+		}
+		if err == nil {
+			if err = p.commitTx(ctx, a.tx, true, a.next); err != nil {
+				if ctx.Err() != nil {
+					err = ctx.Err() // the driver may say "interrupted" instead
+				}
+				err = fmt.Errorf("annotate: %s: store %d documents: %w", p.path, a.n, err)
+			}
+		}
+		if err != nil {
+			a.tx.Rollback()
+		} else {
+			p.nextSpanID = a.next
+			if a.extended {
+				p.adoptSchema(a.schema)
+			}
+		}
+		p.adding = nil
+		close(p.addingDone)
+	}()
+	err = produce(a)
+	returned = true
+	return err
+}
+
+// beginAdding opens AddDocumentsFrom's transaction, p.mu held.
+func (p *Project) beginAdding(ctx context.Context) (*Adder, error) {
+	if err := p.ready(); err != nil {
+		return nil, err
 	}
-	for i, doc := range docs {
-		doc.ID = ids[i]
-		doc.Spans = planned[i]
-		doc.Created, doc.Updated = now, now
+	if p.readOnly {
+		return nil, projectErr(p.path, ErrReadOnly, "opened read-only: changes are not saved")
 	}
-	if schema != nil {
-		p.adoptSchema(schema)
+	// The transaction is begun without ctx: database/sql would roll it
+	// back on its own goroutine when ctx is done, under a statement of
+	// ours. Each statement gets ctx instead (SQLite stops it), and the
+	// commit is not made once ctx is done.
+	tx, err := p.conn.BeginTx(context.Background(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("annotate: %s: store documents: %w", p.path, err)
 	}
+	a := &Adder{p: p, ctx: ctx, tx: tx, schema: p.schema, next: p.nextSpanID, now: time.Now().UTC()}
+	if a.ins, err = tx.PrepareContext(context.Background(), "INSERT INTO token_blocks(doc_id, start, count, data) VALUES (?, ?, ?, ?)"); err == nil {
+		a.insSpan, err = tx.PrepareContext(context.Background(), `INSERT INTO spans(id, doc_id, layer, label, start, "end", text, note, origin, annotator)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	}
+	if err != nil {
+		if a.ins != nil {
+			a.ins.Close()
+		}
+		tx.Rollback()
+		return nil, fmt.Errorf("annotate: %s: store documents: %w", p.path, err)
+	}
+	p.adding, p.addingDone = a, make(chan struct{})
+	return a, nil
+}
+
+// usable returns the error that ended a's work (a failure, or
+// AddDocumentsFrom having returned), nil while it may store. Call it
+// with p.mu held.
+func (a *Adder) usable() error {
+	if a.closed {
+		return errors.New("annotate: the transaction of AddDocumentsFrom has ended")
+	}
+	return a.err
+}
+
+// fail records err as the Adder's first error and returns it.
+func (a *Adder) fail(err error) error {
+	a.err = err
+	return err
+}
+
+// SetSchema writes s (validated) into the transaction as the project's
+// schema, replacing the one written last: documents added after it may
+// use the labels and layers it adds. The project adopts it when the
+// transaction commits.
+func (a *Adder) SetSchema(s *Schema) error {
+	p := a.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := a.usable(); err != nil {
+		return err
+	}
+	if err := s.Validate(); err != nil {
+		return a.fail(err)
+	}
+	s = s.Clone()
+	if err := writeSchema(a.ctx, a.tx, s); err != nil {
+		if a.ctx.Err() != nil {
+			err = a.ctx.Err()
+		}
+		return a.fail(fmt.Errorf("annotate: %s: store the schema: %w", p.path, err))
+	}
+	a.schema, a.extended = s, true
 	return nil
+}
+
+// Add writes doc (as Process made it, or read from an annotated file) into
+// the transaction as a new document, its spans validated against the
+// schema (the project's, or the last SetSchema's) as AddSpan edits of an
+// empty layer would be; an error names the document. doc gets its ID,
+// times and span IDs, which hold once the transaction commits. A
+// document segmented for storing (SegmentForStore) has its token layer
+// written from the compact form (see AddDocuments).
+func (a *Adder) Add(doc *Document) error {
+	p := a.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := a.usable(); err != nil {
+		return err
+	}
+	if err := a.ctx.Err(); err != nil {
+		return a.fail(fmt.Errorf("annotate: %s: store document %q: %w", p.path, doc.Name, err))
+	}
+	if doc.Status == "" {
+		doc.Status = StatusNew
+	}
+	if !doc.Status.Valid() {
+		return a.fail(fmt.Errorf("annotate: document %q: status %q is not one of new, in progress, done", doc.Name, doc.Status))
+	}
+	// Validate the spans as AddSpan edits of an empty layer would be.
+	spans := doc.Spans
+	doc.Spans = nil
+	next := a.next
+	pl := &planner{doc: doc, schema: a.schema, annotator: p.annotator, newID: func() int64 { next++; return next - 1 }}
+	for _, s := range spans {
+		if s.Origin == "" {
+			s.Origin = OriginImported
+		}
+		if err := (AddSpan{Span: s}).plan(pl); err != nil {
+			doc.Spans = spans
+			var ee *EditError
+			if errors.As(err, &ee) {
+				named := *ee
+				named.Edit = fmt.Sprintf("document %q: %s", doc.Name, ee.Edit)
+				return a.fail(&named)
+			}
+			return a.fail(err)
+		}
+	}
+	planned := doc.Spans
+	doc.Spans = spans
+	id, err := a.write(doc, planned)
+	if err != nil {
+		if a.ctx.Err() != nil {
+			err = a.ctx.Err() // the driver may say "interrupted" instead
+		}
+		return a.fail(fmt.Errorf("annotate: %s: store document %q: %w", p.path, doc.Name, err))
+	}
+	a.next = next
+	a.n++
+	doc.ID, doc.Spans = id, planned
+	doc.Created, doc.Updated = a.now, a.now
+	return nil
+}
+
+// write inserts doc, with its validated spans, and returns its ID.
+func (a *Adder) write(doc *Document, spans []Span) (int64, error) {
+	ctx, tx := a.ctx, a.tx
+	labels, _ := json.Marshal(nonNil(doc.Labels))
+	res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, edited, damage, created, updated, tokens_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), doc.tokenCount(), len(spans),
+		countEdited(doc.Tokens), damageCount(doc.Report), timeText(a.now), timeText(a.now), doc.TokensFrom)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	rawMap, _ := json.Marshal(doc.RawMap)
+	report, _ := json.Marshal(doc.Report)
+	// The driver copies each text it binds (and SQLite makes a row of
+	// both): a raw text that is the clean one (nothing was cleaned, or an
+	// imported text) is bound once, the clean text's parameter standing
+	// for both columns.
+	insText, raw := "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", doc.Raw
+	if raw == doc.Text {
+		insText, raw = "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?1, ?3, ?3, ?4, ?5, ?6)", ""
+	}
+	// Those copies and the row are SQLite's, taken outside Go's heap.
+	freeBefore(2 * (len(raw) + len(doc.Text)))
+	if _, err := tx.ExecContext(ctx, insText, id, raw, doc.Text, string(rawMap), string(report), encodeSentences(doc.Sentences)); err != nil {
+		return 0, err
+	}
+	if a.buf, err = writeTokenBlocks(ctx, a.ins, id, doc, a.buf); err != nil {
+		return 0, err
+	}
+	for k := range spans {
+		sp := &spans[k]
+		if _, err := a.insSpan.ExecContext(ctx, sp.ID, id, sp.Layer, sp.Label, sp.Start, sp.End, doc.Slice(sp.Start, sp.End),
+			sp.Note, string(sp.Origin), sp.Annotator); err != nil {
+			return 0, fmt.Errorf("span %d: %w", sp.ID, err)
+		}
+	}
+	for _, r := range doc.Rejected {
+		if err := syncRejection(ctx, tx, id, &SpanChange{After: &r}, false); err != nil {
+			return 0, fmt.Errorf("rejected suggestion: %w", err)
+		}
+	}
+	return id, nil
 }
 
 // syncRejection writes a change of the rejected places, undone when undo.

@@ -24,7 +24,7 @@ import (
 func init() {
 	Register(&Format{Name: "brat", Ext: "", WriteDir: writeBrat,
 		Description: "brat standoff: a folder (or OUT.zip) with NAME.txt and NAME.ann per document (T lines, AnnotatorNotes), annotation.conf and visual.conf; code-point offsets"})
-	RegisterReader(&Reader{Name: "brat", Read: readBrat,
+	RegisterReader(&Reader{Name: "brat", Each: eachBrat,
 		Description: "brat standoff: a .txt/.ann pair (either file), a folder of pairs or a .zip of them; T lines and AnnotatorNotes (relations, events, attributes skipped)"})
 }
 
@@ -382,7 +382,7 @@ type bratPair struct {
 	txt, ann         func() ([]byte, error) // nil: no such file
 }
 
-// readBrat imports brat standoff: path is a .txt or .ann file (its pair
+// eachBrat imports brat standoff: path is a .txt or .ann file (its pair
 // is the same name with the other extension), a folder (every pair in it
 // and its subfolders) or a .zip of pairs. A .txt without .ann is a
 // document without spans; an .ann without .txt is a bad record. The text
@@ -401,10 +401,10 @@ type bratPair struct {
 // becomes the span's note (several are joined by line breaks). Other
 // kinds (R, E, A, M, N, *, and notes of other kinds) are skipped and
 // counted in a warning.
-func readBrat(path string, opts ReadOptions) (*Imported, error) {
+func eachBrat(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
+		return fmt.Errorf("export: %w", err)
 	}
 	pairs := map[string]*bratPair{}
 	confs := map[string]*bratConfFiles{} // folder (slash-separated, relative) → its configuration
@@ -459,12 +459,12 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("export: %w", err)
+			return fmt.Errorf("export: %w", err)
 		}
 	case strings.EqualFold(filepath.Ext(path), ".zip"):
 		zr, err := zip.OpenReader(path)
 		if err != nil {
-			return nil, fmt.Errorf("export: %s: %w", path, err)
+			return fmt.Errorf("export: %s: %w", path, err)
 		}
 		defer zr.Close()
 		budget := &zipBudget{file: path, entry: zipEntryLimit, total: zipTotalLimit}
@@ -476,14 +476,14 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 				continue
 			}
 			if err := budget.check(zf); err != nil { // sizes, before anything is read
-				return nil, err
+				return err
 			}
 			add(zf.Name, path+"/"+zf.Name, func() ([]byte, error) { return readZipEntry(path, zf) })
 		}
 	default:
 		ext := strings.ToLower(filepath.Ext(path))
 		if ext != ".txt" && ext != ".ann" {
-			return nil, fmt.Errorf("export: %s: brat input is a .txt or .ann file, a folder or a .zip", path)
+			return fmt.Errorf("export: %s: brat input is a .txt or .ann file, a folder or a .zip", path)
 		}
 		stem := strings.TrimSuffix(path, filepath.Ext(path))
 		for _, e := range []string{".txt", ".ann"} {
@@ -492,7 +492,7 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 				continue
 			}
 			if err != nil {
-				return nil, fmt.Errorf("export: %w", err)
+				return fmt.Errorf("export: %w", err)
 			}
 			add(filepath.Base(stem)+e, stem+e, func() ([]byte, error) { return readFile(stem + e) })
 		}
@@ -504,32 +504,31 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 		}
 	}
 	if confErr != nil {
-		return nil, confErr
+		return confErr
 	}
-	im := &Imported{}
 	conf, err := readBratConfs(confs)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	keys := slices.Sorted(maps.Keys(pairs))
 	if len(keys) == 0 {
-		return nil, fmt.Errorf("export: %s: no brat .txt/.ann files", path)
+		return fmt.Errorf("export: %s: no brat .txt/.ann files", path)
 	}
 	for _, k := range keys {
 		p := pairs[k]
 		if p.txt == nil {
 			if err := im.Bad(opts, &RecordError{File: p.annFile, Err: errors.New("no .txt beside it")}); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
 		txt, err := p.txt()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !utf8.Valid(txt) {
 			if err := im.Bad(opts, &RecordError{File: p.txtFile, Err: errors.New("not UTF-8")}); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
@@ -540,7 +539,7 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 		}
 		if err := checkText(doc.Text); err != nil {
 			if err := im.Bad(opts, &RecordError{File: p.txtFile, Err: err}); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
@@ -554,17 +553,24 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 		if p.ann != nil {
 			ann, err := p.ann()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			spans, err := parseBratAnn(im, opts, p.annFile, []rune(doc.Text), ann, c)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			doc.Spans = spans
 		}
-		im.Docs = append(im.Docs, doc)
+		if err := emit(doc); err != nil {
+			return err
+		}
 	}
-	return im, nil
+	return nil
+}
+
+// readBrat is the brat reader's Read.
+func readBrat(path string, opts ReadOptions) (*Imported, error) {
+	return readWhole(eachBrat)(path, opts)
 }
 
 // bratWanted reports whether the brat reader reads the file called name:

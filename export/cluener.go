@@ -28,7 +28,7 @@ import (
 func init() {
 	Register(&Format{Name: "cluener", Ext: ".jsonl", Write: writeCLUENER,
 		Description: `CLUENER2020 JSONL: {"text","label":{"TYPE":{"entity":[[start,end_inclusive]]}}}`})
-	RegisterReader(&Reader{Name: "cluener", Read: readCLUENER,
+	RegisterReader(&Reader{Name: "cluener", Each: eachCLUENER,
 		Description: `CLUENER2020 JSONL: {"text","label":{"TYPE":{"entity":[[start,end_inclusive]]}}}`})
 }
 
@@ -91,19 +91,14 @@ type cluenerIn struct {
 	Meta  json.RawMessage                         `json:"meta"`
 }
 
-func readCLUENER(path string, opts ReadOptions) (*Imported, error) {
-	im := &Imported{}
-	err := eachJSON(path, func(line int, raw []byte) error {
+func eachCLUENER(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
+	return eachJSON(path, func(line int, raw []byte) error {
 		d, err := cluenerDoc(raw)
 		if err != nil {
 			return im.Bad(opts, &RecordError{File: path, Line: line, Err: err})
 		}
-		return im.Bad(opts, im.addRecord(path, line, d.doc, &d.meta))
+		return im.addRecord(opts, path, line, d.doc, &d.meta, emit)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return im, nil
 }
 
 type cluenerRead struct {

@@ -25,7 +25,7 @@ const conllDocStart = "-DOCSTART-"
 func init() {
 	Register(&Format{Name: "conll", Ext: ".conll", Write: writeCoNLL,
 		Description: "CoNLL: one token (or character) per line, TAB, [POS, TAB,] BIO/BIOES tag; a blank line between sentences; -DOCSTART- between documents"})
-	RegisterReader(&Reader{Name: "conll", Read: readCoNLL,
+	RegisterReader(&Reader{Name: "conll", Each: eachCoNLL,
 		Description: "CoNLL: token [POS...] tag per line (TAB or space separated), BIO or BIOES, word or character level (detected); blank lines end sentences, -DOCSTART- documents"})
 }
 
@@ -197,7 +197,7 @@ func conllWordRune(r rune) bool {
 		!unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo)
 }
 
-// readCoNLL imports a CoNLL file: one token per line, columns separated by
+// eachCoNLL imports a CoNLL file: one token per line, columns separated by
 // TAB (or, when the first token line has no TAB, by spaces, as in
 // CoNLL-2003); the first column is the token, the last the tag (BIO or
 // BIOES; IOB1's I- after O is read as a span start, with a warning), a
@@ -220,121 +220,28 @@ func conllWordRune(r rune) bool {
 // A line with the wrong number of columns, an empty token or a tag that is
 // not BIO/BIOES is a bad record (file and line); under SkipBad its whole
 // sentence is skipped.
-func readCoNLL(path string, opts ReadOptions) (*Imported, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	defer f.Close()
-	im := &Imported{}
-	sc := newLineScanner(f)
-	var (
-		docs     [][][]conllLine // documents of sentences of lines
-		sent     []conllLine
-		cols     int  // columns per line, from the first token line
-		tabs     bool // columns are TAB-separated
-		skipping bool
-		line     int
-	)
-	endSent := func() {
-		if len(sent) > 0 && !skipping {
-			if len(docs) == 0 {
-				docs = append(docs, nil)
-			}
-			docs[len(docs)-1] = append(docs[len(docs)-1], sent)
-		}
-		sent, skipping = nil, false
-	}
-	bad := func(format string, args ...any) error {
-		skipping = true
-		return im.Bad(opts, &RecordError{File: path, Line: line, Err: fmt.Errorf(format, args...)})
-	}
-	for sc.Scan() {
-		line++
-		l := sc.Text()
-		if line == 1 {
-			l = strings.TrimPrefix(l, "\uFEFF")
-		}
-		l = strings.TrimRightFunc(l, unicode.IsSpace)
-		if strings.TrimSpace(l) == "" {
-			endSent()
-			continue
-		}
-		if err := lineText(l); err != nil {
-			if err := bad("%v", err); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if cols == 0 {
-			tabs = strings.Contains(l, "\t")
-		}
-		var f []string
-		if tabs {
-			f = strings.Split(l, "\t")
-		} else {
-			f = strings.Fields(l)
-		}
-		if f[0] == conllDocStart {
-			endSent()
-			docs = append(docs, nil)
-			continue
-		}
-		if skipping {
-			continue
-		}
-		if cols == 0 {
-			if len(f) < 2 {
-				if err := bad("got %d column, want at least 2 (token and tag)", len(f)); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			cols = len(f)
-		}
-		switch {
-		case len(f) != cols:
-			err = bad("got %d columns, want %d", len(f), cols)
-		case strings.TrimSpace(f[0]) == "":
-			err = bad("empty token")
-		case !validTag(f[cols-1]):
-			err = bad("tag %q is not O or B-, I-, E-, S- and a label", f[cols-1])
-		case f[cols-1] != "O" && annotate.CheckName("label", f[cols-1][2:]) != nil:
-			err = bad("tag %q: %v", f[cols-1], annotate.CheckName("label", f[cols-1][2:]))
-		default:
-			cl := conllLine{tok: f[0], tag: f[cols-1], line: line}
-			if cols >= 3 && f[1] != "_" {
-				cl.pos = f[1]
-			}
-			sent = append(sent, cl)
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("export: %s:%d: %w", path, line+1, err)
-	}
-	endSent()
-
+func eachCoNLL(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
 	level := opts.Level
 	if level == "" {
+		// The level is the whole file's: a first pass counts the tokens
+		// (of the sentences kept), holding none of them.
 		allOne, nonASCIIOne, anyNonASCII, n := true, true, false, 0
-		for _, d := range docs {
-			for _, s := range d {
-				for _, cl := range s {
-					n++
-					ascii := isASCII(cl.tok)
-					anyNonASCII = anyNonASCII || !ascii
-					if utf8.RuneCountInString(cl.tok) != 1 {
-						allOne = false
-						if !ascii {
-							nonASCIIOne = false
-						}
+		err := scanCoNLL(path, opts, &Imported{}, func(_ int, s []conllLine) error {
+			for _, cl := range s {
+				n++
+				ascii := isASCII(cl.tok)
+				anyNonASCII = anyNonASCII || !ascii
+				if utf8.RuneCountInString(cl.tok) != 1 {
+					allOne = false
+					if !ascii {
+						nonASCIIOne = false
 					}
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		switch {
 		case n == 0 || allOne && anyNonASCII:
@@ -355,10 +262,7 @@ func readCoNLL(path string, opts ReadOptions) (*Imported, error) {
 		schema = annotate.DefaultSchema()
 	}
 	strange, iob1, iob1Line := 0, 0, 0
-	for _, sents := range docs {
-		if len(sents) == 0 {
-			continue
-		}
+	build := func(sents [][]conllLine) *annotate.Document {
 		doc := &annotate.Document{Name: base}
 		if level == LevelWord {
 			doc.Tokens = []annotate.Token{}
@@ -407,12 +311,41 @@ func readCoNLL(path string, opts ReadOptions) (*Imported, error) {
 			}
 		}
 		doc.Text = text.String()
-		im.Docs = append(im.Docs, doc)
+		return doc
 	}
-	if len(im.Docs) > 1 {
-		for i, d := range im.Docs {
-			d.Name = fmt.Sprintf("%s-%d", base, i+1)
+	// A document is built once its last sentence is read; it is named
+	// FILE, or FILE-N when the file holds more than one (numbered).
+	names := &numberedDocs{base: base, emit: emit}
+	var (
+		cur   = -1 // the document sents belong to
+		sents [][]conllLine
+	)
+	finish := func() error {
+		if len(sents) == 0 {
+			return nil
 		}
+		doc := build(sents)
+		sents = nil
+		return names.add(doc)
+	}
+	err := scanCoNLL(path, opts, im, func(d int, s []conllLine) error {
+		if d != cur {
+			if err := finish(); err != nil {
+				return err
+			}
+			cur = d
+		}
+		sents = append(sents, s)
+		return nil
+	})
+	if err == nil {
+		err = finish()
+	}
+	if err == nil {
+		err = names.end()
+	}
+	if err != nil {
+		return err
 	}
 	if iob1 > 0 {
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s:%d: %d I-/E- tags do not continue a span of their label (the first here): each read as the start of a span (the file may be IOB1, or broken BIO)", path, iob1Line, iob1))
@@ -420,10 +353,171 @@ func readCoNLL(path string, opts ReadOptions) (*Imported, error) {
 	if strange > 0 {
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d tokens have POS tags that are not in the project's tagset %q: kept as they are", path, strange, schema.POS.Name))
 	}
-	if len(im.Docs) == 0 && len(im.Skipped) == 0 {
-		return nil, &RecordError{File: path, Err: errors.New("no token lines")}
+	if names.n == 0 && len(im.Skipped) == 0 {
+		return &RecordError{File: path, Err: errors.New("no token lines")}
 	}
-	return im, nil
+	return nil
+}
+
+// scanCoNLL reads the CoNLL file at path line by line (see eachCoNLL) and
+// hands each sentence it keeps to sentence, with the document it belongs
+// to (0 for the first; each -DOCSTART- line starts the next). Bad lines
+// go to im.Bad: under SkipBad their sentence is left out.
+func scanCoNLL(path string, opts ReadOptions, im *Imported, sentence func(doc int, s []conllLine) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer f.Close()
+	sc := newLineScanner(f)
+	var (
+		docs     int // documents begun
+		sent     []conllLine
+		cols     int  // columns per line, from the first token line
+		tabs     bool // columns are TAB-separated
+		skipping bool
+		line     int
+	)
+	endSent := func() error {
+		keep := sent
+		if len(sent) == 0 || skipping {
+			keep = nil
+		}
+		sent, skipping = nil, false
+		if keep == nil {
+			return nil
+		}
+		if docs == 0 {
+			docs = 1
+		}
+		return sentence(docs-1, keep)
+	}
+	bad := func(format string, args ...any) error {
+		skipping = true
+		return im.Bad(opts, &RecordError{File: path, Line: line, Err: fmt.Errorf(format, args...)})
+	}
+	for sc.Scan() {
+		line++
+		l := sc.Text()
+		if line == 1 {
+			l = strings.TrimPrefix(l, "\uFEFF")
+		}
+		l = strings.TrimRightFunc(l, unicode.IsSpace)
+		if strings.TrimSpace(l) == "" {
+			if err := endSent(); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := lineText(l); err != nil {
+			if err := bad("%v", err); err != nil {
+				return err
+			}
+			continue
+		}
+		if cols == 0 {
+			tabs = strings.Contains(l, "\t")
+		}
+		var f []string
+		if tabs {
+			f = strings.Split(l, "\t")
+		} else {
+			f = strings.Fields(l)
+		}
+		if f[0] == conllDocStart {
+			if err := endSent(); err != nil {
+				return err
+			}
+			docs++
+			continue
+		}
+		if skipping {
+			continue
+		}
+		if cols == 0 {
+			if len(f) < 2 {
+				if err := bad("got %d column, want at least 2 (token and tag)", len(f)); err != nil {
+					return err
+				}
+				continue
+			}
+			cols = len(f)
+		}
+		switch {
+		case len(f) != cols:
+			err = bad("got %d columns, want %d", len(f), cols)
+		case strings.TrimSpace(f[0]) == "":
+			err = bad("empty token")
+		case !validTag(f[cols-1]):
+			err = bad("tag %q is not O or B-, I-, E-, S- and a label", f[cols-1])
+		case f[cols-1] != "O" && annotate.CheckName("label", f[cols-1][2:]) != nil:
+			err = bad("tag %q: %v", f[cols-1], annotate.CheckName("label", f[cols-1][2:]))
+		default:
+			cl := conllLine{tok: f[0], tag: f[cols-1], line: line}
+			if cols >= 3 && f[1] != "_" {
+				cl.pos = f[1]
+			}
+			sent = append(sent, cl)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("export: %s:%d: %w", path, line+1, err)
+	}
+	return endSent()
+}
+
+// numberedDocs hands documents on to emit named as the CoNLL readers
+// name them: a file's only document is named after the file (FILE), the
+// documents of a file of several FILE-1, FILE-2… in order — but those
+// that name themselves (named; nil: none does), which keep their name. It
+// keeps the first document back until the second comes (or the file
+// ends), so that at most one waits.
+type numberedDocs struct {
+	base  string
+	named func(*annotate.Document) bool
+	emit  func(*annotate.Document) error
+	first *annotate.Document // the first, kept back
+	n     int                // documents added
+}
+
+// add hands d on (or keeps it back, when it is the first).
+func (nd *numberedDocs) add(d *annotate.Document) error {
+	nd.n++
+	if nd.n == 1 {
+		nd.first = d
+		return nil
+	}
+	if first := nd.first; first != nil {
+		nd.first = nil
+		nd.name(first, fmt.Sprintf("%s-1", nd.base))
+		if err := nd.emit(first); err != nil {
+			return err
+		}
+	}
+	nd.name(d, fmt.Sprintf("%s-%d", nd.base, nd.n))
+	return nd.emit(d)
+}
+
+// end hands on a first document still kept back: the file's only one.
+func (nd *numberedDocs) end() error {
+	d := nd.first
+	if d == nil {
+		return nil
+	}
+	nd.first = nil
+	nd.name(d, nd.base)
+	return nd.emit(d)
+}
+
+// name gives d the name, unless d names itself.
+func (nd *numberedDocs) name(d *annotate.Document, name string) {
+	if nd.named == nil || !nd.named(d) {
+		d.Name = name
+	}
 }
 
 // newLineScanner scans r by lines with universal newlines: a line ends

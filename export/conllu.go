@@ -111,9 +111,22 @@ func ReadCoNLLU(name string, r io.Reader) ([]CoNLLUSentence, error) {
 // skipped and reading goes on; otherwise reading stops with its error.
 // An error reading r always stops it.
 func readCoNLLU(name string, r io.Reader, bad func(*ParseError) error) ([]CoNLLUSentence, error) {
+	var out []CoNLLUSentence
+	err := eachCoNLLU(name, r, bad, func(s CoNLLUSentence) error {
+		out = append(out, s)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachCoNLLU is readCoNLLU handing each sentence to f as it is read; an
+// error from f stops it.
+func eachCoNLLU(name string, r io.Reader, bad func(*ParseError) error, f func(CoNLLUSentence) error) error {
 	sc := newLineScanner(r)
 	var (
-		out      []CoNLLUSentence
 		cur      CoNLLUSentence
 		open     bool // cur has a line
 		skipping bool // a bad line was skipped: drop the rest of the sentence
@@ -126,11 +139,13 @@ func readCoNLLU(name string, r io.Reader, bad func(*ParseError) error) ([]CoNLLU
 		skipping = true
 		return nil
 	}
-	flush := func() {
-		if open && !skipping && len(cur.Words) > 0 {
-			out = append(out, cur)
-		}
+	flush := func() error {
+		s, keep := cur, open && !skipping && len(cur.Words) > 0
 		cur, open, skipping = CoNLLUSentence{}, false, false
+		if !keep {
+			return nil
+		}
+		return f(s)
 	}
 	for sc.Scan() {
 		line++
@@ -139,7 +154,9 @@ func readCoNLLU(name string, r io.Reader, bad func(*ParseError) error) ([]CoNLLU
 			l = strings.TrimPrefix(l, "\uFEFF")
 		}
 		if strings.TrimSpace(l) == "" {
-			flush()
+			if err := flush(); err != nil {
+				return err
+			}
 			continue
 		}
 		if skipping {
@@ -147,7 +164,7 @@ func readCoNLLU(name string, r io.Reader, bad func(*ParseError) error) ([]CoNLLU
 		}
 		if err := lineText(l); err != nil {
 			if err := fail(fmt.Errorf("%w: %v", ErrText, err)); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
@@ -158,7 +175,7 @@ func readCoNLLU(name string, r io.Reader, bad func(*ParseError) error) ([]CoNLLU
 		if strings.HasPrefix(l, "#") {
 			if len(cur.Words) > 0 {
 				if err := fail(ErrCommentPos); err != nil {
-					return nil, err
+					return err
 				}
 				continue
 			}
@@ -182,50 +199,49 @@ func readCoNLLU(name string, r io.Reader, bad func(*ParseError) error) ([]CoNLLU
 			}
 			continue
 		}
-		f := strings.Split(l, "\t")
-		if len(f) != 10 {
-			if err := fail(fmt.Errorf("%w: %d, want 10", ErrFieldCount, len(f))); err != nil {
-				return nil, err
+		fs := strings.Split(l, "\t")
+		if len(fs) != 10 {
+			if err := fail(fmt.Errorf("%w: %d, want 10", ErrFieldCount, len(fs))); err != nil {
+				return err
 			}
 			continue
 		}
-		if strings.ContainsAny(f[0], "-.") {
-			a, b, ok := parseRangeOrEmpty(f[0])
+		if strings.ContainsAny(fs[0], "-.") {
+			a, b, ok := parseRangeOrEmpty(fs[0])
 			if !ok {
-				if err := fail(fmt.Errorf("%w %q", ErrWordID, f[0])); err != nil {
-					return nil, err
+				if err := fail(fmt.Errorf("%w %q", ErrWordID, fs[0])); err != nil {
+					return err
 				}
 				continue
 			}
 			if b > 0 {
-				cur.Ranges = append(cur.Ranges, CoNLLURange{First: a, Last: b, Form: f[1], Misc: f[9]})
+				cur.Ranges = append(cur.Ranges, CoNLLURange{First: a, Last: b, Form: fs[1], Misc: fs[9]})
 			}
 			continue
 		}
-		id, err := strconv.Atoi(f[0])
+		id, err := strconv.Atoi(fs[0])
 		if err != nil || id != len(cur.Words)+1 {
-			if err := fail(fmt.Errorf("%w %q, want %d", ErrWordID, f[0], len(cur.Words)+1)); err != nil {
-				return nil, err
+			if err := fail(fmt.Errorf("%w %q, want %d", ErrWordID, fs[0], len(cur.Words)+1)); err != nil {
+				return err
 			}
 			continue
 		}
-		if f[1] == "" {
+		if fs[1] == "" {
 			if err := fail(ErrEmptyForm); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
 		cur.Words = append(cur.Words, CoNLLUWord{
-			ID: id, Form: f[1], Lemma: f[2], UPOS: f[3], XPOS: f[4],
-			Feats: f[5], Head: f[6], Deprel: f[7], Deps: f[8], Misc: f[9],
+			ID: id, Form: fs[1], Lemma: fs[2], UPOS: fs[3], XPOS: fs[4],
+			Feats: fs[5], Head: fs[6], Deprel: fs[7], Deps: fs[8], Misc: fs[9],
 		})
 	}
 	if err := sc.Err(); err != nil {
 		line++
-		return nil, &ParseError{File: name, Line: line, Err: err}
+		return &ParseError{File: name, Line: line, Err: err}
 	}
-	flush()
-	return out, nil
+	return flush()
 }
 
 // parseRangeOrEmpty parses a multiword range (3-4: first 3, last 4) or an
@@ -425,7 +441,7 @@ var uposTags = map[string]bool{"ADJ": true, "ADP": true, "ADV": true, "AUX": tru
 func init() {
 	Register(&Format{Name: "conllu", Ext: ".conllu", Write: writeCoNLLUJob,
 		Description: "CoNLL-U: one word per line (FORM, UPOS, XPOS; SpaceAfter=No), # sent_id and # text per sentence, # newdoc per document"})
-	RegisterReader(&Reader{Name: "conllu", Read: readCoNLLUFile,
+	RegisterReader(&Reader{Name: "conllu", Each: eachCoNLLUFile,
 		Description: "CoNLL-U: the words become the token layer (not re-segmented), UPOS/XPOS their POS; one document per file or per # newdoc"})
 }
 
@@ -742,7 +758,7 @@ func surfaceTokens(s CoNLLUSentence) []conlluSurface {
 // noSpaceAfter reports whether MISC holds SpaceAfter=No.
 func noSpaceAfter(misc string) bool { return !(CoNLLUWord{Misc: misc}).SpaceAfter() }
 
-// readCoNLLUFile imports a CoNLL-U file: one document per file, or per
+// eachCoNLLUFile imports a CoNLL-U file: one document per file, or per
 // "# newdoc" (named by its id, else by the file). A document's text is its
 // sentences' FORMs joined as SpaceAfter (or SpacesAfter) says; sentences
 // are joined by the last word's SpacesAfter when it has one, else by a
@@ -759,26 +775,27 @@ func noSpaceAfter(misc string) bool { return !(CoNLLUWord{Misc: misc}).SpaceAfte
 // whose "# text" is not its FORMs joined as SpaceAfter says is a bad
 // record. Multiword tokens become one token (the first word's tags), with
 // a warning.
-func readCoNLLUFile(path string, opts ReadOptions) (*Imported, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	defer f.Close()
-	im := &Imported{}
-	sents, err := readCoNLLU(path, f, func(pe *ParseError) error {
-		return im.Bad(opts, &RecordError{File: pe.File, Line: pe.Line, Err: pe.Err})
-	})
-	if err != nil {
-		return nil, err
+func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
+	// each reads the file's sentences, bad lines handed to into.Bad.
+	each := func(into *Imported, f func(CoNLLUSentence) error) error {
+		fh, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer fh.Close()
+		return eachCoNLLU(path, fh, func(pe *ParseError) error {
+			return into.Bad(opts, &RecordError{File: pe.File, Line: pe.Line, Err: pe.Err})
+		}, f)
 	}
 	schema := opts.Schema
 	if schema == nil {
 		schema = annotate.DefaultSchema()
 	}
 	tagset := schema.POS
+	// The POS column is the whole file's choice: a first pass counts the
+	// tags, holding no sentence.
 	hitsU, hitsX := 0, 0
-	for _, s := range sents {
+	err := each(&Imported{}, func(s CoNLLUSentence) error {
 		for _, w := range s.Words {
 			if tagset.Has(w.UPOS) {
 				hitsU++
@@ -787,6 +804,10 @@ func readCoNLLUFile(path string, opts ReadOptions) (*Imported, error) {
 				hitsX++
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	useX := hitsX > hitsU
 	otherLayer := XPOSLayer
@@ -794,6 +815,9 @@ func readCoNLLUFile(path string, opts ReadOptions) (*Imported, error) {
 		otherLayer = UPOSLayer
 	}
 	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	// A document without a newdoc id is named FILE, or FILE-N when the
+	// file holds more than one.
+	names := &numberedDocs{base: base, emit: emit, named: func(d *annotate.Document) bool { return d.Name != "" }}
 	var (
 		doc     *annotate.Document
 		text    strings.Builder
@@ -803,21 +827,29 @@ func readCoNLLUFile(path string, opts ReadOptions) (*Imported, error) {
 		strange = map[string]int{} // POS tags not in the tagset
 		sides   int
 	)
-	trailing := false // sep is the last token's SpacesAfter: it ends the document if no sentence follows
-	finish := func() {
+	trailing := false         // sep is the last token's SpacesAfter: it ends the document if no sentence follows
+	mismatched := &Imported{} // sentences whose # text is not their FORMs, skipped
+	finish := func() error {
+		var done *annotate.Document
 		if doc != nil && len(doc.Sentences) > 0 {
 			if trailing {
 				text.WriteString(sep)
 			}
 			doc.Text = text.String()
-			im.Docs = append(im.Docs, doc)
+			done = doc
 		}
 		doc, n, sep, trailing = nil, 0, "", false
 		text.Reset()
+		if done == nil {
+			return nil
+		}
+		return names.add(done)
 	}
-	for _, s := range sents {
+	err = each(im, func(s CoNLLUSentence) error {
 		if s.NewDoc {
-			finish()
+			if err := finish(); err != nil {
+				return err
+			}
 		}
 		if doc == nil {
 			doc = &annotate.Document{Name: s.DocID, Tokens: []annotate.Token{}}
@@ -831,11 +863,9 @@ func readCoNLLUFile(path string, opts ReadOptions) (*Imported, error) {
 			}
 		}
 		if s.Text != "" && s.Text != spelled.String() {
-			err := &RecordError{File: path, Line: s.Line, Err: fmt.Errorf("sentence %q: # text %q is not its FORMs joined as SpaceAfter says (%q)", s.ID, s.Text, spelled.String())}
-			if err := im.Bad(opts, err); err != nil {
-				return nil, err
-			}
-			continue
+			// Reported after the file's bad lines, as when all its
+			// lines were read before any sentence was looked at.
+			return mismatched.Bad(opts, &RecordError{File: path, Line: s.Line, Err: fmt.Errorf("sentence %q: # text %q is not its FORMs joined as SpaceAfter says (%q)", s.ID, s.Text, spelled.String())})
 		}
 		if n > 0 {
 			if s.NewPar && !strings.Contains(sep, "\n") {
@@ -899,16 +929,18 @@ func readCoNLLUFile(path string, opts ReadOptions) (*Imported, error) {
 			n += utf8.RuneCountInString(spaces)
 		}
 		doc.Sentences = append(doc.Sentences, annotate.Sentence{Start: start, End: n})
+		return nil
+	})
+	if err == nil {
+		err = finish()
 	}
-	finish()
-	for i, d := range im.Docs {
-		if d.Name == "" {
-			d.Name = base
-			if len(im.Docs) > 1 {
-				d.Name = fmt.Sprintf("%s-%d", base, i+1)
-			}
-		}
+	if err == nil {
+		err = names.end()
 	}
+	if err != nil {
+		return err
+	}
+	im.Skipped = append(im.Skipped, mismatched.Skipped...)
 	col, othercol := "UPOS", "XPOS"
 	if useX {
 		col, othercol = "XPOS", "UPOS"
@@ -931,5 +963,5 @@ func readCoNLLUFile(path string, opts ReadOptions) (*Imported, error) {
 	if mwt > 0 {
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d multiword tokens imported as one token each, with the tags of their first word", path, mwt))
 	}
-	return im, nil
+	return nil
 }

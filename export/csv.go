@@ -70,7 +70,7 @@ func init() {
 		Description: "CSV, one row per token: doc_id, doc_name, sent_id, token_id, start, end, token, pos, and a BIO tag column per span layer"})
 	Register(&Format{Name: "csv-spans", Ext: ".csv", Write: writeCSVSpans,
 		Description: "CSV, one row per span: doc_id, doc_name, span_id, layer, label, start, end, text, note, annotator, origin"})
-	RegisterReader(&Reader{Name: "csv", Read: readCSV,
+	RegisterReader(&Reader{Name: "csv", Each: eachCSV,
 		Description: "CSV with a header row: one document per row from the text column (-column, default text), named by an optional id column; also reads a csv-tokens export back"})
 }
 
@@ -324,48 +324,47 @@ func hasSpaceAfter(header []string) bool {
 	return len(header) >= len(tokenColumns) && slices.Equal(header[:len(tokenColumns)], tokenColumns)
 }
 
-// readTable turns the rows of t into documents: one per row, its text from
-// opts.Column (default "text"), its name from opts.IDCol when given (else
-// NAME-rowN, N the row number as a spreadsheet shows it, the header being
-// row 1). A row with an empty text, or with fewer cells than the text
+// readTable turns the rows of t into documents, each handed to emit as
+// its row is read: one per row, its text from opts.Column (default
+// "text"), its name from opts.IDCol when given (else NAME-rowN, N the row
+// number as a spreadsheet shows it, the header being row 1). A row with an empty text, or with fewer cells than the text
 // column needs, is a bad record. A table with the header of our csv-tokens
 // export is read back as that export (readTokensTable) unless opts.Column
 // is set; one with the header of csv-spans is refused then, as it holds no
 // document text.
-func readTable(t *table, opts ReadOptions) (*Imported, error) {
-	im := &Imported{}
+func readTable(t *table, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
 	name := opts.Column
 	if name == "" {
 		if isTokensExport(t.header) {
-			return readTokensTable(t, opts)
+			return readTokensTable(t, opts, im, emit)
 		}
 		if isSpansExport(t.header) {
-			return nil, fmt.Errorf("export: %s: this is a csv-spans export, which holds spans but not the documents' text; import the csv-tokens export (or the xlsx workbook) instead, or name a column to read as text with -column", t.file)
+			return fmt.Errorf("export: %s: this is a csv-spans export, which holds spans but not the documents' text; import the csv-tokens export (or the xlsx workbook) instead, or name a column to read as text with -column", t.file)
 		}
 		name = "text"
 	}
 	textCol := column(t.header, name)
 	if textCol < 0 {
-		return nil, fmt.Errorf("export: %s: no column %q for the text (columns: %s); choose one with -column", t.file, name, quoteList(t.header))
+		return fmt.Errorf("export: %s: no column %q for the text (columns: %s); choose one with -column", t.file, name, quoteList(t.header))
 	}
 	idCol := -1
 	if opts.IDCol != "" {
 		if idCol = column(t.header, opts.IDCol); idCol < 0 {
-			return nil, fmt.Errorf("export: %s: no id column %q (columns: %s)", t.file, opts.IDCol, quoteList(t.header))
+			return fmt.Errorf("export: %s: no id column %q (columns: %s)", t.file, opts.IDCol, quoteList(t.header))
 		}
 	}
 	base := strings.TrimSuffix(filepath.Base(t.file), filepath.Ext(t.file))
 	for {
 		row, loc, err := t.next()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if row == nil {
 			break
 		}
 		if textCol >= len(row) || strings.TrimSpace(row[textCol]) == "" {
 			if err := im.Bad(opts, loc.bad(t.file, textCol, fmt.Errorf("empty text in column %q", t.header[textCol]))); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
@@ -376,13 +375,16 @@ func readTable(t *table, opts ReadOptions) (*Imported, error) {
 		if doc.Name == "" {
 			doc.Name = fmt.Sprintf("%s-row%d", base, loc.row)
 		}
-		im.Docs = append(im.Docs, doc)
+		if err := emit(doc); err != nil {
+			return err
+		}
 	}
-	return im, nil
+	return nil
 }
 
 // readTokensTable reads our own csv-tokens export (or xlsx Tokens sheets)
-// back: one document per doc_id, its text the tokens each followed by its
+// back, each document handed to emit once its last row is read: one
+// document per doc_id, its text the tokens each followed by its
 // space_after (an empty token at [0,0) holds the text before the first
 // token, or the whole text of a document without tokens), its tokens
 // (with POS) at their offsets, sentences from sent_id, and spans from the
@@ -393,8 +395,7 @@ func readTable(t *table, opts ReadOptions) (*Imported, error) {
 // token one character) gives the document without tokens, for the
 // importer to segment. Layer names (the column headers) and the labels of
 // tags must pass annotate.CheckName.
-func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
-	im := &Imported{}
+func readTokensTable(t *table, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
 	hasAfter := hasSpaceAfter(t.header)
 	first := len(tokenColumns) // the first layer column
 	if !hasAfter {
@@ -403,7 +404,7 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 	layers := t.header[first:]
 	for i, l := range layers {
 		if err := annotate.CheckName("layer", l); err != nil {
-			return nil, t.hdr.bad(t.file, first+i, err)
+			return t.hdr.bad(t.file, first+i, err)
 		}
 	}
 	type tok struct {
@@ -420,9 +421,9 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 		gaps  int    // characters of it the file did not hold
 		rows  int    // rows of the document read
 	)
-	flush := func() {
+	flush := func() error {
 		if rows == 0 {
-			return
+			return nil
 		}
 		doc := &annotate.Document{Name: name, Text: string(text)}
 		if gaps > 0 {
@@ -466,14 +467,14 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 				doc.Spans = append(doc.Spans, annotate.Span{Layer: layer, Label: s.Label, Start: toks[s.First].Start, End: toks[s.Last-1].End})
 			}
 		}
-		im.Docs = append(im.Docs, doc)
 		toks, text, gaps, rows = nil, nil, 0, 0
+		return emit(doc)
 	}
 	seen := map[string]bool{}
 	for {
 		row, loc, err := t.next()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if row == nil {
 			break
@@ -495,7 +496,7 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 		}
 		if bad >= 0 {
 			if err := im.Bad(opts, loc.bad(t.file, bad, fmt.Errorf("%s %q is not a number ≥ 0", t.header[bad], row[bad]))); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
@@ -505,7 +506,9 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 			after = row[8]
 		}
 		if id := row[0]; id != curID {
-			flush()
+			if err := flush(); err != nil {
+				return err
+			}
 			if seen[id] {
 				im.Warnings = append(im.Warnings, loc.bad(t.file, 0, fmt.Errorf("doc_id %s appears again after other documents: read as another document", id)).Error())
 			}
@@ -517,14 +520,14 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 		n := utf8.RuneCountInString(k.Text)
 		if k.End-k.Start != n || k.Start < prev || k.Text == "" && k.Start != k.End || k.Text == "" && !hasAfter || k.Start-prev > maxTokenGap {
 			if err := im.Bad(opts, loc.bad(t.file, 4, fmt.Errorf("token %q at [%d,%d) does not fit: it must follow the text before it (which ends at %d), at most %d characters after it, and span its %d characters", k.Text, k.Start, k.End, prev, maxTokenGap, n))); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
 		k.tags = slices.Clone(row[first:len(t.header)])
 		if err := tagLabels(k.tags); err != nil {
 			if err := im.Bad(opts, loc.bad(t.file, first+err.col, err.err)); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
@@ -539,8 +542,7 @@ func readTokensTable(t *table, opts ReadOptions) (*Imported, error) {
 			toks = append(toks, k)
 		}
 	}
-	flush()
-	return im, nil
+	return flush()
 }
 
 // tagError is a tag whose label annotate.CheckName refuses, in column col
@@ -570,59 +572,325 @@ func quoteList(s []string) string {
 	return strings.Join(q, ", ")
 }
 
-// readCSV reads a CSV file (any encoding annotate.Decode knows: UTF-8 with
-// or without a byte order mark, UTF-16 with one, GB18030/GBK, Big5) as a
-// table with a header row. In UTF-8, cells keep their line ends as they
-// are (CRLF too). Errors name the file and the line.
-func readCSV(path string, opts ReadOptions) (*Imported, error) {
-	data, err := os.ReadFile(path)
+// eachCSV reads a CSV file (any encoding annotate.Decode knows: UTF-8
+// with or without a byte order mark, UTF-16 with one, GB18030/GBK, Big5)
+// as a table with a header row. In UTF-8, cells keep their line ends as
+// they are (CRLF too). Errors name the file and the line.
+//
+// A UTF-8 file (the usual case) is read as it goes, a row at a time, never
+// whole: a first pass over it checks that it is UTF-8 and finds what
+// protectCR needs (see csvScan), the second parses it. A file in another
+// encoding is decoded whole first (annotate.Decode), as its encoding is
+// known only from all of it.
+func eachCSV(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
+	src, err := openCSVText(path)
 	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
+		return err
 	}
-	// UTF-8 is read as it is: annotate.Decode would write CRLF (and CR) in
-	// a cell as LF. Other encodings go through it (line ends too).
-	var text string
-	if b := bytes.TrimPrefix(data, []byte("\uFEFF")); utf8.Valid(b) && bytes.IndexByte(b, 0) < 0 {
-		text = string(b)
-	} else if text, _, err = annotate.Decode(path, data); err != nil {
-		return nil, err
-	}
-	// encoding/csv turns CRLF inside a quoted field into LF: carriage
-	// returns in quoted fields are kept from it as a character the text
-	// does not hold, and put back in each field read.
-	text, cr := protectCR(text)
+	return src.each(opts, im, emit)
+}
+
+// each reads the text as a table (see readTable).
+func (src *csvText) each(opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
+	path := src.path
 	restore := func(rec []string) []string {
-		if cr != 0 {
+		if src.cr != 0 {
 			for i, f := range rec {
-				rec[i] = strings.ReplaceAll(f, string(cr), "\r")
+				rec[i] = strings.ReplaceAll(f, string(src.cr), "\r")
 			}
 		}
 		return rec
 	}
-	r := csv.NewReader(strings.NewReader(text))
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
+	in, done, err := src.open()
+	if err != nil {
+		return err
+	}
+	defer done()
+	r := newCSVRows(in)
+	header, _, err := r.read()
 	if errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("export: %s: empty file: want a header row", path)
+		return fmt.Errorf("export: %s: empty file: want a header row", path)
 	}
 	if err != nil {
-		return nil, csvError(path, text, err)
+		return src.error(err)
 	}
 	header = restore(slices.Clone(header))
 	row := 1
 	t := &table{file: path, header: header, hdr: tableLoc{line: 1, row: 1}, next: func() ([]string, tableLoc, error) {
-		rec, err := r.Read()
+		rec, line, err := r.read()
 		if errors.Is(err, io.EOF) {
 			return nil, tableLoc{}, nil
 		}
 		if err != nil {
-			return nil, tableLoc{}, csvError(path, text, err)
+			return nil, tableLoc{}, src.error(err)
 		}
 		row++
-		line, _ := r.FieldPos(0)
 		return restore(rec), tableLoc{line: line, row: row}, nil
 	}}
-	return readTable(t, opts)
+	return readTable(t, opts, im, emit)
+}
+
+// csvRows reads CSV records (any number of fields) with encoding/csv,
+// which keeps a buffer as big as the largest record read for the next:
+// after a big record it goes on with a new csv.Reader on the same
+// buffered input, so that a 100 MB field is not held twice while its
+// document is imported. Lines count from the input's start throughout.
+type csvRows struct {
+	in    *bufio.Reader
+	r     *csv.Reader
+	lines int // lines before r's first
+}
+
+// csvBigRecord is the size of a record after which csvRows lets go of
+// encoding/csv's buffer (a variable for the tests).
+var csvBigRecord = 1 << 20
+
+func newCSVRows(in io.Reader) *csvRows {
+	// csv.NewReader reads from a *bufio.Reader of 4 KB or more as it is,
+	// buffering nothing of its own: the next reader goes on from there.
+	c := &csvRows{in: bufio.NewReaderSize(in, 64<<10)}
+	c.reset()
+	return c
+}
+
+func (c *csvRows) reset() {
+	c.r = csv.NewReader(c.in)
+	c.r.FieldsPerRecord = -1
+}
+
+// read returns the next record and the line it starts on; errors are
+// encoding/csv's (a *csv.ParseError with the lines from the input's
+// start), io.EOF at the end.
+func (c *csvRows) read() ([]string, int, error) {
+	rec, err := c.r.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			pe.StartLine += c.lines
+			pe.Line += c.lines
+		}
+		return nil, 0, err
+	}
+	line, _ := c.r.FieldPos(0)
+	line += c.lines
+	size := 0
+	for _, f := range rec {
+		size += len(f)
+	}
+	if size > csvBigRecord {
+		// The record ends on the line its last field starts on, plus the
+		// line breaks in that field (a quoted one can hold them; CRLF
+		// in it reads as LF).
+		last, _ := c.r.FieldPos(len(rec) - 1)
+		c.lines += last + strings.Count(rec[len(rec)-1], "\n")
+		c.reset()
+	}
+	return rec, line, nil
+}
+
+// readCSV is the csv reader's Read.
+func readCSV(path string, opts ReadOptions) (*Imported, error) { return readWhole(eachCSV)(path, opts) }
+
+// csvText is the text of a CSV file as encoding/csv reads it: each
+// carriage return inside a quoted field replaced by cr (see protectCR;
+// 0: none was).
+type csvText struct {
+	path string
+	cr   rune
+	text *string // a file not in UTF-8, decoded; nil: the file is read as it goes
+	bom  bool    // the UTF-8 file starts with a byte order mark (not text)
+}
+
+// openCSVText looks at the CSV file at path: a UTF-8 file (without NUL)
+// is scanned without being held, any other decoded whole.
+func openCSVText(path string) (*csvText, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	defer f.Close()
+	sc, err := scanCSV(f)
+	if err != nil {
+		return nil, fmt.Errorf("export: %s: %w", path, err)
+	}
+	if sc.utf8 {
+		src := &csvText{path: path, bom: sc.bom}
+		if sc.protect {
+			src.cr = sc.cr()
+		}
+		return src, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	text, _, err := annotate.Decode(path, data)
+	if err != nil {
+		return nil, err
+	}
+	data = nil
+	text, cr := protectCR(text)
+	return &csvText{path: path, cr: cr, text: &text}, nil
+}
+
+// open returns a reader of the text, from its start, and what closes it.
+func (t *csvText) open() (io.Reader, func(), error) {
+	if t.text != nil {
+		return strings.NewReader(*t.text), func() {}, nil
+	}
+	f, err := os.Open(t.path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("export: %w", err)
+	}
+	br := bufio.NewReaderSize(f, 64<<10)
+	if t.bom {
+		br.Discard(3)
+	}
+	var r io.Reader = br
+	if t.cr != 0 {
+		r = &crProtect{r: br, cr: utf8.AppendRune(nil, t.cr)}
+	}
+	return r, func() { f.Close() }, nil
+}
+
+// error names the file, line and character (encoding/csv counts bytes;
+// people count characters) of a CSV syntax error.
+func (t *csvText) error(err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("export: %s: %w", t.path, err)
+	}
+	col := pe.Column
+	if r, done, err := t.open(); err == nil {
+		// The text before the column, from the start of its line.
+		br := bufio.NewReader(r)
+		for range pe.Line - 1 {
+			if _, err := br.ReadString('\n'); err != nil {
+				break
+			}
+		}
+		if col >= 1 {
+			before := make([]byte, col-1)
+			if _, err := io.ReadFull(br, before); err == nil {
+				col = utf8.RuneCount(before) + 1
+			}
+		}
+		done()
+	}
+	return &RecordError{File: t.path, Line: pe.Line, Err: fmt.Errorf("character %d: %w", col, pe.Err)}
+}
+
+// csvScan is what a pass over a CSV file found: whether it is UTF-8
+// without NUL characters (after a byte order mark, if any), whether a
+// carriage return stands inside a quoted field (protect: see protectCR),
+// and which characters from U+E000 on it holds (for cr).
+type csvScan struct {
+	utf8, bom, protect bool
+	high               []uint64 // bit r-0xE000 set: the text holds r
+}
+
+// scanCSV reads r through once, a piece at a time.
+func scanCSV(r io.Reader) (*csvScan, error) {
+	sc := &csvScan{utf8: true, high: make([]uint64, (utf8.MaxRune+1-0xE000+63)/64)}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\uFEFF")) {
+		br.Discard(3)
+		sc.bom = true
+	}
+	buf := make([]byte, 64<<10)
+	carry := 0 // bytes of an unfinished character at the start of buf
+	quoted := false
+	for {
+		n, err := io.ReadFull(br, buf[carry:])
+		n += carry
+		end := n
+		if err == nil {
+			// Leave an unfinished character for the next piece.
+			for i := n - 1; i >= max(0, n-utf8.UTFMax+1); i-- {
+				if utf8.RuneStart(buf[i]) {
+					if !utf8.FullRune(buf[i:n]) {
+						end = i
+					}
+					break
+				}
+			}
+		}
+		piece := buf[:end]
+		if !utf8.Valid(piece) || bytes.IndexByte(piece, 0) >= 0 {
+			sc.utf8 = false
+			return sc, nil
+		}
+		for i := 0; i < len(piece); i++ {
+			switch c := piece[i]; {
+			case c == '"':
+				quoted = !quoted
+			case c == '\r' && quoted:
+				sc.protect = true
+			case c >= 0xEE: // U+E000 and above
+				r, size := utf8.DecodeRune(piece[i:])
+				if r >= 0xE000 {
+					sc.high[(r-0xE000)/64] |= 1 << ((r - 0xE000) % 64)
+				}
+				i += size - 1
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return sc, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		carry = copy(buf, buf[end:n])
+	}
+}
+
+// cr is the character protectCR would choose: the first from U+E000 on
+// that the text does not hold.
+func (sc *csvScan) cr() rune {
+	cr := rune(0xE000)
+	for cr <= utf8.MaxRune && sc.high[(cr-0xE000)/64]&(1<<((cr-0xE000)%64)) != 0 {
+		cr++
+	}
+	return cr
+}
+
+// crProtect is protectCR as a reader of UTF-8 text: each carriage return
+// inside a quoted field comes out as cr (UTF-8).
+type crProtect struct {
+	r       io.Reader
+	cr      []byte
+	quoted  bool
+	in, out []byte
+	pending []byte // of out, not handed on yet
+	err     error  // r's, after pending
+}
+
+func (c *crProtect) Read(p []byte) (int, error) {
+	for len(c.pending) == 0 {
+		if c.err != nil {
+			return 0, c.err
+		}
+		if cap(c.in) < len(p) {
+			c.in = make([]byte, len(p))
+		}
+		n, err := c.r.Read(c.in[:len(p)])
+		c.err = err
+		out := c.out[:0]
+		for _, b := range c.in[:n] {
+			switch {
+			case b == '"':
+				c.quoted = !c.quoted
+			case b == '\r' && c.quoted:
+				out = append(out, c.cr...)
+				continue
+			}
+			out = append(out, b)
+		}
+		c.out, c.pending = out, out
+	}
+	n := copy(p, c.pending)
+	c.pending = c.pending[n:]
+	return n, nil
 }
 
 // protectCR replaces each carriage return inside a quoted field of the
@@ -656,24 +924,6 @@ func protectCR(text string) (string, rune) {
 		return text, 0
 	}
 	return b.String(), cr
-}
-
-// csvError names the file, line and character (encoding/csv counts
-// bytes; people count characters) of a CSV syntax error in text.
-func csvError(path, text string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		col := pe.Column
-		line := text
-		for range pe.Line - 1 {
-			_, line, _ = strings.Cut(line, "\n")
-		}
-		if col >= 1 && col-1 <= len(line) {
-			col = utf8.RuneCountInString(line[:col-1]) + 1
-		}
-		return &RecordError{File: path, Line: pe.Line, Err: fmt.Errorf("character %d: %w", col, pe.Err)}
-	}
-	return fmt.Errorf("export: %s: %w", path, err)
 }
 
 // maxTokenGap bounds the characters between two tokens of a csv-tokens

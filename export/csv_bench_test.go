@@ -1,8 +1,11 @@
 package export
 
 import (
+	"bufio"
+	"cmp"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,14 +16,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
 )
 
 // The environment of TestImportCSVChild.
 const (
-	csvChildEnv  = "BIAOZHU_CSV_CHILD"      // the CSV file
-	csvChildMode = "BIAOZHU_CSV_CHILD_MODE" // "read" or "import"
+	csvChildEnv    = "BIAOZHU_CSV_CHILD"        // the input file
+	csvChildMode   = "BIAOZHU_CSV_CHILD_MODE"   // "read" or "import"
+	csvChildFormat = "BIAOZHU_CSV_CHILD_FORMAT" // the import format (default csv)
 )
 
 // BenchmarkImportCSV100MB imports a 100 MB CSV file into a new project,
@@ -33,7 +38,8 @@ const (
 // BenchmarkTextMemory measures it), the rest as a multiple of the input
 // (x-input; target ≤ 10 for the one big document), the bound of issue 13
 // (1 GB plus 10 × the largest document), and the peak RSS of reading the
-// file alone (the CSV reader, no segmentation, no project). make bench
+// file alone (the CSV reader, no segmentation, no project, each document
+// dropped as it is read). make bench
 // runs it; alone: go test ./export -run '^$' -bench ImportCSV100MB
 // -benchtime 1x
 func BenchmarkImportCSV100MB(b *testing.B) {
@@ -84,8 +90,8 @@ func BenchmarkImportCSV100MB(b *testing.B) {
 			fi, _ := os.Stat(path)
 			input := float64(fi.Size()) / (1 << 20)
 			for b.Loop() {
-				read := csvChild(b, path, "read")
-				imp := csvChild(b, path, "import")
+				read := csvChild(b, "csv", path, "read")
+				imp := csvChild(b, "csv", path, "import")
 				b.ReportMetric(input, "input-MB")
 				b.ReportMetric(read["rss_mb"], "read-peak-MB")
 				b.ReportMetric(imp["dict_mb"], "dict-MB")
@@ -100,11 +106,11 @@ func BenchmarkImportCSV100MB(b *testing.B) {
 	}
 }
 
-// csvChild runs TestImportCSVChild on path in mode (read, import) and
-// returns the figures it printed.
-func csvChild(b *testing.B, path, mode string) map[string]float64 {
+// csvChild runs TestImportCSVChild on path in format and mode (read,
+// import) and returns the figures it printed.
+func csvChild(b *testing.B, format, path, mode string) map[string]float64 {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestImportCSVChild$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), csvChildEnv+"="+path, csvChildMode+"="+mode)
+	cmd.Env = append(os.Environ(), csvChildEnv+"="+path, csvChildMode+"="+mode, csvChildFormat+"="+format)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		b.Fatalf("child %s: %v\n%s", mode, err, out)
@@ -126,20 +132,31 @@ func csvChild(b *testing.B, path, mode string) map[string]float64 {
 	return res
 }
 
-// TestImportCSVChild is BenchmarkImportCSV100MB's child: it reads the CSV
-// file named by BIAOZHU_CSV_CHILD (mode read), or imports it into a new
-// project (mode import), and prints its peak RSS.
+// TestImportCSVChild is the child of BenchmarkImportCSV100MB and
+// BenchmarkImportDoccano: it reads the file named by BIAOZHU_CSV_CHILD
+// in the format BIAOZHU_CSV_CHILD_FORMAT (default csv) with the format's
+// reader alone (mode read), or imports it into a new project (mode
+// import), and prints its peak RSS.
 func TestImportCSVChild(t *testing.T) {
 	path := os.Getenv(csvChildEnv)
 	if path == "" {
-		t.Skip("the child of BenchmarkImportCSV100MB")
+		t.Skip("the child of BenchmarkImportCSV100MB and BenchmarkImportDoccano")
+	}
+	format := cmp.Or(os.Getenv(csvChildFormat), "csv")
+	opts := ReadOptions{}
+	if format == "csv" {
+		opts.IDCol = "id"
 	}
 	if os.Getenv(csvChildMode) == "read" {
-		im, err := readCSV(path, ReadOptions{})
+		// The reader alone, each document dropped as it comes (as
+		// ImportFiles drops it once stored).
+		r, _ := LookupReader(format)
+		docs := 0
+		err := r.Each(path, ReadOptions{}, &Imported{}, func(*annotate.Document) error { docs++; return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Printf("RESULT docs=%d rss_mb=%.1f\n", len(im.Docs), peakRSS())
+		fmt.Printf("RESULT docs=%d rss_mb=%.1f\n", docs, peakRSS())
 		return
 	}
 	seg, err := annotate.NewSegmenter()
@@ -155,7 +172,7 @@ func TestImportCSVChild(t *testing.T) {
 	}
 	defer p.Close()
 	start := time.Now()
-	rep, err := ImportFiles(context.Background(), p, seg, "csv", []string{path}, ReadOptions{IDCol: "id"})
+	rep, err := ImportFiles(context.Background(), p, seg, format, []string{path}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,4 +197,69 @@ func procStatusMB(key string) float64 {
 		}
 	}
 	return 0
+}
+
+// BenchmarkImportDoccano imports a doccano JSONL of about 250 MB in
+// documents of about 1 KB (some 250,000 records, each with a few spans,
+// two of them nested, and a meta naming the document: a realistic NLP
+// dataset) into a new project, in a child process as
+// BenchmarkImportCSV100MB does, and reports the same figures: the peak RSS
+// next to the input size and the bound of issue 13 (1 GB plus 10 × the
+// largest document), the dictionary's share, and the reader's own peak.
+// make bench runs it; alone: go test ./export -run '^$' -bench
+// ImportDoccano -benchtime 1x
+func BenchmarkImportDoccano(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "big.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	largest, docs := 0, 0
+	all := string(text(250 << 20))
+	for len(all) > 0 {
+		n := min(len(all), 1<<10)
+		if j := strings.IndexByte(all[n:], '\n'); j >= 0 {
+			n += j + 1
+		} else {
+			n = len(all)
+		}
+		doc := all[:n]
+		all = all[n:]
+		if strings.TrimSpace(doc) == "" {
+			continue
+		}
+		runes := utf8.RuneCountInString(doc)
+		rec, _ := json.Marshal(map[string]any{
+			"text":  doc,
+			"label": [][]any{{0, 2, "PER"}, {2, 6, "ORG"}, {4, 6, "LOC"}, {runes - 3, runes - 1, "MISC"}},
+			"meta":  map[string]any{"doc_name": fmt.Sprintf("doc-%d", docs)},
+		})
+		bw.Write(rec)
+		bw.WriteByte('\n')
+		largest = max(largest, len(doc))
+		docs++
+	}
+	if err := bw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	fi, _ := os.Stat(path)
+	input := float64(fi.Size()) / (1 << 20)
+	bound := 1024 + 10*float64(largest)/(1<<20)
+	for b.Loop() {
+		read := csvChild(b, "doccano", path, "read")
+		imp := csvChild(b, "doccano", path, "import")
+		b.ReportMetric(input, "input-MB")
+		b.ReportMetric(read["rss_mb"], "read-peak-MB")
+		b.ReportMetric(imp["dict_mb"], "dict-MB")
+		b.ReportMetric(imp["rss_mb"], "peak-MB")
+		b.ReportMetric((imp["rss_mb"]-imp["dict_mb"])/input, "x-input")
+		b.ReportMetric(bound, "bound-MB")
+		b.ReportMetric(imp["seconds"], "s")
+		b.Logf("%.0f MB doccano JSONL (%.0f documents, the largest %.1f KB): reading it peaks at %.0f MB; importing it at %.0f MB, the dictionary %.0f MB of that: %.2f × the input; bound %.0f MB; %.0f s",
+			input, imp["docs"], float64(largest)/(1<<10), read["rss_mb"], imp["rss_mb"], imp["dict_mb"], (imp["rss_mb"]-imp["dict_mb"])/input, bound, imp["seconds"])
+	}
 }

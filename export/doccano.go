@@ -43,7 +43,7 @@ import (
 func init() {
 	Register(&Format{Name: "doccano", Ext: ".jsonl", Write: writeDoccano,
 		Description: `doccano sequence labelling JSONL: {"id","text","label":[[start,end,"LABEL"]],"meta"}`})
-	RegisterReader(&Reader{Name: "doccano", Read: readDoccano,
+	RegisterReader(&Reader{Name: "doccano", Each: eachDoccano,
 		Description: `doccano JSONL (or JSON): "label" [[start,end,"LABEL"]] or "entities", "text" or "data"`})
 }
 
@@ -194,8 +194,7 @@ type doccanoEntity struct {
 	Label *string `json:"label"`
 }
 
-func readDoccano(path string, opts ReadOptions) (*Imported, error) {
-	im := &Imported{}
+func eachDoccano(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
 	relations := 0
 	err := eachJSON(path, func(line int, raw []byte) error {
 		d, nrel, err := doccanoDoc(raw, opts)
@@ -210,15 +209,15 @@ func readDoccano(path string, opts ReadOptions) (*Imported, error) {
 		if meta.DocName == "" {
 			meta.DocName = d.docName
 		}
-		return im.Bad(opts, im.addRecord(path, line, d.doc, &meta))
+		return im.addRecord(opts, path, line, d.doc, &meta, emit)
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if relations > 0 {
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d relation(s) not imported: Biaozhu has no relations (their entities are imported)", path, relations))
 	}
-	return im, nil
+	return nil
 }
 
 type doccanoRead struct {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 
 	"github.com/biaozhu/biaozhu/annotate"
@@ -189,58 +190,117 @@ func eachJSON(path string, f func(line int, raw []byte) error) error {
 }
 
 // eachJSONArray reads a JSON array whose "[" is next in br, starting on
-// line, and calls f with each element.
+// line, and calls f with each element, one at a time: the array is
+// decoded as it is read, never held whole (an export of a million tasks
+// takes the memory of one). The bytes the decoder read since the element
+// before are kept (arrayWindow), for the lines and for a syntax error,
+// which is named as json.Unmarshal of the whole array would name it: the
+// same message, the same line.
 func eachJSONArray(path string, br io.Reader, line int, f func(line int, raw []byte) error) error {
-	data, err := io.ReadAll(br)
-	if err != nil {
-		return fmt.Errorf("export: %s: %w", path, err)
-	}
-	counted := 0 // data[:counted] has been counted into line
-	lineAt := func(off int) int {
-		off = min(off, len(data))
+	w := &arrayWindow{r: br}
+	var counted int64 // the bytes before counted are counted into line
+	lineAt := func(off int64) int {
+		off = min(off, w.base+int64(len(w.buf)))
 		if off > counted {
-			line += bytes.Count(data[counted:off], []byte("\n"))
+			line += bytes.Count(w.buf[counted-w.base:off-w.base], []byte("\n"))
 			counted = off
 		}
 		return line
 	}
-	first := line
-	syntax := func(error) error {
-		// The decoder's offsets count from the value it was reading:
-		// parse the whole array again for the offset in the file.
+	first := true
+	var after int64 // where the element to read (or the closing "]") is looked for
+	// syntax is the error of a read that failed after the offset after.
+	// Everything before after is well-formed, and the decoder read up to
+	// the first byte that is not (or to the end): json.Unmarshal of "["
+	// (and of an element standing for those before, past the first) and
+	// what was read from after on is in the state json.Unmarshal of the
+	// whole array is in there, and stops at the same byte with the same
+	// message.
+	syntax := func(err error) error {
+		if w.err != nil {
+			return fmt.Errorf("export: %s: %w", path, w.err)
+		}
+		prefix := `[""`
+		if first {
+			prefix = "["
+		}
+		rest := w.buf[after-w.base:]
 		var v json.RawMessage
-		err := json.Unmarshal(data, &v)
-		off := len(data)
+		err = json.Unmarshal(append([]byte(prefix), rest...), &v)
+		off := after + int64(len(rest))
 		if se, ok := errors.AsType[*json.SyntaxError](err); ok && se.Offset > 0 {
-			off = int(se.Offset) - 1
+			off = after + se.Offset - 1 - int64(len(prefix))
 		}
 		if err == nil || strings.Contains(err.Error(), "unexpected end") {
 			err = errors.New("unexpected end of file inside the JSON array")
 		}
-		line := first + bytes.Count(data[:off], []byte("\n"))
-		return &RecordError{File: path, Line: line, Err: fmt.Errorf("malformed JSON: %v", err)}
+		return &RecordError{File: path, Line: lineAt(max(off, after)), Err: fmt.Errorf("malformed JSON: %v", err)}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(w)
 	if _, err := dec.Token(); err != nil {
 		return syntax(err)
 	}
+	after = dec.InputOffset()
 	for dec.More() {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return syntax(err)
 		}
-		start := int(dec.InputOffset()) - len(raw)
-		if err := f(lineAt(start), raw); err != nil {
+		end := dec.InputOffset()
+		start := end - int64(len(raw))
+		l := lineAt(start)
+		w.drop(start)
+		if err := f(l, raw); err != nil {
 			return err
 		}
+		first, after = false, end
 	}
 	if _, err := dec.Token(); err != nil {
 		return syntax(err)
 	}
-	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
-		return &RecordError{File: path, Line: lineAt(int(dec.InputOffset())), Err: errors.New("malformed JSON: more after the closing ] of the array")}
+	// Only white space may follow the closing "]".
+	endAt := dec.InputOffset()
+	rest := bufio.NewReader(io.MultiReader(dec.Buffered(), w.r))
+	for {
+		r, _, err := rest.ReadRune()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("export: %s: %w", path, err)
+		}
+		if !unicode.IsSpace(r) {
+			return &RecordError{File: path, Line: lineAt(endAt), Err: errors.New("malformed JSON: more after the closing ] of the array")}
+		}
 	}
-	return nil
+}
+
+// arrayWindow is the reader eachJSONArray decodes from: it keeps the
+// bytes read from offset base on (offsets count from the array's "["),
+// until drop lets the earlier ones go, and the first error of reading
+// that is not the end of the file.
+type arrayWindow struct {
+	r    io.Reader
+	buf  []byte
+	base int64
+	err  error
+}
+
+func (w *arrayWindow) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	w.buf = append(w.buf, p[:n]...)
+	if err != nil && err != io.EOF && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// drop lets go of the bytes before offset off.
+func (w *arrayWindow) drop(off int64) {
+	if k := off - w.base; k > 0 {
+		w.buf = w.buf[:copy(w.buf, w.buf[k:])]
+		w.base = off
+	}
 }
 
 // jsonError words an error of json.Unmarshal for a bad record.
@@ -328,27 +388,27 @@ func dropDuplicates(spans []annotate.Span) ([]annotate.Span, int) {
 	return out, dropped
 }
 
-// addRecord adds the document read from line of path: its exact
-// duplicate spans dropped (with a warning), its name, status and labels
-// from meta. A text that is not valid UTF-8 or holds NUL, or a layer or
-// label name annotate.CheckName refuses, makes the record bad: the error
-// (a *RecordError naming file and line) is for Imported.Bad.
-func (im *Imported) addRecord(path string, line int, d *annotate.Document, meta *readMeta) error {
+// addRecord hands the document read from line of path to emit: its
+// exact duplicate spans dropped (with a warning), its name, status and
+// labels from meta. A text that is not valid UTF-8 or holds NUL, or a
+// layer or label name annotate.CheckName refuses, makes the record bad:
+// it goes to Imported.Bad (a *RecordError naming file and line) instead.
+// An error from emit is returned as it is.
+func (im *Imported) addRecord(opts ReadOptions, path string, line int, d *annotate.Document, meta *readMeta, emit func(*annotate.Document) error) error {
 	meta.apply(d, path, line)
 	err := checkText(d.Text)
 	if err == nil {
 		err = checkNames(d)
 	}
 	if err != nil {
-		return &RecordError{File: path, Line: line, Err: err}
+		return im.Bad(opts, &RecordError{File: path, Line: line, Err: err})
 	}
 	var n int
 	d.Spans, n = dropDuplicates(d.Spans)
 	if n > 0 {
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s:%d: %d exact duplicate span(s) (same label, start and end) dropped", path, line, n))
 	}
-	im.Docs = append(im.Docs, d)
-	return nil
+	return emit(d)
 }
 
 // spanLayer is one entry of the "layers" list our doccano and CLUENER

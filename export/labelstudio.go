@@ -58,7 +58,7 @@ func init() {
 			}
 			return ".config.xml", []byte(config)
 		}})
-	RegisterReader(&Reader{Name: "labelstudio", Read: readLabelStudio,
+	RegisterReader(&Reader{Name: "labelstudio", Each: eachLabelStudio,
 		Description: `Label Studio JSON task list: labels results of the first annotation (else prediction)`})
 }
 
@@ -222,10 +222,9 @@ type lsResultIn struct {
 	} `json:"value"`
 }
 
-func readLabelStudio(path string, opts ReadOptions) (*Imported, error) {
-	im := &Imported{}
+func eachLabelStudio(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
 	schema := readerSchema(opts)
-	err := eachJSON(path, func(line int, raw []byte) error {
+	return eachJSON(path, func(line int, raw []byte) error {
 		d, warns, err := lsDoc(raw, opts, schema)
 		if err != nil {
 			return im.Bad(opts, &RecordError{File: path, Line: line, Err: err})
@@ -233,12 +232,8 @@ func readLabelStudio(path string, opts ReadOptions) (*Imported, error) {
 		for _, w := range warns {
 			im.Warnings = append(im.Warnings, fmt.Sprintf("%s:%d: %s", path, line, w))
 		}
-		return im.Bad(opts, im.addRecord(path, line, d.doc, &d.meta))
+		return im.addRecord(opts, path, line, d.doc, &d.meta, emit)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return im, nil
 }
 
 type lsRead struct {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -83,17 +84,54 @@ func (im *Imported) Bad(opts ReadOptions, err error) error {
 
 // Reader reads one input file (for brat, a .txt/.ann pair or a folder or
 // .zip of them).
+//
+// A reader hands documents on one at a time (Each) rather than returning
+// them all, so that an import holds the document at hand and not the
+// file's: ImportFiles stores each before the reader reads the next. What
+// decides how a whole file is read (CoNLL's level, CoNLL-U's POS column)
+// is found by reading the file twice, the first time keeping only counts;
+// what names a document after the file's end is known (CoNLL and CoNLL-U
+// name documents FILE-N only when the file has more than one) keeps the
+// first document back until the second is read.
 type Reader struct {
 	Name        string
 	Description string
-	Read        func(path string, opts ReadOptions) (*Imported, error)
+	// Each reads the file at path and hands each document to emit, in
+	// the file's order, once it is read whole (and checked as the format
+	// checks its records); warnings and bad records skipped under SkipBad
+	// go into im as it reads. An error from emit ends the read: Each
+	// returns it as it is.
+	Each func(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error
+	// Read reads the whole file: Each, the documents gathered in
+	// Imported.Docs. RegisterReader makes it from Each.
+	Read func(path string, opts ReadOptions) (*Imported, error)
 }
 
 var readers = map[string]*Reader{}
 
 // RegisterReader adds an import format; the reader files call it from
 // init.
-func RegisterReader(r *Reader) { readers[r.Name] = r }
+func RegisterReader(r *Reader) {
+	if r.Read == nil {
+		r.Read = readWhole(r.Each)
+	}
+	readers[r.Name] = r
+}
+
+// readWhole is Reader.Read made from Reader.Each: every document gathered.
+func readWhole(each func(string, ReadOptions, *Imported, func(*annotate.Document) error) error) func(string, ReadOptions) (*Imported, error) {
+	return func(path string, opts ReadOptions) (*Imported, error) {
+		im := &Imported{}
+		err := each(path, opts, im, func(d *annotate.Document) error {
+			im.Docs = append(im.Docs, d)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return im, nil
+	}
+}
 
 // Readers lists the import formats by name.
 func Readers() []*Reader {
@@ -112,12 +150,14 @@ func LookupReader(name string) (*Reader, bool) {
 }
 
 // Target is where an import goes: a project (*annotate.Project is one).
-// A document read without tokens reaches AddDocumentsContext segmented
-// for storing (annotate.SegmentForStore): its tokens are in a form only a
-// Project stores, not in its Tokens.
+// ImportFiles stores every document in one call of AddDocumentsFrom (one
+// transaction), handing each to the Adder as it is read. A document read
+// without tokens reaches it segmented for storing
+// (annotate.SegmentForStore): its tokens are in a form only a Project
+// stores, not in its Tokens.
 type Target interface {
 	Schema() *annotate.Schema
-	AddDocumentsContext(ctx context.Context, docs []*annotate.Document, schema *annotate.Schema) error
+	AddDocumentsFrom(ctx context.Context, produce func(a *annotate.Adder) error) error
 }
 
 // ImportReport says what ImportFiles did.
@@ -189,6 +229,24 @@ func (e *ImportError) Unwrap() error { return e.Err }
 // *ImportError, naming the file (and line). When ctx is done first,
 // ImportFiles stops (between files and documents, while segmenting, or
 // before the transaction commits) with ctx's error, importing nothing.
+//
+// Memory: documents go one at a time from the reader (Reader.Each) through
+// segmentation into t's transaction (Target.AddDocumentsFrom), so that an
+// import holds the document at hand, not the files': a million small
+// documents take the memory of one. Every decision that looked at all
+// documents is taken per document with the same result: a span's layer
+// (the file's, else the only layer of the schema as the import found it
+// that has its label) and nesting (a document's overlaps are its own) are
+// decided against the schema as it was before the import, never as
+// earlier documents extended it; the labels and layers a document adds
+// are written into the transaction before it; and the colours of the
+// labels added are given at the end as they would be had every document
+// been read first (a label new to a LAYER-nested layer takes its colour
+// from LAYER even when the nesting came in a later document). Reports are
+// those of reading everything first; only which error an import that
+// fails reports can differ: the first in file order (a bad record, an
+// overlap under -layer, a document the project refuses) ends it, and the
+// report then holds the warnings read up to there.
 func ImportFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format string, paths []string, opts ReadOptions) (ImportReport, error) {
 	rep, err := importFiles(ctx, t, seg, format, paths, opts)
 	if err != nil {
@@ -210,94 +268,154 @@ func importFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format 
 	if len(paths) == 0 {
 		return rep, errors.New("export: no files given")
 	}
-	schema := t.Schema().Clone()
-	opts.Schema = schema
+	base := t.Schema().Clone()
+	opts.Schema = base
 	explicit := opts.Layer
 	if explicit != "" {
 		if err := annotate.CheckName("layer", explicit); err != nil {
 			return rep, fmt.Errorf("export: -layer: %w", err)
 		}
 	} else {
-		opts.Layer = defaultLayer(schema)
+		opts.Layer = defaultLayer(base)
 	}
-	var docs []*annotate.Document
-	source := map[*annotate.Document]string{} // the file each document came from
-	for _, path := range paths {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		im, err := r.Read(path, opts)
-		if err != nil {
-			return rep, err
-		}
-		rep.Warnings = append(rep.Warnings, im.Warnings...)
-		if len(im.Docs) == 0 && len(im.Skipped) == 0 {
-			return rep, &RecordError{File: path, Err: fmt.Errorf("no documents in it: empty, or not %s", format)}
-		}
-		for _, d := range im.Docs {
+	in := &importRun{rep: &rep, base: base, schema: base.Clone(), explicit: explicit, opts: opts, seg: seg}
+	err := t.AddDocumentsFrom(ctx, func(a *annotate.Adder) error {
+		in.add = a
+		for _, path := range paths {
 			if err := ctx.Err(); err != nil {
-				return rep, err
+				return err
 			}
-			if err := checkImported(d); err != nil {
-				if err := im.Bad(opts, &RecordError{File: path, Where: fmt.Sprintf("document %q", d.Name), Err: err}); err != nil {
-					return rep, err
-				}
-				continue
-			}
-			if err := prepareImported(ctx, d, path, seg); err != nil {
-				return rep, err
-			}
-			for k := range d.Spans {
-				sp := &d.Spans[k]
-				switch {
-				case sp.Layer == XPOSLayer || sp.Layer == UPOSLayer:
-					// Token tags of CoNLL-U, not labels: their own layer.
-				case explicit != "":
-					sp.Layer = explicit
-				case sp.Layer == "":
-					sp.Layer = holder(schema, sp.Label, opts.Layer)
-				}
-				sp.Origin = annotate.OriginImported
-			}
-			source[d] = path
-			docs = append(docs, d)
-		}
-		rep.Skipped = append(rep.Skipped, im.Skipped...)
-	}
-	if len(docs) == 0 {
-		return rep, fmt.Errorf("export: %s: no documents read (%d bad records skipped)", strings.Join(paths, ", "), len(rep.Skipped))
-	}
-	if explicit == "" {
-		rep.Nested = nestOverlaps(schema, docs, source)
-	}
-	layersBefore := len(schema.Layers)
-	for _, d := range docs {
-		for k := range d.Spans {
-			if added := addLabel(schema, d.Spans[k], rep.Nested); added != "" {
-				rep.NewLabels = append(rep.NewLabels, added)
+			if err := in.file(ctx, r, format, path); err != nil {
+				return err
 			}
 		}
-		if explicit != "" {
-			kept, err := overlapsAllowed(schema, source[d], d, opts)
-			if err != nil {
-				return rep, err
-			}
-			rep.Skipped = append(rep.Skipped, kept...)
+		if rep.Docs == 0 {
+			return fmt.Errorf("export: %s: no documents read (%d bad records skipped)", strings.Join(paths, ", "), len(rep.Skipped))
 		}
-		rep.Spans += len(d.Spans)
-	}
-	for _, l := range schema.Layers[layersBefore:] {
-		rep.NewLayers = append(rep.NewLayers, l.Name)
-	}
-	var extended *annotate.Schema
-	if len(rep.NewLabels) > 0 {
-		extended = schema
-	}
-	if err := t.AddDocumentsContext(ctx, docs, extended); err != nil {
+		rep.Skipped = append(rep.Skipped, in.dropped...)
+		for _, l := range in.schema.Layers[len(base.Layers):] {
+			rep.NewLayers = append(rep.NewLayers, l.Name)
+		}
+		// The labels added, coloured as if every document had been read
+		// before any was added: a label new to a nested layer takes the
+		// colour of its label in the layer the spans came from, which a
+		// later document may have been the first to nest.
+		if len(in.added) > 0 {
+			final := base.Clone()
+			for _, sp := range in.added {
+				addLabel(final, sp, rep.Nested)
+			}
+			if !reflect.DeepEqual(final, in.schema) {
+				return a.SetSchema(final)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		rep.Docs, rep.Spans = 0, 0 // nothing was imported
 		return rep, err
 	}
-	rep.Docs = len(docs)
 	return rep, nil
+}
+
+// importRun is one ImportFiles under way: what it has reported, and the
+// schema as the project had it (base, which the readers, holder and
+// nestOverlaps decide against, as if no document had been read yet) and
+// as the documents stored so far extend it (schema).
+type importRun struct {
+	rep      *ImportReport
+	base     *annotate.Schema
+	schema   *annotate.Schema
+	added    []annotate.Span // the layer and label of each addition to schema, in order
+	written  int             // len(added) when schema was last written
+	dropped  []error         // spans dropped under -layer and SkipBad, reported after all else skipped
+	explicit string          // -layer
+	opts     ReadOptions
+	seg      *annotate.Segmenter
+	add      *annotate.Adder
+}
+
+// file reads path with r, storing each document as it comes.
+func (in *importRun) file(ctx context.Context, r *Reader, format, path string) error {
+	rep := in.rep
+	im := &Imported{}
+	read := 0
+	var refused []error // documents checkImported refused, under SkipBad
+	err := r.Each(path, in.opts, im, func(d *annotate.Document) error {
+		read++
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := checkImported(d); err != nil {
+			err = &RecordError{File: path, Where: fmt.Sprintf("document %q", d.Name), Err: err}
+			if !in.opts.SkipBad {
+				return err
+			}
+			refused = append(refused, err)
+			return nil
+		}
+		return in.document(ctx, d, path)
+	})
+	rep.Warnings = append(rep.Warnings, im.Warnings...)
+	if err != nil {
+		return err
+	}
+	if read == 0 && len(im.Skipped) == 0 {
+		return &RecordError{File: path, Err: fmt.Errorf("no documents in it: empty, or not %s", format)}
+	}
+	rep.Skipped = append(rep.Skipped, im.Skipped...)
+	rep.Skipped = append(rep.Skipped, refused...)
+	return nil
+}
+
+// document prepares d, read from path, decides its spans' layers, adds
+// the labels and layers they need to the schema (written into the
+// transaction before d) and stores d.
+func (in *importRun) document(ctx context.Context, d *annotate.Document, path string) error {
+	rep := in.rep
+	if err := prepareImported(ctx, d, path, in.seg); err != nil {
+		return err
+	}
+	for k := range d.Spans {
+		sp := &d.Spans[k]
+		switch {
+		case sp.Layer == XPOSLayer || sp.Layer == UPOSLayer:
+			// Token tags of CoNLL-U, not labels: their own layer.
+		case in.explicit != "":
+			sp.Layer = in.explicit
+		case sp.Layer == "":
+			sp.Layer = holder(in.base, sp.Label, in.opts.Layer)
+		}
+		sp.Origin = annotate.OriginImported
+	}
+	if in.explicit == "" {
+		rep.Nested = nestOverlaps(in.base, d, path, rep.Nested)
+	}
+	for k := range d.Spans {
+		if added := addLabel(in.schema, d.Spans[k], rep.Nested); added != "" {
+			rep.NewLabels = append(rep.NewLabels, added)
+			in.added = append(in.added, annotate.Span{Layer: d.Spans[k].Layer, Label: d.Spans[k].Label})
+		}
+	}
+	if in.explicit != "" {
+		dropped, err := overlapsAllowed(in.schema, path, d, in.opts)
+		if err != nil {
+			return err
+		}
+		in.dropped = append(in.dropped, dropped...)
+	}
+	if len(in.added) > in.written {
+		if err := in.add.SetSchema(in.schema); err != nil {
+			return err
+		}
+		in.written = len(in.added)
+	}
+	if err := in.add.Add(d); err != nil {
+		return err
+	}
+	rep.Docs++
+	rep.Spans += len(d.Spans)
+	return nil
 }
 
 // checkImported checks what a reader read of one document before it goes
@@ -372,48 +490,46 @@ func holder(s *annotate.Schema, label, fallback string) string {
 	return found
 }
 
-// nestOverlaps moves the spans of docs that overlap others in a layer of
-// s that forbids overlaps into a layer that allows them (see
-// nestedLayer): per document and layer, spans in order of start (the
-// longer first) stay in the layer while they overlap none that stayed;
-// the others move. It reports each layer it moved spans out of.
-func nestOverlaps(s *annotate.Schema, docs []*annotate.Document, source map[*annotate.Document]string) []NestedSpans {
-	var out []NestedSpans
-	byLayer := map[string]int{} // layer → index in out
-	for _, d := range docs {
-		order := make([]int, len(d.Spans))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortStableFunc(order, func(a, b int) int {
-			x, y := d.Spans[a], d.Spans[b]
-			return cmp.Or(cmp.Compare(x.Start, y.Start), cmp.Compare(y.End, x.End))
-		})
-		reach := map[string]int{} // per layer, the kept span reaching furthest
-		for _, i := range order {
-			sp := &d.Spans[i]
-			l, ok := s.Layer(sp.Layer)
-			if !ok || l.Overlap != annotate.OverlapForbidden {
-				continue
-			}
-			k, seen := reach[sp.Layer]
-			if !seen || sp.Start >= d.Spans[k].End {
-				reach[sp.Layer] = i
-				continue
-			}
-			n, ok := byLayer[sp.Layer]
-			if !ok {
-				n = len(out)
-				byLayer[sp.Layer] = n
-				prev := d.Spans[k]
-				out = append(out, NestedSpans{Layer: sp.Layer, Into: nestedLayer(s, sp.Layer),
-					First: fmt.Sprintf("%s: document %q: %s [%d,%d) overlaps %s [%d,%d)", source[d], d.Name, sp.Label, sp.Start, sp.End, prev.Label, prev.Start, prev.End)})
-			}
-			out[n].Spans++
-			sp.Layer = out[n].Into
-		}
+// nestOverlaps moves the spans of d (read from path) that overlap others
+// in a layer of s that forbids overlaps into a layer that allows them (see
+// nestedLayer): per layer, spans in order of start (the longer first) stay
+// in the layer while they overlap none that stayed; the others move. It
+// adds what it moved to nested, which says per layer where the spans
+// went, how many, and the first overlap, and returns it. A document's
+// spans are decided alone: what moves does not depend on other documents
+// (nested only counts them).
+func nestOverlaps(s *annotate.Schema, d *annotate.Document, path string, nested []NestedSpans) []NestedSpans {
+	order := make([]int, len(d.Spans))
+	for i := range order {
+		order[i] = i
 	}
-	return out
+	slices.SortStableFunc(order, func(a, b int) int {
+		x, y := d.Spans[a], d.Spans[b]
+		return cmp.Or(cmp.Compare(x.Start, y.Start), cmp.Compare(y.End, x.End))
+	})
+	reach := map[string]int{} // per layer, the kept span reaching furthest
+	for _, i := range order {
+		sp := &d.Spans[i]
+		l, ok := s.Layer(sp.Layer)
+		if !ok || l.Overlap != annotate.OverlapForbidden {
+			continue
+		}
+		k, seen := reach[sp.Layer]
+		if !seen || sp.Start >= d.Spans[k].End {
+			reach[sp.Layer] = i
+			continue
+		}
+		n := slices.IndexFunc(nested, func(x NestedSpans) bool { return x.Layer == sp.Layer })
+		if n < 0 {
+			n = len(nested)
+			prev := d.Spans[k]
+			nested = append(nested, NestedSpans{Layer: sp.Layer, Into: nestedLayer(s, sp.Layer),
+				First: fmt.Sprintf("%s: document %q: %s [%d,%d) overlaps %s [%d,%d)", path, d.Name, sp.Label, sp.Start, sp.End, prev.Label, prev.Start, prev.End)})
+		}
+		nested[n].Spans++
+		sp.Layer = nested[n].Into
+	}
+	return nested
 }
 
 // nestedLayer names the layer the overlapping spans of layer go to:

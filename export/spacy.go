@@ -38,7 +38,7 @@ import (
 func init() {
 	Register(&Format{Name: "spacy", Ext: ".jsonl", Write: writeSpacy,
 		Description: `spaCy/Prodigy JSONL: {"text","tokens":[{"text","start","end","id","ws"}],"spans":[{"start","end","label","token_start","token_end"}]}`})
-	RegisterReader(&Reader{Name: "spacy", Read: readSpacy,
+	RegisterReader(&Reader{Name: "spacy", Each: eachSpacy,
 		Description: `spaCy/Prodigy JSONL: {"text","tokens","spans"}; the tokens become the token layer`})
 }
 
@@ -165,20 +165,15 @@ type spacyIn struct {
 	Meta json.RawMessage `json:"meta"`
 }
 
-func readSpacy(path string, opts ReadOptions) (*Imported, error) {
-	im := &Imported{}
+func eachSpacy(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
 	schema := readerSchema(opts)
-	err := eachJSON(path, func(line int, raw []byte) error {
+	return eachJSON(path, func(line int, raw []byte) error {
 		d, meta, err := spacyDoc(raw, schema)
 		if err != nil {
 			return im.Bad(opts, &RecordError{File: path, Line: line, Err: err})
 		}
-		return im.Bad(opts, im.addRecord(path, line, d, &meta))
+		return im.addRecord(opts, path, line, d, &meta, emit)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return im, nil
 }
 
 func spacyDoc(raw []byte, schema *annotate.Schema) (*annotate.Document, readMeta, error) {

@@ -57,7 +57,7 @@ import (
 func init() {
 	Register(&Format{Name: "xlsx", Ext: ".xlsx", Write: writeXLSX,
 		Description: "Excel workbook: sheets Documents, Tokens, Spans, Labels (the schema) and Summary, label cells in their colours"})
-	RegisterReader(&Reader{Name: "xlsx", Read: readXLSX,
+	RegisterReader(&Reader{Name: "xlsx", Each: eachXLSX,
 		Description: "Excel workbook with a header row: one document per row from the text column (-column, default text), named by an optional id column; also reads an xlsx export back"})
 }
 
@@ -551,20 +551,20 @@ func luminance(rgb [3]float64) float64 {
 	return 0.2126*lin(rgb[0]) + 0.7152*lin(rgb[1]) + 0.0722*lin(rgb[2])
 }
 
-// readXLSX reads a workbook as a table: the Tokens sheets of our own xlsx
+// eachXLSX reads a workbook as a table: the Tokens sheets of our own xlsx
 // export (when no column is named), else the first sheet whose header row
 // has the text column. Errors name the file, and the sheet and cell.
-func readXLSX(path string, opts ReadOptions) (*Imported, error) {
+func eachXLSX(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
 	unzipped, err := checkXLSX(path) // sizes, before excelize reads anything
 	if err != nil {
-		return nil, err
+		return err
 	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: min(xlsxXMLLimit, xlsxUnzipLimit)})
 	if err != nil {
 		if errors.Is(err, zip.ErrFormat) {
-			return nil, fmt.Errorf("export: %s: not an xlsx workbook (%v)", path, err)
+			return fmt.Errorf("export: %s: not an xlsx workbook (%v)", path, err)
 		}
-		return nil, fmt.Errorf("export: %s: %w", path, err)
+		return fmt.Errorf("export: %s: %w", path, err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
@@ -597,14 +597,14 @@ func readXLSX(path string, opts ReadOptions) (*Imported, error) {
 	if opts.Column == "" && slices.Contains(sheets, "Tokens") && slices.Contains(sheets, "Documents") {
 		rows, h, err := header("Tokens")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if isTokensExport(h) {
 			parts := []string{"Tokens"}
 			for n := 2; slices.Contains(sheets, fmt.Sprintf("Tokens %d", n)); n++ {
 				parts = append(parts, fmt.Sprintf("Tokens %d", n))
 			}
-			return readTable(boundText(sheetTable(path, parts, rows, h, header), unzipped+xlsxTextSlack), opts)
+			return readTable(boundText(sheetTable(path, parts, rows, h, header), unzipped+xlsxTextSlack), opts, im, emit)
 		}
 	}
 	name := opts.Column
@@ -615,14 +615,19 @@ func readXLSX(path string, opts ReadOptions) (*Imported, error) {
 	for _, s := range sheets {
 		rows, h, err := header(s)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if column(h, name) >= 0 {
-			return readTable(boundText(sheetTable(path, []string{s}, rows, h, header), unzipped+xlsxTextSlack), opts)
+			return readTable(boundText(sheetTable(path, []string{s}, rows, h, header), unzipped+xlsxTextSlack), opts, im, emit)
 		}
 		seen = append(seen, fmt.Sprintf("sheet %s: %s", s, quoteList(h)))
 	}
-	return nil, fmt.Errorf("export: %s: no sheet has a column %q for the text (%s); choose one with -column", path, name, strings.Join(seen, "; "))
+	return fmt.Errorf("export: %s: no sheet has a column %q for the text (%s); choose one with -column", path, name, strings.Join(seen, "; "))
+}
+
+// readXLSX is the xlsx reader's Read.
+func readXLSX(path string, opts ReadOptions) (*Imported, error) {
+	return readWhole(eachXLSX)(path, opts)
 }
 
 // sheetTable reads the rows under the header of sheets in turn (each
