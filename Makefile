@@ -44,12 +44,12 @@ unit:
 	$(GO) test -count=1 ./app/... .
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./annotate
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./annotate/text
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadGazetteer$$' -fuzztime $(FUZZTIME) ./annotate/corpus
-	$(GO) test -run '^$$' -fuzz '^FuzzLearnerSegment$$' -fuzztime $(FUZZTIME) ./annotate
+	$(GO) test -run '^$$' -fuzz '^FuzzLearnerSegment$$' -fuzztime $(FUZZTIME) ./annotate/text
 	$(GO) test -run '^$$' -fuzz '^FuzzConcordanceRegex$$' -fuzztime $(FUZZTIME) ./annotate/corpus
-	$(GO) test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./annotate
-	$(GO) test -run '^$$' -fuzz '^FuzzSegment$$' -fuzztime $(FUZZTIME) ./annotate
+	$(GO) test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./annotate/text
+	$(GO) test -run '^$$' -fuzz '^FuzzSegment$$' -fuzztime $(FUZZTIME) ./annotate/text
 	$(GO) test -run '^$$' -fuzz '^FuzzEdits$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzSchemaSteps$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckName$$' -fuzztime $(FUZZTIME) ./annotate

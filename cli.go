@@ -20,6 +20,7 @@ import (
 
 	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/annotate/corpus"
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -62,7 +63,7 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 const maxStdin = 256 << 20
 
 // readInput reads the input of clean or segment: a regular file, as import
-// reads (annotate.ReadText), or "-" for standard input up to maxStdin bytes.
+// reads (text.ReadText), or "-" for standard input up to maxStdin bytes.
 func readInput(cmd, path string) ([]byte, error) {
 	if path == "-" {
 		data, err := io.ReadAll(io.LimitReader(os.Stdin, maxStdin+1))
@@ -74,13 +75,13 @@ func readInput(cmd, path string) ([]byte, error) {
 		}
 		return data, nil
 	}
-	return annotate.ReadText(path)
+	return text.ReadText(path)
 }
 
 // process reads one input and runs the pipeline over it: decode and clean
 // (with the dictionary as evidence) and, when segment is set, sentences,
 // segmentation and tags.
-func process(ctx context.Context, cmd, path string, segment bool) (*annotate.Document, error) {
+func process(ctx context.Context, cmd, path string, segment bool) (*text.Result, error) {
 	data, err := readInput(cmd, path)
 	if err != nil {
 		return nil, err
@@ -89,25 +90,25 @@ func process(ctx context.Context, cmd, path string, segment bool) (*annotate.Doc
 	if err != nil {
 		return nil, err
 	}
-	opts := annotate.DefaultCleanOptions()
+	opts := text.DefaultCleanOptions()
 	opts.Lexicon = seg
 	if !segment {
 		seg = nil // the dictionary is evidence for cleaning only
 	}
-	return annotate.ProcessContext(ctx, path, data, seg, opts)
+	return text.ProcessContext(ctx, path, data, seg, opts)
 }
 
 // segmenter loads the segmentation dictionary (a second or two) and
 // returns ctx's error as soon as ctx is done, leaving the load to finish
 // unwatched: nothing is written meanwhile, so a command can stop there.
-func segmenter(ctx context.Context) (*annotate.Segmenter, error) {
+func segmenter(ctx context.Context) (*text.Segmenter, error) {
 	type loaded struct {
-		seg *annotate.Segmenter
+		seg *text.Segmenter
 		err error
 	}
 	c := make(chan loaded, 1)
 	go func() {
-		seg, err := annotate.NewSegmenter()
+		seg, err := text.NewSegmenter()
 		c <- loaded{seg, err}
 	}()
 	select {

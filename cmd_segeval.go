@@ -10,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -33,7 +33,7 @@ func cmdSegEval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var score annotate.SegScore
+	var score text.SegScore
 	for _, s := range sents {
 		if err := ctx.Err(); err != nil {
 			return err

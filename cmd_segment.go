@@ -10,7 +10,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -21,7 +21,7 @@ func cmdSegment(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	write := map[string]func(io.Writer, string, string, []annotate.Sentence, []annotate.Token) error{
+	write := map[string]func(io.Writer, string, string, []text.Sentence, []text.Token) error{
 		"jsonl": export.WriteSentencesJSONL, "conllu": export.WriteCoNLLU}[*format]
 	if write == nil {
 		return fmt.Errorf("segment: -format %q: want jsonl or conllu: %w", *format, errUsage)

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // The safety tests of issue 13 that need the command: exports never
@@ -58,21 +59,21 @@ func safetyProject(t testing.TB, path string, n int) {
 		for k := range 8 {
 			lines = append(lines, fmt.Sprintf(safetyTexts[(i+k)%len(safetyTexts)], 8*i+k))
 		}
-		text := strings.Join(lines, "\n")
-		runes := []rune(text)
-		d := &annotate.Document{Name: fmt.Sprintf("doc%04d.txt", i), Text: text, Raw: text, Hash: fmt.Sprint(i),
-			Sentences: annotate.Sentences(text)}
+		s := strings.Join(lines, "\n")
+		runes := []rune(s)
+		d := &annotate.Document{Name: fmt.Sprintf("doc%04d.txt", i), Text: s, Raw: s, Hash: fmt.Sprint(i),
+			Sentences: text.Sentences(s)}
 		for k, r := range runes {
-			d.Tokens = append(d.Tokens, annotate.Token{Start: k, End: k + 1, Text: string(r), POS: "x"})
+			d.Tokens = append(d.Tokens, text.Token{Start: k, End: k + 1, Text: string(r), POS: "x"})
 		}
 		if i%3 == 0 {
 			d.Status = annotate.StatusDone
 		}
-		per := strings.Index(text, "張三")
+		per := strings.Index(s, "張三")
 		if per < 0 {
 			per = 0
 		} else {
-			per = len([]rune(text[:per]))
+			per = len([]rune(s[:per]))
 		}
 		d.Spans = []annotate.Span{{Layer: "entity", Label: "PER", Start: per, End: per + 2, Origin: annotate.OriginManual}}
 		docs = append(docs, d)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // commonHan are the characters of the generated texts.
@@ -60,15 +61,15 @@ func corpusProject(t *testing.T, path string) {
 	long := genText(3<<20, true, 1) + "x"
 	docs := []*annotate.Document{{Name: "long.txt", Text: long, Raw: long}}
 	for i := range 40 {
-		text := []rune(genText(150_000, false, uint64(i+2)))
-		d := &annotate.Document{Name: fmt.Sprintf("d%02d.txt", i+2), Text: string(text), Raw: string(text)}
-		d.Sentences = annotate.Sentences(d.Text)
-		for s := 0; s < len(text); s += 3 {
-			e := min(s+3, len(text))
-			if text[s] == '\n' || text[e-1] == '\n' {
+		runes := []rune(genText(150_000, false, uint64(i+2)))
+		d := &annotate.Document{Name: fmt.Sprintf("d%02d.txt", i+2), Text: string(runes), Raw: string(runes)}
+		d.Sentences = text.Sentences(d.Text)
+		for s := 0; s < len(runes); s += 3 {
+			e := min(s+3, len(runes))
+			if runes[s] == '\n' || runes[e-1] == '\n' {
 				continue
 			}
-			d.Tokens = append(d.Tokens, annotate.Token{Start: s, End: e, Text: string(text[s:e]), POS: "n"})
+			d.Tokens = append(d.Tokens, text.Token{Start: s, End: e, Text: string(runes[s:e]), POS: "n"})
 		}
 		docs = append(docs, d)
 	}

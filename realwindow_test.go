@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // realWindowTools are the programs TestRealWindow drives the window with;
@@ -40,12 +41,12 @@ func TestRealWindow(t *testing.T) {
 	at := 0
 	for _, w := range words {
 		n := len([]rune(w))
-		doc.Tokens = append(doc.Tokens, annotate.Token{Start: at, End: at + n, POS: "n"})
+		doc.Tokens = append(doc.Tokens, text.Token{Start: at, End: at + n, POS: "n"})
 		doc.Text += w
 		at += n
 	}
 	doc.Raw = doc.Text
-	doc.Sentences = []annotate.Sentence{{Start: 0, End: at}}
+	doc.Sentences = []text.Sentence{{Start: 0, End: at}}
 	if err := p.AddDocument(doc); err != nil {
 		t.Fatal(err)
 	}

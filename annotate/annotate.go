@@ -1,15 +1,18 @@
-// Package annotate is Biaozhu's domain: it turns the bytes of a scraped
-// Chinese article into a clean, sentence-split, segmented and POS-tagged
-// Document with exact offsets; it holds the project model (Schema, Layer,
-// Label, Span), the edits with their exact inverses (Edit, Change, History,
-// Editor) and the store: one SQLite file per Project.
+// Package annotate is Biaozhu's project: the model of an annotated text
+// (Document, Schema, Layer, Label, Span), the edits with their exact
+// inverses (Edit, Change, History, Editor), re-segmentation and the corpus
+// steps, the store — one SQLite file per Project — and the import of text
+// files into it (Project.Import runs the pipeline of annotate/text over
+// each file and makes a Document of its Result: NewDocument).
 //
-// Offsets are Unicode code points into the clean text, end-exclusive, so that
-// Python's text[start:end] is the span. Conversions from other units (gse's
-// byte offsets, UTF-16) happen in one function each.
+// Offsets are Unicode code points into the clean text, end-exclusive, so
+// that Python's text[start:end] is the span: the convention of
+// annotate/text, whose Token, Sentence, Report and OffsetMap a Document
+// holds.
 //
-// The pipeline is Decode → Clean → Sentences → Segmenter.Segment; Process runs
-// all of it. Nothing here imports fyne.
+// Dependencies point one way: annotate imports annotate/text (and assets);
+// annotate/corpus, export, app and package main import annotate; nothing
+// here imports them, or fyne.
 //
 // # The project file
 //
@@ -36,54 +39,3 @@
 // is one transaction committed with synchronous=FULL before Apply returns.
 // See store.go for the tables; any SQLite client can read a closed project.
 package annotate
-
-// Sentence is a [Start, End) range of the clean text, in code points.
-type Sentence struct {
-	Start int `json:"start"`
-	End   int `json:"end"`
-}
-
-// Token is a word of the segmentation: [Start, End) in code points of the
-// clean text, its exact text (a slice of the clean text, never lowercased)
-// and its part-of-speech tag. Edited is set on tokens the annotator made or
-// changed (split, merge, POS): re-segmentation leaves them alone.
-type Token struct {
-	Start  int    `json:"start"`
-	End    int    `json:"end"`
-	Text   string `json:"text"`
-	POS    string `json:"pos"`
-	Edited bool   `json:"edited,omitempty"`
-}
-
-// MarkKind says what a Mark records.
-type MarkKind string
-
-// The kinds of Mark that cleaning leaves in the Report.
-const (
-	// MarkDamage is text that stands where characters were lost or garbled;
-	// it is kept in the clean text so the annotator sees it.
-	MarkDamage MarkKind = "damage"
-	// MarkRepaired is text that cleaning repaired; Original holds what
-	// stood there before.
-	MarkRepaired MarkKind = "repaired"
-	// MarkPinyinHint is pinyin removed after a damage mark: a hint to what
-	// the lost character was. It points at the damage it followed.
-	MarkPinyinHint MarkKind = "pinyin-hint"
-)
-
-// Mark is a position in the clean text with a kind. Start and End are code
-// points into the clean text; RawStart and RawEnd into the raw (decoded)
-// text.
-type Mark struct {
-	Kind  MarkKind `json:"kind"`
-	Start int      `json:"start"`
-	End   int      `json:"end"`
-	// Cause says why a damage mark was made: "lost" (a ?, \ or U+FFFD
-	// standing for a lost character) or "garbled" (a run of characters
-	// that are not the text's, such as mis-decoded bytes).
-	Cause    string `json:"cause,omitempty"`
-	Text     string `json:"text"`
-	Original string `json:"original,omitempty"`
-	RawStart int    `json:"raw_start"`
-	RawEnd   int    `json:"raw_end"`
-}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // templatedLines is n lines of a list or form that differ only by their
@@ -33,7 +35,7 @@ func templatedLines(format string, n int) string {
 // less than the wall clock. Run it once: make bench does (-benchtime 1x).
 func BenchmarkTemplatedLines(b *testing.B) {
 	seg := segmenterForTest(b)
-	opts := DefaultCleanOptions()
+	opts := text.DefaultCleanOptions()
 	opts.Lexicon = seg
 	small, large := templatedLines("第%d號，我們在北京。", 100_000), templatedLines("第%d號，我們在北京。", 1_000_000)
 	list := templatedLines("第%d項", 140_000)
@@ -45,19 +47,19 @@ func BenchmarkTemplatedLines(b *testing.B) {
 	// with the garbage collector's), the best of three runs each: the
 	// machine may be shared, and the least disturbed run is the one to
 	// compare.
-	clean := func(name, text string) (wall, cpu time.Duration) {
+	clean := func(name, s string) (wall, cpu time.Duration) {
 		wall, cpu = time.Duration(1<<62), time.Duration(1<<62)
 		for range 3 {
 			start, cpu0 := time.Now(), rusageCPU()
-			c := Clean(text, opts)
+			c := text.Clean(s, opts)
 			wall, cpu = min(wall, time.Since(start)), min(cpu, rusageCPU()-cpu0)
-			if c.Text != strings.TrimSuffix(text, "\n") {
+			if c.Text != strings.TrimSuffix(s, "\n") {
 				b.Fatalf("%s: the clean text differs from the input", name)
 			}
 		}
 		return wall, cpu
 	}
-	Clean(small, opts) // warm up: the character tables
+	text.Clean(small, opts) // warm up: the character tables
 	var tSmall, tLarge, cSmall, cLarge, tImport time.Duration
 	for i := 0; b.Loop(); i++ {
 		w, c := clean("100,000 lines", small)

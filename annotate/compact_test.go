@@ -8,7 +8,147 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
+
+// tokenRows is what the project file holds of a document's token layer:
+// its token blocks (start, count, data) and the documents row's counts.
+type tokenRows struct {
+	Blocks                [][3]any
+	Chars, Tokens, Edited int
+}
+
+func readTokenRows(t *testing.T, p *Project, id int64) tokenRows {
+	t.Helper()
+	var r tokenRows
+	ctx := context.Background()
+	if err := p.conn.QueryRowContext(ctx, "SELECT chars, tokens, edited FROM documents WHERE id = ?", id).Scan(&r.Chars, &r.Tokens, &r.Edited); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := p.conn.QueryContext(ctx, "SELECT start, count, data FROM token_blocks WHERE doc_id = ? ORDER BY start", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var start, count int
+		var data []byte
+		if err := rows.Scan(&start, &count, &data); err != nil {
+			t.Fatal(err)
+		}
+		r.Blocks = append(r.Blocks, [3]any{start, count, data})
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestSegmentForStoreMatches: a document segmented for storing
+// (SegmentForStore, the format importer's path: its tokens stay compact
+// and the store encodes them from there) is stored with the same token
+// blocks, byte for byte, and the same counts as the same document with the
+// []Token of the code before the compact form (segmentReference, which
+// SegmentSentences gives: annotate/text's TestSegmentForStoreMatches); a
+// later Project.Document gives those tokens. Sentences are the text's
+// own, and also every 7 characters, so that tokens cross boundaries and
+// are cut.
+func TestSegmentForStoreMatches(t *testing.T) {
+	seg := segmenterForTest(t)
+	p, _ := newTestProject(t, Options{})
+	for _, tc := range compactTexts(t) {
+		for _, mode := range []string{"sentences", "every 7 characters"} {
+			t.Run(tc.name+"/"+mode, func(t *testing.T) {
+				src := compactText(t, tc.name, tc.text)
+				sents := text.Sentences(src)
+				if mode != "sentences" {
+					sents = everyN(src, 7)
+				}
+				want := text.SegmentSentences(seg, src, sents) // segmentReference's tokens
+				old := &Document{Name: "old", Raw: src, Text: src, Sentences: sents, Tokens: want}
+				cmp := &Document{Name: "compact", Raw: src, Text: src, Sentences: slices.Clone(sents)}
+				if err := SegmentForStore(context.Background(), seg, cmp); err != nil {
+					t.Fatal(err)
+				}
+				if cmp.Tokens != nil || cmp.tokenCount() != len(want) {
+					t.Fatalf("segmented for storing: %d Tokens, %d counted; want none and %d counted", len(cmp.Tokens), cmp.tokenCount(), len(want))
+				}
+				if err := p.AddDocuments([]*Document{old, cmp}, nil); err != nil {
+					t.Fatal(err)
+				}
+				if got, want := readTokenRows(t, p, cmp.ID), readTokenRows(t, p, old.ID); !reflect.DeepEqual(got, want) {
+					t.Errorf("stored token layer differs: %d blocks, %d tokens, %d edited; want %d blocks, %d tokens, %d edited (first different block %d)",
+						len(got.Blocks), got.Tokens, got.Edited, len(want.Blocks), want.Tokens, want.Edited, firstDiff(got.Blocks, want.Blocks))
+				}
+				loaded, err := p.Document(cmp.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(loaded.Tokens, want) {
+					t.Errorf("Document(%d) after storing: %d tokens, differing at %d; want %d", cmp.ID, len(loaded.Tokens), firstDiff(loaded.Tokens, want), len(want))
+				}
+				if loaded.Raw != src || loaded.Text != src {
+					t.Errorf("Document(%d) after storing: raw text of %d bytes, text of %d; want both %d", cmp.ID, len(loaded.Raw), len(loaded.Text), len(src))
+				}
+			})
+		}
+	}
+}
+
+// TestImportTokensMatch: the text importer (Project.Import, whose
+// documents keep their tokens compact until stored) stores the token
+// blocks and counts, byte for byte, that storing Process's document (with
+// its []Token, which are segmentReference's: annotate/text's
+// TestImportTokensMatch) stores, reports that many tokens, and
+// Project.Document then gives Process's tokens.
+func TestImportTokensMatch(t *testing.T) {
+	seg := segmenterForTest(t)
+	dir := t.TempDir()
+	for i, tc := range compactTexts(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			src := compactText(t, tc.name, tc.text)
+			path := filepath.Join(dir, strings.Repeat("x", i+1)+".txt")
+			if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			p, _ := newTestProject(t, Options{})
+			sum, err := p.Import(context.Background(), seg, []string{path}, ImportOptions{})
+			if err != nil || sum.Imported != 1 {
+				t.Fatalf("Import: %v, %+v", err, sum.Results)
+			}
+			res, err := text.Process(path, []byte(src), seg, text.DefaultCleanOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref := NewDocument(res)
+			if err := p.AddDocument(ref); err != nil {
+				t.Fatal(err)
+			}
+			id := sum.Results[0].DocID
+			if got, want := readTokenRows(t, p, id), readTokenRows(t, p, ref.ID); !reflect.DeepEqual(got, want) {
+				t.Errorf("stored token layer differs: %d blocks, %d tokens; want %d blocks, %d tokens (first different block %d)",
+					len(got.Blocks), got.Tokens, len(want.Blocks), want.Tokens, firstDiff(got.Blocks, want.Blocks))
+			}
+			if sum.Tokens != len(ref.Tokens) {
+				t.Errorf("import reports %d tokens, want %d", sum.Tokens, len(ref.Tokens))
+			}
+			loaded, err := p.Document(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(loaded.Tokens, ref.Tokens) {
+				t.Errorf("Document(%d) after the import: %d tokens, differing at %d; want %d", id, len(loaded.Tokens), firstDiff(loaded.Tokens, ref.Tokens), len(ref.Tokens))
+			}
+			if tc.name == "cleaned" && ref.Raw == ref.Text {
+				t.Errorf("cleaning left the text as it was: the raw text is not stored apart")
+			}
+			if loaded.Raw != ref.Raw || loaded.Text != ref.Text {
+				t.Errorf("Document(%d) after the import: raw text %.40q, text %.40q; want %.40q, %.40q", id, loaded.Raw, loaded.Text, ref.Raw, ref.Text)
+			}
+		})
+	}
+}
 
 // compactTexts are the texts the importers' compact token path is checked
 // on: UD GSD's sentences (simplified, and traditional on one line),
@@ -59,180 +199,15 @@ func compactText(tb testing.TB, name, text string) string {
 	return text
 }
 
-// segmentReference is the token layer as SegmentSentences made it before
-// the compact form: every piece segmented into Tokens at document offsets,
-// then the whole document's tokens cut at every sentence boundary they
-// cross. It returns the tokens and how many more the cutting made.
-func segmentReference(seg *Segmenter, text string, sents []Sentence) ([]Token, int) {
-	var sc scratch
-	var all []Token
-	for _, p := range segmentPieces(text, sents) {
-		w := runeWalker{s: p.text}
-		for _, t := range seg.segmentInto(nil, &sc, p.text) {
-			t.Text = p.text[w.seek(t.Start):w.seek(t.End)]
-			t.Start += p.start
-			t.End += p.start
-			all = append(all, t)
-		}
-	}
-	n := len(all)
-	cut := cutAtSentences(all, sents, text)
-	return cut, len(cut) - n
-}
-
 // everyN is sentences of n characters each, whatever the text: their
 // boundaries fall inside words, so that tokens cross them and are cut.
-func everyN(text string, n int) []Sentence {
-	var out []Sentence
-	total := len([]rune(text))
+func everyN(src string, n int) []text.Sentence {
+	var out []text.Sentence
+	total := len([]rune(src))
 	for s := 0; s < total; s += n {
-		out = append(out, Sentence{Start: s, End: min(s+n, total)})
+		out = append(out, text.Sentence{Start: s, End: min(s+n, total)})
 	}
 	return out
-}
-
-// tokenRows is what the project file holds of a document's token layer:
-// its token blocks (start, count, data) and the documents row's counts.
-type tokenRows struct {
-	Blocks                [][3]any
-	Chars, Tokens, Edited int
-}
-
-func readTokenRows(t *testing.T, p *Project, id int64) tokenRows {
-	t.Helper()
-	var r tokenRows
-	ctx := context.Background()
-	if err := p.conn.QueryRowContext(ctx, "SELECT chars, tokens, edited FROM documents WHERE id = ?", id).Scan(&r.Chars, &r.Tokens, &r.Edited); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := p.conn.QueryContext(ctx, "SELECT start, count, data FROM token_blocks WHERE doc_id = ? ORDER BY start", id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var start, count int
-		var data []byte
-		if err := rows.Scan(&start, &count, &data); err != nil {
-			t.Fatal(err)
-		}
-		r.Blocks = append(r.Blocks, [3]any{start, count, data})
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-// TestSegmentForStoreMatches: a document segmented for storing
-// (SegmentForStore, the format importer's path: its tokens stay compact
-// and the store encodes them from there) is stored with the same token
-// blocks, byte for byte, and the same counts as the same document with the
-// []Token of the code before the compact form (segmentReference); a later
-// Project.Document gives those tokens; and SegmentSentences gives them too.
-// Sentences are the text's own, and also every 7 characters, so that
-// tokens cross boundaries and are cut.
-func TestSegmentForStoreMatches(t *testing.T) {
-	seg := segmenterForTest(t)
-	p, _ := newTestProject(t, Options{})
-	for _, tc := range compactTexts(t) {
-		for _, mode := range []string{"sentences", "every 7 characters"} {
-			t.Run(tc.name+"/"+mode, func(t *testing.T) {
-				text := compactText(t, tc.name, tc.text)
-				sents := Sentences(text)
-				if mode != "sentences" {
-					sents = everyN(text, 7)
-				}
-				want, cuts := segmentReference(seg, text, sents)
-				if mode != "sentences" && cuts == 0 && len(text) > 1000 { // a short text may have no word across one
-					t.Fatalf("no token crosses a boundary every 7 characters: the cutting is not tested")
-				}
-				if got := SegmentSentences(seg, text, sents); !reflect.DeepEqual(got, want) {
-					t.Errorf("SegmentSentences differs from the reference at token %d", firstDiff(got, want))
-				}
-				old := &Document{Name: "old", Raw: text, Text: text, Sentences: sents, Tokens: want}
-				cmp := &Document{Name: "compact", Raw: text, Text: text, Sentences: slices.Clone(sents)}
-				if err := SegmentForStore(context.Background(), seg, cmp); err != nil {
-					t.Fatal(err)
-				}
-				if cmp.Tokens != nil || cmp.tokenCount() != len(want) {
-					t.Fatalf("segmented for storing: %d Tokens, %d counted; want none and %d counted", len(cmp.Tokens), cmp.tokenCount(), len(want))
-				}
-				if err := p.AddDocuments([]*Document{old, cmp}, nil); err != nil {
-					t.Fatal(err)
-				}
-				if got, want := readTokenRows(t, p, cmp.ID), readTokenRows(t, p, old.ID); !reflect.DeepEqual(got, want) {
-					t.Errorf("stored token layer differs: %d blocks, %d tokens, %d edited; want %d blocks, %d tokens, %d edited (first different block %d)",
-						len(got.Blocks), got.Tokens, got.Edited, len(want.Blocks), want.Tokens, want.Edited, firstDiff(got.Blocks, want.Blocks))
-				}
-				loaded, err := p.Document(cmp.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !reflect.DeepEqual(loaded.Tokens, want) {
-					t.Errorf("Document(%d) after storing: %d tokens, differing at %d; want %d", cmp.ID, len(loaded.Tokens), firstDiff(loaded.Tokens, want), len(want))
-				}
-				if loaded.Raw != text || loaded.Text != text {
-					t.Errorf("Document(%d) after storing: raw text of %d bytes, text of %d; want both %d", cmp.ID, len(loaded.Raw), len(loaded.Text), len(text))
-				}
-			})
-		}
-	}
-}
-
-// TestImportTokensMatch: the text importer (Project.Import, whose
-// documents keep their tokens compact until stored) stores the token
-// blocks and counts, byte for byte, that storing Process's document (with
-// its []Token, which are segmentReference's) stores, reports that many
-// tokens, and Project.Document then gives Process's tokens.
-func TestImportTokensMatch(t *testing.T) {
-	seg := segmenterForTest(t)
-	dir := t.TempDir()
-	for i, tc := range compactTexts(t) {
-		t.Run(tc.name, func(t *testing.T) {
-			text := compactText(t, tc.name, tc.text)
-			path := filepath.Join(dir, strings.Repeat("x", i+1)+".txt")
-			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			p, _ := newTestProject(t, Options{})
-			sum, err := p.Import(context.Background(), seg, []string{path}, ImportOptions{})
-			if err != nil || sum.Imported != 1 {
-				t.Fatalf("Import: %v, %+v", err, sum.Results)
-			}
-			ref, err := Process(path, []byte(text), seg, DefaultCleanOptions())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want, _ := segmentReference(seg, ref.Text, ref.Sentences); !reflect.DeepEqual(ref.Tokens, want) {
-				t.Errorf("Process's tokens differ from the reference at token %d", firstDiff(ref.Tokens, want))
-			}
-			if err := p.AddDocument(ref); err != nil {
-				t.Fatal(err)
-			}
-			id := sum.Results[0].DocID
-			if got, want := readTokenRows(t, p, id), readTokenRows(t, p, ref.ID); !reflect.DeepEqual(got, want) {
-				t.Errorf("stored token layer differs: %d blocks, %d tokens; want %d blocks, %d tokens (first different block %d)",
-					len(got.Blocks), got.Tokens, len(want.Blocks), want.Tokens, firstDiff(got.Blocks, want.Blocks))
-			}
-			if sum.Tokens != len(ref.Tokens) {
-				t.Errorf("import reports %d tokens, want %d", sum.Tokens, len(ref.Tokens))
-			}
-			loaded, err := p.Document(id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(loaded.Tokens, ref.Tokens) {
-				t.Errorf("Document(%d) after the import: %d tokens, differing at %d; want %d", id, len(loaded.Tokens), firstDiff(loaded.Tokens, ref.Tokens), len(ref.Tokens))
-			}
-			if tc.name == "cleaned" && ref.Raw == ref.Text {
-				t.Errorf("cleaning left the text as it was: the raw text is not stored apart")
-			}
-			if loaded.Raw != ref.Raw || loaded.Text != ref.Text {
-				t.Errorf("Document(%d) after the import: raw text %.40q, text %.40q; want %.40q, %.40q", id, loaded.Raw, loaded.Text, ref.Raw, ref.Text)
-			}
-		})
-	}
 }
 
 // firstDiff is the first index where a and b differ.

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // reopen closes p and opens its file again.
@@ -241,8 +243,8 @@ func TestRetokenize(t *testing.T) {
 	t0, t1 := d.Tokens[0], d.Tokens[1]
 	for _, e := range []Retokenize{
 		{Start: t0.Start + 1, End: t1.End, Tokens: nil},
-		{Start: t0.Start, End: t1.End, Tokens: []Token{{Start: t0.Start, End: t0.End, POS: "n"}}}, // leaves t1 uncovered
-		{Start: t0.Start, End: t1.End, Tokens: []Token{{Start: t1.Start, End: t1.End, POS: "n"}, {Start: t0.Start, End: t0.End, POS: "n"}}},
+		{Start: t0.Start, End: t1.End, Tokens: []text.Token{{Start: t0.Start, End: t0.End, POS: "n"}}}, // leaves t1 uncovered
+		{Start: t0.Start, End: t1.End, Tokens: []text.Token{{Start: t1.Start, End: t1.End, POS: "n"}, {Start: t0.Start, End: t0.End, POS: "n"}}},
 	} {
 		if _, err := ed.Apply(e); !errors.Is(err, ErrToken) {
 			t.Errorf("%+v: err = %v, want ErrToken", e, err)
@@ -256,10 +258,10 @@ func TestRetokenize(t *testing.T) {
 		e    Retokenize
 		want error
 	}{
-		{"across sentences", Retokenize{Start: last.Start, End: next.End, Tokens: []Token{{Start: last.Start, End: next.End, POS: "n"}}}, ErrToken},
-		{"a space at the end", Retokenize{Start: last.Start, End: next.End, Tokens: []Token{{Start: last.Start, End: last.End + 1, POS: "n"}, {Start: next.Start, End: next.End, POS: "n"}}}, ErrToken},
-		{"no POS", Retokenize{Start: t0.Start, End: t1.End, Tokens: []Token{{Start: t0.Start, End: t1.End}}}, ErrPOS},
-		{"POS outside the tagset", Retokenize{Start: t0.Start, End: t1.End, Tokens: []Token{{Start: t0.Start, End: t1.End, POS: "NOUN"}}}, ErrPOS},
+		{"across sentences", Retokenize{Start: last.Start, End: next.End, Tokens: []text.Token{{Start: last.Start, End: next.End, POS: "n"}}}, ErrToken},
+		{"a space at the end", Retokenize{Start: last.Start, End: next.End, Tokens: []text.Token{{Start: last.Start, End: last.End + 1, POS: "n"}, {Start: next.Start, End: next.End, POS: "n"}}}, ErrToken},
+		{"no POS", Retokenize{Start: t0.Start, End: t1.End, Tokens: []text.Token{{Start: t0.Start, End: t1.End}}}, ErrPOS},
+		{"POS outside the tagset", Retokenize{Start: t0.Start, End: t1.End, Tokens: []text.Token{{Start: t0.Start, End: t1.End, POS: "NOUN"}}}, ErrPOS},
 	} {
 		if _, err := ed.Apply(c.e); !errors.Is(err, c.want) {
 			t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
@@ -272,21 +274,21 @@ func TestRetokenize(t *testing.T) {
 		if _, err := ed.Apply(AddSpan{Span{Layer: "entity", Label: "PER", Start: t0.Start, End: t0.End}}); err != nil {
 			t.Fatal(err)
 		}
-		whole := Retokenize{Start: t0.Start, End: t1.End, Tokens: []Token{{Start: t0.Start, End: t1.End, POS: "n"}}}
+		whole := Retokenize{Start: t0.Start, End: t1.End, Tokens: []text.Token{{Start: t0.Start, End: t1.End, POS: "n"}}}
 		if _, err := ed.Apply(whole); !errors.Is(err, ErrSpanBoundary) {
 			t.Errorf("a token over a span edge: err = %v, want ErrSpanBoundary", err)
 		}
 		if _, err := ed.Apply(Merge{Start: t1.Start, End: t2.End}); err != nil {
 			t.Fatal(err)
 		}
-		over := Retokenize{Start: t1.Start, End: t2.End, Tokens: []Token{{Start: t1.Start, End: t1.End, POS: "n"}, {Start: t2.Start, End: t2.End, POS: "n"}}}
+		over := Retokenize{Start: t1.Start, End: t2.End, Tokens: []text.Token{{Start: t1.Start, End: t1.End, POS: "n"}, {Start: t2.Start, End: t2.End, POS: "n"}}}
 		if _, err := ed.Apply(over); !errors.Is(err, ErrToken) {
 			t.Errorf("re-segmenting the annotator's merge: err = %v, want ErrToken", err)
 		}
 	})
 	want := slices.Clone(d.Tokens)
-	merged := Token{Start: t0.Start, End: t1.End, POS: "nz"}
-	if _, err := ed.Apply(Retokenize{Start: t0.Start, End: t1.End, Tokens: []Token{merged}}); err != nil {
+	merged := text.Token{Start: t0.Start, End: t1.End, POS: "nz"}
+	if _, err := ed.Apply(Retokenize{Start: t0.Start, End: t1.End, Tokens: []text.Token{merged}}); err != nil {
 		t.Fatal(err)
 	}
 	if d.Tokens[0].Start != merged.Start || d.Tokens[0].End != merged.End || d.Tokens[0].Edited || d.Tokens[0].Text != d.Slice(merged.Start, merged.End) {
@@ -303,11 +305,11 @@ func TestRetokenize(t *testing.T) {
 // charSegmenter segments text into single characters, tagged "x".
 type charSegmenter struct{}
 
-func (charSegmenter) Segment(text string) []Token {
-	var out []Token
-	for i, r := range []rune(text) {
+func (charSegmenter) Segment(s string) []text.Token {
+	var out []text.Token
+	for i, r := range []rune(s) {
 		if r != ' ' && r != '\n' {
-			out = append(out, Token{Start: i, End: i + 1, Text: string(r), POS: "x"})
+			out = append(out, text.Token{Start: i, End: i + 1, Text: string(r), POS: "x"})
 		}
 	}
 	return out
@@ -322,7 +324,7 @@ func TestResegment(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A span over a two-character token keeps it whole.
-	var spanTok Token
+	var spanTok text.Token
 	for _, tk := range d.Tokens[4:] {
 		if tk.End-tk.Start == 2 {
 			spanTok = tk
@@ -383,34 +385,34 @@ func TestResegment(t *testing.T) {
 func TestResegmentEditsSpanEdges(t *testing.T) {
 	// One two-character token with a span edge between its characters
 	// stays cut there; a span edge inside a token now is not a cut.
-	d := &Document{Text: "北京大学生", Tokens: []Token{{Start: 0, End: 2, POS: "ns"}, {Start: 2, End: 3, POS: "n"}, {Start: 3, End: 5, POS: "n"}},
-		Sentences: []Sentence{{Start: 0, End: 5}}}
+	d := &Document{Text: "北京大学生", Tokens: []text.Token{{Start: 0, End: 2, POS: "ns"}, {Start: 2, End: 3, POS: "n"}, {Start: 3, End: 5, POS: "n"}},
+		Sentences: []text.Sentence{{Start: 0, End: 5}}}
 	d.Spans = []Span{{ID: 1, Layer: "entity", Label: "LOC", Start: 0, End: 2}, {ID: 2, Layer: "entity", Label: "ORG", Start: 0, End: 4}}
-	whole := segFunc(func(text string) []Token { return []Token{{Start: 0, End: len([]rune(text)), POS: "n"}} })
+	whole := segFunc(func(src string) []text.Token { return []text.Token{{Start: 0, End: len([]rune(src)), POS: "n"}} })
 	edits, n := ResegmentEdits(d, whole, nil)
 	if len(edits) != 1 || n != 2 {
 		t.Fatalf("edits %v, %d new tokens; want one edit, 2 new tokens", edits, n)
 	}
 	got := edits[0].(Retokenize).Tokens
-	want := []Token{{Start: 0, End: 2, POS: "n"}, {Start: 2, End: 4, POS: "n"}, {Start: 4, End: 5, POS: "n"}}
+	want := []text.Token{{Start: 0, End: 2, POS: "n"}, {Start: 2, End: 4, POS: "n"}, {Start: 4, End: 5, POS: "n"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("tokens %+v, want %+v (cut at the span edges 2 and 4)", got, want)
 	}
 	// With a tagset that lacks the segmenter's tag: the old tag where the
 	// token is the same, else x.
 	s := DefaultSchema()
-	wholeZ := segFunc(func(text string) []Token { return []Token{{Start: 0, End: len([]rune(text)), POS: "ZZ"}} })
+	wholeZ := segFunc(func(src string) []text.Token { return []text.Token{{Start: 0, End: len([]rune(src)), POS: "ZZ"}} })
 	edits, _ = ResegmentEdits(d, wholeZ, s)
 	got = edits[0].(Retokenize).Tokens
-	want = []Token{{Start: 0, End: 2, POS: "ns"}, {Start: 2, End: 4, POS: "x"}, {Start: 4, End: 5, POS: "x"}}
+	want = []text.Token{{Start: 0, End: 2, POS: "ns"}, {Start: 2, End: 4, POS: "x"}, {Start: 4, End: 5, POS: "x"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("tokens with an unknown tag %+v, want %+v", got, want)
 	}
 }
 
-type segFunc func(string) []Token
+type segFunc func(string) []text.Token
 
-func (f segFunc) Segment(text string) []Token { return f(text) }
+func (f segFunc) Segment(text string) []text.Token { return f(text) }
 
 // TestApplyCorpusRefusedKeepsHistory: a refused step changes no history:
 // the steps that could be redone before it still can, also after reopening.

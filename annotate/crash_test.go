@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/assets"
 )
 
@@ -373,7 +374,7 @@ func crashCloneDoc(d *Document) *Document {
 	c.Spans = slices.Clone(d.Spans)
 	c.Labels = slices.Clone(d.Labels)
 	c.Sentences = slices.Clone(d.Sentences)
-	c.index = TextIndex{}
+	c.index = text.TextIndex{}
 	return &c
 }
 
@@ -645,10 +646,11 @@ func TestCrash(t *testing.T) {
 	// The demo article embedded in the program (the seed article of
 	// ../shared, which a clone of the repository alone lacks): the test
 	// always runs.
-	doc, err := Process(assets.DemoName, assets.DemoArticle, segmenterForTest(t), DefaultCleanOptions())
+	res, err := text.Process(assets.DemoName, assets.DemoArticle, segmenterForTest(t), text.DefaultCleanOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
+	doc := NewDocument(res)
 	if len(doc.Tokens) < 300 {
 		t.Fatalf("the seed article has %d tokens; the crash test wants several hundred", len(doc.Tokens))
 	}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // Edit is one change an annotator asks of a Document: add, remove or
@@ -68,10 +70,10 @@ type Change struct {
 // TokensChange replaces the tokens lying in [Start, End), Before, with
 // After. Splits, merges and POS changes are TokensChanges.
 type TokensChange struct {
-	Start  int     `json:"start"`
-	End    int     `json:"end"`
-	Before []Token `json:"before"`
-	After  []Token `json:"after"`
+	Start  int          `json:"start"`
+	End    int          `json:"end"`
+	Before []text.Token `json:"before"`
+	After  []text.Token `json:"after"`
 }
 
 // SpanChange adds (Before nil), removes (After nil) or changes a span.
@@ -148,7 +150,7 @@ func (c Change) valid() error {
 		}
 	case c.Tokens != nil:
 		t := c.Tokens
-		for _, toks := range [][]Token{t.Before, t.After} {
+		for _, toks := range [][]text.Token{t.Before, t.After} {
 			prev := t.Start
 			for _, tok := range toks {
 				if tok.Start < prev || tok.Start >= tok.End || tok.End > t.End {
@@ -177,7 +179,7 @@ func (d *Document) apply(c Change) error {
 		if n := d.Chars(); len(t.After) > 0 && (t.After[0].Start < 0 || t.After[len(t.After)-1].End > n) {
 			return fmt.Errorf("document %d: tokens in [%d,%d) are not inside the text (%d characters)", d.ID, t.Start, t.End, n)
 		}
-		after := make([]Token, len(t.After))
+		after := make([]text.Token, len(t.After))
 		for k, tok := range t.After {
 			tok.Text = d.Slice(tok.Start, tok.End)
 			after[k] = tok
@@ -253,7 +255,7 @@ func spanDiff(have, want Span) string {
 // sameTokens reports whether the tokens of a document, have are the tokens
 // a change recorded, want (their texts aside, which the change does not
 // keep).
-func sameTokens(have, want []Token) bool {
+func sameTokens(have, want []text.Token) bool {
 	if len(have) != len(want) {
 		return false
 	}
@@ -524,7 +526,7 @@ func (e SetPOS) plan(p *planner) error {
 	t := p.doc.Tokens[i]
 	after := t
 	after.POS, after.Edited = e.POS, true
-	return p.do(Change{Tokens: &TokensChange{Start: t.Start, End: t.End, Before: []Token{t}, After: []Token{after}}})
+	return p.do(Change{Tokens: &TokensChange{Start: t.Start, End: t.End, Before: []text.Token{t}, After: []text.Token{after}}})
 }
 
 // Split splits the token that contains code point At into the part before
@@ -555,7 +557,7 @@ func (e Split) plan(p *planner) error {
 	}
 	left.Edited, right.Edited = true, true
 	left.Text, right.Text = "", ""
-	return p.do(Change{Tokens: &TokensChange{Start: t.Start, End: t.End, Before: []Token{t}, After: []Token{left, right}}})
+	return p.do(Change{Tokens: &TokensChange{Start: t.Start, End: t.End, Before: []text.Token{t}, After: []text.Token{left, right}}})
 }
 
 func firstRune(s string) rune {
@@ -609,11 +611,11 @@ func (e Merge) plan(p *planner) error {
 		return refuse(e, ErrPOS, "POS tag %q is not in tagset %q", e.POS, p.schema.POS.Name)
 	}
 	before := slices.Clone(d.Tokens[i : j+1])
-	merged := Token{Start: e.Start, End: e.End, POS: e.POS, Edited: true}
+	merged := text.Token{Start: e.Start, End: e.End, POS: e.POS, Edited: true}
 	if merged.POS == "" {
 		merged.POS = before[0].POS
 	}
-	return p.do(Change{Tokens: &TokensChange{Start: e.Start, End: e.End, Before: before, After: []Token{merged}}})
+	return p.do(Change{Tokens: &TokensChange{Start: e.Start, End: e.End, Before: before, After: []text.Token{merged}}})
 }
 
 // Reject rejects the suggested span ID: the span is removed and its place
@@ -651,7 +653,7 @@ func (e Reject) plan(p *planner) error {
 // for the segmenter to learn from.
 type Retokenize struct {
 	Start, End int
-	Tokens     []Token
+	Tokens     []text.Token
 }
 
 func (e Retokenize) Describe() string { return fmt.Sprintf("re-segment [%d,%d)", e.Start, e.End) }
@@ -667,15 +669,15 @@ func (e Retokenize) plan(p *planner) error {
 	if k := d.TokenAt(e.End - 1); k >= 0 && d.Tokens[k].End != e.End {
 		return refuse(e, ErrToken, "offset %d is inside token [%d,%d)", e.End, d.Tokens[k].Start, d.Tokens[k].End)
 	}
-	text := []rune(d.Slice(e.Start, e.End))
-	covered := make([]bool, len(text))
+	runes := []rune(d.Slice(e.Start, e.End))
+	covered := make([]bool, len(runes))
 	prev := e.Start
-	after := make([]Token, len(e.Tokens))
+	after := make([]text.Token, len(e.Tokens))
 	for k, t := range e.Tokens {
 		if t.Start < prev || t.Start >= t.End || t.End > e.End {
 			return refuse(e, ErrToken, "token [%d,%d) is out of order or outside [%d,%d)", t.Start, t.End, e.Start, e.End)
 		}
-		if unicode.IsSpace(text[t.Start-e.Start]) || unicode.IsSpace(text[t.End-1-e.Start]) {
+		if unicode.IsSpace(runes[t.Start-e.Start]) || unicode.IsSpace(runes[t.End-1-e.Start]) {
 			return refuse(e, ErrToken, "token [%d,%d) starts or ends with a space", t.Start, t.End)
 		}
 		for _, s := range d.Sentences {
@@ -700,7 +702,7 @@ func (e Retokenize) plan(p *planner) error {
 		t.Text, t.Edited = "", false
 		after[k] = t
 	}
-	for i, r := range text {
+	for i, r := range runes {
 		if !covered[i] && !unicode.IsSpace(r) {
 			return refuse(e, ErrToken, "character %q at %d is in no token", r, e.Start+i)
 		}
@@ -716,7 +718,7 @@ func (e Retokenize) plan(p *planner) error {
 	for k := range before {
 		before[k].Text = ""
 	}
-	if slices.EqualFunc(before, after, func(a, b Token) bool {
+	if slices.EqualFunc(before, after, func(a, b text.Token) bool {
 		return a.Start == b.Start && a.End == b.End && a.POS == b.POS && a.Edited == b.Edited
 	}) {
 		return nil

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // etState is everything of a Document that edits can change, with empty
@@ -17,8 +19,8 @@ type etState struct {
 	ID        int64
 	Name      string
 	Text      string
-	Sentences []Sentence
-	Tokens    []Token
+	Sentences []text.Sentence
+	Tokens    []text.Token
 	Spans     []Span
 	Status    Status
 	Labels    []string
@@ -167,7 +169,7 @@ func etBuild(name string, sents ...[]string) *Document {
 	var b strings.Builder
 	cp := 0
 	for _, words := range sents {
-		s := Sentence{Start: -1}
+		s := text.Sentence{Start: -1}
 		for _, w := range words {
 			l := utf8.RuneCountInString(w)
 			if strings.TrimSpace(w) != "" {
@@ -177,7 +179,7 @@ func etBuild(name string, sents ...[]string) *Document {
 				} else if r < utf8.RuneSelf {
 					pos = "eng"
 				}
-				d.Tokens = append(d.Tokens, Token{Start: cp, End: cp + l, Text: w, POS: pos})
+				d.Tokens = append(d.Tokens, text.Token{Start: cp, End: cp + l, Text: w, POS: pos})
 				if s.Start < 0 {
 					s.Start = cp
 				}
@@ -229,7 +231,7 @@ func TestEditDocFixture(t *testing.T) {
 			t.Errorf("Slice(%d, %d) = %q, want %q", c.start, c.end, got, c.want)
 		}
 	}
-	if want := []Sentence{{0, 12}, {12, 26}, {27, 32}}; !reflect.DeepEqual(d.Sentences, want) {
+	if want := []text.Sentence{{Start: 0, End: 12}, {Start: 12, End: 26}, {Start: 27, End: 32}}; !reflect.DeepEqual(d.Sentences, want) {
 		t.Errorf("sentences %v, want %v", d.Sentences, want)
 	}
 	if err := etCheck(d, DefaultSchema()); err != nil {
@@ -732,7 +734,7 @@ func TestEditChangeInverse(t *testing.T) {
 		name string
 		c    Change
 	}{
-		{"tokens", Change{Tokens: &TokensChange{Start: 1, End: 3, Before: []Token{{Start: 1, End: 3}}, After: []Token{{Start: 1, End: 2}, {Start: 2, End: 3}}}}},
+		{"tokens", Change{Tokens: &TokensChange{Start: 1, End: 3, Before: []text.Token{{Start: 1, End: 3}}, After: []text.Token{{Start: 1, End: 2}, {Start: 2, End: 3}}}}},
 		{"add span", Change{Span: &SpanChange{After: s}}},
 		{"remove span", Change{Span: &SpanChange{Before: s}}},
 		{"status", Change{Status: &StatusChange{Before: StatusNew, After: StatusDone}}},

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // Entry is one step of a History: an applied Edit as the Changes it made.
@@ -538,7 +540,7 @@ func machineChange(c Change) bool {
 	case c.Span != nil:
 		return c.Span.Before == nil && c.Span.After.Origin == OriginSuggested
 	case c.Tokens != nil:
-		return !slices.ContainsFunc(c.Tokens.After, func(t Token) bool { return t.Edited })
+		return !slices.ContainsFunc(c.Tokens.After, func(t text.Token) bool { return t.Edited })
 	}
 	return false
 }

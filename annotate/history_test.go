@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // htChooser is where the generator's choices come from: a *rand.Rand, or
@@ -274,7 +276,7 @@ func htScratchID() func() int64 {
 func htClone(d *Document) *Document {
 	c := &Document{ID: d.ID, Name: d.Name, Text: d.Text, Status: d.Status,
 		Sentences: d.Sentences, // never edited
-		Tokens:    append([]Token(nil), d.Tokens...),
+		Tokens:    append([]text.Token(nil), d.Tokens...),
 		Spans:     append([]Span(nil), d.Spans...),
 		Labels:    append([]string(nil), d.Labels...),
 	}
@@ -997,7 +999,7 @@ func htBlocks(t *testing.T, p *Project, id int64) []int {
 	}
 	defer rows.Close()
 	var sizes, starts []int
-	var toks []Token
+	var toks []text.Token
 	for rows.Next() {
 		var start, count int
 		var data []byte

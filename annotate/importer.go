@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // ImportStatus is what became of one file of an import.
@@ -47,7 +49,7 @@ type ImportOptions struct {
 	// Clean is the cleaning of each file. A value that switches no step on
 	// (the zero value) means DefaultCleanOptions, keeping its Lexicon;
 	// without a Lexicon the Segmenter is used, as in Process.
-	Clean CleanOptions
+	Clean text.CleanOptions
 	// Progress, when set, is called once per file, in input order, on the
 	// goroutine that called Import, as soon as the file is done.
 	Progress func(ImportResult)
@@ -128,7 +130,7 @@ func (s *ImportSummary) add(r ImportResult) {
 // AddDocumentsContext), before Import returns; the project holds every
 // file stored so far, each complete (one transaction per document), and
 // the summary lists those.
-func (p *Project) Import(ctx context.Context, seg *Segmenter, paths []string, opts ImportOptions) (ImportSummary, error) {
+func (p *Project) Import(ctx context.Context, seg *text.Segmenter, paths []string, opts ImportOptions) (ImportSummary, error) {
 	var sum ImportSummary
 	if len(paths) == 0 {
 		return sum, errors.New("annotate: import: no files or directories given")
@@ -143,7 +145,7 @@ func (p *Project) Import(ctx context.Context, seg *Segmenter, paths []string, op
 	clean := opts.Clean
 	if !cleanStepsOn(clean) {
 		lex := clean.Lexicon
-		clean = DefaultCleanOptions()
+		clean = text.DefaultCleanOptions()
 		clean.Lexicon = lex
 	}
 	if err := ctx.Err(); err != nil {
@@ -169,7 +171,7 @@ func (p *Project) Import(ctx context.Context, seg *Segmenter, paths []string, op
 }
 
 // cleanStepsOn reports whether o switches any cleaning step on.
-func cleanStepsOn(o CleanOptions) bool {
+func cleanStepsOn(o text.CleanOptions) bool {
 	return o.Pinyin || o.LostPinyin || o.Damage || o.Repair || o.Duplicates || o.Boilerplate || o.Whitespace
 }
 
@@ -279,7 +281,7 @@ type prepared struct {
 
 // prepare reads, hashes and processes one file; it runs on a pipeline
 // goroutine.
-func (p *Project) prepare(ctx context.Context, seg *Segmenter, f importFile, clean CleanOptions) prepared {
+func (p *Project) prepare(ctx context.Context, seg *text.Segmenter, f importFile, clean text.CleanOptions) prepared {
 	if f.err != nil {
 		return prepared{err: f.err}
 	}
@@ -296,9 +298,10 @@ func (p *Project) prepare(ctx context.Context, seg *Segmenter, f importFile, cle
 		return pr // dropped: the import is cancelled
 	}
 	// The document goes to the store alone: its tokens stay compact (see
-	// process), and its counts are taken from there (store).
-	pr.doc, pr.err = process(ctx, f.path, data, seg, clean)
-	if pr.doc != nil {
+	// ProcessCompact), and its counts are taken from there (store).
+	var r *text.Result
+	if r, pr.err = text.ProcessCompact(ctx, f.path, data, seg, clean); r != nil {
+		pr.doc = NewDocument(r)
 		pr.doc.Source = absPath(f.path)
 		pr.doc.Hash = pr.hash
 	}

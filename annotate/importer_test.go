@@ -16,6 +16,8 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // importTree writes the files of the import tests into a new directory
@@ -250,14 +252,15 @@ func TestImportDocuments(t *testing.T) {
 	for _, r := range sum.Results {
 		byName[filepath.Base(r.Path)] = r
 	}
-	var de *DecodeError
+	var de *text.DecodeError
 	if r := byName["bad.txt"]; !errors.As(r.Err, &de) || !strings.Contains(r.Err.Error(), "not a text file") {
 		t.Errorf("bad.txt: error %v, want a *DecodeError", r.Err)
 	}
-	want, err := Process("utf8.txt", mustRead(t, filepath.Join(dir, "utf8.txt")), seg, DefaultCleanOptions())
+	res, err := text.Process("utf8.txt", mustRead(t, filepath.Join(dir, "utf8.txt")), seg, text.DefaultCleanOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
+	want := NewDocument(res)
 	for _, tc := range []struct{ file, enc string }{{"utf8.txt", "UTF-8"}, {"gb18030.txt", "GB18030"}, {"big5.txt", "Big5"}} {
 		t.Run(tc.file, func(t *testing.T) {
 			r := byName[tc.file]
@@ -519,10 +522,10 @@ func importBenchFiles(b *testing.B) ([]string, int64) {
 func BenchmarkImport(b *testing.B) {
 	seg := segmenterForTest(b)
 	paths, size := importBenchFiles(b)
-	clean := DefaultCleanOptions()
+	clean := text.DefaultCleanOptions()
 	// Warm up: the files into the page cache, the heap to its size.
 	for _, path := range paths[:4] {
-		if _, err := Process(path, mustRead(b, path), seg, clean); err != nil {
+		if _, err := text.Process(path, mustRead(b, path), seg, clean); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -543,18 +546,18 @@ func BenchmarkImport(b *testing.B) {
 		}
 		runPipeline := func() {
 			start, cpu0 := time.Now(), processCPU()
-			err := inOrder(context.Background(), len(paths), importInFlight, func(i int) *Document {
+			err := inOrder(context.Background(), len(paths), importInFlight, func(i int) *text.Result {
 				data, err := os.ReadFile(paths[i])
 				if err != nil {
 					b.Error(err)
 					return nil
 				}
-				doc, err := Process(paths[i], data, seg, clean)
+				doc, err := text.Process(paths[i], data, seg, clean)
 				if err != nil {
 					b.Error(err)
 				}
 				return doc
-			}, func(int, *Document) {})
+			}, func(int, *text.Result) {})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/assets"
 )
 
@@ -127,7 +128,7 @@ func TestTextMemoryChild(t *testing.T) {
 	if step == "" {
 		t.Skip("run by BenchmarkTextMemory")
 	}
-	seg, err := NewSegmenter()
+	seg, err := text.NewSegmenter()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func TestTextMemoryChild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := Process(path, data, seg, DefaultCleanOptions())
+		doc, err := text.Process(path, data, seg, text.DefaultCleanOptions())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,13 +164,13 @@ func TestTextMemoryChild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, _, err := Decode(path, data)
+		raw, _, err := text.Decode(path, data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts := DefaultCleanOptions()
+		opts := text.DefaultCleanOptions()
 		opts.Lexicon = seg
-		c := Clean(raw, opts)
+		c := text.Clean(raw, opts)
 		fmt.Printf("MEMCHILD chars %d\n", c.RawMap.Len())
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // TextSegmenter segments text into tokens with code-point offsets relative
 // to it, as Segmenter.Segment does. A Learner is one.
 type TextSegmenter interface {
-	Segment(text string) []Token
+	Segment(text string) []text.Token
 }
 
 // ResegmentEdits plans the re-segmentation of d with seg: every sentence
@@ -41,7 +43,7 @@ func ResegmentEdits(d *Document, seg TextSegmenter, schema *Schema) (edits []Edi
 			}
 		}
 	}
-	redo := func(old []Token) {
+	redo := func(old []text.Token) {
 		if len(old) == 0 {
 			return
 		}
@@ -50,7 +52,7 @@ func ResegmentEdits(d *Document, seg TextSegmenter, schema *Schema) (edits []Edi
 		for _, t := range old {
 			oldPOS[[2]int{t.Start, t.End}] = t.POS
 		}
-		var out []Token
+		var out []text.Token
 		for _, t := range seg.Segment(d.Slice(start, end)) {
 			t.Start += start
 			t.End += start
@@ -75,7 +77,7 @@ func ResegmentEdits(d *Document, seg TextSegmenter, schema *Schema) (edits []Edi
 				cut = i
 			}
 		}
-		if slices.EqualFunc(old, out, func(a, b Token) bool { return a.Start == b.Start && a.End == b.End && a.POS == b.POS }) {
+		if slices.EqualFunc(old, out, func(a, b text.Token) bool { return a.Start == b.Start && a.End == b.End && a.POS == b.POS }) {
 			return
 		}
 		for _, t := range out {
@@ -87,7 +89,7 @@ func ResegmentEdits(d *Document, seg TextSegmenter, schema *Schema) (edits []Edi
 	}
 	sents := d.Sentences
 	if len(sents) == 0 {
-		sents = []Sentence{{Start: 0, End: d.Chars()}}
+		sents = []text.Sentence{{Start: 0, End: d.Chars()}}
 	}
 	k := 0
 	for _, s := range sents {

@@ -39,16 +39,20 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 	"weak"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // SchemaVersion is the project file format this Biaozhu writes. A file
@@ -1315,10 +1319,10 @@ func (p *Project) FindByHash(hash string) (DocumentSummary, bool, error) {
 	return d, true, nil
 }
 
-func damageCount(r Report) int {
+func damageCount(r text.Report) int {
 	n := 0
 	for _, m := range r.Marks {
-		if m.Kind == MarkDamage {
+		if m.Kind == text.MarkDamage {
 			n++
 		}
 	}
@@ -1340,7 +1344,7 @@ func editedDelta(changes []Change, op Op) int {
 	return n
 }
 
-func countEdited(toks []Token) int {
+func countEdited(toks []text.Token) int {
 	n := 0
 	for i := range toks {
 		if toks[i].Edited {
@@ -1719,7 +1723,7 @@ func upsertSpan(ctx context.Context, tx *sql.Tx, docID int64, doc *Document, s S
 	return nil
 }
 
-func encodeSentences(sents []Sentence) []byte {
+func encodeSentences(sents []text.Sentence) []byte {
 	buf := make([]byte, 0, 4*len(sents))
 	prev := 0
 	for _, s := range sents {
@@ -1730,8 +1734,8 @@ func encodeSentences(sents []Sentence) []byte {
 	return buf
 }
 
-func decodeSentences(buf []byte) ([]Sentence, error) {
-	var out []Sentence
+func decodeSentences(buf []byte) ([]text.Sentence, error) {
+	var out []text.Sentence
 	prev := 0
 	for len(buf) > 0 {
 		gap, n := binary.Uvarint(buf)
@@ -1744,7 +1748,7 @@ func decodeSentences(buf []byte) ([]Sentence, error) {
 			return nil, errors.New("bad sentence data")
 		}
 		buf = buf[n:]
-		s := Sentence{Start: prev + int(gap)}
+		s := text.Sentence{Start: prev + int(gap)}
 		s.End = s.Start + int(length)
 		out = append(out, s)
 		prev = s.End
@@ -1758,7 +1762,7 @@ func decodeSentences(buf []byte) ([]Sentence, error) {
 // storing from its compact form, a block at a time, so that its []Token
 // never exists.
 func writeTokenBlocks(ctx context.Context, ins *sql.Stmt, id int64, doc *Document, buf []byte) ([]byte, error) {
-	write := func(blk []Token) error {
+	write := func(blk []text.Token) error {
 		buf = encodeTokens(buf[:0], blk)
 		_, err := ins.ExecContext(ctx, id, blk[0].Start, len(blk), buf)
 		return err
@@ -1771,9 +1775,9 @@ func writeTokenBlocks(ctx context.Context, ins *sql.Stmt, id int64, doc *Documen
 		}
 		return buf, nil
 	}
-	blk := make([]Token, 0, tokenBlockSize)
+	blk := make([]text.Token, 0, tokenBlockSize)
 	var err error
-	for t := range doc.compact.each {
+	for t := range doc.compact.Each {
 		if blk = append(blk, t); len(blk) == tokenBlockSize {
 			if err = write(blk); err != nil {
 				return buf, err
@@ -1790,13 +1794,13 @@ func writeTokenBlocks(ctx context.Context, ins *sql.Stmt, id int64, doc *Documen
 // tokenCount is how many tokens d has, in Tokens or in its compact form.
 func (d *Document) tokenCount() int {
 	if d.Tokens == nil && d.compact != nil {
-		return d.compact.n
+		return d.compact.Len()
 	}
 	return len(d.Tokens)
 }
 
 // encodeTokens appends the token block encoding of toks to buf.
-func encodeTokens(buf []byte, toks []Token) []byte {
+func encodeTokens(buf []byte, toks []text.Token) []byte {
 	prev := 0
 	if len(toks) > 0 {
 		prev = toks[0].Start
@@ -1817,7 +1821,7 @@ func encodeTokens(buf []byte, toks []Token) []byte {
 
 // decodeTokens appends the tokens of a block starting at start to toks,
 // without their Text.
-func decodeTokens(toks []Token, start int, buf []byte) ([]Token, error) {
+func decodeTokens(toks []text.Token, start int, buf []byte) ([]text.Token, error) {
 	prev := start
 	bad := errors.New("bad token block")
 	for len(buf) > 0 {
@@ -1837,7 +1841,7 @@ func decodeTokens(toks []Token, start int, buf []byte) ([]Token, error) {
 		}
 		pos := string(buf[n : n+int(pl)])
 		buf = buf[n+int(pl):]
-		t := Token{Start: prev + int(gap), POS: pos, Edited: v&1 == 1}
+		t := text.Token{Start: prev + int(gap), POS: pos, Edited: v&1 == 1}
 		t.End = t.Start + int(v>>1)
 		toks = append(toks, t)
 		prev = t.End
@@ -2333,7 +2337,7 @@ func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, 
 // recordSegmentation records a split or merge for the segmenter to learn
 // from.
 func recordSegmentation(ctx context.Context, tx *sql.Tx, d *Document, e *Entry, t *TokensChange, now time.Time) error {
-	if t == nil || !slices.ContainsFunc(t.After, func(t Token) bool { return t.Edited }) {
+	if t == nil || !slices.ContainsFunc(t.After, func(t text.Token) bool { return t.Edited }) {
 		return nil // a re-segmentation: it teaches nothing
 	}
 	if len(t.Before) == len(t.After) {
@@ -2352,7 +2356,7 @@ func recordSegmentation(ctx context.Context, tx *sql.Tx, d *Document, e *Entry, 
 	case len(t.Before) > 1 && len(t.After) == 1:
 		kind = "merge"
 	}
-	words := func(ts []Token) string {
+	words := func(ts []text.Token) string {
 		ws := make([]string, len(ts))
 		for k, tok := range ts {
 			ws[k] = d.Slice(tok.Start, tok.End)
@@ -2591,4 +2595,40 @@ func copyPages(b *sqlite.Backup) error {
 			return b.Finish()
 		}
 	}
+}
+
+// bigAlloc is the size of an allocation above which freeBefore returns
+// the memory the garbage collector has freed to the system first (a
+// []Token of a document of some 5 MB, the texts of a 32 MB one): the
+// collection this forces costs far less than making what is allocated.
+const bigAlloc = 64 << 20
+
+// freeBefore prepares for an allocation of n bytes: when n is at least
+// bigAlloc, it collects garbage and gives the freed pages back to the
+// system (debug.FreeOSMemory), so that the process does not hold the
+// garbage of the work before (segmenting) and the new allocation at once.
+// Go's heap reuses its freed pages only for allocations that fit them, and
+// memory SQLite takes (the driver's copy of a bound text, the row it
+// makes) is not Go's at all.
+func freeBefore(n int) {
+	if n >= bigAlloc {
+		debug.FreeOSMemory()
+	}
+}
+
+// runeWalker turns increasing code point offsets of s into byte offsets.
+type runeWalker struct {
+	s          string
+	cp, offset int // code point cp starts at byte offset
+}
+
+// seek returns the byte offset of code point cp, which must not be before
+// the last one sought.
+func (w *runeWalker) seek(cp int) int {
+	for w.cp < cp && w.offset < len(w.s) {
+		_, n := utf8.DecodeRuneInString(w.s[w.offset:])
+		w.offset += n
+		w.cp++
+	}
+	return w.offset
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // editsPerIteration is how many commits each iteration of the commit
@@ -122,7 +124,7 @@ func BenchmarkOpenList(b *testing.B) {
 		end := d.Tokens[len(d.Tokens)-1].End
 		d.Text = string(goldRunes[base : base+end])
 		d.Raw = d.Text
-		d.Sentences = []Sentence{{Start: 0, End: end}}
+		d.Sentences = []text.Sentence{{Start: 0, End: end}}
 		for k := range d.Tokens {
 			d.Tokens[k].Text = d.Slice(d.Tokens[k].Start, d.Tokens[k].End)
 		}

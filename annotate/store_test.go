@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // goldDocument builds a Document of at least n tokens from the gold
@@ -29,11 +31,11 @@ func goldDocument(tb testing.TB, n int) *Document {
 		start := cp
 		for _, f := range g.forms {
 			l := utf8.RuneCountInString(f)
-			d.Tokens = append(d.Tokens, Token{Start: cp, End: cp + l, Text: f, POS: "n"})
+			d.Tokens = append(d.Tokens, text.Token{Start: cp, End: cp + l, Text: f, POS: "n"})
 			b.WriteString(f)
 			cp += l
 		}
-		d.Sentences = append(d.Sentences, Sentence{Start: start, End: cp})
+		d.Sentences = append(d.Sentences, text.Sentence{Start: start, End: cp})
 		b.WriteByte('\n')
 		cp++
 	}
@@ -57,8 +59,8 @@ func TestProjectRoundTrip(t *testing.T) {
 	p, path := newTestProject(t, Options{Annotator: "lin"})
 	doc := goldDocument(t, 3000)
 	doc.Source, doc.Hash = "/corpus/gold.txt", "abc123"
-	doc.Report = Report{Encoding: "utf-8", Counts: map[string]int{CountLost: 1}, Marks: []Mark{{Kind: MarkDamage, Start: 3, End: 4, Cause: "lost", Text: "?"}}}
-	doc.RawMap = OffsetMap{{Clean: 0, Raw: 0, Len: 10}}
+	doc.Report = text.Report{Encoding: "utf-8", Counts: map[string]int{text.CountLost: 1}, Marks: []text.Mark{{Kind: text.MarkDamage, Start: 3, End: 4, Cause: "lost", Text: "?"}}}
+	doc.RawMap = text.OffsetMap{{Clean: 0, Raw: 0, Len: 10}}
 	doc.Spans = []Span{{Layer: "entity", Label: "LOC", Start: doc.Tokens[0].Start, End: doc.Tokens[0].End}}
 	if err := p.AddDocument(doc); err != nil {
 		t.Fatal(err)
@@ -112,10 +114,10 @@ func cloneDoc(tb testing.TB, p *Project, id int64) *Document {
 		tb.Fatal(err)
 	}
 	c := *d
-	c.Tokens = append([]Token(nil), d.Tokens...)
+	c.Tokens = append([]text.Token(nil), d.Tokens...)
 	c.Spans = append([]Span(nil), d.Spans...)
 	c.Labels = append([]string(nil), d.Labels...)
-	c.index = TextIndex{}
+	c.index = text.TextIndex{}
 	return &c
 }
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/annotate/corpus"
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/assets"
 )
 
@@ -103,14 +104,15 @@ func (ws *workspace) openDemo() {
 // createDemo makes the demo project at path: the seed article, cleaned,
 // segmented and tagged, with the segmenter's person, place and
 // organisation tags offered as entity suggestions.
-func createDemo(path string, seg *annotate.Segmenter, annotator string) (*annotate.Project, error) {
+func createDemo(path string, seg *text.Segmenter, annotator string) (*annotate.Project, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	doc, err := annotate.Process(assets.DemoName, assets.DemoArticle, seg, annotate.DefaultCleanOptions())
+	res, err := text.Process(assets.DemoName, assets.DemoArticle, seg, text.DefaultCleanOptions())
 	if err != nil {
 		return nil, err
 	}
+	doc := annotate.NewDocument(res)
 	schema := annotate.DefaultSchema()
 	doc.Spans = corpus.NewSuggester(schema, corpus.SuggestOptions{Layer: schema.Layers[0].Name, POS: true}, nil).Suggest(doc)
 	p, err := annotate.Create(path, nil, annotate.Options{Annotator: annotator})

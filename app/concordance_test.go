@@ -21,6 +21,7 @@ import (
 
 	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/annotate/corpus"
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -474,9 +475,9 @@ func TestConcordanceMillionHits(t *testing.T) {
 	// 100 documents of 10,000 characters, every one a hit for 叶.
 	var docs []*annotate.Document
 	for i := range 100 {
-		text := strings.Repeat("叶", 10_000)
-		docs = append(docs, &annotate.Document{Name: fmt.Sprintf("d%03d.txt", i), Text: text, Raw: text,
-			Sentences: []annotate.Sentence{{Start: 0, End: 10_000}}})
+		s := strings.Repeat("叶", 10_000)
+		docs = append(docs, &annotate.Document{Name: fmt.Sprintf("d%03d.txt", i), Text: s, Raw: s,
+			Sentences: []text.Sentence{{Start: 0, End: 10_000}}})
 	}
 	if err := ws.proj.AddDocuments(docs, nil); err != nil {
 		t.Fatal(err)
@@ -581,9 +582,9 @@ func yeDocs(t *testing.T, ws *workspace, n, size int) {
 	t.Helper()
 	var docs []*annotate.Document
 	for i := range n {
-		text := strings.Repeat("叶", size)
-		docs = append(docs, &annotate.Document{Name: fmt.Sprintf("ye%03d.txt", i), Text: text, Raw: text,
-			Sentences: []annotate.Sentence{{Start: 0, End: size}}})
+		s := strings.Repeat("叶", size)
+		docs = append(docs, &annotate.Document{Name: fmt.Sprintf("ye%03d.txt", i), Text: s, Raw: s,
+			Sentences: []text.Sentence{{Start: 0, End: size}}})
 	}
 	if err := ws.proj.AddDocuments(docs, nil); err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -118,7 +119,7 @@ func (ws *workspace) whenIdle(f func()) {
 }
 
 // waitSegmenter waits for the dictionary (import needs it).
-func (ws *workspace) waitSegmenter(ctx context.Context, progress progressUpdate) (*annotate.Segmenter, error) {
+func (ws *workspace) waitSegmenter(ctx context.Context, progress progressUpdate) (*text.Segmenter, error) {
 	select {
 	case <-ws.segOK:
 	default:

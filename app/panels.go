@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // labelColor parses "#rrggbb" (grey when malformed).
@@ -100,7 +101,7 @@ type inspector struct {
 	reject  *widget.Button
 	del     *widget.Button
 	tags    []string // the tagset's names
-	tok     *annotate.Token
+	tok     *text.Token
 	sp      *annotate.Span
 }
 
@@ -167,7 +168,7 @@ func (in *inspector) tagsStarting(prefix string) []string {
 
 // show fills the inspector for the cursor token tok and the selected span
 // sp (either may be nil) and the selection [start, end).
-func (in *inspector) show(tok *annotate.Token, sp *annotate.Span, start, end int) {
+func (in *inspector) show(tok *text.Token, sp *annotate.Span, start, end int) {
 	in.tok, in.sp = tok, sp
 	d := in.ws.doc
 	if d == nil {

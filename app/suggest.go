@@ -16,6 +16,7 @@ import (
 
 	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/annotate/corpus"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // Suggestions, label-all and re-segmentation: the Corpus menu's commands
@@ -391,7 +392,7 @@ func (ws *workspace) labelAll(text, layer, label string, scope docScope, inside 
 
 // learner builds the project's Learner (what its merges and splits
 // taught) off the UI goroutine.
-func (ws *workspace) learner(ctx context.Context, progress progressUpdate) (*annotate.Learner, error) {
+func (ws *workspace) learner(ctx context.Context, progress progressUpdate) (*text.Learner, error) {
 	seg, err := ws.waitSegmenter(ctx, progress)
 	if err != nil {
 		return nil, err

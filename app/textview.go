@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // textView is the document view of the annotation workspace: the clean
@@ -473,7 +474,7 @@ func (v *textView) SpanAt(offset int) []annotate.Span {
 	return out
 }
 
-func (v *textView) tokens() []annotate.Token {
+func (v *textView) tokens() []text.Token {
 	if v.doc == nil {
 		return nil
 	}

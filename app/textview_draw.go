@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // MinSize is the height of the whole laid-out document.
@@ -169,13 +170,13 @@ func (r *tvRenderer) build() {
 		for _, mi := range l.lineMarks[l.lineMarkOff[li]:l.lineMarkOff[li+1]] {
 			mk := l.marks[mi]
 			switch mk.Kind {
-			case annotate.MarkDamage, annotate.MarkRepaired:
+			case text.MarkDamage, text.MarkRepaired:
 				a, b := max(mk.Start, int(ln.start)), min(mk.End, int(ln.end))
 				if b <= a {
 					continue
 				}
 				c := damageC
-				if mk.Kind == annotate.MarkRepaired {
+				if mk.Kind == text.MarkRepaired {
 					c = repairC
 				}
 				x0, x1 := l.charX[a], l.charX[b-1]+l.charW[b-1]

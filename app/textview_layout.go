@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // Spacing of the view, in Fyne units at zoom 1.
@@ -79,7 +80,7 @@ type tvLayout struct {
 	lanes       []int   // per doc.Spans index
 	lineSpanOff []int32 // CSR: spans on line i are lineSpans[off[i]:off[i+1]]
 	lineSpans   []int32
-	marks       []annotate.Mark
+	marks       []text.Mark
 	lineMarkOff []int32
 	lineMarks   []int32
 
@@ -228,7 +229,7 @@ func (l *tvLayout) breakLines() {
 	v := l.v
 	rs := v.runes
 	n := len(rs)
-	var toks []annotate.Token
+	var toks []text.Token
 	if v.doc != nil {
 		toks = v.doc.Tokens
 	}
@@ -245,7 +246,7 @@ func (l *tvLayout) breakLines() {
 	if v.doc != nil {
 		for _, mk := range v.doc.Report.Marks {
 			h := strings.TrimSpace(mk.Original)
-			if mk.Kind != annotate.MarkPinyinHint || h == "" {
+			if mk.Kind != text.MarkPinyinHint || h == "" {
 				continue
 			}
 			if t := v.tokenAtOffset(mk.Start); t >= 0 && toks[t].Start <= mk.Start {
@@ -398,7 +399,7 @@ func (l *tvLayout) breakLines() {
 func (l *tvLayout) index() {
 	v := l.v
 	var spans []annotate.Span
-	var marks []annotate.Mark
+	var marks []text.Mark
 	if v.doc != nil {
 		spans = v.doc.Spans
 		marks = v.doc.Report.Marks
@@ -456,7 +457,7 @@ func (l *tvLayout) index() {
 	})
 	l.marks = l.marks[:0]
 	for _, mk := range marks {
-		if mk.End > mk.Start || mk.Kind == annotate.MarkPinyinHint {
+		if mk.End > mk.Start || mk.Kind == text.MarkPinyinHint {
 			l.marks = append(l.marks, mk)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // tvLightTheme is the application theme forced to the light variant, for
@@ -36,7 +37,7 @@ func tvDoc(spec string) *annotate.Document {
 	off, sentStart := 0, -1
 	endSentence := func() {
 		if sentStart >= 0 {
-			d.Sentences = append(d.Sentences, annotate.Sentence{Start: sentStart, End: off})
+			d.Sentences = append(d.Sentences, text.Sentence{Start: sentStart, End: off})
 			sentStart = -1
 		}
 	}
@@ -49,15 +50,15 @@ func tvDoc(spec string) *annotate.Document {
 			off += utf8.RuneCountInString(gap)
 			continue
 		}
-		text, pos, _ := strings.Cut(p, "/")
-		n := utf8.RuneCountInString(text)
+		word, pos, _ := strings.Cut(p, "/")
+		n := utf8.RuneCountInString(word)
 		if sentStart < 0 {
 			sentStart = off
 		}
-		d.Tokens = append(d.Tokens, annotate.Token{Start: off, End: off + n, Text: text, POS: pos})
-		sb.WriteString(text)
+		d.Tokens = append(d.Tokens, text.Token{Start: off, End: off + n, Text: word, POS: pos})
+		sb.WriteString(word)
 		off += n
-		if strings.ContainsAny(text, "。！？") {
+		if strings.ContainsAny(word, "。！？") {
 			endSentence()
 		}
 	}
@@ -651,9 +652,9 @@ func TestTextViewGolden(t *testing.T) {
 	// damage: the lost character 16 (U+FFFD, drawn as ?)
 	lost := strings.Index(doc.Text, "�")
 	lostAt := utf8.RuneCountInString(doc.Text[:lost])
-	doc.Report.Marks = []annotate.Mark{
-		{Kind: annotate.MarkDamage, Start: lostAt, End: lostAt + 1, Cause: annotate.CauseLost},
-		{Kind: annotate.MarkPinyinHint, Start: lostAt, End: lostAt + 1, Original: "jiao"},
+	doc.Report.Marks = []text.Mark{
+		{Kind: text.MarkDamage, Start: lostAt, End: lostAt + 1, Cause: text.CauseLost},
+		{Kind: text.MarkPinyinHint, Start: lostAt, End: lostAt + 1, Original: "jiao"},
 	}
 	sp := func(id int64, layer, label string, s, e int, o annotate.Origin) annotate.Span {
 		return annotate.Span{ID: id, Layer: layer, Label: label, Start: s, End: e, Origin: o}

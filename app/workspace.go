@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -31,7 +32,7 @@ type workspace struct {
 	prefs fyne.Preferences
 
 	proj   *annotate.Project
-	seg    *annotate.Segmenter // nil until the dictionary is loaded
+	seg    *text.Segmenter // nil until the dictionary is loaded
 	segErr error
 	segOK  chan struct{} // closed when seg or segErr is set
 
@@ -266,7 +267,7 @@ func nDocs(n int) string   { return lang.N("{{.Count}} documents", n, map[string
 func (ws *workspace) loadSegmenter() {
 	go func() {
 		start := time.Now()
-		seg, err := annotate.NewSegmenter()
+		seg, err := text.NewSegmenter()
 		took := time.Since(start)
 		fyne.Do(func() {
 			ws.seg, ws.segErr = seg, err
@@ -485,7 +486,7 @@ func (ws *workspace) selectionChanged() {
 		mode = lang.L("character mode") + " · "
 	}
 	ws.statusSelection.SetText(mode + fmt.Sprintf(lang.L("selection [%d, %d) · %d characters"), start, end, end-start))
-	var tok *annotate.Token
+	var tok *text.Token
 	if i := ws.view.Cursor(); i >= 0 && i < len(ws.doc.Tokens) {
 		tok = &ws.doc.Tokens[i]
 	}

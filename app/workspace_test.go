@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -23,21 +24,21 @@ import (
 func testDoc(name string, words, pos []string) *annotate.Document {
 	d := &annotate.Document{Name: name}
 	at, sentStart := 0, 0
-	text := ""
+	s := ""
 	for i, w := range words {
 		n := len([]rune(w))
-		d.Tokens = append(d.Tokens, annotate.Token{Start: at, End: at + n, Text: w, POS: pos[i]})
-		text += w
+		d.Tokens = append(d.Tokens, text.Token{Start: at, End: at + n, Text: w, POS: pos[i]})
+		s += w
 		at += n
 		if w == "。" {
-			d.Sentences = append(d.Sentences, annotate.Sentence{Start: sentStart, End: at})
+			d.Sentences = append(d.Sentences, text.Sentence{Start: sentStart, End: at})
 			sentStart = at
 		}
 	}
 	if sentStart < at {
-		d.Sentences = append(d.Sentences, annotate.Sentence{Start: sentStart, End: at})
+		d.Sentences = append(d.Sentences, text.Sentence{Start: sentStart, End: at})
 	}
-	d.Text, d.Raw = text, text
+	d.Text, d.Raw = s, s
 	return d
 }
 
@@ -137,7 +138,7 @@ func (f *wsFixture) stored(id int64) *annotate.Document {
 	// A copy: the live document belongs to p, which the workspace keeps.
 	cp := *d
 	cp.Spans = append([]annotate.Span(nil), d.Spans...)
-	cp.Tokens = append([]annotate.Token(nil), d.Tokens...)
+	cp.Tokens = append([]text.Token(nil), d.Tokens...)
 	f.ws.setProject(p)
 	f.ws.openDocument(idx)
 	return &cp

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // conllDocStart is the line that starts each document of a CoNLL file
@@ -167,7 +168,7 @@ func columnTag(tag string, relabel map[string]string) string {
 }
 
 // posAt is the POS of the token holding code point at ("" if none).
-func posAt(toks []annotate.Token, at int) string {
+func posAt(toks []text.Token, at int) string {
 	i := sort.Search(len(toks), func(i int) bool { return toks[i].End > at })
 	if i < len(toks) && toks[i].Start <= at {
 		return toks[i].POS
@@ -265,14 +266,14 @@ func eachCoNLL(path string, opts ReadOptions, im *Imported, emit func(*annotate.
 	build := func(sents [][]conllLine) *annotate.Document {
 		doc := &annotate.Document{Name: base}
 		if level == LevelWord {
-			doc.Tokens = []annotate.Token{}
+			doc.Tokens = []text.Token{}
 		}
-		var text strings.Builder
+		var sb strings.Builder
 		n := 0
 		var prev rune
 		for si, s := range sents {
 			if si > 0 {
-				text.WriteByte('\n')
+				sb.WriteByte('\n')
 				n++
 				prev = '\n'
 			}
@@ -282,11 +283,11 @@ func eachCoNLL(path string, opts ReadOptions, im *Imported, emit func(*annotate.
 			for i, cl := range s {
 				first, _ := utf8.DecodeRuneInString(cl.tok)
 				if level == LevelWord && i > 0 && conllWordRune(prev) && conllWordRune(first) {
-					text.WriteByte(' ')
+					sb.WriteByte(' ')
 					n++
 				}
 				starts[i] = n
-				text.WriteString(cl.tok)
+				sb.WriteString(cl.tok)
 				n += utf8.RuneCountInString(cl.tok)
 				ends[i] = n
 				prev, _ = utf8.DecodeLastRuneInString(cl.tok)
@@ -301,16 +302,16 @@ func eachCoNLL(path string, opts ReadOptions, im *Imported, emit func(*annotate.
 					if cl.pos != "" && !schema.POS.Has(cl.pos) {
 						strange++
 					}
-					doc.Tokens = append(doc.Tokens, annotate.Token{Start: starts[i], End: ends[i], Text: cl.tok, POS: cl.pos})
+					doc.Tokens = append(doc.Tokens, text.Token{Start: starts[i], End: ends[i], Text: cl.tok, POS: cl.pos})
 				}
 			}
-			doc.Sentences = append(doc.Sentences, annotate.Sentence{Start: start, End: n})
+			doc.Sentences = append(doc.Sentences, text.Sentence{Start: start, End: n})
 			spans, _ := SpansFromTags(tags)
 			for _, ts := range spans {
 				doc.Spans = append(doc.Spans, annotate.Span{Label: ts.Label, Start: starts[ts.First], End: ends[ts.Last-1]})
 			}
 		}
-		doc.Text = text.String()
+		doc.Text = sb.String()
 		return doc
 	}
 	// A document is built once its last sentence is read; it is named

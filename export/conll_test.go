@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // tagTestSchema has one entity layer that allows overlaps, so that the
@@ -24,10 +25,10 @@ func tagTestSchema() *annotate.Schema {
 
 // tagTestTokens makes tokens of words found left to right in text, each
 // "word" or "word/POS".
-func tagTestTokens(t *testing.T, text string, words ...string) []annotate.Token {
+func tagTestTokens(t *testing.T, s string, words ...string) []text.Token {
 	t.Helper()
-	runes := []rune(text)
-	var out []annotate.Token
+	runes := []rune(s)
+	var out []text.Token
 	pos := 0
 	for _, w := range words {
 		word, tag, ok := strings.Cut(w, "/")
@@ -39,9 +40,9 @@ func tagTestTokens(t *testing.T, text string, words ...string) []annotate.Token 
 			pos++
 		}
 		if pos+len(wr) > len(runes) {
-			t.Fatalf("tagTestTokens: %q not found in %q", word, text)
+			t.Fatalf("tagTestTokens: %q not found in %q", word, s)
 		}
-		out = append(out, annotate.Token{Start: pos, End: pos + len(wr), Text: word, POS: tag})
+		out = append(out, text.Token{Start: pos, End: pos + len(wr), Text: word, POS: tag})
 		pos += len(wr)
 	}
 	return out
@@ -71,25 +72,25 @@ func tagTestSpan(t *testing.T, text string, id int64, label, sub string, nth int
 // Latin document for word joining and -DOCSTART-.
 func tagTestDocs(t *testing.T) []*annotate.Document {
 	t.Helper()
-	text := "𠀀家在焦作市😀，张三去了北京大学。\n李四说：“你好”。"
-	d1 := &annotate.Document{Name: "焦作 news.txt", Text: text,
-		Sentences: []annotate.Sentence{{Start: 0, End: 17}, {Start: 18, End: 27}},
-		Tokens: tagTestTokens(t, text, "𠀀/nr", "家", "在/p", "焦作市/ns", "😀/x", "，/w", "张三/nr", "去/v", "了/ul", "北京大学/nt", "。/w",
+	s := "𠀀家在焦作市😀，张三去了北京大学。\n李四说：“你好”。"
+	d1 := &annotate.Document{Name: "焦作 news.txt", Text: s,
+		Sentences: []text.Sentence{{Start: 0, End: 17}, {Start: 18, End: 27}},
+		Tokens: tagTestTokens(t, s, "𠀀/nr", "家", "在/p", "焦作市/ns", "😀/x", "，/w", "张三/nr", "去/v", "了/ul", "北京大学/nt", "。/w",
 			"李四/nr", "说/v", "：/w", "“/w", "你好/l", "”/w", "。/w"),
 		Spans: []annotate.Span{
-			tagTestSpan(t, text, 1, "PER", "𠀀家", 1, ""),
-			tagTestSpan(t, text, 2, "LOC", "焦作市", 1, "city in Henan"),
-			tagTestSpan(t, text, 3, "MISC", "😀", 1, "emoji 😀"),
-			tagTestSpan(t, text, 4, "PER", "张三", 1, ""),
-			tagTestSpan(t, text, 5, "TIME", "三去", 1, "overlaps 张三"),
-			tagTestSpan(t, text, 6, "ORG", "北京大学", 1, ""),
-			tagTestSpan(t, text, 7, "LOC", "北京", 1, "nested in ORG"),
-			tagTestSpan(t, text, 8, "MISC", "。\n李", 1, "across a line"),
-			tagTestSpan(t, text, 9, "PER", "李四", 1, "说话人"),
+			tagTestSpan(t, s, 1, "PER", "𠀀家", 1, ""),
+			tagTestSpan(t, s, 2, "LOC", "焦作市", 1, "city in Henan"),
+			tagTestSpan(t, s, 3, "MISC", "😀", 1, "emoji 😀"),
+			tagTestSpan(t, s, 4, "PER", "张三", 1, ""),
+			tagTestSpan(t, s, 5, "TIME", "三去", 1, "overlaps 张三"),
+			tagTestSpan(t, s, 6, "ORG", "北京大学", 1, ""),
+			tagTestSpan(t, s, 7, "LOC", "北京", 1, "nested in ORG"),
+			tagTestSpan(t, s, 8, "MISC", "。\n李", 1, "across a line"),
+			tagTestSpan(t, s, 9, "PER", "李四", 1, "说话人"),
 		}}
 	latin := "EU rejects German call."
 	d2 := &annotate.Document{Name: "latin", Text: latin,
-		Sentences: []annotate.Sentence{{Start: 0, End: 23}},
+		Sentences: []text.Sentence{{Start: 0, End: 23}},
 		Tokens:    tagTestTokens(t, latin, "EU/nt", "rejects/v", "German/nz", "call/n", "./w"),
 		Spans: []annotate.Span{
 			tagTestSpan(t, latin, 10, "ORG", "EU", 1, ""),
@@ -186,9 +187,9 @@ func TestCoNLLRoundTrip(t *testing.T) {
 }
 
 func TestCoNLLFormat(t *testing.T) {
-	text := "New York 在 𠀀😀。"
-	doc := &annotate.Document{Name: "d", Text: text, Sentences: []annotate.Sentence{{Start: 0, End: 14}},
-		Tokens: []annotate.Token{{Start: 0, End: 8, Text: "New York", POS: "ns"}, {Start: 9, End: 10, POS: "p"}, {Start: 11, End: 12, POS: "nr"}, {Start: 12, End: 13}, {Start: 13, End: 14, POS: "w"}},
+	s := "New York 在 𠀀😀。"
+	doc := &annotate.Document{Name: "d", Text: s, Sentences: []text.Sentence{{Start: 0, End: 14}},
+		Tokens: []text.Token{{Start: 0, End: 8, Text: "New York", POS: "ns"}, {Start: 9, End: 10, POS: "p"}, {Start: 11, End: 12, POS: "nr"}, {Start: 12, End: 13}, {Start: 13, End: 14, POS: "w"}},
 		Spans:  []annotate.Span{{ID: 1, Layer: "entity", Label: "LOC", Start: 0, End: 8}, {ID: 2, Layer: "entity", Label: "PER", Start: 11, End: 13}}}
 	tests := []struct {
 		name string

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // CoNLLUWord is one word line of a CoNLL-U sentence. Columns other than ID
@@ -277,7 +278,7 @@ func parseRangeOrEmpty(id string) (first, last int, ok bool) {
 // not parsed) and MISC "SpaceAfter=No" when the next character of text is
 // not whitespace. A token belongs to the sentence it starts in. Offsets are
 // code points into text; FORMs are sliced from text.
-func WriteCoNLLU(w io.Writer, docName string, text string, sents []annotate.Sentence, toks []annotate.Token) error {
+func WriteCoNLLU(w io.Writer, docName string, text string, sents []text.Sentence, toks []text.Token) error {
 	runes := []rune(text)
 	groups, err := tokensBySentence(docName, len(runes), sents, toks)
 	if err != nil {
@@ -314,7 +315,7 @@ func WriteCoNLLU(w io.Writer, docName string, text string, sents []annotate.Sent
 // tokensBySentence checks that sentences and tokens lie in a text of n code
 // points, in order and without overlap, and gives each sentence the tokens
 // that start in it. A token that starts outside every sentence is an error.
-func tokensBySentence(doc string, n int, sents []annotate.Sentence, toks []annotate.Token) ([][]annotate.Token, error) {
+func tokensBySentence(doc string, n int, sents []text.Sentence, toks []text.Token) ([][]text.Token, error) {
 	prev := 0
 	for i, s := range sents {
 		if s.Start < prev || s.End < s.Start || s.End > n {
@@ -322,7 +323,7 @@ func tokensBySentence(doc string, n int, sents []annotate.Sentence, toks []annot
 		}
 		prev = s.End
 	}
-	groups := make([][]annotate.Token, len(sents))
+	groups := make([][]text.Token, len(sents))
 	prev, si := 0, 0
 	for i, t := range toks {
 		if t.Start < prev || t.End <= t.Start || t.End > n {
@@ -588,7 +589,7 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 		}
 		sents := d.Sentences
 		if len(sents) == 0 {
-			sents = []annotate.Sentence{{Start: 0, End: len(d.Runes)}}
+			sents = []text.Sentence{{Start: 0, End: len(d.Runes)}}
 		}
 		var gaps, outside int
 		ti := 0
@@ -652,14 +653,14 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 				next = all[k+1].units[0].start
 			}
 			lines := make([]string, len(units))
-			var text strings.Builder
+			var sb strings.Builder
 			for i, u := range units {
 				raw := d.Text(u.start, u.end)
 				form := formSafe(raw)
 				if form != raw {
 					unsafe.add(d, 1)
 				}
-				text.WriteString(form)
+				sb.WriteString(form)
 				var misc []string
 				if k == 0 && i == 0 && u.start > 0 {
 					if lead := d.Text(0, u.start); strings.TrimFunc(lead, unicode.IsSpace) == "" {
@@ -689,7 +690,7 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 				}
 				if !last {
 					if gap != "" {
-						text.WriteByte(' ')
+						sb.WriteByte(' ')
 					}
 				}
 				sv := side[[2]int{u.start, u.end}]
@@ -703,7 +704,7 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 				}
 				lines[i] = fmt.Sprintf("%d\t%s\t_\t%s\t%s\t_\t_\t_\t_\t%s\n", i+1, form, up, xp, m)
 			}
-			fmt.Fprintf(bw, "# sent_id = %d-%d\n# text = %s\n", d.ID, su.n, text.String())
+			fmt.Fprintf(bw, "# sent_id = %d-%d\n# text = %s\n", d.ID, su.n, sb.String())
 			for _, l := range lines {
 				bw.WriteString(l)
 			}
@@ -820,7 +821,7 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 	names := &numberedDocs{base: base, emit: emit, named: func(d *annotate.Document) bool { return d.Name != "" }}
 	var (
 		doc     *annotate.Document
-		text    strings.Builder
+		sb      strings.Builder
 		n       int    // code points in text
 		sep     string // what goes before the next sentence
 		mwt     int
@@ -833,13 +834,13 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 		var done *annotate.Document
 		if doc != nil && len(doc.Sentences) > 0 {
 			if trailing {
-				text.WriteString(sep)
+				sb.WriteString(sep)
 			}
-			doc.Text = text.String()
+			doc.Text = sb.String()
 			done = doc
 		}
 		doc, n, sep, trailing = nil, 0, "", false
-		text.Reset()
+		sb.Reset()
 		if done == nil {
 			return nil
 		}
@@ -852,7 +853,7 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			}
 		}
 		if doc == nil {
-			doc = &annotate.Document{Name: s.DocID, Tokens: []annotate.Token{}}
+			doc = &annotate.Document{Name: s.DocID, Tokens: []text.Token{}}
 		}
 		surf := surfaceTokens(s)
 		var spelled strings.Builder
@@ -871,11 +872,11 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			if s.NewPar && !strings.Contains(sep, "\n") {
 				sep = "\n"
 			}
-			text.WriteString(sep)
+			sb.WriteString(sep)
 			n += utf8.RuneCountInString(sep)
 		} else if len(surf) > 0 {
 			if lead, ok := miscValue(surf[0].misc, "SpacesBefore"); ok && strings.TrimFunc(lead, unicode.IsSpace) == "" {
-				text.WriteString(lead)
+				sb.WriteString(lead)
 				n += utf8.RuneCountInString(lead)
 			}
 		}
@@ -896,7 +897,7 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			if pos != "" && !tagset.Has(pos) {
 				strange[pos]++
 			}
-			tok := annotate.Token{Start: n, End: n + utf8.RuneCountInString(u.form), Text: u.form, POS: pos}
+			tok := text.Token{Start: n, End: n + utf8.RuneCountInString(u.form), Text: u.form, POS: pos}
 			doc.Tokens = append(doc.Tokens, tok)
 			derived := "_"
 			if useX {
@@ -906,7 +907,7 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 				doc.Spans = append(doc.Spans, annotate.Span{Layer: otherLayer, Label: other, Start: tok.Start, End: tok.End})
 				sides++
 			}
-			text.WriteString(u.form)
+			sb.WriteString(u.form)
 			n = tok.End
 			spaces, has := spacesAfter(u.misc)
 			switch {
@@ -925,10 +926,10 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 				sep = " "
 				continue
 			}
-			text.WriteString(spaces)
+			sb.WriteString(spaces)
 			n += utf8.RuneCountInString(spaces)
 		}
-		doc.Sentences = append(doc.Sentences, annotate.Sentence{Start: start, End: n})
+		doc.Sentences = append(doc.Sentences, text.Sentence{Start: start, End: n})
 		return nil
 	})
 	if err == nil {

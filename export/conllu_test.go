@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // udGoldDir is where the UD Chinese GSD files are, seen from export/.
@@ -162,9 +163,9 @@ func TestReadCoNLLUReadError(t *testing.T) {
 
 // tokenize is a stand-in for the Segmenter: runs of ASCII letters and digits
 // are words, every other non-space code point is a word of its own.
-func tokenize(text string) []annotate.Token {
-	var toks []annotate.Token
-	runes := []rune(text)
+func tokenize(s string) []text.Token {
+	var toks []text.Token
+	runes := []rune(s)
 	alnum := func(r rune) bool { return r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
 	for i := 0; i < len(runes); {
 		r := runes[i]
@@ -187,18 +188,18 @@ func tokenize(text string) []annotate.Token {
 		case alnum(r):
 			pos = "eng"
 		}
-		toks = append(toks, annotate.Token{Start: i, End: j, Text: string(runes[i:j]), POS: pos})
+		toks = append(toks, text.Token{Start: i, End: j, Text: string(runes[i:j]), POS: pos})
 		i = j
 	}
 	return toks
 }
 
 func TestWriteCoNLLU(t *testing.T) {
-	text := "你好，iPhone 12！\n𠀀😀  好。"
-	sents := []annotate.Sentence{{Start: 0, End: 13}, {Start: 13, End: 14}, {Start: 14, End: 20}}
-	toks := tokenize(text)
+	s := "你好，iPhone 12！\n𠀀😀  好。"
+	sents := []text.Sentence{{Start: 0, End: 13}, {Start: 13, End: 14}, {Start: 14, End: 20}}
+	toks := tokenize(s)
 	var b bytes.Buffer
-	if err := WriteCoNLLU(&b, "doc", text, sents, toks); err != nil {
+	if err := WriteCoNLLU(&b, "doc", s, sents, toks); err != nil {
 		t.Fatalf("WriteCoNLLU() error = %v", err)
 	}
 	want := "# sent_id = doc-1\n" +
@@ -223,20 +224,20 @@ func TestWriteCoNLLU(t *testing.T) {
 }
 
 func TestWriteCoNLLURoundTrip(t *testing.T) {
-	text := "時刻緊繃疫情防控之弦 全力守護群眾生命健康\n今日頭條\n\n昨日上午，市委副書記、市長徐衣顯帶隊檢查指導冬春季疫情防控工作（IMAX 3D）。𠀀😀。\n"
-	runes := []rune(text)
+	s := "時刻緊繃疫情防控之弦 全力守護群眾生命健康\n今日頭條\n\n昨日上午，市委副書記、市長徐衣顯帶隊檢查指導冬春季疫情防控工作（IMAX 3D）。𠀀😀。\n"
+	runes := []rune(s)
 	// Sentences: each line, and the last line cut after its first 。.
-	var sents []annotate.Sentence
+	var sents []text.Sentence
 	start := 0
 	for i, r := range runes {
 		if r == '\n' || r == '。' && i+1 < len(runes) && runes[i+1] != '\n' {
-			sents = append(sents, annotate.Sentence{Start: start, End: i + 1})
+			sents = append(sents, text.Sentence{Start: start, End: i + 1})
 			start = i + 1
 		}
 	}
-	toks := tokenize(text)
+	toks := tokenize(s)
 	var b bytes.Buffer
-	if err := WriteCoNLLU(&b, "jiaozuo", text, sents, toks); err != nil {
+	if err := WriteCoNLLU(&b, "jiaozuo", s, sents, toks); err != nil {
 		t.Fatalf("WriteCoNLLU() error = %v", err)
 	}
 	got, err := ReadCoNLLU("round-trip.conllu", &b)
@@ -272,21 +273,21 @@ func TestWriteCoNLLURoundTrip(t *testing.T) {
 }
 
 func TestWriteCoNLLUBadInput(t *testing.T) {
-	text := "你好世界"
-	ok := []annotate.Sentence{{Start: 0, End: 4}}
-	tok := func(s, e int) annotate.Token { return annotate.Token{Start: s, End: e, Text: "x", POS: "n"} }
+	s := "你好世界"
+	ok := []text.Sentence{{Start: 0, End: 4}}
+	tok := func(s, e int) text.Token { return text.Token{Start: s, End: e, Text: "x", POS: "n"} }
 	tests := []struct {
 		name  string
-		sents []annotate.Sentence
-		toks  []annotate.Token
+		sents []text.Sentence
+		toks  []text.Token
 	}{
-		{"token past the end", ok, []annotate.Token{tok(3, 5)}},
-		{"negative token", ok, []annotate.Token{tok(-1, 1)}},
-		{"empty token", ok, []annotate.Token{tok(1, 1)}},
-		{"overlapping tokens", ok, []annotate.Token{tok(0, 2), tok(1, 3)}},
-		{"token outside sentences", []annotate.Sentence{{Start: 0, End: 2}}, []annotate.Token{tok(0, 2), tok(2, 4)}},
-		{"sentences out of order", []annotate.Sentence{{Start: 2, End: 4}, {Start: 0, End: 2}}, nil},
-		{"sentence past the end", []annotate.Sentence{{Start: 0, End: 9}}, nil},
+		{"token past the end", ok, []text.Token{tok(3, 5)}},
+		{"negative token", ok, []text.Token{tok(-1, 1)}},
+		{"empty token", ok, []text.Token{tok(1, 1)}},
+		{"overlapping tokens", ok, []text.Token{tok(0, 2), tok(1, 3)}},
+		{"token outside sentences", []text.Sentence{{Start: 0, End: 2}}, []text.Token{tok(0, 2), tok(2, 4)}},
+		{"sentences out of order", []text.Sentence{{Start: 2, End: 4}, {Start: 0, End: 2}}, nil},
+		{"sentence past the end", []text.Sentence{{Start: 0, End: 9}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -294,8 +295,8 @@ func TestWriteCoNLLUBadInput(t *testing.T) {
 				name string
 				fn   func() error
 			}{
-				{"WriteCoNLLU", func() error { return WriteCoNLLU(&bytes.Buffer{}, "bad-doc", text, tt.sents, tt.toks) }},
-				{"WriteSentencesJSONL", func() error { return WriteSentencesJSONL(&bytes.Buffer{}, "bad-doc", text, tt.sents, tt.toks) }},
+				{"WriteCoNLLU", func() error { return WriteCoNLLU(&bytes.Buffer{}, "bad-doc", s, tt.sents, tt.toks) }},
+				{"WriteSentencesJSONL", func() error { return WriteSentencesJSONL(&bytes.Buffer{}, "bad-doc", s, tt.sents, tt.toks) }},
 			} {
 				err := write.fn()
 				if err == nil || !strings.HasPrefix(err.Error(), "export: bad-doc: ") {
@@ -463,10 +464,10 @@ func readGold(t *testing.T, path string) []CoNLLUSentence {
 }
 
 func TestCoNLLUExportFormat(t *testing.T) {
-	text := "焦作市 iPhone\t12。\n𠀀😀好"
-	doc := &annotate.Document{Name: "d one", Text: text,
-		Sentences: []annotate.Sentence{{Start: 0, End: 14}, {Start: 15, End: 18}},
-		Tokens: []annotate.Token{{Start: 0, End: 3, POS: "ns"}, {Start: 4, End: 10, POS: "eng"}, {Start: 11, End: 13, POS: "m"},
+	s := "焦作市 iPhone\t12。\n𠀀😀好"
+	doc := &annotate.Document{Name: "d one", Text: s,
+		Sentences: []text.Sentence{{Start: 0, End: 14}, {Start: 15, End: 18}},
+		Tokens: []text.Token{{Start: 0, End: 3, POS: "ns"}, {Start: 4, End: 10, POS: "eng"}, {Start: 11, End: 13, POS: "m"},
 			{Start: 13, End: 14, POS: "w"}, {Start: 15, End: 16, POS: "NOUN"}},
 		Spans: []annotate.Span{{ID: 1, Layer: XPOSLayer, Label: "NNP", Start: 15, End: 16}, {ID: 2, Layer: UPOSLayer, Label: "PROPN", Start: 4, End: 10}}}
 	schema := annotate.DefaultSchema()
@@ -548,6 +549,6 @@ func TestCoNLLUImportBad(t *testing.T) {
 // segmentWhole makes each text one token.
 type segmentWhole struct{}
 
-func (segmentWhole) Segment(text string) []annotate.Token {
-	return []annotate.Token{{Start: 0, End: len([]rune(text)), POS: "x"}}
+func (segmentWhole) Segment(s string) []text.Token {
+	return []text.Token{{Start: 0, End: len([]rune(s)), POS: "x"}}
 }

@@ -17,6 +17,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // Source is what an export reads: a project (*annotate.Project is one) or
@@ -236,7 +237,7 @@ type Record struct {
 	Sent       int
 	Start, End int
 	Spans      []annotate.Span
-	Tokens     []annotate.Token
+	Tokens     []text.Token
 }
 
 // Text is the record's text.

@@ -12,19 +12,20 @@ import (
 	"testing"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // splitCorpus is n one-sentence documents, every other one done.
 func splitCorpus(n int) *Corpus {
 	var docs []*annotate.Document
 	for i := range n {
-		text := fmt.Sprintf("文档%d。", i)
+		s := fmt.Sprintf("文档%d。", i)
 		st := annotate.StatusNew
 		if i%2 == 1 {
 			st = annotate.StatusDone
 		}
-		docs = append(docs, &annotate.Document{Name: fmt.Sprintf("d%02d", i), Text: text, Status: st,
-			Sentences: []annotate.Sentence{{Start: 0, End: len([]rune(text))}}})
+		docs = append(docs, &annotate.Document{Name: fmt.Sprintf("d%02d", i), Text: s, Status: st,
+			Sentences: []text.Sentence{{Start: 0, End: len([]rune(s))}}})
 	}
 	return NewCorpus(nil, docs)
 }
@@ -206,7 +207,7 @@ func TestSliceUnits(t *testing.T) {
 // left out (kept at character level), and each is warned about.
 func TestTagsRules(t *testing.T) {
 	// 北京大学 | 在 | 海淀区
-	d := &annotate.Document{Name: "t", Text: "北京大学在海淀区", Tokens: []annotate.Token{{Start: 0, End: 4}, {Start: 4, End: 5}, {Start: 5, End: 8}}}
+	d := &annotate.Document{Name: "t", Text: "北京大学在海淀区", Tokens: []text.Token{{Start: 0, End: 4}, {Start: 4, End: 5}, {Start: 5, End: 8}}}
 	d.Spans = []annotate.Span{
 		{ID: 1, Layer: "e", Label: "ORG", Start: 0, End: 4},
 		{ID: 2, Layer: "e", Label: "LOC", Start: 0, End: 2}, // inside ORG: loses

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // CSV and spreadsheet tables: the csv-tokens and csv-spans exports, the
@@ -104,7 +105,7 @@ func tokenRows(j *Job, d *Doc, f func(r *tokenRow) error) error {
 	// A unit's row is written when the next unit is known: its space_after
 	// runs to the next unit, which may be in the next record.
 	var (
-		prev     annotate.Token
+		prev     text.Token
 		prevRec  = -1
 		prevTags = make([]string, len(layers))
 		n        int // units seen
@@ -408,7 +409,7 @@ func readTokensTable(t *table, opts ReadOptions, im *Imported, emit func(*annota
 		}
 	}
 	type tok struct {
-		annotate.Token
+		text.Token
 		sent int
 		tags []string
 		loc  tableLoc
@@ -417,7 +418,7 @@ func readTokensTable(t *table, opts ReadOptions, im *Imported, emit func(*annota
 		curID = "\x00" // no document yet
 		name  string
 		toks  []tok
-		text  []rune // the document's text so far
+		runes []rune // the document's text so far
 		gaps  int    // characters of it the file did not hold
 		rows  int    // rows of the document read
 	)
@@ -425,7 +426,7 @@ func readTokensTable(t *table, opts ReadOptions, im *Imported, emit func(*annota
 		if rows == 0 {
 			return nil
 		}
-		doc := &annotate.Document{Name: name, Text: string(text)}
+		doc := &annotate.Document{Name: name, Text: string(runes)}
 		if gaps > 0 {
 			im.Warnings = append(im.Warnings, fmt.Sprintf("%s: document %q: %d characters between tokens are not in the file: read as spaces", t.file, name, gaps))
 		}
@@ -446,7 +447,7 @@ func readTokensTable(t *table, opts ReadOptions, im *Imported, emit func(*annota
 					j++
 				}
 				if toks[i].sent > 0 {
-					doc.Sentences = append(doc.Sentences, annotate.Sentence{Start: toks[i].Start, End: toks[j-1].End})
+					doc.Sentences = append(doc.Sentences, text.Sentence{Start: toks[i].Start, End: toks[j-1].End})
 				}
 				i = j
 			}
@@ -467,7 +468,7 @@ func readTokensTable(t *table, opts ReadOptions, im *Imported, emit func(*annota
 				doc.Spans = append(doc.Spans, annotate.Span{Layer: layer, Label: s.Label, Start: toks[s.First].Start, End: toks[s.Last-1].End})
 			}
 		}
-		toks, text, gaps, rows = nil, nil, 0, 0
+		toks, runes, gaps, rows = nil, nil, 0, 0
 		return emit(doc)
 	}
 	seen := map[string]bool{}
@@ -516,7 +517,7 @@ func readTokensTable(t *table, opts ReadOptions, im *Imported, emit func(*annota
 		}
 		// A gap is text the file does not hold (filled with spaces): bound
 		// it, so that a wrong offset cannot ask for gigabytes.
-		prev := len(text)
+		prev := len(runes)
 		n := utf8.RuneCountInString(k.Text)
 		if k.End-k.Start != n || k.Start < prev || k.Text == "" && k.Start != k.End || k.Text == "" && !hasAfter || k.Start-prev > maxTokenGap {
 			if err := im.Bad(opts, loc.bad(t.file, 4, fmt.Errorf("token %q at [%d,%d) does not fit: it must follow the text before it (which ends at %d), at most %d characters after it, and span its %d characters", k.Text, k.Start, k.End, prev, maxTokenGap, n))); err != nil {
@@ -533,11 +534,11 @@ func readTokensTable(t *table, opts ReadOptions, im *Imported, emit func(*annota
 		}
 		rows++
 		for ; prev < k.Start; prev++ {
-			text = append(text, ' ')
+			runes = append(runes, ' ')
 			gaps++
 		}
-		text = append(text, []rune(k.Text)...)
-		text = append(text, []rune(after)...)
+		runes = append(runes, []rune(k.Text)...)
+		runes = append(runes, []rune(after)...)
 		if k.Text != "" {
 			toks = append(toks, k)
 		}
@@ -572,7 +573,7 @@ func quoteList(s []string) string {
 	return strings.Join(q, ", ")
 }
 
-// eachCSV reads a CSV file (any encoding annotate.Decode knows: UTF-8
+// eachCSV reads a CSV file (any encoding text.Decode knows: UTF-8
 // with or without a byte order mark, UTF-16 with one, GB18030/GBK, Big5)
 // as a table with a header row. In UTF-8, cells keep their line ends as
 // they are (CRLF too). Errors name the file and the line.
@@ -580,7 +581,7 @@ func quoteList(s []string) string {
 // A UTF-8 file (the usual case) is read as it goes, a row at a time, never
 // whole: a first pass over it checks that it is UTF-8 and finds what
 // protectCR needs (see csvScan), the second parses it. A file in another
-// encoding is decoded whole first (annotate.Decode), as its encoding is
+// encoding is decoded whole first (text.Decode), as its encoding is
 // known only from all of it.
 func eachCSV(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
 	src, err := openCSVText(path)
@@ -724,7 +725,7 @@ func openCSVText(path string) (*csvText, error) {
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	text, _, err := annotate.Decode(path, data)
+	text, _, err := text.Decode(path, data)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // The environment of TestImportCSVChild.
@@ -50,14 +51,14 @@ func BenchmarkImportCSV100MB(b *testing.B) {
 	}{
 		{"field", func(w *csv.Writer) int {
 			w.Write([]string{"short-1", "第一篇：你好。"})
-			big := strings.ReplaceAll(string(text(100<<20)), "好。", `"好。"`)
+			big := strings.ReplaceAll(string(corpusText(100<<20)), "好。", `"好。"`)
 			w.Write([]string{"big", big})
 			w.Write([]string{"short-2", "第二篇：\n價格表。"})
 			w.Write([]string{"short-3", "第三篇。"})
 			return len(big)
 		}},
 		{"rows", func(w *csv.Writer) int {
-			largest, all := 0, string(text(100<<20))
+			largest, all := 0, string(corpusText(100<<20))
 			for i := 0; len(all) > 0; i++ {
 				n := min(len(all), 10<<10)
 				if j := strings.IndexByte(all[n:], '\n'); j >= 0 {
@@ -159,7 +160,7 @@ func TestImportCSVChild(t *testing.T) {
 		fmt.Printf("RESULT docs=%d rss_mb=%.1f\n", docs, peakRSS())
 		return
 	}
-	seg, err := annotate.NewSegmenter()
+	seg, err := text.NewSegmenter()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +217,7 @@ func BenchmarkImportDoccano(b *testing.B) {
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	largest, docs := 0, 0
-	all := string(text(250 << 20))
+	all := string(corpusText(250 << 20))
 	for len(all) > 0 {
 		n := min(len(all), 1<<10)
 		if j := strings.IndexByte(all[n:], '\n'); j >= 0 {

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // tabDoc builds a document from its tokens: each piece is "TEXT/POS" (a
@@ -24,7 +25,7 @@ import (
 // sentences end (none: no sentences).
 func tabDoc(name string, pieces []string, sentEnds []int, spans []annotate.Span) *annotate.Document {
 	d := &annotate.Document{Name: name, Status: annotate.StatusInProgress, Source: "/corpus/" + name}
-	var text []rune
+	var runes []rune
 	for _, p := range pieces {
 		tok, pos, isTok := strings.Cut(p, "/")
 		if p == "/" {
@@ -32,14 +33,14 @@ func tabDoc(name string, pieces []string, sentEnds []int, spans []annotate.Span)
 		}
 		r := []rune(tok)
 		if isTok {
-			d.Tokens = append(d.Tokens, annotate.Token{Start: len(text), End: len(text) + len(r), Text: tok, POS: pos})
+			d.Tokens = append(d.Tokens, text.Token{Start: len(runes), End: len(runes) + len(r), Text: tok, POS: pos})
 		}
-		text = append(text, r...)
+		runes = append(runes, r...)
 	}
-	d.Text = string(text)
+	d.Text = string(runes)
 	start := 0
 	for _, e := range sentEnds {
-		d.Sentences = append(d.Sentences, annotate.Sentence{Start: start, End: e})
+		d.Sentences = append(d.Sentences, text.Sentence{Start: start, End: e})
 		start = e
 	}
 	d.Spans = spans
@@ -286,7 +287,7 @@ func TestCSVExportFailure(t *testing.T) {
 	}
 	badToken := func() *Corpus {
 		c := tabCorpus()
-		c.docs[1].Tokens = append(c.docs[1].Tokens, annotate.Token{Start: 4, End: 9, Text: "x"})
+		c.docs[1].Tokens = append(c.docs[1].Tokens, text.Token{Start: 4, End: 9, Text: "x"})
 		return c
 	}
 	for _, tt := range []struct {
@@ -425,9 +426,9 @@ func tabCheckRoundTrip(t *testing.T, im *Imported) {
 		if d.Name != w.Name || d.Text != w.Text {
 			t.Errorf("doc %d = %q %q, want %q %q", i, d.Name, d.Text, w.Name, w.Text)
 		}
-		var wt []annotate.Token
+		var wt []text.Token
 		for _, k := range w.Tokens {
-			wt = append(wt, annotate.Token{Start: k.Start, End: k.End, Text: k.Text, POS: k.POS})
+			wt = append(wt, text.Token{Start: k.Start, End: k.End, Text: k.Text, POS: k.POS})
 		}
 		if !slices.Equal(d.Tokens, wt) {
 			t.Errorf("doc %d tokens = %v, want %v", i, d.Tokens, wt)

@@ -15,18 +15,19 @@ import (
 	"unicode"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 var (
 	segOnce sync.Once
-	segDict *annotate.Segmenter
+	segDict *text.Segmenter
 	segErr  error
 )
 
 // testSegmenter is the real segmenter (its dictionary loaded once).
-func testSegmenter(t *testing.T) *annotate.Segmenter {
+func testSegmenter(t *testing.T) *text.Segmenter {
 	t.Helper()
-	segOnce.Do(func() { segDict, segErr = annotate.NewSegmenter() })
+	segOnce.Do(func() { segDict, segErr = text.NewSegmenter() })
 	if segErr != nil {
 		t.Fatal(segErr)
 	}
@@ -104,8 +105,8 @@ func fidelityProject(t *testing.T) (*annotate.Project, []*annotate.Document) {
 	}
 	for _, fd := range fidelityDocs {
 		d := &annotate.Document{Name: fd.name, Text: fd.text, Raw: fd.text}
-		d.Sentences = annotate.Sentences(d.Text)
-		d.Tokens = annotate.SegmentSentences(seg, d.Text, d.Sentences)
+		d.Sentences = text.Sentences(d.Text)
+		d.Tokens = text.SegmentSentences(seg, d.Text, d.Sentences)
 		for _, s := range fd.spans {
 			from := 0
 			if s[3] != "" {

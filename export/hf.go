@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // The Hugging Face token classification format (what
@@ -48,7 +49,7 @@ func writeHF(j *Job, w io.Writer) error {
 		for _, rec := range j.Records(d) {
 			b = append(b[:0], `{"id":`...)
 			b = appendJSONString(b, rec.Key())
-			var units []annotate.Token
+			var units []text.Token
 			tagLists := make([][]string, len(layers))
 			for i, layer := range layers {
 				var tags []string
@@ -121,7 +122,7 @@ func appendJSONStrings(b []byte, n int, at func(i int) string) []byte {
 // against the span of layer it stands for. At character level white space
 // is not a unit, so a span that starts or ends with white space comes back
 // without it: it is matched trimmed, with a warning.
-func proveTags(j *Job, rec Record, units []annotate.Token, tags []string, layer string) error {
+func proveTags(j *Job, rec Record, units []text.Token, tags []string, layer string) error {
 	d := rec.Doc
 	decoded, _ := SpansFromTags(tags)
 	if len(decoded) == 0 {

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // nestedDoccano is a doccano file of nested entities with labels the
@@ -303,7 +304,7 @@ func TestXLSXLongLabel(t *testing.T) {
 		label := strings.Repeat("機", n)
 		s := annotate.DefaultSchema()
 		s.Layers[0].Labels = append(s.Layers[0].Labels, annotate.Label{Name: label, Color: "#123456"})
-		d := &annotate.Document{Name: "d", Text: "機構", Tokens: []annotate.Token{{Start: 0, End: 2}},
+		d := &annotate.Document{Name: "d", Text: "機構", Tokens: []text.Token{{Start: 0, End: 2}},
 			Spans: []annotate.Span{{ID: 1, Layer: "entity", Label: label, Start: 0, End: 2}}}
 		out := filepath.Join(t.TempDir(), "long.xlsx")
 		if _, err := Export(context.Background(), NewCorpus(s, []*annotate.Document{d}), "xlsx", out, Options{}); err != nil {
@@ -336,7 +337,7 @@ func TestCSVKeepsLineEnds(t *testing.T) {
 func TestWritersMakeLabelsSafe(t *testing.T) {
 	labels := []string{"my label", "A\tB", "C\nD", "E\x01F"}
 	s := annotate.DefaultSchema()
-	d := &annotate.Document{Name: "d", Text: "甲乙丙丁", Tokens: []annotate.Token{{Start: 0, End: 1}, {Start: 1, End: 2}, {Start: 2, End: 3}, {Start: 3, End: 4}}}
+	d := &annotate.Document{Name: "d", Text: "甲乙丙丁", Tokens: []text.Token{{Start: 0, End: 1}, {Start: 1, End: 2}, {Start: 2, End: 3}, {Start: 3, End: 4}}}
 	for i, l := range labels {
 		s.Layers[0].Labels = append(s.Layers[0].Labels, annotate.Label{Name: l, Color: "#123456"})
 		d.Spans = append(d.Spans, annotate.Span{ID: int64(i + 1), Layer: "entity", Label: l, Start: i, End: i + 1})
@@ -466,7 +467,7 @@ func TestImportFilesSegments(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := annotate.SegmentSentences(seg, d.Text, annotate.Sentences(d.Text))
+			want := text.SegmentSentences(seg, d.Text, text.Sentences(d.Text))
 			if text, ok := texts[s.Name]; !ok {
 				var got []string
 				for _, tk := range d.Tokens {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // jsonSchema has two layers that allow overlaps, so that the test corpus
@@ -29,10 +30,10 @@ func jsonSchema() *annotate.Schema {
 
 // jsonTokens gives the words of text in order as tokens (found left to
 // right), each with POS "x" unless given as "word/POS".
-func jsonTokens(t *testing.T, text string, words ...string) []annotate.Token {
+func jsonTokens(t *testing.T, s string, words ...string) []text.Token {
 	t.Helper()
-	runes := []rune(text)
-	var out []annotate.Token
+	runes := []rune(s)
+	var out []text.Token
 	pos := 0
 	for _, w := range words {
 		word, tag, ok := strings.Cut(w, "/")
@@ -44,9 +45,9 @@ func jsonTokens(t *testing.T, text string, words ...string) []annotate.Token {
 			pos++
 		}
 		if pos+len(wr) > len(runes) {
-			t.Fatalf("jsonTokens: %q not found in %q", word, text)
+			t.Fatalf("jsonTokens: %q not found in %q", word, s)
 		}
-		out = append(out, annotate.Token{Start: pos, End: pos + len(wr), Text: word, POS: tag})
+		out = append(out, text.Token{Start: pos, End: pos + len(wr), Text: word, POS: tag})
 		pos += len(wr)
 	}
 	return out
@@ -61,7 +62,7 @@ func jsonDocs(t *testing.T) []*annotate.Document {
 	t.Helper()
 	text1 := "𠀀明在焦作市政府工作。😀 王小明说：好。"
 	d1 := &annotate.Document{Name: "news-1.txt", Text: text1, Status: annotate.StatusDone, Labels: []string{"news"},
-		Sentences: annotate.Sentences(text1),
+		Sentences: text.Sentences(text1),
 		Tokens:    jsonTokens(t, text1, "𠀀明/nr", "在/p", "焦作市/ns", "政府/n", "工作/vn", "。/w", "😀/x", "王小明/nr", "说/v", "：/w", "好/a", "。/w"),
 		Spans: []annotate.Span{
 			{ID: 1, Layer: "entities", Label: "PER", Start: 0, End: 2, Note: "姓𠀀\n\"quoted\" <b>", Origin: annotate.OriginManual},
@@ -74,7 +75,7 @@ func jsonDocs(t *testing.T) []*annotate.Document {
 		}}
 	text2 := "北京 <欢迎> & 你。"
 	d2 := &annotate.Document{Name: "doc <2>.txt", Text: text2, Status: annotate.StatusNew,
-		Sentences: annotate.Sentences(text2),
+		Sentences: text.Sentences(text2),
 		Spans: []annotate.Span{
 			{ID: 8, Layer: "entities", Label: "LOC", Start: 0, End: 2, Origin: annotate.OriginManual},
 			{ID: 9, Layer: "events", Label: "EVT", Start: 3, End: 7, Note: "<&>", Origin: annotate.OriginManual},
@@ -445,10 +446,10 @@ func TestSpacySpanInsideToken(t *testing.T) {
 }
 
 func TestHFExport(t *testing.T) {
-	text := "王小明在焦作市。 好"
+	s := "王小明在焦作市。 好"
 	doc := func() *annotate.Document {
-		return &annotate.Document{Name: "h", Text: text, Sentences: []annotate.Sentence{{Start: 0, End: 8}, {Start: 9, End: 10}},
-			Tokens: jsonTokens(t, text, "王小明/nr", "在/p", "焦作市/ns", "。/w", "好/a"),
+		return &annotate.Document{Name: "h", Text: s, Sentences: []text.Sentence{{Start: 0, End: 8}, {Start: 9, End: 10}},
+			Tokens: jsonTokens(t, s, "王小明/nr", "在/p", "焦作市/ns", "。/w", "好/a"),
 			Spans: []annotate.Span{
 				{ID: 1, Layer: "entities", Label: "PER", Start: 0, End: 3},
 				{ID: 2, Layer: "entities", Label: "LOC", Start: 4, End: 6}, // inside 焦作市: word level drops it
@@ -766,10 +767,10 @@ func BenchmarkJSONLExport(b *testing.B) {
 		}
 		d := &annotate.Document{Name: fmt.Sprintf("doc-%d.txt", i), Text: string(rs), Status: annotate.StatusDone}
 		for k := 0; k < nChars; k += 2 {
-			d.Tokens = append(d.Tokens, annotate.Token{Start: k, End: k + 2, Text: string(rs[k : k+2]), POS: "n"})
+			d.Tokens = append(d.Tokens, text.Token{Start: k, End: k + 2, Text: string(rs[k : k+2]), POS: "n"})
 		}
 		for k := 0; k+100 <= nChars; k += 100 {
-			d.Sentences = append(d.Sentences, annotate.Sentence{Start: k, End: k + 100})
+			d.Sentences = append(d.Sentences, text.Sentence{Start: k, End: k + 100})
 		}
 		for k := 0; k+4 <= nChars; k += 20 {
 			d.Spans = append(d.Spans, annotate.Span{ID: int64(i*nChars + k + 1), Layer: "entities", Label: "LOC", Start: k, End: k + 4, Origin: annotate.OriginManual})

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // jsonlSentence is one line of WriteSentencesJSONL.
@@ -20,7 +20,7 @@ type jsonlSentence struct {
 }
 
 // jsonlToken is a token of a jsonlSentence; its own type so that the
-// format stays put whatever annotate.Token's JSON becomes.
+// format stays put whatever text.Token's JSON becomes.
 type jsonlToken struct {
 	Start int    `json:"start"`
 	End   int    `json:"end"`
@@ -39,7 +39,7 @@ type jsonlToken struct {
 // sentence), end-exclusive. A token belongs to the sentence it starts in,
 // and its text is sliced from the document. A sentence without tokens is
 // written with "tokens":[].
-func WriteSentencesJSONL(w io.Writer, docName, text string, sents []annotate.Sentence, toks []annotate.Token) error {
+func WriteSentencesJSONL(w io.Writer, docName, text string, sents []text.Sentence, toks []text.Token) error {
 	runes := []rune(text)
 	groups, err := tokensBySentence(docName, len(runes), sents, toks)
 	if err != nil {

@@ -6,22 +6,22 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 func TestWriteSentencesJSONL(t *testing.T) {
 	tests := []struct {
 		name  string
 		text  string
-		sents []annotate.Sentence
-		toks  []annotate.Token
+		sents []text.Sentence
+		toks  []text.Token
 		want  string
 	}{
 		{
 			name:  "non-BMP offsets in code points of the document",
 			text:  "𠀀好。😀<b>",
-			sents: []annotate.Sentence{{Start: 0, End: 3}, {Start: 3, End: 7}},
-			toks: []annotate.Token{
+			sents: []text.Sentence{{Start: 0, End: 3}, {Start: 3, End: 7}},
+			toks: []text.Token{
 				{Start: 0, End: 1, Text: "𠀀", POS: "x"}, {Start: 1, End: 2, Text: "好", POS: "a"}, {Start: 2, End: 3, Text: "。", POS: "w"},
 				{Start: 3, End: 4, Text: "😀", POS: "x"}, {Start: 4, End: 7, Text: "<b>", POS: "x"},
 			},
@@ -31,8 +31,8 @@ func TestWriteSentencesJSONL(t *testing.T) {
 		{
 			name:  "token belongs to the sentence it starts in; empty sentence",
 			text:  "你好\n\n世界",
-			sents: []annotate.Sentence{{Start: 0, End: 1}, {Start: 1, End: 3}, {Start: 3, End: 4}, {Start: 4, End: 6}},
-			toks:  []annotate.Token{{Start: 0, End: 2, Text: "你好", POS: "l"}, {Start: 4, End: 6, Text: "世界", POS: "n"}},
+			sents: []text.Sentence{{Start: 0, End: 1}, {Start: 1, End: 3}, {Start: 3, End: 4}, {Start: 4, End: 6}},
+			toks:  []text.Token{{Start: 0, End: 2, Text: "你好", POS: "l"}, {Start: 4, End: 6, Text: "世界", POS: "n"}},
 			want: `{"doc":"d","sent":1,"text":"你","start":0,"end":1,"tokens":[{"start":0,"end":2,"text":"你好","pos":"l"}]}` + "\n" +
 				`{"doc":"d","sent":2,"text":"好\n","start":1,"end":3,"tokens":[]}` + "\n" +
 				`{"doc":"d","sent":3,"text":"\n","start":3,"end":4,"tokens":[]}` + "\n" +
@@ -60,13 +60,13 @@ func TestWriteSentencesJSONL(t *testing.T) {
 // TestWriteSentencesJSONLOffsets reads the lines back and checks that every
 // span is the document's text[start:end] in code points.
 func TestWriteSentencesJSONLOffsets(t *testing.T) {
-	text := "昨日上午，市長徐衣顯帶隊（IMAX 3D）。\n𠀀😀 好。"
-	runes := []rune(text)
+	s := "昨日上午，市長徐衣顯帶隊（IMAX 3D）。\n𠀀😀 好。"
+	runes := []rune(s)
 	nl := len([]rune("昨日上午，市長徐衣顯帶隊（IMAX 3D）。\n"))
-	sents := []annotate.Sentence{{Start: 0, End: nl}, {Start: nl, End: len(runes)}}
-	toks := tokenize(text)
+	sents := []text.Sentence{{Start: 0, End: nl}, {Start: nl, End: len(runes)}}
+	toks := tokenize(s)
 	var b bytes.Buffer
-	if err := WriteSentencesJSONL(&b, "d", text, sents, toks); err != nil {
+	if err := WriteSentencesJSONL(&b, "d", s, sents, toks); err != nil {
 		t.Fatalf("WriteSentencesJSONL() error = %v", err)
 	}
 	type tok struct {

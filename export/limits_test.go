@@ -35,9 +35,9 @@ func writeZip(t *testing.T, entries map[string][]byte) string {
 	return path
 }
 
-// text is n bytes of ordinary Chinese text, as a corpus file holds
+// corpusText is n bytes of ordinary Chinese text, as a corpus file holds
 // (compresses a few times, not thousands).
-func text(n int) []byte {
+func corpusText(n int) []byte {
 	lines := []string{"甲：你今天去哪兒了？\n", "乙：我在第%d號會議室開會。\n", "價格：蘋果 5 元／斤，梨 3 元。\n", "好。\n", "──那是二〇二一年的事⋯⋯\n"}
 	var b bytes.Buffer
 	for i := 0; b.Len() < n; i++ {
@@ -65,11 +65,11 @@ func TestBratZipLimits(t *testing.T) {
 		entries map[string][]byte
 		want    string // "" reads
 	}{
-		{"ordinary", map[string][]byte{"a.txt": text(50 << 10), "a.ann": []byte("T1\tPER 0 1\t甲\n"), "b.txt": text(30 << 10)}, ""},
-		{"entry", map[string][]byte{"a.txt": text(50 << 10), "big.txt": text(70 << 10)}, "big.txt unzips to 70.0 KB, more than the 64.0 KB"},
-		{"total", map[string][]byte{"a.txt": text(50 << 10), "b.txt": text(50 << 10), "c.ann": text(50 << 10)}, "the files up to c.ann unzip to 150.0 KB, more than the 128.0 KB"},
+		{"ordinary", map[string][]byte{"a.txt": corpusText(50 << 10), "a.ann": []byte("T1\tPER 0 1\t甲\n"), "b.txt": corpusText(30 << 10)}, ""},
+		{"entry", map[string][]byte{"a.txt": corpusText(50 << 10), "big.txt": corpusText(70 << 10)}, "big.txt unzips to 70.0 KB, more than the 64.0 KB"},
+		{"total", map[string][]byte{"a.txt": corpusText(50 << 10), "b.txt": corpusText(50 << 10), "c.ann": corpusText(50 << 10)}, "the files up to c.ann unzip to 150.0 KB, more than the 128.0 KB"},
 		{"ratio", map[string][]byte{"bomb.txt": zeros}, "bomb.txt unzips to 40.0 KB from"},
-		{"not read", map[string][]byte{"a.txt": text(10 << 10), "big.bin": text(100 << 10)}, ""}, // other files are not read
+		{"not read", map[string][]byte{"a.txt": corpusText(10 << 10), "big.bin": corpusText(100 << 10)}, ""}, // other files are not read
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			im, err := readBrat(writeZip(t, c.entries), ReadOptions{})
@@ -92,7 +92,7 @@ func TestBratZipLimits(t *testing.T) {
 func TestZipEntryStatedSize(t *testing.T) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	data := text(8 << 10)
+	data := corpusText(8 << 10)
 	w, err := zw.CreateHeader(&zip.FileHeader{Name: "a.txt", Method: zip.Store})
 	if err != nil {
 		t.Fatal(err)
@@ -133,13 +133,13 @@ func TestZipEntryStatedSize(t *testing.T) {
 func TestXLSXImportBounds(t *testing.T) {
 	defer func(s, slack int64) { xlsxStringLimit, xlsxTextSlack = s, slack }(xlsxStringLimit, xlsxTextSlack)
 	xlsxStringLimit, xlsxTextSlack = 4<<10, 0
-	long := string(text(6 << 10))
+	long := string(corpusText(6 << 10))
 	rows := [][]any{{"text"}, {"第一篇。"}, {long}}
 	if _, err := readXLSX(tabWorkbook(t, "数据", rows), ReadOptions{}); err == nil ||
 		!strings.Contains(err.Error(), "xl/sharedStrings.xml: shared string 3 is over 4.0 KB long") {
 		t.Errorf("readXLSX(a 6 KB shared string) error = %v, want the string refused", err)
 	}
-	para := string(text(2 << 10))
+	para := string(corpusText(2 << 10))
 	rows = [][]any{{"text"}}
 	for range 200 {
 		rows = append(rows, []any{para})

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // testProject creates a project file of two documents in dir, opens it
@@ -28,9 +29,9 @@ func testProject(t *testing.T, dir string) (*annotate.Project, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, text := range []string{"甲：你吃了嗎？\n乙：吃了。", "價格表：蘋果 5 元／斤；梨 3 元。"} {
-		d := &annotate.Document{Name: fmt.Sprintf("doc%d.txt", i+1), Text: text, Raw: text, Hash: fmt.Sprint(i),
-			Sentences: annotate.Sentences(text)}
+	for i, s := range []string{"甲：你吃了嗎？\n乙：吃了。", "價格表：蘋果 5 元／斤；梨 3 元。"} {
+		d := &annotate.Document{Name: fmt.Sprintf("doc%d.txt", i+1), Text: s, Raw: s, Hash: fmt.Sprint(i),
+			Sentences: text.Sentences(s)}
 		if err := p.AddDocument(d); err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // ReadOptions are the choices every reader shares, and the few that only
@@ -247,7 +248,7 @@ func (e *ImportError) Unwrap() error { return e.Err }
 // fails reports can differ: the first in file order (a bad record, an
 // overlap under -layer, a document the project refuses) ends it, and the
 // report then holds the warnings read up to there.
-func ImportFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format string, paths []string, opts ReadOptions) (ImportReport, error) {
+func ImportFiles(ctx context.Context, t Target, seg *text.Segmenter, format string, paths []string, opts ReadOptions) (ImportReport, error) {
 	rep, err := importFiles(ctx, t, seg, format, paths, opts)
 	if err != nil {
 		err = &ImportError{Err: err}
@@ -255,7 +256,7 @@ func ImportFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format 
 	return rep, err
 }
 
-func importFiles(ctx context.Context, t Target, seg *annotate.Segmenter, format string, paths []string, opts ReadOptions) (ImportReport, error) {
+func importFiles(ctx context.Context, t Target, seg *text.Segmenter, format string, paths []string, opts ReadOptions) (ImportReport, error) {
 	var rep ImportReport
 	r, ok := LookupReader(format)
 	if !ok {
@@ -331,7 +332,7 @@ type importRun struct {
 	dropped  []error         // spans dropped under -layer and SkipBad, reported after all else skipped
 	explicit string          // -layer
 	opts     ReadOptions
-	seg      *annotate.Segmenter
+	seg      *text.Segmenter
 	add      *annotate.Adder
 }
 
@@ -592,7 +593,7 @@ func overlapsAllowed(s *annotate.Schema, path string, d *annotate.Document, opts
 // its tokens go into the project without ever being a []Token, which for
 // a big document costs several times its text). It returns ctx's error
 // when ctx is done during segmentation.
-func prepareImported(ctx context.Context, d *annotate.Document, path string, seg *annotate.Segmenter) error {
+func prepareImported(ctx context.Context, d *annotate.Document, path string, seg *text.Segmenter) error {
 	d.Source = path
 	if d.Raw == "" {
 		d.Raw = d.Text
@@ -601,7 +602,7 @@ func prepareImported(ctx context.Context, d *annotate.Document, path string, seg
 		d.Hash = hashText(d.Text)
 	}
 	if d.Sentences == nil {
-		d.Sentences = annotate.Sentences(d.Text)
+		d.Sentences = text.Sentences(d.Text)
 	}
 	if d.Tokens == nil && seg != nil {
 		return annotate.SegmentForStore(ctx, seg, d)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // roundTripProject is a real project file with one document holding
@@ -33,11 +34,11 @@ func roundTripProject(t *testing.T) (*annotate.Project, *annotate.Document) {
 	at, sent := 0, 0
 	for i, w := range words {
 		n := len([]rune(w))
-		d.Tokens = append(d.Tokens, annotate.Token{Start: at, End: at + n, POS: pos[i]})
+		d.Tokens = append(d.Tokens, text.Token{Start: at, End: at + n, POS: pos[i]})
 		d.Text += w
 		at += n
 		if w == "。" {
-			d.Sentences = append(d.Sentences, annotate.Sentence{Start: sent, End: at})
+			d.Sentences = append(d.Sentences, text.Sentence{Start: sent, End: at})
 			sent = at
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // The spaCy / Prodigy format (Prodigy's ner_manual task), one record per
@@ -208,19 +209,19 @@ func spacyDoc(raw []byte, schema *annotate.Schema) (*annotate.Document, readMeta
 		}
 		pos = e
 		tokStart[i], tokEnd[i] = s, e
-		text := string(runes[s:e])
-		if t.Text != nil && *t.Text != text {
-			return nil, meta, fmt.Errorf("token %d %q: the text at [%d,%d) is %q", i, *t.Text, s, e, text)
+		word := string(runes[s:e])
+		if t.Text != nil && *t.Text != word {
+			return nil, meta, fmt.Errorf("token %d %q: the text at [%d,%d) is %q", i, *t.Text, s, e, word)
 		}
-		if strings.TrimFunc(text, unicode.IsSpace) == "" {
+		if strings.TrimFunc(word, unicode.IsSpace) == "" {
 			continue // spaCy's white-space tokens: Biaozhu's tokens never hold white space
 		}
-		d.Tokens = append(d.Tokens, annotate.Token{Start: s, End: e, Text: text, POS: t.Tag})
+		d.Tokens = append(d.Tokens, text.Token{Start: s, End: e, Text: word, POS: t.Tag})
 	}
 	if len(in.Tokens) > 0 {
 		d.Sentences = spacySentences(d.Text, d.Tokens)
 		if d.Tokens == nil {
-			d.Tokens = []annotate.Token{}
+			d.Tokens = []text.Token{}
 		}
 	}
 	for i, sp := range in.Spans {
@@ -254,15 +255,15 @@ func spacyDoc(raw []byte, schema *annotate.Schema) (*annotate.Document, readMeta
 // spacySentences splits text into sentences as the importer would, unless
 // a token crosses a sentence boundary: then the whole text is one
 // sentence, so that every token lies in one.
-func spacySentences(text string, toks []annotate.Token) []annotate.Sentence {
-	sents := annotate.Sentences(text)
+func spacySentences(s string, toks []text.Token) []text.Sentence {
+	sents := text.Sentences(s)
 	k := 0
 	for _, t := range toks {
 		for k < len(sents) && sents[k].End <= t.Start {
 			k++
 		}
 		if k == len(sents) || t.Start < sents[k].Start || t.End > sents[k].End {
-			return []annotate.Sentence{{Start: 0, End: len([]rune(text))}}
+			return []text.Sentence{{Start: 0, End: len([]rune(s))}}
 		}
 	}
 	return sents

@@ -7,22 +7,23 @@ import (
 	"unicode"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // Units returns what tags are given to in rec at level: its tokens (word),
 // or one unit per character that is not white space (char). A char unit is
 // a Token of one code point with no POS.
-func Units(rec Record, level Level) []annotate.Token {
+func Units(rec Record, level Level) []text.Token {
 	if level != LevelChar {
 		return rec.Tokens
 	}
-	out := make([]annotate.Token, 0, rec.End-rec.Start)
+	out := make([]text.Token, 0, rec.End-rec.Start)
 	for i := rec.Start; i < rec.End; i++ {
 		r := rec.Doc.Runes[i]
 		if unicode.IsSpace(r) {
 			continue
 		}
-		out = append(out, annotate.Token{Start: i, End: i + 1, Text: string(r)})
+		out = append(out, text.Token{Start: i, End: i + 1, Text: string(r)})
 	}
 	return out
 }
@@ -50,7 +51,7 @@ func (j *Job) TagLevel(d *Doc) Level {
 //     already tagged is left out.
 //   - Word level: a span whose start or end falls inside a token cannot be
 //     tagged on tokens and is left out; character level keeps it.
-func (j *Job) Tags(rec Record, level Level, layer string, scheme Scheme) ([]annotate.Token, []string) {
+func (j *Job) Tags(rec Record, level Level, layer string, scheme Scheme) ([]text.Token, []string) {
 	units := Units(rec, level)
 	tags := make([]string, len(units))
 	for i := range tags {

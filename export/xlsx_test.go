@@ -21,6 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // tabXLSX exports src to an xlsx file and returns its path.
@@ -498,18 +499,18 @@ func (s *benchSource) Documents() ([]annotate.DocumentSummary, error) {
 func (s *benchSource) Document(id int64) (*annotate.Document, error) {
 	words := []string{"焦作", "市长", "今天", "表示", "经济", "发展", "𠀀人", "😀好", "=SUM(A1)", "。"}
 	d := &annotate.Document{ID: id, Name: fmt.Sprintf("doc%d", id), Status: annotate.StatusDone,
-		Tokens: make([]annotate.Token, 0, s.per), Spans: make([]annotate.Span, 0, s.per/10+1), Sentences: make([]annotate.Sentence, 0, s.per/20+1)}
+		Tokens: make([]text.Token, 0, s.per), Spans: make([]annotate.Span, 0, s.per/10+1), Sentences: make([]text.Sentence, 0, s.per/20+1)}
 	var b strings.Builder
 	at, sent := 0, 0
 	for i := range s.per {
 		w := words[i%len(words)]
 		n := len([]rune(w))
-		d.Tokens = append(d.Tokens, annotate.Token{Start: at, End: at + n, Text: w, POS: "n"})
+		d.Tokens = append(d.Tokens, text.Token{Start: at, End: at + n, Text: w, POS: "n"})
 		if i%10 == 0 {
 			d.Spans = append(d.Spans, annotate.Span{ID: id*int64(s.per) + int64(i), Layer: "entity", Label: "PER", Start: at, End: at + n, Origin: annotate.OriginManual})
 		}
 		if i%20 == 19 {
-			d.Sentences = append(d.Sentences, annotate.Sentence{Start: sent, End: at + n})
+			d.Sentences = append(d.Sentences, text.Sentence{Start: sent, End: at + n})
 			sent = at + n
 		}
 		b.WriteString(w)

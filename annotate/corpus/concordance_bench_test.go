@@ -14,6 +14,7 @@ import (
 
 	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/annotate/corpus"
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -60,13 +61,13 @@ func benchCorpus(tb testing.TB, chars int) []*annotate.Document {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	var docs []*annotate.Document
-	var text strings.Builder
+	var sb strings.Builder
 	var doc *annotate.Document
 	n, total := 0, 0
 	for k := 0; total < chars; k++ {
 		if doc == nil {
 			doc = &annotate.Document{Name: fmt.Sprintf("doc%04d.txt", len(docs)+1), Status: annotate.StatusNew}
-			text.Reset()
+			sb.Reset()
 			n = 0
 		}
 		s := sents[k%len(sents)]
@@ -77,7 +78,7 @@ func benchCorpus(tb testing.TB, chars int) []*annotate.Document {
 				form, pos = string([]rune{han[rng.IntN(len(han))], han[rng.IntN(len(han))]}), "NOUN"
 			}
 			l := utf8.RuneCountInString(form)
-			doc.Tokens = append(doc.Tokens, annotate.Token{Start: n, End: n + l, Text: form, POS: pos})
+			doc.Tokens = append(doc.Tokens, text.Token{Start: n, End: n + l, Text: form, POS: pos})
 			if pos == "PROPN" {
 				label, end := "PER", n+l
 				if i+1 < len(s.Words) {
@@ -91,22 +92,22 @@ func benchCorpus(tb testing.TB, chars int) []*annotate.Document {
 				}
 				doc.Spans = append(doc.Spans, annotate.Span{Layer: "entity", Label: label, Start: n, End: end, Origin: annotate.OriginManual})
 			}
-			text.WriteString(form)
+			sb.WriteString(form)
 			n += l
 		}
-		doc.Sentences = append(doc.Sentences, annotate.Sentence{Start: start, End: n})
-		text.WriteByte('\n')
+		doc.Sentences = append(doc.Sentences, text.Sentence{Start: start, End: n})
+		sb.WriteByte('\n')
 		n++
 		total += n - start
 		if n >= 10_000 {
-			doc.Text = text.String()
+			doc.Text = sb.String()
 			doc.Raw = doc.Text
 			docs = append(docs, doc)
 			doc = nil
 		}
 	}
 	if doc != nil {
-		doc.Text = text.String()
+		doc.Text = sb.String()
 		doc.Raw = doc.Text
 		docs = append(docs, doc)
 	}

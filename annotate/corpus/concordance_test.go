@@ -18,6 +18,7 @@ import (
 
 	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/annotate/corpus"
+	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
 
@@ -376,7 +377,7 @@ func TestConcordanceSortGSD(t *testing.T) {
 // leftWordOf returns the text of the last token of d that ends at or
 // before start ("" if none).
 func leftWordOf(d *annotate.Document, start int) string {
-	k, _ := slices.BinarySearchFunc(d.Tokens, start, func(t annotate.Token, start int) int { return cmp.Compare(t.End, start+1) })
+	k, _ := slices.BinarySearchFunc(d.Tokens, start, func(t text.Token, start int) int { return cmp.Compare(t.End, start+1) })
 	if k == 0 {
 		return ""
 	}
@@ -445,22 +446,22 @@ func TestQueryErrors(t *testing.T) {
 // kwicSynthetic returns docs documents of "甲乙" repeated n times, one token
 // per character (甲 POS a, 乙 POS b), a span X over every 10th 甲.
 func kwicSynthetic(docs, n int) []*annotate.Document {
-	text := strings.Repeat("甲乙", n)
+	s := strings.Repeat("甲乙", n)
 	out := make([]*annotate.Document, docs)
 	for d := range out {
-		doc := &annotate.Document{ID: int64(d + 1), Name: fmt.Sprintf("s%d", d+1), Text: text, Status: annotate.StatusNew}
-		doc.Tokens = make([]annotate.Token, 0, 2*n)
+		doc := &annotate.Document{ID: int64(d + 1), Name: fmt.Sprintf("s%d", d+1), Text: s, Status: annotate.StatusNew}
+		doc.Tokens = make([]text.Token, 0, 2*n)
 		for i := range 2 * n {
 			pos, txt := "a", "甲"
 			if i%2 == 1 {
 				pos, txt = "b", "乙"
 			}
-			doc.Tokens = append(doc.Tokens, annotate.Token{Start: i, End: i + 1, Text: txt, POS: pos})
+			doc.Tokens = append(doc.Tokens, text.Token{Start: i, End: i + 1, Text: txt, POS: pos})
 			if i%20 == 0 {
 				doc.Spans = append(doc.Spans, annotate.Span{ID: int64(d*n + i), Layer: "entity", Label: "X", Start: i, End: i + 1, Origin: annotate.OriginManual})
 			}
 		}
-		doc.Sentences = []annotate.Sentence{{Start: 0, End: 2 * n}}
+		doc.Sentences = []text.Sentence{{Start: 0, End: 2 * n}}
 		out[d] = doc
 	}
 	return out
@@ -538,7 +539,7 @@ func TestIndexUpdateRemove(t *testing.T) {
 
 	d := *docs[1]
 	d.Text = "丙" + d.Text
-	d.Tokens = append([]annotate.Token{{Start: 0, End: 1, Text: "丙", POS: "c"}}, shiftTokens(d.Tokens[:50], 1)...)
+	d.Tokens = append([]text.Token{{Start: 0, End: 1, Text: "丙", POS: "c"}}, shiftTokens(d.Tokens[:50], 1)...)
 	d.Spans = nil
 	ix.Update(&d)
 	steps := []struct {
@@ -593,7 +594,7 @@ func TestIndexUpdateRemove(t *testing.T) {
 	}
 }
 
-func shiftTokens(toks []annotate.Token, by int) []annotate.Token {
+func shiftTokens(toks []text.Token, by int) []text.Token {
 	out := slices.Clone(toks)
 	for i := range out {
 		out[i].Start += by
@@ -606,7 +607,7 @@ func shiftTokens(toks []annotate.Token, by int) []annotate.Token {
 // are left out, never a panic.
 func TestIndexBadLayers(t *testing.T) {
 	d := &annotate.Document{ID: 1, Name: "bad", Text: "甲乙丙",
-		Tokens: []annotate.Token{{Start: 0, End: 2, POS: "x"}, {Start: 1, End: 2, POS: "y"}, {Start: 2, End: 2}, {Start: 2, End: 9, POS: "z"}, {Start: 2, End: 3, POS: "w"}},
+		Tokens: []text.Token{{Start: 0, End: 2, POS: "x"}, {Start: 1, End: 2, POS: "y"}, {Start: 2, End: 2}, {Start: 2, End: 9, POS: "z"}, {Start: 2, End: 3, POS: "w"}},
 		Spans:  []annotate.Span{{ID: 1, Label: "A", Start: -1, End: 2}, {ID: 2, Label: "A", Start: 2, End: 1}, {ID: 3, Label: "A", Start: 1, End: 3}}}
 	ix := corpus.NewIndex([]*annotate.Document{d})
 	tests := []struct {
@@ -756,9 +757,9 @@ func TestFreqGSD(t *testing.T) {
 // TestFreqByHand: small documents counted by hand, fold, one document,
 // suggestions left out, and Stats.
 func TestFreqByHand(t *testing.T) {
-	tok := func(text string, toks ...string) []annotate.Token {
-		var out []annotate.Token
-		rs := []rune(text)
+	tok := func(s string, toks ...string) []text.Token {
+		var out []text.Token
+		rs := []rune(s)
 		at := 0
 		for _, tp := range toks {
 			w, pos, _ := strings.Cut(tp, "/")
@@ -766,7 +767,7 @@ func TestFreqByHand(t *testing.T) {
 			if string(rs[at:at+n]) != w {
 				panic(w)
 			}
-			out = append(out, annotate.Token{Start: at, End: at + n, Text: w, POS: pos, Edited: pos == "ns"})
+			out = append(out, text.Token{Start: at, End: at + n, Text: w, POS: pos, Edited: pos == "ns"})
 			at += n
 		}
 		return out
@@ -940,13 +941,13 @@ func FuzzConcordanceRegex(f *testing.F) {
 	for _, pat := range regexPieceCases {
 		f.Add(regexPieceText, pat)
 	}
-	f.Fuzz(func(t *testing.T, text, pat string) {
-		if !utf8.ValidString(text) || len(text) > 4096 || pat == "" {
+	f.Fuzz(func(t *testing.T, s, pat string) {
+		if !utf8.ValidString(s) || len(s) > 4096 || pat == "" {
 			return // clean text is valid UTF-8; an empty query is refused
 		}
-		d := &annotate.Document{ID: 1, Name: "f", Text: text}
-		for i, r := range []rune(text) {
-			d.Tokens = append(d.Tokens, annotate.Token{Start: i, End: i + 1, POS: string(r)})
+		d := &annotate.Document{ID: 1, Name: "f", Text: s}
+		for i, r := range []rune(s) {
+			d.Tokens = append(d.Tokens, text.Token{Start: i, End: i + 1, POS: string(r)})
 		}
 		ix := corpus.NewIndex([]*annotate.Document{d})
 		if _, err := regexp.Compile(pat); err != nil {
@@ -956,23 +957,23 @@ func FuzzConcordanceRegex(f *testing.F) {
 			return
 		}
 		if got, want := regexHits(t, ix, []*annotate.Document{d}, pat); !slices.Equal(got, want) {
-			t.Fatalf("Search(%q) on %q: %v, want %v", pat, text, got, want)
+			t.Fatalf("Search(%q) on %q: %v, want %v", pat, s, got, want)
 		}
 		restore := corpus.SetRegexCallBudget(0) // through the interruptible reader
 		got, want := regexHits(t, ix, []*annotate.Document{d}, pat)
 		restore()
 		if !slices.Equal(got, want) {
-			t.Fatalf("Search(%q) through the reader on %q: %v, want %v", pat, text, got, want)
+			t.Fatalf("Search(%q) through the reader on %q: %v, want %v", pat, s, got, want)
 		}
-		if want := strings.Count(text, pat); kwicSearch(t, ix, corpus.Query{Text: pat}).Len() != want {
-			t.Fatalf("Search(Text: %q) on %q: %d hits, want %d", pat, text, kwicSearch(t, ix, corpus.Query{Text: pat}).Len(), want)
+		if want := strings.Count(s, pat); kwicSearch(t, ix, corpus.Query{Text: pat}).Len() != want {
+			t.Fatalf("Search(Text: %q) on %q: %d hits, want %d", pat, s, kwicSearch(t, ix, corpus.Query{Text: pat}).Len(), want)
 		}
-		n := len([]rune(text))
+		n := len([]rune(s))
 		for _, q := range []corpus.Query{{Regex: pat, Fold: true}, {WordRegex: pat, Fold: true}, {Text: pat, Fold: true}, {WordRegex: pat, POS: pat}} {
 			res := kwicSearch(t, ix, q)
 			for _, h := range res.Hits(0, res.Len(), 3) {
 				if h.Start < 0 || h.End > n || h.Start >= h.End {
-					t.Fatalf("Search(%+v) on %q: hit %+v outside the text", q, text, h)
+					t.Fatalf("Search(%+v) on %q: hit %+v outside the text", q, s, h)
 				}
 			}
 			res.Sort(corpus.SortLeft2)
@@ -1003,7 +1004,7 @@ func TestIndexConcurrent(t *testing.T) {
 		for i := range 200 {
 			d := *docs[i%len(docs)]
 			d.Text = fmt.Sprintf("新%d", i) + d.Text[len("甲"):]
-			d.Tokens = append([]annotate.Token{{Start: 0, End: len([]rune(fmt.Sprintf("新%d", i))), POS: "x"}}, d.Tokens[1:]...)
+			d.Tokens = append([]text.Token{{Start: 0, End: len([]rune(fmt.Sprintf("新%d", i))), POS: "x"}}, d.Tokens[1:]...)
 			ix.Update(&d)
 			if i%50 == 49 {
 				ix.Remove(int64(i%len(docs) + 1))

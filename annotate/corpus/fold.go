@@ -10,7 +10,7 @@ import (
 
 	"github.com/longbridgeapp/opencc"
 
-	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // The t2s mapping, one character to one character, built on first use.
@@ -34,7 +34,7 @@ func loadFold() {
 	one := func(r rune) rune {
 		rs := []rune{r}
 		for _, g := range cc.DictChains {
-			annotate.ConvertInPlace(g, rs)
+			text.ConvertInPlace(g, rs)
 		}
 		return rs[0]
 	}

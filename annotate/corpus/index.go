@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // The corpus index behind the concordance (KWIC), the frequency lists and
@@ -173,8 +174,8 @@ type docIndex struct {
 	text   string
 	folded string // text folded; the same string when folding changes nothing
 	chars  int
-	idx    annotate.TextIndex  // checkpoints of text
-	fidx   *annotate.TextIndex // checkpoints of folded when its bytes differ from text's; else nil
+	idx    text.TextIndex  // checkpoints of text
+	fidx   *text.TextIndex // checkpoints of folded when its bytes differ from text's; else nil
 	// The token layer as columns.
 	tokStart []int32
 	tokWord  []int32 // vocabulary IDs
@@ -193,7 +194,7 @@ type spanRec struct {
 }
 
 // foldIndex returns the checkpoints of the folded text.
-func (x *docIndex) foldIndex() *annotate.TextIndex {
+func (x *docIndex) foldIndex() *text.TextIndex {
 	if x.fidx != nil {
 		return x.fidx
 	}
@@ -413,7 +414,7 @@ func (ix *Index) build(d *annotate.Document) *docIndex {
 	var same bool
 	x.folded, same = foldString(d.Text)
 	if !same {
-		x.fidx = &annotate.TextIndex{}
+		x.fidx = &text.TextIndex{}
 		x.fidx.Build(x.folded)
 	}
 	// Token texts are sliced from the text by their offsets (never taken

@@ -17,7 +17,7 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
-	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // The unit of a query's hits.
@@ -651,12 +651,12 @@ func scanNeedles(ctx context.Context, text string, c *cpCounter, needles []strin
 // counting from the last offset or from the nearest checkpoint of idx.
 type cpCounter struct {
 	s     string
-	idx   *annotate.TextIndex
+	idx   *text.TextIndex
 	b, cp int
 }
 
 func (c *cpCounter) at(b int) int {
-	if b-c.b > 4*annotate.TextIndexStep {
+	if b-c.b > 4*text.TextIndexStep {
 		// Jump to the last checkpoint at or before b.
 		if off, cp, ok := c.idx.Checkpoint(b); ok && off > c.b {
 			c.b, c.cp = off, cp

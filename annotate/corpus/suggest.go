@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // GazetteerError is a gazetteer file that cannot be used: it names the
@@ -97,10 +98,10 @@ func LoadGazetteer(path, layer, label string) (*Gazetteer, error) {
 // Labels are not checked here (the schema is not known): Gazetteer.Check
 // does, naming the file and line of a label the layer does not have.
 func ParseGazetteer(path string, data []byte, layer, label string) (*Gazetteer, error) {
-	text, _, err := annotate.Decode(path, data)
+	src, _, err := text.Decode(path, data)
 	if err != nil {
 		detail := err.Error()
-		if de, ok := errors.AsType[*annotate.DecodeError](err); ok {
+		if de, ok := errors.AsType[*text.DecodeError](err); ok {
 			detail = fmt.Sprintf("not a text file: %s (byte %d)", de.Reason, de.Offset)
 		}
 		return nil, &GazetteerError{Path: path, Detail: detail, Err: err}
@@ -117,9 +118,9 @@ func ParseGazetteer(path string, data []byte, layer, label string) (*Gazetteer, 
 		g.Warnings = append(g.Warnings, fmt.Sprintf("%s:%d: ", path, line)+fmt.Sprintf(format, args...))
 	}
 	n := 0
-	for len(text) > 0 {
+	for len(src) > 0 {
 		var line string
-		line, text, _ = strings.Cut(text, "\n")
+		line, src, _ = strings.Cut(src, "\n")
 		n++
 		t := trimTerm(line)
 		switch {

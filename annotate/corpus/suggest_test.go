@@ -16,6 +16,7 @@ import (
 	xunicode "golang.org/x/text/encoding/unicode"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // sgSchema is the default schema (entity: PER←nr, LOC←ns, ORG←nt,
@@ -35,21 +36,21 @@ func sgDoc(words ...string) *annotate.Document {
 	var b strings.Builder
 	cp := 0
 	for _, w := range words {
-		text, pos := w, "n"
+		word, pos := w, "n"
 		if i := strings.LastIndex(w, "/"); i > 0 {
-			text, pos = w[:i], w[i+1:]
+			word, pos = w[:i], w[i+1:]
 		}
-		l := utf8.RuneCountInString(text)
-		if strings.TrimSpace(text) != "" {
-			d.Tokens = append(d.Tokens, annotate.Token{Start: cp, End: cp + l, Text: text, POS: pos})
+		l := utf8.RuneCountInString(word)
+		if strings.TrimSpace(word) != "" {
+			d.Tokens = append(d.Tokens, text.Token{Start: cp, End: cp + l, Text: word, POS: pos})
 		}
-		b.WriteString(text)
+		b.WriteString(word)
 		cp += l
 	}
 	d.Text = b.String()
 	d.Raw = d.Text
 	if len(d.Tokens) > 0 {
-		d.Sentences = []annotate.Sentence{{Start: d.Tokens[0].Start, End: d.Tokens[len(d.Tokens)-1].End}}
+		d.Sentences = []text.Sentence{{Start: d.Tokens[0].Start, End: d.Tokens[len(d.Tokens)-1].End}}
 	}
 	return d
 }
@@ -326,7 +327,7 @@ func TestLoadGazetteerErrors(t *testing.T) {
 			if msg := err.Error(); !strings.HasPrefix(msg, where+": ") || !strings.Contains(msg, tc.want) {
 				t.Errorf("error %q: want %q … %q", msg, where, tc.want)
 			}
-			var de *annotate.DecodeError
+			var de *text.DecodeError
 			if got := errors.As(err, &de); got != tc.decode {
 				t.Errorf("wraps a *DecodeError: got %v, want %v", got, tc.decode)
 			}
@@ -441,7 +442,7 @@ type sgDocState struct {
 	Spans    []annotate.Span
 	Rejected []annotate.Span
 	Status   annotate.Status
-	Tokens   []annotate.Token
+	Tokens   []text.Token
 }
 
 // sgState is d's state; an empty list is nil (the edits leave empty
@@ -872,17 +873,17 @@ func sgBench(tb testing.TB, chars, terms int) (*annotate.Document, *Gazetteer) {
 			w = word(1 + r.IntN(3))
 		}
 		l := utf8.RuneCountInString(w)
-		d.Tokens = append(d.Tokens, annotate.Token{Start: cp, End: cp + l, Text: w, POS: "n"})
+		d.Tokens = append(d.Tokens, text.Token{Start: cp, End: cp + l, Text: w, POS: "n"})
 		b.WriteString(w)
 		cp += l
 		if r.IntN(20) == 0 {
-			d.Tokens = append(d.Tokens, annotate.Token{Start: cp, End: cp + 1, Text: "。", POS: "w"})
+			d.Tokens = append(d.Tokens, text.Token{Start: cp, End: cp + 1, Text: "。", POS: "w"})
 			b.WriteString("。")
 			cp++
 		}
 	}
 	d.Text = b.String()
-	d.Sentences = []annotate.Sentence{{Start: 0, End: cp}}
+	d.Sentences = []text.Sentence{{Start: 0, End: cp}}
 	return d, g
 }
 
@@ -934,7 +935,7 @@ func BenchmarkLoadGazetteer(b *testing.B) {
 // TestLabelAllAfterMisaligned: an occurrence off the token boundaries does
 // not hide an aligned one that overlaps it (哈|哈哈: 哈哈 at 1).
 func TestLabelAllAfterMisaligned(t *testing.T) {
-	d := &annotate.Document{Text: "哈哈哈", Tokens: []annotate.Token{{Start: 0, End: 1, POS: "e"}, {Start: 1, End: 3, POS: "e"}}}
+	d := &annotate.Document{Text: "哈哈哈", Tokens: []text.Token{{Start: 0, End: 1, POS: "e"}, {Start: 1, End: 3, POS: "e"}}}
 	edits := LabelAll(d, "哈哈", "entity", "MISC", false)
 	if len(edits) != 1 {
 		t.Fatalf("LabelAll = %v, want one span over [1,3)", edits)

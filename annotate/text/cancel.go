@@ -1,4 +1,4 @@
-package annotate
+package text
 
 // isDone reports whether done (a context's Done channel; nil for one
 // never done) is closed, without waiting: cheap enough for a hot loop.

@@ -1,6 +1,7 @@
-package annotate
+package text
 
 import (
+	"context"
 	"strings"
 	"unicode"
 )
@@ -23,6 +24,16 @@ func isSentenceCloser(r rune) bool { return strings.ContainsRune("」』”’�
 func Sentences(text string) []Sentence {
 	out, _ := sentences(nil, text)
 	return out
+}
+
+// SentencesContext is Sentences, stopping with ctx's error once ctx is
+// done (looked at every 65,536 characters).
+func SentencesContext(ctx context.Context, text string) ([]Sentence, error) {
+	out, ok := sentences(ctx.Done(), text)
+	if !ok {
+		return nil, ctx.Err()
+	}
+	return out, nil
 }
 
 // sentences is Sentences, giving up (false) once done is closed, looked at

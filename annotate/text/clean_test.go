@@ -1,4 +1,4 @@
-package annotate
+package text
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
-const seedArticlePath = "../../shared/corpus/jiaozuo-news-2021.txt"
+const seedArticlePath = "../../../shared/corpus/jiaozuo-news-2021.txt"
 
 func readSeed(tb testing.TB) []byte {
 	tb.Helper()
@@ -519,7 +519,7 @@ func TestProcessErrors(t *testing.T) {
 
 // checkCovered checks that the tokens of doc cover every code point of its
 // clean text but whitespace, in order, without overlap, each with its text.
-func checkCovered(t *testing.T, doc *Document) {
+func checkCovered(t *testing.T, doc *Result) {
 	t.Helper()
 	rs := []rune(doc.Text)
 	pos := 0

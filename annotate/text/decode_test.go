@@ -1,4 +1,4 @@
-package annotate
+package text
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 )
 
 const (
-	decodeSharedDir = "../../shared"
+	decodeSharedDir = "../../../shared"
 	decodeSeedPath  = decodeSharedDir + "/corpus/jiaozuo-news-2021.txt"
 	decodeUDTrad    = decodeSharedDir + "/gold/ud-gsd/zh_gsd-ud-test.conllu"
 	decodeUDSimp    = decodeSharedDir + "/gold/ud-gsd/zh_gsdsimp-ud-test.conllu"

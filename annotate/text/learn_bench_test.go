@@ -1,4 +1,4 @@
-package annotate
+package text_test
 
 import (
 	"runtime"
@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
 // BenchmarkSimulatedAnnotator runs the simulated annotator once (see
@@ -14,14 +16,14 @@ import (
 // the GUI's Split and Merge), reports its figures, and then times
 // Learner.Segment on the seed article repeated to 1 MB.
 func BenchmarkSimulatedAnnotator(b *testing.B) {
-	seg := segmenterForTest(b)
+	seg := text.SegmenterForTest(b)
 	dev := readUD(b, "zh_gsd-ud-dev.conllu")
 	test := readUD(b, "zh_gsd-ud-test.conllu")
-	l := NewLearner(seg)
+	l := text.NewLearner(seg)
 	start := time.Now()
 	r := simulate(b, l, dev, test)
 	simTime := time.Since(start)
-	text := benchText()
+	text := text.BenchText()
 	chars := utf8.RuneCountInString(text)
 	n := 0
 	start = time.Now()
@@ -44,7 +46,7 @@ func BenchmarkSimulatedAnnotator(b *testing.B) {
 // Segmenter alone).
 func BenchmarkLearnerSegment(b *testing.B) {
 	l := learnerForBench(b)
-	text := benchText()
+	text := text.BenchText()
 	b.SetBytes(int64(len(text)))
 	chars := utf8.RuneCountInString(text)
 	start := time.Now()
@@ -102,9 +104,9 @@ func BenchmarkLearnerLearn(b *testing.B) {
 }
 
 // learnerForBench is a new Learner that learnt UD GSD dev.
-func learnerForBench(b *testing.B) *Learner {
+func learnerForBench(b *testing.B) *text.Learner {
 	b.Helper()
-	l := NewLearner(segmenterForTest(b))
+	l := text.NewLearner(text.SegmenterForTest(b))
 	for _, s := range readUD(b, "zh_gsd-ud-dev.conllu") {
 		l.Learn(s.text, s.gold)
 	}

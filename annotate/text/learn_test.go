@@ -1,13 +1,10 @@
-package annotate
+package text
 
 import (
-	"bufio"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,105 +14,6 @@ import (
 	"github.com/biaozhu/biaozhu/assets"
 )
 
-// udSentence is a sentence of a CoNLL-U file: its text and its gold tokens
-// (offsets into the text, POS the XPOS column).
-type udSentence struct {
-	text string
-	gold []Token
-}
-
-// readUD reads the sentences of a CoNLL-U file the way export.ReadCoNLLU
-// gives them (package export imports annotate, so its tests cannot use it):
-// the text is the FORMs joined with a space after every word whose MISC
-// column lacks SpaceAfter=No, and must equal the "# text" comment.
-func readUD(tb testing.TB, name string) []udSentence {
-	tb.Helper()
-	path := filepath.Join(udGoldDir, name)
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		tb.Skipf("gold file %s not found: ../shared (the project's test data) is absent", path)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var (
-		out     []udSentence
-		b       strings.Builder
-		toks    []Token
-		comment string
-		n, line int
-	)
-	flush := func() {
-		if len(toks) > 0 {
-			text := strings.TrimRight(b.String(), " ")
-			if text != comment {
-				tb.Fatalf("%s:%d: FORMs joined by SpaceAfter give %q, the # text comment is %q", path, line, text, comment)
-			}
-			out = append(out, udSentence{text: text, gold: toks})
-		}
-		b.Reset()
-		toks, n, comment = nil, 0, ""
-	}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line++
-		l := sc.Text()
-		switch {
-		case l == "":
-			flush()
-			continue
-		case strings.HasPrefix(l, "# text = "):
-			comment = strings.TrimPrefix(l, "# text = ")
-			continue
-		case strings.HasPrefix(l, "#"):
-			continue
-		}
-		fs := strings.Split(l, "\t")
-		if len(fs) != 10 || strings.ContainsAny(fs[0], "-.") {
-			continue
-		}
-		k := len([]rune(fs[1]))
-		toks = append(toks, Token{Start: n, End: n + k, Text: fs[1], POS: fs[4]})
-		b.WriteString(fs[1])
-		n += k
-		if !slices.Contains(strings.Split(fs[9], "|"), "SpaceAfter=No") {
-			b.WriteByte(' ')
-			n++
-		}
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	flush()
-	if len(out) == 0 {
-		tb.Fatalf("%s: no sentences", path)
-	}
-	return out
-}
-
-// simResult is what the simulated annotator measured.
-type simResult struct {
-	before, after         SegScore // test, before and after learning dev
-	corr                  [2]int   // corrections on the first and second half of dev
-	baseCorr              [2]int   // corrections the Segmenter alone would have needed
-	chars                 [2]int   // characters of the halves
-	learn                 time.Duration
-	sentences             int
-	words, added, stopped int // weights learnt; the dictionary
-}
-
-func (r simResult) per1k(half int, corr [2]int) float64 {
-	return 1000 * float64(corr[half]) / float64(r.chars[half])
-}
-
-func (r simResult) String() string {
-	return fmt.Sprintf("test F1 %.4f before, %.4f after learning dev; corrections per 1,000 characters: first half of dev %.1f, second half %.1f (the Segmenter alone: %.1f, %.1f); "+
-		"learn %.0f µs per sentence; %d weights, %d words added, %d stopped",
-		r.before.F1(), r.after.F1(), r.per1k(0, r.corr), r.per1k(1, r.corr), r.per1k(0, r.baseCorr), r.per1k(1, r.baseCorr),
-		float64(r.learn.Microseconds())/float64(r.sentences), r.words, r.added, r.stopped)
-}
-
 func tokenTexts(toks []Token) []string {
 	out := make([]string, len(toks))
 	for i, t := range toks {
@@ -124,179 +22,12 @@ func tokenTexts(toks []Token) []string {
 	return out
 }
 
-// corrections is how many splits and merges turn pred into gold: a split
-// at every gold boundary inside a predicted token, then a merge for every
-// gold token that is still more than one token.
-func corrections(pred, gold []Token) int {
-	bound := map[int]bool{}
-	for _, g := range gold {
-		bound[g.Start], bound[g.End] = true, true
-	}
-	cuts := map[int]bool{}
-	n := 0
-	for _, p := range pred {
-		cuts[p.Start], cuts[p.End] = true, true
-		for k := p.Start + 1; k < p.End; k++ {
-			if bound[k] {
-				n++
-				cuts[k] = true
-			}
-		}
-	}
-	for _, g := range gold {
-		for k := g.Start + 1; k < g.End; k++ {
-			if cuts[k] {
-				n++
-				break
-			}
-		}
-	}
-	return n
-}
-
-// correctToGold edits doc's tokens into gold with the GUI's commands,
-// Split{At} and Merge{Start, End}, applied through an Editor, and returns
-// how many it applied.
-func correctToGold(tb testing.TB, doc *Document, gold []Token) int {
-	tb.Helper()
-	ed := &Editor{Doc: doc}
-	bound := map[int]bool{}
-	for _, g := range gold {
-		bound[g.Start], bound[g.End] = true, true
-	}
-	var splits []int
-	for _, t := range doc.Tokens {
-		for k := t.Start + 1; k < t.End; k++ {
-			if bound[k] {
-				splits = append(splits, k)
-			}
-		}
-	}
-	n := 0
-	for _, at := range splits {
-		if _, err := ed.Apply(Split{At: at}); err != nil {
-			tb.Fatalf("%q: Split{At: %d}: %v", doc.Text, at, err)
-		}
-		n++
-	}
-	for _, g := range gold {
-		if i := doc.TokenAt(g.Start); i >= 0 && doc.Tokens[i].Start == g.Start && doc.Tokens[i].End == g.End {
-			continue
-		}
-		if _, err := ed.Apply(Merge{Start: g.Start, End: g.End}); err != nil {
-			tb.Fatalf("%q: Merge{Start: %d, End: %d}: %v", doc.Text, g.Start, g.End, err)
-		}
-		n++
-	}
-	if got, want := tokenSpans(doc.Tokens), tokenSpans(gold); !reflect.DeepEqual(got, want) {
-		tb.Fatalf("%q: tokens after correcting = %v, want %v", doc.Text, got, want)
-	}
-	return n
-}
-
 func tokenSpans(toks []Token) [][2]int {
 	out := make([][2]int, len(toks))
 	for i, t := range toks {
 		out[i] = [2]int{t.Start, t.End}
 	}
 	return out
-}
-
-// simulate is the simulated annotator: test is scored with l, then each
-// dev sentence is segmented with l, corrected to gold through an Editor
-// (each Split and Merge one correction) and learnt, and test is scored
-// again.
-func simulate(tb testing.TB, l *Learner, dev, test []udSentence) simResult {
-	tb.Helper()
-	var r simResult
-	for _, s := range test {
-		r.before.Add(tokenTexts(s.gold), tokenTexts(l.Segment(s.text)))
-	}
-	for i, s := range dev {
-		half := 0
-		if i >= len(dev)/2 {
-			half = 1
-		}
-		toks := l.Segment(s.text)
-		n := len([]rune(s.text))
-		doc := &Document{Text: s.text, Sentences: []Sentence{{Start: 0, End: n}}, Tokens: toks, Status: StatusNew}
-		want := corrections(toks, s.gold)
-		got := correctToGold(tb, doc, s.gold)
-		if got != want {
-			tb.Fatalf("%q: %d edits corrected it, want %d", s.text, got, want)
-		}
-		r.corr[half] += got
-		r.baseCorr[half] += corrections(l.seg.Segment(s.text), s.gold)
-		r.chars[half] += n
-		start := time.Now()
-		l.Learn(s.text, doc.Tokens)
-		r.learn += time.Since(start)
-		r.sentences++
-	}
-	for _, s := range test {
-		r.after.Add(tokenTexts(s.gold), tokenTexts(l.Segment(s.text)))
-	}
-	r.words = l.wts.n
-	added, stopped := l.Words()
-	r.added, r.stopped = len(added), len(stopped)
-	return r
-}
-
-func TestLearnSimulatedAnnotator(t *testing.T) {
-	seg := segmenterForTest(t)
-	dev := readUD(t, "zh_gsd-ud-dev.conllu")
-	test := readUD(t, "zh_gsd-ud-test.conllu")
-	start := time.Now()
-	l := NewLearner(seg)
-	r := simulate(t, l, dev, test)
-	t.Logf("%v (%v)", r, time.Since(start).Round(time.Millisecond))
-	if got, floor := r.after.F1(), 0.86; got < floor {
-		t.Errorf("test F1 after learning dev = %.4f, want >= %.2f", got, floor)
-	}
-	if got := r.before.F1(); got < 0.78 {
-		t.Errorf("test F1 before learning = %.4f, want the Segmenter's (>= 0.78)", got)
-	}
-	if first, second := r.per1k(0, r.corr), r.per1k(1, r.corr); second >= first {
-		t.Errorf("corrections per 1,000 characters: second half of dev %.1f, want fewer than the first half's %.1f", second, first)
-	}
-	for _, s := range test[:50] {
-		checkTokens(t, s.text, l.Segment(s.text))
-	}
-	// Tokens the Learner makes up (neither the Segmenter's, nor added, nor
-	// dictionary words) are rare, and none fuses more than maxFused
-	// characters across the Segmenter's boundaries.
-	made, total := 0, 0
-	for _, s := range test {
-		got := l.Segment(s.text)
-		total += len(got)
-		made += len(madeUp(l, s.text, got, false))
-		for _, tk := range madeUp(l, s.text, got, true) {
-			t.Errorf("Segment(%q) made the fused token %q (%d characters, over %d)", s.text, tk.Text, tk.End-tk.Start, maxFused)
-		}
-	}
-	t.Logf("%d of the %d tokens of test are made up", made, total)
-	if made*40 > total {
-		t.Errorf("%d of the %d tokens of test are made up, want under 2.5%%", made, total)
-	}
-	// After all that learning (the averaged weights now move slowly), one
-	// more merge and one more split still change new sentences at once.
-	for _, c := range []struct {
-		gold, probe, word string
-		want              bool
-	}{
-		{"馬冬梅|說", "我看見馬冬梅了", "馬冬梅", true},
-		{"樓頂|有|天文|台", "他去天文台了", "天文台", false},
-	} {
-		text, gold := goldTokens(c.gold)
-		if before := l.Segment(c.probe); slices.Contains(tokenTexts(before), c.word) == c.want {
-			t.Fatalf("after learning dev: Segment(%q) = %v, want %q a token: %v (before the last lesson)", c.probe, before, c.word, !c.want)
-		}
-		l.Learn(text, gold)
-		got := l.Segment(c.probe)
-		if slices.Contains(tokenTexts(got), c.word) != c.want {
-			t.Errorf("after learning dev and %q: Segment(%q) = %v, want %q a token: %v", c.gold, c.probe, got, c.word, c.want)
-		}
-	}
 }
 
 // wantTok is a token a Segment result must (or must not) hold: its text,
@@ -678,7 +409,7 @@ func seedTexts(t *testing.T, seg *Segmenter) []string {
 		texts = append(texts, c.text)
 	}
 	texts = append(texts, strings.Split(string(assets.DemoArticle), "\n")...)
-	path := "../../shared/corpus/jiaozuo-news-2021.txt"
+	path := "../../../shared/corpus/jiaozuo-news-2021.txt"
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		t.Logf("%s not found: ../shared is absent; the seed article is left out", path)
@@ -692,8 +423,9 @@ func seedTexts(t *testing.T, seg *Segmenter) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rs := []rune(doc.Text)
 	for _, s := range doc.Sentences {
-		texts = append(texts, doc.Slice(s.Start, s.End))
+		texts = append(texts, string(rs[s.Start:s.End]))
 	}
 	return append(texts, doc.Text)
 }
@@ -850,90 +582,6 @@ func TestLearnerBadGold(t *testing.T) {
 			checkTokens(t, "我看見馬冬梅了", l.Segment("我看見馬冬梅了"))
 		})
 	}
-}
-
-func TestProjectLearner(t *testing.T) {
-	seg := segmenterForTest(t)
-	path := filepath.Join(t.TempDir(), "learn.biaozhu")
-	p, err := Create(path, nil, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { p.Close() }()
-	add := func(name, text string) *Document {
-		t.Helper()
-		doc, err := Process(name, []byte(text), seg, CleanOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := p.AddDocument(doc); err != nil {
-			t.Fatal(err)
-		}
-		return doc
-	}
-	edited := add("a.txt", "馬冬梅說。我有一個蘋果。焦作網記者報道。")
-	add("b.txt", "馬冬梅說。") // untouched: not learnt
-	apply := func(e Edit) {
-		t.Helper()
-		if _, err := p.Apply(edited.ID, e); err != nil {
-			t.Fatalf("Apply(%v): %v", e.Describe(), err)
-		}
-	}
-	apply(Merge{Start: 0, End: 2})               // 馬 冬 → 馬冬
-	apply(Merge{Start: 0, End: 3})               // 馬冬 梅 → 馬冬梅
-	apply(Split{At: 8})                          // 一個 → 一 個
-	apply(Merge{Start: 12, End: 15})             // 焦作 網 → 焦作網
-	if _, err := p.Undo(edited.ID); err != nil { // the last merge is undone: not learnt
-		t.Fatal(err)
-	}
-	if err := p.AddWord(DictWord{Word: "蘋果樹", POS: "n"}); err != nil {
-		t.Fatal(err)
-	}
-
-	check := func(t *testing.T, p *Project) {
-		l, err := p.Learner(seg)
-		if err != nil {
-			t.Fatalf("Learner() error = %v", err)
-		}
-		added, stopped := l.Words()
-		if want := []string{"蘋果樹", "馬冬梅"}; !reflect.DeepEqual(added, want) {
-			t.Errorf("Words() added = %q, want %q", added, want)
-		}
-		if want := []string{"一個"}; !reflect.DeepEqual(stopped, want) {
-			t.Errorf("Words() stopped = %q, want %q", stopped, want)
-		}
-		for _, tc := range []struct {
-			text          string
-			want, notWant []wantTok
-		}{
-			{"我看見馬冬梅了", []wantTok{{"馬冬梅", 3, ""}}, nil},
-			{"這一個問題", []wantTok{{"一", 1, ""}, {"個", 2, ""}}, nil},
-			{"他在焦作網工作", nil, []wantTok{{"焦作網", 3, ""}}},
-			{"一棵蘋果樹", []wantTok{{"蘋果樹", 2, "n"}}, nil},
-		} {
-			got := l.Segment(tc.text)
-			checkTokens(t, tc.text, got)
-			for _, w := range tc.want {
-				if !hasToken(got, w) {
-					t.Errorf("Segment(%q) = %v, want a token %q at %d", tc.text, got, w.text, w.start)
-				}
-			}
-			for _, w := range tc.notWant {
-				if hasToken(got, w) {
-					t.Errorf("Segment(%q) = %v, want no token %q at %d", tc.text, got, w.text, w.start)
-				}
-			}
-		}
-	}
-	t.Run("open", func(t *testing.T) { check(t, p) })
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
-	p, err = Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Run("reopened", func(t *testing.T) { check(t, p) })
 }
 
 var (

@@ -1,8 +1,9 @@
-package annotate
+package text
 
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,48 +12,9 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
-	"time"
 	"unicode/utf8"
 	"unsafe"
 )
-
-// Document is one text of a project: the raw (decoded) text, the clean text
-// with its map back to raw, what cleaning found, the sentences, the token
-// layer and the span layers, with its status and document-level labels. All
-// offsets are code points into Text. Process fills the pipeline's part; a
-// Project fills the rest (ID, Source, Hash, times) when it stores it.
-type Document struct {
-	ID        int64      `json:"id,omitempty"`
-	Name      string     `json:"name"`
-	Source    string     `json:"source,omitempty"` // the file it was imported from
-	Hash      string     `json:"hash,omitempty"`   // SHA-256 of the file's bytes, hex
-	Raw       string     `json:"-"`
-	Text      string     `json:"text"`
-	RawMap    OffsetMap  `json:"raw_map"`
-	Report    Report     `json:"report"`
-	Sentences []Sentence `json:"sentences"`
-	Tokens    []Token    `json:"tokens"`
-	Spans     []Span     `json:"spans,omitempty"` // sorted by Start, then End, then ID
-	// TokensFrom says where the tokens came from: "" for the segmenter,
-	// TokensImported for an annotated file that carried its own (gold)
-	// tokens, which re-segmentation leaves as they are.
-	TokensFrom string `json:"tokens_from,omitempty"`
-	// Rejected holds the places where the annotator rejected a suggestion
-	// (layer, label, start, end; sorted like Spans): the same suggestion is
-	// not made there again.
-	Rejected []Span    `json:"rejected,omitempty"`
-	Status   Status    `json:"status,omitempty"`
-	Labels   []string  `json:"labels,omitempty"` // document-level labels
-	Created  time.Time `json:"created,omitzero"`
-	Updated  time.Time `json:"updated,omitzero"`
-
-	index TextIndex // code point → byte offset checkpoints of Text
-	owner any       // a Project's state of the document, kept alive by it
-	// compact is the token layer of a document on its way into a project
-	// (see SegmentForStore), Tokens being nil: Adder.Add (under
-	// AddDocumentsContext or AddDocumentsFrom) encodes it from there.
-	compact *segmentation
-}
 
 // maxSegmentRun bounds the text handed to the segmenter at once: a
 // sentence longer than this (a 100,000-character line without punctuation)
@@ -79,6 +41,14 @@ func ReadText(path string) ([]byte, error) {
 	return data, nil
 }
 
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // fileKind names the type of a file that is not regular.
 func fileKind(m fs.FileMode) string {
 	switch {
@@ -96,34 +66,52 @@ func fileKind(m fs.FileMode) string {
 	return "a special file"
 }
 
+// Result is what the pipeline makes of the bytes of one file: the raw
+// (decoded) text, the clean text with its map back to raw, what cleaning
+// found, the sentences and the tokens. All offsets are code points into
+// Text. A project's Document is made from it (annotate.NewDocument).
+type Result struct {
+	Name      string     `json:"name"` // the file's base name
+	Raw       string     `json:"-"`
+	Text      string     `json:"text"`
+	RawMap    OffsetMap  `json:"raw_map"`
+	Report    Report     `json:"report"`
+	Sentences []Sentence `json:"sentences"`
+	Tokens    []Token    `json:"tokens"`
+	// Compact is the token layer in its compact form (see Segmentation)
+	// when ProcessCompact made the result, Tokens being nil.
+	Compact *Segmentation `json:"-"`
+}
+
 // Process runs the whole pipeline over the bytes of one file: Decode,
 // Clean (with seg as the Lexicon unless opts has one), Sentences, and
 // seg.Segment for each sentence. name (the file's path) is used in errors;
-// its last element is the Document's name. With a nil seg, the document
+// its last element is the Result's name. With a nil seg, the result
 // has no tokens.
-func Process(name string, data []byte, seg *Segmenter, opts CleanOptions) (*Document, error) {
+func Process(name string, data []byte, seg *Segmenter, opts CleanOptions) (*Result, error) {
 	return ProcessContext(context.Background(), name, data, seg, opts)
 }
 
 // ProcessContext is Process, stopping with ctx's error soon after ctx is
 // done (a fraction of a second into cleaning or segmenting a file of any
 // size: see CleanContext and SegmentSentencesContext).
-func ProcessContext(ctx context.Context, name string, data []byte, seg *Segmenter, opts CleanOptions) (*Document, error) {
-	doc, err := process(ctx, name, data, seg, opts)
-	if err != nil || doc.compact == nil {
-		return doc, err
+func ProcessContext(ctx context.Context, name string, data []byte, seg *Segmenter, opts CleanOptions) (*Result, error) {
+	r, err := ProcessCompact(ctx, name, data, seg, opts)
+	if err != nil || r.Compact == nil {
+		return r, err
 	}
-	doc.Tokens = doc.compact.tokens()
-	doc.compact = nil
-	return doc, nil
+	r.Tokens = r.Compact.tokens()
+	r.Compact = nil
+	return r, nil
 }
 
-// process is ProcessContext for a document that is to be stored: its
-// tokens are left in their compact form (Document.compact, see
-// segmentation), which the store encodes straight from, and doc.Tokens is
-// nil. Only the importer (Project.Import) calls it, and it hands the
-// document to AddDocumentsContext and to nobody else.
-func process(ctx context.Context, name string, data []byte, seg *Segmenter, opts CleanOptions) (*Document, error) {
+// ProcessCompact is ProcessContext for a text that is to be stored: its
+// tokens are left in their compact form (Result.Compact, see
+// Segmentation), which the store encodes straight from, and Result.Tokens
+// is nil. The importer (annotate's Project.Import) calls it, and hands the
+// document made of it to annotate's AddDocumentsContext and to nobody
+// else.
+func ProcessCompact(ctx context.Context, name string, data []byte, seg *Segmenter, opts CleanOptions) (*Result, error) {
 	raw, enc, err := Decode(name, data)
 	if err != nil {
 		return nil, err
@@ -137,21 +125,21 @@ func process(ctx context.Context, name string, data []byte, seg *Segmenter, opts
 	}
 	if c.Text == raw {
 		// Nothing was cleaned: one string for both (stored once, see
-		// AddDocumentsContext), not two equal ones.
+		// annotate's AddDocumentsContext), not two equal ones.
 		c.Text = raw
 	}
 	c.Report.Encoding = enc
-	doc := &Document{Name: filepath.Base(name), Raw: raw, Text: c.Text, RawMap: c.RawMap, Report: c.Report, Status: StatusNew}
+	r := &Result{Name: filepath.Base(name), Raw: raw, Text: c.Text, RawMap: c.RawMap, Report: c.Report}
 	var ok bool
-	if doc.Sentences, ok = sentences(ctx.Done(), c.Text); !ok {
+	if r.Sentences, ok = sentences(ctx.Done(), c.Text); !ok {
 		return nil, ctx.Err()
 	}
 	if seg != nil {
-		if doc.compact, err = segmentCompact(ctx, seg, c.Text, doc.Sentences); err != nil {
+		if r.Compact, err = SegmentCompact(ctx, seg, c.Text, r.Sentences); err != nil {
 			return nil, err
 		}
 	}
-	return doc, nil
+	return r, nil
 }
 
 // SegmentSentences segments the sentences of text and returns their
@@ -160,7 +148,7 @@ func process(ctx context.Context, name string, data []byte, seg *Segmenter, opts
 // per sentence costs gse a third more), and the pieces are segmented on all
 // processors at once; a token that would still cross a sentence boundary is
 // cut there. Memory: while pieces are segmented their tokens are kept in
-// some 3 bytes each (see segmentation), and the []Token is allocated once,
+// some 3 bytes each (see Segmentation), and the []Token is allocated once,
 // at its size; no copy of text is made.
 func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
 	toks, _ := SegmentSentencesContext(context.Background(), seg, text, sents)
@@ -170,61 +158,33 @@ func SegmentSentences(seg *Segmenter, text string, sents []Sentence) []Token {
 // SegmentSentencesContext is SegmentSentences, stopping with ctx's error
 // once ctx is done, between pieces (a few milliseconds each).
 func SegmentSentencesContext(ctx context.Context, seg *Segmenter, text string, sents []Sentence) ([]Token, error) {
-	s, err := segmentCompact(ctx, seg, text, sents)
+	s, err := SegmentCompact(ctx, seg, text, sents)
 	if err != nil {
 		return nil, err
 	}
 	return s.tokens(), nil
 }
 
-// SegmentForStore segments d — its Sentences, found first when nil — with
-// seg as SegmentSentencesContext does, for a document about to be stored
-// by Adder.Add (an importer's, through AddDocumentsContext or
-// AddDocumentsFrom): the tokens stay in the compact
-// form segmentation makes them in (some 3 bytes a token, where a Token
-// takes 56 and the token layer of a 100 MB text 1.2 GB) and d.Tokens stays nil;
-// Adder.Add writes the token layer straight from that form, the
-// same bytes SegmentSentencesContext's tokens would give. Such a document
-// is for storing only: once stored, Project.Document loads it with its
-// tokens. d must have no tokens.
-func SegmentForStore(ctx context.Context, seg *Segmenter, d *Document) error {
-	if d.Tokens != nil {
-		return fmt.Errorf("annotate: document %q: segment for storing: it has tokens already", d.Name)
-	}
-	if d.Sentences == nil {
-		var ok bool
-		if d.Sentences, ok = sentences(ctx.Done(), d.Text); !ok {
-			return ctx.Err()
-		}
-	}
-	s, err := segmentCompact(ctx, seg, d.Text, d.Sentences)
-	if err != nil {
-		return err
-	}
-	d.compact = s
-	return nil
-}
-
-// segmentation is a document's token layer as SegmentSentences makes it,
+// Segmentation is a document's token layer as SegmentSentences makes it,
 // before it is a []Token: the pieces of text handed to the segmenter, each
 // with its tokens, already cut at sentence boundaries, as varints
 // (segPiece.toks, some 3 bytes a token). It is the one form segmentation
 // produces: tokens materialises it as the []Token SegmentSentences
-// returns, and the store encodes its token blocks from it
+// returns, and annotate's store encodes its token blocks from it
 // (Document.compact) without that slice, which for a big document (56
 // bytes a token, 1.2 GB for a 100 MB text) costs far more than its text.
-// Both read it through each, so both give the same tokens.
-type segmentation struct {
+// Both read it through Each, so both give the same tokens.
+type Segmentation struct {
 	pieces []*segPiece
 	n      int // tokens
 }
 
-// segmentCompact segments text's sentences into a segmentation, on all
+// SegmentCompact segments text's sentences into a Segmentation, on all
 // processors, stopping with ctx's error once ctx is done, between pieces.
 // Each piece's tokens are cut where they cross a boundary of its sentences
 // (cutAtSentences): a token lies in its piece, and so do the boundaries
 // that can cut it.
-func segmentCompact(ctx context.Context, seg *Segmenter, text string, sents []Sentence) (*segmentation, error) {
+func SegmentCompact(ctx context.Context, seg *Segmenter, text string, sents []Sentence) (*Segmentation, error) {
 	pieces := segmentPieces(text, sents)
 	work := make(chan *segPiece)
 	var wg sync.WaitGroup
@@ -266,16 +226,16 @@ func segmentCompact(ctx context.Context, seg *Segmenter, text string, sents []Se
 	if isDone(done) {
 		return nil, ctx.Err()
 	}
-	s := &segmentation{pieces: pieces}
+	s := &Segmentation{pieces: pieces}
 	for _, p := range pieces {
 		s.n += p.n
 	}
 	return s, nil
 }
 
-// each yields the tokens of s in order, with their Text (a slice of the
+// Each yields the tokens of s in order, with their Text (a slice of the
 // document's text, no copy).
-func (s *segmentation) each(yield func(Token) bool) {
+func (s *Segmentation) Each(yield func(Token) bool) {
 	for _, p := range s.pieces {
 		w := runeWalker{s: p.text}
 		prev := 0
@@ -295,12 +255,15 @@ func (s *segmentation) each(yield func(Token) bool) {
 	}
 }
 
+// Len returns the number of tokens of s.
+func (s *Segmentation) Len() int { return s.n }
+
 // tokens materialises s as a []Token, allocated once at its size.
-func (s *segmentation) tokens() []Token {
+func (s *Segmentation) tokens() []Token {
 	// Segmenting left garbage whose pages a slice this big may not reuse.
 	freeBefore(s.n * int(unsafe.Sizeof(Token{})))
 	toks := make([]Token, 0, s.n)
-	for t := range s.each {
+	for t := range s.Each {
 		toks = append(toks, t)
 	}
 	return toks
@@ -338,14 +301,14 @@ type segPiece struct {
 	names *posNames // the POS tags toks index
 }
 
-// uvarint decodes a uvarint that segmentCompact wrote at the start of b
+// uvarint decodes a uvarint that SegmentCompact wrote at the start of b
 // and returns it and the rest of b.
 func uvarint(b []byte) (int, []byte) {
 	v, n := binary.Uvarint(b)
 	return int(v), b[n:]
 }
 
-// posNames numbers the POS tags one worker of segmentCompact has seen.
+// posNames numbers the POS tags one worker of SegmentCompact has seen.
 type posNames struct {
 	list []string
 	idx  map[string]int

@@ -1,4 +1,4 @@
-package annotate
+package text
 
 import (
 	"slices"
@@ -11,8 +11,9 @@ const TextIndexStep = 64
 
 // TextIndex turns code point offsets of a text into byte offsets in
 // O(TextIndexStep), from checkpoints built once (Checkpoint is the way
-// back). A Document keeps one of its clean text; the corpus index one of
-// each text it holds. The zero TextIndex is that of the empty text.
+// back). annotate's Document keeps one of its clean text; the corpus
+// index one of each text it holds. The zero TextIndex is that of the
+// empty text.
 type TextIndex struct {
 	text  string
 	n     int     // code points in text
@@ -62,26 +63,8 @@ func (x *TextIndex) Checkpoint(b int) (off, cp int, ok bool) {
 	return int(x.bytes[k]), k * TextIndexStep, true
 }
 
+// Indexes reports whether x was built for s (by Build(s)).
+func (x *TextIndex) Indexes(s string) bool { return x.bytes != nil && x.text == s }
+
 // Bytes returns the memory the checkpoints take (the text not counted).
 func (x *TextIndex) Bytes() int { return 4 * len(x.bytes) }
-
-func (d *Document) textIndex() *TextIndex {
-	if d.index.text != d.Text || d.index.bytes == nil {
-		d.index.Build(d.Text)
-	}
-	return &d.index
-}
-
-// Chars returns the number of code points of the clean text.
-func (d *Document) Chars() int { return d.textIndex().n }
-
-// Slice returns the clean text's code points [start, end); offsets are
-// clamped to the text.
-func (d *Document) Slice(start, end int) string {
-	x := d.textIndex()
-	start, end = max(0, min(start, x.n)), max(0, min(end, x.n))
-	if start >= end {
-		return ""
-	}
-	return d.Text[x.ByteOffset(start):x.ByteOffset(end)]
-}

@@ -1,4 +1,4 @@
-package annotate
+package text
 
 import (
 	"bufio"
@@ -33,8 +33,8 @@ func segmenterForTest(tb testing.TB) *Segmenter {
 	return testSeg
 }
 
-// udGoldDir is where the UD Chinese GSD files are, seen from annotate/.
-const udGoldDir = "../../shared/gold/ud-gsd"
+// udGoldDir is where the UD Chinese GSD files are, seen from annotate/text/.
+const udGoldDir = "../../../shared/gold/ud-gsd"
 
 // goldSentence is a "# text" line of a CoNLL-U file with its gold FORMs.
 type goldSentence struct {
