@@ -241,8 +241,7 @@ func flatLines(s string) string {
 // types (ASCII, see bratTypes; a label written differently is warned
 // about once). annotation.conf lists the types under [entities], grouped
 // by layer under a "!LAYER" type that cannot be annotated (brat's type
-// hierarchy), and allows any overlap of entities in [relations] (spans of
-// different layers, and of layers that allow it, overlap); visual.conf
+// hierarchy), and says in [relations] which overlap (see bratOverlaps); visual.conf
 // gives each type its label as display name ([labels]) and the label's
 // colour ([drawing]). biaozhu.json (see bratMeta) holds each document's
 // name and status and the layer and label of each type, exactly.
@@ -260,6 +259,8 @@ func writeBrat(j *Job, dir string) error {
 	var typedFirst *Doc
 	typedSeen := map[[2]string]bool{}
 	var lines, split, flat tally
+	overlaps := map[string]bool{} // layers whose written spans overlap one another
+	var overlapFirst *Doc
 	k := 0
 	err := j.Each(func(orig *Doc) error {
 		k++
@@ -267,6 +268,16 @@ func writeBrat(j *Job, dir string) error {
 		meta.Documents = append(meta.Documents, bratMetaDoc{File: name, Name: orig.Name, Status: string(orig.Status)})
 		d, n := bratLines(orig)
 		lines.add(d, n)
+		end := map[string]int{} // layer → the furthest end of its spans so far (they come by start)
+		for _, sp := range d.Spans {
+			if e, ok := end[sp.Layer]; ok && sp.Start < e && !overlaps[sp.Layer] {
+				overlaps[sp.Layer] = true
+				if l, ok := j.Schema.Layer(sp.Layer); ok && l.Overlap != annotate.OverlapAllowed {
+					overlapFirst = cmp.Or(overlapFirst, d)
+				}
+			}
+			end[sp.Layer] = max(end[sp.Layer], sp.End)
+		}
 		if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(string(d.Runes)), 0o644); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
@@ -352,7 +363,18 @@ func writeBrat(j *Job, dir string) error {
 			meta.Types = append(meta.Types, bratMetaType{Type: lt[1], Layer: l, Label: lt[0]})
 		}
 	}
-	conf.WriteString("\n[relations]\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n")
+	conf.WriteString("\n[relations]\n")
+	conf.WriteString(bratOverlaps(j.Schema, types, overlaps))
+	conf.WriteString("\n[events]\n\n[attributes]\n")
+	if overlapFirst != nil {
+		var names []string
+		for _, l := range types.layers {
+			if ly, ok := j.Schema.Layer(l); overlaps[l] && (!ok || ly.Overlap != annotate.OverlapAllowed) {
+				names = append(names, strconv.Quote(l))
+			}
+		}
+		j.Warn(overlapFirst, 0, "layers %s forbid overlaps, but spans of theirs overlap (this document first): annotation.conf allows them there, so that brat accepts the files", strings.Join(names, ", "))
+	}
 	visual.WriteString("\n[drawing]\n")
 	for _, l := range types.layers {
 		for _, lt := range types.labels[l] {
@@ -371,6 +393,43 @@ func writeBrat(j *Job, dir string) error {
 		}
 	}
 	return nil
+}
+
+// bratOverlaps gives the <OVERLAP> rules of annotation.conf's
+// [relations]: spans of different layers may overlap in any way (contain,
+// cross, be equal), and so may the spans of a layer that allows overlaps
+// (or, forbidding them, has overlapping spans written: overlaps). One rule
+// per layer names its types as Arg1 and, as Arg2, the types of the layers
+// after it and, where its spans may overlap, its own; brat checks a rule
+// both ways round. Spans of one layer that forbids overlaps are not
+// allowed to overlap in brat either.
+func bratOverlaps(schema *annotate.Schema, types *bratTypes, overlaps map[string]bool) string {
+	typesOf := func(layer string) []string {
+		var out []string
+		for _, lt := range types.labels[layer] {
+			out = append(out, lt[1])
+		}
+		return out
+	}
+	var b strings.Builder
+	for i, l := range types.layers {
+		own := typesOf(l)
+		if len(own) == 0 {
+			continue
+		}
+		var with []string
+		if ly, ok := schema.Layer(l); ok && ly.Overlap == annotate.OverlapAllowed || overlaps[l] {
+			with = append(with, own...)
+		}
+		for _, other := range types.layers[i+1:] {
+			with = append(with, typesOf(other)...)
+		}
+		if len(with) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "<OVERLAP>\tArg1:%s, Arg2:%s, <OVL-TYPE>:<ANY>\n", strings.Join(own, "|"), strings.Join(with, "|"))
+	}
+	return b.String()
 }
 
 // bratPair is one document of a brat collection: its name (the path

@@ -15,6 +15,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/annotate/text"
 )
@@ -295,11 +297,11 @@ func WriteCoNLLU(w io.Writer, docName string, text string, sents []text.Sentence
 		for j, t := range g {
 			form := formSafe(string(runes[t.Start:t.End]))
 			xpos := t.POS
-			if xpos == "" || strings.ContainsFunc(xpos, unicode.IsSpace) {
+			if xpos == "" || strings.ContainsFunc(xpos, isColumnSpace) {
 				xpos = "_"
 			}
 			misc := "_"
-			if t.End < len(runes) && !unicode.IsSpace(runes[t.End]) {
+			if t.End < len(runes) && !isColumnSpace(runes[t.End]) {
 				misc = "SpaceAfter=No"
 			}
 			fmt.Fprintf(bw, "%d\t%s\t_\t%s\t%s\t_\t_\t_\t_\t%s\n", j+1, form, UPOS(t.POS, form), xpos, misc)
@@ -341,25 +343,32 @@ func tokensBySentence(doc string, n int, sents []text.Sentence, toks []text.Toke
 	return groups, nil
 }
 
-// collapseSpace trims s and writes each run of whitespace in it as one
-// space, so that a sentence's text stays on one line and matches its FORMs
-// joined as SpaceAfter says.
+// The official UD validator (validate.py, level 1) reads a CoNLL-U file
+// line by line with Python's universal newlines, and refuses a line that
+// is not in Unicode NFC and a column (FORM, MISC) that starts or ends with
+// white space or holds two white-space characters in a row, white space
+// being what Python's str.isspace() says (isColumnSpace: U+001C to U+001F,
+// U+2028 and U+3000 are). The writers make every line pass: see
+// collapseSpace, formSafe and escapeSpaces.
+
+// collapseSpace trims s and writes each run of white space in it as one
+// space, in NFC, so that a comment (a sentence's text, a document's name)
+// stays on one line and passes the validator.
 func collapseSpace(s string) string {
-	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	return norm.NFC.String(strings.Join(strings.FieldsFunc(s, isColumnSpace), " "))
 }
 
 // commentSafe keeps a document name on its comment line.
 func commentSafe(s string) string { return collapseSpace(s) }
 
-// formSafe keeps a FORM in its column: tabs and line breaks become spaces.
+// formSafe makes s a FORM the validator accepts: in NFC, its white space
+// (tabs and line breaks included) written as single spaces between its
+// other characters, "_" when it has no other character.
 func formSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case '\t', '\n', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029':
-			return ' '
-		}
-		return r
-	}, s)
+	if f := collapseSpace(s); f != "" {
+		return f
+	}
+	return "_"
 }
 
 // UPOS maps a gse (jieba/ICTCLAS) tag to a Universal Dependencies UPOS tag
@@ -452,8 +461,14 @@ func init() {
 // xpos layer, else "_"; any other tag (gse) goes to XPOS, and UPOS comes
 // from the token's span in the upos layer, else from the tag (see UPOS).
 func conlluColumns(pos, form, xpos, upos string) (string, string) {
-	if strings.ContainsFunc(pos, unicode.IsSpace) {
+	if strings.ContainsFunc(pos, isColumnSpace) {
 		pos = ""
+	}
+	if strings.ContainsFunc(xpos, isColumnSpace) {
+		xpos = ""
+	}
+	if strings.ContainsFunc(upos, isColumnSpace) {
+		upos = ""
 	}
 	if uposTags[pos] {
 		return pos, cmp.Or(xpos, "_")
@@ -461,24 +476,31 @@ func conlluColumns(pos, form, xpos, upos string) (string, string) {
 	return cmp.Or(upos, UPOS(pos, form)), cmp.Or(pos, "_")
 }
 
-// escapeSpaces writes white space as CoNLL-U's SpacesAfter does: \s, \t,
-// \n, \r, and \p for |, \\ for \.
+// escapeSpaces writes white space as UDPipe's SpacesAfter and
+// SpacesBefore do — \s, \t, \n, \r, and \p for |, \\ for \ — and
+// any other white space (U+00A0, U+2028, U+3000…) and any other character
+// below U+0020 as \uXXXX, so that the value holds no white space at all,
+// as the validator wants of MISC. (UDPipe reads an escape it does not know
+// as it is: \u3000 stays six characters there; our reader and udapi-based
+// tools that call unescapeSpaces' equivalent read it back.)
 func escapeSpaces(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		switch r {
-		case ' ':
+		switch {
+		case r == ' ':
 			b.WriteString(`\s`)
-		case '\t':
+		case r == '\t':
 			b.WriteString(`\t`)
-		case '\n':
+		case r == '\n':
 			b.WriteString(`\n`)
-		case '\r':
+		case r == '\r':
 			b.WriteString(`\r`)
-		case '|':
+		case r == '|':
 			b.WriteString(`\p`)
-		case '\\':
+		case r == '\\':
 			b.WriteString(`\\`)
+		case r < 0x20 || r <= 0xFFFF && (isColumnSpace(r) || unicode.IsControl(r)):
+			fmt.Fprintf(&b, `\u%04X`, r)
 		default:
 			b.WriteRune(r)
 		}
@@ -498,6 +520,13 @@ func unescapeSpaces(s string) string {
 			continue
 		}
 		i++
+		if s[i] == 'u' && i+5 <= len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+5], 16, 32); err == nil {
+				b.WriteRune(rune(n))
+				i += 4
+				continue
+			}
+		}
 		switch s[i] {
 		case 's':
 			b.WriteByte(' ')
@@ -596,12 +625,12 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 		pos := 0 // code points before pos are written
 		addGaps := func(units []conlluUnit, from, to int) []conlluUnit {
 			for i := from; i < to; {
-				if unicode.IsSpace(d.Runes[i]) {
+				if isColumnSpace(d.Runes[i]) {
 					i++
 					continue
 				}
 				k := i
-				for k < to && !unicode.IsSpace(d.Runes[k]) {
+				for k < to && !isColumnSpace(d.Runes[k]) {
 					k++
 				}
 				units = append(units, conlluUnit{start: i, end: k, gap: true})
@@ -663,7 +692,7 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 				sb.WriteString(form)
 				var misc []string
 				if k == 0 && i == 0 && u.start > 0 {
-					if lead := d.Text(0, u.start); strings.TrimFunc(lead, unicode.IsSpace) == "" {
+					if lead := d.Text(0, u.start); strings.TrimFunc(lead, isColumnSpace) == "" {
 						misc = append(misc, "SpacesBefore="+escapeSpaces(lead))
 					}
 				}
@@ -673,7 +702,7 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 					to = units[i+1].start
 				}
 				gap := d.Text(u.end, to)
-				if strings.TrimFunc(gap, unicode.IsSpace) != "" {
+				if strings.TrimFunc(gap, isColumnSpace) != "" {
 					gap = "" // characters outside every sentence: not written (counted below)
 				}
 				switch {
@@ -704,7 +733,9 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 				}
 				lines[i] = fmt.Sprintf("%d\t%s\t_\t%s\t%s\t_\t_\t_\t_\t%s\n", i+1, form, up, xp, m)
 			}
-			fmt.Fprintf(bw, "# sent_id = %d-%d\n# text = %s\n", d.ID, su.n, sb.String())
+			// The FORMs joined: in NFC as a whole too (a FORM that starts
+			// with a combining mark joins the one before it).
+			fmt.Fprintf(bw, "# sent_id = %d-%d\n# text = %s\n", d.ID, su.n, norm.NFC.String(sb.String()))
 			for _, l := range lines {
 				bw.WriteString(l)
 			}
@@ -720,7 +751,7 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 	spans.warn(j, "CoNLL-U holds tokens, not spans: %d spans of %d documents (this one first) are not written (a span format keeps them: doccano, brat, spacy…)")
 	untokenised.warn(j, "%[1]d documents without tokens (not segmented, or empty; this one first) left out of the CoNLL-U file")
 	gapTally.warn(j, "%d runs of characters no token covers in %d documents (this one first): written as tokens of their own")
-	unsafe.warn(j, "%d tokens in %d documents (this one first) hold a tab or line break, which a CoNLL-U FORM cannot: written with a space")
+	unsafe.warn(j, "%d tokens in %d documents (this one first) hold white space other than single spaces between characters, or are not in Unicode NFC, which a CoNLL-U FORM must be: written with single spaces, in NFC")
 	outsideTally.warn(j, "%d tokens in %d documents (this one first) lie outside every sentence or overlap another: left out")
 	joined.warn(j, "%d sentences in %d documents (this one first) are followed by the next without white space (SpaceAfter=No): read back, as CoNLL-U readers do, each sentence ends a line")
 	return bw.Flush()
@@ -863,7 +894,7 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 				spelled.WriteByte(' ')
 			}
 		}
-		if s.Text != "" && s.Text != spelled.String() {
+		if s.Text != "" && s.Text != spelled.String() && norm.NFC.String(s.Text) != norm.NFC.String(spelled.String()) {
 			// Reported after the file's bad lines, as when all its
 			// lines were read before any sentence was looked at.
 			return mismatched.Bad(opts, &RecordError{File: path, Line: s.Line, Err: fmt.Errorf("sentence %q: # text %q is not its FORMs joined as SpaceAfter says (%q)", s.ID, s.Text, spelled.String())})
@@ -875,7 +906,7 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			sb.WriteString(sep)
 			n += utf8.RuneCountInString(sep)
 		} else if len(surf) > 0 {
-			if lead, ok := miscValue(surf[0].misc, "SpacesBefore"); ok && strings.TrimFunc(lead, unicode.IsSpace) == "" {
+			if lead, ok := miscValue(surf[0].misc, "SpacesBefore"); ok && strings.TrimFunc(lead, isColumnSpace) == "" {
 				sb.WriteString(lead)
 				n += utf8.RuneCountInString(lead)
 			}

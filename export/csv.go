@@ -57,7 +57,11 @@ import (
 // quotes (encoding/csv would turn it into "\r\n" under UseCRLF, changing the
 // data). Cells are written raw: a token "=SUM(A1)" stays "=SUM(A1)", which
 // Excel evaluates when it opens a CSV; pandas, Python's csv and R read it as
-// text. For Excel, use the xlsx export, whose text cells are never formulas.
+// text. For spreadsheet apps, Options.Excel (-excel) writes a byte order
+// mark and neutralises each cell that would be a formula with a ' before
+// it (excelCell), as OWASP recommends; the header's last column says so,
+// and the csv reader takes the ' off again. The xlsx export, whose text
+// cells are never formulas (nor numbers), needs none of that.
 
 // The fixed columns of the csv-tokens and csv-spans exports (and of the
 // xlsx Tokens and Spans sheets).
@@ -193,31 +197,89 @@ func spanRows(j *Job, d *Doc, f func(sp annotate.Span, text string) error) error
 	return nil
 }
 
-// newCSVWriter starts a CSV export: the byte order mark if asked for, and
-// the header row. The csv.Writer writes through a 64 KB buffer (its own is
-// 4 KB); flushCSV flushes both.
-func newCSVWriter(j *Job, w io.Writer, header []string) (*csv.Writer, *bufio.Writer, error) {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	if j.Opts.BOM {
-		if _, err := bw.WriteString("\uFEFF"); err != nil {
-			return nil, nil, err
-		}
-	}
-	cw := csv.NewWriter(bw)
-	return cw, bw, cw.Write(header)
+// csvOut writes the rows of a CSV export: as they are, or (Options.Excel)
+// each cell made safe for a spreadsheet (excelCell).
+type csvOut struct {
+	cw    *csv.Writer
+	bw    *bufio.Writer
+	excel bool
+	rec   []string
 }
 
-func flushCSV(cw *csv.Writer, bw *bufio.Writer) error {
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+// newCSVWriter starts a CSV export: the byte order mark if asked for (or
+// for Excel), and the header row, which for Excel ends with the column
+// csvExcelMarker. The csv.Writer writes through a 64 KB buffer (its own
+// is 4 KB); flush flushes both.
+func newCSVWriter(j *Job, w io.Writer, header []string) (*csvOut, error) {
+	out := &csvOut{bw: bufio.NewWriterSize(w, 1<<16), excel: j.Opts.Excel}
+	if j.Opts.BOM || j.Opts.Excel {
+		if _, err := out.bw.WriteString("\uFEFF"); err != nil {
+			return nil, err
+		}
+	}
+	out.cw = csv.NewWriter(out.bw)
+	if out.excel {
+		header = append(slices.Clone(header), csvExcelMarker)
+	}
+	return out, out.write(header)
+}
+
+// write writes one row.
+func (o *csvOut) write(rec []string) error {
+	if !o.excel {
+		return o.cw.Write(rec)
+	}
+	o.rec = o.rec[:0]
+	for _, c := range rec {
+		o.rec = append(o.rec, excelCell(c))
+	}
+	return o.cw.Write(o.rec)
+}
+
+func (o *csvOut) flush() error {
+	o.cw.Flush()
+	if err := o.cw.Error(); err != nil {
 		return err
 	}
-	return bw.Flush()
+	return o.bw.Flush()
+}
+
+// csvExcelMarker is the last column of the header of a CSV written for
+// spreadsheet apps (Options.Excel): it says what was done to the cells,
+// and the csv reader knows such a file by it. No row has a cell under it.
+const csvExcelMarker = "excel-safe: a ' was put before each cell that began with = + - @ tab or CR (or with ' and one of them)"
+
+// excelCell neutralises a cell that a spreadsheet app opening a CSV would
+// take for a formula, as OWASP recommends against CSV injection: a cell
+// that starts with = + - @, a tab or a carriage return gets a ' put
+// before it, which makes Excel and LibreOffice keep it as text (=SUM(1,2)
+// stays a text, +86 and -1 are not numbers; the ' shows). A cell that
+// starts with ' and one of those (or another ') gets one too, so that
+// excelUncell gives every cell back exactly.
+func excelCell(s string) string {
+	if excelQuoted(s) || s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// excelQuoted reports whether s starts with the ' that excelCell puts
+// before a cell: a ' followed by = + - @, a tab, a CR or another '.
+func excelQuoted(s string) bool {
+	return len(s) > 1 && s[0] == '\'' && strings.IndexByte("=+-@\t\r'", s[1]) >= 0
+}
+
+// excelUncell undoes excelCell.
+func excelUncell(s string) string {
+	if excelQuoted(s) {
+		return s[1:]
+	}
+	return s
 }
 
 func writeCSVTokens(j *Job, w io.Writer) error {
 	layers := j.Layers()
-	cw, bw, err := newCSVWriter(j, w, append(slices.Clone(tokenColumns), layers...))
+	out, err := newCSVWriter(j, w, append(slices.Clone(tokenColumns), layers...))
 	if err != nil {
 		return err
 	}
@@ -230,17 +292,17 @@ func writeCSVTokens(j *Job, w io.Writer) error {
 			rec[4], rec[5] = strconv.Itoa(r.start), strconv.Itoa(r.end)
 			rec[6], rec[7], rec[8] = r.text, r.pos, r.after
 			copy(rec[len(tokenColumns):], r.tags)
-			return cw.Write(rec)
+			return out.write(rec)
 		})
 	})
 	if err != nil {
 		return err
 	}
-	return flushCSV(cw, bw)
+	return out.flush()
 }
 
 func writeCSVSpans(j *Job, w io.Writer) error {
-	cw, bw, err := newCSVWriter(j, w, spanColumns)
+	out, err := newCSVWriter(j, w, spanColumns)
 	if err != nil {
 		return err
 	}
@@ -252,13 +314,13 @@ func writeCSVSpans(j *Job, w io.Writer) error {
 			rec[3], rec[4] = sp.Layer, sp.Label
 			rec[5], rec[6] = strconv.Itoa(sp.Start), strconv.Itoa(sp.End)
 			rec[7], rec[8], rec[9], rec[10] = text, sp.Note, sp.Annotator, string(sp.Origin)
-			return cw.Write(rec)
+			return out.write(rec)
 		})
 	})
 	if err != nil {
 		return err
 	}
-	return flushCSV(cw, bw)
+	return out.flush()
 }
 
 // table is a header row and the rows under it, read one at a time, from a
@@ -616,6 +678,23 @@ func (src *csvText) each(opts ReadOptions, im *Imported, emit func(*annotate.Doc
 		return src.error(err)
 	}
 	header = restore(slices.Clone(header))
+	// A CSV written for spreadsheets (-excel) says so in its header's
+	// last column: its cells are given back as they were.
+	excel := len(header) > 0 && strings.HasPrefix(header[len(header)-1], csvExcelMarker[:len("excel-safe:")])
+	uncell := func(rec []string) []string {
+		if excel {
+			for i, f := range rec {
+				rec[i] = excelUncell(f)
+			}
+		}
+		return rec
+	}
+	if excel {
+		header = uncell(header[:len(header)-1])
+		if im != nil {
+			im.Warnings = append(im.Warnings, fmt.Sprintf("%s: written for spreadsheets (its header says so): the ' put before cells that began with = + - @, a tab or CR taken off", path))
+		}
+	}
 	row := 1
 	t := &table{file: path, header: header, hdr: tableLoc{line: 1, row: 1}, next: func() ([]string, tableLoc, error) {
 		rec, line, err := r.read()
@@ -626,7 +705,7 @@ func (src *csvText) each(opts ReadOptions, im *Imported, emit func(*annotate.Doc
 			return nil, tableLoc{}, src.error(err)
 		}
 		row++
-		return restore(rec), tableLoc{line: line, row: row}, nil
+		return uncell(restore(rec)), tableLoc{line: line, row: row}, nil
 	}}
 	return readTable(t, opts, im, emit)
 }

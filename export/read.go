@@ -96,6 +96,7 @@ func (im *Imported) Bad(opts ReadOptions, err error) error {
 // first document back until the second is read.
 type Reader struct {
 	Name        string
+	Aliases     []string // other names -f takes for it (old names)
 	Description string
 	// Each reads the file at path and hands each document to emit, in
 	// the file's order, once it is read whole (and checked as the format
@@ -108,7 +109,10 @@ type Reader struct {
 	Read func(path string, opts ReadOptions) (*Imported, error)
 }
 
-var readers = map[string]*Reader{}
+var (
+	readers       = map[string]*Reader{}
+	readerAliases = map[string]*Reader{}
+)
 
 // RegisterReader adds an import format; the reader files call it from
 // init.
@@ -117,6 +121,9 @@ func RegisterReader(r *Reader) {
 		r.Read = readWhole(r.Each)
 	}
 	readers[r.Name] = r
+	for _, a := range r.Aliases {
+		readerAliases[a] = r
+	}
 }
 
 // readWhole is Reader.Read made from Reader.Each: every document gathered.
@@ -144,9 +151,13 @@ func Readers() []*Reader {
 	return out
 }
 
-// LookupReader returns the import format called name.
+// LookupReader returns the import format called name, or that has name
+// as an alias.
 func LookupReader(name string) (*Reader, bool) {
-	r, ok := readers[name]
+	if r, ok := readers[name]; ok {
+		return r, true
+	}
+	r, ok := readerAliases[name]
 	return r, ok
 }
 

@@ -109,9 +109,11 @@ func TestXLSXExport(t *testing.T) {
 			sheet string
 			want  [][]string
 		}{
+			// source: relative to the folder of the documents' files,
+			// never the absolute path of the annotator's machine.
 			{"Documents", [][]string{{"id", "name", "status", "chars", "tokens", "spans", "source"},
-				{"1", "d1.txt", "in progress", "21", "9", "7", "/corpus/d1.txt"},
-				{"2", "二,2", "done", "4", "3", "1", "/corpus/二,2"}}},
+				{"1", "d1.txt", "in progress", "21", "9", "7", "d1.txt"},
+				{"2", "二,2", "done", "4", "3", "1", "二,2"}}},
 			{"Summary", [][]string{{"doc_id", "doc_name", "spans", "PER", "LOC", "ORG", "GPE", "TIME", "MISC", "NP"},
 				{"1", "d1.txt", "7", "1", "1", "1", "0", "0", "2", "2"},
 				{"2", "二,2", "1", "1", "0", "0", "0", "0", "0", "0"},
@@ -343,7 +345,7 @@ print(json.dumps(out))
 	if err := json.Unmarshal(data, &got); err != nil {
 		t.Fatalf("%v: %s", err, data)
 	}
-	for _, c := range []struct{ sheet, csv, filter string }{{"Tokens", tabTokensCSV, "$A$1:$J$13"}, {"Spans", tabSpansCSV, "$A$1:$K$9"}} {
+	for _, c := range []struct{ sheet, csv, filter string }{{"Tokens", tabTokensCSV, "$A$1:$K$13"}, {"Spans", tabSpansCSV, "$A$1:$K$9"}} {
 		var s struct {
 			Rows   [][]string
 			Freeze string
