@@ -470,7 +470,7 @@ func eachBrat(path string, opts ReadOptions, im *Imported, emit func(*annotate.D
 	var confErr error
 	add := func(rel, file string, data func() ([]byte, error)) {
 		ext := strings.ToLower(filepath.Ext(rel))
-		if base := pathpkg.Base(rel); base == "annotation.conf" || base == bratMetaFile {
+		if base := pathpkg.Base(rel); base == "annotation.conf" || base == "visual.conf" || base == bratMetaFile {
 			b, err := data() // small, and needed before any document
 			if err != nil {
 				confErr = cmp.Or(confErr, err)
@@ -482,9 +482,12 @@ func eachBrat(path string, opts ReadOptions, im *Imported, emit func(*annotate.D
 				c = &bratConfFiles{}
 				confs[dir] = c
 			}
-			if base == bratMetaFile {
+			switch base {
+			case bratMetaFile:
 				c.meta, c.metaFile = b, file
-			} else {
+			case "visual.conf":
+				c.visual = b
+			default:
 				c.conf = b
 			}
 			return
@@ -555,7 +558,7 @@ func eachBrat(path string, opts ReadOptions, im *Imported, emit func(*annotate.D
 			}
 			add(filepath.Base(stem)+e, stem+e, func() ([]byte, error) { return readFile(stem + e) })
 		}
-		for _, name := range []string{"annotation.conf", bratMetaFile} {
+		for _, name := range []string{"annotation.conf", "visual.conf", bratMetaFile} {
 			p := filepath.Join(filepath.Dir(path), name)
 			if _, err := os.Stat(p); err == nil {
 				add(name, p, func() ([]byte, error) { return readFile(p) })
@@ -633,33 +636,36 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 }
 
 // bratWanted reports whether the brat reader reads the file called name:
-// a .txt or .ann, or a collection's annotation.conf or biaozhu.json.
+// a .txt or .ann, or a collection's annotation.conf, visual.conf or
+// biaozhu.json.
 func bratWanted(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".txt", ".ann":
 		return true
 	}
 	base := pathpkg.Base(filepath.ToSlash(name))
-	return base == "annotation.conf" || base == bratMetaFile
+	return base == "annotation.conf" || base == "visual.conf" || base == bratMetaFile
 }
 
 // bratConfFiles are the configuration files of one folder of a
 // collection, as read.
 type bratConfFiles struct {
-	conf, meta []byte
-	metaFile   string
+	conf, visual, meta []byte
+	metaFile           string
 }
 
 // bratConf is what the reader takes from a folder's configuration: the
 // layer of each type (the top-level "!GROUP" of annotation.conf's
-// [entities] it is under), and from biaozhu.json the documents' names and
-// each type's exact layer and label.
+// [entities] it is under), the names visual.conf shows for types that
+// stand for them (see bratDisplays), and from biaozhu.json the documents'
+// names and each type's exact layer and label.
 type bratConf struct {
-	dir    string
-	parent *bratConf
-	group  map[string]string // type → layer, from annotation.conf
-	types  map[string]bratMetaType
-	docs   map[string]bratMetaDoc // by file, relative to dir, without extension
+	dir     string
+	parent  *bratConf
+	group   map[string]string // type → layer, from annotation.conf
+	display map[string]string // type → the name it stands for, from visual.conf
+	types   map[string]bratMetaType
+	docs    map[string]bratMetaDoc // by file, relative to dir, without extension
 }
 
 // bratConfs finds a folder's configuration: its own, else its parent's.
@@ -697,19 +703,28 @@ func (c *bratConf) doc(name string) (bratMetaDoc, bool) {
 
 // span gives the layer and label of a span of brat type typ: from
 // biaozhu.json, else the layer of its group in annotation.conf (none if
-// it has none) and the type as label.
+// it has none) and the type as label, each the name visual.conf shows for
+// it where the type stands for that name (機構 for L_6A5F_69CB).
 func (c *bratConf) span(typ string) (layer, label string) {
 	for x := c; x != nil; x = x.parent {
 		if t, ok := x.types[typ]; ok {
 			return t.Layer, t.Label
 		}
 	}
+	name := func(t string) string {
+		for x := c; x != nil; x = x.parent {
+			if d, ok := x.display[t]; ok {
+				return d
+			}
+		}
+		return t
+	}
 	for x := c; x != nil; x = x.parent {
 		if g, ok := x.group[typ]; ok {
-			return g, typ
+			return name(g), name(typ)
 		}
 	}
-	return "", typ
+	return "", name(typ)
 }
 
 // readBratConfs parses the configuration files of each folder and links
@@ -718,7 +733,7 @@ func (c *bratConf) span(typ string) (layer, label string) {
 func readBratConfs(files map[string]*bratConfFiles) (bratConfs, error) {
 	cs := bratConfs{}
 	for dir, f := range files {
-		c := &bratConf{dir: dir, group: bratGroups(f.conf)}
+		c := &bratConf{dir: dir, group: bratGroups(f.conf), display: bratDisplays(f.visual)}
 		if f.meta != nil {
 			var m bratMeta
 			if err := json.Unmarshal(f.meta, &m); err != nil {
@@ -781,6 +796,49 @@ func bratGroups(conf []byte) map[string]string {
 		}
 	}
 	return out
+}
+
+// bratDisplays reads the [labels] section of a visual.conf ("TYPE | NAME
+// | ABBREVIATION…") for the types that stand for their first display
+// name: those the brat export made from a name brat cannot take as a type
+// (a Chinese label, one with a space), which are bratStorage of the name,
+// maybe with bratTypes's "-2", "-3"… after it. It maps each such type to
+// its name. Other display names (a "Person" shown for PER) are only
+// shown by brat, and not taken: the type is the label.
+func bratDisplays(visual []byte) map[string]string {
+	out := map[string]string{}
+	section := ""
+	for l := range strings.Lines(string(visual)) {
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
+			section = t
+			continue
+		}
+		if section != "[labels]" {
+			continue
+		}
+		parts := strings.Split(t, "|")
+		if len(parts) < 2 {
+			continue
+		}
+		typ, name := strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])
+		stored := bratStorage(name)
+		if rest, ok := strings.CutPrefix(typ, stored); name != "" && name != typ && ok && (rest == "" || bratSuffix(rest)) {
+			out[typ] = name
+		}
+	}
+	return out
+}
+
+// bratSuffix reports whether s is a suffix bratTypes.unique adds: "-"
+// and a number from 2.
+func bratSuffix(s string) bool {
+	n, ok := strings.CutPrefix(s, "-")
+	k, err := strconv.Atoi(n)
+	return ok && err == nil && k >= 2 && strconv.Itoa(k) == n
 }
 
 // readFile reads a file of a brat collection; errors name it.

@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -221,4 +222,15 @@ func FuzzReadBrat(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestBratDisplays: visual.conf's display name is taken as the name a
+// type stands for only where the brat export made the type from it.
+func TestBratDisplays(t *testing.T) {
+	visual := "[labels]\nL_6A5F_69CB | 機構\nL_6A5F_69CB-2 | 機構 | 機\nL_4EBA_20_540D | 人 名\nORG | Organization | Org\n" +
+		"per | per\nX-2x | X\nentity_layer | entity layer\n\n[drawing]\nL_4EBA_540D | 人名\n"
+	want := map[string]string{"L_6A5F_69CB": "機構", "L_6A5F_69CB-2": "機構", "L_4EBA_20_540D": "人 名", "entity_layer": "entity layer"}
+	if got := bratDisplays([]byte(visual)); !maps.Equal(got, want) {
+		t.Errorf("bratDisplays() = %q, want %q", got, want)
+	}
 }

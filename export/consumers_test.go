@@ -1,0 +1,494 @@
+package export
+
+import (
+	"bytes"
+	"compress/zlib"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
+)
+
+// consumerLong is the text of the long document: 2,300 times a sentence
+// of 15 characters (34,500 characters), so that a span of 33,000
+// characters (more than an Excel cell holds) fits in it.
+var consumerLong = strings.Repeat("這是一個很長的句子，用來測試。", 2300)
+
+// consumerDocs are the documents of the consumer project (issue 15's
+// acceptance): a document named =HYPERLINK(1).txt whose text starts
+// cells with = + - @ and a tab, with a label holding a space; nested
+// spans with Chinese labels; a dialogue with CRLF line ends and a U+2028
+// line separator, and spans across both; a price list with tabs; a
+// document of 34,500 characters with a span of 33,000.
+var consumerDocs = []fidelityDoc{
+	{"=HYPERLINK(1).txt", "=SUM(1,2) 是公式嗎？+86 電話，-1 度。\n@某人 說：\t好。\n", [][5]string{
+		{"entity", "人 名", "某人", "", "=note"},
+		{"entity", "機構", "=SUM(1,2)", "", ""},
+		{"topic", "話題", "+86 電話", "", "-1"},
+	}},
+	{"新聞 2021.txt", "中華人民共和國國務院今天在北京開會。𠀀先生說：😀很好。", [][5]string{
+		{"entity", "機構", "中華人民共和國國務院", "", "國務院是機構"},
+		{"entity", "國家", "中華人民共和國", "", ""},
+		{"entity", "地名", "北京", "", ""},
+		{"entity", "人 名", "𠀀先生", "", ""},
+		{"topic", "話題", "中華人民共和國國務院今天在北京開會。", "", ""},
+	}},
+	{"對話.txt", "甲：你去哪兒？\r\n乙：我去上海。\u2028丙：好。\r\n", [][5]string{
+		{"entity", "地名", "上海", "", ""},
+		{"topic", "問答", "你去哪兒？\r\n乙：我去上海。", "", "across a CRLF"},
+		{"topic", "問答", "上海。\u2028丙：好", "", "across U+2028"},
+		{"entity", "人 名", "甲", "", ""},
+	}},
+	{"價目表", "1.\t蘋果\t3元\n2.\t香蕉\t5元\n", [][5]string{
+		{"topic", "商品", "蘋果", "", ""},
+	}},
+	{"長文.txt", consumerLong, [][5]string{
+		{"topic", "話題", consumerLong[:len(string([]rune(consumerLong)[:33000]))], "", "33,000 characters"},
+		{"entity", "機構", "句子", "", ""},
+	}},
+}
+
+// consumerSchema: entity allows overlaps (nested entities), Chinese labels
+// and one with a space; topic too.
+func consumerSchema() *annotate.Schema {
+	s := annotate.DefaultSchema()
+	e := &s.Layers[0]
+	e.Overlap = annotate.OverlapAllowed
+	for i, l := range []string{"人 名", "地名", "機構", "國家"} {
+		e.Labels = append(e.Labels, annotate.Label{Name: l, Color: palette[i]})
+	}
+	s.Layers = append(s.Layers, annotate.Layer{Name: "topic", Overlap: annotate.OverlapAllowed, Labels: []annotate.Label{
+		{Name: "話題", Color: "#999999"}, {Name: "問答", Color: "#cc79a7"}, {Name: "商品", Color: "#0072b2"}}})
+	return s
+}
+
+// consumerProject writes the consumer project to a real project file,
+// segmented with the real segmenter, and opens it again read-only, as
+// export does. Documents have a Source under a folder of the machine, as
+// an import of a folder gives them.
+func consumerProject(t *testing.T) (*annotate.Project, []*annotate.Document) {
+	t.Helper()
+	seg := testSegmenter(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "consumers.biaozhu")
+	p, err := annotate.Create(path, consumerSchema(), annotate.Options{NoBackup: true, Annotator: "rt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, fd := range consumerDocs {
+		d := &annotate.Document{Name: fd.name, Text: fd.text, Raw: fd.text, Source: filepath.Join(dir, "corpus", []string{"a", "b"}[i%2], fd.name)}
+		d.Sentences = text.Sentences(d.Text)
+		d.Tokens = text.SegmentSentences(seg, d.Text, d.Sentences)
+		for _, s := range fd.spans {
+			from := 0
+			if s[3] != "" {
+				from = strings.Index(d.Text, s[3]) + len(s[3])
+			}
+			i := strings.Index(d.Text[from:], s[2])
+			if i < 0 {
+				t.Fatalf("%q not in %q", s[2], d.Text)
+			}
+			start := len([]rune(d.Text[:from+i]))
+			d.Spans = append(d.Spans, annotate.Span{Layer: s[0], Label: s[1], Start: start, End: start + len([]rune(s[2])), Note: s[4], Origin: annotate.OriginManual})
+		}
+		if err := p.AddDocument(d); err != nil {
+			t.Fatalf("%s: %v", fd.name, err)
+		}
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p, err = annotate.Open(path, annotate.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p, projectDocs(t, p)
+}
+
+// The tests below check the exports of the consumer project with the
+// programs their users read them with (issue 15): brat's own checker and
+// parser, the official UD validator, openpyxl in read-only mode,
+// LibreOffice, and for spaCy's DocBin a reader written from spaCy's own
+// spacy/tokens/_serialize.py (spaCy itself is not a Debian package).
+// Where a program is missing the test is skipped, unless BIAOZHU_READERS
+// says it must be there (.ci/run sets it to "python": brat, the UD
+// validator, openpyxl, msgpack and numpy, which .ci/deps --readers
+// installs; make check-readers to "all", LibreOffice too): then it fails.
+
+// readerMissing skips the test for want of a reader, or fails it when
+// BIAOZHU_READERS says the reader must be installed (office: LibreOffice,
+// which only "all" requires).
+func readerMissing(t *testing.T, office bool, format string, args ...any) {
+	t.Helper()
+	switch os.Getenv("BIAOZHU_READERS") {
+	case "all":
+		t.Fatalf(format+" (BIAOZHU_READERS=all: make check-readers installs it)", args...)
+	case "python":
+		if !office {
+			t.Fatalf(format+" (BIAOZHU_READERS=python: .ci/deps --readers installs it)", args...)
+		}
+	}
+	t.Skipf(format, args...)
+}
+
+// consumerPython returns a Python that imports every module given:
+// Debian's /usr/bin/python3 first, where apt-get installs them, then
+// python3 on the PATH.
+func consumerPython(t *testing.T, modules ...string) string {
+	t.Helper()
+	check := "import " + strings.Join(modules, ", ")
+	for _, py := range []string{"/usr/bin/python3", "python3"} {
+		if p, err := exec.LookPath(py); err == nil && exec.Command(p, "-c", check).Run() == nil {
+			return p
+		}
+	}
+	readerMissing(t, false, "no python3 with %s", strings.Join(modules, ", "))
+	return ""
+}
+
+// sharedReader is the absolute path of rel under ../shared/readers.
+func sharedReader(t *testing.T, rel string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", "shared", "readers", rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); err != nil {
+		readerMissing(t, false, "%s is not here (%v): ../shared/readers is needed", rel, err)
+	}
+	return p
+}
+
+// consumerExport exports p in format to a file or folder called name in
+// a temporary folder.
+func consumerExport(t *testing.T, p *annotate.Project, format, name string, opts Options) (string, Result) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), name)
+	res, err := Export(context.Background(), p, format, out, opts)
+	if err != nil {
+		t.Fatalf("Export(%s) error = %v", format, err)
+	}
+	return out, res
+}
+
+// runPython runs script with py and the arguments; env is added to the
+// environment. It returns the output and whether the script exited 0.
+func runPython(t *testing.T, py, script string, env []string, args ...string) (string, bool) {
+	t.Helper()
+	cmd := exec.Command(py, append([]string{"-c", script}, args...)...)
+	cmd.Env = append(os.Environ(), append(env, "PYTHONDONTWRITEBYTECODE=1")...)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("%s: %v", py, err)
+	}
+	return string(out), err == nil
+}
+
+// spanTexts lists a document's spans as "layer/label: text", sorted, the
+// text with CRLF and CR as LF (as brat reads it); a long text is its
+// start and length.
+func spanTexts(d *annotate.Document) []string {
+	runes := []rune(d.Text)
+	var out []string
+	for _, sp := range d.Spans {
+		s := string(runes[sp.Start:sp.End])
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+		if r := []rune(s); len(r) > 40 {
+			s = fmt.Sprintf("%s… (%d characters)", string(r[:20]), len(r))
+		}
+		out = append(out, sp.Layer+"/"+sp.Label+": "+s)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestConsumerBrat: brat's checker (verify_annotations.py) finds nothing
+// to say about the brat export of the consumer project: its Chinese
+// labels are brat types (ASCII), its nested spans are allowed by the
+// <OVERLAP> rules of annotation.conf; brat's parser reads every line, and
+// the text as it reads it (CRLF as LF) is what the .txt holds, as the
+// export warns. Our reader gives every span back with its Chinese label,
+// from biaozhu.json, and from visual.conf's display names when
+// biaozhu.json is not there (a collection brat handed on). Without the
+// <OVERLAP> rules brat's checker complains: the check can fail.
+func TestConsumerBrat(t *testing.T) {
+	src := bratReaders(t)
+	p, docs := consumerProject(t)
+	out, res := consumerExport(t, p, "brat", "brat", Options{})
+	if !hasWarning(res.Warnings, "CRLF or CR line ends in 1 documents (this one first) written as LF, as brat reads them") {
+		t.Errorf("no warning about CRLF written as LF: %v", res.Warnings)
+	}
+	anns, _ := filepath.Glob(filepath.Join(out, "*.ann"))
+	slices.Sort(anns)
+	if len(anns) != len(docs) {
+		t.Fatalf("%d .ann files, want %d", len(anns), len(docs))
+	}
+	if issues := runBrat(t, src, append([]string{"verify_annotations.py"}, anns...)...); strings.TrimSpace(issues) != "" {
+		t.Errorf("brat's checker:\n%s", issues)
+	}
+	script := filepath.Join(t.TempDir(), "read.py")
+	if err := os.WriteFile(script, []byte(bratPy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(runBrat(t, src, append([]string{script}, anns...)...)), "\n")
+	if len(lines) != len(docs) {
+		t.Fatalf("brat printed %d lines for %d files", len(lines), len(docs))
+	}
+	for i, l := range lines {
+		var got struct {
+			Text   string
+			Failed []int
+			Spans  []json.RawMessage
+		}
+		if err := json.Unmarshal([]byte(l), &got); err != nil {
+			t.Fatalf("brat's output %q: %v", l, err)
+		}
+		if len(got.Failed) > 0 || got.Text != crlfAsLF(docs[i]) || len(got.Spans) != len(docs[i].Spans) {
+			t.Errorf("%s: brat failed on lines %v, read %d text bounds (want %d), text %q (want %q)",
+				docs[i].Name, got.Failed, len(got.Spans), len(docs[i].Spans), got.Text, crlfAsLF(docs[i]))
+		}
+	}
+	readBack := func(t *testing.T, dir string) {
+		im := readAs(t, "brat", dir, ReadOptions{})
+		if len(im.Docs) != len(docs) {
+			t.Fatalf("read %d documents, want %d", len(im.Docs), len(docs))
+		}
+		for i, d := range im.Docs {
+			if got, want := spanTexts(d), spanTexts(docs[i]); !slices.Equal(got, want) {
+				t.Errorf("%s: read spans\n%q\nwant\n%q", docs[i].Name, got, want)
+			}
+		}
+	}
+	t.Run("biaozhu.json", func(t *testing.T) { readBack(t, out) })
+	// A collection without biaozhu.json: the labels from visual.conf.
+	bare := filepath.Join(t.TempDir(), "bare")
+	if err := os.CopyFS(bare, os.DirFS(out)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(bare, bratMetaFile)); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("visual.conf", func(t *testing.T) { readBack(t, bare) })
+	// The control: without the <OVERLAP> rules, brat rejects the nested
+	// spans.
+	conf := filepath.Join(bare, "annotation.conf")
+	data, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for l := range strings.Lines(string(data)) {
+		if !strings.HasPrefix(l, "<OVERLAP>") {
+			kept = append(kept, l)
+		}
+	}
+	if err := os.WriteFile(conf, []byte(strings.Join(kept, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bareAnns, _ := filepath.Glob(filepath.Join(bare, "*.ann"))
+	if issues := runBrat(t, src, append([]string{"verify_annotations.py"}, bareAnns...)...); !strings.Contains(issues, "cannot contain") {
+		t.Errorf("brat's checker, without the <OVERLAP> rules, said %q; want it to reject the nested spans", issues)
+	}
+}
+
+// udValidate runs the UD validator at level 1 on the files; it returns
+// its output and whether it passed them.
+func udValidate(t *testing.T, files ...string) (string, bool) {
+	t.Helper()
+	py := consumerPython(t, "regex", "termcolor", "colorama")
+	validate := sharedReader(t, "ud-tools/validate.py")
+	udapi := sharedReader(t, "udapi")
+	cmd := exec.Command(py, append([]string{validate, "--lang", "zh", "--level", "1"}, files...)...)
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+udapi, "PYTHONDONTWRITEBYTECODE=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("validate.py: %v", err)
+	}
+	return string(out), err == nil && strings.Contains(string(out), "*** PASSED ***")
+}
+
+// TestConsumerUD: the official UD validator (validate.py --level 1)
+// passes the conllu export of the consumer project, one document per
+// file part and one sentence per record, with its tabs, CR, CRLF and
+// U+2028 in the text; a copy with a line ending in a space fails it (the
+// check can fail).
+func TestConsumerUD(t *testing.T) {
+	p, _ := consumerProject(t)
+	for _, rec := range []Records{RecordDocument, RecordSentence} {
+		t.Run(string(rec), func(t *testing.T) {
+			out, _ := consumerExport(t, p, "conllu", "out.conllu", Options{Records: rec})
+			if msg, ok := udValidate(t, out); !ok {
+				t.Errorf("validate.py --level 1 %s:\n%s", filepath.Base(out), msg)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(data), `\u2028`) || !strings.Contains(string(data), `\r\n`) || !strings.Contains(string(data), `\t`) {
+				t.Errorf("the export does not say where U+2028, CRLF and tabs were (SpacesAfter):\n%s", data)
+			}
+			bad := filepath.Join(t.TempDir(), "bad.conllu")
+			broken := strings.Replace(string(data), "\tSpaceAfter=No\n", "\tSpaceAfter=No \n", 1)
+			if err := os.WriteFile(bad, []byte(broken), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if msg, ok := udValidate(t, bad); ok {
+				t.Errorf("validate.py passed a file with a line ending in a space:\n%s", msg)
+			}
+		})
+	}
+}
+
+// xlsxRows is each sheet of the workbook at path as excelize reads it
+// (which works out each sheet's range from its rows).
+func xlsxRows(t *testing.T, path string) map[string][][]string {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string][][]string{}
+	for _, name := range f.GetSheetList() {
+		rows, err := f.GetRows(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = rows
+	}
+	return out
+}
+
+// openpyxlReadOnly reads every sheet with openpyxl in read-only mode (what
+// pandas and scripts use for big files, which trusts <dimension>): its
+// dimension, max_row and max_column, and its rows.
+const openpyxlReadOnly = `
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+out = {}
+for ws in wb.worksheets:
+    rows = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    out[ws.title] = {"dim": ws.calculate_dimension(), "max_row": ws.max_row, "max_col": ws.max_column, "rows": rows}
+print(json.dumps(out))
+`
+
+// TestConsumerOpenpyxlReadOnly: openpyxl in read-only mode sees every row
+// and column of every sheet of the xlsx export of the consumer project
+// (they were one cell when <dimension> said A1), with the values excelize
+// reads; the Documents sheet gives each document's source relative to
+// the imported folder.
+func TestConsumerOpenpyxlReadOnly(t *testing.T) {
+	py := consumerPython(t, "openpyxl")
+	p, docs := consumerProject(t)
+	out, _ := consumerExport(t, p, "xlsx", "out.xlsx", Options{})
+	msg, ok := runPython(t, py, openpyxlReadOnly, nil, out)
+	if !ok {
+		t.Fatalf("openpyxl:\n%s", msg)
+	}
+	var got map[string]struct {
+		Dim    string
+		MaxRow int `json:"max_row"`
+		MaxCol int `json:"max_col"`
+		Rows   [][]string
+	}
+	if err := json.Unmarshal([]byte(msg), &got); err != nil {
+		t.Fatalf("%v: %s", err, msg)
+	}
+	want := xlsxRows(t, out)
+	if len(got) != len(want) {
+		t.Errorf("openpyxl reads %d sheets, excelize %d", len(got), len(want))
+	}
+	for name, rows := range want {
+		width := 0
+		for _, r := range rows {
+			width = max(width, len(r))
+		}
+		g := got[name]
+		if g.MaxRow != len(rows) || g.MaxCol != width || len(g.Rows) != len(rows) {
+			t.Errorf("sheet %s: openpyxl read-only: dimension %s, max_row %d, max_column %d, %d rows; want %d rows of %d columns",
+				name, g.Dim, g.MaxRow, g.MaxCol, len(g.Rows), len(rows), width)
+			continue
+		}
+		for i, r := range rows {
+			r = append(slices.Clone(r), make([]string, width-len(r))...)
+			if !slices.Equal(g.Rows[i], r) {
+				t.Errorf("sheet %s row %d: openpyxl %q, excelize %q", name, i+1, g.Rows[i], r)
+			}
+		}
+	}
+	// The sources, relative to the folder imported (corpus/).
+	var sources []string
+	for _, r := range want["Documents"][1:] {
+		sources = append(sources, r[len(r)-1])
+	}
+	var wantSources []string
+	for i, d := range docs {
+		wantSources = append(wantSources, []string{"a", "b"}[i%2]+"/"+d.Name)
+	}
+	if !slices.Equal(sources, wantSources) {
+		t.Errorf("Documents sources %q, want %q", sources, wantSources)
+	}
+}
+
+// TestConsumerNoAbsolutePaths: no export of the consumer project holds
+// the folder its documents were imported from (an absolute path of the
+// annotator's machine), in any file it writes; the xlsx is read cell by
+// cell.
+func TestConsumerNoAbsolutePaths(t *testing.T) {
+	p, docs := consumerProject(t)
+	dir := filepath.Dir(filepath.Dir(filepath.Dir(docs[0].Source))) // the project's folder, above corpus/a/
+	for _, f := range Formats() {
+		t.Run(f.Name, func(t *testing.T) {
+			out, _ := consumerExport(t, p, f.Name, "out"+f.Ext, Options{})
+			filepath.WalkDir(filepath.Dir(out), func(path string, e fs.DirEntry, err error) error {
+				if err != nil || e.IsDir() {
+					return err
+				}
+				data, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				text := string(data)
+				if strings.HasSuffix(path, ".spacy") {
+					zr, err := zlib.NewReader(bytes.NewReader(data))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if data, err = io.ReadAll(zr); err != nil {
+						t.Fatal(err)
+					}
+					text = string(data)
+				}
+				if strings.HasSuffix(path, ".xlsx") {
+					var b strings.Builder
+					for _, rows := range xlsxRows(t, path) {
+						for _, r := range rows {
+							b.WriteString(strings.Join(r, "\x00"))
+						}
+					}
+					text = b.String()
+				}
+				if strings.Contains(text, dir) {
+					t.Errorf("%s holds the absolute path %s", filepath.Base(path), dir)
+				}
+				return nil
+			})
+		})
+	}
+}
