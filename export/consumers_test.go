@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -490,5 +492,123 @@ func TestConsumerNoAbsolutePaths(t *testing.T) {
 				return nil
 			})
 		})
+	}
+}
+
+// openpyxlCells prints, per workbook given, its active sheet's cells as
+// [text, data type] (openpyxl's: s string, n number, f formula…), a
+// number written as Python's str of it.
+const openpyxlCells = `
+import json, sys, openpyxl
+out = []
+for path in sys.argv[1:]:
+    ws = openpyxl.load_workbook(path).active
+    out.append([[["" if c.value is None else str(c.value), c.data_type] for c in row] for row in ws.iter_rows()])
+print(json.dumps(out))
+`
+
+// TestConsumerLibreOfficeCSV: LibreOffice opens the -excel CSV exports of
+// the consumer project (csv-spans and csv-tokens, converted headless to
+// xlsx with the CSV filter set to UTF-8) with no formula cell and every
+// text as written (the ' before = + - @ shows, as it does in Excel; the
+// span of 33,000 characters cut to what a cell holds, as the export
+// warns); the
+// exact CSV, the control, gives a formula (the document
+// =HYPERLINK(1).txt). The csv reader takes the ' off again: the -excel
+// csv-tokens reads back as the exact one.
+func TestConsumerLibreOfficeCSV(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		readerMissing(t, true, "soffice not found: skipping the check with LibreOffice")
+	}
+	py := consumerPython(t, "openpyxl")
+	p, _ := consumerProject(t)
+	dir := t.TempDir()
+	var files []string
+	for _, c := range []struct {
+		format string
+		excel  bool
+	}{{"csv-spans", true}, {"csv-tokens", true}, {"csv-spans", false}, {"csv-tokens", false}} {
+		name := filepath.Join(dir, fmt.Sprintf("%s-excel-%v.csv", c.format, c.excel))
+		res, err := Export(context.Background(), p, c.format, name, Options{Excel: c.excel})
+		if err != nil {
+			t.Fatal(err)
+		}
+		long := hasWarning(res.Warnings, "longer than a spreadsheet cell holds")
+		if want := c.excel && c.format == "csv-spans"; long != want {
+			t.Errorf("%s -excel=%v: a warning about the cell of 33,000 characters: %v, want %v (%v)", c.format, c.excel, long, want, res.Warnings)
+		}
+		files = append(files, name)
+	}
+	// 44,34,76,1: comma, double quote, UTF-8, from line 1. A profile of
+	// its own, so that another LibreOffice running does not take the job.
+	outDir := filepath.Join(dir, "xlsx")
+	cmd := exec.Command(soffice, append([]string{"-env:UserInstallation=file://" + filepath.ToSlash(filepath.Join(dir, "profile")),
+		"--headless", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", outDir}, files[:3]...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	var books []string
+	for _, f := range files[:3] {
+		books = append(books, filepath.Join(outDir, strings.TrimSuffix(filepath.Base(f), ".csv")+".xlsx"))
+	}
+	msg, ok := runPython(t, py, openpyxlCells, nil, books...)
+	if !ok {
+		t.Fatalf("openpyxl:\n%s", msg)
+	}
+	var got [][][][2]string
+	if err := json.Unmarshal([]byte(msg), &got); err != nil {
+		t.Fatalf("%v: %s", err, msg)
+	}
+	for i, f := range files[:2] {
+		// The header has one column more than the rows (the marker).
+		r := csv.NewReader(strings.NewReader(strings.TrimPrefix(readTestFile(t, f), "\uFEFF")))
+		r.FieldsPerRecord = -1
+		want, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got[i]) != len(want) {
+			t.Errorf("%s: LibreOffice reads %d rows, want %d", filepath.Base(f), len(got[i]), len(want))
+			continue
+		}
+		for r, row := range got[i] {
+			for c, cell := range row {
+				w := ""
+				if c < len(want[r]) {
+					w = want[r][c]
+				}
+				if cut, ok := cutUTF16(w, xlsxCellMax); ok {
+					w = cut // what a spreadsheet cell holds: the export warned
+				}
+				if cell[1] == "f" || cell[0] != w {
+					t.Errorf("%s: row %d column %d: LibreOffice reads %q (type %s, %d characters), want the text %q (%d)", filepath.Base(f), r+1, c+1, cell[0][:min(len(cell[0]), 60)], cell[1], utf8.RuneCountInString(cell[0]), w[:min(len(w), 60)], utf8.RuneCountInString(w))
+				}
+			}
+		}
+	}
+	formulas := 0
+	for _, row := range got[2] {
+		for _, cell := range row {
+			if cell[1] == "f" {
+				formulas++
+			}
+		}
+	}
+	if formulas == 0 {
+		t.Errorf("the exact csv-spans (the control) has no formula cell in LibreOffice: the check cannot fail")
+	}
+	// The csv reader gives the -excel csv-tokens back as the exact one.
+	excel, exact := readAs(t, "csv", files[1], ReadOptions{}), readAs(t, "csv", files[3], ReadOptions{})
+	if len(excel.Docs) != len(exact.Docs) {
+		t.Fatalf("read %d documents from the -excel CSV, %d from the exact one", len(excel.Docs), len(exact.Docs))
+	}
+	for i, d := range excel.Docs {
+		if e := exact.Docs[i]; d.Name != e.Name || d.Text != e.Text || !slices.Equal(spanTexts(d), spanTexts(e)) {
+			t.Errorf("document %d: the -excel CSV reads back as %q %q %q, the exact one as %q %q %q", i+1, d.Name, d.Text, spanTexts(d), e.Name, e.Text, spanTexts(e))
+		}
+	}
+	if !slices.ContainsFunc(excel.Warnings, func(w string) bool { return strings.Contains(w, "taken off") }) {
+		t.Errorf("no warning that the ' were taken off: %q", excel.Warnings)
 	}
 }

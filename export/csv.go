@@ -198,12 +198,15 @@ func spanRows(j *Job, d *Doc, f func(sp annotate.Span, text string) error) error
 }
 
 // csvOut writes the rows of a CSV export: as they are, or (Options.Excel)
-// each cell made safe for a spreadsheet (excelCell).
+// each cell made safe for a spreadsheet (excelCell), the cells longer
+// than a spreadsheet cell holds counted (long), for one warning.
 type csvOut struct {
+	j     *Job
 	cw    *csv.Writer
 	bw    *bufio.Writer
 	excel bool
 	rec   []string
+	long  tally
 }
 
 // newCSVWriter starts a CSV export: the byte order mark if asked for (or
@@ -211,7 +214,7 @@ type csvOut struct {
 // csvExcelMarker. The csv.Writer writes through a 64 KB buffer (its own
 // is 4 KB); flush flushes both.
 func newCSVWriter(j *Job, w io.Writer, header []string) (*csvOut, error) {
-	out := &csvOut{bw: bufio.NewWriterSize(w, 1<<16), excel: j.Opts.Excel}
+	out := &csvOut{j: j, bw: bufio.NewWriterSize(w, 1<<16), excel: j.Opts.Excel}
 	if j.Opts.BOM || j.Opts.Excel {
 		if _, err := out.bw.WriteString("\uFEFF"); err != nil {
 			return nil, err
@@ -221,22 +224,27 @@ func newCSVWriter(j *Job, w io.Writer, header []string) (*csvOut, error) {
 	if out.excel {
 		header = append(slices.Clone(header), csvExcelMarker)
 	}
-	return out, out.write(header)
+	return out, out.write(nil, header)
 }
 
-// write writes one row.
-func (o *csvOut) write(rec []string) error {
+// write writes one row, of document d (nil: the header).
+func (o *csvOut) write(d *Doc, rec []string) error {
 	if !o.excel {
 		return o.cw.Write(rec)
 	}
 	o.rec = o.rec[:0]
 	for _, c := range rec {
-		o.rec = append(o.rec, excelCell(c))
+		c = excelCell(c)
+		if _, cut := cutUTF16(c, xlsxCellMax); cut {
+			o.long.add(d, 1)
+		}
+		o.rec = append(o.rec, c)
 	}
 	return o.cw.Write(o.rec)
 }
 
 func (o *csvOut) flush() error {
+	o.long.warn(o.j, fmt.Sprintf("%%d cells in %%d documents (this one first) are longer than a spreadsheet cell holds (%d UTF-16 units): Excel and LibreOffice cut them when they open the file (the CSV holds them whole)", xlsxCellMax))
 	o.cw.Flush()
 	if err := o.cw.Error(); err != nil {
 		return err
@@ -292,7 +300,7 @@ func writeCSVTokens(j *Job, w io.Writer) error {
 			rec[4], rec[5] = strconv.Itoa(r.start), strconv.Itoa(r.end)
 			rec[6], rec[7], rec[8] = r.text, r.pos, r.after
 			copy(rec[len(tokenColumns):], r.tags)
-			return out.write(rec)
+			return out.write(d, rec)
 		})
 	})
 	if err != nil {
@@ -314,7 +322,7 @@ func writeCSVSpans(j *Job, w io.Writer) error {
 			rec[3], rec[4] = sp.Layer, sp.Label
 			rec[5], rec[6] = strconv.Itoa(sp.Start), strconv.Itoa(sp.End)
 			rec[7], rec[8], rec[9], rec[10] = text, sp.Note, sp.Annotator, string(sp.Origin)
-			return out.write(rec)
+			return out.write(d, rec)
 		})
 	})
 	if err != nil {

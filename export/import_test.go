@@ -403,7 +403,7 @@ func readFileLines(t *testing.T, path string) []string {
 // FuzzCSVCell: a cell written by encoding/csv (quoted when it must be)
 // comes back exactly, CR and CRLF included.
 func FuzzCSVCell(f *testing.F) {
-	for _, s := range []string{"第一行\r\n第二行\r第三行\tend", "a\rb", "\r\n", "\"q\"\r", "x"} {
+	for _, s := range []string{"第一行\r\n第二行\r第三行\tend", "a\rb", "\r\n", "\"q\"\r", "x", "=SUM(1,2)", "'=x", "-1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, cell string) {
@@ -423,6 +423,10 @@ func FuzzCSVCell(f *testing.F) {
 		}
 		if len(im.Docs) != 1 || im.Docs[0].Text != cell {
 			t.Fatalf("read %+v, want the cell %q", im.Docs, cell)
+		}
+		// -excel's neutralisation is undone exactly.
+		if got := excelUncell(excelCell(cell)); got != cell {
+			t.Fatalf("excelUncell(excelCell(%q)) = %q", cell, got)
 		}
 	})
 }
