@@ -612,3 +612,195 @@ func TestConsumerLibreOfficeCSV(t *testing.T) {
 		t.Errorf("no warning that the ' were taken off: %q", excel.Warnings)
 	}
 }
+
+// docBinPy reads a .spacy file as spaCy v3 does, written from
+// spacy/tokens/_serialize.py (DocBin.from_bytes, get_docs) and
+// spacy/tokens/_dict_proxies.py / span_group.pyx (SpanGroups.from_bytes,
+// SpanGroup.from_bytes) with msgpack and numpy, which Debian packages
+// (spaCy is not one): zlib, msgpack, the token array of len(attrs)
+// uint64 columns cut by lengths, spaces as bool, strings looked up by
+// spaCy's hash (MurmurHash64A, seed 1, of the UTF-8, as
+// spacy/strings.pyx's hash_string) or symbol number, entities from
+// ENT_IOB/ENT_TYPE as Doc.ents gives them, span groups from their
+// ">QQQllll" structs. It checks what spaCy itself would refuse or
+// misread (an unknown string, an I without B, token offsets that are not
+// the span's characters) and prints per Doc its text, tokens, entities
+// [start_char, end_char, label], span groups and user data, as JSON.
+const docBinPy = `
+import json, struct, sys, zlib
+import msgpack, numpy
+
+ORTH, POS, TAG, ENT_IOB, ENT_TYPE, SENT_START = 65, 74, 75, 77, 78, 80
+SYMBOLS = {n: i for i, n in enumerate(["ADJ", "ADP", "ADV", "AUX", "CONJ", "CCONJ", "DET", "INTJ", "NOUN", "NUM",
+    "PART", "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X", "EOL", "SPACE"], 84)}
+SYMBOLS.update({n: i for i, n in enumerate(["PERSON", "NORP", "FACILITY", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
+    "WORK_OF_ART", "LANGUAGE", "LAW", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"], 380)})
+M, MASK = 0xc6a4a7935bd1e995, (1 << 64) - 1
+
+def hash64(data, seed=1):
+    h = (seed ^ (len(data) * M)) & MASK
+    n = len(data) // 8
+    for i in range(n):
+        k = int.from_bytes(data[8*i:8*i+8], "little")
+        k = (k * M) & MASK
+        k ^= k >> 47
+        k = (k * M) & MASK
+        h ^= k
+        h = (h * M) & MASK
+    if len(data) % 8:
+        h ^= int.from_bytes(data[8*n:], "little")
+        h = (h * M) & MASK
+    h ^= h >> 47
+    h = (h * M) & MASK
+    h ^= h >> 47
+    return h
+
+# spaCy's documentation: nlp.vocab.strings["coffee"] is 3197928453018144401.
+assert hash64(b"coffee") == 3197928453018144401
+
+def key(s):
+    return SYMBOLS.get(s) or (hash64(s.encode("utf-8")) if s else 0)
+
+msg = msgpack.unpackb(zlib.decompress(open(sys.argv[1], "rb").read()), raw=False)
+assert msg["version"] == "0.1", msg["version"]
+attrs = msg["attrs"]
+assert attrs[0] == ORTH, attrs
+strings = {key(s): s for s in msg["strings"]}
+strings.update({v: k for k, v in SYMBOLS.items()})
+strings[0] = ""
+lengths = numpy.frombuffer(msg["lengths"], dtype="int32")
+tokens = numpy.frombuffer(msg["tokens"], dtype="uint64").reshape((-1, len(attrs)))
+spaces = numpy.frombuffer(msg["spaces"], dtype=bool)
+assert tokens.shape[0] == spaces.shape[0] == lengths.sum(), (tokens.shape, spaces.shape, lengths.sum())
+assert len(msg["cats"]) == len(msg["flags"]) == len(msg["span_groups"]) == len(lengths)
+col = {a: attrs.index(a) for a in (ORTH, POS, TAG, ENT_IOB, ENT_TYPE, SENT_START)}
+docs, at = [], 0
+for i, n in enumerate(lengths):
+    rows, sp = tokens[at:at+n], spaces[at:at+n]
+    at += n
+    words = [strings[int(v)] for v in rows[:, col[ORTH]]]
+    assert not msg["flags"][i].get("has_unknown_spaces"), msg["flags"][i]
+    starts, text = [], ""
+    for w, s in zip(words, sp):
+        starts.append(len(text))
+        text += w + (" " if s else "")
+    ends = [a + len(w) for a, w in zip(starts, words)]
+    pos = [strings[int(v)] for v in rows[:, col[POS]]]
+    tags = [strings[int(v)] for v in rows[:, col[TAG]]]
+    assert int(rows[0, col[SENT_START]]) == 1 if n else True
+    ents, cur = [], None
+    for k in range(n):
+        iob, typ = int(rows[k, col[ENT_IOB]]), strings[int(rows[k, col[ENT_TYPE]])]
+        assert iob in (1, 2, 3), iob
+        if iob == 1:
+            assert cur is not None and cur[2] == typ, ("I without B", k)
+            cur[1] = ends[k]
+            continue
+        if cur:
+            ents.append(cur)
+        cur = [starts[k], ends[k], typ] if iob == 3 else None
+    if cur:
+        ents.append(cur)
+    groups = {}
+    if msg["span_groups"][i]:
+        for gb in msgpack.unpackb(msg["span_groups"][i], raw=False):
+            g = msgpack.unpackb(gb, raw=False)
+            out = []
+            for b in g["spans"]:
+                _id, _kb, label, start, end, start_char, end_char = struct.unpack(">QQQllll", b)
+                assert 0 <= start < end <= n, (start, end, n)
+                assert starts[start] == start_char and ends[end-1] == end_char, (start, end, start_char, end_char)
+                out.append([start_char, end_char, strings[label]])
+            groups[g["name"]] = out
+    user = msgpack.unpackb(msg["user_data"][i], raw=False) if "user_data" in msg else {}
+    docs.append({"text": text, "words": words, "pos": pos, "tags": tags, "ents": ents, "groups": groups, "user": user})
+print(json.dumps(docs, ensure_ascii=False))
+`
+
+// TestConsumerDocBin decodes the spacy-docbin export of the consumer
+// project with docBinPy (spaCy's own reading, rebuilt from its source):
+// each Doc's tokens and spaces are the document's text exactly (CRLF,
+// U+2028, tabs, the long document), its POS values UD tags, its
+// entities spans of the first layer (entity) that overlap no longer one,
+// and its span groups every span of each layer that is whole tokens (the
+// one that is not is warned about), nested ones and the 33,000-character
+// one included.
+func TestConsumerDocBin(t *testing.T) {
+	py := consumerPython(t, "msgpack", "numpy")
+	p, docs := consumerProject(t)
+	out, res := consumerExport(t, p, "spacy-docbin", "out.spacy", Options{})
+	msg, ok := runPython(t, py, docBinPy, nil, out)
+	if !ok {
+		t.Fatalf("the DocBin reader refused the file:\n%s", msg)
+	}
+	var got []struct {
+		Text   string
+		Words  []string
+		POS    []string
+		Ents   [][3]any
+		Groups map[string][][3]any
+		User   map[string]any
+	}
+	if err := json.Unmarshal([]byte(msg), &got); err != nil {
+		t.Fatalf("%v: %.300s", err, msg)
+	}
+	if len(got) != len(docs) {
+		t.Fatalf("%d Docs, want %d", len(got), len(docs))
+	}
+	ud := map[string]bool{}
+	for _, tag := range strings.Fields("ADJ ADP ADV AUX CONJ CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X SPACE") {
+		ud[tag] = true
+	}
+	span := func(v [3]any) string {
+		return fmt.Sprintf("[%v,%v) %v", v[0], v[1], v[2])
+	}
+	for i, d := range docs {
+		g := got[i]
+		if g.Text != d.Text {
+			t.Errorf("%s: the Doc's text (tokens and spaces) is %.80q, want %.80q", d.Name, g.Text, d.Text)
+		}
+		if name, _ := g.User["doc_name"].(string); name != d.Name {
+			t.Errorf("%s: user_data doc_name %q", d.Name, name)
+		}
+		for k, pos := range g.POS {
+			if !ud[pos] {
+				t.Errorf("%s: token %d %q: POS %q is not a UD tag", d.Name, k, g.Words[k], pos)
+			}
+		}
+		// What the project has, per layer, of the spans that are whole
+		// tokens: the warned one (國家 inside the token 中華人民共和國國務院…) is not.
+		want := map[string][]string{}
+		for _, sp := range d.Spans {
+			if hasWarning(res.Warnings, fmt.Sprintf("span %d: %s [%d,%d)", sp.ID, sp.Label, sp.Start, sp.End)) {
+				continue
+			}
+			want[sp.Layer] = append(want[sp.Layer], span([3]any{float64(sp.Start), float64(sp.End), sp.Label}))
+		}
+		for _, layer := range []string{"entity", "topic"} {
+			var have []string
+			for _, s := range g.Groups[layer] {
+				have = append(have, span(s))
+			}
+			slices.Sort(have)
+			slices.Sort(want[layer])
+			if !slices.Equal(have, want[layer]) {
+				t.Errorf("%s: doc.spans[%q] = %q, want %q", d.Name, layer, have, want[layer])
+			}
+		}
+		// doc.ents: spans of the entity group that do not overlap.
+		end := -1.0
+		for _, e := range g.Ents {
+			if !slices.Contains(want["entity"], span(e)) || e[0].(float64) < end {
+				t.Errorf("%s: doc.ents has %s, not an entity span, or overlapping the one before", d.Name, span(e))
+			}
+			end = e[1].(float64)
+		}
+	}
+	// The overlapping 問答 spans and the 33,000-character 話題 are there.
+	if len(got[2].Groups["topic"]) != 2 {
+		t.Errorf("doc.spans[\"topic\"] of %s = %v, want the two overlapping 問答 spans", docs[2].Name, got[2].Groups["topic"])
+	}
+	if !slices.ContainsFunc(got[4].Groups["topic"], func(s [3]any) bool { return s[1].(float64)-s[0].(float64) == 33000 }) {
+		t.Errorf("the span of 33,000 characters is not in doc.spans[\"topic\"] of %s", docs[4].Name)
+	}
+}
