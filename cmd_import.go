@@ -42,6 +42,9 @@ func cmdImport(ctx context.Context, args []string) error {
 	case *glob == "":
 		return fmt.Errorf("import: -glob is empty: %w", errUsage)
 	}
+	if *format == "text" && slices.Contains(files, "-") {
+		return fmt.Errorf("import: -: standard input is read in the annotated formats (-f doccano, conll…); text is imported from files and folders: %w", errUsage)
+	}
 	if _, err := filepath.Match(*glob, ""); err != nil {
 		return fmt.Errorf("import: -glob %q: %v: %w", *glob, err, errUsage)
 	}
@@ -49,7 +52,7 @@ func cmdImport(ctx context.Context, args []string) error {
 	for _, r := range export.Readers() {
 		formats = append(formats, r.Name)
 	}
-	if !slices.Contains(formats, *format) {
+	if _, ok := export.LookupReader(*format); !ok && *format != "text" { // a name, or an old one (spacy)
 		return fmt.Errorf("import: -f %q: want one of %s: %w", *format, strings.Join(formats, ", "), errUsage)
 	}
 	// Interrupt (Ctrl-C) stops the import: the files done are kept, each

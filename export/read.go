@@ -7,6 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -31,6 +34,8 @@ type ReadOptions struct {
 	Offsets Unit   // doccano, labelstudio: the offsets' unit (default codepoint)
 	Column  string // csv, xlsx: the text column (default "text")
 	IDCol   string // csv, xlsx: an optional column naming each document
+	// Stdin is what ImportFiles reads for the path "-" (nil: os.Stdin).
+	Stdin io.Reader
 }
 
 // Imported is what a reader read from one file.
@@ -297,7 +302,11 @@ func importFiles(ctx context.Context, t Target, seg *text.Segmenter, format stri
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := in.file(ctx, r, format, path); err != nil {
+			read := in.file
+			if path == "-" {
+				read = in.stdin
+			}
+			if err := read(ctx, r, format, path); err != nil {
 				return err
 			}
 		}
@@ -345,7 +354,81 @@ type importRun struct {
 	opts     ReadOptions
 	seg      *text.Segmenter
 	add      *annotate.Adder
+	stdinAt  string // the file standard input was copied to, while it is read
 }
+
+// stdinName is how an import names standard input ("-") in what it says.
+const stdinName = "standard input"
+
+// stdin reads standard input (ReadOptions.Stdin) in the format of r, as
+// the path "-": copied whole to a temporary file first (the readers read
+// a file, some of them twice), which is removed after. What the import
+// says names it "standard input", and the documents read from it have no
+// source. brat, whose input is a folder, a zip or a pair of files, cannot
+// be read so.
+func (in *importRun) stdin(ctx context.Context, r *Reader, format, _ string) error {
+	if r.Name == "brat" {
+		return errors.New("export: -: brat reads a folder, a .zip or a .txt/.ann pair, not standard input: give their names")
+	}
+	src := in.opts.Stdin
+	if src == nil {
+		src = os.Stdin
+	}
+	dir, err := os.MkdirTemp("", "biaozhu-stdin-")
+	if err != nil {
+		return fmt.Errorf("export: %s: %w", stdinName, err)
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "stdin")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("export: %s: %w", stdinName, err)
+	}
+	_, err = io.Copy(f, ctxReader{ctx, src})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("export: %s: %w", stdinName, err)
+	}
+	in.stdinAt = tmp
+	defer func() { in.stdinAt = "" }()
+	warnings, skipped := len(in.rep.Warnings), len(in.rep.Skipped)
+	err = in.file(ctx, r, format, tmp)
+	for i := warnings; i < len(in.rep.Warnings); i++ {
+		in.rep.Warnings[i] = strings.ReplaceAll(in.rep.Warnings[i], tmp, stdinName)
+	}
+	for i := skipped; i < len(in.rep.Skipped); i++ {
+		in.rep.Skipped[i] = &renamedError{in.rep.Skipped[i], tmp, stdinName}
+	}
+	if err != nil {
+		return &renamedError{err, tmp, stdinName}
+	}
+	return nil
+}
+
+// ctxReader reads from r until ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// renamedError is err with every old in its message written as new (a
+// temporary file's path as what it stands for).
+type renamedError struct {
+	err      error
+	old, new string
+}
+
+func (e *renamedError) Error() string { return strings.ReplaceAll(e.err.Error(), e.old, e.new) }
+func (e *renamedError) Unwrap() error { return e.err }
 
 // file reads path with r, storing each document as it comes.
 func (in *importRun) file(ctx context.Context, r *Reader, format, path string) error {
@@ -385,6 +468,9 @@ func (in *importRun) file(ctx context.Context, r *Reader, format, path string) e
 // transaction before d) and stores d.
 func (in *importRun) document(ctx context.Context, d *annotate.Document, path string) error {
 	rep := in.rep
+	if path == in.stdinAt {
+		path = "" // standard input: no source
+	}
 	if err := prepareImported(ctx, d, path, in.seg); err != nil {
 		return err
 	}
