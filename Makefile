@@ -9,7 +9,7 @@ FUZZTIME ?= 10s
 # own language choice (Preferences) is not affected.
 export LANGUAGE ?= en
 
-.PHONY: all run build deps test vet unit fuzz bench charfreq font clean screenshot
+.PHONY: all run build deps test vet unit fuzz bench charfreq font clean screenshot check-readers
 
 all: build
 
@@ -60,6 +60,14 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCSVCell$$' -fuzztime $(FUZZTIME) ./export
 	$(GO) test -run '^$$' -fuzz '^FuzzAppendJSONString$$' -fuzztime $(FUZZTIME) ./export
 	$(GO) test -run '^$$' -fuzz '^FuzzBarChart$$' -fuzztime $(FUZZTIME) ./export
+
+## check-readers: the exports checked with the programs their users read them with,
+## every one required (none skipped): brat's checker and parser, the UD validator,
+## openpyxl (read-only too), LibreOffice (the -excel CSV, the xlsx) and the spaCy DocBin
+## reader; installs Python's and LibreOffice's Debian packages (.ci/deps --readers --office)
+check-readers:
+	@./.ci/deps --readers --office
+	BIAOZHU_READERS=all $(GO) test -count=1 -v -run '^(TestConsumer.*|TestBratExportReadByBrat|TestXLSXOpenpyxl|TestXLSXSoffice)$$' ./export
 
 ## bench: the benchmarks, printing throughput, load time and memory figures (the
 ## 1,000,000-token CSV and xlsx exports, the 100 MB CSV imports — one 100 MB field, and

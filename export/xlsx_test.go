@@ -311,13 +311,7 @@ func TestXLSXLimits(t *testing.T) {
 // tabOpenpyxl returns a Python that has openpyxl, or skips the test.
 func tabOpenpyxl(t *testing.T) string {
 	t.Helper()
-	for _, py := range []string{"python3", "/usr/bin/python3"} {
-		if p, err := exec.LookPath(py); err == nil && exec.Command(p, "-c", "import openpyxl").Run() == nil {
-			return p
-		}
-	}
-	t.Skip("no python3 with openpyxl: skipping the check with openpyxl")
-	return ""
+	return consumerPython(t, "openpyxl")
 }
 
 // TestXLSXOpenpyxl loads the workbook with openpyxl: the Tokens and Spans
@@ -375,7 +369,7 @@ print(json.dumps(out))
 func TestXLSXSoffice(t *testing.T) {
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
-		t.Skip("soffice not found: skipping the check with LibreOffice")
+		readerMissing(t, true, "soffice not found: skipping the check with LibreOffice")
 	}
 	path, _ := tabXLSX(t, tabCorpus(), Options{})
 	dir := t.TempDir()
