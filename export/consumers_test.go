@@ -1,6 +1,7 @@
 package export
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/zlib"
 	"context"
@@ -16,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -802,5 +804,125 @@ func TestConsumerDocBin(t *testing.T) {
 	}
 	if !slices.ContainsFunc(got[4].Groups["topic"], func(s [3]any) bool { return s[1].(float64)-s[0].(float64) == 33000 }) {
 		t.Errorf("the span of 33,000 characters is not in doc.spans[\"topic\"] of %s", docs[4].Name)
+	}
+}
+
+// conllSpacyPy reads a CoNLL file as spaCy's converter does (spacy
+// convert -c ner: spacy/training/converters/conll_ner_to_docs.py and
+// iob_utils.py's iob_to_biluo and tags_to_entities, rebuilt here: spaCy is
+// not a Debian package): documents split at "-DOCSTART- -X- O O",
+// sentences at blank lines, columns by str.split(), the words the first
+// column and the tags the last. It also refuses what spaCy would misread
+// without a word: a line of another number of columns than its sentence's
+// first (zip() cuts them all to the shortest). It prints per document its
+// words and entities [label, text] as JSON.
+const conllSpacyPy = `
+import json, sys
+data = open(sys.argv[1], encoding="utf-8").read()
+docs = []
+for conll_doc in data.strip().split("-DOCSTART- -X- O O"):
+    conll_doc = conll_doc.strip()
+    if not conll_doc:
+        continue
+    words, tags = [], []
+    for conll_sent in conll_doc.split("\n\n"):
+        conll_sent = conll_sent.strip()
+        if not conll_sent:
+            continue
+        lines = [line.strip() for line in conll_sent.split("\n") if line.strip()]
+        fields = [line.split() for line in lines]
+        for line, f in zip(lines, fields):
+            assert len(f) == len(fields[0]), ("columns", line, f, fields[0])
+        cols = list(zip(*fields))
+        assert len(cols) >= 2, "E093: the token-per-line NER file is not formatted correctly"
+        words.extend(cols[0])
+        tags.extend(cols[-1])
+    ents, cur = [], None
+    for w, t in zip(words, tags):
+        if t == "O":
+            cur = None
+            continue
+        prefix, label = t.split("-", 1)
+        assert prefix in ("B", "I", "E", "S") and label, ("E177: bad tag", t)
+        if prefix in ("B", "S") or cur is None or cur[0] != label:
+            cur = [label, w]
+            ents.append(cur)
+        else:
+            cur[1] += w
+        if prefix in ("E", "S"):
+            cur = None
+    docs.append({"words": words, "ents": ents})
+print(json.dumps(docs, ensure_ascii=False))
+`
+
+// TestConsumerCoNLLSpacy: spaCy's CoNLL converter, as conllSpacyPy
+// rebuilds it, reads the conll export of the consumer project as one
+// document per document, the words being the text without its white
+// space, and each entity the text of an entity span of that document with
+// its label as the tag column has it (人 名 as 人_名, as the export warns).
+func TestConsumerCoNLLSpacy(t *testing.T) {
+	py := consumerPython(t, "json")
+	p, docs := consumerProject(t)
+	for _, level := range []Level{LevelWord, LevelChar} {
+		t.Run(string(level), func(t *testing.T) {
+			out, res := consumerExport(t, p, "conll", "out.conll", Options{Level: level})
+			if !hasWarning(res.Warnings, `label "人 名" written as "人_名" in the tag column`) {
+				t.Errorf("no warning about 人 名: %v", res.Warnings)
+			}
+			msg, ok := runPython(t, py, conllSpacyPy, nil, out)
+			if !ok {
+				t.Fatalf("spaCy's converter refuses the file:\n%s", msg)
+			}
+			var got []struct {
+				Words []string
+				Ents  [][2]string
+			}
+			if err := json.Unmarshal([]byte(msg), &got); err != nil {
+				t.Fatalf("%v: %.300s", err, msg)
+			}
+			if len(got) != len(docs) {
+				t.Fatalf("%d documents, want %d", len(got), len(docs))
+			}
+			for i, d := range docs {
+				if w := strings.Join(got[i].Words, ""); w != nonSpace(d.Text) {
+					t.Errorf("%s: words %.80q, want the text without white space %.80q", d.Name, w, nonSpace(d.Text))
+				}
+				var spans []string
+				for _, sp := range d.Spans {
+					if sp.Layer == "entity" {
+						spans = append(spans, strings.ReplaceAll(sp.Label, " ", "_")+": "+nonSpace(string([]rune(d.Text)[sp.Start:sp.End])))
+					}
+				}
+				for _, e := range got[i].Ents {
+					if !slices.Contains(spans, e[0]+": "+e[1]) {
+						t.Errorf("%s: spaCy reads the entity %s %q, which is no entity span of the document (%q)", d.Name, e[0], e[1], spans)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestZipEntriesDated: the entries of a brat .zip and the parts of an
+// xlsx carry the time of the export, not the zip format's zero date
+// (unzip -l listed 1980-00-00).
+func TestZipEntriesDated(t *testing.T) {
+	p, _ := consumerProject(t)
+	before := time.Now().Add(-2 * time.Second)
+	for _, c := range []struct{ format, name string }{{"brat", "out.zip"}, {"xlsx", "out.xlsx"}} {
+		t.Run(c.format, func(t *testing.T) {
+			out, _ := consumerExport(t, p, c.format, c.name, Options{})
+			zr, err := zip.OpenReader(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer zr.Close()
+			after := time.Now().Add(2 * time.Second)
+			for _, f := range zr.File {
+				if m := f.Modified; m.Before(before) || m.After(after) {
+					t.Errorf("%s: entry %s dated %v, want the time of the export (%v)", c.name, f.Name, m, before)
+				}
+			}
+		})
 	}
 }
