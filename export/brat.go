@@ -450,7 +450,10 @@ type bratPair struct {
 // is what biaozhu.json in its folder (or one above) says, else the file's
 // name. T lines become spans; TYPE is the label, and the layer that of
 // its "!GROUP" in annotation.conf (else left to the importer), unless
-// biaozhu.json gives the type's layer and label (see bratMeta); a label or
+// biaozhu.json gives the type's layer and label (see bratMeta); without
+// it, a type (or group) that the brat export made from a name brat cannot
+// take (機構 as L_6A5F_69CB) is that name, which visual.conf shows (see
+// bratDisplays); a label or
 // layer annotate.CheckName refuses is a bad line. TEXT must be the .txt
 // at the offsets (line breaks and tabs compared as spaces). A discontinuous
 // T line ("0 5;16 23") whose fragments are separated only by white space

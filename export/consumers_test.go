@@ -926,3 +926,71 @@ func TestZipEntriesDated(t *testing.T) {
 		})
 	}
 }
+
+// pandasRead reads each CSV given (path) with pandas as the README says,
+// every cell a string and none taken for a missing value, and, for an
+// xlsx, its Spans sheet (path#Spans); it prints the header and rows of
+// each as JSON, and for a CSV also the rows as Python's csv module reads
+// them, exactly (encoding/csv would turn a CRLF in a cell into LF).
+const pandasRead = `
+import csv, json, sys
+import pandas as pd
+out = []
+for arg in sys.argv[1:]:
+    if arg.endswith("#Spans"):
+        df = pd.read_excel(arg[:-6], sheet_name="Spans", dtype=str, keep_default_na=False)
+        exact = None
+    else:
+        df = pd.read_csv(arg, dtype=str, keep_default_na=False)
+        with open(arg, newline="", encoding="utf-8") as f:
+            exact = list(csv.reader(f))
+    out.append({"pandas": [list(df.columns)] + df.values.tolist(), "csv": exact})
+print(json.dumps(out, ensure_ascii=False))
+`
+
+// TestConsumerPandas: pandas (read_csv and read_excel with dtype=str and
+// keep_default_na=False, as the README says) reads the csv-tokens,
+// csv-spans and xlsx exports of the consumer project cell for cell as
+// written: =SUM(1,2), +86 and -1 stay text, tabs, CR and the span of
+// 33,000 characters whole (in the CSV).
+func TestConsumerPandas(t *testing.T) {
+	py := consumerPython(t, "pandas", "openpyxl")
+	p, _ := consumerProject(t)
+	tokens, _ := consumerExport(t, p, "csv-tokens", "tokens.csv", Options{})
+	spans, _ := consumerExport(t, p, "csv-spans", "spans.csv", Options{})
+	book, _ := consumerExport(t, p, "xlsx", "book.xlsx", Options{})
+	msg, ok := runPython(t, py, pandasRead, nil, tokens, spans, book+"#Spans")
+	if !ok {
+		t.Fatalf("pandas:\n%.2000s", msg)
+	}
+	var got []struct{ Pandas, CSV [][]string }
+	if err := json.Unmarshal([]byte(msg), &got); err != nil {
+		t.Fatalf("%v: %.300s", err, msg)
+	}
+	sheets := xlsxRows(t, book)
+	// The CSV exports have the rows of the workbook's sheets.
+	if len(got[0].CSV) != len(sheets["Tokens"]) || len(got[1].CSV) != len(sheets["Spans"]) {
+		t.Errorf("Python's csv reads %d rows of csv-tokens and %d of csv-spans; the xlsx has %d and %d",
+			len(got[0].CSV), len(got[1].CSV), len(sheets["Tokens"]), len(sheets["Spans"]))
+	}
+	for i, name := range []string{"csv-tokens", "csv-spans", "xlsx Spans"} {
+		want := got[i].CSV
+		if want == nil {
+			want = sheets["Spans"]
+		}
+		if len(got[i].Pandas) != len(want) {
+			t.Errorf("%s: pandas reads %d rows, want %d", name, len(got[i].Pandas), len(want))
+			continue
+		}
+		for r := range want {
+			have := got[i].Pandas[r]
+			w := append(slices.Clone(want[r]), make([]string, max(0, len(have)-len(want[r])))...)
+			if !slices.Equal(have, w) {
+				t.Errorf("%s row %d: pandas reads %.200q, want %.200q", name, r+1, have, w)
+			}
+		}
+	}
+	if !strings.Contains(msg, `"=SUM(1,2)"`) || !strings.Contains(msg, `"+86 電話"`) || !strings.Contains(msg, `"-1"`) {
+		t.Errorf("pandas did not keep =SUM(1,2), +86 電話 and -1 as text")
+	}
+}
