@@ -205,3 +205,28 @@ func TestBratRelations(t *testing.T) {
 		t.Errorf("brat's checker:\n%s", issues)
 	}
 }
+
+// TestDoccanoRelations: relations go out in doccano's relation shape
+// (entities with ids, relations from_id/to_id/type) and come back the
+// same, layer and note included.
+func TestDoccanoRelations(t *testing.T) {
+	out := relationsRoundTrip(t, "doccano", "out.jsonl")
+	first, _, _ := strings.Cut(readTestFile(t, out), "\n")
+	var rec struct {
+		Entities  []map[string]any
+		Relations []map[string]any
+	}
+	if err := json.Unmarshal([]byte(first), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Entities) != 4 || len(rec.Relations) != 3 {
+		t.Fatalf("first record: %d entities, %d relations; want 4 and 3:\n%s", len(rec.Entities), len(rec.Relations), first)
+	}
+	for _, r := range rec.Relations {
+		for _, k := range []string{"id", "from_id", "to_id", "type"} {
+			if _, ok := r[k]; !ok {
+				t.Errorf("relation %v lacks %q", r, k)
+			}
+		}
+	}
+}
