@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -229,4 +230,83 @@ func TestDoccanoRelations(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestLabelStudioRelations: relations go out as Label Studio relation
+// results between the regions of their spans, the labelling config lists
+// their types in <Relations>, and they come back the same.
+func TestLabelStudioRelations(t *testing.T) {
+	out := relationsRoundTrip(t, "labelstudio", "out.json")
+	var tasks []struct {
+		Annotations []struct {
+			Result []map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(readTestFile(t, out)), &tasks); err != nil {
+		t.Fatal(err)
+	}
+	var rels []string
+	for _, r := range tasks[0].Annotations[0].Result {
+		if r["type"] == "relation" {
+			rels = append(rels, fmt.Sprintf("%v→%v %v %v", r["from_id"], r["to_id"], r["direction"], r["labels"]))
+			if _, has := r["value"]; has {
+				t.Errorf("relation result %v has a value", r)
+			}
+		}
+	}
+	if len(rels) != 3 || !strings.HasPrefix(rels[0], "s1→s2 right [works_for]") {
+		t.Errorf("relation results %q, want 3, the first s1→s2 right [works_for]", rels)
+	}
+	config := readTestFile(t, strings.TrimSuffix(out, ".json")+".config.xml")
+	if !strings.Contains(config, "  <Relations>\n    <Relation value=\"works_for\"/>\n    <Relation value=\"位于\"/>\n    <Relation value=\"linked\"/>\n  </Relations>\n") {
+		t.Errorf("labelling config lacks the relation types:\n%s", config)
+	}
+}
+
+// TestLabelStudioReadRelations: relation results as Label Studio writes
+// them (no meta, any direction, unlabelled), and a relation to a region
+// the task lacks (an error naming it).
+func TestLabelStudioReadRelations(t *testing.T) {
+	task := func(rel string) string {
+		return `[{"data":{"text":"王芳在ACME工作"},"annotations":[{"result":[` +
+			`{"id":"a","from_name":"label","to_name":"text","type":"labels","value":{"start":0,"end":2,"labels":["PER"]}},` +
+			`{"id":"b","from_name":"label","to_name":"text","type":"labels","value":{"start":3,"end":7,"labels":["ORG"]}},` + rel + `]}]}]`
+	}
+	for _, c := range []struct {
+		name, rel string
+		want      []annotate.Relation
+		err       string
+	}{
+		{"right", `{"from_id":"a","to_id":"b","type":"relation","direction":"right","labels":["works_for"]}`,
+			[]annotate.Relation{{Layer: LSRelationLayer, Type: "works_for", From: 1, To: 2}}, ""},
+		{"left, unlabelled", `{"from_id":"b","to_id":"a","type":"relation","direction":"left","labels":[]}`,
+			[]annotate.Relation{{Layer: LSRelationLayer, Type: LSRelationType, From: 1, To: 2}}, ""},
+		{"layer and note", `{"from_id":"a","to_id":"b","type":"relation","direction":"right","labels":["x"],"meta":{"layer":"rel","text":["n"]}}`,
+			[]annotate.Relation{{Layer: "rel", Type: "x", From: 1, To: 2, Note: "n"}}, ""},
+		{"no region", `{"from_id":"a","to_id":"zz","type":"relation","direction":"right"}`, nil, `region "zz" is no labelled region of the task`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "t.json")
+			os.WriteFile(path, []byte(task(c.rel)), 0o644)
+			im, err := readAs2(path)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), "t.json:1") {
+					t.Errorf("error %v, want one naming the file, line 1 and %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := im.Docs[0].Relations; !reflect.DeepEqual(got, c.want) {
+				t.Errorf("relations %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}
+
+// readAs2 reads a Label Studio file, returning the error.
+func readAs2(path string) (*Imported, error) {
+	r, _ := LookupReader("labelstudio")
+	return readWhole(r.Each)(path, ReadOptions{})
 }
