@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/annotate/text"
@@ -309,4 +312,76 @@ func TestLabelStudioReadRelations(t *testing.T) {
 func readAs2(path string) (*Imported, error) {
 	r, _ := LookupReader("labelstudio")
 	return readWhole(r.Each)(path, ReadOptions{})
+}
+
+// relationsTableWant are the rows of csv-relations (and of the xlsx
+// Relations sheet) for relationsProject, but for the IDs.
+var relationsTableWant = [][]string{
+	{"a", "rel", "works_for", "entity", "PER", "0", "2", "王芳", "entity", "ORG", "3", "8", "焦作市政府", "据报道", "imported"},
+	{"a", "rel", "位于", "entity", "GPE", "12", "15", "焦作市", "entity", "LOC", "17", "20", "河南省", "", "imported"},
+	{"a", "rel", "linked", "entity", "ORG", "3", "8", "焦作市政府", "entity", "GPE", "12", "15", "焦作市", "", "imported"},
+	{"b", "rel", "works_for", "entity", "PER", "0", "2", "𠀀😀", "entity", "ORG", "13", "17", "ACME", "", "imported"},
+}
+
+// relationRowKey is a csv-relations row without its IDs and annotator.
+func relationRowKey(row []string) []string {
+	return []string{row[1], row[3], row[4], row[6], row[7], row[8], row[9], row[10], row[12], row[13], row[14], row[15], row[16], row[17], row[19]}
+}
+
+// TestCSVRelations: csv-relations has a row per relation, each end's
+// span spelled out; the IDs are those of the project.
+func TestCSVRelations(t *testing.T) {
+	p := relationsProject(t)
+	out := filepath.Join(t.TempDir(), "rel.csv")
+	if _, err := Export(context.Background(), p, "csv-relations", out, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(readTestFile(t, out))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rows[0], relationColumns) {
+		t.Errorf("header %q, want %q", rows[0], relationColumns)
+	}
+	var got [][]string
+	for _, r := range rows[1:] {
+		got = append(got, relationRowKey(r))
+	}
+	if !reflect.DeepEqual(got, relationsTableWant) {
+		t.Errorf("rows\n%q\nwant\n%q", got, relationsTableWant)
+	}
+	docs := projectDocs(t, p)
+	if r := rows[1]; r[2] != fmt.Sprint(docs[0].Relations[0].ID) || r[5] != fmt.Sprint(docs[0].Relations[0].From) || r[11] != fmt.Sprint(docs[0].Relations[0].To) {
+		t.Errorf("row 1's IDs %s %s %s, want the relation's and its spans' %+v", r[2], r[5], r[11], docs[0].Relations[0])
+	}
+}
+
+// TestXLSXRelations: the xlsx export has a Relations sheet with the rows
+// of csv-relations.
+func TestXLSXRelations(t *testing.T) {
+	p := relationsProject(t)
+	out := filepath.Join(t.TempDir(), "rel.xlsx")
+	if _, err := Export(context.Background(), p, "xlsx", out, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Relations")
+	if err != nil {
+		t.Fatalf("sheet Relations: %v (sheets %v)", err, f.GetSheetList())
+	}
+	if !slices.Equal(rows[0], relationColumns) {
+		t.Errorf("header %q, want %q", rows[0], relationColumns)
+	}
+	var got [][]string
+	for _, r := range rows[1:] {
+		r = append(r, make([]string, len(relationColumns)-len(r))...) // empty cells at the end
+		got = append(got, relationRowKey(r))
+	}
+	if !reflect.DeepEqual(got, relationsTableWant) {
+		t.Errorf("rows\n%q\nwant\n%q", got, relationsTableWant)
+	}
 }
