@@ -363,6 +363,10 @@ type planner struct {
 	// schema before the step (of every part of a corpus step), nil for
 	// schema.
 	base *Schema
+	// spanOf, when set, finds a span of doc by ID in place of a search
+	// of doc.Spans (the Adder's, which checks a document's relations
+	// against spans it holds by ID).
+	spanOf func(id int64) (Span, bool)
 }
 
 func (p *planner) do(c Change) error {

@@ -322,12 +322,18 @@ func (e AddRelation) plan(p *planner) error {
 		return err
 	}
 	for _, o := range p.doc.Relations {
-		if o.Layer == r.Layer && o.Type == r.Type && o.From == r.From && o.To == r.To {
+		if sameRelation(o, r) {
 			return refuse(e, ErrConstraint, "relation %s is there already", o)
 		}
 	}
 	r.ID = p.newID()
 	return p.do(Change{Relation: &RelationChange{After: &r}})
+}
+
+// sameRelation reports whether a and b are the same relation but for ID,
+// note, origin and annotator: the same layer, type and ends.
+func sameRelation(a, b Relation) bool {
+	return a.Layer == b.Layer && a.Type == b.Type && a.From == b.From && a.To == b.To
 }
 
 // checkRelation validates relation r against the document and the schema.
@@ -343,11 +349,20 @@ func (p *planner) checkRelation(e Edit, r Relation) error {
 	if !r.Origin.Valid() {
 		return refuse(e, ErrOrigin, "origin %q is not manual, suggested or imported", r.Origin)
 	}
-	from, err := p.span(e, r.From)
+	span := p.span
+	if p.spanOf != nil {
+		span = func(e Edit, id int64) (Span, error) {
+			if s, ok := p.spanOf(id); ok {
+				return s, nil
+			}
+			return Span{}, refuse(e, ErrNoSpan, "document %d has no span %d", p.doc.ID, id)
+		}
+	}
+	from, err := span(e, r.From)
 	if err != nil {
 		return err
 	}
-	to, err := p.span(e, r.To)
+	to, err := span(e, r.To)
 	if err != nil {
 		return err
 	}

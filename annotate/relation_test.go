@@ -444,6 +444,10 @@ func TestRelationStore(t *testing.T) {
 	if err := p.AddDocument(bad); !errors.Is(err, ErrConstraint) || !strings.Contains(err.Error(), `document "et.txt"`) {
 		t.Errorf("AddDocument with a relation its type refuses: %v", err)
 	}
+	bad.Relations = []Relation{{Layer: "rel", Type: "linked", From: 1, To: 2}, {Layer: "rel", Type: "linked", From: 1, To: 2}}
+	if err := p.AddDocument(bad); !errors.Is(err, ErrConstraint) || !strings.Contains(err.Error(), "the same relation is there twice") {
+		t.Errorf("AddDocument with a relation twice: %v", err)
+	}
 	if docs, _ := p.Documents(); len(docs) != 1 {
 		t.Errorf("%d documents after refused imports, want 1", len(docs))
 	}

@@ -356,6 +356,19 @@ func (a *Adder) Add(doc *Document) error {
 			ids[s.ID] = given
 		}
 	}
+	// The relations are checked as AddRelation checks them, against the
+	// spans by ID and a set of those added: a treebank's hundred thousand
+	// arcs take linear time.
+	byID := make(map[int64]Span, len(doc.Spans))
+	for _, s := range doc.Spans {
+		byID[s.ID] = s
+	}
+	pl.spanOf = func(id int64) (Span, bool) { s, ok := byID[id]; return s, ok }
+	type relKey struct {
+		layer, typ string
+		from, to   int64
+	}
+	added := make(map[relKey]bool, len(rels))
 	for _, r := range rels {
 		from, okf := ids[r.From]
 		to, okt := ids[r.To]
@@ -371,9 +384,20 @@ func (a *Adder) Add(doc *Document) error {
 		if r.Origin == "" {
 			r.Origin = OriginImported
 		}
-		if err := (AddRelation{Relation: r}).plan(pl); err != nil {
+		if r.Annotator == "" {
+			r.Annotator = p.annotator
+		}
+		e := AddRelation{Relation: r}
+		if err := pl.checkRelation(e, r); err != nil {
 			return named(err)
 		}
+		k := relKey{r.Layer, r.Type, r.From, r.To}
+		if added[k] {
+			return named(refuse(e, ErrConstraint, "the same relation is there twice"))
+		}
+		added[k] = true
+		r.ID = pl.newID()
+		doc.Relations = append(doc.Relations, r) // IDs ascending: in order
 	}
 	planned, plannedRels := doc.Spans, doc.Relations
 	restore()
