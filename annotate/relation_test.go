@@ -509,3 +509,54 @@ func TestRelationStore(t *testing.T) {
 		t.Errorf("relations in the file after undo: %d (%v), want 2", n, err)
 	}
 }
+
+// TestFindRelations: relations found by type and by the words at either
+// end, with their spans, across documents; the limit.
+func TestFindRelations(t *testing.T) {
+	p, err := Create(filepath.Join(t.TempDir(), "f.biaozhu"), relationTestSchema(), Options{NoBackup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var docs []*Document
+	for range 2 {
+		d := relDoc()
+		d.ID = 0
+		d.Relations = []Relation{{Layer: "rel", Type: "works_for", From: 5, To: 6}, {Layer: "rel", Type: "located_in", From: 4, To: 1}, {Layer: "rel", Type: "linked", From: 6, To: 2}}
+		docs = append(docs, d)
+	}
+	if err := p.AddDocuments(docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		q    RelationQuery
+		want []string // "doc type from→to"
+		more bool
+	}{
+		{"all", RelationQuery{}, []string{"1 located_in 😀好→焦作市", "1 works_for 他→焦作", "1 linked 焦作→河南省西北部", "2 located_in 😀好→焦作市", "2 works_for 他→焦作", "2 linked 焦作→河南省西北部"}, false},
+		{"by type", RelationQuery{Type: "works_for"}, []string{"1 works_for 他→焦作", "2 works_for 他→焦作"}, false},
+		{"by head word", RelationQuery{FromText: "焦作"}, []string{"1 linked 焦作→河南省西北部", "2 linked 焦作→河南省西北部"}, false},
+		{"by dependent word", RelationQuery{Type: "located_in", ToText: "焦作市"}, []string{"1 located_in 😀好→焦作市", "2 located_in 😀好→焦作市"}, false},
+		{"no such type", RelationQuery{Type: "kills"}, nil, false},
+		{"layer", RelationQuery{Layer: "nope"}, nil, false},
+		{"limit", RelationQuery{Limit: 2}, []string{"1 located_in 😀好→焦作市", "1 works_for 他→焦作"}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			hits, more, err := p.FindRelations(t.Context(), c.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hits {
+				got = append(got, fmt.Sprintf("%d %s %s→%s", h.Doc, h.Relation.Type, h.FromText, h.ToText))
+				if h.From.ID != h.Relation.From || h.To.ID != h.Relation.To {
+					t.Errorf("hit %+v: spans are not the relation's ends", h)
+				}
+			}
+			if !slices.Equal(got, c.want) || more != c.more {
+				t.Errorf("FindRelations(%+v) = %q, more %v; want %q, more %v", c.q, got, more, c.want, c.more)
+			}
+		})
+	}
+}
