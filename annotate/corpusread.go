@@ -87,3 +87,58 @@ func (p *Project) ConfirmedSpanTexts(layer string) ([]SpanTextCount, error) {
 	}
 	return rows, nil
 }
+
+// RelationQuery says which relations FindRelations finds: each field set
+// must match (an empty one matches all): the relation layer and type, and
+// the text of the source span (From, a dependency's head) and of the
+// target (To, its dependent), exactly.
+type RelationQuery struct {
+	Layer, Type      string
+	FromText, ToText string
+	// Limit is the most relations found (0: 10,000).
+	Limit int
+}
+
+// RelationHit is a relation FindRelations found, with its two spans and
+// their texts.
+type RelationHit struct {
+	Doc              int64
+	Relation         Relation
+	From, To         Span
+	FromText, ToText string
+}
+
+// FindRelations finds the project's relations that q matches (all
+// nsubj arcs whose head is 是: Type "nsubj", FromText "是"), in order of
+// document and of their source span's start; more says the limit cut the
+// list. It reads the project file's relation and span tables (one query),
+// not the documents.
+func (p *Project) FindRelations(ctx context.Context, q RelationQuery) (hits []RelationHit, more bool, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, false, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 10_000
+	}
+	hits, err = queryAll(ctx, p.conn, func(r *sql.Rows) (h RelationHit, err error) {
+		x := &h.Relation
+		err = r.Scan(&h.Doc, &x.ID, &x.Layer, &x.Type, &x.From, &x.To, &x.Note, &x.Origin, &x.Annotator,
+			&h.From.ID, &h.From.Layer, &h.From.Label, &h.From.Start, &h.From.End, &h.FromText,
+			&h.To.ID, &h.To.Layer, &h.To.Label, &h.To.Start, &h.To.End, &h.ToText)
+		return h, err
+	}, `SELECT r.doc_id, r.id, r.layer, r.type, r.from_span, r.to_span, r.note, r.origin, r.annotator,
+		f.id, f.layer, f.label, f.start, f."end", f.text, t.id, t.layer, t.label, t.start, t."end", t.text
+		FROM relations r JOIN spans f ON f.id = r.from_span JOIN spans t ON t.id = r.to_span
+		WHERE (?1 = '' OR r.layer = ?1) AND (?2 = '' OR r.type = ?2) AND (?3 = '' OR f.text = ?3) AND (?4 = '' OR t.text = ?4)
+		ORDER BY r.doc_id, f.start, r.id LIMIT ?5`, q.Layer, q.Type, q.FromText, q.ToText, limit+1)
+	if err != nil {
+		return nil, false, p.classify(err, "find relations")
+	}
+	if len(hits) > limit {
+		return hits[:limit], true, nil
+	}
+	return hits, false, nil
+}

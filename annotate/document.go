@@ -26,6 +26,10 @@ type Document struct {
 	Sentences []text.Sentence `json:"sentences"`
 	Tokens    []text.Token    `json:"tokens"`
 	Spans     []Span          `json:"spans,omitempty"` // sorted by Start, then End, then ID
+	// Relations link spans (sorted by ID). In a document on its way into
+	// a project (Adder.Add), From and To are the IDs its spans carry
+	// then, which the Adder maps to the IDs it gives them.
+	Relations []Relation `json:"relations,omitempty"`
 	// TokensFrom says where the tokens came from: "" for the segmenter,
 	// TokensImported for an annotated file that carried its own (gold)
 	// tokens, which re-segmentation leaves as they are.

@@ -67,6 +67,11 @@ type Span struct {
 	Note      string `json:"note,omitempty"`
 	Origin    Origin `json:"origin"`
 	Annotator string `json:"annotator,omitempty"`
+	// Extra is what the file the span was read from said of it that
+	// Biaozhu keeps without editing it: for a word of a CoNLL-U treebank
+	// (a span of a token-tag layer) the file's lines of the word (see
+	// export's CoNLL-U reader), so that an export writes them back.
+	Extra string `json:"extra,omitempty"`
 }
 
 // String is the span as errors show it: 12 [3,7) PER "焦作市".
@@ -136,11 +141,12 @@ func (t *Tagset) Has(name string) bool {
 	return false
 }
 
-// Schema is what a project annotates: its span layers with their labels and
-// its POS tagset.
+// Schema is what a project annotates: its span layers with their labels,
+// its POS tagset and its relation layers with their types.
 type Schema struct {
-	POS    Tagset  `json:"pos"`
-	Layers []Layer `json:"layers"`
+	POS       Tagset          `json:"pos"`
+	Layers    []Layer         `json:"layers"`
+	Relations []RelationLayer `json:"relations,omitempty"`
 }
 
 // Layer returns the schema's layer called name.
@@ -164,7 +170,7 @@ func (s *Schema) LayerNames() []string {
 
 // Clone returns a deep copy of s.
 func (s *Schema) Clone() *Schema {
-	c := &Schema{POS: s.POS, Layers: slices.Clone(s.Layers)}
+	c := &Schema{POS: s.POS, Layers: slices.Clone(s.Layers), Relations: cloneRelationLayers(s.Relations)}
 	c.POS.Tags = slices.Clone(s.POS.Tags)
 	for i := range c.Layers {
 		c.Layers[i].Labels = slices.Clone(c.Layers[i].Labels)
@@ -251,7 +257,7 @@ func CheckName(kind, name string) error {
 // Validate checks the schema: names non-empty and unique, overlap rules
 // known, colours "#rrggbb", shortcut keys one character, unique across the
 // schema and not in ReservedKeys; every layer and label name passes
-// CheckName.
+// CheckName; the relation layers as validateRelations says.
 func (s *Schema) Validate() error {
 	layers := map[string]bool{}
 	keys := map[string]string{}
@@ -305,7 +311,7 @@ func (s *Schema) Validate() error {
 		}
 		tags[g.Name] = true
 	}
-	return nil
+	return s.validateRelations()
 }
 
 func validColor(c string) bool {

@@ -55,7 +55,7 @@ import (
 // SchemaVersion is the project file format this Biaozhu writes. A file
 // with a larger version is refused, never altered; a smaller one is
 // migrated forward on open.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // applicationID marks a SQLite file as a Biaozhu project ("BZHU").
 const applicationID = 0x425A4855
@@ -579,7 +579,7 @@ func (p *Project) open(opts Options) error {
 	// Span IDs are never reused, not even those of spans that only the
 	// history holds (undo or redo can bring them back): meta keeps the
 	// next one.
-	if err := conn.QueryRowContext(ctx, `SELECT max(coalesce((SELECT max(id) FROM spans), 0) + 1,
+	if err := conn.QueryRowContext(ctx, `SELECT max(coalesce((SELECT max(id) FROM spans), 0) + 1, coalesce((SELECT max(id) FROM relations), 0) + 1,
 		coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next_span_id'), 1))`).Scan(&p.nextSpanID); err != nil {
 		return p.classify(err, "open")
 	}

@@ -62,6 +62,10 @@ type CoNLLUSentence struct {
 	DocID  string
 	// Ranges are the multiword tokens (ID "3-4") of the sentence.
 	Ranges []CoNLLURange
+	// Lines are the sentence's lines as the file has them, line ends
+	// (and a byte order mark) removed: comments, words, multiword
+	// tokens and empty nodes, in order.
+	Lines []string
 }
 
 // CoNLLURange is a multiword token: words First to Last (IDs, inclusive)
@@ -175,6 +179,7 @@ func eachCoNLLU(name string, r io.Reader, bad func(*ParseError) error, f func(Co
 			cur.Line = line
 			open = true
 		}
+		cur.Lines = append(cur.Lines, l)
 		if strings.HasPrefix(l, "#") {
 			if len(cur.Words) > 0 {
 				if err := fail(ErrCommentPos); err != nil {
@@ -592,6 +597,8 @@ type conlluUnit struct {
 func writeCoNLLUJob(j *Job, w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	var unsafe, joined, gapTally, outsideTally, untokenised, spans tally
+	var crossArcs, manyHeads, otherRels tally
+	firstDoc := true
 	err := j.Each(func(d *Doc) error {
 		n := 0
 		for _, sp := range d.Spans {
@@ -674,14 +681,14 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 			}
 		}
 		outside += len(d.Tokens) - ti
-		fmt.Fprintf(bw, "# newdoc id = %s\n", commentSafe(d.Name))
+		tree := newCoNLLUTree(d.Document, firstDoc)
 		for k, su := range all {
 			units := su.units
 			next := len(d.Runes) // where the next sentence's first unit starts
 			if k+1 < len(all) {
 				next = all[k+1].units[0].start
 			}
-			lines := make([]string, len(units))
+			outs := make([]conlluOut, len(units))
 			var sb strings.Builder
 			for i, u := range units {
 				raw := d.Text(u.start, u.end)
@@ -727,20 +734,18 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 				if u.gap {
 					up, xp = UPOS("", form), "_"
 				}
-				m := "_"
-				if len(misc) > 0 {
-					m = strings.Join(misc, "|")
+				outs[i] = conlluOut{form: form, spacing: misc, upos: up, xpos: xp}
+				if !u.gap {
+					outs[i].words = tree.words(u.start, u.end)
 				}
-				lines[i] = fmt.Sprintf("%d\t%s\t_\t%s\t%s\t_\t_\t_\t_\t%s\n", i+1, form, up, xp, m)
 			}
 			// The FORMs joined: in NFC as a whole too (a FORM that starts
 			// with a combining mark joins the one before it).
-			fmt.Fprintf(bw, "# sent_id = %d-%d\n# text = %s\n", d.ID, su.n, norm.NFC.String(sb.String()))
-			for _, l := range lines {
-				bw.WriteString(l)
-			}
-			bw.WriteByte('\n')
+			text := norm.NFC.String(sb.String())
+			tree.writeSentence(bw, d, k == 0, su.n, text, outs)
 		}
+		tree.tally(d, &crossArcs, &manyHeads, &otherRels)
+		firstDoc = false
 		gapTally.add(d, gaps)
 		outsideTally.add(d, outside)
 		return nil
@@ -748,6 +753,9 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	crossArcs.warn(j, "%d arcs of layer "+DeprelLayer+" in %d documents (this one first) link words of different sentences, which CoNLL-U cannot: not written (HEAD and DEPREL _)")
+	manyHeads.warn(j, "%d words in %d documents (this one first) have more than one arc of layer "+DeprelLayer+" coming in: the first (by ID) is written as HEAD and DEPREL")
+	otherRels.warn(j, "CoNLL-U holds one tree: %d relations of layers other than "+DeprelLayer+" in %d documents (this one first) are not written (brat, doccano, Label Studio keep them)")
 	spans.warn(j, "CoNLL-U holds tokens, not spans: %d spans of %d documents (this one first) are not written (a span format keeps them: doccano, brat, spacy…)")
 	untokenised.warn(j, "%[1]d documents without tokens (not segmented, or empty; this one first) left out of the CoNLL-U file")
 	gapTally.warn(j, "%d runs of characters no token covers in %d documents (this one first): written as tokens of their own")
@@ -827,7 +835,9 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 	// The POS column is the whole file's choice: a first pass counts the
 	// tags, holding no sentence.
 	hitsU, hitsX := 0, 0
+	rich := false // the file is a treebank: read losslessly (see DeprelLayer)
 	err := each(&Imported{}, func(s CoNLLUSentence) error {
+		rich = rich || richCoNLLU(s)
 		for _, w := range s.Words {
 			if tagset.Has(w.UPOS) {
 				hitsU++
@@ -858,7 +868,10 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 		mwt     int
 		strange = map[string]int{} // POS tags not in the tagset
 		sides   int
+		nextID  int64 // the spans' IDs in a document, for its relations
+		arcs    int
 	)
+	next := func() int64 { nextID++; return nextID }
 	trailing := false         // sep is the last token's SpacesAfter: it ends the document if no sentence follows
 	mismatched := &Imported{} // sentences whose # text is not their FORMs, skipped
 	finish := func() error {
@@ -870,7 +883,7 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			doc.Text = sb.String()
 			done = doc
 		}
-		doc, n, sep, trailing = nil, 0, "", false
+		doc, n, sep, trailing, nextID = nil, 0, "", false, 0
 		sb.Reset()
 		if done == nil {
 			return nil
@@ -899,6 +912,12 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			// lines were read before any sentence was looked at.
 			return mismatched.Bad(opts, &RecordError{File: path, Line: s.Line, Err: fmt.Errorf("sentence %q: # text %q is not its FORMs joined as SpaceAfter says (%q)", s.ID, s.Text, spelled.String())})
 		}
+		if rich {
+			if err := checkHeads(s); err != nil {
+				return mismatched.Bad(opts, &RecordError{File: path, Line: s.Line, Err: err})
+			}
+		}
+		var ranges [][2]int // the surface tokens' offsets
 		if n > 0 {
 			if s.NewPar && !strings.Contains(sep, "\n") {
 				sep = "\n"
@@ -930,11 +949,12 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			}
 			tok := text.Token{Start: n, End: n + utf8.RuneCountInString(u.form), Text: u.form, POS: pos}
 			doc.Tokens = append(doc.Tokens, tok)
+			ranges = append(ranges, [2]int{tok.Start, tok.End})
 			derived := "_"
 			if useX {
 				derived, _ = conlluColumns(pos, u.form, "", "")
 			}
-			if other != "_" && other != "" && other != derived {
+			if !rich && other != "_" && other != "" && other != derived {
 				doc.Spans = append(doc.Spans, annotate.Span{Layer: otherLayer, Label: other, Start: tok.Start, End: tok.End})
 				sides++
 			}
@@ -961,6 +981,13 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			n += utf8.RuneCountInString(spaces)
 		}
 		doc.Sentences = append(doc.Sentences, text.Sentence{Start: start, End: n})
+		if rich {
+			spans, rels := treeWords(s, surf, ranges, otherLayer, useX, next)
+			doc.Spans = append(doc.Spans, spans...)
+			doc.Relations = append(doc.Relations, rels...)
+			sides += len(spans)
+			arcs += len(rels)
+		}
 		return nil
 	})
 	if err == nil {
@@ -992,8 +1019,11 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d tokens have POS tags that are not in the project's tagset %q (%s): kept as they are; a project with the matching tagset (upos or gse) can edit them",
 			path, total, tagset.Name, strings.Join(tags, ", ")))
 	}
-	if mwt > 0 {
+	if mwt > 0 && !rich {
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d multiword tokens imported as one token each, with the tags of their first word", path, mwt))
+	}
+	if rich {
+		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: a treebank: every word kept as a span of layer %q with its lines (LEMMA, FEATS, DEPS, MISC, comments, multiword tokens, empty nodes), %d arcs as relations of layer %q; an export to CoNLL-U writes them back", path, otherLayer, arcs, DeprelLayer))
 	}
 	return nil
 }

@@ -68,6 +68,11 @@ import (
 var (
 	tokenColumns = []string{"doc_id", "doc_name", "sent_id", "token_id", "start", "end", "token", "pos", "space_after"}
 	spanColumns  = []string{"doc_id", "doc_name", "span_id", "layer", "label", "start", "end", "text", "note", "annotator", "origin"}
+	// relationColumns are those of csv-relations and the xlsx Relations
+	// sheet: a relation, and each end's span.
+	relationColumns = []string{"doc_id", "doc_name", "relation_id", "layer", "type",
+		"from_id", "from_layer", "from_label", "from_start", "from_end", "from_text",
+		"to_id", "to_layer", "to_label", "to_start", "to_end", "to_text", "note", "annotator", "origin"}
 )
 
 func init() {
@@ -75,6 +80,8 @@ func init() {
 		Description: "CSV, one row per token: doc_id, doc_name, sent_id, token_id, start, end, token, pos, and a BIO tag column per span layer"})
 	Register(&Format{Name: "csv-spans", Ext: ".csv", Write: writeCSVSpans,
 		Description: "CSV, one row per span: doc_id, doc_name, span_id, layer, label, start, end, text, note, annotator, origin"})
+	Register(&Format{Name: "csv-relations", Ext: ".csv", Write: writeCSVRelations,
+		Description: "CSV, one row per relation: doc_id, doc_name, relation_id, layer, type, from and to (span_id, layer, label, start, end, text), note, annotator, origin"})
 	RegisterReader(&Reader{Name: "csv", Each: eachCSV,
 		Description: "CSV with a header row: one document per row from the text column (-column, default text), named by an optional id column; also reads a csv-tokens export back"})
 }
@@ -195,6 +202,71 @@ func spanRows(j *Job, d *Doc, f func(sp annotate.Span, text string) error) error
 		}
 	}
 	return nil
+}
+
+// relationRows calls f with each relation of d whose ends are spans of d
+// written (Doc.Spans: the layers of the export), with the spans and their
+// texts, each end proven with Job.Check first. It returns how many
+// relations it left out.
+func relationRows(j *Job, d *Doc, f func(r annotate.Relation, from, to annotate.Span, fromText, toText string) error) (int, error) {
+	byID := make(map[int64]annotate.Span, len(d.Spans))
+	for _, sp := range d.Spans {
+		byID[sp.ID] = sp
+	}
+	left := 0
+	for _, r := range d.Relations {
+		from, okf := byID[r.From]
+		to, okt := byID[r.To]
+		if !okf || !okt {
+			left++
+			continue
+		}
+		ft, tt := d.Text(from.Start, from.End), d.Text(to.Start, to.End)
+		for _, end := range [2]struct {
+			sp   annotate.Span
+			text string
+		}{{from, ft}, {to, tt}} {
+			if err := j.Check(d, end.sp, 0, end.sp.Start, end.sp.End, UnitCodePoint, false, end.text); err != nil {
+				return left, err
+			}
+		}
+		if err := f(r, from, to, ft, tt); err != nil {
+			return left, err
+		}
+	}
+	return left, nil
+}
+
+func writeCSVRelations(j *Job, w io.Writer) error {
+	out, err := newCSVWriter(j, w, relationColumns)
+	if err != nil {
+		return err
+	}
+	var left tally
+	rec := make([]string, len(relationColumns))
+	err = j.Each(func(d *Doc) error {
+		id := strconv.FormatInt(d.ID, 10)
+		n, err := relationRows(j, d, func(r annotate.Relation, from, to annotate.Span, ft, tt string) error {
+			rec[0], rec[1], rec[2], rec[3], rec[4] = id, d.Name, strconv.FormatInt(r.ID, 10), r.Layer, r.Type
+			for k, end := range [2]struct {
+				sp   annotate.Span
+				text string
+			}{{from, ft}, {to, tt}} {
+				c := rec[5+6*k:]
+				c[0], c[1], c[2] = strconv.FormatInt(end.sp.ID, 10), end.sp.Layer, end.sp.Label
+				c[3], c[4], c[5] = strconv.Itoa(end.sp.Start), strconv.Itoa(end.sp.End), end.text
+			}
+			rec[17], rec[18], rec[19] = r.Note, r.Annotator, string(r.Origin)
+			return out.write(d, rec)
+		})
+		left.add(d, n)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	left.warn(j, "%d relations in %d documents (this one first) link spans of layers not written: left out")
+	return out.flush()
 }
 
 // csvOut writes the rows of a CSV export: as they are, or (Options.Excel)

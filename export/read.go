@@ -326,6 +326,9 @@ func importFiles(ctx context.Context, t Target, seg *text.Segmenter, format stri
 			for _, sp := range in.added {
 				addLabel(final, sp, rep.Nested)
 			}
+			for _, r := range in.addedTypes {
+				addRelationType(final, r)
+			}
 			if !reflect.DeepEqual(final, in.schema) {
 				return a.SetSchema(final)
 			}
@@ -344,17 +347,20 @@ func importFiles(ctx context.Context, t Target, seg *text.Segmenter, format stri
 // nestOverlaps decide against, as if no document had been read yet) and
 // as the documents stored so far extend it (schema).
 type importRun struct {
-	rep      *ImportReport
-	base     *annotate.Schema
-	schema   *annotate.Schema
-	added    []annotate.Span // the layer and label of each addition to schema, in order
-	written  int             // len(added) when schema was last written
-	dropped  []error         // spans dropped under -layer and SkipBad, reported after all else skipped
-	explicit string          // -layer
-	opts     ReadOptions
-	seg      *text.Segmenter
-	add      *annotate.Adder
-	stdinAt  string // the file standard input was copied to, while it is read
+	rep    *ImportReport
+	base   *annotate.Schema
+	schema *annotate.Schema
+	added  []annotate.Span // the layer and label of each addition to schema, in order
+	// addedTypes are the layer and type of each relation type added to
+	// schema, in order.
+	addedTypes []annotate.Relation
+	written    int     // len(added) when schema was last written
+	dropped    []error // spans dropped under -layer and SkipBad, reported after all else skipped
+	explicit   string  // -layer
+	opts       ReadOptions
+	seg        *text.Segmenter
+	add        *annotate.Adder
+	stdinAt    string // the file standard input was copied to, while it is read
 }
 
 // stdinName is how an import names standard input ("-") in what it says.
@@ -495,6 +501,12 @@ func (in *importRun) document(ctx context.Context, d *annotate.Document, path st
 			in.added = append(in.added, annotate.Span{Layer: d.Spans[k].Layer, Label: d.Spans[k].Label})
 		}
 	}
+	for _, r := range d.Relations {
+		if added := addRelationType(in.schema, r); added != "" {
+			rep.NewLabels = append(rep.NewLabels, added)
+			in.addedTypes = append(in.addedTypes, r)
+		}
+	}
 	if in.explicit != "" {
 		dropped, err := overlapsAllowed(in.schema, path, d, in.opts)
 		if err != nil {
@@ -502,11 +514,11 @@ func (in *importRun) document(ctx context.Context, d *annotate.Document, path st
 		}
 		in.dropped = append(in.dropped, dropped...)
 	}
-	if len(in.added) > in.written {
+	if len(in.added)+len(in.addedTypes) > in.written {
 		if err := in.add.SetSchema(in.schema); err != nil {
 			return err
 		}
-		in.written = len(in.added)
+		in.written = len(in.added) + len(in.addedTypes)
 	}
 	if err := in.add.Add(d); err != nil {
 		return err
@@ -559,6 +571,14 @@ func checkNames(d *annotate.Document) error {
 			}
 		}
 		if err := annotate.CheckName("label", sp.Label); err != nil {
+			return err
+		}
+	}
+	for _, r := range d.Relations {
+		if err := annotate.CheckName("relation layer", r.Layer); err != nil {
+			return err
+		}
+		if err := annotate.CheckName("relation type", r.Type); err != nil {
 			return err
 		}
 	}
@@ -730,6 +750,22 @@ func defaultLayer(s *annotate.Schema) string {
 		return name
 	}
 	return s.Layers[0].Name
+}
+
+// addRelationType adds r's type (and its relation layer) to s when
+// missing, and returns "layer/type" when it added one. The type gets no
+// colour (the workspace's default) and no constraint.
+func addRelationType(s *annotate.Schema, r annotate.Relation) string {
+	l, ok := s.RelationLayer(r.Layer)
+	if !ok {
+		s.Relations = append(s.Relations, annotate.RelationLayer{Name: r.Layer})
+		l = &s.Relations[len(s.Relations)-1]
+	}
+	if _, ok := l.Type(r.Type); ok {
+		return ""
+	}
+	l.Types = append(l.Types, annotate.RelationType{Name: r.Type})
+	return r.Layer + "/" + r.Type
 }
 
 // palette gives new labels colours (Okabe–Ito, then Tableau), in turn.

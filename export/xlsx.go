@@ -30,6 +30,8 @@ import (
 //	           files of every document exported: see relativeSources)
 //	Tokens     the columns of csv-tokens, with the same rows
 //	Spans      the columns of csv-spans, with the same rows
+//	Relations  the columns of csv-relations, with the same rows (when
+//	           the schema has relation layers)
 //	Labels     the schema: layer, label, colour, key, description
 //	Summary    doc_id, doc_name, spans, then one column per label (spans of
 //	           that label in the document), and a last row of totals
@@ -81,6 +83,7 @@ var xlsxMaxRows = excelize.TotalRows
 var (
 	tokenWidths = []float64{8, 20, 8, 9, 9, 9, 16, 8, 12}
 	spanWidths  = []float64{8, 20, 9, 12, 12, 9, 9, 24, 36, 12, 10}
+	relWidths   = []float64{8, 20, 9, 12, 12, 9, 12, 12, 9, 9, 24, 9, 12, 12, 9, 9, 24, 36, 12, 10}
 	docWidths   = []float64{8, 30, 12, 10, 10, 10, 40}
 	labelWidths = []float64{14, 16, 10, 6, 48}
 )
@@ -341,6 +344,37 @@ func writeXLSX(j *Job, w io.Writer) error {
 	}
 	if err := spans.finish(); err != nil {
 		return err
+	}
+
+	if len(j.Schema.Relations) > 0 {
+		rels := b.sheet("Relations", relationColumns, relWidths)
+		k := 0
+		err = j.Each(func(d *Doc) error {
+			name := stats[k].name
+			k++
+			v := rels.vals
+			_, err := relationRows(j, d, func(r annotate.Relation, from, to annotate.Span, ft, tt string) error {
+				v[0], v[1], v[2], v[3], v[4] = d.ID, name, r.ID, r.Layer, r.Type
+				for e, end := range [2]struct {
+					sp   annotate.Span
+					text string
+				}{{from, ft}, {to, tt}} {
+					c := v[5+6*e:]
+					c[0], c[1], c[2] = end.sp.ID, end.sp.Layer, b.labelCell(end.sp.Layer, end.sp.Label, b.fills)
+					c[3], c[4], c[5] = end.sp.Start, end.sp.End, b.text(d, end.sp.ID, "text", end.text)
+				}
+				v[17] = b.text(d, r.ID, "relation note", r.Note)
+				v[18], v[19] = r.Annotator, string(r.Origin)
+				return rels.add(nil)
+			})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if err := rels.finish(); err != nil {
+			return err
+		}
 	}
 
 	lbls := b.sheet("Labels", []string{"layer", "label", "colour", "key", "description"}, labelWidths)
