@@ -76,9 +76,11 @@ const usage = `usage:
         [-split 8/1/1 -seed N] [-level word|char] [-scheme BIO|BIOES]
         [-bom|-excel] [-offsets codepoint|utf16] [-pos] [-predictions] [-overwrite]
         write the project for NLP training and other programs: csv-tokens,
-        csv-spans (-excel: for spreadsheet apps), xlsx, doccano, prodigy
-        (old name spacy), spacy-docbin (spacy train), hf, cluener, conll,
-        conllu, brat (a folder, or OUT.zip), labelstudio. Every span is
+        csv-spans (-excel: for spreadsheet apps), csv-relations, xlsx,
+        doccano, prodigy (old name spacy), spacy-docbin (spacy train), hf,
+        cluener, conll, conllu, brat (a folder, or OUT.zip), labelstudio;
+        relations go out in brat, doccano, labelstudio, conllu (trees),
+        csv-relations and xlsx. Every span is
         checked against the text before the output is renamed into place
         (OUT - is stdout for the text formats, not for xlsx, spacy-docbin,
         brat or -split; a device or FIFO is written to); warnings (spans a
