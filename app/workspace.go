@@ -831,7 +831,37 @@ func (ws *workspace) historyStep(run func(id int64) (*annotate.Entry, error), no
 	}
 	ws.saved(fmt.Sprintf(done, e.Name))
 	ws.afterEdit(true)
+	if start, end, ok := stepRange(e); ok {
+		ws.view.Select(start, end) // what the step touched, as it is now
+	}
 	ws.corpusChanged(ws.doc)
+}
+
+// stepRange is the range of the text step e touched: its tokens and spans
+// before and after; false when it touched none (a status, the schema).
+func stepRange(e *annotate.Entry) (start, end int, ok bool) {
+	add := func(s, t int) {
+		if !ok || s < start {
+			start = s
+		}
+		if !ok || t > end {
+			end = t
+		}
+		ok = true
+	}
+	for _, c := range e.Changes {
+		if t := c.Tokens; t != nil {
+			add(t.Start, t.End)
+		}
+		if sc := c.Span; sc != nil {
+			for _, sp := range []*annotate.Span{sc.Before, sc.After} {
+				if sp != nil {
+					add(sp.Start, sp.End)
+				}
+			}
+		}
+	}
+	return start, end, ok
 }
 
 // historyFailed reports an undo or redo that failed. A step that no longer
