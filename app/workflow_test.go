@@ -174,3 +174,40 @@ func TestWorkspaceUndoSelectsStep(t *testing.T) {
 		t.Errorf("undo of the merge: tokens %d..%d selected, want the three restored", first, last)
 	}
 }
+
+// TestWorkspaceLabelReplacesSuggestions checks that a manual label over
+// suggestions replaces those it overlaps, in one undoable step, and that
+// they count as rejected: labelling 楊麗娜 PER over the suggested 麗娜 was
+// refused ("overlaps sp…") in issue 18.
+func TestWorkspaceLabelReplacesSuggestions(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	d := testDoc("三.txt", []string{"（", "記者", "楊", "麗娜", "）", "王", "小明", "說", "。"},
+		[]string{"x", "n", "nr", "nr", "x", "nr", "nr", "v", "x"})
+	d.Spans = []annotate.Span{
+		{Layer: "entity", Label: "PER", Start: 4, End: 6, Origin: annotate.OriginSuggested},  // 麗娜
+		{Layer: "entity", Label: "LOC", Start: 8, End: 10, Origin: annotate.OriginSuggested}, // 小明, another label
+	}
+	f.addDoc(d)
+	before := f.docsSnapshot()
+	ws.view.Select(3, 6) // 楊麗娜
+	f.typeRunes("1")     // PER
+	if ws.lastErr != nil {
+		t.Fatalf("refused: %v", ws.lastErr)
+	}
+	if got := spanSet(ws.doc.Spans); len(got) != 2 || got[[2]int{3, 6}] != "PER/manual" || got[[2]int{8, 10}] != "LOC/suggested" {
+		t.Errorf("after labelling 楊麗娜: spans %v, want PER over it, the other suggestion kept", got)
+	}
+	if len(ws.doc.Rejected) != 1 || ws.doc.Rejected[0].Start != 4 || ws.doc.Rejected[0].Label != "PER" {
+		t.Errorf("rejected = %v, want the suggestion 麗娜 PER", ws.doc.Rejected)
+	}
+	// 王小明 PER over the LOC suggestion 小明: the layer forbids overlaps.
+	ws.view.Select(7, 10)
+	f.typeRunes("1")
+	if got := spanSet(ws.doc.Spans); len(got) != 2 || got[[2]int{7, 10}] != "PER/manual" {
+		t.Errorf("after labelling 王小明: spans %v, want PER over it and no suggestion", got)
+	}
+	ws.onUndo()
+	ws.onUndo()
+	f.sameAs("after two undos", before)
+}

@@ -654,6 +654,18 @@ func (ws *workspace) applyLabel(layer, label string) {
 		}
 	}
 	var edits []annotate.Edit
+	// The suggestions the new span overlaps are replaced by it: rejected,
+	// in the same step (in a layer that allows overlaps, those of the same
+	// label: the others may be nested entities).
+	forbid := false
+	if l, ok := ws.schema.Layer(layer); ok {
+		forbid = l.Overlap == annotate.OverlapForbidden
+	}
+	for _, sp := range ws.doc.Spans {
+		if sp.Layer == layer && sp.Origin == annotate.OriginSuggested && sp.Start < end && start < sp.End && (forbid || sp.Label == label) {
+			edits = append(edits, annotate.Reject{ID: sp.ID})
+		}
+	}
 	for _, at := range []int{start, end} {
 		if i := ws.doc.TokenAt(at); i >= 0 && ws.doc.Tokens[i].Start < at {
 			edits = append(edits, annotate.Split{At: at})
