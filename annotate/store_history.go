@@ -241,8 +241,8 @@ func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, 
 		}
 	}
 	labels, _ := json.Marshal(nonNil(d.Labels))
-	if _, err := tx.ExecContext(ctx, "UPDATE documents SET status=?, labels=?, tokens=?, spans=?, edited=edited+?, updated=? WHERE id=?",
-		string(d.Status), string(labels), len(d.Tokens), len(d.Spans), editedDelta(e.Changes, op), timeText(now), d.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, "UPDATE documents SET status=?, labels=?, tokens=?, spans=?, suggested=?, edited=edited+?, updated=? WHERE id=?",
+		string(d.Status), string(labels), len(d.Tokens), len(d.Spans), countSuggested(d.Spans), editedDelta(e.Changes, op), timeText(now), d.ID); err != nil {
 		return err
 	}
 	switch op {

@@ -64,6 +64,10 @@ CREATE TABLE rejections(doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELE
 	2: `
 ALTER TABLE documents ADD COLUMN tokens_from TEXT NOT NULL DEFAULT '';
 `,
+	3: `
+ALTER TABLE documents ADD COLUMN suggested INTEGER NOT NULL DEFAULT 0;
+UPDATE documents SET suggested = (SELECT count(*) FROM spans WHERE spans.doc_id = documents.id AND spans.origin = 'suggested');
+`,
 }
 
 func init() {
