@@ -187,7 +187,10 @@ func (ws *workspace) onNewProject() {
 		ws.closeProject()
 		ws.setProject(p)
 	}, ws.win)
-	d.Resize(fyne.NewSize(600, 240))
+	// Enter in either field creates the project, as the Create button.
+	name.OnSubmitted = func(string) { d.Confirm() }
+	folder.entry.OnSubmitted = func(string) { d.Confirm() }
+	d.Resize(fyne.NewSize(min(600, ws.win.Canvas().Size().Width-40), 240))
 	d.Show()
 	ws.win.Canvas().Focus(name)
 }

@@ -444,6 +444,20 @@ func (ws *workspace) onStatistics() {
 	ws.corpus().withIndex(func(ix *corpus.Index) { ws.showStatistics(ix.Stats()) })
 }
 
+// statsSummary is the statistics' first line: documents, characters,
+// tokens and spans, suggestions included and counted apart, as the
+// document list and the status bar count them ("9 spans (2 suggested)").
+func statsSummary(st corpus.Stats) string {
+	total, sugg := 0, 0
+	for _, n := range st.Spans {
+		total += n
+	}
+	for _, n := range st.Suggested {
+		sugg += n
+	}
+	return nDocs(st.Docs) + " · " + nChars(st.Chars) + " · " + nTokens(st.Tokens) + " · " + spanCount(total+sugg, sugg)
+}
+
 // statsChart is one chart of the statistics.
 type statsChart struct {
 	title string
@@ -580,11 +594,7 @@ func (ws *workspace) showStatistics(st corpus.Stats) {
 	}
 	imgs := renderCharts(charts, scale)
 	box := container.NewVBox()
-	total := 0
-	for _, n := range st.Spans {
-		total += n
-	}
-	summary := widget.NewLabel(nDocs(st.Docs) + " · " + nChars(st.Chars) + " · " + nTokens(st.Tokens) + " · " + nSpans(total))
+	summary := widget.NewLabel(statsSummary(st))
 	box.Add(summary)
 	for _, m := range imgs {
 		ci := canvas.NewImageFromImage(m)

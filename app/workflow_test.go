@@ -4,10 +4,17 @@ package app
 // editing, suggestions and learning, words and counts, dialogs and layout.
 
 import (
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
 )
@@ -210,4 +217,249 @@ func TestWorkspaceLabelReplacesSuggestions(t *testing.T) {
 	ws.onUndo()
 	ws.onUndo()
 	f.sameAs("after two undos", before)
+}
+
+// modelWords matches the model's words in a status message.
+var modelWords = regexp.MustCompile(`annotate:|span \d|origin|add span|\[\d`)
+
+// TestWorkspaceStatusWords checks that the status bar says what happened
+// in the annotator's words ("Accepted PER “张三”"), not the model's ("set
+// the origin of span 2 to manual", "annotate: …").
+func TestWorkspaceStatusWords(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.openDocument(1) // 张三 去 广州 出差 。 with PER 张三 and LOC 广州 suggested
+	steps := []struct {
+		name string
+		run  func()
+		want string
+	}{
+		{"accept", func() { ws.view.Select(0, 2); ws.onAccept() }, "Accepted PER “张三”"},
+		{"reject", func() { ws.view.Select(3, 5); ws.onReject() }, "Rejected LOC “广州”"},
+		{"undo", ws.onUndo, "Undone: Rejected LOC “广州”"},
+		{"redo", ws.onRedo, "Redone: Rejected LOC “广州”"},
+		{"label", func() { ws.view.Select(2, 3); f.typeRunes("3") }, "Labelled ORG “去”"},
+		{"relabel", func() { ws.view.Select(2, 3); f.typeRunes("2") }, "Relabelled as LOC: “去”"},
+		{"delete", func() { ws.view.Select(2, 3); ws.onDeleteSpan() }, "Deleted LOC “去”"},
+		{"merge", func() { ws.view.Select(2, 7); f.typeRunes("=") }, "Merged 去 | 广州 | 出差 into “去广州出差”"},
+		{"split", func() {
+			ws.setCharMode(true)
+			ws.view.Select(3, 3)
+			f.typeRunes("/")
+			ws.setCharMode(false)
+		}, "Split “去广州出差” into 去 | 广州出差"},
+		{"refused merge", func() { ws.view.Select(0, 8); f.typeRunes("=") }, "Refused: a span starts or ends inside the tokens to merge"},
+		{"done", func() { ws.onToggleDone() }, "Marked done"},
+	}
+	for _, st := range steps {
+		st.run()
+		got := ws.statusSave.Text
+		if !strings.Contains(got, st.want) {
+			t.Errorf("%s: status %q, want it to say %q", st.name, got, st.want)
+		}
+		if m := modelWords.FindString(got); m != "" {
+			t.Errorf("%s: status %q speaks the model's language (%q)", st.name, got, m)
+		}
+	}
+}
+
+// pickerShown is the names and texts of the rows the open picker shows,
+// in order.
+func pickerShown(t *testing.T, ws *workspace) (names, texts []string) {
+	t.Helper()
+	p := ws.picker
+	if p == nil || p.applied || ws.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("no picker open")
+	}
+	for _, it := range p.shown {
+		names = append(names, it.name)
+		texts = append(texts, it.text)
+	}
+	return names, texts
+}
+
+// TestWorkspacePOSPicker checks the POS picker (key t): it lists the tags
+// with their glosses in the UI's language, filters the list as the
+// annotator types a tag or part of its meaning (the tags whose name starts
+// with it first), and Enter tags the cursor token; the inspector's POS
+// button shows the tag with its gloss. Before, t put the keyboard in a
+// select entry that showed no list while typing, and bare codes.
+func TestWorkspacePOSPicker(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.view.Select(5, 7) // 学生 n
+	if got := ws.insp.pos.Text; got != "n  noun" {
+		t.Errorf("inspector POS = %q, want %q", got, "n  noun")
+	}
+	f.typeRunes("t")
+	_, texts := pickerShown(t, ws)
+	if len(texts) == 0 || !slices.Contains(texts, "v  verb") {
+		t.Fatalf("the picker shows %q, want every tag with its gloss (v  verb)", texts)
+	}
+	entry := ws.win.Canvas().Focused().(*keyEntry)
+	test.Type(entry, "v")
+	names, _ := pickerShown(t, ws)
+	if len(names) < 2 || names[0] != "v" || !slices.Contains(names, "vn") {
+		t.Errorf("after typing v the picker shows %q, want v first, then the other tags starting with v", names)
+	}
+	entry.SetText("")
+	test.Type(entry, "pronoun")
+	if names, _ = pickerShown(t, ws); !slices.Equal(names, []string{"r", "rg", "rr", "rz"}) {
+		t.Errorf("after typing pronoun the picker shows %q, want r rg rr rz", names)
+	}
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := ws.doc.Tokens[3].POS; got != "rg" {
+		t.Errorf("after ↓ Enter the token is tagged %q, want rg", got)
+	}
+	if ws.win.Canvas().Overlays().Top() != nil {
+		t.Error("the picker is still open after Enter")
+	}
+	if got := ws.insp.pos.Text; got != "rg  pronoun morpheme" {
+		t.Errorf("inspector POS = %q, want %q", got, "rg  pronoun morpheme")
+	}
+
+	// In 繁體中文 the glosses are in traditional Chinese, and typing
+	// one finds its tag.
+	if err := useLanguage("zh-Hant"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { useLanguage("en") })
+	f.typeRunes("t")
+	entry = ws.win.Canvas().Focused().(*keyEntry)
+	test.Type(entry, "名詞")
+	names, texts = pickerShown(t, ws)
+	if len(names) == 0 || names[0] != "n" || texts[0] != "n  名詞" {
+		t.Errorf("after typing 名詞 the picker shows %q, want n  名詞 first", texts)
+	}
+	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := ws.doc.Tokens[3].POS; got != "n" {
+		t.Errorf("after Enter the token is tagged %q, want n", got)
+	}
+}
+
+// TestMenuKeysAsTyped checks that the menus and the shortcut overlay show
+// the plain keys as they are typed: l, t, c, n, p (they showed L, T, C, N
+// and P, which are Shift+l…, keys that do nothing), and that typing each
+// one as shown does what the menu item does.
+func TestMenuKeysAsTyped(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	f.addDoc(testDoc("三.txt", []string{"你好", "。"}, []string{"l", "x"}))
+	ws.openDocument(1) // the middle one: n and p both move
+	ws.view.Select(0, 2)
+	seen := 0
+	for _, g := range ws.menu.groups {
+		for _, cmd := range g {
+			if cmd == nil || cmd.key == "" {
+				continue
+			}
+			key, _, _ := strings.Cut(cmd.key, "  /  ")
+			if len([]rune(key)) != 1 || !unicode.IsLetter([]rune(key)[0]) {
+				continue
+			}
+			seen++
+			doc, char := ws.docIdx, ws.view.CharMode()
+			f.typeRunes(key)
+			opened := ws.win.Canvas().Overlays().Top() != nil
+			if !opened && doc == ws.docIdx && char == ws.view.CharMode() {
+				t.Errorf("%s: typing %q as the menu shows it did nothing", cmd.label, key)
+			}
+			if top := ws.win.Canvas().Overlays().Top(); top != nil {
+				ws.win.Canvas().Overlays().Remove(top)
+			}
+			if char != ws.view.CharMode() {
+				ws.setCharMode(char)
+			}
+			if doc != ws.docIdx {
+				ws.openDocument(doc)
+				ws.view.Select(0, 2)
+			}
+		}
+	}
+	if seen < 5 {
+		t.Errorf("%d commands with a letter key, want l t c n p", seen)
+	}
+}
+
+// TestSpanCountsAgree checks that the document's head, the document list,
+// the status bar and the statistics count spans one way: every span,
+// suggestions included, saying how many are suggestions ("3 spans (2
+// suggested)"); before, the statistics left the suggestions out (1 span)
+// while the others counted them without saying so (3 spans).
+func TestSpanCountsAgree(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.openDocument(1) // 张三 去 广州 出差 。 with PER 张三 and LOC 广州 suggested
+	ws.view.Select(2, 3)
+	f.typeRunes("3") // ORG over 去, manual
+	const want = "3 spans (2 suggested)"
+	var listed string
+	for _, o := range test.LaidOutObjects(ws.docList) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "spans") && l.Visible() {
+			listed += l.Text + "\n"
+		}
+	}
+	f.menu(ctrlShiftT)
+	t.Cleanup(func() { forgetCorpus(ws) })
+	waitFor(t, "the statistics", func() bool { return ws.job == nil && ws.win.Canvas().Overlays().Top() != nil })
+	for what, got := range map[string]string{
+		"the document's head": ws.docMeta.Text,
+		"the document list":   listed,
+		"the status bar":      ws.statusCnt.Text,
+		"the statistics":      overlayText(ws.win),
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%s says %q, want %q", what, got, want)
+		}
+	}
+}
+
+// TestNewProjectEnter checks that Enter in the New project dialog creates
+// the project, as its Create button does (before, Enter did nothing), and
+// that the empty project then says how to import: the keys, the menu,
+// dropping files on the window, with buttons.
+func TestNewProjectEnter(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	if ws.hint.root.Visible() {
+		t.Error("the empty-project hint is shown over a project with documents")
+	}
+	dir := t.TempDir()
+	ws.onNewProject()
+	var entries []*widget.Entry
+	for _, o := range walkObjects(ws.win.Canvas().Overlays().Top()) {
+		if e, ok := o.(*widget.Entry); ok {
+			entries = append(entries, e)
+		}
+	}
+	if len(entries) != 2 {
+		t.Fatalf("the dialog has %d entries, want the name and the folder", len(entries))
+	}
+	entries[0].SetText("neu")
+	entries[1].SetText(dir)
+	focused, ok := ws.win.Canvas().Focused().(*widget.Entry)
+	if !ok || focused != entries[0] {
+		t.Fatalf("the keyboard is with %T, want the name", ws.win.Canvas().Focused())
+	}
+	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	want := filepath.Join(dir, "neu.biaozhu")
+	if ws.proj == nil || ws.proj.Path() != want {
+		t.Fatalf("after Enter the project is %v, want %s", ws.proj, want)
+	}
+	if ws.win.Canvas().Overlays().Top() != nil {
+		t.Error("the dialog is still open after Enter")
+	}
+	if !ws.hint.root.Visible() {
+		t.Fatal("an empty project shows no hint")
+	}
+	text := ws.hint.title.Text + "\n" + ws.hint.text.Text
+	for _, want := range []string{"no documents", "Drop", "Ctrl+I", "Import folder"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the hint says %q, want it to say %q", text, want)
+		}
+	}
+	if len(ws.hint.btns.Objects) != 2 {
+		t.Errorf("the hint has %d buttons, want Import files… and Import folder…", len(ws.hint.btns.Objects))
+	}
 }
