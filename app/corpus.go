@@ -100,7 +100,7 @@ func (ws *workspace) corpusWork(title string, size int, work func() error, done 
 	st := ws.view.State()
 	ws.showDocument(nil)
 	ws.runLong(title, func(ctx context.Context, progress progressUpdate) error {
-		progress(-1, fmt.Sprintf(lang.L("Saving %d changes…"), size))
+		progress(-1, lang.N("Saving {{.Count}} changes…", size, map[string]any{"Count": size}))
 		return work()
 	}, func(err error) {
 		if ws.proj != nil && idx >= 0 && idx < len(ws.docs) {

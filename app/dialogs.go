@@ -842,7 +842,7 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 			text.Wrapping = fyne.TextWrapWord
 			scroll := container.NewVScroll(text)
 			scroll.SetMinSize(fyne.NewSize(640, 320))
-			d := dialog.NewCustom(fmt.Sprintf(lang.L("%s — %d warnings"), msg, len(res.Warnings)), lang.L("Close"), scroll, ws.win)
+			d := dialog.NewCustom(lang.N("{{.What}} — {{.Count}} warnings", len(res.Warnings), map[string]any{"What": msg, "Count": len(res.Warnings)}), lang.L("Close"), scroll, ws.win)
 			d.SetOnClosed(ws.focusView)
 			d.Show()
 		}

@@ -264,7 +264,7 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 		if total == 0 {
 			ws.info(lang.L("No new suggestions"))
 		} else if ws.applyCorpus(fmt.Sprintf("suggest %d spans", total), edits) {
-			ws.info(fmt.Sprintf(lang.L("%d suggestions in %d documents: Enter accepts, Backspace rejects (Ctrl+Z undoes them all)"), total, len(edits)))
+			ws.info(lang.N("{{.Count}} suggestions in {{.Docs}}: Enter accepts, Backspace rejects (Ctrl+Z undoes them all)", total, map[string]any{"Count": total, "Docs": nDocs(len(edits))}))
 		}
 		if len(warnings) > 0 {
 			ws.showWarnings(lang.L("Suggestions"), warnings)
@@ -331,11 +331,12 @@ func (ws *workspace) allSuggestions(accept bool) {
 		ws.info(lang.L("No suggestions to accept or reject"))
 		return
 	}
-	msg := lang.L("No suggestions in this document. Reject all %d suggestions in %d documents not marked done?")
+	data := map[string]any{"Count": n, "Docs": nDocs(len(edits))}
+	msg := lang.N("No suggestions in this document. Reject all {{.Count}} suggestions in {{.Docs}} not marked done?", n, data)
 	if accept {
-		msg = lang.L("No suggestions in this document. Accept all %d suggestions in %d documents not marked done?")
+		msg = lang.N("No suggestions in this document. Accept all {{.Count}} suggestions in {{.Docs}} not marked done?", n, data)
 	}
-	dialog.ShowConfirm(lang.L("Suggestions"), fmt.Sprintf(msg, n, len(edits)), func(ok bool) {
+	dialog.ShowConfirm(lang.L("Suggestions"), msg, func(ok bool) {
 		if ok {
 			ws.applyCorpus(fmt.Sprintf(name, n), edits)
 		}
@@ -423,9 +424,9 @@ func (ws *workspace) onResegment() {
 		ws.info(lang.L("No document to re-segment: every one is marked done or has imported gold tokens"))
 		return
 	}
-	msg := fmt.Sprintf(lang.L("Re-segment the %d documents not marked done with what your merges and splits taught? Sentences you edited keep their tokens; Ctrl+Z undoes it."), len(ids))
+	msg := lang.N("Re-segment the {{.Count}} documents not marked done with what your merges and splits taught? Sentences you edited keep their tokens; Ctrl+Z undoes it.", len(ids), map[string]any{"Count": len(ids)})
 	if gold > 0 {
-		msg += "\n" + fmt.Sprintf(lang.L("%d documents with imported gold tokens are left as they are."), gold)
+		msg += "\n" + lang.N("{{.Count}} documents with imported gold tokens are left as they are.", gold, map[string]any{"Count": gold})
 	}
 	dialog.ShowConfirm(lang.L("Re-segment untouched documents"), msg, func(ok bool) {
 		if ok {
@@ -467,7 +468,7 @@ func (ws *workspace) runResegment(ids []int64, then func(err error)) {
 			ws.info(lang.L("Re-segmentation changes nothing"))
 		default:
 			if ws.applyCorpus(fmt.Sprintf("re-segment %d documents", len(edits)), edits) {
-				ws.info(fmt.Sprintf(lang.L("%d new tokens in %d documents (Ctrl+Z undoes it)"), changed, len(edits)))
+				ws.info(lang.N("{{.Count}} new tokens in {{.Docs}} (Ctrl+Z undoes it)", changed, map[string]any{"Count": changed, "Docs": nDocs(len(edits))}))
 			}
 		}
 	})

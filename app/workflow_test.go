@@ -463,3 +463,51 @@ func TestNewProjectEnter(t *testing.T) {
 		t.Errorf("the hint has %d buttons, want Import files… and Import folder…", len(ws.hint.btns.Objects))
 	}
 }
+
+// TestSplitsRemembered checks that the side panels keep the sizes the
+// annotator dragged them to: across a rebuild (a change of language) and
+// in a new window, through the preferences.
+func TestSplitsRemembered(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	want := [3]float64{0.3, 0.6, 0.5}
+	for i, s := range ws.splits {
+		s.SetOffset(want[i])
+	}
+	ws.saveWindow()
+	ws.build()
+	for i, s := range ws.splits {
+		if s.Offset != want[i] {
+			t.Errorf("after a rebuild split %d is at %.2f, want %.2f", i, s.Offset, want[i])
+		}
+	}
+	ws2 := newWorkspace(fyne.CurrentApp(), test.NewTempWindow(t, nil))
+	for i, s := range ws2.splits {
+		if s.Offset != want[i] {
+			t.Errorf("in a new window split %d is at %.2f, want %.2f", i, s.Offset, want[i])
+		}
+	}
+}
+
+// TestPlurals checks the counted words of the status bar and the
+// re-segment dialog with counts of one ("1 documents", "1 characters"
+// before).
+func TestPlurals(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.setCharMode(true)
+	ws.view.Select(2, 3)
+	if got := ws.statusSelection.Text; !strings.HasSuffix(got, " · 1 character") {
+		t.Errorf("selection status %q, want it to end in 1 character", got)
+	}
+	ws.setCharMode(false)
+	ws.onToggleDone() // the first document done: one left to re-segment
+	ws.onResegment()
+	got := overlayText(ws.win)
+	if !strings.Contains(got, "Re-segment the document not marked done") || strings.Contains(got, "1 documents") {
+		t.Errorf("the re-segment dialog says %q, want the document in the singular", got)
+	}
+	if c := ws.statusCnt.Text; !strings.HasPrefix(c, "2 documents (1 done)") {
+		t.Errorf("counts %q", c)
+	}
+}

@@ -561,7 +561,7 @@ func (ws *workspace) selectionChanged() {
 	if ws.view.CharMode() {
 		mode = lang.L("character mode") + " · "
 	}
-	ws.statusSelection.SetText(mode + fmt.Sprintf(lang.L("selection [%d, %d) · %d characters"), start, end, end-start))
+	ws.statusSelection.SetText(mode + fmt.Sprintf(lang.L("selection [%d, %d)"), start, end) + " · " + nChars(end-start))
 	var tok *text.Token
 	if i := ws.view.Cursor(); i >= 0 && i < len(ws.doc.Tokens) {
 		tok = &ws.doc.Tokens[i]
