@@ -852,4 +852,28 @@ func TestDocumentsCountSuggestions(t *testing.T) {
 	if err != nil || len(docs) != 1 || docs[0].Suggested != 2 || docs[0].Spans != 4 {
 		t.Errorf("after migrating: %+v, %v; want 4 spans, 2 suggested", docs, err)
 	}
+	// The migrated file records a split made for a span's edge (kind label).
+	d, err := p.Document(doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	split := false
+	for _, tok := range d.Tokens[9:] {
+		if tok.End-tok.Start < 2 {
+			continue
+		}
+		split = true
+		at := tok.Start + 1
+		if _, err := p.Apply(d.ID, Batch{Name: "label", Edits: []Edit{Split{At: at}, AddSpan{Span: Span{Layer: "entity", Label: "PER", Start: tok.Start, End: at}}}}); err != nil {
+			t.Fatalf("a label's split in the migrated file: %v", err)
+		}
+		edits, err := p.SegmentationEdits()
+		if err != nil || len(edits) != 1 || edits[0].Kind != SegLabel {
+			t.Errorf("segmentation edits %+v, %v; want one of kind %s", edits, err, SegLabel)
+		}
+		break
+	}
+	if !split {
+		t.Error("no token of two characters to split")
+	}
 }

@@ -480,13 +480,13 @@ func (ws *workspace) onLearntWords() {
 	if ws.proj == nil || ws.modal() || ws.busy() {
 		return
 	}
-	var added, stopped []string
+	var words text.WordLists
 	ws.runLong(lang.L("Learnt words"), func(ctx context.Context, progress progressUpdate) error {
 		l, err := ws.learner(ctx, progress)
 		if err != nil {
 			return err
 		}
-		added, stopped = l.Words()
+		words = l.WordLists()
 		return nil
 	}, func(err error) {
 		if err != nil {
@@ -502,11 +502,15 @@ func (ws *workspace) onLearntWords() {
 			return container.NewVBox(widget.NewLabelWithStyle(fmt.Sprintf("%s (%d)", title, len(words)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), text)
 		}
 		body := container.NewVBox(
-			list(lang.L("Words your merges taught"), added),
-			list(lang.L("Dictionary words your splits stopped"), stopped),
-			widget.NewLabel(lang.L("Corpus → Re-segment untouched documents applies them.")))
+			list(lang.L("Words your merges taught"), words.Merged),
+			list(lang.L("Words your splits cut out"), words.Pieces),
+			list(lang.L("Dictionary words your splits stopped"), words.Stopped))
+		if len(words.User) > 0 {
+			body.Add(list(lang.L("Words of the user dictionary"), words.User))
+		}
+		body.Add(widget.NewLabel(lang.L("Splits made only to label part of a token teach nothing. Corpus → Re-segment untouched documents applies the rest.")))
 		scroll := container.NewVScroll(body)
-		scroll.SetMinSize(fyne.NewSize(560, 300))
+		scroll.SetMinSize(fyne.NewSize(min(560, ws.win.Canvas().Size().Width-80), 300))
 		dialog.NewCustom(lang.L("Learnt words"), lang.L("Close"), scroll, ws.win).Show()
 	})
 }

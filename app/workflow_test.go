@@ -17,6 +17,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/text"
+	"github.com/biaozhu/biaozhu/assets"
 )
 
 // addDoc adds d to the fixture's project and opens it.
@@ -509,5 +511,84 @@ func TestPlurals(t *testing.T) {
 	}
 	if c := ws.statusCnt.Text; !strings.HasPrefix(c, "2 documents (1 done)") {
 		t.Errorf("counts %q", c)
+	}
+}
+
+// TestWorkspaceLearnsWhatWasMeant is issue 18's working stretch in the
+// workspace, on the seed article: merge 徐|衣|顯 where it first occurs,
+// tag a POS in a sentence where it occurs again (left cut), label 冬春
+// inside 冬春季 as TIME (the token is split for the span), split 檢查指導
+// on purpose; then re-segment a second copy of the article. Every 徐衣顯
+// there is one token, 冬春季 stays whole, and Learnt words lists the merged
+// word and the split's pieces under their own headings, without 冬春.
+func TestWorkspaceLearnsWhatWasMeant(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.loadSegmenter()
+	seg, err := ws.waitSegmenter(t.Context(), func(float64, string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	article := func(name string) *annotate.Document {
+		res, err := text.Process(name, assets.DemoArticle, seg, text.DefaultCleanOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return annotate.NewDocument(res)
+	}
+	other := article("copy.txt")
+	if err := ws.proj.AddDocument(other); err != nil {
+		t.Fatal(err)
+	}
+	f.addDoc(article(assets.DemoName))
+	// at is where the n-th occurrence of s starts.
+	at := func(s string, n int) int {
+		t.Helper()
+		runes, sr := []rune(ws.doc.Text), []rune(s)
+		for i := 0; i+len(sr) <= len(runes); i++ {
+			if string(runes[i:i+len(sr)]) == s {
+				if n--; n == 0 {
+					return i
+				}
+			}
+		}
+		t.Fatalf("no occurrence %d of %s", n, s)
+		return 0
+	}
+	s := at("徐衣顯", 1)
+	ws.view.Select(s, s+3)
+	f.typeRunes("=")
+	s = at("詳細", 1)
+	ws.view.Select(s, s+2)
+	f.typeRunes("t")
+	test.Type(ws.win.Canvas().Focused().(*keyEntry), "a")
+	ws.win.Canvas().Focused().(*keyEntry).TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	ws.setCharMode(true)
+	s = at("冬春季", 1)
+	ws.view.Select(s, s+2)
+	f.typeRunes("5") // TIME
+	ws.view.Select(at("檢查指導", 1)+2, at("檢查指導", 1)+2)
+	f.typeRunes("/")
+	ws.setCharMode(false)
+	if got := strings.Join(tokenTexts(ws.doc), "|"); !strings.Contains(got, "|徐衣顯|帶隊|檢查|指導|冬春|季|") || !strings.Contains(got, "|徐|衣|顯|詳細|") {
+		t.Fatalf("the edits did not take: %s", got)
+	}
+	if err := wait(t, "re-segment", func(then func(error)) { ws.runResegment([]int64{other.ID}, then) }); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(tokenTexts(f.stored(other.ID)), "|")
+	if n, all := strings.Count(got, "|徐衣顯|"), strings.Count(other.Text, "徐衣顯"); n != all || n < 3 {
+		t.Errorf("the other copy has %d tokens 徐衣顯 of %d: %s", n, all, got)
+	}
+	if !strings.Contains(got, "|冬春季|") {
+		t.Errorf("the other copy lost the token 冬春季: %s", got)
+	}
+	ws.onLearntWords()
+	waitFor(t, "the learnt words", func() bool { return ws.job == nil && strings.Contains(overlayText(ws.win), "merges taught") })
+	text := overlayText(ws.win)
+	for _, want := range []string{"Words your merges taught (1)\n徐衣顯\n", "Words your splits cut out (2)\n指導  檢查\n", "Dictionary words your splits stopped (1)\n檢查指導\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Learnt words says:\n%s\nwant %q", text, want)
+		}
 	}
 }
