@@ -193,6 +193,11 @@ func (in *inspector) show(tok *text.Token, sp *annotate.Span, start, end int) {
 		if sp.Annotator != "" {
 			desc += " · " + sp.Annotator
 		}
+		if sp.Origin == annotate.OriginSuggested {
+			if why := in.ws.suggestionReason(sp); why != "" {
+				desc += "\n" + why
+			}
+		}
 		in.span.SetText(desc)
 		in.note.Enable()
 		in.note.SetText(sp.Note)

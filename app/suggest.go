@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -203,6 +204,8 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 	p, schema, ids := ws.proj, ws.proj.Schema(), ws.scopeDocs(cfg.scope)
 	var edits []annotate.DocEdit
 	var warnings []string
+	var skipped corpus.Skipped
+	reasons := map[suggestionKey]corpus.Reason{}
 	total := 0
 	ws.runLong(lang.L("Suggesting spans"), func(ctx context.Context, progress progressUpdate) error {
 		opts := cfg.opts
@@ -225,6 +228,11 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 				return err
 			}
 		}
+		rejected, err := corpus.RejectedStrings(p, opts.Layer)
+		if err != nil {
+			return err
+		}
+		opts.Rejected = rejected
 		s := corpus.NewSuggester(schema, opts, confirmed)
 		warnings = append(warnings, s.Warnings()...)
 		for i, id := range ids {
@@ -235,7 +243,12 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 			if err != nil {
 				return err
 			}
-			if spans := s.Suggest(d); len(spans) > 0 {
+			spans, why, sk := s.SuggestWhy(d)
+			skipped.Add(sk)
+			for k, sp := range spans {
+				reasons[suggestionKey{id, sp.Layer, sp.Label, sp.Start, sp.End}] = why[k]
+			}
+			if len(spans) > 0 {
 				e := corpus.SuggestEdit(d, spans)
 				if b, ok := e.(annotate.Batch); !ok || len(b.Edits) > 0 {
 					edits = append(edits, annotate.DocEdit{Doc: id, Edit: e})
@@ -261,15 +274,84 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 			ws.showError(err)
 			return
 		}
+		maps.Copy(ws.sgReasons, reasons)
+		skip := skippedText(skipped)
 		if total == 0 {
-			ws.info(lang.L("No new suggestions"))
+			msg := lang.L("No new suggestions")
+			if skip != "" {
+				msg += ": " + skip
+			}
+			ws.info(msg)
 		} else if ws.applyCorpus(fmt.Sprintf("suggest %d spans", total), edits) {
-			ws.info(lang.N("{{.Count}} suggestions in {{.Docs}}: Enter accepts, Backspace rejects (Ctrl+Z undoes them all)", total, map[string]any{"Count": total, "Docs": nDocs(len(edits))}))
+			msg := lang.N("{{.Count}} suggestions in {{.Docs}}: Enter accepts, Backspace rejects (Ctrl+Z undoes them all)", total, map[string]any{"Count": total, "Docs": nDocs(len(edits))})
+			if skip != "" {
+				msg += " · " + skip
+			}
+			ws.info(msg)
 		}
 		if len(warnings) > 0 {
 			ws.showWarnings(lang.L("Suggestions"), warnings)
 		}
 	})
+}
+
+// skippedText says what Suggest skipped as noise, and why ("" for
+// nothing): "2 single characters skipped, 1 not shaped like a name".
+func skippedText(k corpus.Skipped) string {
+	var parts []string
+	n := func(c int) map[string]any { return map[string]any{"Count": c} }
+	if c := k.SingleChars; c > 0 {
+		parts = append(parts, lang.N("{{.Count}} single characters skipped", c, n(c)))
+	}
+	if c := k.Rejected; c > 0 {
+		parts = append(parts, lang.N("{{.Count}} rejected before", c, n(c)))
+	}
+	if c := k.NotName; c > 0 {
+		parts = append(parts, lang.N("{{.Count}} not shaped like a name", c, n(c)))
+	}
+	if c := k.InCompound; c > 0 {
+		parts = append(parts, lang.N("{{.Count}} inside a compound (after a noun)", c, n(c)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// suggestionKey is a suggestion's document and place, for its reason.
+type suggestionKey struct {
+	doc          int64
+	layer, label string
+	start, end   int
+}
+
+// suggestionReason says why span sp of the open document was suggested,
+// in the UI's language: as Suggest said in this session, else from the
+// tag of the token it covers when the label lists it; "" when unknown.
+func (ws *workspace) suggestionReason(sp *annotate.Span) string {
+	r, ok := ws.sgReasons[suggestionKey{ws.doc.ID, sp.Layer, sp.Label, sp.Start, sp.End}]
+	if !ok {
+		if i := ws.doc.TokenAt(sp.Start); i >= 0 && ws.doc.Tokens[i].Start == sp.Start && ws.doc.Tokens[i].End == sp.End {
+			if l, ok := ws.schema.Layer(sp.Layer); ok {
+				if lb, ok := l.Label(sp.Label); ok && slices.Contains(lb.POS, ws.doc.Tokens[i].POS) {
+					r, ok = corpus.Reason{Source: "pos", POS: ws.doc.Tokens[i].POS}, true
+				}
+			}
+		}
+		if !ok {
+			return ""
+		}
+	}
+	switch r.Source {
+	case "pos":
+		tag := r.POS
+		if g := ws.insp.glosses[tag]; g != "" {
+			tag += " (" + g + ")"
+		}
+		return fmt.Sprintf(lang.L("from the segmenter's POS tag %s"), tag)
+	case "gazetteer":
+		return lang.L("in a gazetteer")
+	case "confirmed":
+		return lang.L("labelled so elsewhere in the project")
+	}
+	return ""
 }
 
 // showWarnings lists warnings in a dialog (the first 200).

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/assets"
 )
@@ -590,5 +591,46 @@ func TestWorkspaceLearnsWhatWasMeant(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("Learnt words says:\n%s\nwant %q", text, want)
 		}
+	}
+}
+
+// TestWorkspaceSuggestReasons checks that Suggest says what it skipped as
+// noise and why (before: "No new suggestions" while lone surnames were
+// tagged nr), skips what the annotator rejected in another document, and
+// that the inspector says why a suggestion was made.
+func TestWorkspaceSuggestReasons(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	f.addDoc(testDoc("三.txt", []string{"王", "、", "薛", "要", "加强", "常识", "普及", "。", "上海", "很", "大", "。"},
+		[]string{"nr", "w", "nr", "v", "v", "n", "ns", "x", "ns", "d", "a", "x"}))
+	suggest := func(scope docScope) {
+		t.Helper()
+		cfg := suggestConfig{opts: corpus.SuggestOptions{Layer: "entity", POS: true}, scope: scope}
+		if err := wait(t, "suggest", func(then func(error)) { ws.runSuggest(cfg, then) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The first document: 北京 and 上海 (ns) suggested, with their reason.
+	ws.openDocument(0)
+	suggest(scopeDocument)
+	ws.view.Select(8, 10)
+	if sp := ws.insp.sp; sp == nil || sp.Origin != annotate.OriginSuggested {
+		t.Fatalf("no suggestion over 上海 in the first document: %v", spanSet(ws.doc.Spans))
+	}
+	if got := ws.insp.span.Text; !strings.Contains(got, "from the segmenter's POS tag ns (place name)") {
+		t.Errorf("the inspector says %q, want the reason", got)
+	}
+	// Rejected there, 上海 is not suggested in the third document; the
+	// lone surnames and 普及 after 常识 are skipped, and the status says so.
+	ws.onReject()
+	suggest(scopeAll)
+	got := ws.statusSave.Text
+	for _, want := range []string{"No new suggestions", "2 single characters skipped", "2 rejected before", "1 inside a compound (after a noun)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("status %q, want it to say %q", got, want)
+		}
+	}
+	if d := f.stored(f.ids[2]); len(d.Spans) != 0 {
+		t.Errorf("the third document got %v, want nothing (上海 rejected elsewhere)", spanSet(d.Spans))
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
@@ -66,9 +67,10 @@ type workspace struct {
 	statusSave      *statusLabel
 	statusSelection *statusLabel
 	statusCnt       *statusLabel
-	picker          *picker             // the last picker opened (l, t)
-	hint            *emptyHint          // what to do in an empty project, over the document view
-	splits          [3]*container.Split // documents | rest, document | right, palette and inspector / spans
+	picker          *picker                         // the last picker opened (l, t)
+	sgReasons       map[suggestionKey]corpus.Reason // why each suggestion of this session was made
+	hint            *emptyHint                      // what to do in an empty project, over the document view
+	splits          [3]*container.Split             // documents | rest, document | right, palette and inspector / spans
 	menu            *mainMenu
 	corpusStep      *annotate.CorpusStep   // the last corpus step while it is undoable
 	corpusUndone    *annotate.CorpusStep   // the corpus step just undone, while it is redoable
@@ -111,7 +113,7 @@ func statusName(s annotate.Status) string {
 
 // newWorkspace builds the workspace in win, with no project open yet.
 func newWorkspace(a fyne.App, win fyne.Window) *workspace {
-	ws := &workspace{app: a, win: win, prefs: a.Preferences(), docIdx: -1, segOK: make(chan struct{}), indexAtOpen: true}
+	ws := &workspace{app: a, win: win, prefs: a.Preferences(), docIdx: -1, segOK: make(chan struct{}), indexAtOpen: true, sgReasons: map[suggestionKey]corpus.Reason{}}
 	ws.showPOS = ws.prefs.BoolWithFallback("view.pos", true)
 	ws.showWB = ws.prefs.BoolWithFallback("view.boundaries", true)
 	ws.zoom = float32(ws.prefs.FloatWithFallback("view.zoom", 1))
@@ -400,6 +402,7 @@ func (ws *workspace) closeProject() {
 	ws.fillPalette()
 	ws.statusSave.SetText("")
 	ws.statusCnt.SetText("")
+	clear(ws.sgReasons)
 	ws.hint.refresh()
 }
 
