@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -632,5 +633,46 @@ func TestWorkspaceSuggestReasons(t *testing.T) {
 	}
 	if d := f.stored(f.ids[2]); len(d.Spans) != 0 {
 		t.Errorf("the third document got %v, want nothing (上海 rejected elsewhere)", spanSet(d.Spans))
+	}
+}
+
+// TestConcordanceFromSelection checks that Ctrl+F with text selected (in
+// character mode, or more than one token) opens the concordance on it and
+// searches it (typing Chinese is optional), and that the queries searched
+// come back from the history.
+func TestConcordanceFromSelection(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	t.Cleanup(func() { forgetCorpus(ws) })
+	k := ws.corpus().kwic
+	done := make(chan struct{}, 4)
+	k.onSearched = func() { done <- struct{}{} }
+	searched := func(what string) {
+		t.Helper()
+		select {
+		case <-done:
+		case <-time.After(60 * time.Second):
+			t.Fatalf("%s: no search", what)
+		}
+	}
+	ws.setCharMode(true)
+	ws.view.Select(8, 10) // 上海
+	f.menu(ctrlF)
+	searched("Ctrl+F on 上海")
+	if k.searched.Text != "上海" || k.res == nil || k.res.Len() != 1 {
+		t.Fatalf("after Ctrl+F on 上海: query %+v, %v hits; want the text 上海, 1 hit", k.searched, k.res)
+	}
+	k.hide()
+	ws.setCharMode(false)
+	ws.view.Select(0, 4) // 北京 大学: more than the cursor's token
+	f.menu(ctrlF)
+	searched("Ctrl+F on 北京大学")
+	if got := k.history.Options; !slices.Equal(got, []string{"北京大学", "上海"}) {
+		t.Errorf("history %q, want 北京大学 上海", got)
+	}
+	k.history.SetSelected("上海")
+	searched("上海 from the history")
+	if k.searched.Text != "上海" || k.query.Text != "上海" {
+		t.Errorf("after choosing 上海 in the history: query %+v, entry %q", k.searched, k.query.Text)
 	}
 }
