@@ -13,8 +13,10 @@ import (
 	"unicode"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
@@ -674,5 +676,60 @@ func TestConcordanceFromSelection(t *testing.T) {
 	searched("上海 from the history")
 	if k.searched.Text != "上海" || k.query.Text != "上海" {
 		t.Errorf("after choosing 上海 in the history: query %+v, entry %q", k.searched, k.query.Text)
+	}
+}
+
+// TestFrequencyNoiseEscDark checks the frequency lists' filter for
+// punctuation and numbers (remembered), that Esc closes the dialog after
+// a click on a row or a control (the filter takes the keyboard back; Esc
+// did nothing once the table or a check had it), and that the statistics'
+// charts are drawn on the theme's background (white in the dark theme
+// before).
+func TestFrequencyNoiseEscDark(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	f.addDoc(testDoc("数.txt", []string{"2021", "年", "，", "3.5%", "。"}, []string{"m", "m", "x", "m", "x"}))
+	v := f.openFreq()
+	all := len(v.shownRows())
+	test.Tap(v.noiseCk)
+	var keys []string
+	for _, r := range v.shownRows() {
+		keys = append(keys, r.Key)
+		if noiseWord(r.Key) {
+			t.Errorf("%q is shown with punctuation and numbers hidden", r.Key)
+		}
+	}
+	if len(keys) != all-4 || !slices.Contains(keys, "年") {
+		t.Errorf("with punctuation and numbers hidden: %q (%d rows of %d), want 4 fewer and 年 kept", keys, len(keys), all)
+	}
+	if !ws.prefs.Bool("freq.hideNoise") {
+		t.Error("the filter is not remembered")
+	}
+	if got := ws.win.Canvas().Focused(); got != fyne.Focusable(v.filter) {
+		t.Errorf("after a click on the check the keyboard is with %T, want the filter", got)
+	}
+	v.table.Select(widget.TableCellID{Row: 0, Col: 1}) // a row: its concordance, and the keyboard back
+	ws.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if ws.win.Canvas().Overlays().Top() != nil || ws.corpus().freq != nil {
+		t.Error("Esc after a click on a row left the frequency list open")
+	}
+
+	ws.setTheme("dark")
+	ws.showStatistics(ws.corpus().ix.Stats())
+	var img *canvas.Image
+	for _, o := range walkObjects(ws.win.Canvas().Overlays().Top()) {
+		if ci, ok := o.(*canvas.Image); ok && ci.Image != nil {
+			img = ci
+			break
+		}
+	}
+	if img == nil {
+		t.Fatal("no chart in the statistics")
+	}
+	want := ws.app.Settings().Theme().Color(theme.ColorNameBackground, ws.app.Settings().ThemeVariant())
+	r1, g1, b1, _ := img.Image.At(1, 1).RGBA()
+	r2, g2, b2, _ := want.RGBA()
+	if r1>>8 != r2>>8 || g1>>8 != g2>>8 || b1>>8 != b2>>8 {
+		t.Errorf("the chart's background is %v, want the dark theme's %v", img.Image.At(1, 1), want)
 	}
 }
