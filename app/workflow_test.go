@@ -733,3 +733,29 @@ func TestFrequencyNoiseEscDark(t *testing.T) {
 		t.Errorf("the chart's background is %v, want the dark theme's %v", img.Image.At(1, 1), want)
 	}
 }
+
+// TestSchemaEditorTagsetHant checks that in 繁體中文 the schema editor
+// describes the tagset in traditional Chinese only (it showed the
+// preset's "gse / ICTCLAS 词性标记 (gse's tagset)"), and in English in
+// English; and that the layer's description is not squeezed beside its
+// title in the narrow column.
+func TestSchemaEditorTagsetHant(t *testing.T) {
+	for _, tc := range []struct{ lang, want, notWant string }{
+		{"zh-Hant", "56 個標記 — gse / ICTCLAS 詞性標記（斷詞器的標記集）", "词性"},
+		{"en", "56 tags — gse / ICTCLAS POS tags (the segmenter's tagset)", "词"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			if err := useLanguage(tc.lang); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { useLanguage("en") })
+			e, _, _ := newTestEditor(t, nil, nil)
+			if got := e.posInfo.Text; got != tc.want || strings.Contains(got, tc.notWant) {
+				t.Errorf("tagset info %q, want %q", got, tc.want)
+			}
+			if !e.layerDesc.MultiLine || e.layerDesc.Wrapping != fyne.TextWrapWord {
+				t.Error("the layer's description does not wrap")
+			}
+		})
+	}
+}
