@@ -11,9 +11,9 @@ import (
 	"testing"
 )
 
-// undoFormat4 takes a project file of format 4 back to format 3 (tests
+// undoFormat5 takes a project file of format 5 back to format 4 (tests
 // that make older files run it first).
-const undoFormat4 = "DROP TABLE relations; ALTER TABLE spans DROP COLUMN extra; DELETE FROM meta WHERE key = 'relation_layers'; "
+const undoFormat5 = "DROP TABLE relations; ALTER TABLE spans DROP COLUMN extra; DELETE FROM meta WHERE key = 'relation_layers'; "
 
 // relationTestSchema is the default schema with a relation layer "rel":
 // works_for from a PER or GPE to an ORG, LOC or GPE; located_in from any

@@ -15,13 +15,15 @@ package annotate
 //	layers(name, overlap, description, position)
 //	labels(layer, name, color, key, description, position, pos)
 //	documents(id, name, source, hash, status, labels, chars, tokens, spans,
-//	          edited, damage, created, updated, tokens_from)   what a listing reads
+//	          suggested, edited, damage, created, updated, tokens_from)
+//	                                             what a listing reads
 //	texts(doc_id, raw, text, raw_map, report, sentences)   loaded on demand
 //	token_blocks(doc_id, start, count, data)        the token layer, in blocks
 //	spans(id, doc_id, layer, label, start, end, text, note, origin, annotator)
 //	history(id, doc_id, name, changes, undone, created)   undo/redo, JSON
 //	segmentation_edits(id, doc_id, history_id, kind, start, end, before,
 //	          after, undone, created)           splits and merges, for learning
+//	          (kind: split, merge, label — a split for a span's edge —, resegment)
 //	user_words(word, pos, freq, added)         the user dictionary
 //	rejections(doc_id, layer, label, start, end)   rejected suggestions
 //
@@ -55,7 +57,7 @@ import (
 // SchemaVersion is the project file format this Biaozhu writes. A file
 // with a larger version is refused, never altered; a smaller one is
 // migrated forward on open.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // applicationID marks a SQLite file as a Biaozhu project ("BZHU").
 const applicationID = 0x425A4855
