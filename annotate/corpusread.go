@@ -87,3 +87,31 @@ func (p *Project) ConfirmedSpanTexts(layer string) ([]SpanTextCount, error) {
 	}
 	return rows, nil
 }
+
+// DocumentHash is a document's ID and the TextHash of its clean text.
+type DocumentHash struct {
+	ID   int64
+	Name string
+	Hash string
+}
+
+// TextHashes lists every document's TextHash, in ID order, reading the
+// texts one at a time (one query), without loading the documents. It is
+// how project files are matched document by document (assign, agree,
+// merge): by the clean text, never by name or ID.
+func (p *Project) TextHashes(ctx context.Context) ([]DocumentHash, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
+	out, err := queryAll(ctx, p.conn, func(r *sql.Rows) (h DocumentHash, err error) {
+		var t string
+		if err := r.Scan(&h.ID, &h.Name, &t); err != nil {
+			return h, err
+		}
+		h.Hash = HashText(t)
+		return h, nil
+	}, `SELECT d.id, d.name, t.text FROM documents d JOIN texts t ON t.doc_id = d.id ORDER BY d.id`)
+	return out, p.wrapErr(err, "hash the texts")
+}
