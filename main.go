@@ -14,6 +14,7 @@
 //	biaozhu export -p P.biaozhu -f FORMAT -o OUT
 //	biaozhu kwic -p P.biaozhu [-regex|-word|-word-regex] [-pos TAG] [-label L] QUERY
 //	biaozhu freq -p P.biaozhu -by word|pos|label|label-word
+//	biaozhu agree [-layer L] [-format text|json|csv] A.biaozhu B.biaozhu…
 //
 // Errors are one line on stderr with exit status 1; usage errors exit 2.
 // import prints a line per file on stderr and its summary on stdout, and
@@ -102,6 +103,14 @@ const usage = `usage:
         frequency list of words (default), POS tags, span labels, or labels
         with their texts: count, documents, share; over the project or one
         document; -limit rows (default 0: all)
+  biaozhu agree [-layer L] [-format text|json|csv] A.biaozhu B.biaozhu...
+        inter-annotator agreement of the annotators' copies of one corpus
+        (documents matched by the SHA-256 of their clean text): per layer
+        and label Cohen's κ (per pair and mean), Fleiss' κ, Krippendorff's
+        α (token level, or character level when the tokens differ), αu
+        (unitizing), P/R/F1 per pair (spans matched one to one, exactly
+        and by overlap) and the confusion of labels; a measure that cannot
+        be computed is — (null in json) with the reason in the notes
 `
 
 // errUsage marks errors that exit with status 2.
@@ -121,7 +130,8 @@ func main() {
 		return
 	}
 	cmds := map[string]func(context.Context, []string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
-		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq}
+		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq,
+		"agree": cmdAgree}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "biaozhu: unknown command %q\n%s", os.Args[1], usage)
