@@ -259,7 +259,9 @@ func TestMissingData(t *testing.T) {
 	dir := t.TempDir()
 	schema := layerSchema("NER", annotate.OverlapForbidden, "PER", "LOC")
 	d1, d2 := "甲：你好。乙：好。", "张三去了北京。"
-	sp := func(label string, s, e int) annotate.Span { return annotate.Span{Layer: "NER", Label: label, Start: s, End: e} }
+	sp := func(label string, s, e int) annotate.Span {
+		return annotate.Span{Layer: "NER", Label: label, Start: s, End: e}
+	}
 	sugg := sp("PER", 0, 2)
 	sugg.Origin = annotate.OriginSuggested
 	lin := writeProject(t, dir, "lin", schema, []docSpec{
