@@ -72,6 +72,10 @@ func writeAgreeText(w io.Writer, rep *agree.Report) error {
 	}
 	for _, name := range rep.LayerOrder {
 		l := rep.Layers[name]
+		if l.Documents == 0 {
+			fmt.Fprintf(w, "\nlayer %s: no document that two annotators worked on (status other than new, or a span in the layer)\n", quote(name))
+			continue
+		}
 		fmt.Fprintf(w, "\nlayer %s: %s, %s level (%s)\n", quote(name), plural(l.Documents, "document"), l.Unit, plural(l.Units, l.Unit+" unit"))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "LABEL\tCOHEN κ\tFLEISS κ\tα\tαu\tF1 EXACT\tF1 OVERLAP\t")
@@ -126,10 +130,19 @@ func writeAgreeText(w io.Writer, rep *agree.Report) error {
 			}
 		}
 		notes := l.Notes
+		// A reason several labels share is said once, naming them.
+		var reasons []string
+		byReason := map[string][]string{}
 		for _, label := range l.LabelOrder {
 			for _, n := range l.Labels[label].Notes {
-				notes = append(notes, quote(label)+": "+n)
+				if byReason[n] == nil {
+					reasons = append(reasons, n)
+				}
+				byReason[n] = append(byReason[n], quote(label))
 			}
+		}
+		for _, n := range reasons {
+			notes = append(notes, strings.Join(byReason[n], ", ")+": "+n)
 		}
 		for _, p := range l.Pairs {
 			for _, n := range p.Notes {

@@ -335,37 +335,34 @@ func measureLayer(anns []*Annotation, docs []*aligned, layer string, measured []
 		worked []bool
 		n      int
 	}
-	var work []docWork
+	var works []docWork
 	for i, al := range docs {
 		w := docWork{al: al, spans: make([][]annotate.Span, R), worked: make([]bool, R)}
 		for r, d := range al.docs {
 			if d == nil {
 				continue
 			}
-			for _, s := range d.Spans {
-				if s.Layer == layer && s.Origin != annotate.OriginSuggested {
-					w.spans[r] = append(w.spans[r], s)
-					if !slices.Contains(labels, s.Label) {
-						labels = append(labels, s.Label)
-					}
+			w.spans[r], w.worked[r] = work(d, layer)
+			for _, s := range w.spans[r] {
+				if !slices.Contains(labels, s.Label) {
+					labels = append(labels, s.Label)
 				}
 			}
-			if d.Status != annotate.StatusNew || len(w.spans[r]) > 0 {
-				w.worked[r] = true
+			if w.worked[r] {
 				w.n++
 			}
 		}
 		if w.n >= 2 {
-			work = append(work, w)
+			works = append(works, w)
 			measured[i] = true
 		}
 	}
 	slices.Sort(labels[nSchema:])
 	lr.LabelOrder = labels
-	lr.Documents = len(work)
+	lr.Documents = len(works)
 	// Token level when every annotator who worked on a document has the
 	// same tokens, else character level.
-	for _, w := range work {
+	for _, w := range works {
 		var first []text.Token
 		for r, d := range w.al.docs {
 			if !w.worked[r] {
@@ -393,7 +390,7 @@ func measureLayer(anns []*Annotation, docs []*aligned, layer string, measured []
 	// The coding study: each unit's value per annotator.
 	sets := newLabelSets()
 	vals := make([][]int32, R)
-	for _, w := range work {
+	for _, w := range works {
 		var bounds []text.Token // the units: tokens, or nil for characters
 		nu := w.al.chars
 		if lr.Unit == "token" {
@@ -447,7 +444,7 @@ func measureLayer(anns []*Annotation, docs []*aligned, layer string, measured []
 		accs[i] = &pairAcc{labels: map[string]*[4]int{}, confusion: map[string]map[string]int{}}
 	}
 	ms := make([][]mspan, R)
-	for _, w := range work {
+	for _, w := range works {
 		for r := range R {
 			ms[r] = ms[r][:0]
 			for _, s := range w.spans[r] {
@@ -511,7 +508,7 @@ func measureLayer(anns []*Annotation, docs []*aligned, layer string, measured []
 	uz := &unitizing{r: R, k: len(labels)}
 	bad := make([]string, len(labels))
 	left := 0
-	for _, w := range work {
+	for _, w := range works {
 		if w.n < R {
 			left++
 			continue
@@ -534,7 +531,7 @@ func measureLayer(anns []*Annotation, docs []*aligned, layer string, measured []
 	uz.bad = bad
 	if left > 0 && uz.l > 0 {
 		lr.Notes = append(lr.Notes, fmt.Sprintf("alpha_u: over the %s every annotator worked on; %d with missing annotators left out (αu has no rule for missing data)",
-			count(len(work)-left, "document", "documents"), left))
+			count(len(works)-left, "document", "documents"), left))
 	}
 	alphaU, perU := uz.alphaU()
 	// The layer's measures.
