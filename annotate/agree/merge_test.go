@@ -90,4 +90,3 @@ func TestMergeAccept(t *testing.T) {
 		t.Errorf("merge onto an existing file: %v, want already exists", err)
 	}
 }
-
