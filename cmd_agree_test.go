@@ -130,7 +130,7 @@ func TestAgreeCommand(t *testing.T) {
 		{[]string{"agree", "-format", "xml", a, o2}, 2, `-format "xml"`},
 		{[]string{"agree", a, filepath.Join(dir, "nobody.biaozhu")}, 1, "nobody.biaozhu"},
 		{[]string{"agree", "-layer", "NER", a, o2}, 1, `no annotator's schema has a layer "NER"`},
-		{[]string{"agree", a, a}, 1, `are both annotator "observer1"`},
+		{[]string{"agree", a, a}, 1, "is given twice"},
 	} {
 		r := biaozhu(t, nil, c.args...)
 		if r.code != c.code || !strings.Contains(r.stderr, c.want) {

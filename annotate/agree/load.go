@@ -2,8 +2,11 @@ package agree
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/biaozhu/biaozhu/annotate"
 )
@@ -12,14 +15,32 @@ import (
 // read-only (nothing is written, no backup made). An annotator is named
 // by the name the file was handed out to (annotate.Project.HandedTo), else
 // by the file's name without .biaozhu.
+// The files are read side by side, as many at a time as there are CPUs;
+// an error is the first file's (in the order given) that failed.
 func Load(ctx context.Context, paths []string) ([]*Annotation, error) {
-	var out []*Annotation
-	for _, path := range paths {
-		a, err := load(ctx, path)
+	for i, p := range paths {
+		for _, q := range paths[:i] {
+			if same(p, q) {
+				return nil, fmt.Errorf("agree: %s is given twice (as %s)", p, q)
+			}
+		}
+	}
+	out := make([]*Annotation, len(paths))
+	errs := make([]error, len(paths))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, path := range paths {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i], errs[i] = load(ctx, path)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, a)
 	}
 	return out, nil
 }
