@@ -86,6 +86,10 @@ type workspace struct {
 	// stepDialog is the last dialog about a step that cannot be undone or
 	// redone (tests read it).
 	stepDialog dialog.Dialog
+	// agreement and handOutForm are the last Agreement dialog and Hand
+	// out form shown (tests read them).
+	agreement   *agreementView
+	handOutForm *handOutForm
 }
 
 // statuses in the status filter, "" first for all.
