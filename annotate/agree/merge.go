@@ -288,49 +288,6 @@ func curationSchema(anns []*Annotation, accept string) (*annotate.Schema, *annot
 	return s, cur, s.Validate()
 }
 
-// OpenDecisions counts the open decisions of a curation document d: in
-// each curated layer, the places annotators marked (their spans, grouped
-// while they overlap one another) where the curated layer has no span.
-func OpenDecisions(d *annotate.Document, cur *annotate.Curation) int {
-	open := 0
-	for layer, byAnn := range cur.Layers {
-		annLayers := map[string]bool{}
-		for _, l := range byAnn {
-			annLayers[l] = true
-		}
-		var marks, curated []annotate.Span
-		for _, s := range d.Spans {
-			switch {
-			case s.Layer == layer:
-				curated = append(curated, s)
-			case annLayers[s.Layer]:
-				marks = append(marks, s)
-			}
-		}
-		slices.SortFunc(marks, func(a, b annotate.Span) int { return cmp.Compare(a.Start, b.Start) })
-		for i := 0; i < len(marks); {
-			start, end := marks[i].Start, marks[i].End
-			j := i + 1
-			for j < len(marks) && marks[j].Start < end {
-				end = max(end, marks[j].End)
-				j++
-			}
-			decided := false
-			for _, c := range curated {
-				if c.Start < end && start < c.End {
-					decided = true
-					break
-				}
-			}
-			if !decided {
-				open++
-			}
-			i = j
-		}
-	}
-	return open
-}
-
 // same reports whether a and b name the same file (or would).
 func same(a, b string) bool {
 	fa, errA := os.Stat(a)
