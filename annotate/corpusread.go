@@ -12,7 +12,7 @@ import (
 )
 
 // AnnotatedText reads what the corpus index needs of document id from the
-// file: name, status, clean text, tokens and spans (not the raw text,
+// file: name, status, clean text, tokens, spans and rejected places (not the raw text,
 // offset map, report, sentences or history that Document also loads, which
 // cost more than the rest). The Document returned is a copy, not the
 // project's live one, and has only those fields set.
@@ -57,6 +57,12 @@ func (p *Project) AnnotatedText(ctx context.Context, id int64) (*Document, error
 	}, `SELECT id, layer, label, start, "end", origin FROM spans WHERE doc_id = ?`, id)
 	if err != nil {
 		return nil, p.classify(err, "load spans")
+	}
+	d.Rejected, err = queryAll(ctx, p.conn, func(r *sql.Rows) (s Span, err error) {
+		return s, r.Scan(&s.Layer, &s.Label, &s.Start, &s.End)
+	}, `SELECT layer, label, start, "end" FROM rejections WHERE doc_id = ? ORDER BY start, "end", layer, label`, id)
+	if err != nil {
+		return nil, p.classify(err, "load rejected suggestions")
 	}
 	return d, nil
 }

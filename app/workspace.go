@@ -90,6 +90,10 @@ type workspace struct {
 	// out form shown (tests read them).
 	agreement   *agreementView
 	handOutForm *handOutForm
+	// curation is the curation mode's state (a curation project), nil for
+	// any other project; curBar is its bar over the document.
+	curation *curationState
+	curBar   *fyne.Container
 }
 
 // statuses in the status filter, "" first for all.
@@ -150,7 +154,7 @@ func (ws *workspace) build() {
 			d := ws.docs[ws.shown[id]]
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(statusMark(d.Status) + " " + d.Name)
-			box.Objects[1].(*widget.Label).SetText(docProgress(d))
+			box.Objects[1].(*widget.Label).SetText(docProgress(d) + ws.curationProgress(d.ID))
 		})
 	ws.docList.OnSelected = func(id widget.ListItemID) {
 		if id < len(ws.shown) && ws.shown[id] != ws.docIdx {
@@ -174,7 +178,9 @@ func (ws *workspace) build() {
 	ws.docMeta.Importance = widget.LowImportance
 	ws.doneBtn = widget.NewButton(lang.L("Mark done"), ws.onToggleDone)
 	head := container.NewBorder(nil, nil, nil, container.NewHBox(ws.docMeta, ws.doneBtn), ws.title)
-	centre := container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, ws.view.Scroll())
+	ws.curBar = container.NewVBox()
+	ws.curBar.Hide()
+	centre := container.NewBorder(container.NewVBox(head, ws.curBar, widget.NewSeparator()), nil, nil, nil, ws.view.Scroll())
 
 	// Right: palette, inspector, spans.
 	ws.layerSel = widget.NewSelect(nil, func(name string) { ws.setLayer(name) })
@@ -297,6 +303,7 @@ func (ws *workspace) setProject(p *annotate.Project) {
 	ws.addRecent(p.Path())
 	ws.refreshSchema()
 	ws.refreshDocs()
+	ws.setupCuration()
 	if ws.indexAtOpen {
 		ws.corpus().buildInBackground()
 	}
@@ -321,6 +328,7 @@ func (ws *workspace) closeProject() {
 		ws.showError(err)
 	}
 	ws.proj, ws.doc, ws.docIdx, ws.docs, ws.shown = nil, nil, -1, nil, nil
+	ws.curation = nil
 	ws.corpusStep, ws.corpusUndone, ws.corpusSteps = nil, nil, nil
 	ws.corpusClosed()
 	ws.win.SetTitle("Biaozhu")
@@ -462,6 +470,7 @@ func (ws *workspace) afterEdit(edited bool) {
 	ws.spanList.Refresh()
 	ws.statusCnt.SetText(ws.countsText())
 	ws.selectionChanged()
+	ws.refreshCuration()
 }
 
 func (ws *workspace) countsText() string {
@@ -984,6 +993,9 @@ func (ws *workspace) onNextLayer() {
 // typedRune handles the plain keys of the document view: label shortcuts
 // and the single-key commands.
 func (ws *workspace) typedRune(r rune) {
+	if ws.curationRune(r) {
+		return
+	}
 	switch r {
 	case 'n':
 		ws.onNextDoc(1)
