@@ -245,7 +245,8 @@ func (v *agreementView) measure() {
 }
 
 // agreementCharts are the report's charts: per layer, αu per label and F1
-// (overlap) per pair. A measure that is not there is left out of its chart.
+// (overlap) per pair. A measure that is not there (null) is left out of
+// its chart.
 func agreementCharts(rep *agree.Report) []statsChart {
 	var out []statsChart
 	for _, name := range rep.LayerOrder {
@@ -253,13 +254,13 @@ func agreementCharts(rep *agree.Report) []statsChart {
 		au := statsChart{title: fmt.Sprintf(lang.L("αu per label (%s)"), name)}
 		for _, label := range l.LabelOrder {
 			if m := l.Labels[label]; m.AlphaU != nil {
-				au.bars = append(au.bars, export.Bar{Label: label, Value: *m.AlphaU})
+				au.bars = append(au.bars, valueBar(label, *m.AlphaU))
 			}
 		}
 		f1 := statsChart{title: fmt.Sprintf(lang.L("F1 (overlap) per pair (%s)"), name)}
 		for _, p := range l.Pairs {
 			if p.F1Overlap != nil {
-				f1.bars = append(f1.bars, export.Bar{Label: p.A + "–" + p.B, Value: *p.F1Overlap})
+				f1.bars = append(f1.bars, valueBar(p.A+"–"+p.B, *p.F1Overlap))
 			}
 		}
 		for _, c := range []statsChart{au, f1} {
@@ -269,6 +270,13 @@ func agreementCharts(rep *agree.Report) []statsChart {
 		}
 	}
 	return out
+}
+
+// valueBar is a bar of an agreement chart with its value written to three
+// decimals: a coefficient below 0 (worse than chance) is drawn as no bar,
+// and its number says what it is.
+func valueBar(label string, v float64) export.Bar {
+	return export.Bar{Label: label, Value: v, Text: strconv.FormatFloat(v, 'f', 3, 64)}
 }
 
 // saveChart asks for a PNG file and writes the charts there.

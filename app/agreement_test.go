@@ -104,7 +104,7 @@ func TestHandOutAndAgreement(t *testing.T) {
 	found := false
 	for _, c := range v.charts {
 		for _, b := range c.bars {
-			if b.Label == "lin–wang" && b.Value == *l.Pairs[0].F1Overlap {
+			if b.Label == "lin–wang" && b.Value == *l.Pairs[0].F1Overlap && b.Text == "0.667" {
 				found = true
 			}
 		}

@@ -91,8 +91,8 @@ func Assign(ctx context.Context, main *annotate.Project, opts AssignOptions) ([]
 			return nil, fmt.Errorf("agree: assign: annotator %q: a name with / or \\ cannot name a file", name)
 		}
 		path := filepath.Join(opts.Dir, base+"-"+name+".biaozhu")
-		if _, err := os.Lstat(path); err == nil {
-			return nil, fmt.Errorf("agree: assign: %s already exists: it may hold an annotator's work; choose another folder", path)
+		if err := annotate.CheckNewPath(path); err != nil {
+			return nil, fmt.Errorf("agree: assign: %w (it may hold an annotator's work: choose another folder)", err)
 		}
 		out = append(out, Assigned{Annotator: name, Path: path})
 	}
@@ -176,8 +176,8 @@ func writeCopy(ctx context.Context, main *annotate.Project, a *Assigned, suggest
 		return err
 	}
 	p = nil
-	if _, err := os.Lstat(a.Path); err == nil {
-		return fmt.Errorf("agree: assign: %s appeared while it was written: left as it is", a.Path)
+	if err := annotate.CheckNewPath(a.Path); err != nil {
+		return fmt.Errorf("agree: assign: %w (while it was written)", err)
 	}
 	if err := os.Rename(path, a.Path); err != nil {
 		return fmt.Errorf("agree: assign: %w", err)

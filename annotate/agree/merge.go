@@ -49,8 +49,8 @@ func Merge(ctx context.Context, out string, paths []string, accept string) (*Mer
 	default:
 		return nil, fmt.Errorf("agree: merge: accept %q: want agreed, majority or none", accept)
 	}
-	if _, err := os.Lstat(out); err == nil {
-		return nil, fmt.Errorf("agree: merge: %s already exists: give a new file", out)
+	if err := annotate.CheckNewPath(out); err != nil {
+		return nil, fmt.Errorf("agree: merge: %w", err)
 	}
 	for _, p := range paths {
 		if same(p, out) {
@@ -197,8 +197,8 @@ func Merge(ctx context.Context, out string, paths []string, accept string) (*Mer
 		return nil, err
 	}
 	gold = nil
-	if _, err := os.Lstat(out); err == nil {
-		return nil, fmt.Errorf("agree: merge: %s appeared while it was written: left as it is", out)
+	if err := annotate.CheckNewPath(out); err != nil {
+		return nil, fmt.Errorf("agree: merge: %w (while it was written)", err)
 	}
 	if err := os.Rename(path, out); err != nil {
 		return nil, fmt.Errorf("agree: merge: %w", err)
@@ -234,7 +234,12 @@ func curationSchema(anns []*Annotation, accept string) (*annotate.Schema, *annot
 	cur := &annotate.Curation{Accept: accept, Layers: map[string]map[string]string{}}
 	for _, a := range anns {
 		cur.Annotators = append(cur.Annotators, a.Annotator)
-		cur.Files = append(cur.Files, a.Path)
+		// Absolute: the curation project is opened from anywhere.
+		path, err := filepath.Abs(a.Path)
+		if err != nil {
+			path = a.Path
+		}
+		cur.Files = append(cur.Files, path)
 	}
 	curated := slices.Clone(s.Layers)
 	for _, l := range curated {

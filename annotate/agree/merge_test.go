@@ -2,6 +2,7 @@ package agree
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -57,7 +58,7 @@ func TestMergeAccept(t *testing.T) {
 			}
 			defer p.Close()
 			cur, err := p.Curation()
-			if err != nil || cur == nil || cur.Accept != tc.accept || cur.Layers["NER"]["wang"] != "NER@wang" || !cur.AnnotatorLayer("NER@zhao") {
+			if err != nil || cur == nil || len(cur.Files) != 3 || !filepath.IsAbs(cur.Files[0]) || cur.Accept != tc.accept || cur.Layers["NER"]["wang"] != "NER@wang" || !cur.AnnotatorLayer("NER@zhao") {
 				t.Fatalf("Curation() = %+v, %v", cur, err)
 			}
 			list, _ := p.Documents()
@@ -88,5 +89,16 @@ func TestMergeAccept(t *testing.T) {
 	}
 	if _, err := Merge(context.Background(), filepath.Join(dir, "agreed.biaozhu"), paths, AcceptAgreed); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("merge onto an existing file: %v, want already exists", err)
+	}
+	// A journal an earlier gold.biaozhu left would be read into the new one.
+	stale := filepath.Join(dir, "gold.biaozhu")
+	if err := os.WriteFile(stale+"-wal", []byte("left over"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Merge(context.Background(), stale, paths, AcceptAgreed); err == nil || !strings.Contains(err.Error(), "gold.biaozhu-wal") {
+		t.Errorf("merge beside a stale journal: %v, want an error naming it", err)
+	}
+	if _, err := os.Lstat(stale); err == nil {
+		t.Error("merge beside a stale journal wrote the file")
 	}
 }
