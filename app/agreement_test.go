@@ -83,6 +83,28 @@ func TestHandOutAndAgreement(t *testing.T) {
 		}
 	}
 
+	// A copy opened in the window: its spans are the annotator's.
+	ws.closeProject()
+	p, err := annotate.Open(copies[1], annotate.Options{NoBackup: true, Annotator: "tester"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.setProject(p)
+	ws.view.Select(5, 7) // 学生 of 北京大学的学生在上海工作
+	f.typeRunes("1")     // PER
+	var made []string
+	var id int64
+	for _, s := range ws.doc.Spans {
+		if s.Start == 5 {
+			made, id = append(made, s.Label+" "+s.Annotator), s.ID
+		}
+	}
+	if len(made) != 1 || made[0] != "PER wang" {
+		t.Errorf("a span made in wang's copy: %q, want PER by wang", made)
+	}
+	ws.apply(annotate.RemoveSpan{ID: id})
+	ws.closeProject()
+
 	v := ws.showAgreement(copies)
 	tapButton(t, ws.win.Canvas().Overlays().Top(), "Measure")
 	if ws.lastErr != nil || v.report == nil {

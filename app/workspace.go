@@ -299,6 +299,11 @@ func (ws *workspace) setProject(p *annotate.Project) {
 		ws.closeProject()
 	}
 	ws.proj = p
+	// A copy handed out to an annotator (biaozhu assign) names the spans
+	// made in it after them.
+	if name, err := p.HandedTo(); err == nil && name != "" {
+		p.SetAnnotator(name)
+	}
 	ws.win.SetTitle("Biaozhu — " + filepath.Base(p.Path()))
 	ws.addRecent(p.Path())
 	ws.refreshSchema()
