@@ -92,6 +92,8 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		{label: lang.L("Show word boundaries"), key: c + "B", shortcut: sc(fyne.KeyB, d), action: ws.onToggleBoundaries, check: func() bool { return ws.showWB }},
 		{label: lang.L("Character mode"), key: "C", action: func() { ws.setCharMode(!ws.view.CharMode()) }, check: func() bool { return ws.view.CharMode() }},
 		{label: lang.L("Curation mode"), action: ws.onToggleCuration, check: ws.curating},
+		{label: lang.L("Next decision"), key: "]", action: func() { ws.nextDecision(1) }},
+		{label: lang.L("Previous decision"), key: "[", action: func() { ws.nextDecision(-1) }},
 		nil,
 		{label: lang.L("Next document"), key: "N  /  " + c + "↓", shortcut: sc(fyne.KeyDown, d), action: func() { ws.onNextDoc(1) }},
 		{label: lang.L("Previous document"), key: "P  /  " + c + "↑", shortcut: sc(fyne.KeyUp, d), action: func() { ws.onNextDoc(-1) }},
