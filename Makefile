@@ -53,6 +53,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzEdits$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzSchemaSteps$$' -fuzztime $(FUZZTIME) ./annotate
 	$(GO) test -run '^$$' -fuzz '^FuzzCheckName$$' -fuzztime $(FUZZTIME) ./annotate
+	$(GO) test -run '^$$' -fuzz '^FuzzMatchOverlap$$' -fuzztime $(FUZZTIME) ./annotate/agree
+	$(GO) test -run '^$$' -fuzz '^FuzzCoefficients$$' -fuzztime $(FUZZTIME) ./annotate/agree
 	$(GO) test -run '^$$' -fuzz '^FuzzReadCoNLLU$$' -fuzztime $(FUZZTIME) ./export
 	$(GO) test -run '^$$' -fuzz '^FuzzReadCoNLL$$' -fuzztime $(FUZZTIME) ./export
 	$(GO) test -run '^$$' -fuzz '^FuzzReadBrat$$' -fuzztime $(FUZZTIME) ./export
