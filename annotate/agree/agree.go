@@ -10,8 +10,9 @@
 // annotators worked on are measured.
 //
 // Per layer it computes, at token level (each token a unit whose value is
-// the label of the spans covering it, or none; several labels make one
-// value, joined by "+") when every annotator has the same tokens, else at
+// the label of the spans over it, in whole or in part, or none; several
+// labels make one value, the set of them) when every annotator has the
+// same tokens, else at
 // character level (said so): Cohen's κ per pair of annotators and their
 // mean, Fleiss' κ (over the units every annotator has a value for) and
 // Krippendorff's α, nominal, with missing data; at span level
