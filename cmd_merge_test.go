@@ -11,15 +11,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/agree"
 )
 
 // TestAssignAgreeMergeExport is the whole round: import three texts
 // (dialogue, a list, a table), hand them out to three annotators with
 // overlap 2 (each document to two, each annotator two documents), annotate
-// each copy through the model (wang labels 上海 ORG where the others say
-// LOC; zhao never opens her second document), measure agreement, merge
-// with -accept agreed, and export the gold: exactly the spans both
-// annotators who worked on a document agree on, in the curated layer.
+// each copy through the model (the second annotator of the dialogue
+// labels 上海 ORG where the first says LOC; zhao never opens her second
+// document), measure agreement, merge
+// with -accept agreed, curate (the disagreement on 上海 decided for LOC),
+// and export the gold: exactly the spans both annotators who worked on a
+// document agree on and the one decided, in the curated layer.
 func TestAssignAgreeMergeExport(t *testing.T) {
 	dir := t.TempDir()
 	texts := map[string]string{
@@ -90,8 +93,8 @@ func TestAssignAgreeMergeExport(t *testing.T) {
 			holders[doc] = append(holders[doc], who)
 			for _, tl := range truth[doc] {
 				label := tl[1]
-				if who == "wang" && tl[0] == "上海" {
-					label = "ORG"
+				if tl[0] == "上海" && len(holders[doc]) == 2 {
+					label = "ORG" // the second annotator of the dialogue disagrees
 				}
 				b := strings.Index(d.Text, tl[0])
 				start := utf8.RuneCountInString(d.Text[:b])
@@ -139,6 +142,46 @@ func TestAssignAgreeMergeExport(t *testing.T) {
 	if r = biaozhu(t, nil, append([]string{"merge", "-o", gold}, copies...)...); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
 		t.Errorf("merge onto an existing file: exit %d, %q; want 1, already exists", r.code, r.stderr)
 	}
+	// Curate: where wang said ORG for 上海, take the other annotator's LOC
+	// (one step through the model, as the curation view makes it).
+	curatedBy := map[string]string{} // document → whose 上海 was taken
+	{
+		p, err := annotate.Open(gold, annotate.Options{NoBackup: true, Annotator: "lead"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur, err := p.Curation()
+		if err != nil || cur == nil {
+			t.Fatalf("Curation() = %v, %v", cur, err)
+		}
+		list, _ := p.Documents()
+		for _, s := range list {
+			d, err := p.Document(s.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, dc := range agree.Decisions(d, cur) {
+				if dc.Decided || d.Slice(dc.Start, dc.End) != "上海" {
+					continue
+				}
+				for a, v := range dc.Versions {
+					if len(v) > 0 && v[0].Label == "LOC" {
+						if _, err := p.Apply(s.ID, agree.DecideVersion(dc, cur, a, "lead")); err != nil {
+							t.Fatal(err)
+						}
+						curatedBy[s.Name] = cur.Annotators[a]
+						break
+					}
+				}
+			}
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(curatedBy) == 0 {
+		t.Error("no disagreement was curated: the plan (seed 7) gives the dialogue to fewer than two annotators who work on it")
+	}
 	csvOut := filepath.Join(dir, "gold.csv")
 	if r = biaozhu(t, nil, "export", "-p", gold, "-f", "csv-spans", "-o", csvOut); r.code != 0 {
 		t.Fatalf("export: exit %d, %s", r.code, r.stderr)
@@ -161,8 +204,12 @@ func TestAssignAgreeMergeExport(t *testing.T) {
 			continue
 		}
 		for _, tl := range truth[doc] {
-			if tl[0] == "上海" && slices.Contains(h, "wang") {
-				continue // disagreed: an open decision
+			if tl[0] == "上海" {
+				if curatedBy[doc] != h[0] {
+					t.Errorf("%s: 上海 was decided for %q, want %s's LOC", doc, curatedBy[doc], h[0])
+				}
+				want = append(want, doc+" entity LOC 上海 "+curatedBy[doc])
+				continue
 			}
 			want = append(want, doc+" entity "+tl[1]+" "+tl[0]+" "+strings.Join(h, ","))
 		}
