@@ -23,7 +23,7 @@ func cmdExport(ctx context.Context, args []string) error {
 	format := flags.String("f", "", "the format")
 	out := flags.String("o", "", "the output file (a directory or .zip for brat)")
 	docs := flags.String("docs", "all", "all, done, or document IDs (1,2,5)")
-	layers := flags.String("layers", "", "span layers, comma-separated (default all)")
+	layers := flags.String("layers", "", "span layers, comma-separated (default all; of a curation project, the curated ones)")
 	sugg := flags.Bool("suggestions", false, "also write suggested spans")
 	records := flags.String("records", "document", "document or sentence")
 	split := flags.String("split", "", "train/dev/test ratios, e.g. 8/1/1")

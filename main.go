@@ -14,6 +14,9 @@
 //	biaozhu export -p P.biaozhu -f FORMAT -o OUT|-
 //	biaozhu kwic -p P.biaozhu [-regex|-word|-word-regex] [-pos TAG] [-label L] QUERY
 //	biaozhu freq -p P.biaozhu -by word|pos|label|label-word
+//	biaozhu assign -p MAIN.biaozhu -annotators A,B [-overlap K] -o DIR
+//	biaozhu agree [-layer L] [-format text|json|csv] A.biaozhu B.biaozhu…
+//	biaozhu merge -o GOLD.biaozhu [-accept agreed|majority|none] A.biaozhu B.biaozhu…
 //
 // biaozhu COMMAND -h prints that command's usage and flags. Errors are
 // one line on stderr with exit status 1; usage errors exit 2.
@@ -107,6 +110,28 @@ const usage = `usage:
         frequency list of words (default), POS tags, span labels, or labels
         with their texts: count, documents, share; over the project or one
         document; -limit rows (default 0: all)
+  biaozhu assign -p MAIN.biaozhu -annotators NAME1,NAME2... [-overlap K]
+        [-docs all|1,2] [-seed N] [-suggestions] -o DIR
+        hand the project out: one copy per annotator, DIR/MAIN-NAME.biaozhu,
+        with the same schema and each document given to K annotators
+        (default all), balanced and shuffled with the seed; statuses new,
+        suggestions left out unless -suggestions, the annotator's name
+        recorded in the copy. An existing copy is never replaced
+  biaozhu agree [-layer L] [-format text|json|csv] A.biaozhu B.biaozhu...
+        inter-annotator agreement of the annotators' copies of one corpus
+        (documents matched by the SHA-256 of their clean text): per layer
+        and label Cohen's κ (per pair and mean), Fleiss' κ, Krippendorff's
+        α (token level, or character level when the tokens differ), αu
+        (unitizing), P/R/F1 per pair (spans matched one to one, exactly
+        and by overlap) and the confusion of labels; a measure that cannot
+        be computed is — (null in json) with the reason in the notes
+  biaozhu merge -o GOLD.biaozhu [-accept agreed|majority|none] A.biaozhu B.biaozhu...
+        the curation project: every document once, each annotator's spans
+        in a layer LAYER@NAME, and the curated layers holding what all the
+        annotators who worked on a document agree on (agreed, the default),
+        what most of them chose (majority), or nothing (none); the rest are
+        open decisions. Its exports write the curated layers unless -layers
+        names others
   biaozhu COMMAND -h                           that command's usage and flags
 `
 
@@ -127,7 +152,8 @@ func main() {
 		return
 	}
 	cmds := map[string]func(context.Context, []string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
-		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq}
+		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq,
+		"agree": cmdAgree, "assign": cmdAssign, "merge": cmdMerge}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "biaozhu: unknown command %q\n%s", os.Args[1], usage)

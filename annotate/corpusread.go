@@ -12,7 +12,7 @@ import (
 )
 
 // AnnotatedText reads what the corpus index needs of document id from the
-// file: name, status, clean text, tokens and spans (not the raw text,
+// file: name, status, clean text, tokens, spans and rejected places (not the raw text,
 // offset map, report, sentences or history that Document also loads, which
 // cost more than the rest). The Document returned is a copy, not the
 // project's live one, and has only those fields set.
@@ -57,6 +57,12 @@ func (p *Project) AnnotatedText(ctx context.Context, id int64) (*Document, error
 	}, `SELECT id, layer, label, start, "end", origin FROM spans WHERE doc_id = ?`, id)
 	if err != nil {
 		return nil, p.classify(err, "load spans")
+	}
+	d.Rejected, err = queryAll(ctx, p.conn, func(r *sql.Rows) (s Span, err error) {
+		return s, r.Scan(&s.Layer, &s.Label, &s.Start, &s.End)
+	}, `SELECT layer, label, start, "end" FROM rejections WHERE doc_id = ? ORDER BY start, "end", layer, label`, id)
+	if err != nil {
+		return nil, p.classify(err, "load rejected suggestions")
 	}
 	return d, nil
 }
@@ -160,4 +166,32 @@ func (p *Project) FindRelations(ctx context.Context, q RelationQuery) (hits []Re
 		return hits[:limit], true, nil
 	}
 	return hits, false, nil
+}
+
+// DocumentHash is a document's ID and the TextHash of its clean text.
+type DocumentHash struct {
+	ID   int64
+	Name string
+	Hash string
+}
+
+// TextHashes lists every document's TextHash, in ID order, reading the
+// texts one at a time (one query), without loading the documents. It is
+// how project files are matched document by document (assign, agree,
+// merge): by the clean text, never by name or ID.
+func (p *Project) TextHashes(ctx context.Context) ([]DocumentHash, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
+	out, err := queryAll(ctx, p.conn, func(r *sql.Rows) (h DocumentHash, err error) {
+		var t string
+		if err := r.Scan(&h.ID, &h.Name, &t); err != nil {
+			return h, err
+		}
+		h.Hash = HashText(t)
+		return h, nil
+	}, `SELECT d.id, d.name, t.text FROM documents d JOIN texts t ON t.doc_id = d.id ORDER BY d.id`)
+	return out, p.wrapErr(err, "hash the texts")
 }

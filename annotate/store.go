@@ -191,8 +191,8 @@ func Create(path string, schema *Schema, opts Options) (*Project, error) {
 	if err := schema.Validate(); err != nil {
 		return nil, err
 	}
-	if _, err := os.Lstat(path); err == nil {
-		return nil, projectErr(path, ErrExists, "already exists")
+	if err := CheckNewPath(path); err != nil {
+		return nil, err
 	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".new-*")
@@ -205,14 +205,31 @@ func Create(path string, schema *Schema, opts Options) (*Project, error) {
 	if err := createFile(tmp, schema); err != nil {
 		return nil, projectErr(path, err, "cannot create: %v", err)
 	}
-	if _, err := os.Lstat(path); err == nil {
-		return nil, projectErr(path, ErrExists, "already exists")
+	if err := CheckNewPath(path); err != nil {
+		return nil, err
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return nil, projectErr(path, err, "cannot create: %v", unwrapPathErr(err))
 	}
 	opts.NoBackup = true
 	return Open(path, opts)
+}
+
+// CheckNewPath checks that a new project can be put at path: nothing is
+// there, and no journal of an earlier project (path-wal, path-journal, left
+// when its file was deleted without them), which SQLite would read into
+// the new file as if it were its own. Errors are *ProjectError with
+// ErrExists.
+func CheckNewPath(path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return projectErr(path, ErrExists, "already exists")
+	}
+	for _, j := range []string{path + "-wal", path + "-journal"} {
+		if _, err := os.Lstat(j); err == nil {
+			return projectErr(path, ErrExists, "%s, the journal of an earlier project of that name, is still there: it would be read into the new project; move it away (or open the earlier project's file with it) first", j)
+		}
+	}
+	return nil
 }
 
 func unwrapPathErr(err error) error {

@@ -691,12 +691,21 @@ func (ws *workspace) showStatistics(st corpus.Stats) {
 // askPNGFile asks for a folder and a file name ending in .png and calls
 // then with the path, or cancelled when the dialog is cancelled.
 func (ws *workspace) askPNGFile(then func(path string), cancelled func()) {
-	if ws.modal() || ws.proj == nil {
+	if ws.proj == nil {
+		cancelled()
+		return
+	}
+	ws.askPNGFileNamed(strings.TrimSuffix(filepath.Base(ws.proj.Path()), ".biaozhu")+"-statistics.png", then, cancelled)
+}
+
+// askPNGFileNamed is askPNGFile suggesting the file name base.
+func (ws *workspace) askPNGFileNamed(base string, then func(path string), cancelled func()) {
+	if ws.modal() {
 		cancelled()
 		return
 	}
 	name := widget.NewEntry()
-	name.SetText(strings.TrimSuffix(filepath.Base(ws.proj.Path()), ".biaozhu") + "-statistics.png")
+	name.SetText(base)
 	folder := newFolderField(ws, ws.defaultFolder())
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Folder"), folder.root),

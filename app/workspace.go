@@ -92,6 +92,14 @@ type workspace struct {
 	// stepDialog is the last dialog about a step that cannot be undone or
 	// redone (tests read it).
 	stepDialog dialog.Dialog
+	// agreement and handOutForm are the last Agreement dialog and Hand
+	// out form shown (tests read them).
+	agreement   *agreementView
+	handOutForm *handOutForm
+	// curation is the curation mode's state (a curation project), nil for
+	// any other project; curBar is its bar over the document.
+	curation *curationState
+	curBar   *fyne.Container
 }
 
 // statuses in the status filter, "" first for all.
@@ -162,7 +170,7 @@ func (ws *workspace) build() {
 			d := ws.docs[ws.shown[id]]
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(statusMark(d.Status) + " " + d.Name)
-			box.Objects[1].(*widget.Label).SetText(statusName(d.Status) + " · " + spanCount(d.Spans, d.Suggested))
+			box.Objects[1].(*widget.Label).SetText(statusName(d.Status) + " · " + spanCount(d.Spans, d.Suggested) + ws.curationProgress(d.ID))
 			box.Objects[2].(*widget.Label).SetText(fmt.Sprintf(lang.L("%d/%d tokens edited"), d.Tagged, d.Tokens))
 		})
 	ws.docList.OnSelected = func(id widget.ListItemID) {
@@ -193,7 +201,9 @@ func (ws *workspace) build() {
 	titles := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), ws.title, ws.docMeta)
 	head := container.NewBorder(nil, nil, nil, container.NewCenter(ws.doneBtn), titles)
 	ws.hint = newEmptyHint(ws)
-	centre := container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil,
+	ws.curBar = container.NewVBox()
+	ws.curBar.Hide()
+	centre := container.NewBorder(container.NewVBox(head, ws.curBar, widget.NewSeparator()), nil, nil, nil,
 		container.NewStack(ws.view.Scroll(), ws.hint.root))
 
 	// Right: palette, inspector, spans.
@@ -364,10 +374,16 @@ func (ws *workspace) setProject(p *annotate.Project) {
 		ws.closeProject()
 	}
 	ws.proj = p
+	// A copy handed out to an annotator (biaozhu assign) names the spans
+	// made in it after them.
+	if name, err := p.HandedTo(); err == nil && name != "" {
+		p.SetAnnotator(name)
+	}
 	ws.win.SetTitle("Biaozhu — " + filepath.Base(p.Path()))
 	ws.addRecent(p.Path())
 	ws.refreshSchema()
 	ws.refreshDocs()
+	ws.setupCuration()
 	if ws.indexAtOpen {
 		ws.corpus().buildInBackground()
 	}
@@ -392,6 +408,7 @@ func (ws *workspace) closeProject() {
 		ws.showError(err)
 	}
 	ws.proj, ws.doc, ws.docIdx, ws.docs, ws.shown = nil, nil, -1, nil, nil
+	ws.curation = nil
 	ws.corpusStep, ws.corpusUndone, ws.corpusSteps = nil, nil, nil
 	ws.corpusClosed()
 	ws.win.SetTitle("Biaozhu")
@@ -536,6 +553,7 @@ func (ws *workspace) afterEdit(edited bool) {
 	ws.spanList.Refresh()
 	ws.statusCnt.SetText(ws.countsText())
 	ws.selectionChanged()
+	ws.refreshCuration()
 }
 
 func (ws *workspace) countsText() string {
@@ -1125,6 +1143,9 @@ func (ws *workspace) onNextLayer() {
 // typedRune handles the plain keys of the document view: label shortcuts
 // and the single-key commands.
 func (ws *workspace) typedRune(r rune) {
+	if ws.curationRune(r) {
+		return
+	}
 	switch r {
 	case 'n':
 		ws.onNextDoc(1)

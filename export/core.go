@@ -137,7 +137,7 @@ func (s Split) On() bool { return s.Train > 0 || s.Dev > 0 || s.Test > 0 }
 // formats read (said on each).
 type Options struct {
 	Docs        Selection
-	Layers      []string // span layers to write; nil: every layer of the schema but the token-tag layers xpos and upos
+	Layers      []string // span layers to write; nil: every layer of the schema but the token-tag layers xpos and upos and a curation project's annotator layers
 	Suggestions bool     // also write spans whose origin is suggested
 	Records     Records  // document (default) or sentence, where the format allows
 	Split       Split
@@ -493,11 +493,22 @@ func Export(ctx context.Context, src Source, format, out string, opts Options) (
 	schema := src.Schema()
 	layers := map[string]bool{}
 	if opts.Layers == nil {
+		// A curation project (biaozhu merge) writes its curated layers,
+		// the gold, not the annotators' layers it was decided from.
+		var cur *annotate.Curation
+		if c, ok := src.(interface {
+			Curation() (*annotate.Curation, error)
+		}); ok {
+			var err error
+			if cur, err = c.Curation(); err != nil {
+				return res, err
+			}
+		}
 		for _, l := range schema.Layers {
 			// The token-tag layers (the second POS column a CoNLL-U
 			// import keeps) are tags of tokens, not spans: only written
 			// when asked for by name.
-			if l.Name != XPOSLayer && l.Name != UPOSLayer {
+			if l.Name != XPOSLayer && l.Name != UPOSLayer && (cur == nil || !cur.AnnotatorLayer(l.Name)) {
 				layers[l.Name] = true
 			}
 		}

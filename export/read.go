@@ -3,8 +3,6 @@ package export
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -716,7 +714,7 @@ func prepareImported(ctx context.Context, d *annotate.Document, path string, seg
 		d.Raw = d.Text
 	}
 	if d.Hash == "" {
-		d.Hash = hashText(d.Text)
+		d.Hash = annotate.HashText(d.Text)
 	}
 	if d.Sentences == nil {
 		d.Sentences = text.Sentences(d.Text)
@@ -727,19 +725,6 @@ func prepareImported(ctx context.Context, d *annotate.Document, path string, seg
 		d.TokensFrom = annotate.TokensImported // gold tokens: re-segmentation leaves them
 	}
 	return nil
-}
-
-// hashText is the SHA-256 of s, hex, hashed a piece at a time: []byte(s)
-// would copy the whole text.
-func hashText(s string) string {
-	h := sha256.New()
-	buf := make([]byte, 32<<10)
-	for len(s) > 0 {
-		n := copy(buf, s)
-		h.Write(buf[:n])
-		s = s[n:]
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // defaultLayer is the entity preset's layer when the schema has it (or
