@@ -123,6 +123,32 @@ func readInput(cmd, path string) ([]byte, error) {
 	return text.ReadText(path)
 }
 
+// stdinText is standard input as import reads a text from it ("-"): up
+// to maxStdin bytes, as clean and segment read it; more is an error.
+func stdinText() io.Reader { return &cappedReader{r: os.Stdin, left: maxStdin} }
+
+// cappedReader reads r up to left bytes, and fails if r holds more.
+type cappedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte
+		if n, err := c.r.Read(one[:]); n == 0 {
+			return 0, err
+		}
+		return 0, fmt.Errorf("more than %d MiB; give the text as a file", maxStdin>>20)
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
 // process reads one input and runs the pipeline over it: decode and clean
 // (with the dictionary as evidence) and, when segment is set, sentences,
 // segmentation and tags.

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/biaozhu/biaozhu/annotate"
@@ -41,9 +40,6 @@ func cmdImport(ctx context.Context, args []string) error {
 		return fmt.Errorf("import: no FILE or DIR to import: %w", errUsage)
 	case *glob == "":
 		return fmt.Errorf("import: -glob is empty: %w", errUsage)
-	}
-	if *format == "text" && slices.Contains(files, "-") {
-		return fmt.Errorf("import: -: standard input is read in the annotated formats (-f doccano, conll…); text is imported from files and folders: %w", errUsage)
 	}
 	if _, err := filepath.Match(*glob, ""); err != nil {
 		return fmt.Errorf("import: -glob %q: %v: %w", *glob, err, errUsage)
@@ -127,7 +123,7 @@ func cmdImport(ctx context.Context, args []string) error {
 		fmt.Println()
 		return nil
 	}
-	sum, err := p.Import(ctx, seg, files, annotate.ImportOptions{Glob: *glob, Progress: printImportResult})
+	sum, err := p.Import(ctx, seg, files, annotate.ImportOptions{Glob: *glob, Progress: printImportResult, Stdin: stdinText()})
 	fmt.Println(importSummary(sum))
 	cerr := p.Close()
 	if created && sum.Imported == 0 {

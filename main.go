@@ -60,7 +60,8 @@ const usage = `usage:
         each FILE, and the files of each DIR and its subdirectories whose
         name matches PATTERN (default *.txt; hidden files are skipped), in
         UTF-8, UTF-16 (with BOM), GB18030 or Big5; each is cleaned,
-        segmented and tagged. A file already imported (same bytes) is left
+        segmented and tagged (FILE - is standard input, up to 256 MiB: a
+        document named stdin). A file already imported (same bytes) is left
         unchanged. Progress on stderr, summary on stdout; exit status 1 if
         a file failed, after importing the others
   biaozhu import -p P.biaozhu -f FORMAT [-layer L] [-skip-bad] [-level word|char]

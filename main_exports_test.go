@@ -59,8 +59,7 @@ func TestUsageCurrent(t *testing.T) {
 	}
 }
 
-// TestImportStdinExcel: import -f FORMAT - reads standard input; -f text
-// refuses it, naming standard input. export -excel writes the CSV for
+// TestImportStdinExcel: import -f FORMAT - reads standard input. export -excel writes the CSV for
 // spreadsheet apps (to standard output here), and is refused for other
 // formats; the old name spacy still imports Prodigy JSONL.
 func TestImportStdinExcel(t *testing.T) {
@@ -70,9 +69,6 @@ func TestImportStdinExcel(t *testing.T) {
 	stdout, stderr, code := runInput(t, in, "import", "-p", proj, "-f", "doccano", "-")
 	if code != 0 || !strings.Contains(stdout, "imported 2 documents with 1 span") || strings.Contains(stderr, "biaozhu-stdin-") {
 		t.Fatalf("import -f doccano -: exit %d, stdout %q, stderr %q", code, stdout, stderr)
-	}
-	if _, stderr, code := runInput(t, "你好。", "import", "-p", proj, "-"); code != 2 || !strings.Contains(stderr, "standard input") {
-		t.Errorf("import - (text): exit %d, stderr %q; want 2 and a word on standard input", code, stderr)
 	}
 	stdout, stderr, code = runInput(t, "", "export", "-p", proj, "-f", "csv-tokens", "-excel", "-o", "-")
 	if code != 0 || !strings.HasPrefix(stdout, "\uFEFFdoc_id,") || !strings.Contains(stdout, ",excel-safe: ") || !strings.Contains(stdout, ",'=") || !strings.Contains(stdout, ",'-") {
@@ -90,5 +86,23 @@ func TestImportStdinExcel(t *testing.T) {
 	}
 	if stdout, stderr, code := runInput(t, "", "import", "-p", filepath.Join(dir, "q.biaozhu"), "-f", "spacy", out); code != 0 || !strings.Contains(stdout, "imported 2 documents") {
 		t.Errorf("import -f spacy (prodigy's old name): exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// TestImportTextStdin: import - reads a text from standard input: a
+// document named stdin, imported once (the same bytes again are
+// unchanged).
+func TestImportTextStdin(t *testing.T) {
+	proj := filepath.Join(t.TempDir(), "p.biaozhu")
+	const text = "甲：你今天去哪兒了？\n乙：我在第三號會議室開會。\n"
+	stdout, stderr, code := runInput(t, text, "import", "-p", proj, "-")
+	if code != 0 || !strings.Contains(stderr, "[1/1] imported -: 24 characters") || !strings.Contains(stdout, "imported 1 document") {
+		t.Fatalf("import -: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if stdout, stderr, code := runInput(t, text, "import", "-p", proj, "-"); code != 0 || !strings.Contains(stderr, "unchanged -") || !strings.Contains(stdout, "imported 0 documents") {
+		t.Errorf("import - again: exit %d, stdout %q, stderr %q; want it unchanged", code, stdout, stderr)
+	}
+	if rows := lsRows(t, proj); len(rows) != 1 || rows[0][1] != "stdin" {
+		t.Errorf("ls = %q, want one document named stdin", rows)
 	}
 }
