@@ -197,6 +197,12 @@ func TestRelationSplit(t *testing.T) {
 	if _, err := ed.Apply(Merge{Start: 8, End: 12}); !errors.Is(err, ErrSpanBoundary) {
 		t.Errorf("Merge of a related token: %v, want ErrSpanBoundary", err)
 	}
+	// A word of an imported treebank keeps its lines in Extra: not split
+	// either, relation or not.
+	d.Spans = append(d.Spans, Span{ID: 8, Layer: "entity", Label: "MISC", Start: 3, End: 5, Origin: OriginImported, Extra: "2	位于	位于	VERB	VV	_	0	root	_	_"})
+	if _, err := ed.Apply(Split{At: 4}); !errors.Is(err, ErrToken) || !strings.Contains(err.Error(), "word of an imported file") {
+		t.Errorf("Split of a treebank word: %v, want ErrToken naming it", err)
+	}
 }
 
 // relGen makes random relation edits (and span removals, relabels, notes)
