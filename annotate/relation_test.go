@@ -566,3 +566,43 @@ func TestFindRelations(t *testing.T) {
 		})
 	}
 }
+
+// TestRelationMigration: a file of format 3 (no relations) opens as format
+// 4, its spans as they were, and takes relation layers and relations.
+func TestRelationMigration(t *testing.T) {
+	p, path := newTestProject(t, Options{NoBackup: true})
+	d := relDoc()
+	d.ID = 0
+	if err := p.AddDocument(d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.conn.ExecContext(t.Context(), undoFormat4+"PRAGMA user_version=3"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Open(path, Options{NoBackup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var version int
+	if err := p.conn.QueryRowContext(t.Context(), "PRAGMA user_version").Scan(&version); err != nil || version != SchemaVersion {
+		t.Fatalf("format after Open = %d (%v), want %d", version, err, SchemaVersion)
+	}
+	got, err := p.Document(d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := crashDiff(d, got); diff != "" {
+		t.Errorf("document after migration: %s", diff)
+	}
+	if err := p.SetSchema(relationTestSchema()); err != nil {
+		t.Fatal(err)
+	}
+	per, org := got.Spans[len(got.Spans)-2], got.Spans[len(got.Spans)-1]
+	if _, err := p.Apply(d.ID, AddRelation{Relation: Relation{Layer: "rel", Type: "works_for", From: per.ID, To: org.ID}}); err != nil {
+		t.Errorf("a relation after migration: %v", err)
+	}
+}
