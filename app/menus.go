@@ -76,6 +76,7 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		{label: lang.L("Split token"), key: "/", action: ws.onSplit},
 		{label: lang.L("Merge tokens"), key: "=", action: ws.onMerge},
 		{label: lang.L("Apply label…"), key: "L", action: ws.onLabelPicker},
+		{label: lang.L("Relation from the span…"), key: "R", action: ws.onRelationMode},
 		{label: lang.L("POS tag…"), key: "T", action: ws.insp.focusPOS},
 		{label: lang.L("Note on the span…"), key: "F2", action: ws.insp.focusNote},
 		{label: lang.L("Delete span"), key: "Delete", action: ws.onDeleteSpan},

@@ -55,6 +55,7 @@ type labelChoice struct {
 // labels without a shortcut key.
 type labelPicker struct {
 	ws      *workspace
+	pick    func(layer, name string) // what choosing does
 	all     []labelChoice
 	shown   []labelChoice
 	sel     int
@@ -78,12 +79,20 @@ func (ws *workspace) onLabelPicker() {
 	if ws.proj == nil || ws.doc == nil {
 		return
 	}
-	p := &labelPicker{ws: ws}
+	var choices []labelChoice
 	for _, l := range ws.proj.Schema().Layers {
 		for _, lb := range l.Labels {
-			p.all = append(p.all, labelChoice{layer: l.Name, label: lb})
+			choices = append(choices, labelChoice{layer: l.Name, label: lb})
 		}
 	}
+	ws.openPicker(lang.L("Apply label"), choices, ws.applyLabel)
+}
+
+// openPicker opens a picker of choices called title: choosing one calls
+// pick with its layer and name (the label picker, the relation type
+// picker).
+func (ws *workspace) openPicker(title string, choices []labelChoice, pick func(layer, name string)) {
+	p := &labelPicker{ws: ws, all: choices, pick: pick}
 	p.entry = newKeyEntry(p.key)
 	p.entry.SetPlaceHolder(lang.L("Type part of a label's name"))
 	p.entry.OnChanged = p.filter
@@ -104,7 +113,7 @@ func (ws *workspace) onLabelPicker() {
 	}
 	p.filter("")
 	body := container.NewBorder(p.entry, nil, nil, nil, p.list)
-	p.dlg = dialog.NewCustom(lang.L("Apply label"), lang.L("Cancel"), body, ws.win)
+	p.dlg = dialog.NewCustom(title, lang.L("Cancel"), body, ws.win)
 	p.dlg.SetOnClosed(ws.focusView)
 	p.dlg.Resize(fyne.NewSize(480, 420))
 	p.dlg.Show()
@@ -157,7 +166,7 @@ func (p *labelPicker) applyChoice(c labelChoice) {
 	}
 	p.applied = true
 	p.dlg.Hide()
-	p.ws.applyLabel(c.layer, c.label.Name)
+	p.pick(c.layer, c.label.Name)
 }
 
 // pickerRow is a line of the label picker: colour, layer / name, key and

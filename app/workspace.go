@@ -61,6 +61,9 @@ type workspace struct {
 	insp            *inspector
 	spanList        *widget.List
 	spanItems       []annotate.Span
+	relList         *widget.List
+	relItems        []annotate.Relation
+	relFrom         int64 // relation mode: the span the relation starts from (0: off)
 	statusDict      *widget.Label
 	statusSave      *widget.Label
 	statusSelection *widget.Label
@@ -195,8 +198,12 @@ func (ws *workspace) build() {
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("Labels"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, ws.layerSel),
 		ws.palette)
 	spansHead := widget.NewLabelWithStyle(lang.L("Spans"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	relsHead := widget.NewLabelWithStyle(lang.L("Relations (r)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	ws.relList = ws.newRelationList()
 	ws.rightTop = container.NewVScroll(container.NewVBox(paletteBox, widget.NewSeparator(), ws.insp.root))
-	right := container.NewVSplit(ws.rightTop, container.NewBorder(spansHead, nil, nil, nil, ws.spanList))
+	lists := container.NewVSplit(container.NewBorder(spansHead, nil, nil, nil, ws.spanList), container.NewBorder(relsHead, nil, nil, nil, ws.relList))
+	lists.Offset = 0.6
+	right := container.NewVSplit(ws.rightTop, lists)
 	right.Offset = 0.62
 
 	// Status bar.
@@ -388,6 +395,7 @@ func (ws *workspace) openDocument(idx int) {
 		ws.syncListSelection()
 		return
 	}
+	ws.relFrom = 0
 	d, err := ws.proj.Document(ws.docs[idx].ID)
 	if err != nil {
 		ws.showError(err)
@@ -428,7 +436,9 @@ func (ws *workspace) afterEdit(edited bool) {
 	}
 	d := ws.doc
 	ws.spanItems = ws.spanItems[:0]
+	ws.relItems = ws.relItems[:0]
 	if d != nil {
+		ws.relItems = append(ws.relItems, d.Relations...)
 		ws.spanItems = append(ws.spanItems, d.Spans...)
 		slices.SortStableFunc(ws.spanItems, func(a, b annotate.Span) int {
 			if a.Start != b.Start {
@@ -456,6 +466,7 @@ func (ws *workspace) afterEdit(edited bool) {
 	}
 	ws.spanList.UnselectAll()
 	ws.spanList.Refresh()
+	ws.relList.Refresh()
 	ws.statusCnt.SetText(ws.countsText())
 	ws.selectionChanged()
 }
@@ -1005,6 +1016,9 @@ func (ws *workspace) typedRune(r rune) {
 	case 'l':
 		ws.onLabelPicker()
 		return
+	case 'r':
+		ws.onRelationMode()
+		return
 	}
 	if ws.proj == nil {
 		return
@@ -1064,6 +1078,10 @@ func (ws *workspace) typedKey(ev *fyne.KeyEvent) bool {
 	case fyne.KeyDelete:
 		ws.onDeleteSpan()
 	case fyne.KeyReturn, fyne.KeyEnter:
+		if ws.relFrom != 0 {
+			ws.finishRelation()
+			break
+		}
 		ws.onAccept()
 	case fyne.KeyBackspace:
 		ws.onReject()
@@ -1072,6 +1090,9 @@ func (ws *workspace) typedKey(ev *fyne.KeyEvent) bool {
 	case fyne.KeyF2:
 		ws.insp.focusNote()
 	case fyne.KeyEscape:
+		if ws.cancelRelation() {
+			break
+		}
 		if ws.view.CharMode() {
 			ws.setCharMode(false)
 		} else {
