@@ -63,13 +63,18 @@ func (l *tvLayout) indexArcs() {
 		e := min(s.End, int(l.lines[li].end), n) - 1
 		return li, (l.charX[a] + l.charX[e] + l.charW[e]) / 2
 	}
+	colours := map[[2]string]color.Color{}
 	for _, r := range v.doc.Relations {
 		f, okf := byID[r.From]
 		t, okt := byID[r.To]
 		if !okf || !okt {
 			continue
 		}
-		c := l.arcColor(r)
+		c, ok := colours[[2]string{r.Layer, r.Type}]
+		if !ok {
+			c = l.arcColor(r)
+			colours[[2]string{r.Layer, r.Type}] = c
+		}
 		lf, xf := mid(f)
 		lt, xt := mid(t)
 		switch {
