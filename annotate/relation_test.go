@@ -606,3 +606,33 @@ func TestRelationMigration(t *testing.T) {
 		t.Errorf("a relation after migration: %v", err)
 	}
 }
+
+func TestParseRelationLayers(t *testing.T) {
+	s := relationTestSchema()
+	s.Relations[0].Description = "who works where"
+	s.Relations[0].Types[0].Key = "w"
+	s.Relations[0].Types[2].Description = "any link"
+	s.Relations = append(s.Relations, RelationLayer{Name: "deprel", Types: []RelationType{{Name: "nmod:tmod"}}})
+	text := FormatRelationLayers(s.Relations)
+	want := "[rel]\n# who works where\nworks_for #aa3300 key:w Arg1:entity/PER|entity/GPE Arg2:entity/ORG|entity/LOC|entity/GPE\n" +
+		"located_in Arg1:entity/* Arg2:entity/LOC|entity/GPE\nlinked -- any link\n\n[deprel]\nnmod:tmod\n"
+	if text != want {
+		t.Errorf("FormatRelationLayers =\n%s\nwant\n%s", text, want)
+	}
+	got, err := ParseRelationLayers(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !relationLayersEqual(got, s.Relations) {
+		t.Errorf("ParseRelationLayers(Format) = %+v, want %+v", got, s.Relations)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"works_for\n", "line 1: \"works_for\" comes before the first [LAYER] line"},
+		{"[rel]\n\nx Arg1:PER\n", "line 3: \"PER\": an argument is LAYER/LABEL or LAYER/*"},
+		{"[rel]\nx colour:red\n", "line 2: \"colour:red\": want #rrggbb"},
+	} {
+		if _, err := ParseRelationLayers(c.in); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ParseRelationLayers(%q) = %v, want an error with %q", c.in, err, c.want)
+		}
+	}
+}
