@@ -14,6 +14,7 @@
 //	biaozhu export -p P.biaozhu -f FORMAT -o OUT
 //	biaozhu kwic -p P.biaozhu [-regex|-word|-word-regex] [-pos TAG] [-label L] QUERY
 //	biaozhu freq -p P.biaozhu -by word|pos|label|label-word
+//	biaozhu relations -p P.biaozhu [-type T] [-from W] [-to W]
 //
 // Errors are one line on stderr with exit status 1; usage errors exit 2.
 // import prints a line per file on stderr and its summary on stdout, and
@@ -97,6 +98,10 @@ const usage = `usage:
         QUERY are queries too). -fold ignores traditional/simplified.
         -limit lines (default 100; 0: all); -o writes the hits (all unless
         -limit is given) to a table instead. The count goes to stderr
+  biaozhu relations -p P.biaozhu [-layer L] [-type T] [-from WORD] [-to WORD] [-limit N]
+        the relations whose layer, type, source text (a dependency's head)
+        and target text are those given: one line each, "DOC  FROM —TYPE→
+        TO  offsets"; -limit lines (default 100). The count goes to stderr
   biaozhu freq -p P.biaozhu [-by word|pos|label|label-word] [-doc ID] [-fold]
         [-limit N] [-o OUT.csv|OUT.xlsx [-bom]]
         frequency list of words (default), POS tags, span labels, or labels
@@ -121,7 +126,8 @@ func main() {
 		return
 	}
 	cmds := map[string]func(context.Context, []string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
-		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq}
+		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq,
+		"relations": cmdRelations}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "biaozhu: unknown command %q\n%s", os.Args[1], usage)
