@@ -17,6 +17,7 @@
 //	biaozhu assign -p MAIN.biaozhu -annotators A,B [-overlap K] -o DIR
 //	biaozhu agree [-layer L] [-format text|json|csv] A.biaozhu B.biaozhu…
 //	biaozhu merge -o GOLD.biaozhu [-accept agreed|majority|none] A.biaozhu B.biaozhu…
+//	biaozhu relations -p P.biaozhu [-type T] [-from W] [-to W]
 //
 // biaozhu COMMAND -h prints that command's usage and flags. Errors are
 // one line on stderr with exit status 1; usage errors exit 2.
@@ -106,6 +107,10 @@ const usage = `usage:
         QUERY are queries too). -fold ignores traditional/simplified.
         -limit lines (default 100; 0: all); -o writes the hits (all unless
         -limit is given) to a table instead. The count goes to stderr
+  biaozhu relations -p P.biaozhu [-layer L] [-type T] [-from WORD] [-to WORD] [-limit N]
+        the relations whose layer, type, source text (a dependency's head)
+        and target text are those given: one line each, "DOC  FROM —TYPE→
+        TO  offsets"; -limit lines (default 100). The count goes to stderr
   biaozhu freq -p P.biaozhu [-by word|pos|label|label-word] [-doc ID] [-fold]
         [-limit N] [-o OUT.csv|OUT.xlsx [-bom]]
         frequency list of words (default), POS tags, span labels, or labels
@@ -154,7 +159,7 @@ func main() {
 	}
 	cmds := map[string]func(context.Context, []string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
 		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq,
-		"agree": cmdAgree, "assign": cmdAssign, "merge": cmdMerge}
+		"agree": cmdAgree, "assign": cmdAssign, "merge": cmdMerge, "relations": cmdRelations}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "biaozhu: unknown command %q\n%s", os.Args[1], usage)

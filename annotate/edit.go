@@ -558,8 +558,9 @@ func (e SetPOS) plan(p *planner) error {
 // layer, a node of a dependency tree — while that span is an end of a
 // relation is not split: the span would cover two tokens and the tree
 // would hang on neither; the refusal (ErrRelationEnd) names the relation,
-// to be removed first. (Merging such tokens is refused already: the spans'
-// edges lie inside the merge.)
+// to be removed first; nor is a token that a span with Extra covers (a
+// word of an imported treebank, whose lines it keeps). (Merging such
+// tokens is refused already: the spans' edges lie inside the merge.)
 type Split struct{ At int }
 
 func (e Split) Describe() string { return fmt.Sprintf("split at %d", e.At) }
@@ -574,6 +575,9 @@ func (e Split) plan(p *planner) error {
 		if s.Start == t.Start && s.End == t.End {
 			if r, ok := p.doc.usedByRelation(s.ID); ok {
 				return refuse(e, ErrRelationEnd, "token [%d,%d) %q is span %s, an end of relation %s/%s %s: remove the relation first", t.Start, t.End, p.doc.Slice(t.Start, t.End), s, r.Layer, r.Type, r)
+			}
+			if s.Extra != "" {
+				return refuse(e, ErrToken, "token [%d,%d) %q is a word of an imported file (span %s of layer %q keeps its lines: lemma, features, comments…), which two tokens could not keep", t.Start, t.End, p.doc.Slice(t.Start, t.End), s, s.Layer)
 			}
 		}
 	}

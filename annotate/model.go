@@ -191,6 +191,7 @@ var ReservedKeys = map[string]string{
 	"c": "character mode",
 	"t": "POS tag picker",
 	"l": "label picker",
+	"r": "relation mode",
 	" ": "space",
 }
 

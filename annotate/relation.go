@@ -508,3 +508,104 @@ func (p *planner) checkRelationsOf(e Edit, after Span) error {
 	}
 	return nil
 }
+
+// FormatRelationLayers writes relation layers as ParseRelationLayers
+// reads them: per layer a line "[NAME]" (and "# DESCRIPTION" lines), then
+// a line per type, "NAME #rrggbb key:K Arg1:LAYER/LABEL|LAYER/*
+// Arg2:… -- DESCRIPTION", each part after the name only when set (the
+// shape of brat's annotation.conf).
+func FormatRelationLayers(ls []RelationLayer) string {
+	var b strings.Builder
+	for i, l := range ls {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "[%s]\n", l.Name)
+		for d := range strings.SplitSeq(l.Description, "\n") {
+			if d != "" {
+				fmt.Fprintf(&b, "# %s\n", d)
+			}
+		}
+		for _, t := range l.Types {
+			b.WriteString(t.Name)
+			if t.Color != "" {
+				b.WriteString(" " + t.Color)
+			}
+			if t.Key != "" {
+				b.WriteString(" key:" + t.Key)
+			}
+			for _, a := range [2]struct {
+				name string
+				refs []LabelRef
+			}{{"Arg1", t.Arg1}, {"Arg2", t.Arg2}} {
+				if len(a.refs) > 0 {
+					b.WriteString(" " + a.name + ":" + strings.ReplaceAll(refsString(a.refs), ", ", "|"))
+				}
+			}
+			if t.Description != "" {
+				b.WriteString(" -- " + strings.ReplaceAll(t.Description, "\n", " "))
+			}
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// ParseRelationLayers reads relation layers written as
+// FormatRelationLayers writes them (blank lines skipped). A type's name
+// holds no white space. An error names the line.
+func ParseRelationLayers(s string) ([]RelationLayer, error) {
+	var out []RelationLayer
+	for n, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		bad := func(format string, args ...any) error {
+			return fmt.Errorf("annotate: relation layers, line %d: %s", n+1, fmt.Sprintf(format, args...))
+		}
+		switch {
+		case line == "":
+			continue
+		case strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]"):
+			out = append(out, RelationLayer{Name: strings.TrimSpace(line[1 : len(line)-1]), Types: []RelationType{}})
+			continue
+		case len(out) == 0:
+			return nil, bad("%q comes before the first [LAYER] line", line)
+		case strings.HasPrefix(line, "#"):
+			l := &out[len(out)-1]
+			l.Description = strings.TrimPrefix(strings.Join([]string{l.Description, strings.TrimSpace(line[1:])}, "\n"), "\n")
+			continue
+		}
+		body, desc, _ := strings.Cut(line, " -- ")
+		f := strings.Fields(body)
+		t := RelationType{Name: f[0], Description: strings.TrimSpace(desc)}
+		for _, part := range f[1:] {
+			switch {
+			case strings.HasPrefix(part, "#"):
+				t.Color = part
+			case strings.HasPrefix(part, "key:"):
+				t.Key = strings.TrimPrefix(part, "key:")
+			case strings.HasPrefix(part, "Arg1:"), strings.HasPrefix(part, "Arg2:"):
+				var refs []LabelRef
+				for r := range strings.SplitSeq(strings.TrimRight(part[5:], ","), "|") {
+					layer, label, ok := strings.Cut(r, "/")
+					if !ok || layer == "" || label == "" {
+						return nil, bad("%q: an argument is LAYER/LABEL or LAYER/*", r)
+					}
+					if label == "*" {
+						label = ""
+					}
+					refs = append(refs, LabelRef{Layer: layer, Label: label})
+				}
+				if part[3] == '1' {
+					t.Arg1 = refs
+				} else {
+					t.Arg2 = refs
+				}
+			default:
+				return nil, bad("%q: want #rrggbb, key:K, Arg1:… or Arg2:… after the type's name", part)
+			}
+		}
+		l := &out[len(out)-1]
+		l.Types = append(l.Types, t)
+	}
+	return out, nil
+}

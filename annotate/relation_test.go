@@ -197,6 +197,12 @@ func TestRelationSplit(t *testing.T) {
 	if _, err := ed.Apply(Merge{Start: 8, End: 12}); !errors.Is(err, ErrSpanBoundary) {
 		t.Errorf("Merge of a related token: %v, want ErrSpanBoundary", err)
 	}
+	// A word of an imported treebank keeps its lines in Extra: not split
+	// either, relation or not.
+	d.Spans = append(d.Spans, Span{ID: 8, Layer: "entity", Label: "MISC", Start: 3, End: 5, Origin: OriginImported, Extra: "2	位于	位于	VERB	VV	_	0	root	_	_"})
+	if _, err := ed.Apply(Split{At: 4}); !errors.Is(err, ErrToken) || !strings.Contains(err.Error(), "word of an imported file") {
+		t.Errorf("Split of a treebank word: %v, want ErrToken naming it", err)
+	}
 }
 
 // relGen makes random relation edits (and span removals, relabels, notes)
@@ -558,5 +564,75 @@ func TestFindRelations(t *testing.T) {
 				t.Errorf("FindRelations(%+v) = %q, more %v; want %q, more %v", c.q, got, more, c.want, c.more)
 			}
 		})
+	}
+}
+
+// TestRelationMigration: a file of format 4 (no relations) opens as format
+// 5, its spans as they were, and takes relation layers and relations.
+func TestRelationMigration(t *testing.T) {
+	p, path := newTestProject(t, Options{NoBackup: true})
+	d := relDoc()
+	d.ID = 0
+	if err := p.AddDocument(d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.conn.ExecContext(t.Context(), undoFormat5+"PRAGMA user_version=4"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Open(path, Options{NoBackup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var version int
+	if err := p.conn.QueryRowContext(t.Context(), "PRAGMA user_version").Scan(&version); err != nil || version != SchemaVersion {
+		t.Fatalf("format after Open = %d (%v), want %d", version, err, SchemaVersion)
+	}
+	got, err := p.Document(d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := crashDiff(d, got); diff != "" {
+		t.Errorf("document after migration: %s", diff)
+	}
+	if err := p.SetSchema(relationTestSchema()); err != nil {
+		t.Fatal(err)
+	}
+	per, org := got.Spans[len(got.Spans)-2], got.Spans[len(got.Spans)-1]
+	if _, err := p.Apply(d.ID, AddRelation{Relation: Relation{Layer: "rel", Type: "works_for", From: per.ID, To: org.ID}}); err != nil {
+		t.Errorf("a relation after migration: %v", err)
+	}
+}
+
+func TestParseRelationLayers(t *testing.T) {
+	s := relationTestSchema()
+	s.Relations[0].Description = "who works where"
+	s.Relations[0].Types[0].Key = "w"
+	s.Relations[0].Types[2].Description = "any link"
+	s.Relations = append(s.Relations, RelationLayer{Name: "deprel", Types: []RelationType{{Name: "nmod:tmod"}}})
+	text := FormatRelationLayers(s.Relations)
+	want := "[rel]\n# who works where\nworks_for #aa3300 key:w Arg1:entity/PER|entity/GPE Arg2:entity/ORG|entity/LOC|entity/GPE\n" +
+		"located_in Arg1:entity/* Arg2:entity/LOC|entity/GPE\nlinked -- any link\n\n[deprel]\nnmod:tmod\n"
+	if text != want {
+		t.Errorf("FormatRelationLayers =\n%s\nwant\n%s", text, want)
+	}
+	got, err := ParseRelationLayers(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !relationLayersEqual(got, s.Relations) {
+		t.Errorf("ParseRelationLayers(Format) = %+v, want %+v", got, s.Relations)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"works_for\n", "line 1: \"works_for\" comes before the first [LAYER] line"},
+		{"[rel]\n\nx Arg1:PER\n", "line 3: \"PER\": an argument is LAYER/LABEL or LAYER/*"},
+		{"[rel]\nx colour:red\n", "line 2: \"colour:red\": want #rrggbb"},
+	} {
+		if _, err := ParseRelationLayers(c.in); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ParseRelationLayers(%q) = %v, want an error with %q", c.in, err, c.want)
+		}
 	}
 }

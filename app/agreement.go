@@ -297,7 +297,9 @@ func (v *agreementView) saveChart() {
 }
 
 // agreementImage is the charts one under the other at twice their size.
-func agreementImage(charts []statsChart) image.Image { return stackImages(renderCharts(charts, 2, export.ChartOptions{})) }
+func agreementImage(charts []statsChart) image.Image {
+	return stackImages(renderCharts(charts, 2, export.ChartOptions{}))
+}
 
 // unitLevel is the unit of a layer's report as the dialog says it.
 func unitLevel(unit string) string {

@@ -77,6 +77,7 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		{label: lang.L("Split token"), key: "/", action: ws.onSplit},
 		{label: lang.L("Merge tokens"), key: "=", action: ws.onMerge},
 		{label: lang.L("Apply label…"), key: "l", action: ws.onLabelPicker},
+		{label: lang.L("Relation from the span…"), key: "r", action: ws.onRelationMode},
 		{label: lang.L("POS tag…"), key: "t", action: ws.onPOSPicker},
 		{label: lang.L("Note on the span…"), key: "F2", action: ws.insp.focusNote},
 		{label: lang.L("Delete span"), key: "Delete", action: ws.onDeleteSpan},

@@ -84,6 +84,11 @@ type schemaEditor struct {
 
 	layers []*editLayer
 	pos    annotate.Tagset
+	// rels are the relation layers, edited in their text form (see
+	// editRelations).
+	rels           []annotate.RelationLayer
+	relationsBtn   *widget.Button
+	relationsEntry *widget.Entry
 	// custom is the tagset offered under customOption when it is not a
 	// preset (the schema's own, or an imported one); nil when there is none.
 	custom       *annotate.Tagset
@@ -316,9 +321,10 @@ func (e *schemaEditor) build() {
 	e.posInfo.Wrapping = fyne.TextWrapWord
 	e.importBtn = widget.NewButtonWithIcon(lang.L("Import JSON…"), theme.FolderOpenIcon(), e.importDialog)
 	e.exportBtn = widget.NewButtonWithIcon(lang.L("Export JSON…"), theme.DocumentSaveIcon(), e.exportDialog)
+	e.relationsBtn = widget.NewButton(lang.L("Relation layers…"), e.editRelations)
 	bottom := container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewLabel(lang.L("POS tagset")), e.posSelect),
-		container.NewHBox(e.importBtn, e.exportBtn),
+		container.NewHBox(e.relationsBtn, e.importBtn, e.exportBtn),
 		e.posInfo)
 
 	right := container.NewHSplit(labelsCol, container.NewVScroll(labelCol))
@@ -339,6 +345,7 @@ func (e *schemaEditor) build() {
 // names are in the schema the editor was opened with are those.
 func (e *schemaEditor) load(s *annotate.Schema) {
 	e.layers = editLayersOf(e.orig, s)
+	e.rels = s.Clone().Relations
 	e.setPOS(s.POS)
 	e.layerList.Refresh()
 	e.layerList.UnselectAll()
@@ -822,7 +829,42 @@ func (e *schemaEditor) schema() *annotate.Schema {
 		}
 		s.Layers = append(s.Layers, nl)
 	}
+	s.Relations = (&annotate.Schema{Relations: e.rels}).Clone().Relations
 	return s
+}
+
+// editRelations edits the relation layers in their text form (see
+// annotate.FormatRelationLayers: "[LAYER]", then a line per type with its
+// colour, key and the labels its Arg1 and Arg2 admit). OK checks the text
+// and the constraints against the labels as edited, and reports what is
+// wrong (naming the line) without closing.
+func (e *schemaEditor) editRelations() {
+	e.relationsEntry = widget.NewMultiLineEntry()
+	e.relationsEntry.SetText(annotate.FormatRelationLayers(e.rels))
+	e.relationsEntry.TextStyle = fyne.TextStyle{Monospace: true}
+	e.relationsEntry.SetMinRowsVisible(12)
+	help := widget.NewLabel(lang.L("[LAYER], then a line per type: NAME #rrggbb key:K Arg1:LAYER/LABEL|LAYER/* Arg2:… -- description"))
+	help.Wrapping = fyne.TextWrapWord
+	var d *dialog.CustomDialog
+	ok := widget.NewButton(lang.L("OK"), func() {
+		rels, err := annotate.ParseRelationLayers(e.relationsEntry.Text)
+		if err == nil {
+			s := e.schema()
+			s.Relations = rels
+			err = s.Validate()
+		}
+		if err != nil {
+			dialog.ShowError(err, e.win)
+			return
+		}
+		e.rels = rels
+		d.Hide()
+	})
+	ok.Importance = widget.HighImportance
+	d = dialog.NewCustomWithoutButtons(lang.L("Relation layers"), container.NewBorder(help, nil, nil, nil, e.relationsEntry), e.win)
+	d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Cancel"), func() { d.Hide() }), ok})
+	d.Resize(fyne.NewSize(640, 420))
+	d.Show()
 }
 
 // posList reads a comma- or space-separated list of POS tags, each once.

@@ -605,3 +605,40 @@ func TestHexColor(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaEditorRelationLayers: the editor keeps the schema's relation
+// layers through an edit of the labels, and edits them in their text form
+// (Relation layers…): a line the form refuses, or a constraint naming a
+// label the schema lacks, is reported and changes nothing.
+func TestSchemaEditorRelationLayers(t *testing.T) {
+	s := annotate.DefaultSchema()
+	s.Relations = []annotate.RelationLayer{{Name: "rel", Types: []annotate.RelationType{
+		{Name: "works_for", Arg1: []annotate.LabelRef{{Layer: "entity", Label: "PER"}}, Arg2: []annotate.LabelRef{{Layer: "entity", Label: "ORG"}}}}}}
+	e, w, got := newTestEditor(t, s, nil)
+	test.Tap(e.addLabelBtn)
+	retype(e.labelName, "EVENT")
+	tapApply(t, e, w, got)
+	if len(got.schema.Relations) != 1 || got.schema.Relations[0].Types[0].Name != "works_for" {
+		t.Fatalf("relation layers after a label edit: %+v, want rel/works_for kept", got.schema.Relations)
+	}
+
+	e, w, got = newTestEditor(t, s, nil)
+	test.Tap(e.relationsBtn)
+	entry := e.relationsEntry
+	if want := "[rel]\nworks_for Arg1:entity/PER Arg2:entity/ORG\n"; entry.Text != want {
+		t.Errorf("relation layers text %q, want %q", entry.Text, want)
+	}
+	entry.SetText("[rel]\nworks_for Arg1:entity/PER Arg2:entity/CITY\n")
+	tapOverlayButton(t, w, "OK")
+	if !strings.Contains(overlayText(w), "Arg2 names label entity/CITY") {
+		t.Errorf("after a constraint on a missing label: dialog says %q", overlayText(w))
+	}
+	w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top()) // the error
+	entry.SetText("[rel]\nworks_for Arg1:entity/PER Arg2:entity/ORG|entity/GPE\nlocated_in #2ca02c\n\n[coref]\nsame\n")
+	tapOverlayButton(t, w, "OK")
+	tapApply(t, e, w, got)
+	if names := got.schema.RelationLayerNames(); len(names) != 2 || len(got.schema.Relations[0].Types) != 2 ||
+		len(got.schema.Relations[0].Types[0].Arg2) != 2 || got.schema.Relations[0].Types[1].Color != "#2ca02c" {
+		t.Errorf("relation layers applied: %+v", got.schema.Relations)
+	}
+}

@@ -42,7 +42,8 @@ import (
 // spans change; each line shows only the lanes it uses. The label's name
 // is written in the bar at the span's start. Suggested spans
 // (annotate.OriginSuggested) are drawn outlined and unfilled, with an
-// italic tag, until accepted. Damage marks are tinted in the theme's error
+// italic tag, until accepted. Relations are arcs above the text of a line
+// (see textview_arcs.go). Damage marks are tinted in the theme's error
 // colour, repaired text in its success colour, and pinyin hints are
 // written in the POS row after the damaged token.
 //

@@ -31,7 +31,9 @@ type tvRenderer struct {
 	v       *textView
 	rects   []*canvas.Rectangle
 	texts   []*canvas.Text
+	lines   []*canvas.Line
 	nr, nt  int
+	nl      int
 	objects []fyne.CanvasObject
 	bars    []tvBar // scratch
 	laneMap []int   // scratch
@@ -101,7 +103,7 @@ func (r *tvRenderer) text(s string, c color.Color, size, x, y, h float32, style 
 func (r *tvRenderer) build() {
 	v := r.v
 	l := &v.lay
-	r.nr, r.nt = 0, 0
+	r.nr, r.nt, r.nl = 0, 0, 0
 	r.objects = r.objects[:0]
 	if v.doc == nil || len(l.lines) == 0 {
 		return
@@ -148,7 +150,10 @@ func (r *tvRenderer) build() {
 
 	for li := max(first, 0); li < len(l.lines) && l.lines[li].y < top+h; li++ {
 		ln := l.lines[li]
-		y := ln.y
+		y := ln.y + l.arcH(ln) // the text's top, under the line's arcs
+		if ln.arcs > 0 {
+			r.arcs(li, y, th.Color(theme.ColorNameBackground, vr))
+		}
 		frags := l.frags[ln.frag0:ln.frag1]
 		// word boundaries and token selection
 		for _, f := range frags {
@@ -223,6 +228,9 @@ func (r *tvRenderer) build() {
 		r.spanBars(li, y+boxH, fg, noLabel)
 	}
 	for _, o := range r.rects[:r.nr] {
+		r.objects = append(r.objects, o)
+	}
+	for _, o := range r.lines[:r.nl] {
 		r.objects = append(r.objects, o)
 	}
 	for _, o := range r.texts[:r.nt] {

@@ -48,6 +48,7 @@ type tvLine struct {
 	y, h         float32
 	para         bool // the first line of a paragraph (not the first one)
 	lanes        int
+	arcs         int // levels of relation arcs above the text
 }
 
 // tvFrag is the part of a token (tok >= 0) or of text outside tokens
@@ -85,6 +86,8 @@ type tvLayout struct {
 	marks       []text.Mark
 	lineMarkOff []int32
 	lineMarks   []int32
+
+	lineArcs [][]tvArc // the relation arcs of each line
 
 	tokHint map[int]string // pinyin hints by token
 
@@ -545,6 +548,7 @@ func (l *tvLayout) index() {
 		slices.Sort(lanes)
 		l.lines[li].lanes = len(slices.Compact(lanes))
 	}
+	l.indexArcs()
 }
 
 // csr indexes count intervals (given by at) by the lines they touch.
@@ -594,7 +598,7 @@ func (l *tvLayout) place() {
 			y += tvParaGap * l.v.zoom
 		}
 		ln.y = y
-		ln.h = m.textH + float32(ln.lanes)*m.laneH + tvLineGap*l.v.zoom
+		ln.h = l.arcH(*ln) + m.textH + float32(ln.lanes)*m.laneH + tvLineGap*l.v.zoom
 		if l.posRow {
 			ln.h += m.capH
 		}

@@ -71,6 +71,9 @@ type workspace struct {
 	sgReasons       map[suggestionKey]corpus.Reason // why each suggestion of this session was made
 	hint            *emptyHint                      // what to do in an empty project, over the document view
 	splits          [3]*container.Split             // documents | rest, document | right, palette and inspector / spans
+	relList         *widget.List
+	relItems        []annotate.Relation
+	relFrom         int64 // relation mode: the span the relation starts from (0: off)
 	menu            *mainMenu
 	corpusStep      *annotate.CorpusStep   // the last corpus step while it is undoable
 	corpusUndone    *annotate.CorpusStep   // the corpus step just undone, while it is redoable
@@ -229,11 +232,14 @@ func (ws *workspace) build() {
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("Labels"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, ws.layerSel),
 		ws.palette)
 	spansHead := widget.NewLabelWithStyle(lang.L("Spans"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	relsHead := widget.NewLabelWithStyle(lang.L("Relations (r)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	ws.relList = ws.newRelationList()
 	ws.rightTop = container.NewVScroll(container.NewVBox(paletteBox, widget.NewSeparator(), ws.insp.root))
 	// The inspector's buttons stay under the scrolled palette and
 	// inspector: at 1024×700 they had to be scrolled to.
-	right := container.NewVSplit(container.NewBorder(nil, ws.insp.buttons, nil, nil, ws.rightTop),
-		container.NewBorder(spansHead, nil, nil, nil, ws.spanList))
+	lists := container.NewVSplit(container.NewBorder(spansHead, nil, nil, nil, ws.spanList), container.NewBorder(relsHead, nil, nil, nil, ws.relList))
+	lists.Offset = 0.6
+	right := container.NewVSplit(container.NewBorder(nil, ws.insp.buttons, nil, nil, ws.rightTop), lists)
 
 	// Status bar.
 	ws.statusDict = newStatusLabel(lang.L("Loading dictionary…"))
@@ -483,6 +489,7 @@ func (ws *workspace) openDocument(idx int) {
 		ws.syncListSelection()
 		return
 	}
+	ws.relFrom = 0
 	d, err := ws.proj.Document(ws.docs[idx].ID)
 	if err != nil {
 		ws.showError(err)
@@ -523,7 +530,9 @@ func (ws *workspace) afterEdit(edited bool) {
 	}
 	d := ws.doc
 	ws.spanItems = ws.spanItems[:0]
+	ws.relItems = ws.relItems[:0]
 	if d != nil {
+		ws.relItems = append(ws.relItems, d.Relations...)
 		ws.spanItems = append(ws.spanItems, d.Spans...)
 		slices.SortStableFunc(ws.spanItems, func(a, b annotate.Span) int {
 			if a.Start != b.Start {
@@ -551,6 +560,7 @@ func (ws *workspace) afterEdit(edited bool) {
 	}
 	ws.spanList.UnselectAll()
 	ws.spanList.Refresh()
+	ws.relList.Refresh()
 	ws.statusCnt.SetText(ws.countsText())
 	ws.selectionChanged()
 	ws.refreshCuration()
@@ -1171,6 +1181,9 @@ func (ws *workspace) typedRune(r rune) {
 	case 'l':
 		ws.onLabelPicker()
 		return
+	case 'r':
+		ws.onRelationMode()
+		return
 	}
 	if ws.proj == nil {
 		return
@@ -1230,6 +1243,10 @@ func (ws *workspace) typedKey(ev *fyne.KeyEvent) bool {
 	case fyne.KeyDelete:
 		ws.onDeleteSpan()
 	case fyne.KeyReturn, fyne.KeyEnter:
+		if ws.relFrom != 0 {
+			ws.finishRelation()
+			break
+		}
 		ws.onAccept()
 	case fyne.KeyBackspace:
 		ws.onReject()
@@ -1238,6 +1255,9 @@ func (ws *workspace) typedKey(ev *fyne.KeyEvent) bool {
 	case fyne.KeyF2:
 		ws.insp.focusNote()
 	case fyne.KeyEscape:
+		if ws.cancelRelation() {
+			break
+		}
 		if ws.view.CharMode() {
 			ws.setCharMode(false)
 		} else {
