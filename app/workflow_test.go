@@ -4,6 +4,7 @@ package app
 // editing, suggestions and learning, words and counts, dialogs and layout.
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -23,6 +24,7 @@ import (
 	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/assets"
+	"github.com/biaozhu/biaozhu/export"
 )
 
 // addDoc adds d to the fixture's project and opens it.
@@ -757,5 +759,79 @@ func TestSchemaEditorTagsetHant(t *testing.T) {
 				t.Error("the layer's description does not wrap")
 			}
 		})
+	}
+}
+
+// TestExportOptionsUsed checks that the export dialog knows, for every
+// export format, which options it uses.
+func TestExportOptionsUsed(t *testing.T) {
+	for _, f := range export.Formats() {
+		if _, ok := exportOptionsUsed[f.Name]; !ok {
+			t.Errorf("format %s: not in exportOptionsUsed", f.Name)
+		}
+	}
+}
+
+// exportDialog finds the export dialog's format choice, folder entry and
+// checks.
+func exportDialog(t *testing.T, ws *workspace) (format *widget.Select, folder *widget.Entry, checks map[string]*widget.Check, notUsed string) {
+	t.Helper()
+	checks = map[string]*widget.Check{}
+	for _, o := range walkObjects(ws.win.Canvas().Overlays().Top()) {
+		switch w := o.(type) {
+		case *widget.Select:
+			if slices.Contains(w.Options, "doccano") {
+				format = w
+			}
+		case *widget.Entry:
+			if filepath.IsAbs(w.Text) {
+				folder = w
+			}
+		case *widget.Check:
+			checks[w.Text] = w
+		case *widget.Label:
+			if strings.Contains(w.Text, "does not use") {
+				notUsed = w.Text
+			}
+		}
+	}
+	if format == nil || folder == nil {
+		t.Fatal("no format choice or folder in the export dialog")
+	}
+	return format, folder, checks, notUsed
+}
+
+// TestExportDialogRemembers checks that the export dialog disables (and
+// names) the options the chosen format does not use, and opens with the
+// format and folder of the last export.
+func TestExportDialogRemembers(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	dir := t.TempDir()
+	ws.onExport()
+	format, folder, checks, _ := exportDialog(t, ws)
+	format.SetSelected("doccano")
+	_, _, _, notUsed := exportDialog(t, ws)
+	for name, on := range map[string]bool{"UTF-16 offsets (JavaScript tools)": true, "UTF-8 BOM (for Excel)": false, "POS column": false, "As predictions": false, "Include suggestions": true} {
+		if c := checks[name]; c == nil || c.Disabled() == on {
+			t.Errorf("doccano: %q enabled %v, want %v", name, c != nil && !c.Disabled(), on)
+		}
+	}
+	if !strings.Contains(notUsed, "doccano does not use: ") || !strings.Contains(notUsed, "POS column") {
+		t.Errorf("the dialog says %q, want the options doccano does not use", notUsed)
+	}
+	folder.SetText(dir)
+	tapOverlayButton(t, ws.win, "Export")
+	f.waitJobs()
+	if _, err := os.Stat(filepath.Join(dir, "test-doccano.jsonl")); err != nil {
+		t.Fatalf("the export: %v", err)
+	}
+	for ws.win.Canvas().Overlays().Top() != nil {
+		ws.win.Canvas().Overlays().Top().Hide()
+	}
+	ws.onExport()
+	format, folder, _, _ = exportDialog(t, ws)
+	if format.Selected != "doccano" || folder.Text != dir {
+		t.Errorf("the export dialog opens on %s in %s, want doccano in %s", format.Selected, folder.Text, dir)
 	}
 }
