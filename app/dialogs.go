@@ -402,7 +402,7 @@ func (ws *workspace) onImportFiles() {
 		ws.info(lang.L("Open or create a project first"))
 		return
 	}
-	ws.chooseFile(nil, func(path string) { ws.showImportDialog([]string{path}) })
+	ws.chooseFiles(ws.showImportDialog)
 }
 
 func (ws *workspace) onImportFolder() {
@@ -456,12 +456,12 @@ func (ws *workspace) onDropped(_ fyne.Position, uris []fyne.URI) {
 // layers, whether to skip bad records, and the text column of a table.
 func (ws *workspace) showImportDialog(paths []string) {
 	p := ws.proj
-	formats := []string{"text"}
+	byExt := lang.L("By each file's extension")
+	formats := []string{byExt, "text"}
 	for _, r := range export.Readers() {
 		formats = append(formats, r.Name)
 	}
 	format := widget.NewSelect(formats, nil)
-	format.SetSelected(importFormatFor(paths[0]))
 	// First the layers the file names (or that have its labels; see
 	// export.ImportFiles), else one layer for every span.
 	layer := widget.NewSelect(append([]string{lang.L("Layers as in the file")}, p.Schema().LayerNames()...), nil)
@@ -473,14 +473,41 @@ func (ws *workspace) showImportDialog(paths []string) {
 	idCol.SetPlaceHolder(lang.L("optional"))
 	files := widget.NewLabel(strings.Join(paths, "\n"))
 	files.Wrapping = fyne.TextWrapBreak
-	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Files"), files),
-		widget.NewFormItem(lang.L("Format"), format),
+	filesBox := container.NewVScroll(files)
+	filesBox.SetMinSize(fyne.NewSize(0, float32(min(len(paths), 5))*22+16)) // up to five lines, then it scrolls
+	// The options that only annotated formats use, hidden for text.
+	annotated := widget.NewForm(
 		widget.NewFormItem(lang.L("Layer for labels"), layer),
 		widget.NewFormItem(lang.L("Text column"), column),
 		widget.NewFormItem(lang.L("Name column"), idCol),
 		widget.NewFormItem("", skip),
 	)
+	format.OnChanged = func(f string) {
+		text := f == "text"
+		if f == byExt {
+			text = true
+			for _, p := range paths {
+				text = text && importFormatFor(p) == "text"
+			}
+		}
+		if text {
+			annotated.Hide()
+		} else {
+			annotated.Show()
+		}
+	}
+	// One format for all the files when they share one, else each by its
+	// extension.
+	guess := importFormatFor(paths[0])
+	for _, p := range paths[1:] {
+		if importFormatFor(p) != guess {
+			guess = byExt
+		}
+	}
+	format.SetSelected(guess)
+	form := container.NewVBox(widget.NewForm(
+		widget.NewFormItem(lang.L("Files"), filesBox),
+		widget.NewFormItem(lang.L("Format"), format)), annotated)
 	d := dialog.NewCustomConfirm(lang.L("Import"), lang.L("Import"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			ws.focusView()
@@ -494,9 +521,13 @@ func (ws *workspace) showImportDialog(paths []string) {
 		if layer.SelectedIndex() > 0 {
 			opts.Layer = layer.Selected
 		}
-		ws.importPathsWith(paths, format.Selected, opts, nil)
+		f := format.Selected
+		if f == byExt {
+			f = ""
+		}
+		ws.importPathsWith(paths, f, opts, nil)
 	}, ws.win)
-	d.Resize(fyne.NewSize(560, 420))
+	d.Resize(fyne.NewSize(min(640, ws.win.Canvas().Size().Width-40), min(460, ws.win.Canvas().Size().Height-40)))
 	d.Show()
 }
 

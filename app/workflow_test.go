@@ -835,3 +835,69 @@ func TestExportDialogRemembers(t *testing.T) {
 		t.Errorf("the export dialog opens on %s in %s, want doccano in %s", format.Selected, folder.Text, dir)
 	}
 }
+
+// TestImportSeveralFiles checks the import chooser: it starts in the
+// folder last imported from, lists its folders and the files the importer
+// reads (a filter shows all), imports several files checked at once, and
+// the import dialog hides the options only annotated formats use when the
+// files are text.
+func TestImportSeveralFiles(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.loadSegmenter()
+	dir := t.TempDir()
+	for name, body := range map[string]string{"a.txt": "甲说：“你好。”", "b.txt": "乙答：好的。", "c.conllu": "", "x.png": "", ".hidden.txt": "秘密。"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ws.prefs.SetString("import.folder", dir)
+	ws.onImportFiles()
+	c := ws.lastChooser
+	if c == nil || c.dir != dir {
+		t.Fatalf("the chooser starts in %v, want %s", c, dir)
+	}
+	names := func() (out []string) {
+		for _, e := range c.entries {
+			out = append(out, e.name)
+		}
+		return out
+	}
+	if got := names(); !slices.Equal(got, []string{"sub", "a.txt", "b.txt", "c.conllu"}) {
+		t.Errorf("the chooser lists %q, want sub a.txt b.txt c.conllu", got)
+	}
+	c.filter.SetSelectedIndex(filterAll)
+	if got := names(); !slices.Equal(got, []string{"sub", "a.txt", "b.txt", "c.conllu", "x.png"}) {
+		t.Errorf("with all files the chooser lists %q", got)
+	}
+	c.filter.SetSelectedIndex(filterText)
+	if !c.ok.Disabled() {
+		t.Error("Import… is enabled with no file checked")
+	}
+	c.toggleAll()
+	if got := c.paths(); !slices.Equal(got, []string{filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")}) {
+		t.Fatalf("checked %q, want a.txt and b.txt", got)
+	}
+	test.Tap(c.ok)
+	// The import dialog: text files, so no layer, columns or skipping.
+	var form *widget.Form
+	for _, o := range walkObjects(ws.win.Canvas().Overlays().Top()) {
+		if fm, ok := o.(*widget.Form); ok && len(fm.Items) == 4 {
+			form = fm
+		}
+	}
+	if form == nil || form.Visible() {
+		t.Errorf("the import dialog of text files shows the annotated formats' options")
+	}
+	tapOverlayButton(t, ws.win, "Import")
+	f.waitJobs()
+	if len(ws.docs) != 4 {
+		t.Fatalf("after importing two files: %d documents, want 4", len(ws.docs))
+	}
+	if got := ws.prefs.String("import.folder"); got != dir {
+		t.Errorf("the folder remembered is %q, want %s", got, dir)
+	}
+}
