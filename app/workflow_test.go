@@ -901,3 +901,37 @@ func TestImportSeveralFiles(t *testing.T) {
 		t.Errorf("the folder remembered is %q, want %s", got, dir)
 	}
 }
+
+// TestNotesShown checks that a span's note is shown in the span list and
+// marked on the text (a corner at the end of the span's bar); before, a
+// note was only seen in the inspector.
+func TestNotesShown(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.view.Select(8, 10)
+	f.typeRunes("2") // LOC 上海
+	corners := func() int {
+		n := 0
+		for _, o := range test.WidgetRenderer(ws.view).Objects() {
+			if r, ok := o.(*canvas.Rectangle); ok && o.Visible() && r.Size() == fyne.NewSize(5, 5) {
+				n++
+			}
+		}
+		return n
+	}
+	before := corners()
+	ws.apply(annotate.SetNote{ID: ws.doc.Spans[0].ID, Note: "直辖市"})
+	ws.view.Refresh()
+	if got := corners(); got != before+1 {
+		t.Errorf("%d note corners drawn, want %d", got, before+1)
+	}
+	var rows []string
+	for _, o := range test.LaidOutObjects(ws.spanList) {
+		if r, ok := o.(*spanRow); ok {
+			rows = append(rows, r.text.Text)
+		}
+	}
+	if len(rows) == 0 || !strings.Contains(rows[0], noteMark+" 直辖市") {
+		t.Errorf("the span list shows %q, want the note", rows)
+	}
+}
