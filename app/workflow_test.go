@@ -625,6 +625,15 @@ func TestWorkspaceSuggestReasons(t *testing.T) {
 	if got := ws.insp.span.Text; !strings.Contains(got, "from the segmenter's POS tag ns (place name)") {
 		t.Errorf("the inspector says %q, want the reason", got)
 	}
+	// Suggestions made in an earlier session (the second document's)
+	// say their reason too, from the token's tag.
+	ws.openDocument(1)
+	ws.view.Select(3, 5)
+	if got := ws.insp.span.Text; !strings.Contains(got, "from the segmenter's POS tag ns (place name)") {
+		t.Errorf("the inspector says %q of an earlier suggestion, want the reason", got)
+	}
+	ws.openDocument(0)
+	ws.view.Select(8, 10)
 	// Rejected there, 上海 is not suggested in the third document; the
 	// lone surnames and 普及 after 常识 are skipped, and the status says so.
 	ws.onReject()
