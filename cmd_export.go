@@ -55,7 +55,7 @@ func cmdExport(ctx context.Context, args []string) error {
 		return fmt.Errorf("export: -f %q: want one of %s: %w", *format, strings.Join(names, ", "), errUsage)
 	}
 	if *excel && !strings.HasPrefix(f.Name, "csv-") {
-		return fmt.Errorf("export: -excel is for csv-tokens and csv-spans (xlsx is a spreadsheet already): %w", errUsage)
+		return fmt.Errorf("export: -excel is for csv-tokens, csv-spans and csv-relations (xlsx is a spreadsheet already): %w", errUsage)
 	}
 	opts := export.Options{Suggestions: *sugg, Records: export.Records(*records), Level: export.Level(*level),
 		Scheme: export.Scheme(strings.ToUpper(*scheme)), BOM: *bom, Excel: *excel, Offsets: export.Unit(*offsets), POS: *pos, Predictions: *preds,
