@@ -64,6 +64,12 @@ CREATE TABLE rejections(doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELE
 	2: `
 ALTER TABLE documents ADD COLUMN tokens_from TEXT NOT NULL DEFAULT '';
 `,
+	3: `
+CREATE TABLE gold_corpora(id INTEGER PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+	sentences INTEGER NOT NULL, tokens INTEGER NOT NULL, added TEXT NOT NULL);
+CREATE TABLE gold_sentences(corpus_id INTEGER NOT NULL REFERENCES gold_corpora(id) ON DELETE CASCADE,
+	position INTEGER NOT NULL, text TEXT NOT NULL, tokens BLOB NOT NULL, PRIMARY KEY (corpus_id, position)) WITHOUT ROWID;
+`,
 }
 
 func init() {
