@@ -97,6 +97,7 @@ func (ws *workspace) corpusWork(title string, size int, work func() error, done 
 		return
 	}
 	idx := ws.docIdx
+	st := ws.view.State()
 	ws.showDocument(nil)
 	ws.runLong(title, func(ctx context.Context, progress progressUpdate) error {
 		progress(-1, fmt.Sprintf(lang.L("Saving %d changes…"), size))
@@ -105,6 +106,7 @@ func (ws *workspace) corpusWork(title string, size int, work func() error, done 
 		if ws.proj != nil && idx >= 0 && idx < len(ws.docs) {
 			ws.docIdx = -1
 			ws.openDocument(idx)
+			ws.view.Restore(st) // long work keeps the viewport and the selection
 		}
 		done(err)
 	})

@@ -654,6 +654,18 @@ func (ws *workspace) applyLabel(layer, label string) {
 		}
 	}
 	var edits []annotate.Edit
+	// The suggestions the new span overlaps are replaced by it: rejected,
+	// in the same step (in a layer that allows overlaps, those of the same
+	// label: the others may be nested entities).
+	forbid := false
+	if l, ok := ws.schema.Layer(layer); ok {
+		forbid = l.Overlap == annotate.OverlapForbidden
+	}
+	for _, sp := range ws.doc.Spans {
+		if sp.Layer == layer && sp.Origin == annotate.OriginSuggested && sp.Start < end && start < sp.End && (forbid || sp.Label == label) {
+			edits = append(edits, annotate.Reject{ID: sp.ID})
+		}
+	}
 	for _, at := range []int{start, end} {
 		if i := ws.doc.TokenAt(at); i >= 0 && ws.doc.Tokens[i].Start < at {
 			edits = append(edits, annotate.Split{At: at})
@@ -831,7 +843,37 @@ func (ws *workspace) historyStep(run func(id int64) (*annotate.Entry, error), no
 	}
 	ws.saved(fmt.Sprintf(done, e.Name))
 	ws.afterEdit(true)
+	if start, end, ok := stepRange(e); ok {
+		ws.view.Select(start, end) // what the step touched, as it is now
+	}
 	ws.corpusChanged(ws.doc)
+}
+
+// stepRange is the range of the text step e touched: its tokens and spans
+// before and after; false when it touched none (a status, the schema).
+func stepRange(e *annotate.Entry) (start, end int, ok bool) {
+	add := func(s, t int) {
+		if !ok || s < start {
+			start = s
+		}
+		if !ok || t > end {
+			end = t
+		}
+		ok = true
+	}
+	for _, c := range e.Changes {
+		if t := c.Tokens; t != nil {
+			add(t.Start, t.End)
+		}
+		if sc := c.Span; sc != nil {
+			for _, sp := range []*annotate.Span{sc.Before, sc.After} {
+				if sp != nil {
+					add(sp.Start, sp.End)
+				}
+			}
+		}
+	}
+	return start, end, ok
 }
 
 // historyFailed reports an undo or redo that failed. A step that no longer
