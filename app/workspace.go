@@ -445,19 +445,33 @@ func (ws *workspace) afterEdit(edited bool) {
 					s.Tagged++
 				}
 			}
-			ws.docList.Refresh()
+			// only the document's own row: refreshing the list redraws
+			// (and shapes the text of) every row in view
+			if i := slices.Index(ws.shown, ws.docIdx); i >= 0 {
+				ws.docList.RefreshItem(i)
+			}
 		}
-		ws.docMeta.SetText(nChars(d.Chars()) + " · " + nTokens(len(d.Tokens)) + " · " + nSpans(len(d.Spans)))
+		setLabel(ws.docMeta, nChars(d.Chars())+" · "+nTokens(len(d.Tokens))+" · "+nSpans(len(d.Spans)))
+		done := lang.L("Mark done")
 		if d.Status == annotate.StatusDone {
-			ws.doneBtn.SetText(lang.L("Reopen"))
-		} else {
-			ws.doneBtn.SetText(lang.L("Mark done"))
+			done = lang.L("Reopen")
+		}
+		if ws.doneBtn.Text != done {
+			ws.doneBtn.SetText(done)
 		}
 	}
 	ws.spanList.UnselectAll()
 	ws.spanList.Refresh()
-	ws.statusCnt.SetText(ws.countsText())
+	setLabel(ws.statusCnt, ws.countsText())
 	ws.selectionChanged()
+}
+
+// setLabel sets l's text when it differs: a label's SetText lays its text
+// out again (shaping it to truncate), even when it is the same.
+func setLabel(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
 }
 
 func (ws *workspace) countsText() string {
@@ -485,7 +499,7 @@ func (ws *workspace) selectionChanged() {
 	if ws.view.CharMode() {
 		mode = lang.L("character mode") + " · "
 	}
-	ws.statusSelection.SetText(mode + fmt.Sprintf(lang.L("selection [%d, %d) · %d characters"), start, end, end-start))
+	setLabel(ws.statusSelection, mode+fmt.Sprintf(lang.L("selection [%d, %d) · %d characters"), start, end, end-start))
 	var tok *text.Token
 	if i := ws.view.Cursor(); i >= 0 && i < len(ws.doc.Tokens) {
 		tok = &ws.doc.Tokens[i]
