@@ -69,7 +69,8 @@ fuzz:
 ## the cleaning of 100,000 and 1,000,000 templated lines and the peak memory of a
 ## 100 MB text's import (x-input) run once each; issue 20's figures: biaozhu segment
 ## against a bare gse program, whole processes (speed and memory ratios), and learning
-## from UD GSD — F1 after learning, the carry-over, 4,000 sentences' time — once each)
+## from UD GSD — F1 after learning, the carry-over, 4,000 sentences' time — and the real window
+## under Xvfb: start, resident memory with a 1 MB document, 50 PgDn — once each)
 bench: deps
 	$(GO) test -run '^$$' -bench 'Pipeline|Clean|Decode|Import|Segment|Commit|OpenList|Learner' -benchtime 10x ./annotate/...
 	$(GO) test -run '^$$' -bench 'Suggest|Gazetteer' -benchtime 10x ./annotate/corpus
@@ -80,7 +81,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./app/...
 	$(GO) test -run '^$$' -bench 'JSONL' -benchtime 10x ./export/...
 	$(GO) test -run '^$$' -bench 'CSV|XLSX|ImportDoccano' -benchtime 1x ./export/...
-	$(GO) test -run '^$$' -bench 'SegmentCommand|LearnGold' -benchtime 1x .
+	$(GO) test -run '^$$' -bench 'SegmentCommand|LearnGold|RealWindow' -benchtime 1x .
 
 ## charfreq: regenerate assets/charfreq.tsv from gse's embedded dictionary
 charfreq:
