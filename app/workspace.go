@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -269,6 +270,7 @@ func (ws *workspace) loadSegmenter() {
 		start := time.Now()
 		seg, err := text.NewSegmenter()
 		took := time.Since(start)
+		releaseMemory()
 		fyne.Do(func() {
 			ws.seg, ws.segErr = seg, err
 			if err != nil {
@@ -397,7 +399,14 @@ func (ws *workspace) openDocument(idx int) {
 	ws.prefs.SetInt("lastdoc:"+ws.proj.Path(), int(d.ID))
 	ws.showDocument(d)
 	ws.syncListSelection()
+	go releaseMemory()
 }
+
+// releaseMemory collects the garbage of a big step (the dictionary's load,
+// a document's, the index's build) and gives the memory back to the
+// system at once: the Go runtime would keep it for minutes, and the heap
+// of a step is twice or three times what it leaves live.
+func releaseMemory() { debug.FreeOSMemory() }
 
 // showDocument puts d (nil: none) in the view and the panels.
 func (ws *workspace) showDocument(d *annotate.Document) {
