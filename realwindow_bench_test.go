@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -120,13 +121,41 @@ func BenchmarkRealWindow(b *testing.B) {
 		}
 		return r
 	}
+	// mappedAfter launches the app on path and returns when its window
+	// is there (polled every 20 ms).
+	mappedAfter := func(path string) time.Duration {
+		cmd := exec.Command(os.Args[0], "-test.run=^$", "--", path)
+		cmd.Env = env
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		defer func() { cmd.Process.Kill(); cmd.Wait() }()
+		for time.Since(start) < 60*time.Second {
+			q := exec.Command("xdotool", "search", "--onlyvisible", "--name", "Biaozhu")
+			q.Env = append(os.Environ(), "DISPLAY="+display)
+			if out, _ := q.Output(); len(bytes.TrimSpace(out)) > 0 {
+				return time.Since(start)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		b.Fatal("no window after 60 s")
+		return 0
+	}
 	var e, d run
+	var starts []time.Duration
 	for b.Loop() {
 		e = open(empty, false)
 		d = open(big, true)
+		for range 5 {
+			starts = append(starts, mappedAfter(empty))
+		}
 	}
+	slices.Sort(starts)
+	e.mapped = starts[len(starts)/2]
 	mb := func(v float64) float64 { return v / (1 << 20) }
 	b.ReportMetric(e.mapped.Seconds(), "window-s")
+	b.ReportMetric(0.5, "window-target-s")
 	b.ReportMetric(mb(e.rss), "empty-rss-MB")
 	b.ReportMetric(mb(d.rss), "doc-rss-MB")
 	b.ReportMetric(400, "doc-rss-target-MB")
@@ -134,6 +163,6 @@ func BenchmarkRealWindow(b *testing.B) {
 	b.ReportMetric(120, "doc-share-target-MB")
 	b.ReportMetric(d.pgdn.Seconds(), "pgdn50-s")
 	b.ReportMetric(2, "pgdn50-target-s")
-	b.Logf("window there %.2f s after launch (empty project; %.2f s with the 1 MB document); resident once idle: empty project %.0f MB (peak %.0f), 1 MB document open %.0f MB (peak %.0f; target ≤ 400), the document's share %.0f MB (target ≤ 120); 50 PgDn repainted in %.2f s (target ≤ 2)",
-		e.mapped.Seconds(), d.mapped.Seconds(), mb(e.rss), mb(e.hwm), mb(d.rss), mb(d.hwm), mb(d.rss-e.rss), d.pgdn.Seconds())
+	b.Logf("window there %.2f s after launch (empty project, median of %d: %v; %.2f s with the 1 MB document; target ≤ 0.5 s to the first key); resident once idle: empty project %.0f MB (peak %.0f), 1 MB document open %.0f MB (peak %.0f; target ≤ 400), the document's share %.0f MB (target ≤ 120); 50 PgDn repainted in %.2f s (target ≤ 2)",
+		e.mapped.Seconds(), len(starts), starts, d.mapped.Seconds(), mb(e.rss), mb(e.hwm), mb(d.rss), mb(d.hwm), mb(d.rss-e.rss), d.pgdn.Seconds())
 }
