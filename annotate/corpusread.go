@@ -67,6 +67,25 @@ type SpanTextCount struct {
 	N           int
 }
 
+// RejectedSpanTexts counts the rejected suggestions of layer (the
+// rejections table) by their text and label, in no particular order.
+func (p *Project) RejectedSpanTexts(layer string) ([]SpanTextCount, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
+	rows, err := queryAll(context.Background(), p.conn, func(r *sql.Rows) (SpanTextCount, error) {
+		var x SpanTextCount
+		return x, r.Scan(&x.Text, &x.Label, &x.N)
+	}, `SELECT substr(t.text, r.start + 1, r."end" - r.start) AS s, r.label, count(*) FROM rejections r JOIN texts t ON t.doc_id = r.doc_id
+		WHERE r.layer = ? GROUP BY s, r.label`, layer)
+	if err != nil {
+		return nil, p.classify(err, "read the rejected suggestions")
+	}
+	return rows, nil
+}
+
 // ConfirmedSpanTexts counts the confirmed spans of layer — those of origin
 // manual or imported; suggestions are not confirmed — by their text and
 // label, in no particular order. It reads the project file's span table

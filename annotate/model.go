@@ -335,6 +335,54 @@ func POSPreset(name string) (Tagset, error) {
 	return t, nil
 }
 
+// Gloss is what a POS tag (or a tagset) is, in short, in each language of
+// the user interface; the embedded tagset presets carry them (a project's
+// own tagset has only its Description).
+type Gloss struct {
+	En   string `json:"en"`
+	Hans string `json:"zh_Hans"` // simplified Chinese
+	Hant string `json:"zh_Hant"` // traditional Chinese (Taiwan)
+}
+
+// In returns the gloss in the language of BCP 47 tag lang ("en", "zh-Hans",
+// "zh-Hant", "zh-TW"…): traditional for zh-Hant, zh-TW, zh-HK and zh-MO,
+// simplified for other Chinese, English otherwise; "" when the gloss has
+// none in that language.
+func (g Gloss) In(lang string) string {
+	l := strings.ToLower(strings.ReplaceAll(lang, "_", "-"))
+	switch {
+	case strings.HasPrefix(l, "zh-hant"), l == "zh-tw", l == "zh-hk", l == "zh-mo":
+		return g.Hant
+	case strings.HasPrefix(l, "zh"):
+		return g.Hans
+	}
+	return g.En
+}
+
+// PresetGlosses returns the glosses of the embedded POS preset called name
+// (see POSPreset): the tagset's and each tag's, by tag name.
+func PresetGlosses(name string) (tagset Gloss, tags map[string]Gloss, err error) {
+	var f struct {
+		Gloss Gloss `json:"gloss"`
+		Tags  []struct {
+			Name  string `json:"name"`
+			Gloss Gloss  `json:"gloss"`
+		} `json:"tags"`
+	}
+	data, err := assets.Schemas.ReadFile("schemas/pos-" + name + ".json")
+	if err != nil {
+		return tagset, nil, fmt.Errorf("annotate: no POS preset %q (presets: gse, upos)", name)
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return tagset, nil, fmt.Errorf("annotate: POS preset %q: %v", name, err)
+	}
+	tags = make(map[string]Gloss, len(f.Tags))
+	for _, t := range f.Tags {
+		tags[t.Name] = t.Gloss
+	}
+	return f.Gloss, tags, nil
+}
+
 // EntityPreset returns the embedded entity layer: PER, LOC, ORG, GPE, TIME
 // and MISC, overlaps forbidden, shortcut keys 1 to 6.
 func EntityPreset() Layer {
@@ -369,9 +417,12 @@ type DocumentSummary struct {
 	Labels []string
 	Chars  int // code points of the clean text
 	Tokens int
-	Spans  int
-	Tagged int // tokens with an edited POS or segmentation
-	Damage int // damage marks left by cleaning
+	Spans  int // every span, suggestions included
+	// Suggested is how many of Spans are suggestions (origin suggested),
+	// not yet accepted or rejected.
+	Suggested int
+	Tagged    int // tokens with an edited POS or segmentation
+	Damage    int // damage marks left by cleaning
 	// TokensFrom is Document.TokensFrom: "" or TokensImported.
 	TokensFrom string
 	Created    time.Time

@@ -8,7 +8,7 @@ package annotate
 // dictionary, recorded splits and merges), store_gold.go (the gold
 // corpora learnt) and store_backup.go (backups).
 //
-// File layout (schema version 4), readable with any SQLite client:
+// File layout (schema version 5), readable with any SQLite client:
 //
 //	meta(key, value)                  generation (commits), created, opened, pos_tagset,
 //	                                  next_span_id, removed_labels (JSON: as they were last)
@@ -16,13 +16,15 @@ package annotate
 //	layers(name, overlap, description, position)
 //	labels(layer, name, color, key, description, position, pos)
 //	documents(id, name, source, hash, status, labels, chars, tokens, spans,
-//	          edited, damage, created, updated, tokens_from)   what a listing reads
+//	          suggested, edited, damage, created, updated, tokens_from)
+//	                                             what a listing reads
 //	texts(doc_id, raw, text, raw_map, report, sentences)   loaded on demand
 //	token_blocks(doc_id, start, count, data)        the token layer, in blocks
 //	spans(id, doc_id, layer, label, start, end, text, note, origin, annotator)
 //	history(id, doc_id, name, changes, undone, created)   undo/redo, JSON
 //	segmentation_edits(id, doc_id, history_id, kind, start, end, before,
 //	          after, undone, created)           splits and merges, for learning
+//	          (kind: split, merge, label — a split for a span's edge —, resegment)
 //	user_words(word, pos, freq, added)         the user dictionary
 //	rejections(doc_id, layer, label, start, end)   rejected suggestions
 //	gold_corpora(id, name, hash, sentences, tokens, added)   gold corpora learnt
@@ -59,7 +61,7 @@ import (
 // SchemaVersion is the project file format this Biaozhu writes. A file
 // with a larger version is refused, never altered; a smaller one is
 // migrated forward on open.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // applicationID marks a SQLite file as a Biaozhu project ("BZHU").
 const applicationID = 0x425A4855

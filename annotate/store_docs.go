@@ -30,7 +30,7 @@ func (p *Project) Documents() ([]DocumentSummary, error) {
 	}
 	out, err := queryAll(context.Background(), p.conn, func(r *sql.Rows) (d DocumentSummary, err error) {
 		var labels, created, updated string
-		if err := r.Scan(&d.ID, &d.Name, &d.Source, &d.Status, &labels, &d.Chars, &d.Tokens, &d.Spans, &d.Tagged, &d.Damage, &created, &updated, &d.TokensFrom); err != nil {
+		if err := r.Scan(&d.ID, &d.Name, &d.Source, &d.Status, &labels, &d.Chars, &d.Tokens, &d.Spans, &d.Suggested, &d.Tagged, &d.Damage, &created, &updated, &d.TokensFrom); err != nil {
 			return d, err
 		}
 		if labels != "[]" {
@@ -38,7 +38,7 @@ func (p *Project) Documents() ([]DocumentSummary, error) {
 		}
 		d.Created, d.Updated = parseTime(created), parseTime(updated)
 		return d, nil
-	}, "SELECT id, name, source, status, labels, chars, tokens, spans, edited, damage, created, updated, tokens_from FROM documents ORDER BY id")
+	}, "SELECT id, name, source, status, labels, chars, tokens, spans, suggested, edited, damage, created, updated, tokens_from FROM documents ORDER BY id")
 	return out, p.wrapErr(err, "list the documents")
 }
 
@@ -64,6 +64,17 @@ func damageCount(r text.Report) int {
 	n := 0
 	for _, m := range r.Marks {
 		if m.Kind == text.MarkDamage {
+			n++
+		}
+	}
+	return n
+}
+
+// countSuggested counts the suggestions among spans.
+func countSuggested(spans []Span) int {
+	n := 0
+	for i := range spans {
+		if spans[i].Origin == OriginSuggested {
 			n++
 		}
 	}
@@ -361,9 +372,9 @@ func (a *Adder) Add(doc *Document) error {
 func (a *Adder) write(doc *Document, spans []Span) (int64, error) {
 	ctx, tx := a.ctx, a.tx
 	labels, _ := json.Marshal(nonNil(doc.Labels))
-	res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, edited, damage, created, updated, tokens_from)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), doc.tokenCount(), len(spans),
+	res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, suggested, edited, damage, created, updated, tokens_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), doc.tokenCount(), len(spans), countSuggested(spans),
 		countEdited(doc.Tokens), damageCount(doc.Report), timeText(a.now), timeText(a.now), doc.TokensFrom)
 	if err != nil {
 		return 0, err

@@ -189,11 +189,11 @@ func TestGoldCorpusRefused(t *testing.T) {
 	}
 }
 
-// TestOpenMigratesVersion3 takes a file of format 3 (no gold corpora)
+// TestOpenMigratesVersion4 takes a file of format 4 (no gold corpora)
 // forward, backing it up first, and it learns a gold corpus then.
-func TestOpenMigratesVersion3(t *testing.T) {
+func TestOpenMigratesVersion4(t *testing.T) {
 	p, path := newTestProject(t, Options{NoBackup: true})
-	if _, err := p.conn.ExecContext(t.Context(), "DROP TABLE gold_sentences; DROP TABLE gold_corpora; PRAGMA user_version=3"); err != nil {
+	if _, err := p.conn.ExecContext(t.Context(), "DROP TABLE gold_sentences; DROP TABLE gold_corpora; PRAGMA user_version=4"); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Close(); err != nil {
@@ -206,20 +206,20 @@ func TestOpenMigratesVersion3(t *testing.T) {
 	defer p.Close()
 	old := ""
 	for _, b := range p.Backups() {
-		if strings.Contains(filepath.Base(b), "-format3-") {
+		if strings.Contains(filepath.Base(b), "-format4-") {
 			old = b
 		}
 	}
 	if old == "" {
-		t.Fatalf("backups %v: none of format 3 made before migrating", p.Backups())
+		t.Fatalf("backups %v: none of format 4 made before migrating", p.Backups())
 	}
 	db, err := sql.Open("sqlite", old)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var version int
-	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 3 {
-		t.Errorf("user_version of %s = %d (%v), want 3", old, version, err)
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 4 {
+		t.Errorf("user_version of %s = %d (%v), want 4", old, version, err)
 	}
 	db.Close()
 	if _, added, err := p.AddGoldCorpus(t.Context(), "g.txt", []GoldSentence{goldOf(t, "北京", []string{"北京"})}); err != nil || !added {

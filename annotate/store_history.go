@@ -241,8 +241,8 @@ func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, 
 		}
 	}
 	labels, _ := json.Marshal(nonNil(d.Labels))
-	if _, err := tx.ExecContext(ctx, "UPDATE documents SET status=?, labels=?, tokens=?, spans=?, edited=edited+?, updated=? WHERE id=?",
-		string(d.Status), string(labels), len(d.Tokens), len(d.Spans), editedDelta(e.Changes, op), timeText(now), d.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, "UPDATE documents SET status=?, labels=?, tokens=?, spans=?, suggested=?, edited=edited+?, updated=? WHERE id=?",
+		string(d.Status), string(labels), len(d.Tokens), len(d.Spans), countSuggested(d.Spans), editedDelta(e.Changes, op), timeText(now), d.ID); err != nil {
 		return err
 	}
 	switch op {
@@ -295,6 +295,22 @@ func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, 
 	return nil
 }
 
+// spanEdgeAt reports whether step e adds a span, or moves one, so that it
+// starts or ends at code point at: a split there in the same step was made
+// for the span (labelling 冬春 in 冬春季), not to correct the segmentation.
+func spanEdgeAt(e *Entry, at int) bool {
+	for _, c := range e.Changes {
+		if c.Span == nil || c.Span.After == nil {
+			continue
+		}
+		a, b := c.Span.After, c.Span.Before
+		if (a.Start == at || a.End == at) && (b == nil || b.Start != a.Start || b.End != a.End) {
+			return true
+		}
+	}
+	return false
+}
+
 // recordSegmentation records a split or merge for the segmenter to learn
 // from.
 func recordSegmentation(ctx context.Context, tx *sql.Tx, d *Document, e *Entry, t *TokensChange, now time.Time) error {
@@ -312,10 +328,12 @@ func recordSegmentation(ctx context.Context, tx *sql.Tx, d *Document, e *Entry, 
 	}
 	kind := "resegment"
 	switch {
+	case len(t.Before) == 1 && len(t.After) == 2 && spanEdgeAt(e, t.After[0].End):
+		kind = SegLabel // only a side effect of labelling part of the token
 	case len(t.Before) == 1 && len(t.After) == 2:
-		kind = "split"
+		kind = SegSplit
 	case len(t.Before) > 1 && len(t.After) == 1:
-		kind = "merge"
+		kind = SegMerge
 	}
 	words := func(ts []text.Token) string {
 		ws := make([]string, len(ts))

@@ -65,6 +65,18 @@ CREATE TABLE rejections(doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELE
 ALTER TABLE documents ADD COLUMN tokens_from TEXT NOT NULL DEFAULT '';
 `,
 	3: `
+ALTER TABLE documents ADD COLUMN suggested INTEGER NOT NULL DEFAULT 0;
+UPDATE documents SET suggested = (SELECT count(*) FROM spans WHERE spans.doc_id = documents.id AND spans.origin = 'suggested');
+CREATE TABLE segmentation_edits_4(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	history_id INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('split', 'merge', 'label', 'resegment')),
+	start INTEGER NOT NULL, "end" INTEGER NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL,
+	undone INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);
+INSERT INTO segmentation_edits_4 SELECT id, doc_id, history_id, kind, start, "end", before, after, undone, created FROM segmentation_edits;
+DROP TABLE segmentation_edits;
+ALTER TABLE segmentation_edits_4 RENAME TO segmentation_edits;
+CREATE INDEX segmentation_edits_history ON segmentation_edits(history_id);
+`,
+	4: `
 CREATE TABLE gold_corpora(id INTEGER PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
 	sentences INTEGER NOT NULL, tokens INTEGER NOT NULL, added TEXT NOT NULL);
 CREATE TABLE gold_sentences(corpus_id INTEGER NOT NULL REFERENCES gold_corpora(id) ON DELETE CASCADE,

@@ -187,7 +187,10 @@ func (ws *workspace) onNewProject() {
 		ws.closeProject()
 		ws.setProject(p)
 	}, ws.win)
-	d.Resize(fyne.NewSize(600, 240))
+	// Enter in either field creates the project, as the Create button.
+	name.OnSubmitted = func(string) { d.Confirm() }
+	folder.entry.OnSubmitted = func(string) { d.Confirm() }
+	d.Resize(fyne.NewSize(min(600, ws.win.Canvas().Size().Width-40), 240))
 	d.Show()
 	ws.win.Canvas().Focus(name)
 }
@@ -839,7 +842,7 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 			text.Wrapping = fyne.TextWrapWord
 			scroll := container.NewVScroll(text)
 			scroll.SetMinSize(fyne.NewSize(640, 320))
-			d := dialog.NewCustom(fmt.Sprintf(lang.L("%s — %d warnings"), msg, len(res.Warnings)), lang.L("Close"), scroll, ws.win)
+			d := dialog.NewCustom(lang.N("{{.What}} — {{.Count}} warnings", len(res.Warnings), map[string]any{"What": msg, "Count": len(res.Warnings)}), lang.L("Close"), scroll, ws.win)
 			d.SetOnClosed(ws.focusView)
 			d.Show()
 		}

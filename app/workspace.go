@@ -14,10 +14,12 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
@@ -62,10 +64,14 @@ type workspace struct {
 	insp            *inspector
 	spanList        *widget.List
 	spanItems       []annotate.Span
-	statusDict      *widget.Label
-	statusSave      *widget.Label
-	statusSelection *widget.Label
-	statusCnt       *widget.Label
+	statusDict      *statusLabel
+	statusSave      *statusLabel
+	statusSelection *statusLabel
+	statusCnt       *statusLabel
+	picker          *picker                         // the last picker opened (l, t)
+	sgReasons       map[suggestionKey]corpus.Reason // why each suggestion of this session was made
+	hint            *emptyHint                      // what to do in an empty project, over the document view
+	splits          [3]*container.Split             // documents | rest, document | right, palette and inspector / spans
 	menu            *mainMenu
 	corpusStep      *annotate.CorpusStep   // the last corpus step while it is undoable
 	corpusUndone    *annotate.CorpusStep   // the corpus step just undone, while it is redoable
@@ -108,7 +114,7 @@ func statusName(s annotate.Status) string {
 
 // newWorkspace builds the workspace in win, with no project open yet.
 func newWorkspace(a fyne.App, win fyne.Window) *workspace {
-	ws := &workspace{app: a, win: win, prefs: a.Preferences(), docIdx: -1, segOK: make(chan struct{}), indexAtOpen: true}
+	ws := &workspace{app: a, win: win, prefs: a.Preferences(), docIdx: -1, segOK: make(chan struct{}), indexAtOpen: true, sgReasons: map[suggestionKey]corpus.Reason{}}
 	ws.showPOS = ws.prefs.BoolWithFallback("view.pos", true)
 	ws.showWB = ws.prefs.BoolWithFallback("view.boundaries", true)
 	ws.zoom = float32(ws.prefs.FloatWithFallback("view.zoom", 1))
@@ -121,6 +127,11 @@ func newWorkspace(a fyne.App, win fyne.Window) *workspace {
 // build makes the widgets and lays them out. It is run again after the
 // language changes.
 func (ws *workspace) build() {
+	var view tvState
+	if ws.view != nil {
+		view = ws.view.State()
+		ws.saveSplits()
+	}
 	// Left: documents.
 	ws.filter = widget.NewEntry()
 	ws.filter.SetPlaceHolder(lang.L("Filter documents"))
@@ -136,9 +147,14 @@ func (ws *workspace) build() {
 		func() fyne.CanvasObject {
 			name := widget.NewLabel("")
 			name.Truncation = fyne.TextTruncateEllipsis
-			meta := widget.NewLabel("")
-			meta.SizeName = theme.SizeNameCaptionText
-			return container.NewVBox(name, meta)
+			box := container.NewVBox(name)
+			for range 2 {
+				meta := widget.NewLabel("")
+				meta.SizeName = theme.SizeNameCaptionText
+				meta.Truncation = fyne.TextTruncateEllipsis
+				box.Add(meta)
+			}
+			return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), box.Objects...)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(ws.shown) {
@@ -147,7 +163,8 @@ func (ws *workspace) build() {
 			d := ws.docs[ws.shown[id]]
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(statusMark(d.Status) + " " + d.Name)
-			box.Objects[1].(*widget.Label).SetText(docProgress(d))
+			box.Objects[1].(*widget.Label).SetText(statusName(d.Status) + " · " + spanCount(d.Spans, d.Suggested))
+			box.Objects[2].(*widget.Label).SetText(fmt.Sprintf(lang.L("%d/%d tokens edited"), d.Tagged, d.Tokens))
 		})
 	ws.docList.OnSelected = func(id widget.ListItemID) {
 		if id < len(ws.shown) && ws.shown[id] != ws.docIdx {
@@ -169,9 +186,16 @@ func (ws *workspace) build() {
 	ws.title.Truncation = fyne.TextTruncateEllipsis
 	ws.docMeta = widget.NewLabel("")
 	ws.docMeta.Importance = widget.LowImportance
+	ws.docMeta.SizeName = theme.SizeNameCaptionText
+	ws.docMeta.Truncation = fyne.TextTruncateEllipsis
 	ws.doneBtn = widget.NewButton(lang.L("Mark done"), ws.onToggleDone)
-	head := container.NewBorder(nil, nil, nil, container.NewHBox(ws.docMeta, ws.doneBtn), ws.title)
-	centre := container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, ws.view.Scroll())
+	// The title over its counts, the button beside both: the title has
+	// the width of the document (it was squeezed to "…" beside the counts).
+	titles := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), ws.title, ws.docMeta)
+	head := container.NewBorder(nil, nil, nil, container.NewCenter(ws.doneBtn), titles)
+	ws.hint = newEmptyHint(ws)
+	centre := container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil,
+		container.NewStack(ws.view.Scroll(), ws.hint.root))
 
 	// Right: palette, inspector, spans.
 	ws.layerSel = widget.NewSelect(nil, func(name string) { ws.setLayer(name) })
@@ -197,24 +221,25 @@ func (ws *workspace) build() {
 		ws.palette)
 	spansHead := widget.NewLabelWithStyle(lang.L("Spans"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	ws.rightTop = container.NewVScroll(container.NewVBox(paletteBox, widget.NewSeparator(), ws.insp.root))
-	right := container.NewVSplit(ws.rightTop, container.NewBorder(spansHead, nil, nil, nil, ws.spanList))
-	right.Offset = 0.62
+	// The inspector's buttons stay under the scrolled palette and
+	// inspector: at 1024×700 they had to be scrolled to.
+	right := container.NewVSplit(container.NewBorder(nil, ws.insp.buttons, nil, nil, ws.rightTop),
+		container.NewBorder(spansHead, nil, nil, nil, ws.spanList))
 
 	// Status bar.
-	ws.statusDict = widget.NewLabel(lang.L("Loading dictionary…"))
-	ws.statusSave = widget.NewLabel("")
-	ws.statusSelection = widget.NewLabel("")
-	ws.statusCnt = widget.NewLabel("")
-	for _, l := range []*widget.Label{ws.statusDict, ws.statusSave, ws.statusSelection, ws.statusCnt} {
-		l.SizeName = theme.SizeNameCaptionText
-		l.Truncation = fyne.TextTruncateEllipsis
+	ws.statusDict = newStatusLabel(lang.L("Loading dictionary…"))
+	ws.statusSave = newStatusLabel("")
+	ws.statusSelection = newStatusLabel("")
+	ws.statusCnt = newStatusLabel("")
+	status := container.New(&statusLayout{}, ws.statusDict, ws.statusSave, ws.statusSelection, ws.statusCnt)
+	for _, l := range []*statusLabel{ws.statusDict, ws.statusSave, ws.statusSelection, ws.statusCnt} {
+		l.bar = status
 	}
-	status := container.NewGridWithColumns(4, ws.statusDict, ws.statusSave, ws.statusSelection, ws.statusCnt)
 
 	// The concordance (Ctrl+F) docks under the document, hidden until used.
 	split := container.NewHSplit(left, container.NewHSplit(ws.corpus().kwic.dock(centre), right))
-	split.Offset = 0.18
-	split.Trailing.(*container.Split).Offset = 0.74
+	ws.splits = [3]*container.Split{split, split.Trailing.(*container.Split), right}
+	ws.restoreSplits()
 	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
 	if ws.root == nil {
 		ws.root = container.NewStack(content)
@@ -238,6 +263,40 @@ func (ws *workspace) build() {
 			idx := ws.docIdx
 			ws.docIdx = -1
 			ws.openDocument(idx)
+			ws.view.Restore(view)
+		}
+	}
+	ws.hint.refresh()
+}
+
+// The side panels' default sizes, as fractions of the split they divide.
+const (
+	defaultLeftSplit      = 0.2
+	defaultRightSplit     = 0.72
+	defaultInspectorSplit = 0.66
+)
+
+// splitPrefs are the preference keys of the splits' offsets.
+var splitPrefs = [3]string{"layout.documents", "layout.right", "layout.inspector"}
+
+// restoreSplits sets the splits' offsets from the preferences (the sizes
+// the annotator dragged the side panels to), else the defaults.
+func (ws *workspace) restoreSplits() {
+	defaults := [3]float64{defaultLeftSplit, defaultRightSplit, defaultInspectorSplit}
+	for i, s := range ws.splits {
+		off := ws.prefs.FloatWithFallback(splitPrefs[i], defaults[i])
+		if off <= 0.02 || off >= 0.98 {
+			off = defaults[i]
+		}
+		s.Offset = off
+	}
+}
+
+// saveSplits remembers the splits' offsets in the preferences.
+func (ws *workspace) saveSplits() {
+	for i, s := range ws.splits {
+		if s != nil {
+			ws.prefs.SetFloat(splitPrefs[i], s.Offset)
 		}
 	}
 }
@@ -252,10 +311,26 @@ func statusMark(s annotate.Status) string {
 	return "○"
 }
 
-// docProgress is a document's line under its name: status, tokens tagged,
-// spans.
-func docProgress(d annotate.DocumentSummary) string {
-	return statusName(d.Status) + " · " + fmt.Sprintf(lang.L("%d/%d tokens tagged"), d.Tagged, d.Tokens) + " · " + nSpans(d.Spans)
+// spanCount is a count of spans, suggestions included, saying how many of
+// them are suggestions: "9 spans (2 suggested)". It is the one way the
+// app counts spans (the document's head, the document list, the status
+// bar, the statistics; `ls` has the two columns).
+func spanCount(total, suggested int) string {
+	if suggested == 0 {
+		return nSpans(total)
+	}
+	return lang.N("{{.Count}} spans ({{.Suggested}} suggested)", total, map[string]any{"Count": total, "Suggested": suggested})
+}
+
+// countSuggested counts the suggestions among spans.
+func countSuggested(spans []annotate.Span) int {
+	n := 0
+	for _, sp := range spans {
+		if sp.Origin == annotate.OriginSuggested {
+			n++
+		}
+	}
+	return n
 }
 
 // Counted nouns, with English plurals (lang.N).
@@ -329,6 +404,8 @@ func (ws *workspace) closeProject() {
 	ws.fillPalette()
 	ws.statusSave.SetText("")
 	ws.statusCnt.SetText("")
+	clear(ws.sgReasons)
+	ws.hint.refresh()
 }
 
 // onClose closes the project (File → Close), once no long work runs.
@@ -374,6 +451,7 @@ func (ws *workspace) applyFilter() {
 	}
 	ws.docList.Refresh()
 	ws.syncListSelection()
+	ws.hint.refresh()
 }
 
 func (ws *workspace) syncListSelection() {
@@ -447,7 +525,7 @@ func (ws *workspace) afterEdit(edited bool) {
 		})
 		if ws.docIdx >= 0 {
 			s := &ws.docs[ws.docIdx]
-			s.Status, s.Spans, s.Tokens = d.Status, len(d.Spans), len(d.Tokens)
+			s.Status, s.Spans, s.Suggested, s.Tokens = d.Status, len(d.Spans), countSuggested(d.Spans), len(d.Tokens)
 			s.Tagged = 0
 			for i := range d.Tokens {
 				if d.Tokens[i].Edited {
@@ -460,7 +538,7 @@ func (ws *workspace) afterEdit(edited bool) {
 				ws.docList.RefreshItem(i)
 			}
 		}
-		setLabel(ws.docMeta, nChars(d.Chars())+" · "+nTokens(len(d.Tokens))+" · "+nSpans(len(d.Spans)))
+		setLabel(ws.docMeta, ws.docMeta.Text, nChars(d.Chars())+" · "+nTokens(len(d.Tokens))+" · "+spanCount(len(d.Spans), countSuggested(d.Spans)))
 		done := lang.L("Mark done")
 		if d.Status == annotate.StatusDone {
 			done = lang.L("Reopen")
@@ -471,28 +549,30 @@ func (ws *workspace) afterEdit(edited bool) {
 	}
 	ws.spanList.UnselectAll()
 	ws.spanList.Refresh()
-	setLabel(ws.statusCnt, ws.countsText())
+	setLabel(ws.statusCnt, ws.statusCnt.Text, ws.countsText())
 	ws.selectionChanged()
 }
 
-// setLabel sets l's text when it differs: a label's SetText lays its text
-// out again (shaping it to truncate), even when it is the same.
-func setLabel(l *widget.Label, s string) {
-	if l.Text != s {
+// setLabel sets the text of l, which is old, to s when it differs: a
+// label's SetText lays its text out again (shaping it to truncate; a
+// status label lays out the whole bar), even when it is the same.
+func setLabel(l interface{ SetText(string) }, old, s string) {
+	if old != s {
 		l.SetText(s)
 	}
 }
 
 func (ws *workspace) countsText() string {
-	var toks, spans, done int
+	var toks, spans, sugg, done int
 	for _, d := range ws.docs {
 		toks += d.Tokens
 		spans += d.Spans
+		sugg += d.Suggested
 		if d.Status == annotate.StatusDone {
 			done++
 		}
 	}
-	return nDocs(len(ws.docs)) + " (" + fmt.Sprintf(lang.L("%d done"), done) + ") · " + nTokens(toks) + " · " + nSpans(spans)
+	return nDocs(len(ws.docs)) + " (" + fmt.Sprintf(lang.L("%d done"), done) + ") · " + nTokens(toks) + " · " + spanCount(spans, sugg)
 }
 
 // selectionChanged updates the inspector and the status bar for the view's
@@ -508,7 +588,7 @@ func (ws *workspace) selectionChanged() {
 	if ws.view.CharMode() {
 		mode = lang.L("character mode") + " · "
 	}
-	setLabel(ws.statusSelection, mode+fmt.Sprintf(lang.L("selection [%d, %d) · %d characters"), start, end, end-start))
+	setLabel(ws.statusSelection, ws.statusSelection.Text, mode+fmt.Sprintf(lang.L("selection [%d, %d)"), start, end)+" · "+nChars(end-start))
 	var tok *text.Token
 	if i := ws.view.Cursor(); i >= 0 && i < len(ws.doc.Tokens) {
 		tok = &ws.doc.Tokens[i]
@@ -599,7 +679,7 @@ func (ws *workspace) apply(e annotate.Edit) bool {
 	if entry == nil {
 		return true // nothing to change
 	}
-	ws.saved(entry.Name)
+	ws.saved(describeStep(entry, ws.doc))
 	ws.afterEdit(true)
 	ws.corpusChanged(ws.doc)
 	return true
@@ -619,10 +699,30 @@ func (ws *workspace) refused(err error) {
 	if errors.As(err, &ee) {
 		ws.lastErr = err
 		ws.statusSave.Importance = widget.DangerImportance
-		ws.statusSave.SetText(lang.L("Refused") + ": " + err.Error())
+		ws.statusSave.SetText(refusedText(ee))
 		return
 	}
 	ws.showError(err)
+}
+
+// refusedText says why the project refused an edit, in the UI's language
+// (the model's own words stay in ws.lastErr).
+func refusedText(ee *annotate.EditError) string {
+	switch {
+	case errors.Is(ee, annotate.ErrOverlap):
+		return lang.L("Refused: it would overlap another span of a layer that forbids overlaps")
+	case errors.Is(ee, annotate.ErrSpanBoundary):
+		return lang.L("Refused: a span starts or ends inside the tokens to merge")
+	case errors.Is(ee, annotate.ErrToken):
+		return lang.L("Refused: the tokens there do not allow it (a merge across a sentence, a split at a token's edge)")
+	case errors.Is(ee, annotate.ErrPOS):
+		return lang.L("Refused: not a POS tag of the tagset")
+	case errors.Is(ee, annotate.ErrLabel), errors.Is(ee, annotate.ErrLayer):
+		return lang.L("Refused: the label is not in the schema")
+	case errors.Is(ee, annotate.ErrNoSpan):
+		return lang.L("Refused: the span is gone")
+	}
+	return lang.L("Refused") + ": " + ee.Detail
 }
 
 // showError shows err in a dialog and remembers it.
@@ -830,7 +930,7 @@ func (ws *workspace) onUndo() {
 	if ws.doc == nil {
 		return
 	}
-	ws.historyStep(ws.proj.Undo, lang.L("Nothing to undo"), lang.L("undo %s"))
+	ws.historyStep(ws.proj.Undo, lang.L("Nothing to undo"), lang.L("Undone: %s"))
 }
 
 func (ws *workspace) onRedo() {
@@ -845,7 +945,7 @@ func (ws *workspace) onRedo() {
 		ws.corpusHistory(st, false)
 		return
 	}
-	ws.historyStep(ws.proj.Redo, lang.L("Nothing to redo"), lang.L("redo %s"))
+	ws.historyStep(ws.proj.Redo, lang.L("Nothing to redo"), lang.L("Redone: %s"))
 }
 
 // historyStep undoes or redoes (run) a step of the open document's history
@@ -864,7 +964,7 @@ func (ws *workspace) historyStep(run func(id int64) (*annotate.Entry, error), no
 	if e.ChangesSchema() {
 		ws.refreshSchema()
 	}
-	ws.saved(fmt.Sprintf(done, e.Name))
+	ws.saved(fmt.Sprintf(done, describeStep(e, ws.doc)))
 	ws.afterEdit(true)
 	if start, end, ok := stepRange(e); ok {
 		ws.view.Select(start, end) // what the step touched, as it is now
@@ -915,11 +1015,15 @@ func (ws *workspace) historyFailed(err error) {
 		return
 	}
 	ws.lastErr = err
-	title := fmt.Sprintf(lang.L("Cannot undo “%s”"), se.Entry.Name)
+	what := describeStep(se.Entry, ws.doc)
+	if ws.doc == nil || ws.doc.ID != se.Doc {
+		what = describeStep(se.Entry, nil)
+	}
+	title := fmt.Sprintf(lang.L("Cannot undo: %s"), what)
 	n := map[string]any{"N": se.Behind}
 	behind := lang.N("Keep it (nothing is lost, and you can try again later), or discard it together with the {{.N}} older steps behind it, which cannot be undone without it. The document stays as it is.", se.Behind, n)
 	if se.Op == annotate.OpRedo {
-		title = fmt.Sprintf(lang.L("Cannot redo “%s”"), se.Entry.Name)
+		title = fmt.Sprintf(lang.L("Cannot redo: %s"), what)
 		behind = lang.N("Keep it (nothing is lost, and you can try again later), or discard it together with the {{.N}} later steps behind it, which cannot be redone without it. The document stays as it is.", se.Behind, n)
 	}
 	msg := fmt.Sprintf(lang.L("This step no longer fits the document: %s"), strings.TrimPrefix(se.Err.Error(), "annotate: ")) + "\n\n" +
@@ -1065,7 +1169,7 @@ func (ws *workspace) typedRune(r rune) {
 		ws.setCharMode(!ws.view.CharMode())
 		return
 	case 't':
-		ws.insp.focusPOS()
+		ws.onPOSPicker()
 		return
 	case 'l':
 		ws.onLabelPicker()
