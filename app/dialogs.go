@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -401,7 +402,7 @@ func (ws *workspace) onImportFiles() {
 		ws.info(lang.L("Open or create a project first"))
 		return
 	}
-	ws.chooseFile(nil, func(path string) { ws.showImportDialog([]string{path}) })
+	ws.chooseFiles(ws.showImportDialog)
 }
 
 func (ws *workspace) onImportFolder() {
@@ -455,12 +456,12 @@ func (ws *workspace) onDropped(_ fyne.Position, uris []fyne.URI) {
 // layers, whether to skip bad records, and the text column of a table.
 func (ws *workspace) showImportDialog(paths []string) {
 	p := ws.proj
-	formats := []string{"text"}
+	byExt := lang.L("By each file's extension")
+	formats := []string{byExt, "text"}
 	for _, r := range export.Readers() {
 		formats = append(formats, r.Name)
 	}
 	format := widget.NewSelect(formats, nil)
-	format.SetSelected(importFormatFor(paths[0]))
 	// First the layers the file names (or that have its labels; see
 	// export.ImportFiles), else one layer for every span.
 	layer := widget.NewSelect(append([]string{lang.L("Layers as in the file")}, p.Schema().LayerNames()...), nil)
@@ -472,14 +473,41 @@ func (ws *workspace) showImportDialog(paths []string) {
 	idCol.SetPlaceHolder(lang.L("optional"))
 	files := widget.NewLabel(strings.Join(paths, "\n"))
 	files.Wrapping = fyne.TextWrapBreak
-	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Files"), files),
-		widget.NewFormItem(lang.L("Format"), format),
+	filesBox := container.NewVScroll(files)
+	filesBox.SetMinSize(fyne.NewSize(0, float32(min(len(paths), 5))*22+16)) // up to five lines, then it scrolls
+	// The options that only annotated formats use, hidden for text.
+	annotated := widget.NewForm(
 		widget.NewFormItem(lang.L("Layer for labels"), layer),
 		widget.NewFormItem(lang.L("Text column"), column),
 		widget.NewFormItem(lang.L("Name column"), idCol),
 		widget.NewFormItem("", skip),
 	)
+	format.OnChanged = func(f string) {
+		text := f == "text"
+		if f == byExt {
+			text = true
+			for _, p := range paths {
+				text = text && importFormatFor(p) == "text"
+			}
+		}
+		if text {
+			annotated.Hide()
+		} else {
+			annotated.Show()
+		}
+	}
+	// One format for all the files when they share one, else each by its
+	// extension.
+	guess := importFormatFor(paths[0])
+	for _, p := range paths[1:] {
+		if importFormatFor(p) != guess {
+			guess = byExt
+		}
+	}
+	format.SetSelected(guess)
+	form := container.NewVBox(widget.NewForm(
+		widget.NewFormItem(lang.L("Files"), filesBox),
+		widget.NewFormItem(lang.L("Format"), format)), annotated)
 	d := dialog.NewCustomConfirm(lang.L("Import"), lang.L("Import"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			ws.focusView()
@@ -493,9 +521,13 @@ func (ws *workspace) showImportDialog(paths []string) {
 		if layer.SelectedIndex() > 0 {
 			opts.Layer = layer.Selected
 		}
-		ws.importPathsWith(paths, format.Selected, opts, nil)
+		f := format.Selected
+		if f == byExt {
+			f = ""
+		}
+		ws.importPathsWith(paths, f, opts, nil)
 	}, ws.win)
-	d.Resize(fyne.NewSize(560, 420))
+	d.Resize(fyne.NewSize(min(640, ws.win.Canvas().Size().Width-40), min(460, ws.win.Canvas().Size().Height-40)))
 	d.Show()
 }
 
@@ -661,13 +693,39 @@ func (ws *workspace) onExport() {
 	seed.SetText("1")
 	outName := widget.NewEntry()
 	outName.SetPlaceHolder(lang.L("File name"))
-	outDir := newFolderField(ws, ws.defaultFolder())
+	// The folder and the format of the last export of this project.
+	folder := ws.prefs.String(ws.prefKey("export.folder"))
+	if _, err := folderPath(folder); folder == "" || err != nil {
+		folder = ws.defaultFolder()
+	}
+	outDir := newFolderField(ws, folder)
+	notUsed := widget.NewLabel("")
+	notUsed.Importance = widget.LowImportance
+	notUsed.Wrapping = fyne.TextWrapWord
+	optionWidgets := map[string]fyne.Disableable{exportRecords: records, exportLevel: level, exportScheme: scheme,
+		exportBOM: bom, exportUTF16: utf16, exportPOS: pos, exportPredictions: preds}
+	optionNames := map[string]string{exportRecords: lang.L("Records"), exportLevel: lang.L("Words") + "/" + lang.L("Characters"),
+		exportScheme: "BIO/BIOES", exportBOM: bom.Text, exportUTF16: utf16.Text, exportPOS: pos.Text, exportPredictions: preds.Text}
 	format.OnChanged = func(name string) {
 		f, _ := export.Lookup(name)
 		base := strings.TrimSuffix(filepath.Base(p.Path()), ".biaozhu")
 		outName.SetText(base + "-" + name + f.Ext)
+		// Options the format does not use are disabled, and named.
+		var off []string
+		for _, o := range exportOptionOrder {
+			if exportUses(name, o) {
+				optionWidgets[o].Enable()
+			} else {
+				optionWidgets[o].Disable()
+				off = append(off, optionNames[o])
+			}
+		}
+		notUsed.SetText("")
+		if len(off) > 0 {
+			notUsed.SetText(fmt.Sprintf(lang.L("%s does not use: %s"), name, strings.Join(off, ", ")))
+		}
 	}
-	format.SetSelected("csv-tokens")
+	format.SetSelected(ws.prefs.StringWithFallback("export.format", "csv-tokens"))
 	if format.Selected == "" && len(names) > 0 {
 		format.SetSelected(names[0])
 	}
@@ -676,8 +734,8 @@ func (ws *workspace) onExport() {
 		widget.NewFormItem(lang.L("Documents"), docs),
 		widget.NewFormItem(lang.L("Layers"), layers),
 		widget.NewFormItem(lang.L("Records"), records),
-		widget.NewFormItem(lang.L("Tags"), container.NewHBox(level, scheme)),
-		widget.NewFormItem(lang.L("Options"), container.NewGridWithColumns(2, sugg, bom, utf16, pos, preds)),
+		widget.NewFormItem(lang.L("Tags"), container.NewVBox(level, scheme)),
+		widget.NewFormItem(lang.L("Options"), container.NewVBox(container.NewGridWithColumns(2, sugg, bom, utf16, pos, preds), notUsed)),
 		widget.NewFormItem(lang.L("Split"), container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(lang.L("seed")), seed), split)),
 		widget.NewFormItem(lang.L("Folder"), outDir.root),
 		widget.NewFormItem(lang.L("File name"), outName),
@@ -702,6 +760,8 @@ func (ws *workspace) onExport() {
 			return
 		}
 		out := filepath.Join(dir, name)
+		ws.prefs.SetString("export.format", format.Selected)
+		ws.prefs.SetString(ws.prefKey("export.folder"), dir)
 		opts := export.Options{Suggestions: sugg.Checked, BOM: bom.Checked, POS: pos.Checked, Predictions: preds.Checked}
 		switch docs.Selected {
 		case lang.L("Done documents"):
@@ -730,8 +790,45 @@ func (ws *workspace) onExport() {
 		opts.Split = sp
 		ws.runExport(format.Selected, out, opts)
 	}, ws.win)
-	dlg.Resize(fyne.NewSize(720, 600))
+	dlg.Resize(fyne.NewSize(min(720, ws.win.Canvas().Size().Width-40), min(640, ws.win.Canvas().Size().Height-20)))
 	dlg.Show()
+}
+
+// The export options that only some formats use.
+const (
+	exportRecords     = "records"     // documents or sentences
+	exportLevel       = "level"       // word or character tags
+	exportScheme      = "scheme"      // BIO or BIOES
+	exportBOM         = "bom"         // a UTF-8 BOM
+	exportUTF16       = "utf16"       // UTF-16 offsets
+	exportPOS         = "pos"         // a POS column
+	exportPredictions = "predictions" // Label Studio predictions
+)
+
+var exportOptionOrder = []string{exportRecords, exportLevel, exportScheme, exportBOM, exportUTF16, exportPOS, exportPredictions}
+
+// exportOptionsUsed lists, by format, the options of exportOptionOrder its
+// writer reads (export's writers: Job.Records, Job.Tags, Opts.BOM…);
+// TestExportOptionsUsed checks that every format is listed.
+var exportOptionsUsed = map[string][]string{
+	"brat":        nil,
+	"cluener":     {exportRecords},
+	"conll":       {exportRecords, exportLevel, exportScheme, exportPOS},
+	"conllu":      nil,
+	"csv-spans":   {exportBOM},
+	"csv-tokens":  {exportRecords, exportLevel, exportScheme, exportBOM},
+	"doccano":     {exportRecords, exportUTF16},
+	"hf":          {exportRecords, exportLevel, exportScheme},
+	"labelstudio": {exportRecords, exportUTF16, exportPredictions},
+	"spacy":       {exportRecords},
+	"xlsx":        {exportRecords, exportLevel, exportScheme},
+}
+
+// exportUses reports whether format uses option (an unknown format: every
+// option, rather than hide one it may use).
+func exportUses(format, option string) bool {
+	opts, ok := exportOptionsUsed[format]
+	return !ok || slices.Contains(opts, option)
 }
 
 // parseSplit reads "8/1/1" (or "0.8,0.1,0.1") and a seed.

@@ -83,8 +83,15 @@ func (r *spanRow) set(sp annotate.Span, d *annotate.Document, s *annotate.Schema
 	if sp.Origin == annotate.OriginSuggested {
 		suffix += " " + lang.L("suggested")
 	}
+	if sp.Note != "" {
+		suffix += "  " + noteMark + " " + shorten(strings.ReplaceAll(sp.Note, "\n", " "), 40)
+	}
 	r.text.SetText(text + suffix)
 }
+
+// noteMark marks a span that has a note, in the span list (the text view
+// draws a corner on its bar).
+const noteMark = "※"
 
 // inspector shows the token or span at the cursor: text, offsets, POS
 // (a button that opens the POS picker, the tag with its gloss) and the

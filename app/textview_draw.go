@@ -282,6 +282,9 @@ func (r *tvRenderer) spanBars(li int, y float32, fg, noLabel color.Color) {
 			r.rect(lc, b.x0, by+m.tagH-2, bw, 2) // a solid edge keeps the colour clear
 		}
 		o.CornerRadius = 2
+		if s.Note != "" && s.End <= int(ln.end) {
+			r.rect(lc, b.x1-5, by, 5, 5) // a note: a corner at the span's end, as a spreadsheet marks a comment
+		}
 		if s.Start < int(ln.start) {
 			continue // the tag is on the span's first line
 		}

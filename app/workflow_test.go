@@ -4,6 +4,7 @@ package app
 // editing, suggestions and learning, words and counts, dialogs and layout.
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -23,6 +24,7 @@ import (
 	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/assets"
+	"github.com/biaozhu/biaozhu/export"
 )
 
 // addDoc adds d to the fixture's project and opens it.
@@ -731,5 +733,205 @@ func TestFrequencyNoiseEscDark(t *testing.T) {
 	r2, g2, b2, _ := want.RGBA()
 	if r1>>8 != r2>>8 || g1>>8 != g2>>8 || b1>>8 != b2>>8 {
 		t.Errorf("the chart's background is %v, want the dark theme's %v", img.Image.At(1, 1), want)
+	}
+}
+
+// TestSchemaEditorTagsetHant checks that in 繁體中文 the schema editor
+// describes the tagset in traditional Chinese only (it showed the
+// preset's "gse / ICTCLAS 词性标记 (gse's tagset)"), and in English in
+// English; and that the layer's description is not squeezed beside its
+// title in the narrow column.
+func TestSchemaEditorTagsetHant(t *testing.T) {
+	for _, tc := range []struct{ lang, want, notWant string }{
+		{"zh-Hant", "56 個標記 — gse / ICTCLAS 詞性標記（斷詞器的標記集）", "词性"},
+		{"en", "56 tags — gse / ICTCLAS POS tags (the segmenter's tagset)", "词"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			if err := useLanguage(tc.lang); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { useLanguage("en") })
+			e, _, _ := newTestEditor(t, nil, nil)
+			if got := e.posInfo.Text; got != tc.want || strings.Contains(got, tc.notWant) {
+				t.Errorf("tagset info %q, want %q", got, tc.want)
+			}
+			if !e.layerDesc.MultiLine || e.layerDesc.Wrapping != fyne.TextWrapWord {
+				t.Error("the layer's description does not wrap")
+			}
+		})
+	}
+}
+
+// TestExportOptionsUsed checks that the export dialog knows, for every
+// export format, which options it uses.
+func TestExportOptionsUsed(t *testing.T) {
+	for _, f := range export.Formats() {
+		if _, ok := exportOptionsUsed[f.Name]; !ok {
+			t.Errorf("format %s: not in exportOptionsUsed", f.Name)
+		}
+	}
+}
+
+// exportDialog finds the export dialog's format choice, folder entry and
+// checks.
+func exportDialog(t *testing.T, ws *workspace) (format *widget.Select, folder *widget.Entry, checks map[string]*widget.Check, notUsed string) {
+	t.Helper()
+	checks = map[string]*widget.Check{}
+	for _, o := range walkObjects(ws.win.Canvas().Overlays().Top()) {
+		switch w := o.(type) {
+		case *widget.Select:
+			if slices.Contains(w.Options, "doccano") {
+				format = w
+			}
+		case *widget.Entry:
+			if filepath.IsAbs(w.Text) {
+				folder = w
+			}
+		case *widget.Check:
+			checks[w.Text] = w
+		case *widget.Label:
+			if strings.Contains(w.Text, "does not use") {
+				notUsed = w.Text
+			}
+		}
+	}
+	if format == nil || folder == nil {
+		t.Fatal("no format choice or folder in the export dialog")
+	}
+	return format, folder, checks, notUsed
+}
+
+// TestExportDialogRemembers checks that the export dialog disables (and
+// names) the options the chosen format does not use, and opens with the
+// format and folder of the last export.
+func TestExportDialogRemembers(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	dir := t.TempDir()
+	ws.onExport()
+	format, folder, checks, _ := exportDialog(t, ws)
+	format.SetSelected("doccano")
+	_, _, _, notUsed := exportDialog(t, ws)
+	for name, on := range map[string]bool{"UTF-16 offsets (JavaScript tools)": true, "UTF-8 BOM (for Excel)": false, "POS column": false, "As predictions": false, "Include suggestions": true} {
+		if c := checks[name]; c == nil || c.Disabled() == on {
+			t.Errorf("doccano: %q enabled %v, want %v", name, c != nil && !c.Disabled(), on)
+		}
+	}
+	if !strings.Contains(notUsed, "doccano does not use: ") || !strings.Contains(notUsed, "POS column") {
+		t.Errorf("the dialog says %q, want the options doccano does not use", notUsed)
+	}
+	folder.SetText(dir)
+	tapOverlayButton(t, ws.win, "Export")
+	f.waitJobs()
+	if _, err := os.Stat(filepath.Join(dir, "test-doccano.jsonl")); err != nil {
+		t.Fatalf("the export: %v", err)
+	}
+	for ws.win.Canvas().Overlays().Top() != nil {
+		ws.win.Canvas().Overlays().Top().Hide()
+	}
+	ws.onExport()
+	format, folder, _, _ = exportDialog(t, ws)
+	if format.Selected != "doccano" || folder.Text != dir {
+		t.Errorf("the export dialog opens on %s in %s, want doccano in %s", format.Selected, folder.Text, dir)
+	}
+}
+
+// TestImportSeveralFiles checks the import chooser: it starts in the
+// folder last imported from, lists its folders and the files the importer
+// reads (a filter shows all), imports several files checked at once, and
+// the import dialog hides the options only annotated formats use when the
+// files are text.
+func TestImportSeveralFiles(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.loadSegmenter()
+	dir := t.TempDir()
+	for name, body := range map[string]string{"a.txt": "甲说：“你好。”", "b.txt": "乙答：好的。", "c.conllu": "", "x.png": "", ".hidden.txt": "秘密。"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ws.prefs.SetString("import.folder", dir)
+	ws.onImportFiles()
+	c := ws.lastChooser
+	if c == nil || c.dir != dir {
+		t.Fatalf("the chooser starts in %v, want %s", c, dir)
+	}
+	names := func() (out []string) {
+		for _, e := range c.entries {
+			out = append(out, e.name)
+		}
+		return out
+	}
+	if got := names(); !slices.Equal(got, []string{"sub", "a.txt", "b.txt", "c.conllu"}) {
+		t.Errorf("the chooser lists %q, want sub a.txt b.txt c.conllu", got)
+	}
+	c.filter.SetSelectedIndex(filterAll)
+	if got := names(); !slices.Equal(got, []string{"sub", "a.txt", "b.txt", "c.conllu", "x.png"}) {
+		t.Errorf("with all files the chooser lists %q", got)
+	}
+	c.filter.SetSelectedIndex(filterText)
+	if !c.ok.Disabled() {
+		t.Error("Import… is enabled with no file checked")
+	}
+	c.toggleAll()
+	if got := c.paths(); !slices.Equal(got, []string{filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")}) {
+		t.Fatalf("checked %q, want a.txt and b.txt", got)
+	}
+	test.Tap(c.ok)
+	// The import dialog: text files, so no layer, columns or skipping.
+	var form *widget.Form
+	for _, o := range walkObjects(ws.win.Canvas().Overlays().Top()) {
+		if fm, ok := o.(*widget.Form); ok && len(fm.Items) == 4 {
+			form = fm
+		}
+	}
+	if form == nil || form.Visible() {
+		t.Errorf("the import dialog of text files shows the annotated formats' options")
+	}
+	tapOverlayButton(t, ws.win, "Import")
+	f.waitJobs()
+	if len(ws.docs) != 4 {
+		t.Fatalf("after importing two files: %d documents, want 4", len(ws.docs))
+	}
+	if got := ws.prefs.String("import.folder"); got != dir {
+		t.Errorf("the folder remembered is %q, want %s", got, dir)
+	}
+}
+
+// TestNotesShown checks that a span's note is shown in the span list and
+// marked on the text (a corner at the end of the span's bar); before, a
+// note was only seen in the inspector.
+func TestNotesShown(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.view.Select(8, 10)
+	f.typeRunes("2") // LOC 上海
+	corners := func() int {
+		n := 0
+		for _, o := range test.WidgetRenderer(ws.view).Objects() {
+			if r, ok := o.(*canvas.Rectangle); ok && o.Visible() && r.Size() == fyne.NewSize(5, 5) {
+				n++
+			}
+		}
+		return n
+	}
+	before := corners()
+	ws.apply(annotate.SetNote{ID: ws.doc.Spans[0].ID, Note: "直辖市"})
+	ws.view.Refresh()
+	if got := corners(); got != before+1 {
+		t.Errorf("%d note corners drawn, want %d", got, before+1)
+	}
+	var rows []string
+	for _, o := range test.LaidOutObjects(ws.spanList) {
+		if r, ok := o.(*spanRow); ok {
+			rows = append(rows, r.text.Text)
+		}
+	}
+	if len(rows) == 0 || !strings.Contains(rows[0], noteMark+" 直辖市") {
+		t.Errorf("the span list shows %q, want the note", rows)
 	}
 }

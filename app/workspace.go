@@ -69,6 +69,7 @@ type workspace struct {
 	statusSelection *statusLabel
 	statusCnt       *statusLabel
 	picker          *picker                         // the last picker opened (l, t)
+	lastChooser     *fileChooser                    // the last import chooser opened
 	sgReasons       map[suggestionKey]corpus.Reason // why each suggestion of this session was made
 	hint            *emptyHint                      // what to do in an empty project, over the document view
 	splits          [3]*container.Split             // documents | rest, document | right, palette and inspector / spans
