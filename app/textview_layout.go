@@ -88,6 +88,7 @@ type tvLayout struct {
 	marks0               tvMarksKey
 	rebroken             int
 	midLines             []tvLine // scratch of rebreak
+	tagIDs               []int32  // scratch of tagRoom
 	midFrags             []tvFrag
 
 	// span and mark index
@@ -710,35 +711,34 @@ func (l *tvLayout) tagRoom(rs []rune) {
 	if v.doc == nil {
 		return
 	}
-	byLayer := map[string][]annotate.Span{}
-	var names []string
-	for _, s := range v.doc.Spans {
+	// the spans drawn, by layer (layers in name order), each layer's in
+	// order: indices into doc.Spans, sorted (cheaper to move than spans)
+	spans := v.doc.Spans
+	ids := l.tagIDs[:0]
+	for i, s := range spans {
 		if v.hidden[s.Layer] || s.Start < 0 || s.End > n || s.Start >= s.End {
 			continue
 		}
-		if _, ok := byLayer[s.Layer]; !ok {
-			names = append(names, s.Layer)
-		}
-		byLayer[s.Layer] = append(byLayer[s.Layer], s)
+		ids = append(ids, int32(i))
 		l.spanTag[s.Start] = max(l.spanTag[s.Start], l.tagWidth(s.Label)+tvTagRoom)
 	}
-	slices.Sort(names)
-	for _, name := range names {
-		spans := byLayer[name]
-		slices.SortFunc(spans, func(a, b annotate.Span) int { return cmp.Or(a.Start-b.Start, a.End-b.End) })
-		for k := 1; k < len(spans); k++ {
-			a, b := spans[k-1], spans[k]
-			if b.Start < a.End {
-				continue // overlapping: lanes of their own
-			}
-			need := l.tagWidth(a.Label) + tvTagRoom
-			w := l.lead[b.Start] - l.lead[a.Start]
-			for i := a.Start; i < b.Start && w < need; i++ {
-				w += l.adv[i] + l.widen[i]
-			}
-			if w < need {
-				l.widen[b.Start-1] += need - w
-			}
+	slices.SortFunc(ids, func(a, b int32) int {
+		sa, sb := &spans[a], &spans[b]
+		return cmp.Or(strings.Compare(sa.Layer, sb.Layer), sa.Start-sb.Start, sa.End-sb.End)
+	})
+	l.tagIDs = ids
+	for k := 1; k < len(ids); k++ {
+		a, b := &spans[ids[k-1]], &spans[ids[k]]
+		if a.Layer != b.Layer || b.Start < a.End {
+			continue // another layer; overlapping: lanes of their own
+		}
+		need := l.tagWidth(a.Label) + tvTagRoom
+		w := l.lead[b.Start] - l.lead[a.Start]
+		for i := a.Start; i < b.Start && w < need; i++ {
+			w += l.adv[i] + l.widen[i]
+		}
+		if w < need {
+			l.widen[b.Start-1] += need - w
 		}
 	}
 }
