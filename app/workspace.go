@@ -163,9 +163,11 @@ func (ws *workspace) build() {
 			}
 			d := ws.docs[ws.shown[id]]
 			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(statusMark(d.Status) + " " + d.Name)
-			box.Objects[1].(*widget.Label).SetText(statusName(d.Status) + " · " + spanCount(d.Spans, d.Suggested))
-			box.Objects[2].(*widget.Label).SetText(fmt.Sprintf(lang.L("%d/%d tokens edited"), d.Tagged, d.Tokens))
+			for i, text := range []string{statusMark(d.Status) + " " + d.Name, statusName(d.Status) + " · " + spanCount(d.Spans, d.Suggested),
+				fmt.Sprintf(lang.L("%d/%d tokens edited"), d.Tagged, d.Tokens)} {
+				l := box.Objects[i].(*widget.Label)
+				setLabel(l, l.Text, text)
+			}
 		})
 	ws.docList.OnSelected = func(id widget.ListItemID) {
 		if id < len(ws.shown) && ws.shown[id] != ws.docIdx {
