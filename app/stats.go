@@ -572,9 +572,9 @@ func (ws *workspace) statsCharts(st corpus.Stats) []statsChart {
 		}
 		return export.FormatValue(float64(n)) + " (" + strconv.FormatFloat(float64(n)*100/float64(of), 'f', 1, 64) + "%)"
 	}
-	tokens := statsChart{title: lang.L("Tokens tagged by the annotator"), bars: []export.Bar{
-		{Label: lang.L("Tagged"), Value: float64(st.Tagged), Text: share(st.Tagged, st.Tokens), Color: color.NRGBA{0x4c, 0xaf, 0x50, 0xff}},
-		{Label: lang.L("Not tagged"), Value: float64(st.Tokens - st.Tagged), Text: share(st.Tokens-st.Tagged, st.Tokens), Color: color.NRGBA{0xbd, 0xbd, 0xbd, 0xff}},
+	tokens := statsChart{title: lang.L("Tokens edited by the annotator (POS or segmentation)"), bars: []export.Bar{
+		{Label: lang.L("Edited"), Value: float64(st.Tagged), Text: share(st.Tagged, st.Tokens), Color: color.NRGBA{0x4c, 0xaf, 0x50, 0xff}},
+		{Label: lang.L("Not edited"), Value: float64(st.Tokens - st.Tagged), Text: share(st.Tokens-st.Tagged, st.Tokens), Color: color.NRGBA{0xbd, 0xbd, 0xbd, 0xff}},
 	}}
 	statusColors := map[annotate.Status]color.Color{
 		annotate.StatusNew:        color.NRGBA{0xbd, 0xbd, 0xbd, 0xff},

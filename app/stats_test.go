@@ -191,8 +191,8 @@ func TestStatistics(t *testing.T) {
 		{"Spans per label", "ORG", 1},
 		{"Spans per label", "PER", 0},
 		{"Suggestions per label", "PER", 1},
-		{"Tokens tagged by the annotator", "Tagged", 0},
-		{"Tokens tagged by the annotator", "Not tagged", 17},
+		{"Tokens edited by the annotator (POS or segmentation)", "Edited", 0},
+		{"Tokens edited by the annotator (POS or segmentation)", "Not edited", 17},
 		{"Documents by status", "In progress", 1},
 		{"Documents by status", "New", 1},
 	} {

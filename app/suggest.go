@@ -326,16 +326,16 @@ type suggestionKey struct {
 // in the UI's language: as Suggest said in this session, else from the
 // tag of the token it covers when the label lists it; "" when unknown.
 func (ws *workspace) suggestionReason(sp *annotate.Span) string {
-	r, ok := ws.sgReasons[suggestionKey{ws.doc.ID, sp.Layer, sp.Label, sp.Start, sp.End}]
-	if !ok {
+	r, known := ws.sgReasons[suggestionKey{ws.doc.ID, sp.Layer, sp.Label, sp.Start, sp.End}]
+	if !known {
 		if i := ws.doc.TokenAt(sp.Start); i >= 0 && ws.doc.Tokens[i].Start == sp.Start && ws.doc.Tokens[i].End == sp.End {
 			if l, ok := ws.schema.Layer(sp.Layer); ok {
 				if lb, ok := l.Label(sp.Label); ok && slices.Contains(lb.POS, ws.doc.Tokens[i].POS) {
-					r, ok = corpus.Reason{Source: "pos", POS: ws.doc.Tokens[i].POS}, true
+					r, known = corpus.Reason{Source: "pos", POS: ws.doc.Tokens[i].POS}, true
 				}
 			}
 		}
-		if !ok {
+		if !known {
 			return ""
 		}
 	}

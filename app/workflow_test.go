@@ -625,6 +625,15 @@ func TestWorkspaceSuggestReasons(t *testing.T) {
 	if got := ws.insp.span.Text; !strings.Contains(got, "from the segmenter's POS tag ns (place name)") {
 		t.Errorf("the inspector says %q, want the reason", got)
 	}
+	// Suggestions made in an earlier session (the second document's)
+	// say their reason too, from the token's tag.
+	ws.openDocument(1)
+	ws.view.Select(3, 5)
+	if got := ws.insp.span.Text; !strings.Contains(got, "from the segmenter's POS tag ns (place name)") {
+		t.Errorf("the inspector says %q of an earlier suggestion, want the reason", got)
+	}
+	ws.openDocument(0)
+	ws.view.Select(8, 10)
 	// Rejected there, 上海 is not suggested in the third document; the
 	// lone surnames and 普及 after 常识 are skipped, and the status says so.
 	ws.onReject()
@@ -933,5 +942,31 @@ func TestNotesShown(t *testing.T) {
 	}
 	if len(rows) == 0 || !strings.Contains(rows[0], noteMark+" 直辖市") {
 		t.Errorf("the span list shows %q, want the note", rows)
+	}
+}
+
+// TestLayout1024 checks the workspace at 1024×700: the document's title
+// is not squeezed to "…", the inspector's Accept, Reject and Delete are in
+// the window without scrolling, and the status bar's counts are whole.
+func TestLayout1024(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	ws.win.Resize(fyne.NewSize(1024, 700))
+	ws.openDocument(1)
+	ws.view.Select(0, 2) // a suggestion: the buttons are enabled
+	size := ws.win.Canvas().Size()
+	d := fyne.CurrentApp().Driver()
+	for _, b := range []*widget.Button{ws.insp.accept, ws.insp.reject, ws.insp.del} {
+		p := d.AbsolutePositionForObject(b)
+		if !b.Visible() || p.X < 0 || p.Y < 0 || p.X+b.Size().Width > size.Width+0.5 || p.Y+b.Size().Height > size.Height+0.5 || b.Size().Height < b.MinSize().Height {
+			t.Errorf("%q at %v size %v, not whole in the %v window", b.Text, p, b.Size(), size)
+		}
+	}
+	need := fyne.MeasureText(ws.title.Text, theme.TextSize(), ws.title.TextStyle).Width
+	if w := ws.title.Size().Width; w < need {
+		t.Errorf("the title %q has %.0f of the %.0f it needs", ws.title.Text, w, need)
+	}
+	if w, need := ws.statusCnt.Size().Width, natural(ws.statusCnt); w+0.5 < need {
+		t.Errorf("the counts %q have %.0f of the %.0f they need", ws.statusCnt.Text, w, need)
 	}
 }
