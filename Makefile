@@ -77,7 +77,10 @@ check-readers:
 ## next to the input size (x-input) and issue 13's bound, the index
 ## built from a 10-million-character project file, the simulated annotator on UD GSD,
 ## the cleaning of 100,000 and 1,000,000 templated lines and the peak memory of a
-## 100 MB text's import (x-input) run once each; agree and merge over 3 annotators' files of
+## 100 MB text's import (x-input) run once each; issue 20's figures: biaozhu segment
+## against a bare gse program, whole processes (speed and memory ratios), and learning
+## from UD GSD — F1 after learning, the carry-over, 4,000 sentences' time — and the real window
+## under Xvfb: start, resident memory with a 1 MB document, 50 PgDn — once each; agree and merge over 3 annotators' files of
 ## 1,000 documents, 1 M characters and 100,000 spans each, against issue 17's 5 s and 10 s)
 bench: deps
 	$(GO) test -run '^$$' -bench 'Pipeline|Clean|Decode|Import|Segment|Commit|OpenList|Learner' -benchtime 10x ./annotate/...
@@ -90,6 +93,7 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 10x ./app/...
 	$(GO) test -run '^$$' -bench 'JSONL' -benchtime 10x ./export/...
 	$(GO) test -run '^$$' -bench 'CSV|XLSX|ImportDoccano' -benchtime 1x ./export/...
+	$(GO) test -run '^$$' -bench 'SegmentCommand|LearnGold|RealWindow' -benchtime 1x .
 
 ## charfreq: regenerate assets/charfreq.tsv from gse's embedded dictionary
 charfreq:

@@ -151,7 +151,8 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 
 // process reads one input and runs the pipeline over it: decode and clean
 // (with the dictionary as evidence) and, when segment is set, sentences,
-// segmentation and tags.
+// segmentation and tags, the tokens left in their compact form
+// (Result.Compact).
 func process(ctx context.Context, cmd, path string, segment bool) (*text.Result, error) {
 	data, err := readInput(cmd, path)
 	if err != nil {
@@ -166,7 +167,7 @@ func process(ctx context.Context, cmd, path string, segment bool) (*text.Result,
 	if !segment {
 		seg = nil // the dictionary is evidence for cleaning only
 	}
-	return text.ProcessContext(ctx, path, data, seg, opts)
+	return text.ProcessCompact(ctx, path, data, seg, opts)
 }
 
 // segmenter loads the segmentation dictionary (a second or two) and

@@ -7,7 +7,8 @@
 //	biaozhu [P.biaozhu]                       open the window
 //	biaozhu clean [-report json] FILE         clean text to stdout, report to stderr
 //	biaozhu segment [-format jsonl|conllu] FILE
-//	biaozhu segeval GOLD.conllu               word P/R/F1 against gold segmentation
+//	biaozhu segeval [-p P.biaozhu] GOLD.conllu   word P/R/F1 against gold segmentation
+//	biaozhu learn -p P.biaozhu GOLD...        teach the project's segmenter a gold corpus
 //	biaozhu import -p P.biaozhu [-glob PATTERN] [-f text] FILE|DIR...
 //	biaozhu import -p P.biaozhu -f FORMAT FILE|-... annotated files, one transaction
 //	biaozhu ls -p P.biaozhu                   the project's documents
@@ -55,7 +56,11 @@ const usage = `usage:
   biaozhu clean [-report text|json] FILE       clean FILE: text to stdout, report to stderr
   biaozhu segment [-format jsonl|conllu] FILE  clean, split, segment and tag FILE
         (FILE is a text file, or - for standard input up to 256 MiB)
-  biaozhu segeval GOLD.conllu                  score segmentation against gold: P R F1
+  biaozhu segeval [-p P.biaozhu] GOLD.conllu   score segmentation against gold: P R F1
+        (with -p: the project's learnt segmenter, else the dictionary alone)
+  biaozhu learn -p P.biaozhu GOLD.conllu|GOLD.txt...   teach the project's segmenter
+        gold segmentation (CoNLL-U, or one sentence a line with spaces between
+        words, as SIGHAN's gold files), kept in the project; -list, -forget ID
   biaozhu import -p P.biaozhu [-glob PATTERN] [-f text] FILE|DIR...
         import text files into project P.biaozhu, creating it if missing:
         each FILE, and the files of each DIR and its subdirectories whose
@@ -159,7 +164,7 @@ func main() {
 	}
 	cmds := map[string]func(context.Context, []string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
 		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq,
-		"agree": cmdAgree, "assign": cmdAssign, "merge": cmdMerge, "relations": cmdRelations}
+		"agree": cmdAgree, "assign": cmdAssign, "merge": cmdMerge, "relations": cmdRelations, "learn": cmdLearn}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "biaozhu: unknown command %q\n%s", os.Args[1], usage)

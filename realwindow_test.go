@@ -132,7 +132,7 @@ func TestRealWindow(t *testing.T) {
 
 // needRealWindowTools skips t without the tools of realWindowTools or
 // under -short, except on CI, where a missing tool fails it.
-func needRealWindowTools(t *testing.T) {
+func needRealWindowTools(t testing.TB) {
 	t.Helper()
 	for _, tool := range realWindowTools {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -195,7 +195,7 @@ func TestXvfbAnswersWhenStarted(t *testing.T) {
 // startXvfb starts a virtual display of the given screen (WxHxD) with
 // .ci/xvfb, which returns once the display answers, and returns its name;
 // the display is stopped when the test ends.
-func startXvfb(t *testing.T, screen string) string {
+func startXvfb(t testing.TB, screen string) string {
 	t.Helper()
 	var stderr bytes.Buffer
 	cmd := exec.Command("./.ci/xvfb", screen)

@@ -1,23 +1,52 @@
 package annotate
 
 import (
+	"context"
 	"slices"
 	"unicode/utf8"
 
 	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
-// Learner builds a Learner on seg from the project: the sentences that hold
+// Learner builds a Learner on seg from the project: the sentences of its
+// gold corpora (AddGoldCorpus), in the order they were added, every token
+// of them teaching (text.Learner.Learn), as if an annotator had corrected
+// them before the project's own corrections; then the sentences that hold
 // an edited token (of the documents whose summary counts one), as they are
 // now, in document order, then the user dictionary (Words, with their POS).
-// It learns what the annotator meant (text.Learner.LearnEdited): the
-// tokens the annotator edited, not the rest of their sentences; a split
-// made only for a span's edge (SegLabel: labelling 冬春 in 冬春季) is no
-// correction, so its two pieces are learnt as the one token they were.
-// It reads the documents as the project holds them: run no edit at the
-// same time.
+// Of the project's sentences it learns what the annotator meant
+// (text.Learner.LearnEdited): the tokens the annotator edited, not the
+// rest of their sentences; a split made only for a span's edge (SegLabel:
+// labelling 冬春 in 冬春季) is no correction, so its two pieces are learnt
+// as the one token they were. It reads the documents as the project holds
+// them: run no edit at the same time.
 func (p *Project) Learner(seg *text.Segmenter) (*text.Learner, error) {
+	return p.LearnerContext(context.Background(), seg, nil)
+}
+
+// LearnerContext is Learner, stopping with ctx's error soon after ctx is
+// done, and calling progress (when not nil) now and then with the gold
+// sentences learnt and their number.
+func (p *Project) LearnerContext(ctx context.Context, seg *text.Segmenter, progress func(done, total int)) (*text.Learner, error) {
 	l := text.NewLearner(seg)
+	gold, err := p.goldSentences(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range gold {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if progress != nil {
+				progress(i, len(gold))
+			}
+		}
+		l.Learn(s.Text, s.Tokens)
+	}
+	if progress != nil {
+		progress(len(gold), len(gold))
+	}
 	docs, err := p.Documents()
 	if err != nil {
 		return nil, err
@@ -39,6 +68,9 @@ func (p *Project) Learner(seg *text.Segmenter) (*text.Learner, error) {
 	for _, ds := range docs {
 		if ds.Tagged == 0 {
 			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 		d, err := p.Document(ds.ID)
 		if err != nil {

@@ -5,9 +5,10 @@ package annotate
 // and transactions; store_schema.go (migrations, the label schema),
 // store_docs.go (documents, texts, token blocks), store_history.go
 // (committing edits, undo and redo), store_words.go (the user
-// dictionary, recorded splits and merges) and store_backup.go (backups).
+// dictionary, recorded splits and merges), store_gold.go (the gold
+// corpora learnt) and store_backup.go (backups).
 //
-// File layout (schema version 3), readable with any SQLite client:
+// File layout (schema version 5), readable with any SQLite client:
 //
 //	meta(key, value)                  generation (commits), created, opened, pos_tagset,
 //	                                  next_span_id, removed_labels (JSON: as they were last)
@@ -26,6 +27,9 @@ package annotate
 //	          (kind: split, merge, label — a split for a span's edge —, resegment)
 //	user_words(word, pos, freq, added)         the user dictionary
 //	rejections(doc_id, layer, label, start, end)   rejected suggestions
+//	gold_corpora(id, name, hash, sentences, tokens, added)   gold corpora learnt
+//	gold_sentences(corpus_id, position, text, tokens)   their sentences; tokens
+//	          as uvarint(gap after the previous token's end), uvarint(length)
 //
 // Offsets are code points of texts.text, end-exclusive; SQLite's substr()
 // counts code points too, so substr(text, start+1, end-start) is a span's
@@ -57,7 +61,7 @@ import (
 // SchemaVersion is the project file format this Biaozhu writes. A file
 // with a larger version is refused, never altered; a smaller one is
 // migrated forward on open.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // applicationID marks a SQLite file as a Biaozhu project ("BZHU").
 const applicationID = 0x425A4855

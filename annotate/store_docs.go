@@ -487,36 +487,50 @@ func nonNil(s []string) []string {
 }
 
 func encodeSentences(sents []text.Sentence) []byte {
-	buf := make([]byte, 0, 4*len(sents))
-	prev := 0
-	for _, s := range sents {
-		buf = binary.AppendUvarint(buf, uint64(s.Start-prev))
-		buf = binary.AppendUvarint(buf, uint64(s.End-s.Start))
-		prev = s.End
-	}
-	return buf
+	return appendSpans(make([]byte, 0, 4*len(sents)), len(sents), func(i int) (int, int) { return sents[i].Start, sents[i].End })
 }
 
 func decodeSentences(buf []byte) ([]text.Sentence, error) {
 	var out []text.Sentence
+	if err := decodeSpans(buf, func(start, end int) { out = append(out, text.Sentence{Start: start, End: end}) }); err != nil {
+		return nil, errors.New("bad sentence data")
+	}
+	return out, nil
+}
+
+// appendSpans appends n spans, in order and not overlapping, span(i)
+// giving the start and end of the i-th, as two uvarints each: the gap from
+// the end of the span before (or 0) to its start, and its length.
+func appendSpans(buf []byte, n int, span func(i int) (start, end int)) []byte {
+	prev := 0
+	for i := range n {
+		start, end := span(i)
+		buf = binary.AppendUvarint(buf, uint64(start-prev))
+		buf = binary.AppendUvarint(buf, uint64(end-start))
+		prev = end
+	}
+	return buf
+}
+
+// decodeSpans calls add for each span appendSpans wrote into buf.
+func decodeSpans(buf []byte, add func(start, end int)) error {
 	prev := 0
 	for len(buf) > 0 {
 		gap, n := binary.Uvarint(buf)
 		if n <= 0 {
-			return nil, errors.New("bad sentence data")
+			return errors.New("bad span data")
 		}
 		buf = buf[n:]
 		length, n := binary.Uvarint(buf)
 		if n <= 0 {
-			return nil, errors.New("bad sentence data")
+			return errors.New("bad span data")
 		}
 		buf = buf[n:]
-		s := text.Sentence{Start: prev + int(gap)}
-		s.End = s.Start + int(length)
-		out = append(out, s)
-		prev = s.End
+		start := prev + int(gap)
+		prev = start + int(length)
+		add(start, prev)
 	}
-	return out, nil
+	return nil
 }
 
 // writeTokenBlocks writes doc's token layer with ins (INSERT INTO

@@ -91,6 +91,13 @@ CREATE INDEX relations_type ON relations(layer, type);
 CREATE INDEX relations_from ON relations(from_span);
 CREATE INDEX relations_to ON relations(to_span);
 `,
+	// Gold corpora the segmenter learns from (issue 20).
+	5: `
+CREATE TABLE gold_corpora(id INTEGER PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+	sentences INTEGER NOT NULL, tokens INTEGER NOT NULL, added TEXT NOT NULL);
+CREATE TABLE gold_sentences(corpus_id INTEGER NOT NULL REFERENCES gold_corpora(id) ON DELETE CASCADE,
+	position INTEGER NOT NULL, text TEXT NOT NULL, tokens BLOB NOT NULL, PRIMARY KEY (corpus_id, position)) WITHOUT ROWID;
+`,
 }
 
 func init() {

@@ -80,6 +80,7 @@ func (ct *corpusTools) buildInBackground() {
 	go func() {
 		start := time.Now()
 		ix, err := corpus.BuildIndex(ctx, p, nil)
+		releaseMemory()
 		fyne.Do(func() {
 			b.ix, b.err = ix, err
 			close(b.done)

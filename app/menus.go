@@ -122,6 +122,7 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		nil,
 		{label: lang.L("Re-segment untouched documents…"), key: c + "Shift+R", shortcut: sc(fyne.KeyR, d|sh), action: ws.onResegment},
 		{label: lang.L("Learnt words…"), action: ws.onLearntWords},
+		{label: lang.L("Learn from a gold corpus…"), action: ws.onLearnGold},
 	}
 	help := []*command{
 		{label: lang.L("Keyboard shortcuts"), key: "?  /  F1", action: ws.showShortcuts},

@@ -473,15 +473,19 @@ func (ws *workspace) labelAll(text, layer, label string, scope docScope, inside 
 	return ws.applyCorpus(fmt.Sprintf("label all %d occurrences of %q as %s", n, text, label), edits)
 }
 
-// learner builds the project's Learner (what its merges and splits
-// taught) off the UI goroutine.
+// learner builds the project's Learner (what its gold corpora, merges and
+// splits taught) off the UI goroutine.
 func (ws *workspace) learner(ctx context.Context, progress progressUpdate) (*text.Learner, error) {
 	seg, err := ws.waitSegmenter(ctx, progress)
 	if err != nil {
 		return nil, err
 	}
 	progress(-1, lang.L("Learning from the merges and splits…"))
-	return ws.proj.Learner(seg)
+	return ws.proj.LearnerContext(ctx, seg, func(done, total int) {
+		if total > 0 {
+			progress(float64(done)/float64(total), fmt.Sprintf(lang.L("Learning: %d of %d gold sentences"), done, total))
+		}
+	})
 }
 
 // onResegment re-segments, with what the annotator's merges and splits

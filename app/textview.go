@@ -98,10 +98,11 @@ type textView struct {
 	// canvas's shortcut handlers.
 	OnTypedShortcut func(s fyne.Shortcut) bool
 
-	doc    *annotate.Document
-	schema *annotate.Schema
-	text   string // the doc.Text that runes was made from
-	runes  []rune
+	doc     *annotate.Document
+	schema  *annotate.Schema
+	text    string // the doc.Text that runes was made from
+	runes   []rune
+	textGen int // counts the texts runes was made from
 
 	showPOS, showBoundaries bool
 	zoom                    float32
@@ -191,8 +192,7 @@ func (v *textView) DocumentChanged() {
 	at, dy, ok := v.screenAnchor()
 	v.loadText()
 	v.clamp()
-	v.lay.dirty = true
-	v.lay.relayout()
+	v.lay.update()
 	if v.scroll != nil {
 		v.scroll.Refresh()
 		if ok {
@@ -574,20 +574,19 @@ func (v *textView) sync() {
 	if v.doc == nil || l.syncing || l.width <= 0 || len(v.doc.Tokens) == l.ntoks && len(v.doc.Spans) == l.nspans {
 		return
 	}
-	l.syncing = true
-	defer func() { l.syncing = false }()
 	v.clamp()
-	l.dirty = true
-	l.relayout()
+	l.update()
 }
 
 func (v *textView) loadText() {
 	if v.doc == nil {
 		v.text, v.runes = "", nil
+		v.textGen++
 		return
 	}
 	if v.runes == nil || v.text != v.doc.Text {
 		v.text, v.runes = v.doc.Text, []rune(v.doc.Text)
+		v.textGen++
 	}
 }
 

@@ -78,6 +78,19 @@ type tvLayout struct {
 	lead    []float32
 	flags   []uint8
 	spanTag []float32 // the room the tags of spans starting at a code point need
+	widen   []float32 // room added after a code point for the tag of the span before
+
+	// what update compares with: the last layout's tag room, tokens and
+	// text; the lines it re-broke (code points placed), for the tests
+	spanTagOld, widenOld []float32
+	snapToks             []tvTokSnap
+	textGen              int
+	doc                  *annotate.Document
+	marks0               tvMarksKey
+	rebroken             int
+	midLines             []tvLine // scratch of rebreak
+	tagIDs               []int32  // scratch of tagRoom
+	midFrags             []tvFrag
 
 	// span and mark index
 	lanes       []int   // per doc.Spans index
@@ -95,7 +108,7 @@ type tvLayout struct {
 	syncing       bool // inside relayout or sync
 
 	runeW map[rune]float32
-	bmpW  []float32 // widths of the Basic Multilingual Plane, 0 = not measured
+	bmpW  []float32 // widths of the Basic Multilingual Plane, 0 = not measured, -1 = none
 	capW  map[string]float32
 	tagW  map[string]float32
 }
@@ -141,8 +154,8 @@ func (l *tvLayout) glyphW(r rune) float32 {
 		if l.bmpW == nil {
 			l.bmpW = make([]float32, 0x10000)
 		}
-		if w := l.bmpW[r]; w > 0 {
-			return w
+		if w := l.bmpW[r]; w != 0 {
+			return max(w, 0) // -1: measured, no width
 		}
 	} else if w, ok := l.runeW[r]; ok {
 		return w
@@ -157,7 +170,10 @@ func (l *tvLayout) glyphW(r rune) float32 {
 		w = fyne.MeasureText(string(r), l.m.textSize, fyne.TextStyle{}).Width
 	}
 	if r < 0x10000 {
-		l.bmpW[r] = max(w, 1e-3) // 0 means "not measured"
+		l.bmpW[r] = w // 0 means "not measured"
+		if w == 0 {
+			l.bmpW[r] = -1
+		}
 	} else {
 		l.runeW[r] = w
 	}
@@ -219,32 +235,162 @@ func (l *tvLayout) relayout() bool {
 	l.breakLines()
 	l.index()
 	l.place()
-	if d := l.v.doc; d != nil {
-		l.ntoks, l.nspans = len(d.Tokens), len(d.Spans)
-	}
+	l.snapshot()
 	return true
 }
 
-// breakLines fills charX, charW, lines and frags.
-func (l *tvLayout) breakLines() {
+// update lays the document out again after its tokens or spans changed
+// (an edit, undo or redo), re-breaking only the lines the change touches:
+// it compares the tokens and spans with those of the last layout, works
+// out the code points whose widths, break flags or tag room changed, and
+// breaks lines again from a line a little before the first of them to the
+// first line start after the last of them that the old layout also
+// started a line at; the lines before and after are kept (their token
+// indices shifted when tokens were split or merged). Spans are indexed
+// and lines placed again in full (cheap: no measuring). Anything else (no
+// layout yet, another text, width, zoom, options) is a full relayout.
+func (l *tvLayout) update() {
 	v := l.v
-	rs := v.runes
-	n := len(rs)
-	var toks []text.Token
-	if v.doc != nil {
-		toks = v.doc.Tokens
+	if l.dirty || l.width <= 0 || v.doc == nil || l.textGen != v.textGen || l.doc != v.doc || l.marks0 != marksKey(v.doc) ||
+		len(l.charX) != len(v.runes) || len(l.spanTag) != len(v.runes) || len(l.widen) != len(v.runes) || l.m.key == "" {
+		l.dirty = true
+		l.relayout()
+		return
 	}
-	l.charX = grow(l.charX, n)
-	l.charW = grow(l.charW, n)
-	l.adv = grow(l.adv, n)
-	l.lead = grow(l.lead, n)
-	l.flags = grow(l.flags, n)
-	l.lines, l.frags = l.lines[:0], l.frags[:0]
+	l.syncing = true
+	defer func() { l.syncing = false }()
+	rs, toks := v.runes, v.doc.Tokens
+	n := len(rs)
+	l.rebroken = 0
+
+	// the tokens that changed: old[i0:j0] became toks[i0:j1]
+	old := l.snapToks
+	i0 := 0
+	for i0 < len(old) && i0 < len(toks) && old[i0].same(toks[i0]) {
+		i0++
+	}
+	j0, j1 := len(old), len(toks)
+	for j0 > i0 && j1 > i0 && old[j0-1].same(toks[j1-1]) {
+		j0--
+		j1--
+	}
+	ds, de := n, 0 // the code points to lay out again
+	if i0 < j0 {
+		ds, de = min(ds, int(old[i0].start)), max(de, int(old[j0-1].end))
+	}
+	if i0 < j1 {
+		ds, de = min(ds, toks[i0].Start), max(de, toks[j1-1].End)
+	}
+	l.hints()
+	if ds < de {
+		// whole tokens: a token's padding is at its ends
+		ds, de = max(ds, 0), min(de, n)
+		if k := v.tokenIndexAt(ds); k >= 0 {
+			ds = min(ds, toks[k].Start)
+		}
+		if k := v.tokenIndexAt(de - 1); k >= 0 {
+			de = max(de, min(toks[k].End, n))
+		}
+		l.prepare(ds, de)
+	}
+	// the tag room of the spans, compared with the last layout's
+	l.spanTag, l.spanTagOld = l.spanTagOld, l.spanTag
+	l.widen, l.widenOld = l.widenOld, l.widen
+	l.tagRoom(rs)
+	if len(l.spanTagOld) != n || len(l.widenOld) != n {
+		ds, de = 0, n
+	}
+	for c := 0; c < n && c < ds; c++ {
+		if l.spanTag[c] != l.spanTagOld[c] || l.widen[c] != l.widenOld[c] {
+			ds = min(ds, c)
+			break
+		}
+	}
+	for c := n - 1; c >= de; c-- {
+		if l.spanTag[c] != l.spanTagOld[c] || l.widen[c] != l.widenOld[c] {
+			de = max(de, c+1)
+			break
+		}
+	}
+	if ds < de {
+		l.rebreak(ds, de, j1-j0)
+	} else if d := j1 - j0; d != 0 {
+		l.shiftTokens(0, d)
+	}
+	l.index()
+	l.place()
+	// the snapshot: the tokens that changed replaced
+	snap := l.snapToks
+	if j1-i0 != j0-i0 {
+		snap = slices.Replace(snap, i0, j0, make([]tvTokSnap, j1-i0)...)
+	}
+	for i := i0; i < j1; i++ {
+		t := toks[i]
+		snap[i] = tvTokSnap{int32(t.Start), int32(t.End), t.POS}
+	}
+	l.snapToks = snap
+	l.ntoks, l.nspans = len(toks), len(v.doc.Spans)
+}
+
+// tvTokSnap is what the layout of a token depends on.
+type tvTokSnap struct {
+	start, end int32
+	pos        string
+}
+
+func (s tvTokSnap) same(t text.Token) bool {
+	return int(s.start) == t.Start && int(s.end) == t.End && s.pos == t.POS
+}
+
+// snapshot records the tokens and the text the layout was made from, for
+// update to compare with.
+func (l *tvLayout) snapshot() {
+	v := l.v
+	l.textGen, l.doc, l.marks0 = v.textGen, v.doc, marksKey(v.doc)
+	l.snapToks = l.snapToks[:0]
+	if v.doc == nil {
+		l.ntoks, l.nspans = 0, 0
+		return
+	}
+	for _, t := range v.doc.Tokens {
+		l.snapToks = append(l.snapToks, tvTokSnap{int32(t.Start), int32(t.End), t.POS})
+	}
+	l.ntoks, l.nspans = len(v.doc.Tokens), len(v.doc.Spans)
+}
+
+// tvMarksKey identifies the marks of a document (edits do not change
+// them): their array and number.
+type tvMarksKey struct {
+	first *text.Mark
+	n     int
+}
+
+func marksKey(d *annotate.Document) tvMarksKey {
+	if d == nil || len(d.Report.Marks) == 0 {
+		return tvMarksKey{}
+	}
+	return tvMarksKey{&d.Report.Marks[0], len(d.Report.Marks)}
+}
+
+// tokenIndexAt is the token holding code point off, -1 if none.
+func (v *textView) tokenIndexAt(off int) int {
+	toks := v.doc.Tokens
+	i := sort.Search(len(toks), func(i int) bool { return toks[i].End > off })
+	if i < len(toks) && toks[i].Start <= off {
+		return i
+	}
+	return -1
+}
+
+// hints indexes the pinyin hints of damage marks by token.
+func (l *tvLayout) hints() {
+	v := l.v
 	clear(l.tokHint)
 	if l.tokHint == nil {
 		l.tokHint = map[int]string{}
 	}
 	if v.doc != nil {
+		toks := v.doc.Tokens
 		for _, mk := range v.doc.Report.Marks {
 			h := strings.TrimSpace(mk.Original)
 			if mk.Kind != text.MarkPinyinHint || h == "" {
@@ -259,13 +405,40 @@ func (l *tvLayout) breakLines() {
 		}
 	}
 	l.posRow = v.showPOS || len(l.tokHint) > 0
+}
 
-	gap := float32(0)
-	if v.showBoundaries {
-		gap = tvGap * v.zoom
+// breakLines fills charX, charW, lines and frags for the whole document.
+func (l *tvLayout) breakLines() {
+	v := l.v
+	rs := v.runes
+	n := len(rs)
+	l.charX = grow(l.charX, n)
+	l.charW = grow(l.charW, n)
+	l.adv = grow(l.adv, n)
+	l.lead = grow(l.lead, n)
+	l.flags = grow(l.flags, n)
+	l.hints()
+	l.prepare(0, n)
+	l.tagRoom(rs)
+	l.lines, l.frags = l.lines[:0], l.frags[:0]
+	l.rebroken = 0
+	l.lines, l.frags, _ = l.flow(0, false, 0, -1, l.lines, l.frags)
+}
+
+// prepare sets the widths, advances and break flags of code points [s, e),
+// which begin and end at token edges (or hold no token).
+func (l *tvLayout) prepare(s, e int) {
+	v := l.v
+	rs := v.runes
+	n := len(rs)
+	var toks []text.Token
+	if v.doc != nil {
+		toks = v.doc.Tokens
 	}
-	// glyph widths and advances; token paddings and boundary gaps
-	for i, r := range rs {
+	gap := l.gap()
+	// glyph widths and advances
+	for i := s; i < e; i++ {
+		r := rs[i]
 		w := l.glyphW(r)
 		l.charW[i], l.adv[i], l.lead[i] = w, w, 0
 		var f uint8
@@ -287,8 +460,14 @@ func (l *tvLayout) breakLines() {
 		}
 		l.flags[i] = f
 	}
+	// token paddings and boundary gaps
+	ti := sort.Search(len(toks), func(i int) bool { return toks[i].End > s })
 	prevEnd := 0
-	for ti, t := range toks {
+	if ti > 0 {
+		prevEnd = min(toks[ti-1].End, n)
+	}
+	for ; ti < len(toks) && toks[ti].Start < e; ti++ {
+		t := toks[ti]
 		s, e := max(t.Start, prevEnd), min(t.End, n)
 		if e <= s {
 			continue
@@ -323,23 +502,114 @@ func (l *tvLayout) breakLines() {
 			}
 		}
 	}
-	l.tagRoom(rs)
+}
 
+// gap is the room between tokens.
+func (l *tvLayout) gap() float32 {
+	if l.v.showBoundaries {
+		return tvGap * l.v.zoom
+	}
+	return 0
+}
+
+// rebreak breaks lines again for a change of code points [ds, de) (their
+// advances, flags and tag room already set), tokens after it shifted by
+// dTok (split or merged), and splices the new lines into the old.
+func (l *tvLayout) rebreak(ds, de, dTok int) {
+	// The line to start from: the one before the line holding the start
+	// of the word (chunk between two places lines break) holding ds, as a
+	// narrower word may move up to the line before; a line that starts at
+	// such a place, so that the flow starts as it did.
+	p := ds
+	for p > 0 && l.flags[p]&fBreak == 0 {
+		p--
+	}
+	lr := max(l.lineOf(p)-1, 0)
+	for lr > 0 && l.flags[l.lines[lr].start]&fBreak == 0 {
+		lr--
+	}
+	from := int(l.lines[lr].start)
+	f0 := int(l.lines[lr].frag0)
+	lines, frags, resume := l.flow(from, l.lines[lr].para, f0, de, l.midLines[:0], l.midFrags[:0])
+	l.midLines, l.midFrags = lines, frags
+	k1, f1 := len(l.lines), len(l.frags)
+	if resume >= 0 {
+		k1, f1 = resume, int(l.lines[resume].frag0)
+	}
+	tail := k1
+	l.lines = slices.Replace(l.lines, lr, k1, lines...)
+	l.frags = slices.Replace(l.frags, f0, f1, frags...)
+	tail += len(lines) - (k1 - lr)
+	dFrag := int32(len(frags) - (f1 - f0))
+	for i := tail; i < len(l.lines); i++ {
+		l.lines[i].frag0 += dFrag
+		l.lines[i].frag1 += dFrag
+	}
+	if dTok != 0 && tail < len(l.lines) {
+		l.shiftTokens(int(l.lines[tail].frag0), dTok)
+	}
+}
+
+// shiftTokens adds d to the token index of frags [from:].
+func (l *tvLayout) shiftTokens(from, d int) {
+	for i := from; i < len(l.frags); i++ {
+		if l.frags[i].tok >= 0 {
+			l.frags[i].tok += int32(d)
+		}
+	}
+}
+
+// flow breaks lines from code point from, the start of a line (para: of a
+// paragraph), appending them to lines and their fragments to frags (the
+// first fragment's index being fragBase). With resyncAfter >= 0 it stops
+// at the first line it starts at or after code point resyncAfter that the
+// current layout also starts a line at, between two words, and returns
+// that line's index as resume (else -1: it went to the end).
+//
+// Lines break as in Chinese typesetting: between tokens first,
+// punctuation kept with its word; a word wider than a line (with its
+// punctuation) at the places prose may break (between Han characters,
+// punctuation kept with its character); a piece still wider at any
+// character.
+func (l *tvLayout) flow(from int, para bool, fragBase, resyncAfter int, lines []tvLine, frags []tvFrag) (_ []tvLine, _ []tvFrag, resume int) {
+	v := l.v
+	rs := v.runes
+	n := len(rs)
+	var toks []text.Token
+	if v.doc != nil {
+		toks = v.doc.Tokens
+	}
+	gap := l.gap()
 	maxW := max(l.width-2*tvPad, 2*l.m.textSize)
 	x := float32(0)
-	ln := tvLine{}
-	ti := 0
+	ln := tvLine{start: int32(from), frag0: int32(fragBase), para: para}
+	ti := sort.Search(len(toks), func(i int) bool { return toks[i].End > from })
+	resume = -1
 	newLine := func(at int, para bool) {
 		ln.end = int32(at)
-		ln.frag1 = int32(len(l.frags))
-		l.lines = append(l.lines, ln)
-		ln = tvLine{start: int32(at), frag0: int32(len(l.frags)), para: para}
+		ln.frag1 = int32(fragBase + len(frags))
+		lines = append(lines, ln)
+		ln = tvLine{start: int32(at), frag0: int32(fragBase + len(frags)), para: para}
 		x = 0
 	}
+	// resync reports whether the flow, at a new line starting at code
+	// point at between two words, is where the current layout is.
+	resync := func(at int) bool {
+		if resyncAfter < 0 || at < resyncAfter || len(lines) == 0 {
+			return false
+		}
+		if k := l.lineOf(at); k >= 0 && int(l.lines[k].start) == at && l.lines[k].para == ln.para {
+			resume = k
+			return true
+		}
+		return false
+	}
+	adv := func(c int) float32 { return l.adv[c] + l.widen[c] }
 	place := func(i int) {
+		l.rebroken++
 		l.charX[i] = tvPad + x + l.lead[i]
 		f := l.flags[i]
-		x += l.adv[i]
+		x += adv(i)
 		if f&fSpace != 0 || rs[i] == '\n' {
 			return
 		}
@@ -354,22 +624,22 @@ func (l *tvLayout) breakLines() {
 		if f&fTokEnd != 0 && tok >= 0 {
 			x1 = tvPad + x - gap
 		}
-		if k := len(l.frags) - 1; k >= int(ln.frag0) && l.frags[k].tok == tok && int(l.frags[k].end) == i {
-			l.frags[k].end, l.frags[k].x1 = int32(i+1), x1
+		if k := len(frags) - 1; k >= int(ln.frag0)-fragBase && frags[k].tok == tok && int(frags[k].end) == i {
+			frags[k].end, frags[k].x1 = int32(i+1), x1
 			return
 		}
-		l.frags = append(l.frags, tvFrag{tok: tok, start: int32(i), end: int32(i + 1), x0: l.charX[i] - l.lead[i], x1: x1})
+		frags = append(frags, tvFrag{tok: tok, start: int32(i), end: int32(i + 1), x0: l.charX[i] - l.lead[i], x1: x1})
 	}
 	// fill places [i, k) in chunks that do not break where brk is not
-	// set: between tokens first, punctuation kept with its word (fBreak);
-	// a chunk wider than a line (a word with its punctuation) at the
-	// places prose may break (fSoft: between Han characters, punctuation
-	// kept with its character); a piece still wider at any character.
-	var fill func(i, k int, brk uint8)
-	fill = func(i, k int, brk uint8) {
+	// set. It reports false when the flow met the current layout again.
+	var fill func(i, k int, brk uint8) bool
+	fill = func(i, k int, brk uint8) bool {
 		for i < k {
-			if brk == fBreak && l.flags[i]&fForce != 0 {
+			if brk == fBreak && l.flags[i]&fForce != 0 && i != from {
 				newLine(i, true)
+				if resync(i) {
+					return false
+				}
 			}
 			// the chunk [i, j)
 			j := i + 1
@@ -381,9 +651,9 @@ func (l *tvLayout) breakLines() {
 				if t := l.spanTag[c]; t > 0 {
 					tag = max(tag, cw+l.lead[c]+t) // a span's tag starts here
 				}
-				cw += l.adv[c]
+				cw += adv(c)
 				if l.flags[c]&fSpace != 0 || rs[c] == '\n' {
-					trail += l.adv[c]
+					trail += adv(c)
 				} else {
 					trail = 0
 					if l.flags[c]&fTokEnd != 0 {
@@ -394,6 +664,9 @@ func (l *tvLayout) breakLines() {
 			visible := cw - trail
 			if x > 0 && (x+visible > maxW || tag <= maxW && x+tag > maxW) {
 				newLine(i, false) // the chunk, or the tag of a span starting in it, needs the next line
+				if brk == fBreak && resync(i) {
+					return false
+				}
 			}
 			switch {
 			case visible <= maxW:
@@ -412,11 +685,17 @@ func (l *tvLayout) breakLines() {
 			}
 			i = j
 		}
+		return true
 	}
-	fill(0, n, fBreak)
-	ln.end = int32(n)
-	ln.frag1 = int32(len(l.frags))
-	l.lines = append(l.lines, ln)
+	if fill(from, n, fBreak) {
+		ln.end = int32(n)
+		ln.frag1 = int32(fragBase + len(frags))
+		lines = append(lines, ln)
+	} else {
+		// the line just started is the current layout's line resume
+		lines = lines[:len(lines)]
+	}
+	return lines, frags, resume
 }
 
 // tagRoom makes room for the span tags, so that a tag is never cut: it
@@ -424,38 +703,45 @@ func (l *tvLayout) breakLines() {
 // there need, which the line breaking keeps on their line), and widens a
 // span too narrow for its tag when the next span of its layer follows on
 // its heels (their bars would share a lane, the second cutting the first's
-// tag short).
+// tag short): widen is the room added after a code point.
 func (l *tvLayout) tagRoom(rs []rune) {
 	v := l.v
 	n := len(rs)
 	l.spanTag = grow(l.spanTag, n)
 	clear(l.spanTag)
+	l.widen = grow(l.widen, n)
+	clear(l.widen)
 	if v.doc == nil {
 		return
 	}
-	byLayer := map[string][]annotate.Span{}
-	for _, s := range v.doc.Spans {
+	// the spans drawn, by layer (layers in name order), each layer's in
+	// order: indices into doc.Spans, sorted (cheaper to move than spans)
+	spans := v.doc.Spans
+	ids := l.tagIDs[:0]
+	for i, s := range spans {
 		if v.hidden[s.Layer] || s.Start < 0 || s.End > n || s.Start >= s.End {
 			continue
 		}
-		byLayer[s.Layer] = append(byLayer[s.Layer], s)
+		ids = append(ids, int32(i))
 		l.spanTag[s.Start] = max(l.spanTag[s.Start], l.tagWidth(s.Label)+tvTagRoom)
 	}
-	for _, spans := range byLayer {
-		slices.SortFunc(spans, func(a, b annotate.Span) int { return cmp.Or(a.Start-b.Start, a.End-b.End) })
-		for k := 1; k < len(spans); k++ {
-			a, b := spans[k-1], spans[k]
-			if b.Start < a.End {
-				continue // overlapping: lanes of their own
-			}
-			need := l.tagWidth(a.Label) + tvTagRoom
-			w := l.lead[b.Start] - l.lead[a.Start]
-			for i := a.Start; i < b.Start; i++ {
-				w += l.adv[i]
-			}
-			if w < need {
-				l.adv[b.Start-1] += need - w
-			}
+	slices.SortFunc(ids, func(a, b int32) int {
+		sa, sb := &spans[a], &spans[b]
+		return cmp.Or(strings.Compare(sa.Layer, sb.Layer), sa.Start-sb.Start, sa.End-sb.End)
+	})
+	l.tagIDs = ids
+	for k := 1; k < len(ids); k++ {
+		a, b := &spans[ids[k-1]], &spans[ids[k]]
+		if a.Layer != b.Layer || b.Start < a.End {
+			continue // another layer; overlapping: lanes of their own
+		}
+		need := l.tagWidth(a.Label) + tvTagRoom
+		w := l.lead[b.Start] - l.lead[a.Start]
+		for i := a.Start; i < b.Start && w < need; i++ {
+			w += l.adv[i] + l.widen[i]
+		}
+		if w < need {
+			l.widen[b.Start-1] += need - w
 		}
 	}
 }

@@ -213,7 +213,7 @@ func tvWordWidth(v *textView, tok text.Token) float32 {
 	}
 	var w float32
 	for c := a; c < b; c++ {
-		w += l.adv[c]
+		w += l.adv[c] + l.widen[c]
 	}
 	return w
 }

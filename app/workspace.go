@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -173,9 +174,11 @@ func (ws *workspace) build() {
 			}
 			d := ws.docs[ws.shown[id]]
 			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(statusMark(d.Status) + " " + d.Name)
-			box.Objects[1].(*widget.Label).SetText(statusName(d.Status) + " · " + spanCount(d.Spans, d.Suggested) + ws.curationProgress(d.ID))
-			box.Objects[2].(*widget.Label).SetText(fmt.Sprintf(lang.L("%d/%d tokens edited"), d.Tagged, d.Tokens))
+			for i, text := range []string{statusMark(d.Status) + " " + d.Name, statusName(d.Status) + " · " + spanCount(d.Spans, d.Suggested) + ws.curationProgress(d.ID),
+				fmt.Sprintf(lang.L("%d/%d tokens edited"), d.Tagged, d.Tokens)} {
+				l := box.Objects[i].(*widget.Label)
+				setLabel(l, l.Text, text)
+			}
 		})
 	ws.docList.OnSelected = func(id widget.ListItemID) {
 		if id < len(ws.shown) && ws.shown[id] != ws.docIdx {
@@ -361,6 +364,7 @@ func (ws *workspace) loadSegmenter() {
 		start := time.Now()
 		seg, err := text.NewSegmenter()
 		took := time.Since(start)
+		releaseMemory()
 		fyne.Do(func() {
 			ws.seg, ws.segErr = seg, err
 			if err != nil {
@@ -500,7 +504,14 @@ func (ws *workspace) openDocument(idx int) {
 	ws.prefs.SetInt("lastdoc:"+ws.proj.Path(), int(d.ID))
 	ws.showDocument(d)
 	ws.syncListSelection()
+	go releaseMemory()
 }
+
+// releaseMemory collects the garbage of a big step (the dictionary's load,
+// a document's, the index's build) and gives the memory back to the
+// system at once: the Go runtime would keep it for minutes, and the heap
+// of a step is twice or three times what it leaves live.
+func releaseMemory() { debug.FreeOSMemory() }
 
 // showDocument puts d (nil: none) in the view and the panels.
 func (ws *workspace) showDocument(d *annotate.Document) {
@@ -550,21 +561,36 @@ func (ws *workspace) afterEdit(edited bool) {
 					s.Tagged++
 				}
 			}
-			ws.docList.Refresh()
+			// only the document's own row: refreshing the list redraws
+			// (and shapes the text of) every row in view
+			if i := slices.Index(ws.shown, ws.docIdx); i >= 0 {
+				ws.docList.RefreshItem(i)
+			}
 		}
-		ws.docMeta.SetText(nChars(d.Chars()) + " · " + nTokens(len(d.Tokens)) + " · " + spanCount(len(d.Spans), countSuggested(d.Spans)))
+		setLabel(ws.docMeta, ws.docMeta.Text, nChars(d.Chars())+" · "+nTokens(len(d.Tokens))+" · "+spanCount(len(d.Spans), countSuggested(d.Spans)))
+		done := lang.L("Mark done")
 		if d.Status == annotate.StatusDone {
-			ws.doneBtn.SetText(lang.L("Reopen"))
-		} else {
-			ws.doneBtn.SetText(lang.L("Mark done"))
+			done = lang.L("Reopen")
+		}
+		if ws.doneBtn.Text != done {
+			ws.doneBtn.SetText(done)
 		}
 	}
 	ws.spanList.UnselectAll()
 	ws.spanList.Refresh()
 	ws.relList.Refresh()
-	ws.statusCnt.SetText(ws.countsText())
+	setLabel(ws.statusCnt, ws.statusCnt.Text, ws.countsText())
 	ws.selectionChanged()
 	ws.refreshCuration()
+}
+
+// setLabel sets the text of l, which is old, to s when it differs: a
+// label's SetText lays its text out again (shaping it to truncate; a
+// status label lays out the whole bar), even when it is the same.
+func setLabel(l interface{ SetText(string) }, old, s string) {
+	if old != s {
+		l.SetText(s)
+	}
 }
 
 func (ws *workspace) countsText() string {
@@ -593,7 +619,7 @@ func (ws *workspace) selectionChanged() {
 	if ws.view.CharMode() {
 		mode = lang.L("character mode") + " · "
 	}
-	ws.statusSelection.SetText(mode + fmt.Sprintf(lang.L("selection [%d, %d)"), start, end) + " · " + nChars(end-start))
+	setLabel(ws.statusSelection, ws.statusSelection.Text, mode+fmt.Sprintf(lang.L("selection [%d, %d)"), start, end)+" · "+nChars(end-start))
 	var tok *text.Token
 	if i := ws.view.Cursor(); i >= 0 && i < len(ws.doc.Tokens) {
 		tok = &ws.doc.Tokens[i]

@@ -24,11 +24,11 @@ import (
 func testDoc(name string, words, pos []string) *annotate.Document {
 	d := &annotate.Document{Name: name}
 	at, sentStart := 0, 0
-	s := ""
+	var sb strings.Builder
 	for i, w := range words {
 		n := len([]rune(w))
 		d.Tokens = append(d.Tokens, text.Token{Start: at, End: at + n, Text: w, POS: pos[i]})
-		s += w
+		sb.WriteString(w)
 		at += n
 		if w == "。" {
 			d.Sentences = append(d.Sentences, text.Sentence{Start: sentStart, End: at})
@@ -38,7 +38,7 @@ func testDoc(name string, words, pos []string) *annotate.Document {
 	if sentStart < at {
 		d.Sentences = append(d.Sentences, text.Sentence{Start: sentStart, End: at})
 	}
-	d.Text, d.Raw = s, s
+	d.Text, d.Raw = sb.String(), sb.String()
 	return d
 }
 

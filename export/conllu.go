@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"os"
 	"path/filepath"
@@ -286,67 +287,158 @@ func parseRangeOrEmpty(id string) (first, last int, ok bool) {
 // not whitespace. A token belongs to the sentence it starts in. Offsets are
 // code points into text; FORMs are sliced from text.
 func WriteCoNLLU(w io.Writer, docName string, text string, sents []text.Sentence, toks []text.Token) error {
-	runes := []rune(text)
-	groups, err := tokensBySentence(docName, len(runes), sents, toks)
-	if err != nil {
+	return WriteCoNLLUSeq(w, docName, text, sents, slices.Values(toks))
+}
+
+// WriteCoNLLUSeq is WriteCoNLLU with the tokens as a sequence, which it
+// reads twice (checkSentenceTokens, then the writing), holding one
+// sentence's tokens at a time: the segment command streams a document's
+// compact token layer (text.Segmentation.Each) through it without making
+// a []Token of it.
+func WriteCoNLLUSeq(w io.Writer, docName string, text string, sents []text.Sentence, toks iter.Seq[text.Token]) error {
+	if err := checkSentenceTokens(docName, text, sents, toks); err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	for i, s := range sents {
-		g := groups[i]
+	id := commentSafe(docName)
+	var b []byte
+	bySentence(text, sents, toks, func(i int, sent string, g []sentenceToken) bool {
 		if len(g) == 0 {
-			continue
+			return true
 		}
-		fmt.Fprintf(bw, "# sent_id = %s-%d\n", commentSafe(docName), i+1)
-		fmt.Fprintf(bw, "# text = %s\n", collapseSpace(string(runes[s.Start:s.End])))
+		b = append(b[:0], "# sent_id = "...)
+		b = append(b, id...)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, int64(i+1), 10)
+		b = append(b, "\n# text = "...)
+		b = appendCollapsedSpace(b, sent)
+		b = append(b, '\n')
 		for j, t := range g {
-			form := formSafe(string(runes[t.Start:t.End]))
+			b = strconv.AppendInt(b, int64(j+1), 10)
+			b = append(b, '\t')
+			at := len(b)
+			b = appendFormSafe(b, t.Text)
+			form := string(b[at:])
 			xpos := t.POS
 			if xpos == "" || strings.ContainsFunc(xpos, isColumnSpace) {
 				xpos = "_"
 			}
-			misc := "_"
-			if t.End < len(runes) && !isColumnSpace(runes[t.End]) {
-				misc = "SpaceAfter=No"
+			b = append(b, "\t_\t"...)
+			b = append(b, UPOS(t.POS, form)...)
+			b = append(b, '\t')
+			b = append(b, xpos...)
+			if t.spaceAfter {
+				b = append(b, "\t_\t_\t_\t_\t_\n"...)
+			} else {
+				b = append(b, "\t_\t_\t_\t_\tSpaceAfter=No\n"...)
 			}
-			fmt.Fprintf(bw, "%d\t%s\t_\t%s\t%s\t_\t_\t_\t_\t%s\n", j+1, form, UPOS(t.POS, form), xpos, misc)
 		}
-		bw.WriteString("\n")
-	}
+		b = append(b, '\n')
+		_, err := bw.Write(b)
+		return err == nil
+	})
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("export: write %s: %w", docName, err)
 	}
 	return nil
 }
 
-// tokensBySentence checks that sentences and tokens lie in a text of n code
-// points, in order and without overlap, and gives each sentence the tokens
-// that start in it. A token that starts outside every sentence is an error.
-func tokensBySentence(doc string, n int, sents []text.Sentence, toks []text.Token) ([][]text.Token, error) {
+// checkSentenceTokens checks that sentences and tokens lie in text, in
+// order and without overlap, and that every token starts in a sentence
+// (the tokens that start in a sentence are that sentence's). It reads
+// toks once.
+func checkSentenceTokens(doc, text string, sents []text.Sentence, toks iter.Seq[text.Token]) error {
+	n := utf8.RuneCountInString(text)
 	prev := 0
 	for i, s := range sents {
 		if s.Start < prev || s.End < s.Start || s.End > n {
-			return nil, fmt.Errorf("export: %s: sentence %d [%d,%d) is out of order or outside the text (%d code points)", doc, i+1, s.Start, s.End, n)
+			return fmt.Errorf("export: %s: sentence %d [%d,%d) is out of order or outside the text (%d code points)", doc, i+1, s.Start, s.End, n)
 		}
 		prev = s.End
 	}
-	groups := make([][]text.Token, len(sents))
-	prev, si := 0, 0
-	for i, t := range toks {
+	prev, si, i := 0, 0, 0
+	for t := range toks {
+		i++
 		if t.Start < prev || t.End <= t.Start || t.End > n {
-			return nil, fmt.Errorf("export: %s: token %d [%d,%d) is empty, out of order or outside the text (%d code points)", doc, i+1, t.Start, t.End, n)
+			return fmt.Errorf("export: %s: token %d [%d,%d) is empty, out of order or outside the text (%d code points)", doc, i, t.Start, t.End, n)
 		}
 		prev = t.End
 		for si < len(sents) && sents[si].End <= t.Start {
 			si++
 		}
 		if si == len(sents) || t.Start < sents[si].Start {
-			return nil, fmt.Errorf("export: %s: token %d [%d,%d) starts outside every sentence", doc, i+1, t.Start, t.End)
+			return fmt.Errorf("export: %s: token %d [%d,%d) starts outside every sentence", doc, i, t.Start, t.End)
 		}
-		groups[si] = append(groups[si], t)
 	}
-	return groups, nil
+	return nil
 }
+
+// sentenceToken is a token as the sentence writers use it: its offsets
+// and POS, its text sliced from the document, and whether whitespace (or
+// the end of the text) follows it.
+type sentenceToken struct {
+	Start, End int
+	Text, POS  string
+	spaceAfter bool
+}
+
+// bySentence calls emit for each sentence of sents in order, with its text
+// and the tokens of toks that start in it (which checkSentenceTokens has
+// checked), until emit returns false. The slice emit gets is reused for
+// the next sentence; text is walked once, in order, with no copy of it.
+func bySentence(text string, sents []text.Sentence, toks iter.Seq[text.Token], emit func(i int, sent string, g []sentenceToken) bool) {
+	sw, tw := cpWalker{s: text}, cpWalker{s: text}
+	var g []sentenceToken
+	si := 0
+	flush := func() bool {
+		s := sents[si]
+		b := sw.seek(s.Start)
+		ok := emit(si, text[b:sw.seek(s.End)], g)
+		g = g[:0]
+		si++
+		return ok
+	}
+	for t := range toks {
+		for si < len(sents) && sents[si].End <= t.Start {
+			if !flush() {
+				return
+			}
+		}
+		b := tw.seek(t.Start)
+		e := tw.seek(t.End)
+		r, _ := utf8.DecodeRuneInString(text[e:])
+		g = append(g, sentenceToken{Start: t.Start, End: t.End, Text: text[b:e], POS: t.POS,
+			spaceAfter: e == len(text) || isColumnSpace(r)})
+	}
+	for si < len(sents) {
+		if !flush() {
+			return
+		}
+	}
+}
+
+// cpWalker turns increasing code point offsets of s into byte offsets.
+type cpWalker struct {
+	s          string
+	cp, offset int // code point cp starts at byte offset
+}
+
+// seek returns the byte offset of code point cp, which must not be before
+// the last one sought.
+func (w *cpWalker) seek(cp int) int {
+	for w.cp < cp && w.offset < len(w.s) {
+		_, n := utf8.DecodeRuneInString(w.s[w.offset:])
+		w.offset += n
+		w.cp++
+	}
+	return w.offset
+}
+
+// appendCollapsedSpace appends collapseSpace(s) to b.
+func appendCollapsedSpace(b []byte, s string) []byte { return append(b, collapseSpace(s)...) }
+
+// appendFormSafe appends formSafe(s) to b.
+func appendFormSafe(b []byte, s string) []byte { return append(b, formSafe(s)...) }
 
 // The official UD validator (validate.py, level 1) reads a CoNLL-U file
 // line by line with Python's universal newlines, and refuses a line that

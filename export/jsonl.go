@@ -2,14 +2,18 @@ package export
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
+	"slices"
+	"strconv"
 
 	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
-// jsonlSentence is one line of WriteSentencesJSONL.
+// jsonlSentence is one line of WriteSentencesJSONL, which writes it by
+// hand as encoding/json would (TestWriteSentencesJSONLMatchesJSON holds it
+// to that).
 type jsonlSentence struct {
 	Doc    string       `json:"doc"`
 	Sent   int          `json:"sent"`
@@ -40,31 +44,55 @@ type jsonlToken struct {
 // and its text is sliced from the document. A sentence without tokens is
 // written with "tokens":[].
 func WriteSentencesJSONL(w io.Writer, docName, text string, sents []text.Sentence, toks []text.Token) error {
-	runes := []rune(text)
-	groups, err := tokensBySentence(docName, len(runes), sents, toks)
-	if err != nil {
+	return WriteSentencesJSONLSeq(w, docName, text, sents, slices.Values(toks))
+}
+
+// WriteSentencesJSONLSeq is WriteSentencesJSONL with the tokens as a
+// sequence, which it reads twice (checkSentenceTokens, then the writing),
+// holding one sentence's tokens at a time (see WriteCoNLLUSeq). Lines are
+// written as encoding/json writes jsonlSentence with HTML escaping off.
+func WriteSentencesJSONLSeq(w io.Writer, docName, text string, sents []text.Sentence, toks iter.Seq[text.Token]) error {
+	if err := checkSentenceTokens(docName, text, sents, toks); err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for i, s := range sents {
-		line := jsonlSentence{
-			Doc:    docName,
-			Sent:   i + 1,
-			Text:   string(runes[s.Start:s.End]),
-			Start:  s.Start,
-			End:    s.End,
-			Tokens: make([]jsonlToken, len(groups[i])),
+	head := appendJSONString(append([]byte(nil), `{"doc":`...), docName)
+	head = append(head, `,"sent":`...)
+	var b []byte
+	var err error
+	bySentence(text, sents, toks, func(i int, sent string, g []sentenceToken) bool {
+		s := sents[i]
+		b = append(b[:0], head...)
+		b = strconv.AppendInt(b, int64(i+1), 10)
+		b = append(b, `,"text":`...)
+		b = appendJSONString(b, sent)
+		b = append(b, `,"start":`...)
+		b = strconv.AppendInt(b, int64(s.Start), 10)
+		b = append(b, `,"end":`...)
+		b = strconv.AppendInt(b, int64(s.End), 10)
+		b = append(b, `,"tokens":[`...)
+		for j, t := range g {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"start":`...)
+			b = strconv.AppendInt(b, int64(t.Start), 10)
+			b = append(b, `,"end":`...)
+			b = strconv.AppendInt(b, int64(t.End), 10)
+			b = append(b, `,"text":`...)
+			b = appendJSONString(b, t.Text)
+			b = append(b, `,"pos":`...)
+			b = appendJSONString(b, t.POS)
+			b = append(b, '}')
 		}
-		for j, t := range groups[i] {
-			line.Tokens[j] = jsonlToken{Start: t.Start, End: t.End, Text: string(runes[t.Start:t.End]), POS: t.POS}
-		}
-		if err := enc.Encode(line); err != nil {
-			return fmt.Errorf("export: write %s: %w", docName, err)
-		}
+		b = append(b, "]}\n"...)
+		_, err = bw.Write(b)
+		return err == nil
+	})
+	if err == nil {
+		err = bw.Flush()
 	}
-	if err := bw.Flush(); err != nil {
+	if err != nil {
 		return fmt.Errorf("export: write %s: %w", docName, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/biaozhu/biaozhu/annotate/text"
@@ -105,5 +106,58 @@ func TestWriteSentencesJSONLOffsets(t *testing.T) {
 	}
 	if n != len(sents) || ntok != len(toks) {
 		t.Errorf("read %d lines and %d tokens, want %d and %d", n, ntok, len(sents), len(toks))
+	}
+}
+
+// TestWriteSentencesJSONLMatchesJSON: the lines WriteSentencesJSONL writes
+// by hand are what encoding/json writes of jsonlSentence with HTML
+// escaping off, on text with quotes, backslashes, control characters,
+// HTML's <>&, U+2028, characters beyond the BMP and a document name that
+// needs escaping; and the sequence form writes the same.
+func TestWriteSentencesJSONLMatchesJSON(t *testing.T) {
+	s := "他說：\"好\\壞\"。\t<a href='x'>&amp;</a>\u2028行\x01。𠀀😀 好。\n\n末"
+	runes := []rune(s)
+	var sents []text.Sentence
+	start := 0
+	for i, r := range runes {
+		if r == '。' || r == '\n' {
+			sents = append(sents, text.Sentence{Start: start, End: i + 1})
+			start = i + 1
+		}
+	}
+	sents = append(sents, text.Sentence{Start: start, End: len(runes)})
+	toks := tokenize(s)
+	for _, doc := range []string{"d", "名\"字\n<b>"} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		ti := 0
+		for i, st := range sents {
+			line := jsonlSentence{Doc: doc, Sent: i + 1, Text: string(runes[st.Start:st.End]), Start: st.Start, End: st.End, Tokens: []jsonlToken{}}
+			for ; ti < len(toks) && toks[ti].Start < st.End; ti++ {
+				tk := toks[ti]
+				line.Tokens = append(line.Tokens, jsonlToken{Start: tk.Start, End: tk.End, Text: string(runes[tk.Start:tk.End]), POS: tk.POS})
+			}
+			if err := enc.Encode(line); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, w := range []struct {
+			name  string
+			write func(*bytes.Buffer) error
+		}{
+			{"WriteSentencesJSONL", func(b *bytes.Buffer) error { return WriteSentencesJSONL(b, doc, s, sents, toks) }},
+			{"WriteSentencesJSONLSeq", func(b *bytes.Buffer) error {
+				return WriteSentencesJSONLSeq(b, doc, s, sents, slices.Values(toks))
+			}},
+		} {
+			var got bytes.Buffer
+			if err := w.write(&got); err != nil {
+				t.Fatalf("%s(doc %q) error = %v", w.name, doc, err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("%s(doc %q) =\n%s\nwant (encoding/json)\n%s", w.name, doc, got.String(), want.String())
+			}
+		}
 	}
 }
