@@ -138,11 +138,11 @@ const usage = `usage:
         be computed is — (null in json) with the reason in the notes
   biaozhu merge -o GOLD.biaozhu [-accept agreed|majority|none] A.biaozhu B.biaozhu...
         the curation project: every document once, each annotator's spans
-        in a layer LAYER@NAME, and the curated layers holding what all the
-        annotators who worked on a document agree on (agreed, the default),
-        what most of them chose (majority), or nothing (none); the rest are
-        open decisions. Its exports write the curated layers unless -layers
-        names others
+        in a layer LAYER@NAME (their relations in RELATIONS@NAME), and the
+        curated layers holding what all the annotators who worked on a
+        document agree on (agreed, the default), what most of them chose
+        (majority), or nothing (none); the rest are open decisions. Its
+        exports write the curated layers unless -layers names others
   biaozhu COMMAND -h                           that command's usage and flags
 `
 

@@ -81,11 +81,22 @@ type Curation struct {
 	Files      []string                     `json:"files"`
 	Accept     string                       `json:"accept"`
 	Layers     map[string]map[string]string `json:"layers"`
+	// Relations maps each curated relation layer to its annotators'
+	// relation layers, as Layers does span layers.
+	Relations map[string]map[string]string `json:"relations,omitempty"`
 }
 
-// AnnotatorLayer reports whether layer holds an annotator's spans
-// (rather than being curated or no part of the curation).
+// AnnotatorLayer reports whether layer (a span or relation layer) holds
+// an annotator's spans or relations (rather than being curated or no part
+// of the curation).
 func (c *Curation) AnnotatorLayer(layer string) bool {
+	for _, m := range c.Relations {
+		for _, l := range m {
+			if l == layer {
+				return true
+			}
+		}
+	}
 	for _, m := range c.Layers {
 		for _, l := range m {
 			if l == layer {

@@ -90,19 +90,31 @@ func (ws *workspace) onHandOut() {
 	d.Show()
 }
 
-// handOut writes the copies the form asks for.
+// handOut writes the copies the form asks for, off the Fyne goroutine
+// behind a progress dialog.
 func (ws *workspace) handOut(f *handOutForm) {
 	opts, err := f.options()
 	if err != nil {
 		ws.showError(err)
 		return
 	}
-	copies, err := agree.Assign(context.Background(), ws.proj, opts)
-	if err != nil {
-		ws.showError(err)
+	if ws.proj == nil || ws.busy() {
 		return
 	}
-	ws.info(fmt.Sprintf(lang.L("Handed out %d copies to %s"), len(copies), opts.Dir))
+	p := ws.proj
+	var copies []agree.Assigned
+	ws.runLong(lang.L("Handing out"), func(ctx context.Context, progress progressUpdate) error {
+		progress(-1, opts.Dir)
+		var err error
+		copies, err = agree.Assign(ctx, p, opts)
+		return err
+	}, func(err error) {
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		ws.info(fmt.Sprintf(lang.L("Handed out %d copies to %s"), len(copies), opts.Dir))
+	})
 }
 
 // agreementView is the Agreement dialog's state: the files compared, the
@@ -172,17 +184,33 @@ func (v *agreementView) showFiles() {
 	v.list.SetText(strings.Join(names, " · "))
 }
 
-// measure runs agree over the files and shows the report.
+// measure runs agree over the files off the Fyne goroutine, behind a
+// progress dialog, and shows the report.
 func (v *agreementView) measure() {
-	anns, err := agree.Load(context.Background(), v.files)
-	var rep *agree.Report
-	if err == nil {
-		rep, err = agree.Measure(anns, agree.Options{})
-	}
-	if err != nil {
-		v.ws.showError(err)
+	if v.ws.busy() {
 		return
 	}
+	files := v.files
+	var rep *agree.Report
+	v.ws.runLong(lang.L("Measuring agreement"), func(ctx context.Context, progress progressUpdate) error {
+		progress(-1, lang.L("Reading the annotators' files"))
+		anns, err := agree.Load(ctx, files)
+		if err != nil {
+			return err
+		}
+		rep, err = agree.Measure(anns, agree.Options{})
+		return err
+	}, func(err error) {
+		if err != nil {
+			v.ws.showError(err)
+			return
+		}
+		v.show(rep)
+	})
+}
+
+// show shows the report: tables, notes and charts.
+func (v *agreementView) show(rep *agree.Report) {
 	v.report = rep
 	v.charts = agreementCharts(rep)
 	v.results.RemoveAll()

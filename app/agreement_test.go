@@ -26,6 +26,15 @@ func handOut(t *testing.T, ws *workspace, names, dir string) {
 	f.seed.SetText("3")
 	f.folder.entry.SetText(dir)
 	tapButton(t, ws.win.Canvas().Overlays().Top(), "Hand out")
+	waitJob(ws)
+}
+
+// waitJob waits until the long work running (if any) is done, its done
+// callback too.
+func waitJob(ws *workspace) {
+	if job := ws.job; job != nil {
+		<-job.done
+	}
 }
 
 // TestHandOutAndAgreement: the fixture's project handed out to lin and
@@ -107,6 +116,7 @@ func TestHandOutAndAgreement(t *testing.T) {
 
 	v := ws.showAgreement(copies)
 	tapButton(t, ws.win.Canvas().Overlays().Top(), "Measure")
+	waitJob(ws)
 	if ws.lastErr != nil || v.report == nil {
 		t.Fatalf("measure: %v", ws.lastErr)
 	}

@@ -149,6 +149,17 @@ func Measure(anns []*Annotation, opts Options) (*Report, error) {
 		rep.Files = append(rep.Files, a.Path)
 	}
 	docs := align(anns, rep)
+	var rels []string
+	for _, a := range anns {
+		for _, rl := range a.Schema.Relations {
+			if !slices.Contains(rels, rl.Name) {
+				rels = append(rels, rl.Name)
+			}
+		}
+	}
+	if len(rels) > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("relations: agreement on relations (F1 on from, to and type) is not measured yet; the relation layers %s are left out", strings.Join(rels, ", ")))
+	}
 	layers := opts.Layers
 	if layers == nil {
 		for _, a := range anns {

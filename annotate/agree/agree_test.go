@@ -20,6 +20,8 @@ type docSpec struct {
 	status annotate.Status
 	spans  []annotate.Span
 	tokens []text.Token // nil: one token per character
+	// relations link spans by the IDs they carry here.
+	relations []annotate.Relation
 }
 
 // writeProject writes a real project file handed out to annotator, with
@@ -39,7 +41,7 @@ func writeProject(t *testing.T, dir, annotator string, schema *annotate.Schema, 
 	for _, s := range docs {
 		n := utf8.RuneCountInString(s.text)
 		d := &annotate.Document{Name: s.name, Text: s.text, Raw: s.text, Status: s.status, Spans: s.spans,
-			Sentences: []text.Sentence{{Start: 0, End: n}}, Tokens: s.tokens}
+			Sentences: []text.Sentence{{Start: 0, End: n}}, Tokens: s.tokens, Relations: s.relations}
 		if d.Tokens == nil {
 			i := 0
 			for _, r := range s.text {

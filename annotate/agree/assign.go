@@ -68,8 +68,9 @@ func Plan(n, annotators, overlap int, seed uint64) ([][]int, error) {
 
 // Assign hands out main's documents: one project file per annotator,
 // Dir/MAIN-NAME.biaozhu, with the documents Plan gives them (in main's
-// order), main's schema, the documents' texts, tokens, spans (suggested
-// ones only with Suggestions) and document labels, each document's
+// order), main's schema, the documents' texts, tokens, spans and relations
+// (suggested ones, and relations to them, only with Suggestions) and
+// document labels, each document's
 // status new, and the annotator's name recorded (Project.HandedTo). Each
 // file is written under a temporary name and renamed into place when
 // complete; a file already there is never replaced (an error before
@@ -157,12 +158,17 @@ func writeCopy(ctx context.Context, main *annotate.Project, a *Assigned, suggest
 			}
 			c := copyDocument(d)
 			c.Status = annotate.StatusNew
+			// The spans keep their IDs, by which the Adder maps the
+			// relations' ends; a relation left out with its suggestion.
+			kept := map[int64]bool{}
 			c.Spans = slices.DeleteFunc(slices.Clone(d.Spans), func(s annotate.Span) bool {
-				return !suggestions && s.Origin == annotate.OriginSuggested
+				drop := !suggestions && s.Origin == annotate.OriginSuggested
+				kept[s.ID] = !drop
+				return drop
 			})
-			for i := range c.Spans {
-				c.Spans[i].ID = 0
-			}
+			c.Relations = slices.DeleteFunc(slices.Clone(d.Relations), func(r annotate.Relation) bool {
+				return !kept[r.From] || !kept[r.To] || !suggestions && r.Origin == annotate.OriginSuggested
+			})
 			if err := ad.Add(c); err != nil {
 				return err
 			}

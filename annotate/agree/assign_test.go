@@ -49,14 +49,22 @@ func TestPlan(t *testing.T) {
 	}
 }
 
-// TestAssignSuggestions: the copies leave suggestions out unless asked,
-// keep the confirmed spans, reset the status, and record the annotator.
+// TestAssignSuggestions: the copies leave suggestions (and the relations
+// to them) out unless asked, keep the confirmed spans and their relations,
+// reset the status, and record the annotator.
 func TestAssignSuggestions(t *testing.T) {
 	dir := t.TempDir()
 	schema := layerSchema("NER", annotate.OverlapForbidden, "PER")
-	sugg := annotate.Span{Layer: "NER", Label: "PER", Start: 0, End: 2, Origin: annotate.OriginSuggested}
-	imported := annotate.Span{Layer: "NER", Label: "PER", Start: 3, End: 5, Origin: annotate.OriginImported}
-	mainPath := writeProject(t, dir, "main", schema, []docSpec{{name: "d", text: "张三和李四。", status: annotate.StatusDone, spans: []annotate.Span{sugg, imported}}})
+	schema.Relations = []annotate.RelationLayer{{Name: "rel", Types: []annotate.RelationType{{Name: "knows"}}}}
+	sugg := annotate.Span{ID: 1, Layer: "NER", Label: "PER", Start: 0, End: 2, Origin: annotate.OriginSuggested}
+	imported := annotate.Span{ID: 2, Layer: "NER", Label: "PER", Start: 3, End: 5, Origin: annotate.OriginImported}
+	other := annotate.Span{ID: 3, Layer: "NER", Label: "PER", Start: 6, End: 8, Origin: annotate.OriginImported}
+	rels := []annotate.Relation{
+		{Layer: "rel", Type: "knows", From: 2, To: 3, Origin: annotate.OriginImported},
+		{Layer: "rel", Type: "knows", From: 3, To: 1, Origin: annotate.OriginImported},
+	}
+	mainPath := writeProject(t, dir, "main", schema, []docSpec{{name: "d", text: "张三和李四和王五。", status: annotate.StatusDone,
+		spans: []annotate.Span{sugg, imported, other}, relations: rels}})
 	main, err := annotate.Open(mainPath, annotate.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -83,12 +91,23 @@ func TestAssignSuggestions(t *testing.T) {
 			for _, s := range d.Spans {
 				origins = append(origins, s.Origin)
 			}
-			want := []annotate.Origin{annotate.OriginImported}
+			want := []annotate.Origin{annotate.OriginImported, annotate.OriginImported}
+			wantRels := []string{"李四→王五"}
 			if keep {
-				want = []annotate.Origin{annotate.OriginSuggested, annotate.OriginImported}
+				want = []annotate.Origin{annotate.OriginSuggested, annotate.OriginImported, annotate.OriginImported}
+				wantRels = append(wantRels, "王五→张三")
 			}
 			if name != c.Annotator || d.Status != annotate.StatusNew || !slices.Equal(origins, want) || filepath.Base(c.Path) != "main-copy-"+c.Annotator+".biaozhu" {
 				t.Errorf("suggestions %v: %s: annotator %q, status %s, spans %v; want %s, new, %v", keep, c.Path, name, d.Status, origins, c.Annotator, want)
+			}
+			var gotRels []string
+			for _, r := range d.Relations {
+				from, _ := d.Span(r.From)
+				to, _ := d.Span(r.To)
+				gotRels = append(gotRels, d.Slice(from.Start, from.End)+"→"+d.Slice(to.Start, to.End))
+			}
+			if !slices.Equal(gotRels, wantRels) {
+				t.Errorf("suggestions %v: %s: relations %q, want %q", keep, c.Path, gotRels, wantRels)
 			}
 			p.Close()
 		}

@@ -28,6 +28,7 @@ type MergeSummary struct {
 	Documents int
 	Spans     map[string]int // each annotator's spans copied
 	Accepted  int            // spans pre-accepted into the curated layers
+	Relations int            // annotators' relations copied (none pre-accepted)
 	Open      int            // open decisions (OpenDecisions) in all
 	Notes     []string       // documents not in every file, texts a file has twice
 }
@@ -40,7 +41,9 @@ type MergeSummary struct {
 // who worked on the document, at least two; AcceptNone), each such span's
 // Annotator the annotators who marked it; and a layer L@NAME per
 // annotator (overlaps allowed) with their spans, annotator recorded, the
-// suggestions they never accepted left out. The Curation is recorded in
+// suggestions they never accepted left out; for each relation layer R
+// likewise a layer R@NAME per annotator with their relations between
+// those spans (the curated R left empty: relations are not pre-accepted). The Curation is recorded in
 // the file. out is written under a temporary name and renamed into place
 // when complete; it must not exist.
 func Merge(ctx context.Context, out string, paths []string, accept string) (*MergeSummary, error) {
@@ -156,7 +159,7 @@ func Merge(ctx context.Context, out string, paths []string, accept string) (*Mer
 					workers++
 					name := anns[r].Annotator
 					for _, s := range spans {
-						c.Spans = append(c.Spans, annotate.Span{Layer: AnnotatorLayer(layer, name), Label: s.Label, Start: s.Start, End: s.End,
+						c.Spans = append(c.Spans, annotate.Span{ID: carried(r, s.ID), Layer: AnnotatorLayer(layer, name), Label: s.Label, Start: s.Start, End: s.End,
 							Note: s.Note, Origin: s.Origin, Annotator: name})
 						sum.Spans[name]++
 						k := mspan{s.Start, s.End, s.Label}
@@ -180,6 +183,31 @@ func Merge(ctx context.Context, out string, paths []string, accept string) (*Mer
 							Origin: annotate.OriginImported, Annotator: strings.Join(chosen[k], ",")})
 						sum.Accepted++
 					}
+				}
+			}
+			// Each annotator's relations between the spans copied, in
+			// their relation layer (none pre-accepted: relation agreement
+			// comes later).
+			for r, d := range al.docs {
+				if d == nil || len(anns[r].Schema.Relations) == 0 {
+					continue
+				}
+				full, err := projects[r].Document(ids[r][d.Hash])
+				if err != nil {
+					return err
+				}
+				copied := map[int64]bool{}
+				for _, s := range c.Spans {
+					copied[s.ID] = true
+				}
+				for _, x := range full.Relations {
+					from, to := carried(r, x.From), carried(r, x.To)
+					if x.Origin == annotate.OriginSuggested || !copied[from] || !copied[to] {
+						continue // a suggestion, or to one
+					}
+					c.Relations = append(c.Relations, annotate.Relation{Layer: AnnotatorLayer(x.Layer, anns[r].Annotator), Type: x.Type,
+						From: from, To: to, Note: x.Note, Origin: x.Origin, Annotator: anns[r].Annotator})
+					sum.Relations++
 				}
 			}
 			if err := ad.Add(c); err != nil {
@@ -262,6 +290,33 @@ func curationSchema(anns []*Annotation, accept string) (*annotate.Schema, *annot
 			cur.Layers[l.Name][a.Annotator] = name
 		}
 	}
+	// Relation layers: the curated one, and one per annotator whose
+	// types' ends name the annotator's span layers.
+	for _, a := range anns[1:] {
+		for _, rl := range a.Schema.Relations {
+			if !slices.ContainsFunc(s.Relations, func(x annotate.RelationLayer) bool { return x.Name == rl.Name }) {
+				s.Relations = append(s.Relations, rl)
+			}
+		}
+	}
+	cur.Relations = map[string]map[string]string{}
+	for _, rl := range slices.Clone(s.Relations) {
+		cur.Relations[rl.Name] = map[string]string{}
+		for _, a := range anns {
+			name := AnnotatorLayer(rl.Name, a.Annotator)
+			if err := annotate.CheckName("layer", name); err != nil {
+				return nil, nil, fmt.Errorf("agree: merge: annotator %q's relation layer of %q: %w", a.Annotator, rl.Name, err)
+			}
+			x := annotate.RelationLayer{Name: name, Description: fmt.Sprintf("%s's relations of %s (curation)", a.Annotator, rl.Name)}
+			for _, t := range rl.Types {
+				t.Key = ""
+				t.Arg1, t.Arg2 = annotatorRefs(t.Arg1, a.Annotator), annotatorRefs(t.Arg2, a.Annotator)
+				x.Types = append(x.Types, t)
+			}
+			s.Relations = append(s.Relations, x)
+			cur.Relations[rl.Name][a.Annotator] = name
+		}
+	}
 	// Labels some annotator's spans use that the first schema lacks.
 	for _, a := range anns {
 		for _, d := range a.Docs {
@@ -292,6 +347,20 @@ func curationSchema(anns []*Annotation, accept string) (*annotate.Schema, *annot
 	}
 	return s, cur, s.Validate()
 }
+
+// annotatorRefs maps the span layers refs name to annotator's layers.
+func annotatorRefs(refs []annotate.LabelRef, annotator string) []annotate.LabelRef {
+	out := make([]annotate.LabelRef, len(refs))
+	for i, r := range refs {
+		out[i] = annotate.LabelRef{Layer: AnnotatorLayer(r.Layer, annotator), Label: r.Label}
+	}
+	return out
+}
+
+// carried is the ID annotator r's span id carries into the curation
+// project's Adder, unique across the annotators' files (each numbers its
+// spans on its own), by which their relations' ends are mapped.
+func carried(r int, id int64) int64 { return int64(r+1)<<40 | id }
 
 // same reports whether a and b name the same file (or would).
 func same(a, b string) bool {

@@ -102,3 +102,79 @@ func TestMergeAccept(t *testing.T) {
 		t.Error("merge beside a stale journal wrote the file")
 	}
 }
+
+// TestMergeRelations: each annotator's relations go into their relation
+// layer between their spans (the spans of two files carry the same IDs),
+// annotator recorded, suggestions left out; the types' ends name the
+// annotator's span layer.
+func TestMergeRelations(t *testing.T) {
+	dir := t.TempDir()
+	schema := layerSchema("NER", annotate.OverlapForbidden, "PER")
+	schema.Relations = []annotate.RelationLayer{{Name: "rel", Types: []annotate.RelationType{
+		{Name: "knows", Arg1: []annotate.LabelRef{{Layer: "NER", Label: "PER"}}}}}}
+	txt := "张三认识李四。"
+	per := func(id int64, s, e int) annotate.Span {
+		return annotate.Span{ID: id, Layer: "NER", Label: "PER", Start: s, End: e}
+	}
+	knows := func(from, to int64, o annotate.Origin) annotate.Relation {
+		return annotate.Relation{Layer: "rel", Type: "knows", From: from, To: to, Origin: o}
+	}
+	paths := []string{
+		writeProject(t, dir, "lin", schema, []docSpec{{name: "d", text: txt, status: annotate.StatusDone,
+			spans: []annotate.Span{per(1, 0, 2), per(2, 4, 6)}, relations: []annotate.Relation{knows(1, 2, annotate.OriginManual)}}}),
+		writeProject(t, dir, "wang", schema, []docSpec{{name: "d", text: txt, status: annotate.StatusDone,
+			spans: []annotate.Span{per(1, 0, 2), per(2, 4, 6)}, relations: []annotate.Relation{knows(2, 1, annotate.OriginManual), knows(1, 2, annotate.OriginSuggested)}}}),
+	}
+	out := filepath.Join(dir, "gold.biaozhu")
+	sum, err := Merge(context.Background(), out, paths, AcceptAgreed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Relations != 2 {
+		t.Errorf("%d relations copied, want 2 (not the suggestion)", sum.Relations)
+	}
+	p, err := annotate.Open(out, annotate.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	cur, _ := p.Curation()
+	if cur.Relations["rel"]["wang"] != "rel@wang" || !cur.AnnotatorLayer("rel@lin") {
+		t.Errorf("Curation relations %v", cur.Relations)
+	}
+	s := p.Schema()
+	for _, rl := range s.Relations {
+		if rl.Name == "rel@lin" && (len(rl.Types) != 1 || rl.Types[0].Arg1[0].Layer != "NER@lin") {
+			t.Errorf("rel@lin types %+v, want knows with Arg1 NER@lin", rl.Types)
+		}
+	}
+	list, _ := p.Documents()
+	d, _ := p.Document(list[0].ID)
+	var got []string
+	for _, r := range d.Relations {
+		from, _ := d.Span(r.From)
+		to, _ := d.Span(r.To)
+		got = append(got, r.Layer+" "+d.Slice(from.Start, from.End)+"→"+d.Slice(to.Start, to.End)+" "+r.Annotator+" "+from.Layer)
+	}
+	want := []string{"rel@lin 张三→李四 lin NER@lin", "rel@wang 李四→张三 wang NER@wang"}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("relations %q, want %q", got, want)
+	}
+}
+
+// TestAgreeSaysRelationsAreLeftOut: agree over files with a relation layer
+// says relation agreement is not measured, naming the layer.
+func TestAgreeSaysRelationsAreLeftOut(t *testing.T) {
+	dir := t.TempDir()
+	schema := layerSchema("NER", annotate.OverlapForbidden, "PER")
+	schema.Relations = []annotate.RelationLayer{{Name: "rel", Types: []annotate.RelationType{{Name: "knows"}}}}
+	var paths []string
+	for _, who := range []string{"lin", "wang"} {
+		paths = append(paths, writeProject(t, dir, who, schema, []docSpec{{name: "d", text: "张三认识李四。", status: annotate.StatusDone}}))
+	}
+	rep, _ := measureJSON(t, paths)
+	if !slices.ContainsFunc(rep.Notes, func(n string) bool { return strings.Contains(n, "relation layers rel are left out") }) {
+		t.Errorf("notes %q do not say relations are left out", rep.Notes)
+	}
+}
