@@ -43,6 +43,9 @@ func pickFirst(t *testing.T, ws *workspace, typed string) {
 func TestWorkspaceRelationMode(t *testing.T) {
 	f := newWSFixture(t)
 	ws := f.ws
+	if ws.relPane.Visible() {
+		t.Errorf("the relation list is shown for a schema without relation layers")
+	}
 	s := ws.proj.Schema()
 	s.Relations = []annotate.RelationLayer{{Name: "rel", Types: []annotate.RelationType{
 		{Name: "located_in", Arg1: []annotate.LabelRef{{Layer: "entity", Label: "ORG"}}, Arg2: []annotate.LabelRef{{Layer: "entity", Label: "LOC"}}},
@@ -52,6 +55,9 @@ func TestWorkspaceRelationMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws.refreshSchema()
+	if !ws.relPane.Visible() {
+		t.Errorf("the relation list is hidden for a schema with relation layers")
+	}
 	// 北京大学 ORG, 上海 LOC.
 	ws.view.Select(0, 4)
 	f.typeRunes("3")

@@ -74,6 +74,7 @@ type workspace struct {
 	hint            *emptyHint                      // what to do in an empty project, over the document view
 	splits          [3]*container.Split             // documents | rest, document | right, palette and inspector / spans
 	relList         *widget.List
+	relPane         *fyne.Container // the relation list with its head, shown when the schema has relation layers
 	relItems        []annotate.Relation
 	relFrom         int64 // relation mode: the span the relation starts from (0: off)
 	menu            *mainMenu
@@ -241,7 +242,9 @@ func (ws *workspace) build() {
 	ws.rightTop = container.NewVScroll(container.NewVBox(paletteBox, widget.NewSeparator(), ws.insp.root))
 	// The inspector's buttons stay under the scrolled palette and
 	// inspector: at 1024×700 they had to be scrolled to.
-	lists := container.NewVSplit(container.NewBorder(spansHead, nil, nil, nil, ws.spanList), container.NewBorder(relsHead, nil, nil, nil, ws.relList))
+	ws.relPane = container.NewBorder(relsHead, nil, nil, nil, ws.relList)
+	ws.relPane.Hide() // until a schema with relation layers is read (refreshSchema)
+	lists := container.NewVSplit(container.NewBorder(spansHead, nil, nil, nil, ws.spanList), ws.relPane)
 	lists.Offset = 0.6
 	right := container.NewVSplit(container.NewBorder(nil, ws.insp.buttons, nil, nil, ws.rightTop), lists)
 
@@ -653,6 +656,13 @@ func (ws *workspace) refreshSchema() {
 	ws.view.SetSchema(s)
 	ws.insp.setTagset(s.POS)
 	ws.fillPalette()
+	// The relation list takes room from the span list only where the
+	// schema has relations.
+	if len(s.Relations) > 0 {
+		ws.relPane.Show()
+	} else {
+		ws.relPane.Hide()
+	}
 }
 
 func (ws *workspace) setLayer(name string) {
