@@ -30,18 +30,22 @@ screenshot: build
 	@./.ci/deps --x11
 	./.ci/screenshot ./$(BIN) docs/screenshot.png
 
-## test: vet, build, the unit tests (race detector on the headless packages; the
-## real-window test when Xvfb and xdotool are installed) and short fuzzing
+## test: vet (also of the commands-only build, -tags nogui), build, the unit
+## tests (race detector on the headless packages; the real-window test when
+## Xvfb and xdotool are installed; -version and the commands' errors of the
+## commands-only build) and short fuzzing
 test: deps vet unit fuzz
 
 vet:
 	$(GO) vet ./...
 	$(GO) build -o $(BIN) .
+	CGO_ENABLED=0 $(GO) vet -tags nogui .
 
 unit:
 	$(GO) test -race -count=1 ./annotate/... ./export/...
 	$(GO) test -count=1 -run '^TestCrash$$' -v ./annotate
 	$(GO) test -count=1 ./app/... .
+	CGO_ENABLED=0 $(GO) test -count=1 -tags nogui -run '^(TestVersion|TestNoWindow|TestCommandErrors)$$' .
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./annotate/text
