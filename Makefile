@@ -9,7 +9,7 @@ FUZZTIME ?= 10s
 # own language choice (Preferences) is not affected.
 export LANGUAGE ?= en
 
-.PHONY: all run build deps test vet unit fuzz bench charfreq font clean screenshot
+.PHONY: all run build deps test vet unit fuzz bench charfreq font clean screenshot dist
 
 all: build
 
@@ -40,6 +40,13 @@ vet:
 	$(GO) vet ./...
 	$(GO) build -o $(BIN) .
 	CGO_ENABLED=0 $(GO) vet -tags nogui .
+
+## dist: the release artefacts in dist/ with dist/SHA256SUMS: the Linux app
+## (tar.xz), the Windows app (zip), the commands alone for Linux, macOS and
+## Windows on amd64 and arm64 (.ci/dist says what each holds)
+dist:
+	@./.ci/deps --dist
+	./.ci/dist
 
 unit:
 	$(GO) test -race -count=1 ./annotate/... ./export/...
@@ -100,4 +107,4 @@ font:
 	$(GO) test -count=1 -run '^(TestFontCoverage|TestThemeFont|TestChineseRenders)$$' ./app
 
 clean:
-	rm -f $(BIN)
+	rm -rf $(BIN) dist
