@@ -9,7 +9,7 @@ FUZZTIME ?= 10s
 # own language choice (Preferences) is not affected.
 export LANGUAGE ?= en
 
-.PHONY: all run build deps test vet unit fuzz bench charfreq font clean screenshot dist
+.PHONY: all run build deps test vet unit fuzz bench charfreq font clean screenshot dist test-dist
 
 all: build
 
@@ -47,6 +47,12 @@ vet:
 dist:
 	@./.ci/deps --dist
 	./.ci/dist
+
+## test-dist: make dist, then test what it built (internal/disttest): the
+## archives and sums, the Linux app installed and run, the executables'
+## headers, the Windows programs under Wine
+test-dist: dist
+	$(GO) test -count=1 -timeout 30m -v ./internal/disttest -dist $(CURDIR)/dist
 
 unit:
 	$(GO) test -race -count=1 ./annotate/... ./export/...
