@@ -4,7 +4,8 @@
 // and run there, from that folder alone; each executable's header (ELF, PE,
 // Mach-O) and Go build information for its OS and architecture; the Windows
 // exes' subsystems (window, console) and resources (icon, version,
-// manifest). make test-dist runs it after make dist:
+// manifest); the Windows programs' commands run under Wine, their output
+// equal to the Linux build's. make test-dist runs it after make dist:
 //
 //	go test ./internal/disttest -dist DIR
 //
