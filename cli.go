@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,15 +26,19 @@ import (
 )
 
 // parseFlags parses a subcommand's flags, the one way every subcommand
-// does: the flag package prints nothing (main prints the usage), and a bad
-// flag is a usage error naming the subcommand (fs's name). It returns the
-// positional arguments; flags stop at the first of them unless
-// interspersed, which allows flags after them too (kwic QUERY -fold).
+// does: the flag package prints nothing (main prints the usage), a bad
+// flag is a usage error naming the subcommand (fs's name), and -h, -help
+// or --help give a *helpError with the subcommand's usage and flags. It
+// returns the positional arguments; flags stop at the first of them
+// unless interspersed, which allows flags after them too (kwic QUERY
+// -fold).
 func parseFlags(fs *flag.FlagSet, args []string, interspersed bool) ([]string, error) {
 	fs.SetOutput(io.Discard)
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			return nil, &helpError{commandHelp(fs)}
+		} else if err != nil {
 			return nil, fmt.Errorf("%s: %v: %w", fs.Name(), err, errUsage)
 		}
 		if !interspersed || fs.NArg() == 0 {
@@ -42,6 +47,46 @@ func parseFlags(fs *flag.FlagSet, args []string, interspersed bool) ([]string, e
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
+}
+
+// helpError is what a subcommand returns for -h: its usage, which main
+// prints on standard output, exiting 0.
+type helpError struct{ text string }
+
+func (e *helpError) Error() string { return e.text }
+
+// commandHelp is the usage of fs's subcommand: its entries of the usage
+// text (import has two) and its flags with their defaults.
+func commandHelp(fs *flag.FlagSet) string {
+	var b strings.Builder
+	b.WriteString("usage:\n")
+	b.WriteString(commandUsage(fs.Name()))
+	b.WriteString("flags:\n")
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	return b.String()
+}
+
+// commandUsage is the entries of the usage text for the subcommand name:
+// each begins with a line "  biaozhu NAME …" and goes on over the lines
+// indented deeper.
+func commandUsage(name string) string {
+	var b strings.Builder
+	in := false
+	for l := range strings.Lines(usage) {
+		switch {
+		case strings.HasPrefix(l, "  biaozhu "):
+			f := strings.Fields(l)
+			in = len(f) > 1 && f[1] == name
+		case !strings.HasPrefix(l, "   "):
+			in = false
+		}
+		if in {
+			b.WriteString(l)
+		}
+	}
+	return b.String()
 }
 
 // parse parses a subcommand's flags (parseFlags) and wants exactly one
@@ -76,6 +121,32 @@ func readInput(cmd, path string) ([]byte, error) {
 		return data, nil
 	}
 	return text.ReadText(path)
+}
+
+// stdinText is standard input as import reads a text from it ("-"): up
+// to maxStdin bytes, as clean and segment read it; more is an error.
+func stdinText() io.Reader { return &cappedReader{r: os.Stdin, left: maxStdin} }
+
+// cappedReader reads r up to left bytes, and fails if r holds more.
+type cappedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte
+		if n, err := c.r.Read(one[:]); n == 0 {
+			return 0, err
+		}
+		return 0, fmt.Errorf("more than %d MiB; give the text as a file", maxStdin>>20)
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // process reads one input and runs the pipeline over it: decode and clean

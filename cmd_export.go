@@ -23,14 +23,15 @@ func cmdExport(ctx context.Context, args []string) error {
 	format := flags.String("f", "", "the format")
 	out := flags.String("o", "", "the output file (a directory or .zip for brat)")
 	docs := flags.String("docs", "all", "all, done, or document IDs (1,2,5)")
-	layers := flags.String("layers", "", "span layers, comma-separated (default all)")
+	layers := flags.String("layers", "", "span layers, comma-separated (default all; of a curation project, the curated ones)")
 	sugg := flags.Bool("suggestions", false, "also write suggested spans")
 	records := flags.String("records", "document", "document or sentence")
 	split := flags.String("split", "", "train/dev/test ratios, e.g. 8/1/1")
 	seed := flags.Uint64("seed", 1, "the split's shuffle seed")
 	level := flags.String("level", "word", "hf, conll: word or char")
 	scheme := flags.String("scheme", "BIO", "hf, conll: BIO or BIOES")
-	bom := flags.Bool("bom", false, "csv: start with a UTF-8 byte order mark (for Excel)")
+	bom := flags.Bool("bom", false, "csv: start with a UTF-8 byte order mark")
+	excel := flags.Bool("excel", false, "csv: for spreadsheet apps (Excel, LibreOffice): a byte order mark, and a ' before each cell that starts with = + - @, tab or CR, so that none becomes a formula or a number (the csv import takes it off)")
 	offsets := flags.String("offsets", "codepoint", "doccano, labelstudio: codepoint or utf16")
 	pos := flags.Bool("pos", false, "conll: write a POS column (doccano reads two columns only)")
 	preds := flags.Bool("predictions", false, "labelstudio: results as predictions")
@@ -45,15 +46,19 @@ func cmdExport(ctx context.Context, args []string) error {
 	case len(rest) > 0:
 		return fmt.Errorf("export: unexpected arguments %q: %w", rest, errUsage)
 	}
-	if _, ok := export.Lookup(*format); !ok {
+	f, ok := export.Lookup(*format)
+	if !ok {
 		var names []string
 		for _, f := range export.Formats() {
 			names = append(names, f.Name)
 		}
 		return fmt.Errorf("export: -f %q: want one of %s: %w", *format, strings.Join(names, ", "), errUsage)
 	}
+	if *excel && !strings.HasPrefix(f.Name, "csv-") {
+		return fmt.Errorf("export: -excel is for csv-tokens and csv-spans (xlsx is a spreadsheet already): %w", errUsage)
+	}
 	opts := export.Options{Suggestions: *sugg, Records: export.Records(*records), Level: export.Level(*level),
-		Scheme: export.Scheme(strings.ToUpper(*scheme)), BOM: *bom, Offsets: export.Unit(*offsets), POS: *pos, Predictions: *preds,
+		Scheme: export.Scheme(strings.ToUpper(*scheme)), BOM: *bom, Excel: *excel, Offsets: export.Unit(*offsets), POS: *pos, Predictions: *preds,
 		Overwrite: *overwrite}
 	switch *docs {
 	case "all":

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/biaozhu/biaozhu/annotate"
@@ -49,7 +48,7 @@ func cmdImport(ctx context.Context, args []string) error {
 	for _, r := range export.Readers() {
 		formats = append(formats, r.Name)
 	}
-	if !slices.Contains(formats, *format) {
+	if _, ok := export.LookupReader(*format); !ok && *format != "text" { // a name, or an old one (spacy)
 		return fmt.Errorf("import: -f %q: want one of %s: %w", *format, strings.Join(formats, ", "), errUsage)
 	}
 	// Interrupt (Ctrl-C) stops the import: the files done are kept, each
@@ -124,7 +123,7 @@ func cmdImport(ctx context.Context, args []string) error {
 		fmt.Println()
 		return nil
 	}
-	sum, err := p.Import(ctx, seg, files, annotate.ImportOptions{Glob: *glob, Progress: printImportResult})
+	sum, err := p.Import(ctx, seg, files, annotate.ImportOptions{Glob: *glob, Progress: printImportResult, Stdin: stdinText()})
 	fmt.Println(importSummary(sum))
 	cerr := p.Close()
 	if created && sum.Imported == 0 {

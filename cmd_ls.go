@@ -38,9 +38,11 @@ func cmdLs(_ context.Context, args []string) error {
 		return err // names the project
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tCHARS\tTOKENS\tSPANS")
+	// SPANS counts every span, suggestions included, as the app does
+	// ("9 spans (2 suggested)"); SUGGESTED is how many of them are.
+	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tCHARS\tTOKENS\tSPANS\tSUGGESTED")
 	for _, d := range docs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\n", d.ID, quote(d.Name), d.Status, d.Chars, d.Tokens, d.Spans)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\t%d\n", d.ID, quote(d.Name), d.Status, d.Chars, d.Tokens, d.Spans, d.Suggested)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

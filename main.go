@@ -10,13 +10,17 @@
 //	biaozhu segment [-format jsonl|conllu] FILE
 //	biaozhu segeval GOLD.conllu               word P/R/F1 against gold segmentation
 //	biaozhu import -p P.biaozhu [-glob PATTERN] [-f text] FILE|DIR...
-//	biaozhu import -p P.biaozhu -f FORMAT FILE...   annotated files, one transaction
+//	biaozhu import -p P.biaozhu -f FORMAT FILE|-... annotated files, one transaction
 //	biaozhu ls -p P.biaozhu                   the project's documents
-//	biaozhu export -p P.biaozhu -f FORMAT -o OUT
+//	biaozhu export -p P.biaozhu -f FORMAT -o OUT|-
 //	biaozhu kwic -p P.biaozhu [-regex|-word|-word-regex] [-pos TAG] [-label L] QUERY
 //	biaozhu freq -p P.biaozhu -by word|pos|label|label-word
+//	biaozhu assign -p MAIN.biaozhu -annotators A,B [-overlap K] -o DIR
+//	biaozhu agree [-layer L] [-format text|json|csv] A.biaozhu B.biaozhu…
+//	biaozhu merge -o GOLD.biaozhu [-accept agreed|majority|none] A.biaozhu B.biaozhu…
 //
-// Errors are one line on stderr with exit status 1; usage errors exit 2.
+// biaozhu COMMAND -h prints that command's usage and flags. Errors are
+// one line on stderr with exit status 1; usage errors exit 2.
 // import prints a line per file on stderr and its summary on stdout, and
 // exits 1 when a file failed, after importing the others. Ctrl-C (SIGINT)
 // or SIGTERM stops a command within a second with exit status 130: no file
@@ -48,20 +52,21 @@ const usage = `usage:
   biaozhu segment [-format jsonl|conllu] FILE  clean, split, segment and tag FILE
         (FILE is a text file, or - for standard input up to 256 MiB)
   biaozhu segeval GOLD.conllu                  score segmentation against gold: P R F1
-  biaozhu import -p P.biaozhu [-glob PATTERN] [-f FORMAT] FILE|DIR...
+  biaozhu import -p P.biaozhu [-glob PATTERN] [-f text] FILE|DIR...
         import text files into project P.biaozhu, creating it if missing:
         each FILE, and the files of each DIR and its subdirectories whose
         name matches PATTERN (default *.txt; hidden files are skipped), in
         UTF-8, UTF-16 (with BOM), GB18030 or Big5; each is cleaned,
-        segmented and tagged. A file already imported (same bytes) is left
+        segmented and tagged (FILE - is standard input, up to 256 MiB: a
+        document named stdin). A file already imported (same bytes) is left
         unchanged. Progress on stderr, summary on stdout; exit status 1 if
-        a file failed, after importing the others. FORMAT: text (the only
-        one for now; more formats come).
+        a file failed, after importing the others
   biaozhu import -p P.biaozhu -f FORMAT [-layer L] [-skip-bad] [-level word|char]
         [-offsets codepoint|utf16] [-column NAME] [-id-column NAME] FILE...
         import annotated files in FORMAT (doccano, labelstudio, cluener,
-        conll, conllu, brat, csv, xlsx, spacy): all of them in one
-        transaction, or nothing; labels and layers the schema lacks are
+        conll, conllu, brat, csv, xlsx, prodigy; spacy is prodigy's old
+        name): all of them in one transaction, or nothing (FILE - is
+        standard input, but for brat); labels and layers the schema lacks are
         added to it. Spans go to the layer the file names, else to the
         layer that has the label; spans that overlap in a layer that
         forbids it go to LAYER-nested, which allows it (reported).
@@ -70,15 +75,19 @@ const usage = `usage:
   biaozhu export -p P.biaozhu -f FORMAT -o OUT [-docs all|done|1,2]
         [-layers L1,L2] [-suggestions] [-records document|sentence]
         [-split 8/1/1 -seed N] [-level word|char] [-scheme BIO|BIOES]
-        [-bom] [-offsets codepoint|utf16] [-pos] [-predictions] [-overwrite]
-        write the project for NLP training: csv-tokens, csv-spans, xlsx,
-        doccano, spacy, hf, cluener, conll, conllu, brat, labelstudio.
-        Every span is checked against the text before the output is
-        renamed into place (OUT - is stdout; a device or FIFO is written
-        to); warnings (spans a format cannot carry) on stderr, the files
-        written on stdout. brat into the folder of an earlier export
-        replaces only that export's files, and refuses if one was edited
-        since unless -overwrite
+        [-bom|-excel] [-offsets codepoint|utf16] [-pos] [-predictions] [-overwrite]
+        write the project for NLP training and other programs: csv-tokens,
+        csv-spans (-excel: for spreadsheet apps), csv-relations, xlsx,
+        doccano, prodigy (old name spacy), spacy-docbin (spacy train), hf,
+        cluener, conll, conllu, brat (a folder, or OUT.zip), labelstudio;
+        relations go out in brat, doccano, labelstudio, conllu (trees),
+        csv-relations and xlsx. Every span is
+        checked against the text before the output is renamed into place
+        (OUT - is stdout for the text formats, not for xlsx, spacy-docbin,
+        brat or -split; a device or FIFO is written to); warnings (spans a
+        format cannot carry) on stderr, the files written on stdout. brat
+        into the folder of an earlier export replaces only that export's
+        files, and refuses if one was edited since unless -overwrite
   biaozhu ls -p P.biaozhu
         list the documents of project P.biaozhu: id, name, status,
         characters, tokens, spans
@@ -99,6 +108,29 @@ const usage = `usage:
         frequency list of words (default), POS tags, span labels, or labels
         with their texts: count, documents, share; over the project or one
         document; -limit rows (default 0: all)
+  biaozhu assign -p MAIN.biaozhu -annotators NAME1,NAME2... [-overlap K]
+        [-docs all|1,2] [-seed N] [-suggestions] -o DIR
+        hand the project out: one copy per annotator, DIR/MAIN-NAME.biaozhu,
+        with the same schema and each document given to K annotators
+        (default all), balanced and shuffled with the seed; statuses new,
+        suggestions left out unless -suggestions, the annotator's name
+        recorded in the copy. An existing copy is never replaced
+  biaozhu agree [-layer L] [-format text|json|csv] A.biaozhu B.biaozhu...
+        inter-annotator agreement of the annotators' copies of one corpus
+        (documents matched by the SHA-256 of their clean text): per layer
+        and label Cohen's κ (per pair and mean), Fleiss' κ, Krippendorff's
+        α (token level, or character level when the tokens differ), αu
+        (unitizing), P/R/F1 per pair (spans matched one to one, exactly
+        and by overlap) and the confusion of labels; a measure that cannot
+        be computed is — (null in json) with the reason in the notes
+  biaozhu merge -o GOLD.biaozhu [-accept agreed|majority|none] A.biaozhu B.biaozhu...
+        the curation project: every document once, each annotator's spans
+        in a layer LAYER@NAME, and the curated layers holding what all the
+        annotators who worked on a document agree on (agreed, the default),
+        what most of them chose (majority), or nothing (none); the rest are
+        open decisions. Its exports write the curated layers unless -layers
+        names others
+  biaozhu COMMAND -h                           that command's usage and flags
 `
 
 // errUsage marks errors that exit with status 2.
@@ -121,7 +153,8 @@ func main() {
 		return
 	}
 	cmds := map[string]func(context.Context, []string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
-		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq}
+		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq,
+		"agree": cmdAgree, "assign": cmdAssign, "merge": cmdMerge}
 	cmd, ok := cmds[os.Args[1]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "biaozhu: unknown command %q\n%s", os.Args[1], usage)
@@ -140,6 +173,10 @@ func main() {
 		}
 		fmt.Fprintln(os.Stderr, "biaozhu:", safeText(err.Error()))
 		os.Exit(130)
+	}
+	if he := (*helpError)(nil); errors.As(err, &he) {
+		fmt.Print(he.text) // COMMAND -h: its usage, asked for
+		return
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "biaozhu:", safeText(err.Error()))

@@ -272,7 +272,7 @@ func lsRows(t *testing.T, project string) [][]string {
 		t.Fatalf("ls: exit %d, stderr %q", r.code, r.stderr)
 	}
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
-	if got := strings.Fields(lines[0]); strings.Join(got, " ") != "ID NAME STATUS CHARS TOKENS SPANS" {
+	if got := strings.Fields(lines[0]); strings.Join(got, " ") != "ID NAME STATUS CHARS TOKENS SPANS SUGGESTED" {
 		t.Fatalf("ls header %q", lines[0])
 	}
 	var rows [][]string
@@ -331,7 +331,7 @@ func TestImportCommand(t *testing.T) {
 	}
 	for i, want := range []string{"a.txt", "b.txt"} {
 		row := rows[i]
-		if len(row) != 6 || row[0] != strconv.Itoa(i+1) || row[1] != want || row[2] != "new" || row[5] != "0" {
+		if len(row) != 7 || row[0] != strconv.Itoa(i+1) || row[1] != want || row[2] != "new" || row[5] != "0" || row[6] != "0" {
 			t.Errorf("ls row %d: %q, want %d %s new … 0", i, row, i+1, want)
 			continue
 		}

@@ -200,6 +200,30 @@ func crashPick(rng *rand.Rand, d *Document, schema *Schema, step int) (crashStep
 			ls = append(ls, ls[0]) // refused: twice
 		}
 		return crashApply, SetLabels{Labels: ls}
+	case w >= 65 && w < 72:
+		// Relation edits: between random spans (refused where the type's
+		// constraint does not admit their labels), and on random
+		// relations.
+		relID := func() int64 {
+			if len(d.Relations) == 0 {
+				return 0 // refused: no such relation
+			}
+			return d.Relations[rng.IntN(len(d.Relations))].ID
+		}
+		types := []string{"works_for", "linked", "NOPE"}
+		switch rng.IntN(6) {
+		case 0, 1:
+			return crashApply, AddRelation{Relation: Relation{Layer: "rel", Type: types[rng.IntN(len(types))], From: spanID(), To: spanID(),
+				Annotator: crashAnnotators[rng.IntN(len(crashAnnotators))]}}
+		case 2:
+			return crashApply, RemoveRelation{ID: relID()}
+		case 3:
+			return crashApply, RetypeRelation{ID: relID(), Type: types[rng.IntN(len(types))]}
+		case 4:
+			return crashApply, ReverseRelation{ID: relID()}
+		default:
+			return crashApply, SetRelationNote{ID: relID(), Note: crashNotes[rng.IntN(len(crashNotes))]}
+		}
 	case w < 65:
 		// Edits that are refused; the batch is refused after its first
 		// edit was made, which must be reverted.
@@ -289,6 +313,17 @@ func crashDigest(d *Document) string {
 		str(string(s.Origin))
 		str(s.Annotator)
 	}
+	num(len(d.Relations))
+	for _, r := range d.Relations {
+		buf = binary.AppendVarint(buf, r.ID)
+		str(r.Layer)
+		str(r.Type)
+		buf = binary.AppendVarint(buf, r.From)
+		buf = binary.AppendVarint(buf, r.To)
+		str(r.Note)
+		str(string(r.Origin))
+		str(r.Annotator)
+	}
 	str(string(d.Status))
 	num(len(d.Labels))
 	for _, l := range d.Labels {
@@ -332,6 +367,9 @@ func crashDiff(want, got *Document) string {
 			out = append(out, fmt.Sprintf("span %d %s should not be there", id, g))
 		}
 	}
+	if !slices.Equal(want.Relations, got.Relations) {
+		out = append(out, fmt.Sprintf("relations %+v, want %+v", got.Relations, want.Relations))
+	}
 	if want.Status != got.Status {
 		out = append(out, fmt.Sprintf("status %q, want %q", got.Status, want.Status))
 	}
@@ -365,6 +403,17 @@ func crashCheckDoc(d *Document) error {
 			return fmt.Errorf("span %d %+v is out of order", i, s)
 		}
 	}
+	for i, r := range d.Relations {
+		if _, ok := ids[r.ID]; ok || i > 0 && r.ID <= d.Relations[i-1].ID {
+			return fmt.Errorf("relation %d %+v: its ID is a span's, or out of order", i, r)
+		}
+		if _, ok := ids[r.From]; !ok {
+			return fmt.Errorf("relation %+v dangles: no span %d", r, r.From)
+		}
+		if _, ok := ids[r.To]; !ok {
+			return fmt.Errorf("relation %+v dangles: no span %d", r, r.To)
+		}
+	}
 	return nil
 }
 
@@ -372,6 +421,7 @@ func crashCloneDoc(d *Document) *Document {
 	c := *d
 	c.Tokens = slices.Clone(d.Tokens)
 	c.Spans = slices.Clone(d.Spans)
+	c.Relations = slices.Clone(d.Relations)
 	c.Labels = slices.Clone(d.Labels)
 	c.Sentences = slices.Clone(d.Sentences)
 	c.index = text.TextIndex{}
@@ -655,7 +705,7 @@ func TestCrash(t *testing.T) {
 		t.Fatalf("the seed article has %d tokens; the crash test wants several hundred", len(doc.Tokens))
 	}
 	path := filepath.Join(t.TempDir(), "crash.biaozhu")
-	p, err := Create(path, nil, Options{})
+	p, err := Create(path, relationTestSchema(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

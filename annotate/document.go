@@ -2,6 +2,8 @@ package annotate
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -15,10 +17,14 @@ import (
 // (Process's Result); a Project fills the rest (ID, Source, Hash, times)
 // when it stores it.
 type Document struct {
-	ID        int64           `json:"id,omitempty"`
-	Name      string          `json:"name"`
-	Source    string          `json:"source,omitempty"` // the file it was imported from
-	Hash      string          `json:"hash,omitempty"`   // SHA-256 of the file's bytes, hex
+	ID     int64  `json:"id,omitempty"`
+	Name   string `json:"name"`
+	Source string `json:"source,omitempty"` // the file it was imported from
+	// Hash is what an import recognises a file it has imported before by:
+	// the SHA-256 (hex) of the file's bytes for a text import, of the
+	// clean text for an annotated import. Documents are matched across
+	// project files by TextHash instead, which is always the text's.
+	Hash      string          `json:"hash,omitempty"`
 	Raw       string          `json:"-"`
 	Text      string          `json:"text"`
 	RawMap    text.OffsetMap  `json:"raw_map"`
@@ -26,6 +32,10 @@ type Document struct {
 	Sentences []text.Sentence `json:"sentences"`
 	Tokens    []text.Token    `json:"tokens"`
 	Spans     []Span          `json:"spans,omitempty"` // sorted by Start, then End, then ID
+	// Relations link spans (sorted by ID). In a document on its way into
+	// a project (Adder.Add), From and To are the IDs its spans carry
+	// then, which the Adder maps to the IDs it gives them.
+	Relations []Relation `json:"relations,omitempty"`
 	// TokensFrom says where the tokens came from: "" for the segmenter,
 	// TokensImported for an annotated file that carried its own (gold)
 	// tokens, which re-segmentation leaves as they are.
@@ -104,4 +114,23 @@ func (d *Document) Slice(start, end int) string {
 		return ""
 	}
 	return d.Text[x.ByteOffset(start):x.ByteOffset(end)]
+}
+
+// TextHash is the SHA-256 (hex) of the document's clean text: what matches
+// a document across project files (the copies handed to annotators, the
+// files they send back, a curation project), whatever the documents' names,
+// IDs, sources or encodings — a file renamed on its way still matches.
+func (d *Document) TextHash() string { return HashText(d.Text) }
+
+// HashText is the SHA-256 of s, hex, hashed a piece at a time ([]byte(s)
+// would copy a long text whole).
+func HashText(s string) string {
+	h := sha256.New()
+	var buf [32 << 10]byte
+	for len(s) > 0 {
+		n := copy(buf[:], s)
+		h.Write(buf[:n])
+		s = s[n:]
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

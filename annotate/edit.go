@@ -59,12 +59,13 @@ func refuse(e Edit, err error, format string, args ...any) error {
 // Schema) with everything needed to undo it: exactly one of its fields is
 // set.
 type Change struct {
-	Tokens   *TokensChange `json:"tokens,omitempty"`
-	Span     *SpanChange   `json:"span,omitempty"`
-	Status   *StatusChange `json:"status,omitempty"`
-	Labels   *LabelsChange `json:"labels,omitempty"`
-	Rejected *SpanChange   `json:"rejected,omitempty"` // a rejected place added (Before nil) or removed
-	Schema   *SchemaChange `json:"schema,omitempty"`
+	Tokens   *TokensChange   `json:"tokens,omitempty"`
+	Span     *SpanChange     `json:"span,omitempty"`
+	Status   *StatusChange   `json:"status,omitempty"`
+	Labels   *LabelsChange   `json:"labels,omitempty"`
+	Rejected *SpanChange     `json:"rejected,omitempty"` // a rejected place added (Before nil) or removed
+	Schema   *SchemaChange   `json:"schema,omitempty"`
+	Relation *RelationChange `json:"relation,omitempty"`
 }
 
 // TokensChange replaces the tokens lying in [Start, End), Before, with
@@ -111,6 +112,8 @@ func (c Change) Inverse() Change {
 		return Change{Rejected: &SpanChange{Before: c.Rejected.After, After: c.Rejected.Before}}
 	case c.Schema != nil:
 		return Change{Schema: c.Schema.Inverse()}
+	case c.Relation != nil:
+		return Change{Relation: &RelationChange{Before: c.Relation.After, After: c.Relation.Before}}
 	}
 	return c
 }
@@ -120,7 +123,7 @@ func (c Change) Inverse() Change {
 // in order.
 func (c Change) valid() error {
 	n := 0
-	for _, set := range []bool{c.Tokens != nil, c.Span != nil, c.Status != nil, c.Labels != nil, c.Rejected != nil, c.Schema != nil} {
+	for _, set := range []bool{c.Tokens != nil, c.Span != nil, c.Status != nil, c.Labels != nil, c.Rejected != nil, c.Schema != nil, c.Relation != nil} {
 		if set {
 			n++
 		}
@@ -132,6 +135,10 @@ func (c Change) valid() error {
 	case c.Span != nil:
 		if c.Span.Before == nil && c.Span.After == nil {
 			return errors.New("a span change without a span")
+		}
+	case c.Relation != nil:
+		if c.Relation.Before == nil && c.Relation.After == nil {
+			return errors.New("a relation change without a relation")
 		}
 	case c.Rejected != nil:
 		if (c.Rejected.Before == nil) == (c.Rejected.After == nil) {
@@ -195,6 +202,11 @@ func (d *Document) apply(c Change) error {
 			if d.Spans[k] != *b {
 				return fmt.Errorf("document %d: span %s is not as the step recorded it: %s", d.ID, b, spanDiff(d.Spans[k], *b))
 			}
+			if a == nil {
+				if r, ok := d.usedByRelation(b.ID); ok {
+					return fmt.Errorf("document %d: span %s is an end of relation %s", d.ID, b, r)
+				}
+			}
 		}
 		if a != nil {
 			if (b == nil || b.ID != a.ID) && d.spanIndex(a.ID) >= 0 {
@@ -211,6 +223,8 @@ func (d *Document) apply(c Change) error {
 			k := sort.Search(len(d.Spans), func(k int) bool { return !spanLess(d.Spans[k], *a) })
 			d.Spans = slices.Insert(d.Spans, k, *a)
 		}
+	case c.Relation != nil:
+		return d.applyRelation(c.Relation)
 	case c.Status != nil:
 		d.Status = c.Status.After
 	case c.Labels != nil:
@@ -249,6 +263,7 @@ func spanDiff(have, want Span) string {
 	field("note", have.Note, want.Note)
 	field("origin", have.Origin, want.Origin)
 	field("annotator", have.Annotator, want.Annotator)
+	field("extra", have.Extra, want.Extra)
 	return "it has " + strings.Join(out, ", ")
 }
 
@@ -348,6 +363,10 @@ type planner struct {
 	// schema before the step (of every part of a corpus step), nil for
 	// schema.
 	base *Schema
+	// spanOf, when set, finds a span of doc by ID in place of a search
+	// of doc.Spans (the Adder's, which checks a document's relations
+	// against spans it holds by ID).
+	spanOf func(id int64) (Span, bool)
 }
 
 func (p *planner) do(c Change) error {
@@ -423,7 +442,8 @@ func (p *planner) span(e Edit, id int64) (Span, error) {
 	return s, nil
 }
 
-// RemoveSpan removes a span.
+// RemoveSpan removes a span, and with it (first) the relations of which it
+// is an end: undo brings back both.
 type RemoveSpan struct{ ID int64 }
 
 func (e RemoveSpan) Describe() string { return fmt.Sprintf("remove span %d", e.ID) }
@@ -433,7 +453,7 @@ func (e RemoveSpan) plan(p *planner) error {
 	if err != nil {
 		return err
 	}
-	return p.do(Change{Span: &SpanChange{Before: &s}})
+	return p.removeSpan(s)
 }
 
 // RelabelSpan gives a span another label of its layer.
@@ -452,6 +472,9 @@ func (e RelabelSpan) plan(p *planner) error {
 	after := s
 	after.Label = e.Label
 	if err := p.check(e, after, s.ID); err != nil {
+		return err
+	}
+	if err := p.checkRelationsOf(e, after); err != nil {
 		return err
 	}
 	return p.do(Change{Span: &SpanChange{Before: &s, After: &after}})
@@ -531,7 +554,12 @@ func (e SetPOS) plan(p *planner) error {
 
 // Split splits the token that contains code point At into the part before
 // At and the part from At on; both keep its POS tag. Spans keep their
-// offsets.
+// offsets. A token that a span covers exactly — a word of a token-tag
+// layer, a node of a dependency tree — while that span is an end of a
+// relation is not split: the span would cover two tokens and the tree
+// would hang on neither; the refusal (ErrRelationEnd) names the relation,
+// to be removed first. (Merging such tokens is refused already: the spans'
+// edges lie inside the merge.)
 type Split struct{ At int }
 
 func (e Split) Describe() string { return fmt.Sprintf("split at %d", e.At) }
@@ -542,6 +570,13 @@ func (e Split) plan(p *planner) error {
 		return refuse(e, ErrToken, "offset %d is not inside a token (a token must have characters on both sides of a split)", e.At)
 	}
 	t := p.doc.Tokens[i]
+	for _, s := range p.doc.Spans {
+		if s.Start == t.Start && s.End == t.End {
+			if r, ok := p.doc.usedByRelation(s.ID); ok {
+				return refuse(e, ErrRelationEnd, "token [%d,%d) %q is span %s, an end of relation %s/%s %s: remove the relation first", t.Start, t.End, p.doc.Slice(t.Start, t.End), s, r.Layer, r.Type, r)
+			}
+		}
+	}
 	left, right := t, t
 	left.End, right.Start = e.At, e.At
 	// A token made by merging across spaces may be split at a space: the
@@ -633,7 +668,7 @@ func (e Reject) plan(p *planner) error {
 	if s.Origin != OriginSuggested {
 		return refuse(e, ErrOrigin, "span %s is %s, not a suggestion", s, s.Origin)
 	}
-	if err := p.do(Change{Span: &SpanChange{Before: &s}}); err != nil {
+	if err := p.removeSpan(s); err != nil {
 		return err
 	}
 	place := Span{Layer: s.Layer, Label: s.Label, Start: s.Start, End: s.End}

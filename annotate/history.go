@@ -186,6 +186,9 @@ func (ed *Editor) newID() int64 {
 		for _, s := range ed.Doc.Spans {
 			ed.nextID = max(ed.nextID, s.ID)
 		}
+		for _, r := range ed.Doc.Relations {
+			ed.nextID = max(ed.nextID, r.ID)
+		}
 		if h := ed.History; h != nil {
 			for _, list := range [][]*Entry{h.Done, h.Undone} {
 				for _, e := range list {
@@ -332,8 +335,16 @@ func (ed *Editor) applyAll(changes []Change, forward bool) (*SchemaChange, error
 				back = append(back, *c.Span.After)
 			}
 		}
+		for k := range changes {
+			if c := at(k); err == nil && c.Relation != nil && c.Relation.After != nil {
+				err = typed(s, *c.Relation.After)
+			}
+		}
 		var need *Schema
-		if need, err = ed.needed(s, back); err == nil && need != s {
+		if err == nil {
+			need, err = ed.needed(s, back)
+		}
+		if err == nil && need != s {
 			amend = diffSchema(s, need)
 			s = need
 		}
@@ -439,6 +450,22 @@ func labelled(s *Schema, sp Span) error {
 	return nil
 }
 
+// typed checks that the schema has relation r's layer and type. (A type
+// that relations use cannot be removed from the schema, so a step brings
+// back a relation of a removed type only after a schema change of another
+// document's history: it is refused, and the relation stays in the
+// history, until that change is undone.)
+func typed(s *Schema, r Relation) error {
+	l, ok := s.RelationLayer(r.Layer)
+	if !ok {
+		return fmt.Errorf("it brings back relation %s on relation layer %q, which the schema no longer has", r, r.Layer)
+	}
+	if _, ok := l.Type(r.Type); !ok {
+		return fmt.Errorf("it brings back relation %s of type %s/%s, which the schema no longer has", r, r.Layer, r.Type)
+	}
+	return nil
+}
+
 // Undo undoes the last step and returns it; nil when there is none. A step
 // that does not fit the document or the schema any more is refused with a
 // *StepError and changes nothing.
@@ -516,7 +543,8 @@ func (ed *Editor) Discard(e *Entry) (int, error) {
 	return 0, nil
 }
 
-// maxSpanID returns the largest span ID that changes mention, 0 if none.
+// maxSpanID returns the largest span or relation ID (one sequence) that
+// changes mention, 0 if none.
 func maxSpanID(changes []Change) int64 {
 	var id int64
 	for _, c := range changes {
@@ -526,6 +554,13 @@ func maxSpanID(changes []Change) int64 {
 			}
 			if c.Span.After != nil {
 				id = max(id, c.Span.After.ID)
+			}
+		}
+		if c.Relation != nil {
+			for _, r := range []*Relation{c.Relation.Before, c.Relation.After} {
+				if r != nil {
+					id = max(id, r.ID)
+				}
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -53,6 +54,9 @@ type ImportOptions struct {
 	// Progress, when set, is called once per file, in input order, on the
 	// goroutine that called Import, as soon as the file is done.
 	Progress func(ImportResult)
+	// Stdin is what the path "-" reads (nil: os.Stdin), whole: a
+	// document named "stdin", without a source. The caller bounds it.
+	Stdin io.Reader
 }
 
 // ImportResult is what became of one file.
@@ -112,7 +116,9 @@ func (s *ImportSummary) add(r ImportResult) {
 // stay in the compact form segmentation makes them in until they are
 // stored (as SegmentForStore's), never a []Token, which for a big file
 // takes several times its text. Result paths are the arguments as given,
-// joined with the path found below a directory.
+// joined with the path found below a directory. The path "-" is
+// opts.Stdin (standard input), read whole: a document named "stdin",
+// without a source.
 //
 // A file that cannot be imported — a path that does not exist, cannot be
 // read, is not text (Decode's *DecodeError), or cannot be stored — is a
@@ -151,7 +157,11 @@ func (p *Project) Import(ctx context.Context, seg *text.Segmenter, paths []strin
 	if err := ctx.Err(); err != nil {
 		return sum, err
 	}
-	files := p.importFiles(paths, glob)
+	stdin := opts.Stdin
+	if stdin == nil {
+		stdin = os.Stdin
+	}
+	files := p.importFiles(paths, glob, stdin)
 	sum.Results = make([]ImportResult, 0, len(files))
 	stored := map[string]DocumentSummary{} // by hash, the documents this import made
 	err := inOrder(ctx, len(files), importInFlight,
@@ -178,12 +188,14 @@ func cleanStepsOn(o text.CleanOptions) bool {
 // importFile is one file an import will try: its path as shown, or why
 // its argument could not be walked.
 type importFile struct {
-	path string
-	err  error
+	path  string
+	err   error
+	stdin io.Reader // for the path "-": what is read instead of a file
 }
 
-// importFiles lists the files the arguments name, in order, once each.
-func (p *Project) importFiles(paths []string, glob string) []importFile {
+// importFiles lists the files the arguments name, in order, once each;
+// "-" is stdin.
+func (p *Project) importFiles(paths []string, glob string, stdin io.Reader) []importFile {
 	var files []importFile
 	seen := map[string]bool{}
 	add := func(path string, err error) {
@@ -211,6 +223,13 @@ func (p *Project) importFiles(paths []string, glob string) []importFile {
 	projFI, _ := os.Stat(p.path)
 	isProject := func(fi os.FileInfo) bool { return projFI != nil && os.SameFile(projFI, fi) }
 	for _, arg := range paths {
+		if arg == "-" {
+			if !seen["-"] {
+				seen["-"] = true
+				files = append(files, importFile{path: arg, stdin: stdin})
+			}
+			continue
+		}
 		fi, err := os.Stat(arg)
 		if err != nil {
 			add(arg, fmt.Errorf("annotate: %s: %w", arg, unwrapPathErr(err)))
@@ -285,8 +304,16 @@ func (p *Project) prepare(ctx context.Context, seg *text.Segmenter, f importFile
 	if f.err != nil {
 		return prepared{err: f.err}
 	}
-	data, err := os.ReadFile(f.path)
-	if err != nil {
+	name, source := f.path, absPath(f.path)
+	var data []byte
+	var err error
+	if f.stdin != nil {
+		name, source = "stdin", ""
+		data, err = io.ReadAll(f.stdin)
+		if err != nil {
+			return prepared{err: fmt.Errorf("annotate: standard input: %w", err)}
+		}
+	} else if data, err = os.ReadFile(f.path); err != nil {
 		return prepared{err: fmt.Errorf("annotate: %s: %w", f.path, unwrapPathErr(err))}
 	}
 	sum := sha256.Sum256(data)
@@ -300,9 +327,9 @@ func (p *Project) prepare(ctx context.Context, seg *text.Segmenter, f importFile
 	// The document goes to the store alone: its tokens stay compact (see
 	// ProcessCompact), and its counts are taken from there (store).
 	var r *text.Result
-	if r, pr.err = text.ProcessCompact(ctx, f.path, data, seg, clean); r != nil {
+	if r, pr.err = text.ProcessCompact(ctx, name, data, seg, clean); r != nil {
 		pr.doc = NewDocument(r)
-		pr.doc.Source = absPath(f.path)
+		pr.doc.Source = source
 		pr.doc.Hash = pr.hash
 	}
 	return pr

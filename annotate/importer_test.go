@@ -612,3 +612,34 @@ func processCPU() time.Duration {
 	}
 	return time.Duration(ticks) * (time.Second / 100)
 }
+
+// TestImportStdin: the path "-" is opts.Stdin, read once however often it
+// is named: a document named stdin without a source; the same bytes
+// again are unchanged; bytes that are not text fail naming it.
+func TestImportStdin(t *testing.T) {
+	seg := segmenterForTest(t)
+	p := newImportProject(t, "")
+	const txt = "「你好嗎？」他問。\n「很好！」她說。\n"
+	sum, err := p.Import(context.Background(), seg, []string{"-", "-"}, ImportOptions{Stdin: strings.NewReader(txt)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Results) != 1 || sum.Results[0].Status != ImportImported || sum.Results[0].Path != "-" || sum.Results[0].Name != "stdin" {
+		t.Fatalf("results %+v, want one imported document named stdin", sum.Results)
+	}
+	d, err := p.Document(sum.Results[0].DocID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Raw != txt || d.Source != "" {
+		t.Errorf("raw text %q, source %q; want %q and none", d.Raw, d.Source, txt)
+	}
+	again, err := p.Import(context.Background(), seg, []string{"-"}, ImportOptions{Stdin: strings.NewReader(txt)})
+	if err != nil || len(again.Results) != 1 || again.Results[0].Status != ImportUnchanged {
+		t.Errorf("the same bytes again: %+v, %v; want unchanged", again.Results, err)
+	}
+	bad, err := p.Import(context.Background(), seg, []string{"-"}, ImportOptions{Stdin: strings.NewReader("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")})
+	if err != nil || len(bad.Results) != 1 || bad.Results[0].Status != ImportFailed || !strings.Contains(bad.Results[0].Err.Error(), "stdin") {
+		t.Errorf("a PNG on standard input: %+v, %v; want failed naming stdin", bad.Results, err)
+	}
+}

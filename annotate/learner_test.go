@@ -3,9 +3,11 @@ package annotate
 import (
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/biaozhu/biaozhu/annotate/text"
+	"github.com/biaozhu/biaozhu/assets"
 )
 
 func TestProjectLearner(t *testing.T) {
@@ -91,4 +93,100 @@ func TestProjectLearner(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("reopened", func(t *testing.T) { check(t, p) })
+}
+
+// TestProjectLearnerMeant is the working stretch of issue 18 on the seed
+// article: the annotator merges 徐|衣|顯 where it first occurs, tags a POS
+// in a sentence where it occurs again (left cut, untouched), labels 冬春
+// inside 冬春季 as TIME (which splits the token, for the span) and splits
+// 檢查指導 on purpose. The Learner learns what the annotator meant: 徐衣顯
+// is a word (before, the untouched occurrence counted against it, and the
+// other occurrences stayed 徐|衣|顯), 檢查 and 指導 are pieces of a split,
+// 檢查指導 is stopped, and the label's split teaches nothing (before, 冬春
+// was listed among the words merges taught and 冬春季 stopped).
+func TestProjectLearnerMeant(t *testing.T) {
+	seg := segmenterForTest(t)
+	p, _ := newTestProject(t, Options{NoBackup: true})
+	res, err := text.Process(assets.DemoName, assets.DemoArticle, seg, text.DefaultCleanOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := NewDocument(res)
+	if err := p.AddDocument(doc); err != nil {
+		t.Fatal(err)
+	}
+	// find returns the offsets of the n-th occurrence of s in the text,
+	// and checks that the tokens there are want ("|" between them).
+	find := func(s string, n int, want string) (int, int) {
+		t.Helper()
+		runes := []rune(doc.Text)
+		sr := []rune(s)
+		for i := 0; i+len(sr) <= len(runes); i++ {
+			if string(runes[i:i+len(sr)]) != s {
+				continue
+			}
+			if n--; n > 0 {
+				continue
+			}
+			var got []string
+			for _, tok := range doc.Tokens {
+				if tok.Start >= i && tok.End <= i+len(sr) {
+					got = append(got, doc.Slice(tok.Start, tok.End))
+				}
+			}
+			if strings.Join(got, "|") != want {
+				t.Fatalf("%s (occurrence %d) is segmented %q, want %q", s, n, strings.Join(got, "|"), want)
+			}
+			return i, i + len(sr)
+		}
+		t.Fatalf("no occurrence %d of %s", n, s)
+		return 0, 0
+	}
+	apply := func(e Edit) {
+		t.Helper()
+		if _, err := p.Apply(doc.ID, e); err != nil {
+			t.Fatalf("Apply(%s): %v", e.Describe(), err)
+		}
+		d, err := p.Document(doc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc = d
+	}
+	s, e := find("徐衣顯", 1, "徐|衣|顯")
+	apply(Merge{Start: s, End: e})
+	s, _ = find("詳細", 1, "詳細")
+	apply(SetPOS{At: s, POS: "a"}) // the second 徐|衣|顯's sentence is learnt
+	find("徐衣顯", 2, "徐|衣|顯")
+	s, _ = find("冬春季", 1, "冬春季")
+	apply(Batch{Name: "label TIME", Edits: []Edit{Split{At: s + 2}, AddSpan{Span: Span{Layer: "entity", Label: "TIME", Start: s, End: s + 2}}}})
+	s, _ = find("檢查指導", 1, "檢查指導")
+	apply(Split{At: s + 2})
+
+	l, err := p.Learner(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := l.WordLists()
+	want := text.WordLists{Merged: []string{"徐衣顯"}, Pieces: []string{"指導", "檢查"}, Stopped: []string{"檢查指導"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("WordLists() = %+v, want %+v", got, want)
+	}
+	// Re-segmenting: the third 徐衣顯 (in a sentence not learnt) is one
+	// token, 冬春季 elsewhere stays one.
+	for _, tc := range []struct{ sentence, word string }{
+		{"在中州社區衛生服務中心，徐衣顯深入登記室", "徐衣顯"},
+		{"做好冬春季疫情防控工作", "冬春季"},
+	} {
+		var toks []string
+		found := false
+		for _, tok := range l.Segment(tc.sentence) {
+			w := []rune(tc.sentence)[tok.Start:tok.End]
+			toks = append(toks, string(w))
+			found = found || string(w) == tc.word
+		}
+		if !found {
+			t.Errorf("Segment(%s) = %q, want a token %s", tc.sentence, toks, tc.word)
+		}
+	}
 }

@@ -67,6 +67,11 @@ type Span struct {
 	Note      string `json:"note,omitempty"`
 	Origin    Origin `json:"origin"`
 	Annotator string `json:"annotator,omitempty"`
+	// Extra is what the file the span was read from said of it that
+	// Biaozhu keeps without editing it: for a word of a CoNLL-U treebank
+	// (a span of a token-tag layer) the file's lines of the word (see
+	// export's CoNLL-U reader), so that an export writes them back.
+	Extra string `json:"extra,omitempty"`
 }
 
 // String is the span as errors show it: 12 [3,7) PER "焦作市".
@@ -136,11 +141,12 @@ func (t *Tagset) Has(name string) bool {
 	return false
 }
 
-// Schema is what a project annotates: its span layers with their labels and
-// its POS tagset.
+// Schema is what a project annotates: its span layers with their labels,
+// its POS tagset and its relation layers with their types.
 type Schema struct {
-	POS    Tagset  `json:"pos"`
-	Layers []Layer `json:"layers"`
+	POS       Tagset          `json:"pos"`
+	Layers    []Layer         `json:"layers"`
+	Relations []RelationLayer `json:"relations,omitempty"`
 }
 
 // Layer returns the schema's layer called name.
@@ -164,7 +170,7 @@ func (s *Schema) LayerNames() []string {
 
 // Clone returns a deep copy of s.
 func (s *Schema) Clone() *Schema {
-	c := &Schema{POS: s.POS, Layers: slices.Clone(s.Layers)}
+	c := &Schema{POS: s.POS, Layers: slices.Clone(s.Layers), Relations: cloneRelationLayers(s.Relations)}
 	c.POS.Tags = slices.Clone(s.POS.Tags)
 	for i := range c.Layers {
 		c.Layers[i].Labels = slices.Clone(c.Layers[i].Labels)
@@ -251,7 +257,7 @@ func CheckName(kind, name string) error {
 // Validate checks the schema: names non-empty and unique, overlap rules
 // known, colours "#rrggbb", shortcut keys one character, unique across the
 // schema and not in ReservedKeys; every layer and label name passes
-// CheckName.
+// CheckName; the relation layers as validateRelations says.
 func (s *Schema) Validate() error {
 	layers := map[string]bool{}
 	keys := map[string]string{}
@@ -305,7 +311,7 @@ func (s *Schema) Validate() error {
 		}
 		tags[g.Name] = true
 	}
-	return nil
+	return s.validateRelations()
 }
 
 func validColor(c string) bool {
@@ -333,6 +339,54 @@ func POSPreset(name string) (Tagset, error) {
 		return t, fmt.Errorf("annotate: POS preset %q: %v", name, err)
 	}
 	return t, nil
+}
+
+// Gloss is what a POS tag (or a tagset) is, in short, in each language of
+// the user interface; the embedded tagset presets carry them (a project's
+// own tagset has only its Description).
+type Gloss struct {
+	En   string `json:"en"`
+	Hans string `json:"zh_Hans"` // simplified Chinese
+	Hant string `json:"zh_Hant"` // traditional Chinese (Taiwan)
+}
+
+// In returns the gloss in the language of BCP 47 tag lang ("en", "zh-Hans",
+// "zh-Hant", "zh-TW"…): traditional for zh-Hant, zh-TW, zh-HK and zh-MO,
+// simplified for other Chinese, English otherwise; "" when the gloss has
+// none in that language.
+func (g Gloss) In(lang string) string {
+	l := strings.ToLower(strings.ReplaceAll(lang, "_", "-"))
+	switch {
+	case strings.HasPrefix(l, "zh-hant"), l == "zh-tw", l == "zh-hk", l == "zh-mo":
+		return g.Hant
+	case strings.HasPrefix(l, "zh"):
+		return g.Hans
+	}
+	return g.En
+}
+
+// PresetGlosses returns the glosses of the embedded POS preset called name
+// (see POSPreset): the tagset's and each tag's, by tag name.
+func PresetGlosses(name string) (tagset Gloss, tags map[string]Gloss, err error) {
+	var f struct {
+		Gloss Gloss `json:"gloss"`
+		Tags  []struct {
+			Name  string `json:"name"`
+			Gloss Gloss  `json:"gloss"`
+		} `json:"tags"`
+	}
+	data, err := assets.Schemas.ReadFile("schemas/pos-" + name + ".json")
+	if err != nil {
+		return tagset, nil, fmt.Errorf("annotate: no POS preset %q (presets: gse, upos)", name)
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return tagset, nil, fmt.Errorf("annotate: POS preset %q: %v", name, err)
+	}
+	tags = make(map[string]Gloss, len(f.Tags))
+	for _, t := range f.Tags {
+		tags[t.Name] = t.Gloss
+	}
+	return f.Gloss, tags, nil
 }
 
 // EntityPreset returns the embedded entity layer: PER, LOC, ORG, GPE, TIME
@@ -369,9 +423,12 @@ type DocumentSummary struct {
 	Labels []string
 	Chars  int // code points of the clean text
 	Tokens int
-	Spans  int
-	Tagged int // tokens with an edited POS or segmentation
-	Damage int // damage marks left by cleaning
+	Spans  int // every span, suggestions included
+	// Suggested is how many of Spans are suggestions (origin suggested),
+	// not yet accepted or rejected.
+	Suggested int
+	Tagged    int // tokens with an edited POS or segmentation
+	Damage    int // damage marks left by cleaning
 	// TokensFrom is Document.TokensFrom: "" or TokensImported.
 	TokensFrom string
 	Created    time.Time

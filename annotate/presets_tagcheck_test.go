@@ -104,3 +104,36 @@ func tagcheckTexts(t *testing.T, path string) []string {
 	}
 	return out
 }
+
+// TestPresetGlosses checks that every tag of the POS presets, and each
+// preset itself, has a gloss in every language of the user interface, and
+// that Gloss.In picks the language asked for.
+func TestPresetGlosses(t *testing.T) {
+	for _, name := range []string{"gse", "upos"} {
+		ts, err := POSPreset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, tags, err := PresetGlosses(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for what, g := range map[string]Gloss{"the tagset": set} {
+			if g.En == "" || g.Hans == "" || g.Hant == "" {
+				t.Errorf("%s: %s: gloss %+v lacks a language", name, what, g)
+			}
+		}
+		for _, tag := range ts.Tags {
+			g, ok := tags[tag.Name]
+			if !ok || g.En == "" || g.Hans == "" || g.Hant == "" {
+				t.Errorf("%s: tag %s: gloss %+v lacks a language", name, tag.Name, g)
+			}
+		}
+	}
+	g := Gloss{En: "noun", Hans: "名词", Hant: "名詞"}
+	for lang, want := range map[string]string{"en": "noun", "zh-Hans": "名词", "zh_Hans": "名词", "zh-Hant": "名詞", "zh-TW": "名詞", "zh-CN": "名词", "zh": "名词", "fr": "noun", "": "noun"} {
+		if got := g.In(lang); got != want {
+			t.Errorf("In(%q) = %q, want %q", lang, got, want)
+		}
+	}
+}

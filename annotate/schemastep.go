@@ -35,11 +35,12 @@ type SchemaChange struct {
 // SchemaPart is the part of a Schema a SchemaChange changes: the names of
 // all its layers in order, the layers the change adds, removes or changes
 // (whole, with their labels), and the POS tagset when the change changes
-// it.
+// it, and the relation layers (all of them) when the change changes them.
 type SchemaPart struct {
-	Order  []string `json:"order"`
-	Layers []Layer  `json:"layers,omitempty"`
-	POS    *Tagset  `json:"pos,omitempty"`
+	Order     []string         `json:"order"`
+	Layers    []Layer          `json:"layers,omitempty"`
+	POS       *Tagset          `json:"pos,omitempty"`
+	Relations *[]RelationLayer `json:"relations,omitempty"`
 }
 
 // Inverse returns the change that undoes c.
@@ -64,6 +65,9 @@ func (c *SchemaChange) Describe() string {
 	var parts []string
 	if c.Before.POS != nil || c.After.POS != nil {
 		parts = append(parts, "changes the POS tagset")
+	}
+	if c.Before.Relations != nil || c.After.Relations != nil {
+		parts = append(parts, "changes the relation layers")
 	}
 	for _, a := range c.After.Layers {
 		b, had := c.Before.layer(a.Name)
@@ -111,6 +115,10 @@ func diffSchema(a, b *Schema) *SchemaChange {
 		pa, pb := cloneTagset(a.POS), cloneTagset(b.POS)
 		c.Before.POS, c.After.POS = &pa, &pb
 	}
+	if !relationLayersEqual(a.Relations, b.Relations) {
+		ra, rb := cloneRelationLayers(a.Relations), cloneRelationLayers(b.Relations)
+		c.Before.Relations, c.After.Relations = &ra, &rb
+	}
 	names := slices.Clone(c.Before.Order)
 	for _, n := range c.After.Order {
 		if !slices.Contains(names, n) {
@@ -130,7 +138,7 @@ func diffSchema(a, b *Schema) *SchemaChange {
 			c.After.Layers = append(c.After.Layers, cloneLayer(*lb))
 		}
 	}
-	if c.Before.POS == nil && len(c.Before.Layers) == 0 && len(c.After.Layers) == 0 && slices.Equal(c.Before.Order, c.After.Order) {
+	if c.Before.POS == nil && c.Before.Relations == nil && len(c.Before.Layers) == 0 && len(c.After.Layers) == 0 && slices.Equal(c.Before.Order, c.After.Order) {
 		return nil
 	}
 	return c
@@ -148,6 +156,20 @@ func growSchema(s *Schema, c *SchemaChange) *Schema {
 	}
 	if c.After.POS != nil {
 		out.POS = cloneTagset(*c.After.POS)
+	}
+	if c.After.Relations != nil {
+		// The relation layers become c's, keeping the types the schema
+		// has and c does not (removed by c: until shrinkSchema).
+		grown := cloneRelationLayers(*c.After.Relations)
+		for _, l := range out.Relations {
+			for _, t := range l.Types {
+				gl := relationLayerIn(&grown, l.Name, l.Description)
+				if _, ok := gl.Type(t.Name); !ok {
+					gl.Types = append(gl.Types, t)
+				}
+			}
+		}
+		out.Relations = grown
 	}
 	for _, tl := range c.After.Layers {
 		fl, _ := c.Before.layer(tl.Name)
@@ -190,6 +212,7 @@ func growSchema(s *Schema, c *SchemaChange) *Schema {
 // with that label only.
 type schemaNeeds interface {
 	inUse(layer, label string) bool
+	relationInUse(layer, typ string) bool
 	overlap(layer string) bool
 	recall(layer, label string) (Layer, bool)
 }
@@ -198,6 +221,9 @@ type schemaNeeds interface {
 type docNeeds struct{ d *Document }
 
 func (n docNeeds) inUse(layer, label string) bool { return docUses(n.d, layer, label) }
+func (n docNeeds) relationInUse(layer, typ string) bool {
+	return slices.ContainsFunc(n.d.Relations, func(r Relation) bool { return r.Layer == layer && (typ == "" || r.Type == typ) })
+}
 func (n docNeeds) overlap(layer string) bool {
 	_, _, ok := overlapping(n.d, layer)
 	return ok
@@ -270,6 +296,33 @@ func shrinkSchema(s *Schema, c *SchemaChange, need schemaNeeds) *Schema {
 	}
 	if !slices.Equal(c.Before.Order, c.After.Order) {
 		out.Layers = ordered(out.Layers, c.After.Order, func(l Layer) string { return l.Name })
+	}
+	if c.Before.Relations != nil && c.After.Relations != nil {
+		after := &Schema{Relations: *c.After.Relations}
+		for _, fl := range *c.Before.Relations {
+			k := slices.IndexFunc(out.Relations, func(l RelationLayer) bool { return l.Name == fl.Name })
+			if k < 0 {
+				continue
+			}
+			tl, toHas := after.RelationLayer(fl.Name)
+			cl := &out.Relations[k]
+			for _, ft := range fl.Types {
+				gone := !toHas
+				if tl != nil {
+					_, ok := tl.Type(ft.Name)
+					gone = !ok
+				}
+				if gone && !need.relationInUse(fl.Name, ft.Name) {
+					cl.Types = slices.DeleteFunc(cl.Types, func(t RelationType) bool { return t.Name == ft.Name })
+				}
+			}
+			if !toHas && len(cl.Types) == 0 {
+				out.Relations = slices.Delete(out.Relations, k, k+1)
+			}
+		}
+		if len(out.Relations) == 0 {
+			out.Relations = nil
+		}
 	}
 	// Shortcut keys: those c sets win.
 	set := map[string]bool{}
@@ -355,7 +408,19 @@ func unionSchema(a, b *Schema) *Schema {
 
 // schemaEqual reports whether a and b are the same schema.
 func schemaEqual(a, b *Schema) bool {
-	return tagsetEqual(a.POS, b.POS) && slices.EqualFunc(a.Layers, b.Layers, layerEqual)
+	return tagsetEqual(a.POS, b.POS) && slices.EqualFunc(a.Layers, b.Layers, layerEqual) && relationLayersEqual(a.Relations, b.Relations)
+}
+
+// relationLayerIn returns the relation layer called name in ls, appended
+// (with description) when ls has none.
+func relationLayerIn(ls *[]RelationLayer, name, description string) *RelationLayer {
+	for i := range *ls {
+		if (*ls)[i].Name == name {
+			return &(*ls)[i]
+		}
+	}
+	*ls = append(*ls, RelationLayer{Name: name, Description: description})
+	return &(*ls)[len(*ls)-1]
 }
 
 // schemaMismatch says what got keeps that want does not have because
@@ -374,6 +439,16 @@ func schemaMismatch(got, want *Schema) string {
 		for _, lb := range l.Labels {
 			if _, ok := wl.Label(lb.Name); !ok {
 				extra = append(extra, fmt.Sprintf("label %s/%s", l.Name, lb.Name))
+			}
+		}
+	}
+	for _, l := range got.Relations {
+		wl, ok := want.RelationLayer(l.Name)
+		for _, t := range l.Types {
+			if !ok {
+				extra = append(extra, fmt.Sprintf("relation type %s/%s", l.Name, t.Name))
+			} else if _, has := wl.Type(t.Name); !has {
+				extra = append(extra, fmt.Sprintf("relation type %s/%s", l.Name, t.Name))
 			}
 		}
 	}
@@ -453,7 +528,10 @@ func (e SetSchema) plan(p *planner) error {
 }
 
 // LabelRef names a layer (Label "") or one of its labels.
-type LabelRef struct{ Layer, Label string }
+type LabelRef struct {
+	Layer string `json:"layer"`
+	Label string `json:"label,omitempty"`
+}
 
 func (r LabelRef) String() string {
 	if r.Label == "" {

@@ -15,13 +15,15 @@ package annotate
 //	layers(name, overlap, description, position)
 //	labels(layer, name, color, key, description, position, pos)
 //	documents(id, name, source, hash, status, labels, chars, tokens, spans,
-//	          edited, damage, created, updated, tokens_from)   what a listing reads
+//	          suggested, edited, damage, created, updated, tokens_from)
+//	                                             what a listing reads
 //	texts(doc_id, raw, text, raw_map, report, sentences)   loaded on demand
 //	token_blocks(doc_id, start, count, data)        the token layer, in blocks
 //	spans(id, doc_id, layer, label, start, end, text, note, origin, annotator)
 //	history(id, doc_id, name, changes, undone, created)   undo/redo, JSON
 //	segmentation_edits(id, doc_id, history_id, kind, start, end, before,
 //	          after, undone, created)           splits and merges, for learning
+//	          (kind: split, merge, label — a split for a span's edge —, resegment)
 //	user_words(word, pos, freq, added)         the user dictionary
 //	rejections(doc_id, layer, label, start, end)   rejected suggestions
 //
@@ -55,7 +57,7 @@ import (
 // SchemaVersion is the project file format this Biaozhu writes. A file
 // with a larger version is refused, never altered; a smaller one is
 // migrated forward on open.
-const SchemaVersion = 3
+const SchemaVersion = 5
 
 // applicationID marks a SQLite file as a Biaozhu project ("BZHU").
 const applicationID = 0x425A4855
@@ -189,8 +191,8 @@ func Create(path string, schema *Schema, opts Options) (*Project, error) {
 	if err := schema.Validate(); err != nil {
 		return nil, err
 	}
-	if _, err := os.Lstat(path); err == nil {
-		return nil, projectErr(path, ErrExists, "already exists")
+	if err := CheckNewPath(path); err != nil {
+		return nil, err
 	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".new-*")
@@ -203,14 +205,31 @@ func Create(path string, schema *Schema, opts Options) (*Project, error) {
 	if err := createFile(tmp, schema); err != nil {
 		return nil, projectErr(path, err, "cannot create: %v", err)
 	}
-	if _, err := os.Lstat(path); err == nil {
-		return nil, projectErr(path, ErrExists, "already exists")
+	if err := CheckNewPath(path); err != nil {
+		return nil, err
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return nil, projectErr(path, err, "cannot create: %v", unwrapPathErr(err))
 	}
 	opts.NoBackup = true
 	return Open(path, opts)
+}
+
+// CheckNewPath checks that a new project can be put at path: nothing is
+// there, and no journal of an earlier project (path-wal, path-journal, left
+// when its file was deleted without them), which SQLite would read into
+// the new file as if it were its own. Errors are *ProjectError with
+// ErrExists.
+func CheckNewPath(path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return projectErr(path, ErrExists, "already exists")
+	}
+	for _, j := range []string{path + "-wal", path + "-journal"} {
+		if _, err := os.Lstat(j); err == nil {
+			return projectErr(path, ErrExists, "%s, the journal of an earlier project of that name, is still there: it would be read into the new project; move it away (or open the earlier project's file with it) first", j)
+		}
+	}
+	return nil
 }
 
 func unwrapPathErr(err error) error {
@@ -579,7 +598,7 @@ func (p *Project) open(opts Options) error {
 	// Span IDs are never reused, not even those of spans that only the
 	// history holds (undo or redo can bring them back): meta keeps the
 	// next one.
-	if err := conn.QueryRowContext(ctx, `SELECT max(coalesce((SELECT max(id) FROM spans), 0) + 1,
+	if err := conn.QueryRowContext(ctx, `SELECT max(coalesce((SELECT max(id) FROM spans), 0) + 1, coalesce((SELECT max(id) FROM relations), 0) + 1,
 		coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next_span_id'), 1))`).Scan(&p.nextSpanID); err != nil {
 		return p.classify(err, "open")
 	}

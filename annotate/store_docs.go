@@ -30,7 +30,7 @@ func (p *Project) Documents() ([]DocumentSummary, error) {
 	}
 	out, err := queryAll(context.Background(), p.conn, func(r *sql.Rows) (d DocumentSummary, err error) {
 		var labels, created, updated string
-		if err := r.Scan(&d.ID, &d.Name, &d.Source, &d.Status, &labels, &d.Chars, &d.Tokens, &d.Spans, &d.Tagged, &d.Damage, &created, &updated, &d.TokensFrom); err != nil {
+		if err := r.Scan(&d.ID, &d.Name, &d.Source, &d.Status, &labels, &d.Chars, &d.Tokens, &d.Spans, &d.Suggested, &d.Tagged, &d.Damage, &created, &updated, &d.TokensFrom); err != nil {
 			return d, err
 		}
 		if labels != "[]" {
@@ -38,7 +38,7 @@ func (p *Project) Documents() ([]DocumentSummary, error) {
 		}
 		d.Created, d.Updated = parseTime(created), parseTime(updated)
 		return d, nil
-	}, "SELECT id, name, source, status, labels, chars, tokens, spans, edited, damage, created, updated, tokens_from FROM documents ORDER BY id")
+	}, "SELECT id, name, source, status, labels, chars, tokens, spans, suggested, edited, damage, created, updated, tokens_from FROM documents ORDER BY id")
 	return out, p.wrapErr(err, "list the documents")
 }
 
@@ -64,6 +64,17 @@ func damageCount(r text.Report) int {
 	n := 0
 	for _, m := range r.Marks {
 		if m.Kind == text.MarkDamage {
+			n++
+		}
+	}
+	return n
+}
+
+// countSuggested counts the suggestions among spans.
+func countSuggested(spans []Span) int {
+	n := 0
+	for i := range spans {
+		if spans[i].Origin == OriginSuggested {
 			n++
 		}
 	}
@@ -243,8 +254,8 @@ func (p *Project) beginAdding(ctx context.Context) (*Adder, error) {
 	}
 	a := &Adder{p: p, ctx: ctx, tx: tx, schema: p.schema, next: p.nextSpanID, now: time.Now().UTC()}
 	if a.ins, err = tx.PrepareContext(context.Background(), "INSERT INTO token_blocks(doc_id, start, count, data) VALUES (?, ?, ?, ?)"); err == nil {
-		a.insSpan, err = tx.PrepareContext(context.Background(), `INSERT INTO spans(id, doc_id, layer, label, start, "end", text, note, origin, annotator)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		a.insSpan, err = tx.PrepareContext(context.Background(), `INSERT INTO spans(id, doc_id, layer, label, start, "end", text, note, origin, annotator, extra)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	}
 	if err != nil {
 		if a.ins != nil {
@@ -321,29 +332,87 @@ func (a *Adder) Add(doc *Document) error {
 	if !doc.Status.Valid() {
 		return a.fail(fmt.Errorf("annotate: document %q: status %q is not one of new, in progress, done", doc.Name, doc.Status))
 	}
-	// Validate the spans as AddSpan edits of an empty layer would be.
-	spans := doc.Spans
-	doc.Spans = nil
+	// Validate the spans as AddSpan edits of an empty layer would be,
+	// then the relations as AddRelation edits, their ends mapped from the
+	// IDs the spans came with to those they get.
+	spans, rels := doc.Spans, doc.Relations
+	doc.Spans, doc.Relations = nil, nil
+	restore := func() { doc.Spans, doc.Relations = spans, rels }
 	next := a.next
 	pl := &planner{doc: doc, schema: a.schema, annotator: p.annotator, newID: func() int64 { next++; return next - 1 }}
+	named := func(err error) error {
+		restore()
+		var ee *EditError
+		if errors.As(err, &ee) {
+			named := *ee
+			named.Edit = fmt.Sprintf("document %q: %s", doc.Name, ee.Edit)
+			return a.fail(&named)
+		}
+		return a.fail(err)
+	}
+	ids := map[int64]int64{} // the span IDs doc came with → the new ones
 	for _, s := range spans {
 		if s.Origin == "" {
 			s.Origin = OriginImported
 		}
+		given := next
 		if err := (AddSpan{Span: s}).plan(pl); err != nil {
-			doc.Spans = spans
-			var ee *EditError
-			if errors.As(err, &ee) {
-				named := *ee
-				named.Edit = fmt.Sprintf("document %q: %s", doc.Name, ee.Edit)
-				return a.fail(&named)
+			return named(err)
+		}
+		if s.ID != 0 && len(rels) > 0 {
+			if _, dup := ids[s.ID]; dup {
+				restore()
+				return a.fail(fmt.Errorf("annotate: document %q: two spans carry ID %d, which relations refer to", doc.Name, s.ID))
 			}
-			return a.fail(err)
+			ids[s.ID] = given
 		}
 	}
-	planned := doc.Spans
-	doc.Spans = spans
-	id, err := a.write(doc, planned)
+	// The relations are checked as AddRelation checks them, against the
+	// spans by ID and a set of those added: a treebank's hundred thousand
+	// arcs take linear time.
+	byID := make(map[int64]Span, len(doc.Spans))
+	for _, s := range doc.Spans {
+		byID[s.ID] = s
+	}
+	pl.spanOf = func(id int64) (Span, bool) { s, ok := byID[id]; return s, ok }
+	type relKey struct {
+		layer, typ string
+		from, to   int64
+	}
+	added := make(map[relKey]bool, len(rels))
+	for _, r := range rels {
+		from, okf := ids[r.From]
+		to, okt := ids[r.To]
+		if !okf || !okt {
+			missing := r.From
+			if okf {
+				missing = r.To
+			}
+			restore()
+			return a.fail(fmt.Errorf("annotate: document %q: relation %s/%s %d→%d: no span of the document carries ID %d", doc.Name, r.Layer, r.Type, r.From, r.To, missing))
+		}
+		r.From, r.To = from, to
+		if r.Origin == "" {
+			r.Origin = OriginImported
+		}
+		if r.Annotator == "" {
+			r.Annotator = p.annotator
+		}
+		e := AddRelation{Relation: r}
+		if err := pl.checkRelation(e, r); err != nil {
+			return named(err)
+		}
+		k := relKey{r.Layer, r.Type, r.From, r.To}
+		if added[k] {
+			return named(refuse(e, ErrConstraint, "the same relation is there twice"))
+		}
+		added[k] = true
+		r.ID = pl.newID()
+		doc.Relations = append(doc.Relations, r) // IDs ascending: in order
+	}
+	planned, plannedRels := doc.Spans, doc.Relations
+	restore()
+	id, err := a.write(doc, planned, plannedRels)
 	if err != nil {
 		if a.ctx.Err() != nil {
 			err = a.ctx.Err() // the driver may say "interrupted" instead
@@ -352,18 +421,18 @@ func (a *Adder) Add(doc *Document) error {
 	}
 	a.next = next
 	a.n++
-	doc.ID, doc.Spans = id, planned
+	doc.ID, doc.Spans, doc.Relations = id, planned, plannedRels
 	doc.Created, doc.Updated = a.now, a.now
 	return nil
 }
 
 // write inserts doc, with its validated spans, and returns its ID.
-func (a *Adder) write(doc *Document, spans []Span) (int64, error) {
+func (a *Adder) write(doc *Document, spans []Span, rels []Relation) (int64, error) {
 	ctx, tx := a.ctx, a.tx
 	labels, _ := json.Marshal(nonNil(doc.Labels))
-	res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, edited, damage, created, updated, tokens_from)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), doc.tokenCount(), len(spans),
+	res, err := tx.ExecContext(ctx, `INSERT INTO documents(name, source, hash, status, labels, chars, tokens, spans, suggested, edited, damage, created, updated, tokens_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		doc.Name, doc.Source, doc.Hash, string(doc.Status), string(labels), doc.Chars(), doc.tokenCount(), len(spans), countSuggested(spans),
 		countEdited(doc.Tokens), damageCount(doc.Report), timeText(a.now), timeText(a.now), doc.TokensFrom)
 	if err != nil {
 		return 0, err
@@ -393,8 +462,13 @@ func (a *Adder) write(doc *Document, spans []Span) (int64, error) {
 	for k := range spans {
 		sp := &spans[k]
 		if _, err := a.insSpan.ExecContext(ctx, sp.ID, id, sp.Layer, sp.Label, sp.Start, sp.End, doc.Slice(sp.Start, sp.End),
-			sp.Note, string(sp.Origin), sp.Annotator); err != nil {
+			sp.Note, string(sp.Origin), sp.Annotator, sp.Extra); err != nil {
 			return 0, fmt.Errorf("span %d: %w", sp.ID, err)
+		}
+	}
+	for _, r := range rels {
+		if err := upsertRelation(ctx, tx, id, r); err != nil {
+			return 0, fmt.Errorf("relation %d: %w", r.ID, err)
 		}
 	}
 	for _, r := range doc.Rejected {
@@ -631,10 +705,19 @@ func (p *Project) load(id int64) (*openDoc, error) {
 		t.Text = d.Text[b:w.seek(t.End)]
 	}
 	d.Spans, err = queryAll(ctx, p.conn, func(r *sql.Rows) (s Span, err error) {
-		return s, r.Scan(&s.ID, &s.Layer, &s.Label, &s.Start, &s.End, &s.Note, &s.Origin, &s.Annotator)
-	}, `SELECT id, layer, label, start, "end", note, origin, annotator FROM spans WHERE doc_id = ? ORDER BY start, "end", id`, id)
+		return s, r.Scan(&s.ID, &s.Layer, &s.Label, &s.Start, &s.End, &s.Note, &s.Origin, &s.Annotator, &s.Extra)
+	}, `SELECT id, layer, label, start, "end", note, origin, annotator, extra FROM spans WHERE doc_id = ? ORDER BY start, "end", id`, id)
 	if err != nil {
 		return nil, p.classify(err, "load spans")
+	}
+	d.Relations, err = queryAll(ctx, p.conn, func(r *sql.Rows) (x Relation, err error) {
+		return x, r.Scan(&x.ID, &x.Layer, &x.Type, &x.From, &x.To, &x.Note, &x.Origin, &x.Annotator)
+	}, `SELECT id, layer, type, from_span, to_span, note, origin, annotator FROM relations WHERE doc_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, p.classify(err, "load relations")
+	}
+	if len(d.Relations) == 0 {
+		d.Relations = nil
 	}
 	d.Rejected, err = queryAll(ctx, p.conn, func(r *sql.Rows) (s Span, err error) {
 		return s, r.Scan(&s.Layer, &s.Label, &s.Start, &s.End)

@@ -53,17 +53,33 @@ func syncRejection(ctx context.Context, tx *sql.Tx, docID int64, r *SpanChange, 
 }
 
 func upsertSpan(ctx context.Context, tx *sql.Tx, docID int64, doc *Document, s Span) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO spans(id, doc_id, layer, label, start, "end", text, note, origin, annotator)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	res, err := tx.ExecContext(ctx, `INSERT INTO spans(id, doc_id, layer, label, start, "end", text, note, origin, annotator, extra)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET layer=excluded.layer, label=excluded.label, start=excluded.start, "end"=excluded."end",
-		text=excluded.text, note=excluded.note, origin=excluded.origin, annotator=excluded.annotator
+		text=excluded.text, note=excluded.note, origin=excluded.origin, annotator=excluded.annotator, extra=excluded.extra
 		WHERE doc_id = excluded.doc_id`,
-		s.ID, docID, s.Layer, s.Label, s.Start, s.End, doc.Slice(s.Start, s.End), s.Note, string(s.Origin), s.Annotator)
+		s.ID, docID, s.Layer, s.Label, s.Start, s.End, doc.Slice(s.Start, s.End), s.Note, string(s.Origin), s.Annotator, s.Extra)
 	if err != nil {
 		return err
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		return fmt.Errorf("span %d belongs to another document", s.ID)
+	}
+	return nil
+}
+
+func upsertRelation(ctx context.Context, tx *sql.Tx, docID int64, r Relation) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO relations(id, doc_id, layer, type, from_span, to_span, note, origin, annotator)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET layer=excluded.layer, type=excluded.type, from_span=excluded.from_span,
+		to_span=excluded.to_span, note=excluded.note, origin=excluded.origin, annotator=excluded.annotator
+		WHERE doc_id = excluded.doc_id`,
+		r.ID, docID, r.Layer, r.Type, r.From, r.To, r.Note, string(r.Origin), r.Annotator)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("relation %d belongs to another document", r.ID)
 	}
 	return nil
 }
@@ -204,6 +220,7 @@ func (p *Project) discard(od *openDoc, e *Entry) error {
 func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, e *Entry, blocks *[]int, now time.Time) error {
 	d := od.ed.Doc
 	spans := map[int64]bool{}
+	rels := map[int64]bool{}
 	var ranges [][2]int // token ranges changed
 	for _, c := range e.Changes {
 		switch {
@@ -214,6 +231,12 @@ func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, 
 				spans[sc.Before.ID] = true
 			} else if sc.After != nil {
 				spans[sc.After.ID] = true
+			}
+		case c.Relation != nil:
+			for _, r := range []*Relation{c.Relation.Before, c.Relation.After} {
+				if r != nil {
+					rels[r.ID] = true
+				}
 			}
 		}
 	}
@@ -231,6 +254,15 @@ func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, 
 			}
 		}
 	}
+	// Relations that go first (their spans may go too), then the spans,
+	// then the relations that are (their spans may have just come).
+	for id := range rels {
+		if _, ok := d.Relation(id); !ok {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM relations WHERE id = ? AND doc_id = ?", id, d.ID); err != nil {
+				return err
+			}
+		}
+	}
 	for id := range spans {
 		if s, ok := d.Span(id); ok {
 			if err := upsertSpan(ctx, tx, d.ID, d, s); err != nil {
@@ -240,9 +272,16 @@ func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, 
 			return err
 		}
 	}
+	for id := range rels {
+		if r, ok := d.Relation(id); ok {
+			if err := upsertRelation(ctx, tx, d.ID, r); err != nil {
+				return err
+			}
+		}
+	}
 	labels, _ := json.Marshal(nonNil(d.Labels))
-	if _, err := tx.ExecContext(ctx, "UPDATE documents SET status=?, labels=?, tokens=?, spans=?, edited=edited+?, updated=? WHERE id=?",
-		string(d.Status), string(labels), len(d.Tokens), len(d.Spans), editedDelta(e.Changes, op), timeText(now), d.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, "UPDATE documents SET status=?, labels=?, tokens=?, spans=?, suggested=?, edited=edited+?, updated=? WHERE id=?",
+		string(d.Status), string(labels), len(d.Tokens), len(d.Spans), countSuggested(d.Spans), editedDelta(e.Changes, op), timeText(now), d.ID); err != nil {
 		return err
 	}
 	switch op {
@@ -295,6 +334,22 @@ func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, 
 	return nil
 }
 
+// spanEdgeAt reports whether step e adds a span, or moves one, so that it
+// starts or ends at code point at: a split there in the same step was made
+// for the span (labelling 冬春 in 冬春季), not to correct the segmentation.
+func spanEdgeAt(e *Entry, at int) bool {
+	for _, c := range e.Changes {
+		if c.Span == nil || c.Span.After == nil {
+			continue
+		}
+		a, b := c.Span.After, c.Span.Before
+		if (a.Start == at || a.End == at) && (b == nil || b.Start != a.Start || b.End != a.End) {
+			return true
+		}
+	}
+	return false
+}
+
 // recordSegmentation records a split or merge for the segmenter to learn
 // from.
 func recordSegmentation(ctx context.Context, tx *sql.Tx, d *Document, e *Entry, t *TokensChange, now time.Time) error {
@@ -312,10 +367,12 @@ func recordSegmentation(ctx context.Context, tx *sql.Tx, d *Document, e *Entry, 
 	}
 	kind := "resegment"
 	switch {
+	case len(t.Before) == 1 && len(t.After) == 2 && spanEdgeAt(e, t.After[0].End):
+		kind = SegLabel // only a side effect of labelling part of the token
 	case len(t.Before) == 1 && len(t.After) == 2:
-		kind = "split"
+		kind = SegSplit
 	case len(t.Before) > 1 && len(t.After) == 1:
-		kind = "merge"
+		kind = SegMerge
 	}
 	words := func(ts []text.Token) string {
 		ws := make([]string, len(ts))

@@ -64,6 +64,33 @@ CREATE TABLE rejections(doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELE
 	2: `
 ALTER TABLE documents ADD COLUMN tokens_from TEXT NOT NULL DEFAULT '';
 `,
+	3: `
+ALTER TABLE documents ADD COLUMN suggested INTEGER NOT NULL DEFAULT 0;
+UPDATE documents SET suggested = (SELECT count(*) FROM spans WHERE spans.doc_id = documents.id AND spans.origin = 'suggested');
+CREATE TABLE segmentation_edits_4(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	history_id INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('split', 'merge', 'label', 'resegment')),
+	start INTEGER NOT NULL, "end" INTEGER NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL,
+	undone INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);
+INSERT INTO segmentation_edits_4 SELECT id, doc_id, history_id, kind, start, "end", before, after, undone, created FROM segmentation_edits;
+DROP TABLE segmentation_edits;
+ALTER TABLE segmentation_edits_4 RENAME TO segmentation_edits;
+CREATE INDEX segmentation_edits_history ON segmentation_edits(history_id);
+`,
+	// Relations between spans (issue 16): the relations, the spans' extra
+	// (a treebank word's lines), the relation layers in meta
+	// (relation_layers, JSON).
+	4: `
+ALTER TABLE spans ADD COLUMN extra TEXT NOT NULL DEFAULT '';
+CREATE TABLE relations(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	layer TEXT NOT NULL, type TEXT NOT NULL, from_span INTEGER NOT NULL REFERENCES spans(id),
+	to_span INTEGER NOT NULL REFERENCES spans(id), note TEXT NOT NULL DEFAULT '',
+	origin TEXT NOT NULL CHECK (origin IN ('manual', 'suggested', 'imported')), annotator TEXT NOT NULL DEFAULT '',
+	CHECK (from_span <> to_span));
+CREATE INDEX relations_doc ON relations(doc_id, id);
+CREATE INDEX relations_type ON relations(layer, type);
+CREATE INDEX relations_from ON relations(from_span);
+CREATE INDEX relations_to ON relations(to_span);
+`,
 }
 
 func init() {
@@ -129,7 +156,69 @@ func (p *Project) readSchema(ctx context.Context) (*Schema, error) {
 			return nil, err
 		}
 	}
+	var rels string
+	err = p.conn.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", relationLayersKey).Scan(&rels)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return nil, err
+	default:
+		if err := json.Unmarshal([]byte(rels), &s.Relations); err != nil {
+			return nil, fmt.Errorf("damaged relation layers: %v", err)
+		}
+	}
 	return s, nil
+}
+
+// relationLayersKey is the meta key under which a project keeps its
+// relation layers (JSON of []RelationLayer).
+const relationLayersKey = "relation_layers"
+
+// writeRelationLayers replaces the relation layers in the file. A type
+// that relations use must stay.
+func writeRelationLayers(ctx context.Context, tx *sql.Tx, s *Schema) error {
+	rows, err := tx.QueryContext(ctx, "SELECT layer, type, count(*) FROM relations GROUP BY layer, type ORDER BY layer, type")
+	if err != nil {
+		return err
+	}
+	var used []struct {
+		layer, typ string
+		n          int
+	}
+	for rows.Next() {
+		var u struct {
+			layer, typ string
+			n          int
+		}
+		if err := rows.Scan(&u.layer, &u.typ, &u.n); err != nil {
+			rows.Close()
+			return err
+		}
+		used = append(used, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, u := range used {
+		l, ok := s.RelationLayer(u.layer)
+		if ok {
+			_, ok = l.Type(u.typ)
+		}
+		if !ok {
+			return &SchemaConflictError{fmt.Sprintf("annotate: schema: relation type %s/%s is used by %d relations; remove them first", u.layer, u.typ, u.n)}
+		}
+	}
+	if len(s.Relations) == 0 {
+		_, err := tx.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", relationLayersKey)
+		return err
+	}
+	js, err := json.Marshal(s.Relations)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", relationLayersKey, string(js))
+	return err
 }
 
 // removedKey is the meta key under which a project keeps the layers and
@@ -329,7 +418,7 @@ func writeSchema(ctx context.Context, tx *sql.Tx, s *Schema) error {
 			return err
 		}
 	}
-	return nil
+	return writeRelationLayers(ctx, tx, s)
 }
 
 // SetSchema replaces the project's schema. A label or layer that spans
@@ -360,6 +449,11 @@ type projectNeeds struct{ p *Project }
 func (n projectNeeds) inUse(layer, label string) bool {
 	return n.ask(func(d *Document) bool { return docUses(d, layer, label) }, "doc_id",
 		"SELECT 1 FROM spans WHERE layer = ? AND (? = '' OR label = ?)", layer, label, label)
+}
+
+func (n projectNeeds) relationInUse(layer, typ string) bool {
+	return n.ask(func(d *Document) bool { return docNeeds{d}.relationInUse(layer, typ) }, "doc_id",
+		"SELECT 1 FROM relations WHERE layer = ? AND (? = '' OR type = ?)", layer, typ, typ)
 }
 
 func (n projectNeeds) overlap(layer string) bool {

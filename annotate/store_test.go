@@ -786,3 +786,94 @@ func TestOpenReadOnlyWritable(t *testing.T) {
 		t.Errorf("reading the project changed its file")
 	}
 }
+
+// TestDocumentsCountSuggestions checks that a document's summary counts
+// its suggestions among its spans (one definition of a span count
+// everywhere: "9 spans (2 suggested)"), through adding, accepting,
+// rejecting and undoing, and that a file of an older format counts them
+// when it is brought to this one.
+func TestDocumentsCountSuggestions(t *testing.T) {
+	p, path := newTestProject(t, Options{NoBackup: true})
+	doc := goldDocument(t, 40)
+	tok := func(i int) (int, int) { return doc.Tokens[i].Start, doc.Tokens[i].End }
+	for i, origin := range []Origin{OriginManual, OriginSuggested, OriginSuggested, OriginImported} {
+		s, e := tok(2 * i)
+		doc.Spans = append(doc.Spans, Span{Layer: "entity", Label: "LOC", Start: s, End: e, Origin: origin})
+	}
+	if err := p.AddDocument(doc); err != nil {
+		t.Fatal(err)
+	}
+	summary := func() DocumentSummary {
+		t.Helper()
+		docs, err := p.Documents()
+		if err != nil || len(docs) != 1 {
+			t.Fatalf("Documents: %v, %v", docs, err)
+		}
+		return docs[0]
+	}
+	var sugg []int64
+	for _, sp := range doc.Spans {
+		if sp.Origin == OriginSuggested {
+			sugg = append(sugg, sp.ID)
+		}
+	}
+	steps := []struct {
+		name               string
+		run                func() error
+		spans, suggestions int
+	}{
+		{"added", func() error { return nil }, 4, 2},
+		{"accept one", func() error { _, err := p.Apply(doc.ID, SetOrigin{ID: sugg[0], Origin: OriginManual}); return err }, 4, 1},
+		{"reject the other", func() error { _, err := p.Apply(doc.ID, Reject{ID: sugg[1]}); return err }, 3, 0},
+		{"undo the reject", func() error { _, err := p.Undo(doc.ID); return err }, 4, 1},
+		{"undo the accept", func() error { _, err := p.Undo(doc.ID); return err }, 4, 2},
+	}
+	for _, st := range steps {
+		if err := st.run(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if s := summary(); s.Spans != st.spans || s.Suggested != st.suggestions {
+			t.Errorf("%s: %d spans, %d suggested; want %d, %d", st.name, s.Spans, s.Suggested, st.spans, st.suggestions)
+		}
+	}
+	// A file of format 3 (no count of suggestions) counts them when opened.
+	if _, err := p.conn.ExecContext(t.Context(), undoFormat5+"ALTER TABLE documents DROP COLUMN suggested; PRAGMA user_version=3"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Open(path, Options{NoBackup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	docs, err := p.Documents()
+	if err != nil || len(docs) != 1 || docs[0].Suggested != 2 || docs[0].Spans != 4 {
+		t.Errorf("after migrating: %+v, %v; want 4 spans, 2 suggested", docs, err)
+	}
+	// The migrated file records a split made for a span's edge (kind label).
+	d, err := p.Document(doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	split := false
+	for _, tok := range d.Tokens[9:] {
+		if tok.End-tok.Start < 2 {
+			continue
+		}
+		split = true
+		at := tok.Start + 1
+		if _, err := p.Apply(d.ID, Batch{Name: "label", Edits: []Edit{Split{At: at}, AddSpan{Span: Span{Layer: "entity", Label: "PER", Start: tok.Start, End: at}}}}); err != nil {
+			t.Fatalf("a label's split in the migrated file: %v", err)
+		}
+		edits, err := p.SegmentationEdits()
+		if err != nil || len(edits) != 1 || edits[0].Kind != SegLabel {
+			t.Errorf("segmentation edits %+v, %v; want one of kind %s", edits, err, SegLabel)
+		}
+		break
+	}
+	if !split {
+		t.Error("no token of two characters to split")
+	}
+}

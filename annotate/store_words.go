@@ -66,11 +66,19 @@ func (p *Project) Words() ([]DictWord, error) {
 	return out, p.wrapErr(err, "read the user dictionary")
 }
 
+// The kinds of SegmentationEdit.
+const (
+	SegSplit     = "split"     // a token split in two
+	SegMerge     = "merge"     // tokens merged into one
+	SegLabel     = "label"     // a split made for a span's edge in the same step: not a correction
+	SegResegment = "resegment" // another change of the tokens' bounds
+)
+
 // SegmentationEdit is a split or merge the annotator made, as recorded for
 // the segmenter to learn from.
 type SegmentationEdit struct {
 	DocID      int64
-	Kind       string // split, merge or resegment
+	Kind       string // SegSplit, SegMerge, SegLabel or SegResegment
 	Start, End int
 	Before     []string // the words before the edit
 	After      []string // the words after it

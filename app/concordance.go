@@ -58,6 +58,7 @@ type kwicPanel struct {
 	sortSel   *widget.Select
 	count     *widget.Label
 	msg       *widget.Label
+	history   *widget.Select // the queries searched, last first
 	list      *widget.List
 	selAll    *widget.Button
 	widths    textWidths
@@ -138,8 +139,16 @@ func (k *kwicPanel) build() fyne.CanvasObject {
 	}
 	k.query = newKeyEntry(nil)
 	k.query.onKey = onKey(k.query)
-	k.query.SetPlaceHolder(lang.L("Search the corpus (Enter)"))
+	k.query.SetPlaceHolder(lang.L("Search the corpus (Enter; select text first, then Ctrl+F)"))
 	k.query.OnSubmitted = func(string) { k.submit() }
+	// The history of queries: choosing one searches it again.
+	k.history = widget.NewSelect(k.ct.ws.prefs.StringList("kwic.history"), func(q string) {
+		if q != "" && q != k.query.Text {
+			k.query.SetText(q)
+			k.submit()
+		}
+	})
+	k.history.PlaceHolder = lang.L("History")
 	k.mode = widget.NewSelect(kwicModes(), nil)
 	k.pos = newKeyEntry(nil)
 	k.pos.onKey = onKey(k.pos)
@@ -180,7 +189,7 @@ func (k *kwicPanel) build() fyne.CanvasObject {
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*kwicRow).set(id) })
 
 	posBox := container.NewGridWrap(fyne.NewSize(90, k.pos.MinSize().Height), k.pos)
-	row1 := container.NewBorder(nil, nil, nil, container.NewHBox(k.mode, posBox, search, closeBtn), k.query)
+	row1 := container.NewBorder(nil, nil, nil, container.NewHBox(k.history, k.mode, posBox, search, closeBtn), k.query)
 	row2 := container.NewBorder(nil, nil, k.label, k.fold, k.labelText)
 	row3 := container.NewBorder(nil, nil, nil, container.NewHBox(k.scope, k.sortSel), k.msg)
 	head := container.NewVBox(row1, row2, row3)
@@ -274,9 +283,71 @@ func (ws *workspace) onConcordance() {
 	if k.root == nil {
 		return
 	}
+	// With text selected, the concordance opens on it (typing Chinese
+	// depends on the platform's input method: the selection, paste and
+	// the history of queries make it optional).
+	sel := ""
+	if start, end := ws.view.Selection(); ws.doc != nil && end > start && end-start <= maxSelectionQuery && ws.explicitSelection() {
+		if s := strings.TrimSpace(ws.doc.Slice(start, end)); s != "" && !strings.ContainsAny(s, "\n\r") {
+			sel = s
+		}
+	}
 	k.show()
-	ws.corpus().withIndex(func(*corpus.Index) {})
+	if sel != "" {
+		f := k.form()
+		f.query, f.mode = sel, 0
+		k.setForm(f)
+	}
+	ws.corpus().withIndex(func(*corpus.Index) {
+		if sel != "" && k.shown {
+			k.submit()
+		}
+	})
 	ws.afterJob(k.focusQuery) // the progress dialog gives the keyboard to the document
+}
+
+// explicitSelection reports whether the annotator selected text: in
+// character mode, or more than the cursor's token, or characters by
+// Alt+drag (the cursor's token alone is where the keyboard is, not a
+// selection).
+func (ws *workspace) explicitSelection() bool {
+	start, end := ws.view.Selection()
+	if end <= start {
+		return false
+	}
+	if ws.view.CharMode() {
+		return true
+	}
+	first, last := ws.view.SelectedTokens()
+	if first < 0 {
+		return true
+	}
+	return first != last || ws.doc.Tokens[first].Start != start || ws.doc.Tokens[last].End != end
+}
+
+// maxSelectionQuery is the longest selection (in characters) Ctrl+F
+// searches for.
+const maxSelectionQuery = 50
+
+// maxQueryHistory is how many queries the concordance remembers.
+const maxQueryHistory = 30
+
+// remember puts query first in the history of queries (kept in the
+// preferences) and in its choice.
+func (k *kwicPanel) remember(query string) {
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return
+	}
+	prefs := k.ct.ws.prefs
+	h := slices.DeleteFunc(prefs.StringList("kwic.history"), func(s string) bool { return s == query || s == "" })
+	h = append([]string{query}, h...)
+	if len(h) > maxQueryHistory {
+		h = h[:maxQueryHistory]
+	}
+	prefs.SetStringList("kwic.history", h)
+	k.history.SetOptions(h)
+	k.history.ClearSelected()
 }
 
 // afterJob runs f on the UI goroutine once the long work running (if any)
@@ -382,6 +453,7 @@ func (k *kwicPanel) submit() {
 		k.open(k.cur)
 		return
 	}
+	k.remember(f.query)
 	k.search(q)
 }
 

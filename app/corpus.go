@@ -78,7 +78,7 @@ func (ws *workspace) applyCorpusThen(name string, edits []annotate.DocEdit, then
 			ws.corpusStep, ws.corpusUndone = step, nil
 			ws.corpusSteps = append(ws.corpusSteps, step)
 			ws.afterCorpusStep(step)
-			ws.saved(step.Name)
+			ws.saved(ws.describeCorpus(step))
 		}
 		if then != nil {
 			then(ok)
@@ -97,14 +97,16 @@ func (ws *workspace) corpusWork(title string, size int, work func() error, done 
 		return
 	}
 	idx := ws.docIdx
+	st := ws.view.State()
 	ws.showDocument(nil)
 	ws.runLong(title, func(ctx context.Context, progress progressUpdate) error {
-		progress(-1, fmt.Sprintf(lang.L("Saving %d changes…"), size))
+		progress(-1, lang.N("Saving {{.Count}} changes…", size, map[string]any{"Count": size}))
 		return work()
 	}, func(err error) {
 		if ws.proj != nil && idx >= 0 && idx < len(ws.docs) {
 			ws.docIdx = -1
 			ws.openDocument(idx)
+			ws.view.Restore(st) // long work keeps the viewport and the selection
 		}
 		done(err)
 	})
@@ -129,11 +131,13 @@ func (ws *workspace) stepOf(id int64, e *annotate.Entry) *annotate.CorpusStep {
 
 // corpusHistory undoes or redoes corpus step st as a whole and reports it.
 func (ws *workspace) corpusHistory(st *annotate.CorpusStep, undo bool) {
-	run, msg := ws.proj.RedoCorpus, lang.L("redo %s")
+	run, msg := ws.proj.RedoCorpus, lang.L("Redone: %s")
+	title := lang.L("Redoing")
 	if undo {
-		run, msg = ws.proj.UndoCorpus, lang.L("undo %s")
+		run, msg, title = ws.proj.UndoCorpus, lang.L("Undone: %s"), lang.L("Undoing")
 	}
-	ws.corpusWork(fmt.Sprintf(msg, st.Name), st.Changes(), func() error { return run(st) }, func(err error) {
+	what := ws.describeCorpus(st)
+	ws.corpusWork(title, st.Changes(), func() error { return run(st) }, func(err error) {
 		if err != nil {
 			// Undo and Redo go on document by document: a step that
 			// cannot be taken back whole must not stop them for good.
@@ -149,7 +153,7 @@ func (ws *workspace) corpusHistory(st *annotate.CorpusStep, undo bool) {
 			}
 		}
 		ws.afterCorpusStep(st)
-		ws.saved(fmt.Sprintf(msg, st.Name))
+		ws.saved(fmt.Sprintf(msg, what))
 		if undo {
 			ws.corpusStep, ws.corpusUndone = nil, st
 		} else {

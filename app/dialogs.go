@@ -187,7 +187,10 @@ func (ws *workspace) onNewProject() {
 		ws.closeProject()
 		ws.setProject(p)
 	}, ws.win)
-	d.Resize(fyne.NewSize(600, 240))
+	// Enter in either field creates the project, as the Create button.
+	name.OnSubmitted = func(string) { d.Confirm() }
+	folder.entry.OnSubmitted = func(string) { d.Confirm() }
+	d.Resize(fyne.NewSize(min(600, ws.win.Canvas().Size().Width-40), 240))
 	d.Show()
 	ws.win.Canvas().Focus(name)
 }
@@ -649,6 +652,10 @@ func (ws *workspace) onExport() {
 	scheme.SetSelected("BIO")
 	bom := widget.NewCheck(lang.L("UTF-8 BOM (for Excel)"), nil)
 	bom.SetChecked(runtime.GOOS == "windows")
+	// csv-tokens, csv-spans: -excel, on by default where the CSV is most
+	// likely opened by double-clicking it into Excel.
+	excel := widget.NewCheck(lang.L("For spreadsheets (Excel): no formulas"), nil)
+	excel.SetChecked(runtime.GOOS == "windows")
 	utf16 := widget.NewCheck(lang.L("UTF-16 offsets (JavaScript tools)"), nil)
 	pos := widget.NewCheck(lang.L("POS column"), nil)
 	preds := widget.NewCheck(lang.L("As predictions"), nil)
@@ -674,7 +681,7 @@ func (ws *workspace) onExport() {
 		widget.NewFormItem(lang.L("Layers"), layers),
 		widget.NewFormItem(lang.L("Records"), records),
 		widget.NewFormItem(lang.L("Tags"), container.NewHBox(level, scheme)),
-		widget.NewFormItem(lang.L("Options"), container.NewGridWithColumns(2, sugg, bom, utf16, pos, preds)),
+		widget.NewFormItem(lang.L("Options"), container.NewGridWithColumns(2, sugg, bom, excel, utf16, pos, preds)),
 		widget.NewFormItem(lang.L("Split"), container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(lang.L("seed")), seed), split)),
 		widget.NewFormItem(lang.L("Folder"), outDir.root),
 		widget.NewFormItem(lang.L("File name"), outName),
@@ -699,7 +706,8 @@ func (ws *workspace) onExport() {
 			return
 		}
 		out := filepath.Join(dir, name)
-		opts := export.Options{Suggestions: sugg.Checked, BOM: bom.Checked, POS: pos.Checked, Predictions: preds.Checked}
+		opts := export.Options{Suggestions: sugg.Checked, BOM: bom.Checked, POS: pos.Checked, Predictions: preds.Checked,
+			Excel: excel.Checked && strings.HasPrefix(format.Selected, "csv-")}
 		switch docs.Selected {
 		case lang.L("Done documents"):
 			opts.Docs.Status = annotate.StatusDone
@@ -839,7 +847,7 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 			text.Wrapping = fyne.TextWrapWord
 			scroll := container.NewVScroll(text)
 			scroll.SetMinSize(fyne.NewSize(640, 320))
-			d := dialog.NewCustom(fmt.Sprintf(lang.L("%s — %d warnings"), msg, len(res.Warnings)), lang.L("Close"), scroll, ws.win)
+			d := dialog.NewCustom(lang.N("{{.What}} — {{.Count}} warnings", len(res.Warnings), map[string]any{"What": msg, "Count": len(res.Warnings)}), lang.L("Close"), scroll, ws.win)
 			d.SetOnClosed(ws.focusView)
 			d.Show()
 		}

@@ -69,6 +69,7 @@ var hantTerms = []struct{ from, to, notAfter string }{
 	{"拖動", "拖曳", ""},
 	{"雙擊", "按兩下", ""},
 	{"單擊", "按一下", ""},
+	{"擴充套件", "擴展", ""}, // s2twp takes 扩展 for a browser extension
 	{"“", "「", ""}, {"”", "」", ""}, {"‘", "『", ""}, {"’", "』", ""},
 }
 
@@ -105,7 +106,7 @@ var hantFixes = map[string]string{
 	"Space":         "空白鍵",
 	"space":         "空白鍵",
 	"This document": "目前文件",
-	"redo %s":       "取消復原：%s",
+	"Redone: %s":    "已取消復原：%s",
 }
 
 // i18nKey is a translation key used in the code.
@@ -502,20 +503,7 @@ func encodeMessages(t *testing.T, m map[string]any) []byte {
 // converted with OpenCC s2twp, then hantFixes.
 func generateHant(t *testing.T) map[string]any {
 	t.Helper()
-	cc, err := opencc.New("s2twp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	conv := func(s string) string {
-		out, err := cc.Convert(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range hantTerms {
-			out = replaceTerm(out, r.from, r.to, r.notAfter)
-		}
-		return out
-	}
+	conv := hantConverter(t)
 	out := map[string]any{}
 	for k, v := range hansMessages(t) {
 		switch v := v.(type) {
@@ -538,6 +526,84 @@ func generateHant(t *testing.T) map[string]any {
 	}
 	out["language.tag"] = "zh-Hant"
 	return out
+}
+
+// hantConverter converts simplified Chinese as the translations are: with
+// OpenCC s2twp, then hantTerms.
+func hantConverter(t *testing.T) func(string) string {
+	t.Helper()
+	cc, err := opencc.New("s2twp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(s string) string {
+		out, err := cc.Convert(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range hantTerms {
+			out = replaceTerm(out, r.from, r.to, r.notAfter)
+		}
+		return out
+	}
+}
+
+// presetFile is a POS preset file (assets/schemas/pos-*.json), in the
+// order of its fields.
+type presetFile struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description,omitempty"`
+	Gloss       annotate.Gloss `json:"gloss"`
+	Tags        []struct {
+		Name        string         `json:"name"`
+		Description string         `json:"description,omitempty"`
+		Gloss       annotate.Gloss `json:"gloss"`
+	} `json:"tags"`
+}
+
+// TestPresetGlossesHant checks that the traditional glosses of the POS
+// presets are what their simplified ones give, converted as the
+// translations are (so that 繁體中文 shows no simplified characters);
+// -update-hant rewrites them.
+func TestPresetGlossesHant(t *testing.T) {
+	conv := hantConverter(t)
+	files, err := filepath.Glob("../assets/schemas/pos-*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no preset files: %v", err)
+	}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f presetFile
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		check := func(what string, g *annotate.Gloss) {
+			want := conv(g.Hans)
+			if g.Hant != want && !*flagUpdateHant {
+				t.Errorf("%s: %s: zh_Hant gloss %q, want %q (go test ./app -run TestPresetGlossesHant -args -update-hant)", path, what, g.Hant, want)
+			}
+			g.Hant = want
+		}
+		check("the tagset", &f.Gloss)
+		for i := range f.Tags {
+			check(f.Tags[i].Name, &f.Tags[i].Gloss)
+		}
+		if *flagUpdateHant {
+			var b bytes.Buffer
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(f); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 // replaceTerm replaces each from in s by to, except where it follows

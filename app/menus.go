@@ -65,6 +65,7 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		{label: lang.L("Import files…"), key: c + "I", shortcut: sc(fyne.KeyI, d), action: ws.onImportFiles},
 		{label: lang.L("Import folder…"), key: c + "Shift+I", shortcut: sc(fyne.KeyI, d|sh), action: ws.onImportFolder},
 		{label: lang.L("Export…"), key: c + "E", shortcut: sc(fyne.KeyE, d), action: ws.onExport},
+		{label: lang.L("Hand out to annotators…"), action: ws.onHandOut},
 		nil,
 		{label: lang.L("Close project"), key: c + "W", shortcut: sc(fyne.KeyW, d), action: ws.onClose},
 		{label: lang.L("Quit"), key: c + "Q", shortcut: sc(fyne.KeyQ, d), action: ws.onQuit},
@@ -75,8 +76,8 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		nil,
 		{label: lang.L("Split token"), key: "/", action: ws.onSplit},
 		{label: lang.L("Merge tokens"), key: "=", action: ws.onMerge},
-		{label: lang.L("Apply label…"), key: "L", action: ws.onLabelPicker},
-		{label: lang.L("POS tag…"), key: "T", action: ws.insp.focusPOS},
+		{label: lang.L("Apply label…"), key: "l", action: ws.onLabelPicker},
+		{label: lang.L("POS tag…"), key: "t", action: ws.onPOSPicker},
 		{label: lang.L("Note on the span…"), key: "F2", action: ws.insp.focusNote},
 		{label: lang.L("Delete span"), key: "Delete", action: ws.onDeleteSpan},
 		{label: lang.L("Accept suggestion"), key: "Enter", action: ws.onAccept},
@@ -89,10 +90,13 @@ func (m *mainMenu) build() *fyne.MainMenu {
 	view := []*command{
 		{label: lang.L("Show POS"), key: c + "P", shortcut: sc(fyne.KeyP, d), action: ws.onTogglePOS, check: func() bool { return ws.showPOS }},
 		{label: lang.L("Show word boundaries"), key: c + "B", shortcut: sc(fyne.KeyB, d), action: ws.onToggleBoundaries, check: func() bool { return ws.showWB }},
-		{label: lang.L("Character mode"), key: "C", action: func() { ws.setCharMode(!ws.view.CharMode()) }, check: func() bool { return ws.view.CharMode() }},
+		{label: lang.L("Character mode"), key: "c", action: func() { ws.setCharMode(!ws.view.CharMode()) }, check: func() bool { return ws.view.CharMode() }},
+		{label: lang.L("Curation mode"), action: ws.onToggleCuration, check: ws.curating},
+		{label: lang.L("Next decision"), key: "]", action: func() { ws.nextDecision(1) }},
+		{label: lang.L("Previous decision"), key: "[", action: func() { ws.nextDecision(-1) }},
 		nil,
-		{label: lang.L("Next document"), key: "N  /  " + c + "↓", shortcut: sc(fyne.KeyDown, d), action: func() { ws.onNextDoc(1) }},
-		{label: lang.L("Previous document"), key: "P  /  " + c + "↑", shortcut: sc(fyne.KeyUp, d), action: func() { ws.onNextDoc(-1) }},
+		{label: lang.L("Next document"), key: "n  /  " + c + "↓", shortcut: sc(fyne.KeyDown, d), action: func() { ws.onNextDoc(1) }},
+		{label: lang.L("Previous document"), key: "p  /  " + c + "↑", shortcut: sc(fyne.KeyUp, d), action: func() { ws.onNextDoc(-1) }},
 		{label: lang.L("Next layer"), key: c + "K", shortcut: sc(fyne.KeyK, d), action: ws.onNextLayer},
 		{label: lang.L("Find document"), key: c + "G", shortcut: sc(fyne.KeyG, d), action: func() { ws.win.Canvas().Focus(ws.filter) }},
 		nil,
@@ -108,6 +112,7 @@ func (m *mainMenu) build() *fyne.MainMenu {
 		{label: lang.L("Concordance…"), key: c + "F", shortcut: sc(fyne.KeyF, d), action: ws.onConcordance},
 		{label: lang.L("Frequency lists…"), key: c + "Shift+F", shortcut: sc(fyne.KeyF, d|sh), action: ws.onFrequency},
 		{label: lang.L("Statistics…"), key: c + "Shift+T", shortcut: sc(fyne.KeyT, d|sh), action: ws.onStatistics},
+		{label: lang.L("Agreement…"), action: ws.onAgreement},
 		nil,
 		{label: lang.L("Suggest spans…"), key: c + "Shift+S", shortcut: sc(fyne.KeyS, d|sh), action: ws.onSuggest},
 		{label: lang.L("Accept all suggestions"), key: c + "Shift+Enter", shortcut: sc(fyne.KeyReturn, d|sh), action: ws.onAcceptAll},
@@ -297,8 +302,9 @@ func (ws *workspace) onQuit() {
 	})
 }
 
-// saveWindow remembers the window size.
+// saveWindow remembers the window size and the side panels' sizes.
 func (ws *workspace) saveWindow() {
+	ws.saveSplits()
 	s := ws.win.Canvas().Size()
 	if s.Width > 100 && s.Height > 100 {
 		ws.prefs.SetFloat("window.width", float64(s.Width))

@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"image/color"
-	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -88,19 +87,21 @@ func (r *spanRow) set(sp annotate.Span, d *annotate.Document, s *annotate.Schema
 }
 
 // inspector shows the token or span at the cursor: text, offsets, POS
-// (with a type-ahead picker) and the span's note.
+// (a button that opens the POS picker, the tag with its gloss) and the
+// span's note.
 type inspector struct {
 	ws      *workspace
 	root    *fyne.Container
+	buttons *fyne.Container // Accept, Reject, Delete: kept in view under the scrolled panel
 	text    *widget.Label
 	offsets *widget.Label
-	pos     *widget.SelectEntry
+	pos     *widget.Button
 	span    *widget.Label
 	note    *widget.Entry
 	accept  *widget.Button
 	reject  *widget.Button
 	del     *widget.Button
-	tags    []string // the tagset's names
+	glosses map[string]string // the tagset's glosses in the UI's language, by tag
 	tok     *text.Token
 	sp      *annotate.Span
 }
@@ -112,10 +113,8 @@ func newInspector(ws *workspace) *inspector {
 	in.text.TextStyle = fyne.TextStyle{Bold: true}
 	in.offsets = widget.NewLabel("")
 	in.offsets.Importance = widget.LowImportance
-	in.pos = widget.NewSelectEntry(nil)
-	in.pos.SetPlaceHolder(lang.L("POS (t)"))
-	in.pos.OnChanged = in.filterTags
-	in.pos.OnSubmitted = in.setPOS
+	in.pos = widget.NewButton("", ws.onPOSPicker)
+	in.pos.Alignment = widget.ButtonAlignLeading
 	in.span = widget.NewLabel("")
 	in.span.Wrapping = fyne.TextWrapWord
 	in.note = widget.NewEntry()
@@ -131,39 +130,31 @@ func newInspector(ws *workspace) *inspector {
 	)
 	in.root = container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Inspector"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		in.text, in.offsets, form, container.NewGridWithColumns(3, in.accept, in.reject, in.del))
+		in.text, in.offsets, form)
+	in.buttons = container.NewGridWithColumns(3, in.accept, in.reject, in.del)
 	in.show(nil, nil, 0, 0)
 	return in
 }
 
-// setTagset sets the POS choices.
+// setTagset sets the tagset whose glosses the POS button shows.
 func (in *inspector) setTagset(t annotate.Tagset) {
-	in.tags = in.tags[:0]
+	_, in.glosses = tagGlosses(t)
 	for _, g := range t.Tags {
-		in.tags = append(in.tags, g.Name)
-	}
-	in.pos.SetOptions(in.tags)
-}
-
-// filterTags narrows the POS choices to those starting with what is typed
-// (type-ahead); the full list when empty.
-func (in *inspector) filterTags(typed string) {
-	in.pos.SetOptions(in.tagsStarting(typed))
-}
-
-// tagsStarting is the tags starting with prefix, ignoring case (all of
-// them for "").
-func (in *inspector) tagsStarting(prefix string) []string {
-	if prefix == "" {
-		return in.tags
-	}
-	var out []string
-	for _, t := range in.tags {
-		if strings.HasPrefix(strings.ToLower(t), strings.ToLower(prefix)) {
-			out = append(out, t)
+		if in.glosses[g.Name] == "" && g.Description != "" {
+			in.glosses[g.Name] = g.Description
 		}
 	}
-	return out
+}
+
+// posText is what the POS button shows for tag: the tag and its gloss.
+func (in *inspector) posText(tag string) string {
+	if tag == "" {
+		return lang.L("POS (t)")
+	}
+	if g := in.glosses[tag]; g != "" {
+		return tag + "  " + g
+	}
+	return tag
 }
 
 // show fills the inspector for the cursor token tok and the selected span
@@ -174,6 +165,7 @@ func (in *inspector) show(tok *text.Token, sp *annotate.Span, start, end int) {
 	if d == nil {
 		in.text.SetText("")
 		in.offsets.SetText("")
+		in.pos.SetText(lang.L("POS (t)"))
 		in.pos.Disable()
 		in.note.Disable()
 		in.span.SetText("")
@@ -190,12 +182,9 @@ func (in *inspector) show(tok *text.Token, sp *annotate.Span, start, end int) {
 			offs += " · " + lang.L("edited")
 		}
 		in.pos.Enable()
-		in.pos.OnChanged = nil
-		in.pos.SetText(tok.POS)
-		in.pos.OnChanged = in.filterTags
-		in.pos.SetOptions(in.tags)
+		in.pos.SetText(in.posText(tok.POS))
 	} else {
-		in.pos.SetText("")
+		in.pos.SetText(lang.L("POS (t)"))
 		in.pos.Disable()
 	}
 	in.offsets.SetText(offs)
@@ -203,6 +192,11 @@ func (in *inspector) show(tok *text.Token, sp *annotate.Span, start, end int) {
 		desc := fmt.Sprintf("%s / %s  [%d, %d)  %s", sp.Layer, sp.Label, sp.Start, sp.End, originName(sp.Origin))
 		if sp.Annotator != "" {
 			desc += " · " + sp.Annotator
+		}
+		if sp.Origin == annotate.OriginSuggested {
+			if why := in.ws.suggestionReason(sp); why != "" {
+				desc += "\n" + why
+			}
 		}
 		in.span.SetText(desc)
 		in.note.Enable()
@@ -246,37 +240,6 @@ func (in *inspector) focusNote() {
 		return
 	}
 	in.ws.win.Canvas().Focus(in.note)
-}
-
-// focusPOS puts the keyboard in the POS picker.
-func (in *inspector) focusPOS() {
-	if in.tok == nil {
-		return
-	}
-	in.pos.SetText("")
-	in.ws.win.Canvas().Focus(in.pos)
-}
-
-// setPOS tags the cursor token with what was typed, if it is a tag of the
-// tagset (the only match of a prefix is taken).
-func (in *inspector) setPOS(typed string) {
-	defer in.ws.focusView()
-	if in.tok == nil {
-		return
-	}
-	tag := typed
-	if !slices.Contains(in.tags, tag) {
-		match := in.tagsStarting(typed)
-		if typed == "" || len(match) != 1 {
-			in.ws.showError(fmt.Errorf(lang.L("%q is not a POS tag of the tagset"), typed))
-			return
-		}
-		tag = match[0]
-	}
-	if tag == in.tok.POS {
-		return
-	}
-	in.ws.apply(annotate.SetPOS{At: in.tok.Start, POS: tag})
 }
 
 func (in *inspector) setNote(note string) {

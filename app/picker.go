@@ -2,6 +2,7 @@ package app
 
 import (
 	"image/color"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -43,20 +44,24 @@ func keyFirst(onKey func(fyne.KeyName) bool, ev *fyne.KeyEvent) bool {
 	return false
 }
 
-// labelChoice is one label of the schema in the label picker.
-type labelChoice struct {
-	layer string
-	label annotate.Label
+// pickItem is one choice of a picker: a label of the schema, a POS tag.
+type pickItem struct {
+	name   string // the label's or tag's name
+	text   string // the row's text
+	search string // what typing is matched against, lower case
+	color  string // a label's colour ("#rrggbb"), "" for none
+	apply  func()
 }
 
-// labelPicker applies any label of the schema from the keyboard, however
-// many there are: type part of its name (or layer, description or key),
-// ↑ ↓ to choose, Enter to apply, Esc to close. It is the keyboard path to
-// labels without a shortcut key.
-type labelPicker struct {
+// picker chooses one of many items from the keyboard, however many there
+// are: type (the list is filtered as you type), ↑ ↓ to choose, Enter to
+// apply, Esc to close; a click on a row applies it too. It is the keyboard
+// path to labels without a shortcut key (l) and to POS tags (t).
+type picker struct {
 	ws      *workspace
-	all     []labelChoice
-	shown   []labelChoice
+	all     []pickItem
+	shown   []pickItem
+	match   func(it pickItem, q string) (rank int, ok bool) // rank orders the matches, lowest first
 	sel     int
 	entry   *keyEntry
 	list    *widget.List
@@ -66,31 +71,29 @@ type labelPicker struct {
 }
 
 // choose selects row i without applying it.
-func (p *labelPicker) choose(i int) {
+func (p *picker) choose(i int) {
 	p.moving = true
 	p.list.Select(i)
+	p.list.ScrollTo(i)
 	p.moving = false
 	p.sel = i
 }
 
-// onLabelPicker opens the label picker (key l).
-func (ws *workspace) onLabelPicker() {
-	if ws.proj == nil || ws.doc == nil {
-		return
-	}
-	p := &labelPicker{ws: ws}
-	for _, l := range ws.proj.Schema().Layers {
-		for _, lb := range l.Labels {
-			p.all = append(p.all, labelChoice{layer: l.Name, label: lb})
-		}
+// showPicker opens a picker over items, titled title, with placeholder in
+// its entry; match filters and orders the items as the annotator types
+// (nil: every item whose search text holds what is typed).
+func (ws *workspace) showPicker(title, placeholder string, items []pickItem, match func(pickItem, string) (int, bool)) *picker {
+	p := &picker{ws: ws, all: items, match: match}
+	if p.match == nil {
+		p.match = func(it pickItem, q string) (int, bool) { return 0, strings.Contains(it.search, q) }
 	}
 	p.entry = newKeyEntry(p.key)
-	p.entry.SetPlaceHolder(lang.L("Type part of a label's name"))
+	p.entry.SetPlaceHolder(placeholder)
 	p.entry.OnChanged = p.filter
 	p.entry.OnSubmitted = func(string) { p.apply() }
 	p.list = widget.NewList(
 		func() int { return len(p.shown) },
-		func() fyne.CanvasObject { return newPickerRow(p.applyChoice) },
+		func() fyne.CanvasObject { return newPickerRow(p.applyItem) },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(p.shown) {
 				o.(*pickerRow).set(p.shown[i])
@@ -104,30 +107,67 @@ func (ws *workspace) onLabelPicker() {
 	}
 	p.filter("")
 	body := container.NewBorder(p.entry, nil, nil, nil, p.list)
-	p.dlg = dialog.NewCustom(lang.L("Apply label"), lang.L("Cancel"), body, ws.win)
+	p.dlg = dialog.NewCustom(title, lang.L("Cancel"), body, ws.win)
 	p.dlg.SetOnClosed(ws.focusView)
-	p.dlg.Resize(fyne.NewSize(480, 420))
+	p.dlg.Resize(fyne.NewSize(min(520, ws.win.Canvas().Size().Width-40), min(460, ws.win.Canvas().Size().Height-40)))
 	p.dlg.Show()
 	ws.win.Canvas().Focus(p.entry)
+	ws.picker = p
+	return p
 }
 
-func (p *labelPicker) filter(q string) {
-	q = strings.ToLower(strings.TrimSpace(q))
-	p.shown = p.shown[:0]
-	for _, c := range p.all {
-		hay := strings.ToLower(c.layer + " " + c.label.Name + " " + c.label.Description + " " + c.label.Key)
-		if q == "" || strings.Contains(hay, q) {
-			p.shown = append(p.shown, c)
+// onLabelPicker opens the label picker (key l): type part of a label's
+// name (or layer, description or key).
+func (ws *workspace) onLabelPicker() {
+	if ws.proj == nil || ws.doc == nil {
+		return
+	}
+	var items []pickItem
+	for _, l := range ws.proj.Schema().Layers {
+		for _, lb := range l.Labels {
+			text := l.Name + " / " + lb.Name
+			if lb.Key != "" {
+				text += "  [" + lb.Key + "]"
+			}
+			if lb.Description != "" {
+				text += "  " + lb.Description
+			}
+			items = append(items, pickItem{name: lb.Name, text: text, color: lb.Color,
+				search: strings.ToLower(l.Name + " " + lb.Name + " " + lb.Description + " " + lb.Key),
+				apply:  func() { ws.applyLabel(l.Name, lb.Name) }})
 		}
 	}
+	ws.showPicker(lang.L("Apply label"), lang.L("Type part of a label's name"), items, nil)
+}
+
+func (p *picker) filter(q string) {
+	q = strings.ToLower(strings.TrimSpace(q))
+	type ranked struct {
+		it   pickItem
+		rank int
+	}
+	var rs []ranked
+	for _, it := range p.all {
+		if q == "" {
+			rs = append(rs, ranked{it, 0})
+		} else if r, ok := p.match(it, q); ok {
+			rs = append(rs, ranked{it, r})
+		}
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int { return a.rank - b.rank })
+	p.shown = p.shown[:0]
+	for _, r := range rs {
+		p.shown = append(p.shown, r.it)
+	}
 	p.sel = 0
+	p.list.UnselectAll()
 	p.list.Refresh()
 	if len(p.shown) > 0 {
 		p.choose(0)
 	}
 }
 
-func (p *labelPicker) key(k fyne.KeyName) bool {
+func (p *picker) key(k fyne.KeyName) bool {
 	switch k {
 	case fyne.KeyEscape:
 		p.dlg.Hide()
@@ -143,55 +183,52 @@ func (p *labelPicker) key(k fyne.KeyName) bool {
 	return true
 }
 
-func (p *labelPicker) apply() {
+func (p *picker) apply() {
 	if p.sel < 0 || p.sel >= len(p.shown) {
 		return
 	}
-	p.applyChoice(p.shown[p.sel])
+	p.applyItem(p.shown[p.sel])
 }
 
-// applyChoice closes the picker and applies c (a click on a row, or Enter).
-func (p *labelPicker) applyChoice(c labelChoice) {
+// applyItem closes the picker and applies it (a click on a row, or Enter).
+func (p *picker) applyItem(it pickItem) {
 	if p.applied {
 		return
 	}
 	p.applied = true
 	p.dlg.Hide()
-	p.ws.applyLabel(c.layer, c.label.Name)
+	it.apply()
 }
 
-// pickerRow is a line of the label picker: colour, layer / name, key and
-// description.
+// pickerRow is a line of a picker: a label's colour, and the item's text.
 type pickerRow struct {
 	widget.BaseWidget
 	rect   fyne.CanvasObject
-	set    func(labelChoice)
-	choice labelChoice
-	tapped func(labelChoice)
+	set    func(pickItem)
+	item   pickItem
+	tapped func(pickItem)
 }
 
-// Tapped applies the row's label: a click picks it, highlighted or not.
-func (r *pickerRow) Tapped(*fyne.PointEvent) { r.tapped(r.choice) }
+// Tapped applies the row's item: a click picks it, highlighted or not.
+func (r *pickerRow) Tapped(*fyne.PointEvent) { r.tapped(r.item) }
 
-func newPickerRow(tapped func(labelChoice)) *pickerRow {
+func newPickerRow(tapped func(pickItem)) *pickerRow {
 	r := &pickerRow{tapped: tapped}
 	sw := canvas.NewRectangle(color.Transparent)
 	sw.CornerRadius = 3
 	sw.SetMinSize(fyne.NewSize(14, 14))
 	text := widget.NewLabel("")
 	text.Truncation = fyne.TextTruncateEllipsis
-	r.set = func(c labelChoice) {
-		r.choice = c
-		sw.FillColor = labelColor(c.label.Color)
+	r.set = func(it pickItem) {
+		r.item = it
+		if it.color != "" {
+			sw.FillColor = labelColor(it.color)
+			sw.Show()
+		} else {
+			sw.Hide()
+		}
 		sw.Refresh()
-		s := c.layer + " / " + c.label.Name
-		if c.label.Key != "" {
-			s += "  [" + c.label.Key + "]"
-		}
-		if c.label.Description != "" {
-			s += "  " + c.label.Description
-		}
-		text.SetText(s)
+		text.SetText(it.text)
 	}
 	r.rect = container.NewBorder(nil, nil, container.NewCenter(sw), nil, text)
 	r.ExtendBaseWidget(r)
@@ -199,3 +236,82 @@ func newPickerRow(tapped func(labelChoice)) *pickerRow {
 }
 
 func (r *pickerRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.rect) }
+
+// tagGlosses returns the glosses of tagset t's tags in the UI's language,
+// by tag name: those of the embedded preset of the same name (a project's
+// own tagset has only its tags' descriptions).
+func tagGlosses(t annotate.Tagset) (set string, tags map[string]string) {
+	tags = map[string]string{}
+	g, gs, err := annotate.PresetGlosses(t.Name)
+	if err != nil {
+		return t.Description, tags
+	}
+	lang := currentLanguage()
+	for name, tg := range gs {
+		if s := tg.In(lang); s != "" {
+			tags[name] = s
+		}
+	}
+	set = g.In(lang)
+	if set == "" {
+		set = t.Description
+	}
+	return set, tags
+}
+
+// onPOSPicker opens the POS picker (key t) for the cursor token: every tag
+// of the tagset with its gloss in the UI's language (名詞 / noun), filtered
+// as the annotator types a tag's name or part of its gloss; the tags whose
+// name starts with what is typed come first.
+func (ws *workspace) onPOSPicker() {
+	if ws.proj == nil || ws.doc == nil || ws.insp.tok == nil {
+		return
+	}
+	at, cur := ws.insp.tok.Start, ws.insp.tok.POS
+	ts := ws.proj.Schema().POS
+	_, glosses := tagGlosses(ts)
+	var items []pickItem
+	for _, tag := range ts.Tags {
+		gloss := glosses[tag.Name]
+		if gloss == "" {
+			gloss = tag.Description
+		}
+		text := tag.Name
+		if gloss != "" {
+			text += "  " + gloss
+		}
+		if tag.Name == cur {
+			text += "  ✓"
+		}
+		items = append(items, pickItem{name: tag.Name, text: text,
+			search: strings.ToLower(tag.Name + " " + gloss + " " + tag.Description),
+			apply: func() {
+				if tag.Name != cur {
+					ws.apply(annotate.SetPOS{At: at, POS: tag.Name})
+				}
+			}})
+	}
+	match := func(it pickItem, q string) (int, bool) {
+		name := strings.ToLower(it.name)
+		switch {
+		case name == q:
+			return 0, true
+		case strings.HasPrefix(name, q):
+			return 1, true
+		case strings.Contains(it.search, q):
+			return 2, true
+		}
+		return 0, false
+	}
+	title := lang.L("Part of speech")
+	if tok := ws.insp.tok; tok != nil {
+		title += ": " + shorten(ws.doc.Slice(tok.Start, tok.End), 20)
+	}
+	p := ws.showPicker(title, lang.L("Type a tag or part of its meaning"), items, match)
+	for i, it := range p.shown {
+		if it.name == cur {
+			p.choose(i)
+			break
+		}
+	}
+}

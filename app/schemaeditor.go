@@ -189,7 +189,11 @@ func (e *schemaEditor) build() {
 			e.showLabelsTitle()
 		}
 	}
-	e.layerDesc = widget.NewEntry()
+	// The layers' column is narrow: its description wraps over two lines
+	// under its title (beside it, it was clipped to a few characters).
+	e.layerDesc = widget.NewMultiLineEntry()
+	e.layerDesc.Wrapping = fyne.TextWrapWord
+	e.layerDesc.SetMinRowsVisible(2)
 	e.layerDesc.OnChanged = func(s string) {
 		if l := e.curLayer(); l != nil && !e.syncing {
 			l.description = s
@@ -203,9 +207,9 @@ func (e *schemaEditor) build() {
 			}
 		}
 	})
-	e.layerForm = widget.NewForm(
-		widget.NewFormItem(lang.L("Name"), e.layerName),
-		widget.NewFormItem(lang.L("Description"), e.layerDesc))
+	e.layerForm = container.NewVBox(
+		widget.NewLabel(lang.L("Name")), e.layerName,
+		widget.NewLabel(lang.L("Description")), e.layerDesc)
 	layersCol := container.NewBorder(
 		widget.NewLabelWithStyle(lang.L("Layers"), fyne.TextAlignLeading, bold),
 		container.NewVBox(container.NewGridWithColumns(2, e.addLayerBtn, e.deleteLayerBtn), e.layerForm, e.layerOverlap),
@@ -309,7 +313,7 @@ func (e *schemaEditor) build() {
 	// POS tagset, import and export.
 	e.posSelect = widget.NewSelect(nil, e.posChanged)
 	e.posInfo = widget.NewLabel("")
-	e.posInfo.Truncation = fyne.TextTruncateEllipsis
+	e.posInfo.Wrapping = fyne.TextWrapWord
 	e.importBtn = widget.NewButtonWithIcon(lang.L("Import JSON…"), theme.FolderOpenIcon(), e.importDialog)
 	e.exportBtn = widget.NewButtonWithIcon(lang.L("Export JSON…"), theme.DocumentSaveIcon(), e.exportDialog)
 	bottom := container.NewBorder(nil, nil,
@@ -421,8 +425,10 @@ func (e *schemaEditor) posChanged(opt string) {
 
 func (e *schemaEditor) showPOS() {
 	info := lang.L("{{.Count}} tags", map[string]any{"Count": len(e.pos.Tags)})
-	if e.pos.Description != "" {
-		info += " — " + e.pos.Description
+	// A preset's description in the UI's language (its Description mixes
+	// simplified Chinese and English); a project's own tagset's as is.
+	if desc, _ := tagGlosses(e.pos); desc != "" {
+		info += " — " + desc
 	}
 	e.posInfo.SetText(info)
 }

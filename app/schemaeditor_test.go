@@ -401,7 +401,8 @@ func TestSchemaEditorPOS(t *testing.T) {
 		t.Fatalf("POS choice = %q, want gse", e.posSelect.Selected)
 	}
 	gse, _ := annotate.POSPreset("gse")
-	if want := fmt.Sprintf("%d tags — %s", len(gse.Tags), gse.Description); e.posInfo.Text != want {
+	gloss, _, _ := annotate.PresetGlosses("gse")
+	if want := fmt.Sprintf("%d tags — %s", len(gse.Tags), gloss.En); e.posInfo.Text != want {
 		t.Errorf("POS info = %q, want %q", e.posInfo.Text, want)
 	}
 	e.posSelect.SetSelected("upos")

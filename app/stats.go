@@ -12,12 +12,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
@@ -50,6 +52,7 @@ type freqView struct {
 	bySel     *widget.Select
 	scope     *widget.Select
 	foldCk    *widget.Check
+	noiseCk   *widget.Check // hide punctuation and numbers (AntConc's word list does)
 	filter    *keyEntry
 	count     *widget.Label
 
@@ -119,11 +122,18 @@ func (v *freqView) show() {
 	ws := v.ct.ws
 	v.bySel = widget.NewSelect(freqByNames(), nil)
 	v.bySel.SetSelectedIndex(slices.Index(freqBys, v.by))
-	v.bySel.OnChanged = func(string) { v.reload() }
+	v.bySel.OnChanged = func(string) { v.reload(); v.refocus() }
 	v.scope = widget.NewSelect(kwicScopes(), nil)
 	v.scope.SetSelectedIndex(0)
-	v.scope.OnChanged = func(string) { v.reload() }
-	v.foldCk = widget.NewCheck(lang.L("Ignore traditional/simplified"), func(bool) { v.reload() })
+	v.scope.OnChanged = func(string) { v.reload(); v.refocus() }
+	v.foldCk = widget.NewCheck(lang.L("Ignore traditional/simplified"), func(bool) { v.reload(); v.refocus() })
+	v.noiseCk = widget.NewCheck(lang.L("Hide punctuation and numbers"), nil)
+	v.noiseCk.SetChecked(ws.prefs.Bool("freq.hideNoise"))
+	v.noiseCk.OnChanged = func(on bool) {
+		ws.prefs.SetBool("freq.hideNoise", on)
+		v.apply()
+		v.refocus()
+	}
 	v.filter = newKeyEntry(func(name fyne.KeyName) bool {
 		if name == fyne.KeyEscape {
 			v.dlg.Hide() // the entry keeps Esc from the window
@@ -157,17 +167,18 @@ func (v *freqView) show() {
 			}
 		}
 		b.SetText(text)
-		b.OnTapped = func() { v.sortBy(col) }
+		b.OnTapped = func() { v.sortBy(col); v.refocus() }
 	}
 	v.table.OnSelected = func(id widget.TableCellID) {
 		v.table.UnselectAll()
 		if id.Row >= 0 && id.Row < len(v.shown) {
 			v.concordance(v.rows[v.shown[id.Row]])
 		}
+		v.refocus()
 	}
 	v.widths()
 	top := container.NewBorder(nil, nil,
-		container.NewHBox(v.bySel, v.scope, v.foldCk), exportBtn, v.filter)
+		container.NewHBox(v.bySel, v.scope, v.foldCk, v.noiseCk), exportBtn, v.filter)
 	body := container.NewBorder(container.NewVBox(top, v.count), nil, nil, nil, v.table)
 	v.dlg = dialog.NewCustom(lang.L("Frequency lists"), lang.L("Close"), body, ws.win)
 	v.dlg.SetOnClosed(func() {
@@ -184,6 +195,29 @@ func (v *freqView) show() {
 	v.dlg.Show()
 	v.reload()
 	ws.win.Canvas().Focus(v.filter)
+}
+
+// refocus gives the keyboard back to the filter after a click on the
+// dialog's controls or rows, so that Esc (which the filter takes) closes
+// the dialog whatever was clicked last.
+func (v *freqView) refocus() {
+	if v.dlg != nil && v.filter != nil && v.ct.ws.win.Canvas().Overlays().Top() != nil {
+		v.ct.ws.win.Canvas().Focus(v.filter)
+	}
+}
+
+// noiseWord reports whether w is only punctuation, symbols and numbers
+// (。 ， “ 2021 3.5% —), which the word list hides on request.
+func noiseWord(w string) bool {
+	if w == "" {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsPunct(r) && !unicode.IsSymbol(r) && !unicode.IsNumber(r) && !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // cols lists the columns shown: the text column only for labels × words.
@@ -286,8 +320,16 @@ func (v *freqView) apply() {
 	f := strings.ToLower(strings.TrimSpace(v.filter.Text))
 	v.shown = v.shown[:0]
 	total := 0
+	hide := v.noiseCk != nil && v.noiseCk.Checked
 	for i, r := range v.rows {
 		total += r.Count
+		word := r.Key
+		if v.by == corpus.FreqLabelWord {
+			word = r.Key2
+		}
+		if hide && (v.by == corpus.FreqWord || v.by == corpus.FreqLabelWord) && noiseWord(word) {
+			continue
+		}
 		if f == "" || strings.Contains(strings.ToLower(r.Key), f) || strings.Contains(strings.ToLower(r.Key2), f) {
 			v.shown = append(v.shown, i)
 		}
@@ -444,6 +486,20 @@ func (ws *workspace) onStatistics() {
 	ws.corpus().withIndex(func(ix *corpus.Index) { ws.showStatistics(ix.Stats()) })
 }
 
+// statsSummary is the statistics' first line: documents, characters,
+// tokens and spans, suggestions included and counted apart, as the
+// document list and the status bar count them ("9 spans (2 suggested)").
+func statsSummary(st corpus.Stats) string {
+	total, sugg := 0, 0
+	for _, n := range st.Spans {
+		total += n
+	}
+	for _, n := range st.Suggested {
+		sugg += n
+	}
+	return nDocs(st.Docs) + " · " + nChars(st.Chars) + " · " + nTokens(st.Tokens) + " · " + spanCount(total+sugg, sugg)
+}
+
 // statsChart is one chart of the statistics.
 type statsChart struct {
 	title string
@@ -539,13 +595,27 @@ func (ws *workspace) statsCharts(st corpus.Stats) []statsChart {
 // statsWidth is the logical width of the statistics' charts.
 const statsWidth = 720
 
-// renderCharts draws the charts at scale (pixels per logical unit).
-func renderCharts(charts []statsChart, scale float32) []image.Image {
+// renderCharts draws the charts at scale (pixels per logical unit), in
+// look's colours (its zero colours: black on white, for files).
+func renderCharts(charts []statsChart, scale float32, look export.ChartOptions) []image.Image {
 	imgs := make([]image.Image, len(charts))
 	for i, c := range charts {
-		imgs[i] = export.BarChart(c.title, c.bars, export.ChartOptions{Width: int(statsWidth * scale), FontSize: float64(13 * scale)})
+		o := look
+		o.Width, o.FontSize = int(statsWidth*scale), float64(13*scale)
+		imgs[i] = export.BarChart(c.title, c.bars, o)
 	}
 	return imgs
+}
+
+// screenLook is the charts' colours on screen: the theme's background,
+// text and separators (a white chart glared in the dark theme).
+func (ws *workspace) screenLook() export.ChartOptions {
+	th, v := ws.app.Settings().Theme(), ws.app.Settings().ThemeVariant()
+	return export.ChartOptions{
+		Background: th.Color(theme.ColorNameBackground, v),
+		Foreground: th.Color(theme.ColorNameForeground, v),
+		GridColor:  th.Color(theme.ColorNameSeparator, v),
+	}
 }
 
 // stackImages puts imgs one under the other on white.
@@ -568,7 +638,7 @@ func stackImages(imgs []image.Image) image.Image {
 // saveCharts writes the charts, one under the other, as a PNG file at
 // twice their size on screen (sharp in documents and slides).
 func saveCharts(charts []statsChart, path string) error {
-	return export.WriteChartPNG(path, stackImages(renderCharts(charts, 2)))
+	return export.WriteChartPNG(path, stackImages(renderCharts(charts, 2, export.ChartOptions{})))
 }
 
 // showStatistics shows st as charts, with Save as PNG.
@@ -578,13 +648,9 @@ func (ws *workspace) showStatistics(st corpus.Stats) {
 	if scale <= 0 {
 		scale = 1
 	}
-	imgs := renderCharts(charts, scale)
+	imgs := renderCharts(charts, scale, ws.screenLook())
 	box := container.NewVBox()
-	total := 0
-	for _, n := range st.Spans {
-		total += n
-	}
-	summary := widget.NewLabel(nDocs(st.Docs) + " · " + nChars(st.Chars) + " · " + nTokens(st.Tokens) + " · " + nSpans(total))
+	summary := widget.NewLabel(statsSummary(st))
 	box.Add(summary)
 	for _, m := range imgs {
 		ci := canvas.NewImageFromImage(m)
@@ -625,12 +691,21 @@ func (ws *workspace) showStatistics(st corpus.Stats) {
 // askPNGFile asks for a folder and a file name ending in .png and calls
 // then with the path, or cancelled when the dialog is cancelled.
 func (ws *workspace) askPNGFile(then func(path string), cancelled func()) {
-	if ws.modal() || ws.proj == nil {
+	if ws.proj == nil {
+		cancelled()
+		return
+	}
+	ws.askPNGFileNamed(strings.TrimSuffix(filepath.Base(ws.proj.Path()), ".biaozhu")+"-statistics.png", then, cancelled)
+}
+
+// askPNGFileNamed is askPNGFile suggesting the file name base.
+func (ws *workspace) askPNGFileNamed(base string, then func(path string), cancelled func()) {
+	if ws.modal() {
 		cancelled()
 		return
 	}
 	name := widget.NewEntry()
-	name.SetText(strings.TrimSuffix(filepath.Base(ws.proj.Path()), ".biaozhu") + "-statistics.png")
+	name.SetText(base)
 	folder := newFolderField(ws, ws.defaultFolder())
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Folder"), folder.root),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -203,6 +204,8 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 	p, schema, ids := ws.proj, ws.proj.Schema(), ws.scopeDocs(cfg.scope)
 	var edits []annotate.DocEdit
 	var warnings []string
+	var skipped corpus.Skipped
+	reasons := map[suggestionKey]corpus.Reason{}
 	total := 0
 	ws.runLong(lang.L("Suggesting spans"), func(ctx context.Context, progress progressUpdate) error {
 		opts := cfg.opts
@@ -225,6 +228,11 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 				return err
 			}
 		}
+		rejected, err := corpus.RejectedStrings(p, opts.Layer)
+		if err != nil {
+			return err
+		}
+		opts.Rejected = rejected
 		s := corpus.NewSuggester(schema, opts, confirmed)
 		warnings = append(warnings, s.Warnings()...)
 		for i, id := range ids {
@@ -235,7 +243,12 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 			if err != nil {
 				return err
 			}
-			if spans := s.Suggest(d); len(spans) > 0 {
+			spans, why, sk := s.SuggestWhy(d)
+			skipped.Add(sk)
+			for k, sp := range spans {
+				reasons[suggestionKey{id, sp.Layer, sp.Label, sp.Start, sp.End}] = why[k]
+			}
+			if len(spans) > 0 {
 				e := corpus.SuggestEdit(d, spans)
 				if b, ok := e.(annotate.Batch); !ok || len(b.Edits) > 0 {
 					edits = append(edits, annotate.DocEdit{Doc: id, Edit: e})
@@ -261,15 +274,84 @@ func (ws *workspace) runSuggest(cfg suggestConfig, then func(err error)) {
 			ws.showError(err)
 			return
 		}
+		maps.Copy(ws.sgReasons, reasons)
+		skip := skippedText(skipped)
 		if total == 0 {
-			ws.info(lang.L("No new suggestions"))
+			msg := lang.L("No new suggestions")
+			if skip != "" {
+				msg += ": " + skip
+			}
+			ws.info(msg)
 		} else if ws.applyCorpus(fmt.Sprintf("suggest %d spans", total), edits) {
-			ws.info(fmt.Sprintf(lang.L("%d suggestions in %d documents: Enter accepts, Backspace rejects (Ctrl+Z undoes them all)"), total, len(edits)))
+			msg := lang.N("{{.Count}} suggestions in {{.Docs}}: Enter accepts, Backspace rejects (Ctrl+Z undoes them all)", total, map[string]any{"Count": total, "Docs": nDocs(len(edits))})
+			if skip != "" {
+				msg += " · " + skip
+			}
+			ws.info(msg)
 		}
 		if len(warnings) > 0 {
 			ws.showWarnings(lang.L("Suggestions"), warnings)
 		}
 	})
+}
+
+// skippedText says what Suggest skipped as noise, and why ("" for
+// nothing): "2 single characters skipped, 1 not shaped like a name".
+func skippedText(k corpus.Skipped) string {
+	var parts []string
+	n := func(c int) map[string]any { return map[string]any{"Count": c} }
+	if c := k.SingleChars; c > 0 {
+		parts = append(parts, lang.N("{{.Count}} single characters skipped", c, n(c)))
+	}
+	if c := k.Rejected; c > 0 {
+		parts = append(parts, lang.N("{{.Count}} rejected before", c, n(c)))
+	}
+	if c := k.NotName; c > 0 {
+		parts = append(parts, lang.N("{{.Count}} not shaped like a name", c, n(c)))
+	}
+	if c := k.InCompound; c > 0 {
+		parts = append(parts, lang.N("{{.Count}} inside a compound (after a noun)", c, n(c)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// suggestionKey is a suggestion's document and place, for its reason.
+type suggestionKey struct {
+	doc          int64
+	layer, label string
+	start, end   int
+}
+
+// suggestionReason says why span sp of the open document was suggested,
+// in the UI's language: as Suggest said in this session, else from the
+// tag of the token it covers when the label lists it; "" when unknown.
+func (ws *workspace) suggestionReason(sp *annotate.Span) string {
+	r, ok := ws.sgReasons[suggestionKey{ws.doc.ID, sp.Layer, sp.Label, sp.Start, sp.End}]
+	if !ok {
+		if i := ws.doc.TokenAt(sp.Start); i >= 0 && ws.doc.Tokens[i].Start == sp.Start && ws.doc.Tokens[i].End == sp.End {
+			if l, ok := ws.schema.Layer(sp.Layer); ok {
+				if lb, ok := l.Label(sp.Label); ok && slices.Contains(lb.POS, ws.doc.Tokens[i].POS) {
+					r, ok = corpus.Reason{Source: "pos", POS: ws.doc.Tokens[i].POS}, true
+				}
+			}
+		}
+		if !ok {
+			return ""
+		}
+	}
+	switch r.Source {
+	case "pos":
+		tag := r.POS
+		if g := ws.insp.glosses[tag]; g != "" {
+			tag += " (" + g + ")"
+		}
+		return fmt.Sprintf(lang.L("from the segmenter's POS tag %s"), tag)
+	case "gazetteer":
+		return lang.L("in a gazetteer")
+	case "confirmed":
+		return lang.L("labelled so elsewhere in the project")
+	}
+	return ""
 }
 
 // showWarnings lists warnings in a dialog (the first 200).
@@ -331,11 +413,12 @@ func (ws *workspace) allSuggestions(accept bool) {
 		ws.info(lang.L("No suggestions to accept or reject"))
 		return
 	}
-	msg := lang.L("No suggestions in this document. Reject all %d suggestions in %d documents not marked done?")
+	data := map[string]any{"Count": n, "Docs": nDocs(len(edits))}
+	msg := lang.N("No suggestions in this document. Reject all {{.Count}} suggestions in {{.Docs}} not marked done?", n, data)
 	if accept {
-		msg = lang.L("No suggestions in this document. Accept all %d suggestions in %d documents not marked done?")
+		msg = lang.N("No suggestions in this document. Accept all {{.Count}} suggestions in {{.Docs}} not marked done?", n, data)
 	}
-	dialog.ShowConfirm(lang.L("Suggestions"), fmt.Sprintf(msg, n, len(edits)), func(ok bool) {
+	dialog.ShowConfirm(lang.L("Suggestions"), msg, func(ok bool) {
 		if ok {
 			ws.applyCorpus(fmt.Sprintf(name, n), edits)
 		}
@@ -423,9 +506,9 @@ func (ws *workspace) onResegment() {
 		ws.info(lang.L("No document to re-segment: every one is marked done or has imported gold tokens"))
 		return
 	}
-	msg := fmt.Sprintf(lang.L("Re-segment the %d documents not marked done with what your merges and splits taught? Sentences you edited keep their tokens; Ctrl+Z undoes it."), len(ids))
+	msg := lang.N("Re-segment the {{.Count}} documents not marked done with what your merges and splits taught? Sentences you edited keep their tokens; Ctrl+Z undoes it.", len(ids), map[string]any{"Count": len(ids)})
 	if gold > 0 {
-		msg += "\n" + fmt.Sprintf(lang.L("%d documents with imported gold tokens are left as they are."), gold)
+		msg += "\n" + lang.N("{{.Count}} documents with imported gold tokens are left as they are.", gold, map[string]any{"Count": gold})
 	}
 	dialog.ShowConfirm(lang.L("Re-segment untouched documents"), msg, func(ok bool) {
 		if ok {
@@ -467,7 +550,7 @@ func (ws *workspace) runResegment(ids []int64, then func(err error)) {
 			ws.info(lang.L("Re-segmentation changes nothing"))
 		default:
 			if ws.applyCorpus(fmt.Sprintf("re-segment %d documents", len(edits)), edits) {
-				ws.info(fmt.Sprintf(lang.L("%d new tokens in %d documents (Ctrl+Z undoes it)"), changed, len(edits)))
+				ws.info(lang.N("{{.Count}} new tokens in {{.Docs}} (Ctrl+Z undoes it)", changed, map[string]any{"Count": changed, "Docs": nDocs(len(edits))}))
 			}
 		}
 	})
@@ -479,13 +562,13 @@ func (ws *workspace) onLearntWords() {
 	if ws.proj == nil || ws.modal() || ws.busy() {
 		return
 	}
-	var added, stopped []string
+	var words text.WordLists
 	ws.runLong(lang.L("Learnt words"), func(ctx context.Context, progress progressUpdate) error {
 		l, err := ws.learner(ctx, progress)
 		if err != nil {
 			return err
 		}
-		added, stopped = l.Words()
+		words = l.WordLists()
 		return nil
 	}, func(err error) {
 		if err != nil {
@@ -501,11 +584,15 @@ func (ws *workspace) onLearntWords() {
 			return container.NewVBox(widget.NewLabelWithStyle(fmt.Sprintf("%s (%d)", title, len(words)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), text)
 		}
 		body := container.NewVBox(
-			list(lang.L("Words your merges taught"), added),
-			list(lang.L("Dictionary words your splits stopped"), stopped),
-			widget.NewLabel(lang.L("Corpus → Re-segment untouched documents applies them.")))
+			list(lang.L("Words your merges taught"), words.Merged),
+			list(lang.L("Words your splits cut out"), words.Pieces),
+			list(lang.L("Dictionary words your splits stopped"), words.Stopped))
+		if len(words.User) > 0 {
+			body.Add(list(lang.L("Words of the user dictionary"), words.User))
+		}
+		body.Add(widget.NewLabel(lang.L("Splits made only to label part of a token teach nothing. Corpus → Re-segment untouched documents applies the rest.")))
 		scroll := container.NewVScroll(body)
-		scroll.SetMinSize(fyne.NewSize(560, 300))
+		scroll.SetMinSize(fyne.NewSize(min(560, ws.win.Canvas().Size().Width-80), 300))
 		dialog.NewCustom(lang.L("Learnt words"), lang.L("Close"), scroll, ws.win).Show()
 	})
 }

@@ -182,13 +182,97 @@ func (v *textView) Document() *annotate.Document { return v.doc }
 // DocumentChanged lays the live document out again after its tokens or
 // spans changed (an edit, undo or redo), keeping the cursor and the
 // selection where they were, clamped to the document.
+//
+// What was on screen stays there: an edit that adds lanes above the
+// cursor (label all) makes the lines above taller, and the view scrolls by
+// as much, so that the cursor's line (else the top line) keeps its place.
 func (v *textView) DocumentChanged() {
+	at, dy, ok := v.screenAnchor()
 	v.loadText()
 	v.clamp()
 	v.lay.dirty = true
 	v.lay.relayout()
 	if v.scroll != nil {
 		v.scroll.Refresh()
+		if ok {
+			v.scrollAnchor(at, dy)
+		}
+	}
+	v.Refresh()
+	v.notify()
+}
+
+// screenAnchor is what the view keeps in place when the document is laid
+// out again: the code point at the start of the cursor's line when it is
+// in view, else of the top line, and how far below the view's top that
+// line is.
+func (v *textView) screenAnchor() (at int, dy float32, ok bool) {
+	l := &v.lay
+	if v.scroll == nil || v.doc == nil || len(l.lines) == 0 || l.dirty {
+		return 0, 0, false
+	}
+	top, h := v.scroll.Offset.Y, v.scroll.Size().Height
+	li := l.lineAtY(top)
+	off := v.caret
+	if !v.charMode {
+		if toks := v.doc.Tokens; v.cursor < len(toks) {
+			off = toks[v.cursor].Start
+		}
+	}
+	if c := l.lineOf(min(off, len(v.runes)-1)); c >= 0 && l.lines[c].y >= top && l.lines[c].y+l.lines[c].h <= top+h {
+		li = c
+	}
+	return int(l.lines[li].start), l.lines[li].y - top, true
+}
+
+// scrollAnchor scrolls so that the line holding code point at is dy below
+// the view's top.
+func (v *textView) scrollAnchor(at int, dy float32) {
+	l := &v.lay
+	li := l.lineOf(min(at, len(v.runes)-1))
+	if li < 0 {
+		return
+	}
+	y := max(l.lines[li].y-dy, 0)
+	if y != v.scroll.Offset.Y {
+		v.scroll.ScrollToOffset(fyne.NewPos(0, y))
+	}
+}
+
+// tvState is where the view is: its mode, selection and scroll (the
+// workspace keeps it over a long step that empties the view).
+type tvState struct {
+	doc                               *annotate.Document
+	charMode, charSel                 bool
+	cursor, anchor, caret, charAnchor int
+	selSpan                           int64
+	at                                int     // the code point the scroll keeps in place
+	dy                                float32 // how far below the view's top its line is
+	scrolled                          bool
+}
+
+// State returns where the view is.
+func (v *textView) State() tvState {
+	st := tvState{doc: v.doc, charMode: v.charMode, charSel: v.charSel, cursor: v.cursor, anchor: v.anchor,
+		caret: v.caret, charAnchor: v.charAnchor, selSpan: v.selSpan}
+	st.at, st.dy, st.scrolled = v.screenAnchor()
+	return st
+}
+
+// Restore puts the view back where st says, when it shows a document of
+// the same ID as st's (another document: nothing is done). Offsets are
+// clamped to the document.
+func (v *textView) Restore(st tvState) {
+	if v.doc == nil || st.doc == nil || v.doc.ID != st.doc.ID {
+		return
+	}
+	v.charMode, v.charSel, v.cursor, v.anchor, v.caret, v.charAnchor, v.selSpan =
+		st.charMode, st.charSel, st.cursor, st.anchor, st.caret, st.charAnchor, st.selSpan
+	v.clamp()
+	if v.scroll != nil && st.scrolled {
+		v.lay.relayout()
+		v.scroll.Refresh()
+		v.scrollAnchor(st.at, st.dy)
 	}
 	v.Refresh()
 	v.notify()

@@ -380,6 +380,7 @@ func (v *textView) MouseDown(e *desktop.MouseEvent) {
 		}
 		v.charSel = !v.charMode
 		v.lastDownTok = -1
+		v.followChars()
 	} else if t := v.lay.tokenAt(e.Position); t >= 0 {
 		v.dragChars = false
 		double := t == v.lastDownTok && time.Since(v.lastDown) < doubleClickDelay
@@ -452,6 +453,7 @@ func (v *textView) Dragged(e *fyne.DragEvent) {
 	p := e.Position
 	if v.dragChars {
 		v.caret = v.lay.caretAt(p)
+		v.followChars()
 	} else if t := v.lay.tokenAt(p); t >= 0 {
 		v.cursor = t
 	}
@@ -472,3 +474,24 @@ func (v *textView) Dragged(e *fyne.DragEvent) {
 
 // DragEnd implements fyne.Draggable.
 func (v *textView) DragEnd() {}
+
+// followChars puts the token cursor and anchor on the character
+// selection (Alt+click, Alt+drag), so that the keyboard goes on from what
+// the mouse selected: the cursor on the token holding the last character
+// selected at the caret's end, the anchor on the one at the other end.
+// Character mode has its own caret and leaves them alone.
+func (v *textView) followChars() {
+	if v.charMode || len(v.tokens()) == 0 {
+		return
+	}
+	// edgeToken is the token of the character selected at edge off of a
+	// selection whose other edge is at other: the one after off when the
+	// selection lies after it, else the one before.
+	edgeToken := func(off, other int) int {
+		if off > other {
+			off--
+		}
+		return v.tokenAtOffset(off)
+	}
+	v.cursor, v.anchor = edgeToken(v.caret, v.charAnchor), edgeToken(v.charAnchor, v.caret)
+}

@@ -30,6 +30,7 @@ const (
 	tvTextUp   = 4 // word text is this much larger than the theme's text
 	tvTagScale = 0.8
 	tvHintGap  = 3 // between a POS tag and a pinyin hint
+	tvTagRoom  = 5 // room around a span tag: 2 before it (where it is drawn), 3 after
 )
 
 // tvMetrics are the sizes a layout was made with.
@@ -72,9 +73,10 @@ type tvLayout struct {
 	charW []float32 // width of each code point's glyph
 
 	// scratch of the line breaking
-	adv   []float32
-	lead  []float32
-	flags []uint8
+	adv     []float32
+	lead    []float32
+	flags   []uint8
+	spanTag []float32 // the room the tags of spans starting at a code point need
 
 	// span and mark index
 	lanes       []int   // per doc.Spans index
@@ -97,7 +99,8 @@ type tvLayout struct {
 
 // Per-code-point flags of the line breaking.
 const (
-	fBreak  = 1 << iota // a line may break before this code point
+	fBreak  = 1 << iota // a line may break before this code point (between tokens)
+	fSoft               // prose may break before it (also inside a token, as Han text may)
 	fForce              // a line must break before it
 	fSpace              // white space: hangs at the line end
 	fTokEnd             // the last code point of a token
@@ -186,12 +189,7 @@ func (l *tvLayout) fitTag(name string, width float32) string {
 	rs := []rune(name)
 	for n := len(rs); n > 1; n-- {
 		s := string(rs[:n])
-		w, ok := l.tagW[s]
-		if !ok {
-			w = fyne.MeasureText(s, l.m.tagSize, fyne.TextStyle{}).Width
-			l.tagW[s] = w
-		}
-		if w <= width {
+		if l.tagWidth(s) <= width {
 			return s
 		}
 	}
@@ -275,13 +273,13 @@ func (l *tvLayout) breakLines() {
 			p := rs[i-1]
 			switch {
 			case p == '\n':
-				f |= fForce | fBreak
+				f |= fForce | fBreak | fSoft
 			case f&fSpace != 0:
 			case isSpace(p):
-				f |= fBreak
+				f |= fBreak | fSoft
 			case isClosing(r) || isOpening(p):
 			case isCJK(p) || isCJK(r):
-				f |= fBreak
+				f |= fBreak | fSoft
 			}
 		}
 		l.flags[i] = f
@@ -294,7 +292,7 @@ func (l *tvLayout) breakLines() {
 		}
 		prevEnd = e
 		if s > 0 && l.flags[s]&fSpace == 0 && !isSpace(rs[s-1]) && !isClosing(rs[s]) && !isOpening(rs[s-1]) {
-			l.flags[s] |= fBreak // between two tokens
+			l.flags[s] |= fBreak | fSoft // between two tokens
 		}
 		l.flags[e-1] |= fTokEnd
 		var pad float32
@@ -314,7 +312,15 @@ func (l *tvLayout) breakLines() {
 		l.lead[s] += pad / 2
 		l.adv[s] += pad / 2
 		l.adv[e-1] += pad/2 + gap
+		// A token is a word: lines break between tokens, not inside one
+		// (unless it is wider than a line: then at characters, below).
+		for i := s + 1; i < e; i++ {
+			if l.flags[i]&fForce == 0 {
+				l.flags[i] &^= fBreak
+			}
+		}
 	}
+	l.tagRoom(rs)
 
 	maxW := max(l.width-2*tvPad, 2*l.m.textSize)
 	x := float32(0)
@@ -351,48 +357,114 @@ func (l *tvLayout) breakLines() {
 		}
 		l.frags = append(l.frags, tvFrag{tok: tok, start: int32(i), end: int32(i + 1), x0: l.charX[i] - l.lead[i], x1: x1})
 	}
-	for i := 0; i < n; {
-		if l.flags[i]&fForce != 0 {
-			newLine(i, true)
-		}
-		// the unbreakable chunk [i, k)
-		k := i + 1
-		for k < n && l.flags[k]&fBreak == 0 {
-			k++
-		}
-		var cw, trail float32
-		for j := i; j < k; j++ {
-			cw += l.adv[j]
-			if l.flags[j]&fSpace != 0 || rs[j] == '\n' {
-				trail += l.adv[j]
-			} else {
-				trail = 0
-				if l.flags[j]&fTokEnd != 0 {
-					trail = gap
+	// fill places [i, k) in chunks that do not break where brk is not
+	// set: between tokens first, punctuation kept with its word (fBreak);
+	// a chunk wider than a line (a word with its punctuation) at the
+	// places prose may break (fSoft: between Han characters, punctuation
+	// kept with its character); a piece still wider at any character.
+	var fill func(i, k int, brk uint8)
+	fill = func(i, k int, brk uint8) {
+		for i < k {
+			if brk == fBreak && l.flags[i]&fForce != 0 {
+				newLine(i, true)
+			}
+			// the chunk [i, j)
+			j := i + 1
+			for j < k && l.flags[j]&brk == 0 {
+				j++
+			}
+			var cw, trail, tag float32
+			for c := i; c < j; c++ {
+				if t := l.spanTag[c]; t > 0 {
+					tag = max(tag, cw+l.lead[c]+t) // a span's tag starts here
+				}
+				cw += l.adv[c]
+				if l.flags[c]&fSpace != 0 || rs[c] == '\n' {
+					trail += l.adv[c]
+				} else {
+					trail = 0
+					if l.flags[c]&fTokEnd != 0 {
+						trail = gap
+					}
 				}
 			}
-		}
-		visible := cw - trail
-		if x > 0 && x+visible > maxW {
-			newLine(i, false)
-		}
-		if visible <= maxW {
-			for j := i; j < k; j++ {
-				place(j)
+			visible := cw - trail
+			if x > 0 && (x+visible > maxW || tag <= maxW && x+tag > maxW) {
+				newLine(i, false) // the chunk, or the tag of a span starting in it, needs the next line
 			}
-		} else { // longer than a line: break at characters
-			for j := i; j < k; j++ {
-				if x > 0 && x+l.charW[j] > maxW && l.flags[j]&fSpace == 0 {
-					newLine(j, false)
+			switch {
+			case visible <= maxW:
+				for c := i; c < j; c++ {
+					place(c)
 				}
-				place(j)
+			case brk == fBreak:
+				fill(i, j, fSoft)
+			default: // longer than a line: break at characters
+				for c := i; c < j; c++ {
+					if x > 0 && x+l.charW[c] > maxW && l.flags[c]&fSpace == 0 {
+						newLine(c, false)
+					}
+					place(c)
+				}
 			}
+			i = j
 		}
-		i = k
 	}
+	fill(0, n, fBreak)
 	ln.end = int32(n)
 	ln.frag1 = int32(len(l.frags))
 	l.lines = append(l.lines, ln)
+}
+
+// tagRoom makes room for the span tags, so that a tag is never cut: it
+// sets spanTag (per code point: the room the tags of the spans starting
+// there need, which the line breaking keeps on their line), and widens a
+// span too narrow for its tag when the next span of its layer follows on
+// its heels (their bars would share a lane, the second cutting the first's
+// tag short).
+func (l *tvLayout) tagRoom(rs []rune) {
+	v := l.v
+	n := len(rs)
+	l.spanTag = grow(l.spanTag, n)
+	clear(l.spanTag)
+	if v.doc == nil {
+		return
+	}
+	byLayer := map[string][]annotate.Span{}
+	for _, s := range v.doc.Spans {
+		if v.hidden[s.Layer] || s.Start < 0 || s.End > n || s.Start >= s.End {
+			continue
+		}
+		byLayer[s.Layer] = append(byLayer[s.Layer], s)
+		l.spanTag[s.Start] = max(l.spanTag[s.Start], l.tagWidth(s.Label)+tvTagRoom)
+	}
+	for _, spans := range byLayer {
+		slices.SortFunc(spans, func(a, b annotate.Span) int { return cmp.Or(a.Start-b.Start, a.End-b.End) })
+		for k := 1; k < len(spans); k++ {
+			a, b := spans[k-1], spans[k]
+			if b.Start < a.End {
+				continue // overlapping: lanes of their own
+			}
+			need := l.tagWidth(a.Label) + tvTagRoom
+			w := l.lead[b.Start] - l.lead[a.Start]
+			for i := a.Start; i < b.Start; i++ {
+				w += l.adv[i]
+			}
+			if w < need {
+				l.adv[b.Start-1] += need - w
+			}
+		}
+	}
+}
+
+// tagWidth is the width of a span tag (a label's name).
+func (l *tvLayout) tagWidth(name string) float32 {
+	if w, ok := l.tagW[name]; ok {
+		return w
+	}
+	w := fyne.MeasureText(name, l.m.tagSize, fyne.TextStyle{}).Width
+	l.tagW[name] = w
+	return w
 }
 
 // index assigns lanes to the spans and indexes spans and marks per line.

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
@@ -170,13 +171,10 @@ func TestTextViewLayout(t *testing.T) {
 					t.Errorf("line %d %q ends with opening punctuation", li, got[li])
 				}
 			}
-			// Latin tokens are never split, unless wider than a line
+			// Tokens are never split, unless wider than a line (with the
+			// punctuation kept with them)
 			for ti, tok := range v.doc.Tokens {
-				var w float32
-				for c := tok.Start; c < tok.End; c++ {
-					w += l.charW[c]
-				}
-				if isCJK([]rune(tok.Text)[0]) || w > tc.width-2*tvPad {
+				if tvWordWidth(v, tok) > tc.width-2*tvPad {
 					continue
 				}
 				if a, b := l.lineOf(tok.Start), l.lineOf(tok.End-1); a != b {
@@ -200,6 +198,86 @@ func TestTextViewLayout(t *testing.T) {
 			t.Errorf("lines = %q, want the token split over lines", got)
 		}
 	})
+}
+
+// tvWordWidth is the width of token tok with the punctuation kept with it
+// on a line.
+func tvWordWidth(v *textView, tok text.Token) float32 {
+	l := &v.lay
+	a, b := tok.Start, tok.End
+	for a > 0 && l.flags[a]&fBreak == 0 {
+		a--
+	}
+	for b < len(v.runes) && l.flags[b]&fBreak == 0 {
+		b++
+	}
+	var w float32
+	for c := a; c < b; c++ {
+		w += l.adv[c]
+	}
+	return w
+}
+
+// tvDialogue is text the view was not tuned on: dialogue in traditional
+// characters, a list of names, one-character spans side by side.
+const tvDialogue = "「/x|我們/r|明天/t|去/v|塞維亞/ns|，/x|」/x|她/r|說/v|。/x|湯泉鎮/ns|的/uj|溫泉/n|很/d|有名/a|；/x|" +
+	"王小明/nr|、/x|李大華/nr|和/c|陳美玲/nr|都/d|來/v|了/ul|。/x|_\n|王/nr|李/nr|趙/nr|問/v|：/x|「/x|國際化/n|？/x|」/x"
+
+// TestTextViewWrapsAtTokens checks that lines wrap between tokens, not
+// inside one that fits on a line (塞維|亞, 湯|泉 in issue 18), and that a
+// span's tag is never cut ("LO"): at every width, each tag drawn is the
+// label's whole name.
+func TestTextViewWrapsAtTokens(t *testing.T) {
+	doc := tvDoc(tvDialogue)
+	id := int64(0)
+	for _, tok := range doc.Tokens {
+		label := map[string]string{"ns": "LOC", "nr": "PER", "n": "MISC"}[tok.POS]
+		if label == "" {
+			continue
+		}
+		id++
+		origin := annotate.OriginManual
+		if id%2 == 0 {
+			origin = annotate.OriginSuggested
+		}
+		doc.Spans = append(doc.Spans, annotate.Span{ID: id, Layer: "entity", Label: label, Start: tok.Start, End: tok.End, Origin: origin})
+	}
+	for width := float32(70); width <= 520; width += 9 {
+		for _, pos := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%v/pos=%v", width, pos), func(t *testing.T) {
+				v, w := tvSetup(t, doc, nil, width, 2000)
+				v.SetShowPOS(pos)
+				w.Resize(fyne.NewSize(width, 2000))
+				l := &v.lay
+				for ti, tok := range doc.Tokens {
+					if tvWordWidth(v, tok) > width-2*tvPad {
+						continue
+					}
+					if a, b := l.lineOf(tok.Start), l.lineOf(tok.End-1); a != b {
+						t.Errorf("token %d %q split over lines %d and %d: %q", ti, tok.Text, a, b, tvLines(v))
+					}
+				}
+				labels := map[string]bool{}
+				for _, sp := range doc.Spans {
+					labels[sp.Label] = true
+				}
+				tags := 0
+				for _, o := range test.WidgetRenderer(v).Objects() {
+					txt, ok := o.(*canvas.Text)
+					if !ok || txt.TextSize != l.m.tagSize || txt.Text == "" {
+						continue
+					}
+					tags++
+					if !labels[txt.Text] {
+						t.Errorf("tag %q drawn: not a whole label name (lines %q)", txt.Text, tvLines(v))
+					}
+				}
+				if tags != len(doc.Spans) {
+					t.Errorf("%d tags drawn, want %d (one per span)", tags, len(doc.Spans))
+				}
+			})
+		}
+	}
 }
 
 // tvKey is one step of a key script: a key, with Shift (s) or Ctrl (c).
@@ -405,13 +483,52 @@ func TestTextViewMouse(t *testing.T) {
 	if v.CharMode() {
 		t.Error("alt+drag switched to character mode")
 	}
-	// a key goes back to tokens
+	// a key goes back to tokens, on from the characters selected (the
+	// cursor followed the mouse): the token after 城市建's
 	tvPress(v, tvKey{fyne.KeyRight, ""})
-	if s, e := v.Selection(); s != toks[3].Start || e != toks[3].End {
-		t.Errorf("after alt+drag, right: selection = [%d,%d), want token 3 [%d,%d)", s, e, toks[3].Start, toks[3].End)
+	if s, e := v.Selection(); s != toks[6].Start || e != toks[6].End {
+		t.Errorf("after alt+drag, right: selection = [%d,%d), want token 6 [%d,%d)", s, e, toks[6].Start, toks[6].End)
 	}
 	if len(got) < 6 {
 		t.Errorf("OnSelectionChanged called %d times: %v", len(got), got)
+	}
+}
+
+// TestTextViewAltDragThenKeys checks that the keyboard cursor follows a
+// character selection made with the mouse: Shift+→ after Alt+drag extends
+// from what was selected, not from where the cursor was before (issue 18:
+// it jumped to [802,803) after Ctrl+End).
+func TestTextViewAltDragThenKeys(t *testing.T) {
+	v, _ := tvSetup(t, tvDoc(tvNews), nil, 400, 300)
+	toks := v.doc.Tokens
+	tvPress(v, tvKey{fyne.KeyEnd, "c"}) // the cursor at the end first
+	tests := []struct {
+		name       string
+		from, to   int // characters dragged over, from → to
+		key        tvKey
+		start, end int // the selection after the key
+	}{
+		// 城市建 [9,12) inside token 5: Shift+→ takes token 5 and 6
+		{"right", 9, 12, tvKey{fyne.KeyRight, "s"}, toks[5].Start, toks[6].End},
+		// dragged leftwards over 设发 [13,11): Shift+← goes on leftwards
+		{"left", 13, 11, tvKey{fyne.KeyLeft, "s"}, toks[4].Start, toks[5].End},
+		// 今天发 [3,6) across tokens 1 and 2: → is the token after 发布
+		{"across", 3, 6, tvKey{fyne.KeyRight, ""}, toks[3].Start, toks[3].End},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tvPress(v, tvKey{fyne.KeyEnd, "c"})
+			v.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: tvCharAt(v, tt.from, 1)}, Button: desktop.MouseButtonPrimary, Modifier: fyne.KeyModifierAlt})
+			v.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: tvCharAt(v, tt.to, 1)}})
+			v.DragEnd()
+			if s, e := v.Selection(); s != min(tt.from, tt.to) || e != max(tt.from, tt.to) {
+				t.Fatalf("alt+drag: selection = [%d,%d), want [%d,%d)", s, e, min(tt.from, tt.to), max(tt.from, tt.to))
+			}
+			tvPress(v, tt.key)
+			if s, e := v.Selection(); s != tt.start || e != tt.end {
+				t.Errorf("then %v: selection = [%d,%d), want [%d,%d)", tt.key, s, e, tt.start, tt.end)
+			}
+		})
 	}
 }
 

@@ -13,10 +13,12 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/export"
 )
@@ -61,10 +63,14 @@ type workspace struct {
 	insp            *inspector
 	spanList        *widget.List
 	spanItems       []annotate.Span
-	statusDict      *widget.Label
-	statusSave      *widget.Label
-	statusSelection *widget.Label
-	statusCnt       *widget.Label
+	statusDict      *statusLabel
+	statusSave      *statusLabel
+	statusSelection *statusLabel
+	statusCnt       *statusLabel
+	picker          *picker                         // the last picker opened (l, t)
+	sgReasons       map[suggestionKey]corpus.Reason // why each suggestion of this session was made
+	hint            *emptyHint                      // what to do in an empty project, over the document view
+	splits          [3]*container.Split             // documents | rest, document | right, palette and inspector / spans
 	menu            *mainMenu
 	corpusStep      *annotate.CorpusStep   // the last corpus step while it is undoable
 	corpusUndone    *annotate.CorpusStep   // the corpus step just undone, while it is redoable
@@ -86,6 +92,14 @@ type workspace struct {
 	// stepDialog is the last dialog about a step that cannot be undone or
 	// redone (tests read it).
 	stepDialog dialog.Dialog
+	// agreement and handOutForm are the last Agreement dialog and Hand
+	// out form shown (tests read them).
+	agreement   *agreementView
+	handOutForm *handOutForm
+	// curation is the curation mode's state (a curation project), nil for
+	// any other project; curBar is its bar over the document.
+	curation *curationState
+	curBar   *fyne.Container
 }
 
 // statuses in the status filter, "" first for all.
@@ -107,7 +121,7 @@ func statusName(s annotate.Status) string {
 
 // newWorkspace builds the workspace in win, with no project open yet.
 func newWorkspace(a fyne.App, win fyne.Window) *workspace {
-	ws := &workspace{app: a, win: win, prefs: a.Preferences(), docIdx: -1, segOK: make(chan struct{}), indexAtOpen: true}
+	ws := &workspace{app: a, win: win, prefs: a.Preferences(), docIdx: -1, segOK: make(chan struct{}), indexAtOpen: true, sgReasons: map[suggestionKey]corpus.Reason{}}
 	ws.showPOS = ws.prefs.BoolWithFallback("view.pos", true)
 	ws.showWB = ws.prefs.BoolWithFallback("view.boundaries", true)
 	ws.zoom = float32(ws.prefs.FloatWithFallback("view.zoom", 1))
@@ -120,6 +134,11 @@ func newWorkspace(a fyne.App, win fyne.Window) *workspace {
 // build makes the widgets and lays them out. It is run again after the
 // language changes.
 func (ws *workspace) build() {
+	var view tvState
+	if ws.view != nil {
+		view = ws.view.State()
+		ws.saveSplits()
+	}
 	// Left: documents.
 	ws.filter = widget.NewEntry()
 	ws.filter.SetPlaceHolder(lang.L("Filter documents"))
@@ -135,9 +154,14 @@ func (ws *workspace) build() {
 		func() fyne.CanvasObject {
 			name := widget.NewLabel("")
 			name.Truncation = fyne.TextTruncateEllipsis
-			meta := widget.NewLabel("")
-			meta.SizeName = theme.SizeNameCaptionText
-			return container.NewVBox(name, meta)
+			box := container.NewVBox(name)
+			for range 2 {
+				meta := widget.NewLabel("")
+				meta.SizeName = theme.SizeNameCaptionText
+				meta.Truncation = fyne.TextTruncateEllipsis
+				box.Add(meta)
+			}
+			return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), box.Objects...)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(ws.shown) {
@@ -146,7 +170,8 @@ func (ws *workspace) build() {
 			d := ws.docs[ws.shown[id]]
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(statusMark(d.Status) + " " + d.Name)
-			box.Objects[1].(*widget.Label).SetText(docProgress(d))
+			box.Objects[1].(*widget.Label).SetText(statusName(d.Status) + " · " + spanCount(d.Spans, d.Suggested) + ws.curationProgress(d.ID))
+			box.Objects[2].(*widget.Label).SetText(fmt.Sprintf(lang.L("%d/%d tokens edited"), d.Tagged, d.Tokens))
 		})
 	ws.docList.OnSelected = func(id widget.ListItemID) {
 		if id < len(ws.shown) && ws.shown[id] != ws.docIdx {
@@ -168,9 +193,18 @@ func (ws *workspace) build() {
 	ws.title.Truncation = fyne.TextTruncateEllipsis
 	ws.docMeta = widget.NewLabel("")
 	ws.docMeta.Importance = widget.LowImportance
+	ws.docMeta.SizeName = theme.SizeNameCaptionText
+	ws.docMeta.Truncation = fyne.TextTruncateEllipsis
 	ws.doneBtn = widget.NewButton(lang.L("Mark done"), ws.onToggleDone)
-	head := container.NewBorder(nil, nil, nil, container.NewHBox(ws.docMeta, ws.doneBtn), ws.title)
-	centre := container.NewBorder(container.NewVBox(head, widget.NewSeparator()), nil, nil, nil, ws.view.Scroll())
+	// The title over its counts, the button beside both: the title has
+	// the width of the document (it was squeezed to "…" beside the counts).
+	titles := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), ws.title, ws.docMeta)
+	head := container.NewBorder(nil, nil, nil, container.NewCenter(ws.doneBtn), titles)
+	ws.hint = newEmptyHint(ws)
+	ws.curBar = container.NewVBox()
+	ws.curBar.Hide()
+	centre := container.NewBorder(container.NewVBox(head, ws.curBar, widget.NewSeparator()), nil, nil, nil,
+		container.NewStack(ws.view.Scroll(), ws.hint.root))
 
 	// Right: palette, inspector, spans.
 	ws.layerSel = widget.NewSelect(nil, func(name string) { ws.setLayer(name) })
@@ -196,24 +230,25 @@ func (ws *workspace) build() {
 		ws.palette)
 	spansHead := widget.NewLabelWithStyle(lang.L("Spans"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	ws.rightTop = container.NewVScroll(container.NewVBox(paletteBox, widget.NewSeparator(), ws.insp.root))
-	right := container.NewVSplit(ws.rightTop, container.NewBorder(spansHead, nil, nil, nil, ws.spanList))
-	right.Offset = 0.62
+	// The inspector's buttons stay under the scrolled palette and
+	// inspector: at 1024×700 they had to be scrolled to.
+	right := container.NewVSplit(container.NewBorder(nil, ws.insp.buttons, nil, nil, ws.rightTop),
+		container.NewBorder(spansHead, nil, nil, nil, ws.spanList))
 
 	// Status bar.
-	ws.statusDict = widget.NewLabel(lang.L("Loading dictionary…"))
-	ws.statusSave = widget.NewLabel("")
-	ws.statusSelection = widget.NewLabel("")
-	ws.statusCnt = widget.NewLabel("")
-	for _, l := range []*widget.Label{ws.statusDict, ws.statusSave, ws.statusSelection, ws.statusCnt} {
-		l.SizeName = theme.SizeNameCaptionText
-		l.Truncation = fyne.TextTruncateEllipsis
+	ws.statusDict = newStatusLabel(lang.L("Loading dictionary…"))
+	ws.statusSave = newStatusLabel("")
+	ws.statusSelection = newStatusLabel("")
+	ws.statusCnt = newStatusLabel("")
+	status := container.New(&statusLayout{}, ws.statusDict, ws.statusSave, ws.statusSelection, ws.statusCnt)
+	for _, l := range []*statusLabel{ws.statusDict, ws.statusSave, ws.statusSelection, ws.statusCnt} {
+		l.bar = status
 	}
-	status := container.NewGridWithColumns(4, ws.statusDict, ws.statusSave, ws.statusSelection, ws.statusCnt)
 
 	// The concordance (Ctrl+F) docks under the document, hidden until used.
 	split := container.NewHSplit(left, container.NewHSplit(ws.corpus().kwic.dock(centre), right))
-	split.Offset = 0.18
-	split.Trailing.(*container.Split).Offset = 0.74
+	ws.splits = [3]*container.Split{split, split.Trailing.(*container.Split), right}
+	ws.restoreSplits()
 	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
 	if ws.root == nil {
 		ws.root = container.NewStack(content)
@@ -237,6 +272,40 @@ func (ws *workspace) build() {
 			idx := ws.docIdx
 			ws.docIdx = -1
 			ws.openDocument(idx)
+			ws.view.Restore(view)
+		}
+	}
+	ws.hint.refresh()
+}
+
+// The side panels' default sizes, as fractions of the split they divide.
+const (
+	defaultLeftSplit      = 0.2
+	defaultRightSplit     = 0.72
+	defaultInspectorSplit = 0.66
+)
+
+// splitPrefs are the preference keys of the splits' offsets.
+var splitPrefs = [3]string{"layout.documents", "layout.right", "layout.inspector"}
+
+// restoreSplits sets the splits' offsets from the preferences (the sizes
+// the annotator dragged the side panels to), else the defaults.
+func (ws *workspace) restoreSplits() {
+	defaults := [3]float64{defaultLeftSplit, defaultRightSplit, defaultInspectorSplit}
+	for i, s := range ws.splits {
+		off := ws.prefs.FloatWithFallback(splitPrefs[i], defaults[i])
+		if off <= 0.02 || off >= 0.98 {
+			off = defaults[i]
+		}
+		s.Offset = off
+	}
+}
+
+// saveSplits remembers the splits' offsets in the preferences.
+func (ws *workspace) saveSplits() {
+	for i, s := range ws.splits {
+		if s != nil {
+			ws.prefs.SetFloat(splitPrefs[i], s.Offset)
 		}
 	}
 }
@@ -251,10 +320,26 @@ func statusMark(s annotate.Status) string {
 	return "○"
 }
 
-// docProgress is a document's line under its name: status, tokens tagged,
-// spans.
-func docProgress(d annotate.DocumentSummary) string {
-	return statusName(d.Status) + " · " + fmt.Sprintf(lang.L("%d/%d tokens tagged"), d.Tagged, d.Tokens) + " · " + nSpans(d.Spans)
+// spanCount is a count of spans, suggestions included, saying how many of
+// them are suggestions: "9 spans (2 suggested)". It is the one way the
+// app counts spans (the document's head, the document list, the status
+// bar, the statistics; `ls` has the two columns).
+func spanCount(total, suggested int) string {
+	if suggested == 0 {
+		return nSpans(total)
+	}
+	return lang.N("{{.Count}} spans ({{.Suggested}} suggested)", total, map[string]any{"Count": total, "Suggested": suggested})
+}
+
+// countSuggested counts the suggestions among spans.
+func countSuggested(spans []annotate.Span) int {
+	n := 0
+	for _, sp := range spans {
+		if sp.Origin == annotate.OriginSuggested {
+			n++
+		}
+	}
+	return n
 }
 
 // Counted nouns, with English plurals (lang.N).
@@ -289,10 +374,16 @@ func (ws *workspace) setProject(p *annotate.Project) {
 		ws.closeProject()
 	}
 	ws.proj = p
+	// A copy handed out to an annotator (biaozhu assign) names the spans
+	// made in it after them.
+	if name, err := p.HandedTo(); err == nil && name != "" {
+		p.SetAnnotator(name)
+	}
 	ws.win.SetTitle("Biaozhu — " + filepath.Base(p.Path()))
 	ws.addRecent(p.Path())
 	ws.refreshSchema()
 	ws.refreshDocs()
+	ws.setupCuration()
 	if ws.indexAtOpen {
 		ws.corpus().buildInBackground()
 	}
@@ -317,6 +408,7 @@ func (ws *workspace) closeProject() {
 		ws.showError(err)
 	}
 	ws.proj, ws.doc, ws.docIdx, ws.docs, ws.shown = nil, nil, -1, nil, nil
+	ws.curation = nil
 	ws.corpusStep, ws.corpusUndone, ws.corpusSteps = nil, nil, nil
 	ws.corpusClosed()
 	ws.win.SetTitle("Biaozhu")
@@ -327,6 +419,8 @@ func (ws *workspace) closeProject() {
 	ws.fillPalette()
 	ws.statusSave.SetText("")
 	ws.statusCnt.SetText("")
+	clear(ws.sgReasons)
+	ws.hint.refresh()
 }
 
 // onClose closes the project (File → Close), once no long work runs.
@@ -372,6 +466,7 @@ func (ws *workspace) applyFilter() {
 	}
 	ws.docList.Refresh()
 	ws.syncListSelection()
+	ws.hint.refresh()
 }
 
 func (ws *workspace) syncListSelection() {
@@ -438,7 +533,7 @@ func (ws *workspace) afterEdit(edited bool) {
 		})
 		if ws.docIdx >= 0 {
 			s := &ws.docs[ws.docIdx]
-			s.Status, s.Spans, s.Tokens = d.Status, len(d.Spans), len(d.Tokens)
+			s.Status, s.Spans, s.Suggested, s.Tokens = d.Status, len(d.Spans), countSuggested(d.Spans), len(d.Tokens)
 			s.Tagged = 0
 			for i := range d.Tokens {
 				if d.Tokens[i].Edited {
@@ -447,7 +542,7 @@ func (ws *workspace) afterEdit(edited bool) {
 			}
 			ws.docList.Refresh()
 		}
-		ws.docMeta.SetText(nChars(d.Chars()) + " · " + nTokens(len(d.Tokens)) + " · " + nSpans(len(d.Spans)))
+		ws.docMeta.SetText(nChars(d.Chars()) + " · " + nTokens(len(d.Tokens)) + " · " + spanCount(len(d.Spans), countSuggested(d.Spans)))
 		if d.Status == annotate.StatusDone {
 			ws.doneBtn.SetText(lang.L("Reopen"))
 		} else {
@@ -458,18 +553,20 @@ func (ws *workspace) afterEdit(edited bool) {
 	ws.spanList.Refresh()
 	ws.statusCnt.SetText(ws.countsText())
 	ws.selectionChanged()
+	ws.refreshCuration()
 }
 
 func (ws *workspace) countsText() string {
-	var toks, spans, done int
+	var toks, spans, sugg, done int
 	for _, d := range ws.docs {
 		toks += d.Tokens
 		spans += d.Spans
+		sugg += d.Suggested
 		if d.Status == annotate.StatusDone {
 			done++
 		}
 	}
-	return nDocs(len(ws.docs)) + " (" + fmt.Sprintf(lang.L("%d done"), done) + ") · " + nTokens(toks) + " · " + nSpans(spans)
+	return nDocs(len(ws.docs)) + " (" + fmt.Sprintf(lang.L("%d done"), done) + ") · " + nTokens(toks) + " · " + spanCount(spans, sugg)
 }
 
 // selectionChanged updates the inspector and the status bar for the view's
@@ -485,7 +582,7 @@ func (ws *workspace) selectionChanged() {
 	if ws.view.CharMode() {
 		mode = lang.L("character mode") + " · "
 	}
-	ws.statusSelection.SetText(mode + fmt.Sprintf(lang.L("selection [%d, %d) · %d characters"), start, end, end-start))
+	ws.statusSelection.SetText(mode + fmt.Sprintf(lang.L("selection [%d, %d)"), start, end) + " · " + nChars(end-start))
 	var tok *text.Token
 	if i := ws.view.Cursor(); i >= 0 && i < len(ws.doc.Tokens) {
 		tok = &ws.doc.Tokens[i]
@@ -576,7 +673,7 @@ func (ws *workspace) apply(e annotate.Edit) bool {
 	if entry == nil {
 		return true // nothing to change
 	}
-	ws.saved(entry.Name)
+	ws.saved(describeStep(entry, ws.doc))
 	ws.afterEdit(true)
 	ws.corpusChanged(ws.doc)
 	return true
@@ -596,10 +693,30 @@ func (ws *workspace) refused(err error) {
 	if errors.As(err, &ee) {
 		ws.lastErr = err
 		ws.statusSave.Importance = widget.DangerImportance
-		ws.statusSave.SetText(lang.L("Refused") + ": " + err.Error())
+		ws.statusSave.SetText(refusedText(ee))
 		return
 	}
 	ws.showError(err)
+}
+
+// refusedText says why the project refused an edit, in the UI's language
+// (the model's own words stay in ws.lastErr).
+func refusedText(ee *annotate.EditError) string {
+	switch {
+	case errors.Is(ee, annotate.ErrOverlap):
+		return lang.L("Refused: it would overlap another span of a layer that forbids overlaps")
+	case errors.Is(ee, annotate.ErrSpanBoundary):
+		return lang.L("Refused: a span starts or ends inside the tokens to merge")
+	case errors.Is(ee, annotate.ErrToken):
+		return lang.L("Refused: the tokens there do not allow it (a merge across a sentence, a split at a token's edge)")
+	case errors.Is(ee, annotate.ErrPOS):
+		return lang.L("Refused: not a POS tag of the tagset")
+	case errors.Is(ee, annotate.ErrLabel), errors.Is(ee, annotate.ErrLayer):
+		return lang.L("Refused: the label is not in the schema")
+	case errors.Is(ee, annotate.ErrNoSpan):
+		return lang.L("Refused: the span is gone")
+	}
+	return lang.L("Refused") + ": " + ee.Detail
 }
 
 // showError shows err in a dialog and remembers it.
@@ -654,6 +771,18 @@ func (ws *workspace) applyLabel(layer, label string) {
 		}
 	}
 	var edits []annotate.Edit
+	// The suggestions the new span overlaps are replaced by it: rejected,
+	// in the same step (in a layer that allows overlaps, those of the same
+	// label: the others may be nested entities).
+	forbid := false
+	if l, ok := ws.schema.Layer(layer); ok {
+		forbid = l.Overlap == annotate.OverlapForbidden
+	}
+	for _, sp := range ws.doc.Spans {
+		if sp.Layer == layer && sp.Origin == annotate.OriginSuggested && sp.Start < end && start < sp.End && (forbid || sp.Label == label) {
+			edits = append(edits, annotate.Reject{ID: sp.ID})
+		}
+	}
 	for _, at := range []int{start, end} {
 		if i := ws.doc.TokenAt(at); i >= 0 && ws.doc.Tokens[i].Start < at {
 			edits = append(edits, annotate.Split{At: at})
@@ -795,7 +924,7 @@ func (ws *workspace) onUndo() {
 	if ws.doc == nil {
 		return
 	}
-	ws.historyStep(ws.proj.Undo, lang.L("Nothing to undo"), lang.L("undo %s"))
+	ws.historyStep(ws.proj.Undo, lang.L("Nothing to undo"), lang.L("Undone: %s"))
 }
 
 func (ws *workspace) onRedo() {
@@ -810,7 +939,7 @@ func (ws *workspace) onRedo() {
 		ws.corpusHistory(st, false)
 		return
 	}
-	ws.historyStep(ws.proj.Redo, lang.L("Nothing to redo"), lang.L("redo %s"))
+	ws.historyStep(ws.proj.Redo, lang.L("Nothing to redo"), lang.L("Redone: %s"))
 }
 
 // historyStep undoes or redoes (run) a step of the open document's history
@@ -829,9 +958,39 @@ func (ws *workspace) historyStep(run func(id int64) (*annotate.Entry, error), no
 	if e.ChangesSchema() {
 		ws.refreshSchema()
 	}
-	ws.saved(fmt.Sprintf(done, e.Name))
+	ws.saved(fmt.Sprintf(done, describeStep(e, ws.doc)))
 	ws.afterEdit(true)
+	if start, end, ok := stepRange(e); ok {
+		ws.view.Select(start, end) // what the step touched, as it is now
+	}
 	ws.corpusChanged(ws.doc)
+}
+
+// stepRange is the range of the text step e touched: its tokens and spans
+// before and after; false when it touched none (a status, the schema).
+func stepRange(e *annotate.Entry) (start, end int, ok bool) {
+	add := func(s, t int) {
+		if !ok || s < start {
+			start = s
+		}
+		if !ok || t > end {
+			end = t
+		}
+		ok = true
+	}
+	for _, c := range e.Changes {
+		if t := c.Tokens; t != nil {
+			add(t.Start, t.End)
+		}
+		if sc := c.Span; sc != nil {
+			for _, sp := range []*annotate.Span{sc.Before, sc.After} {
+				if sp != nil {
+					add(sp.Start, sp.End)
+				}
+			}
+		}
+	}
+	return start, end, ok
 }
 
 // historyFailed reports an undo or redo that failed. A step that no longer
@@ -850,11 +1009,15 @@ func (ws *workspace) historyFailed(err error) {
 		return
 	}
 	ws.lastErr = err
-	title := fmt.Sprintf(lang.L("Cannot undo “%s”"), se.Entry.Name)
+	what := describeStep(se.Entry, ws.doc)
+	if ws.doc == nil || ws.doc.ID != se.Doc {
+		what = describeStep(se.Entry, nil)
+	}
+	title := fmt.Sprintf(lang.L("Cannot undo: %s"), what)
 	n := map[string]any{"N": se.Behind}
 	behind := lang.N("Keep it (nothing is lost, and you can try again later), or discard it together with the {{.N}} older steps behind it, which cannot be undone without it. The document stays as it is.", se.Behind, n)
 	if se.Op == annotate.OpRedo {
-		title = fmt.Sprintf(lang.L("Cannot redo “%s”"), se.Entry.Name)
+		title = fmt.Sprintf(lang.L("Cannot redo: %s"), what)
 		behind = lang.N("Keep it (nothing is lost, and you can try again later), or discard it together with the {{.N}} later steps behind it, which cannot be redone without it. The document stays as it is.", se.Behind, n)
 	}
 	msg := fmt.Sprintf(lang.L("This step no longer fits the document: %s"), strings.TrimPrefix(se.Err.Error(), "annotate: ")) + "\n\n" +
@@ -980,6 +1143,9 @@ func (ws *workspace) onNextLayer() {
 // typedRune handles the plain keys of the document view: label shortcuts
 // and the single-key commands.
 func (ws *workspace) typedRune(r rune) {
+	if ws.curationRune(r) {
+		return
+	}
 	switch r {
 	case 'n':
 		ws.onNextDoc(1)
@@ -1000,7 +1166,7 @@ func (ws *workspace) typedRune(r rune) {
 		ws.setCharMode(!ws.view.CharMode())
 		return
 	case 't':
-		ws.insp.focusPOS()
+		ws.onPOSPicker()
 		return
 	case 'l':
 		ws.onLabelPicker()

@@ -597,7 +597,7 @@ func TestLabelPickerClick(t *testing.T) {
 	var first *pickerRow
 	test.Type(ws.win.Canvas().Focused().(*keyEntry), "PER")
 	for _, o := range test.LaidOutObjects(ws.win.Canvas().Overlays().Top()) {
-		if r, ok := o.(*pickerRow); ok && r.choice.label.Name == "PER" {
+		if r, ok := o.(*pickerRow); ok && r.item.name == "PER" {
 			first = r
 			break
 		}
@@ -757,7 +757,7 @@ func TestWorkspaceRefusedUndo(t *testing.T) {
 		t.Fatalf("undo of the changed step: error %v, want a StepError naming it", ws.lastErr)
 	}
 	text := overlayText(ws.win)
-	for _, want := range []string{"Cannot undo “add span [0,4) entity/ORG”", "not as the step recorded it: it has note \"\", not \"changed elsewhere\"", "Nothing was changed"} {
+	for _, want := range []string{"Cannot undo: Labelled ORG “北京大学”", "not as the step recorded it: it has note \"\", not \"changed elsewhere\"", "Nothing was changed"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the dialog does not say %q; it says:\n%s", want, text)
 		}

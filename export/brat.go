@@ -86,6 +86,29 @@ type bratTypes struct {
 	layers []string               // in order
 	labels map[string][][2]string // layer → its (label, type) in order of first use
 	colour map[string]string      // type → colour
+	// rel gives each relation layer and type written a brat type, in
+	// the same name space; rels lists them in order of first use.
+	rel  map[[2]string]string
+	rels [][3]string // layer, type, brat type
+}
+
+// relation returns the brat type of relation type typ of layer, giving it
+// one on first use.
+func (b *bratTypes) relation(layer, typ, colour string) string {
+	k := [2]string{layer, typ}
+	if t, ok := b.rel[k]; ok {
+		return t
+	}
+	if b.rel == nil {
+		b.rel = map[[2]string]string{}
+	}
+	t := b.unique(bratStorage(typ))
+	b.rel[k] = t
+	b.rels = append(b.rels, [3]string{layer, typ, t})
+	if colour != "" {
+		b.colour[t] = colour
+	}
+	return t
 }
 
 func newBratTypes(layers []string) *bratTypes {
@@ -139,6 +162,15 @@ const bratMetaFile = "biaozhu.json"
 type bratMeta struct {
 	Documents []bratMetaDoc  `json:"documents"`
 	Types     []bratMetaType `json:"types"`
+	// Relations are the relation types: each brat type's relation layer
+	// and type.
+	Relations []bratMetaRelation `json:"relations,omitempty"`
+}
+
+type bratMetaRelation struct {
+	Type  string `json:"type"`
+	Layer string `json:"layer"`
+	Name  string `json:"name"`
 }
 
 type bratMetaDoc struct {
@@ -241,11 +273,15 @@ func flatLines(s string) string {
 // types (ASCII, see bratTypes; a label written differently is warned
 // about once). annotation.conf lists the types under [entities], grouped
 // by layer under a "!LAYER" type that cannot be annotated (brat's type
-// hierarchy), and allows any overlap of entities in [relations] (spans of
-// different layers, and of layers that allow it, overlap); visual.conf
+// hierarchy), and says in [relations] which overlap (see bratOverlaps); visual.conf
 // gives each type its label as display name ([labels]) and the label's
 // colour ([drawing]). biaozhu.json (see bratMeta) holds each document's
 // name and status and the layer and label of each type, exactly.
+// Relations between spans written are R lines ("R1\tTYPE Arg1:T1
+// Arg2:T2", from and to), their notes AnnotatorNotes on them; each
+// relation type is a brat type of its own, declared in [relations] with
+// the entity types its Arg1 and Arg2 admit, shown by its name in
+// visual.conf, and biaozhu.json gives its relation layer and type.
 func writeBrat(j *Job, dir string) error {
 	layers := j.Layers()
 	types := newBratTypes(layers)
@@ -259,7 +295,9 @@ func writeBrat(j *Job, dir string) error {
 	var typed []string // "label (layer) → type" for each label written as another type
 	var typedFirst *Doc
 	typedSeen := map[[2]string]bool{}
-	var lines, split, flat tally
+	var lines, split, flat, unwritten tally
+	overlaps := map[string]bool{} // layers whose written spans overlap one another
+	var overlapFirst *Doc
 	k := 0
 	err := j.Each(func(orig *Doc) error {
 		k++
@@ -267,11 +305,22 @@ func writeBrat(j *Job, dir string) error {
 		meta.Documents = append(meta.Documents, bratMetaDoc{File: name, Name: orig.Name, Status: string(orig.Status)})
 		d, n := bratLines(orig)
 		lines.add(d, n)
+		end := map[string]int{} // layer → the furthest end of its spans so far (they come by start)
+		for _, sp := range d.Spans {
+			if e, ok := end[sp.Layer]; ok && sp.Start < e && !overlaps[sp.Layer] {
+				overlaps[sp.Layer] = true
+				if l, ok := j.Schema.Layer(sp.Layer); ok && l.Overlap != annotate.OverlapAllowed {
+					overlapFirst = cmp.Or(overlapFirst, d)
+				}
+			}
+			end[sp.Layer] = max(end[sp.Layer], sp.End)
+		}
 		if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(string(d.Runes)), 0o644); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
 		var ann strings.Builder
 		tn, nn := 0, 0
+		tOf := map[int64]int{} // span ID → its T number
 		for _, sp := range d.Spans {
 			typ := types.of(sp.Layer, sp.Label, "")
 			if k := [2]string{sp.Layer, sp.Label}; typ != sp.Label && !typedSeen[k] {
@@ -310,6 +359,7 @@ func writeBrat(j *Job, dir string) error {
 				split.add(d, 1)
 			}
 			tn++
+			tOf[sp.ID] = tn
 			fmt.Fprintf(&ann, "T%d\t%s %s\t%s\n", tn, typ, strings.Join(offs, ";"), strings.Join(texts, " "))
 			if sp.Note != "" {
 				nn++
@@ -319,6 +369,27 @@ func writeBrat(j *Job, dir string) error {
 					j.Warn(d, sp.ID, "note has line breaks, which a brat note cannot: written with spaces")
 				}
 				fmt.Fprintf(&ann, "#%d\tAnnotatorNotes T%d\t%s\n", nn, tn, note)
+			}
+		}
+		rn := 0
+		for _, r := range orig.Relations {
+			from, okf := tOf[r.From]
+			to, okt := tOf[r.To]
+			if !okf || !okt {
+				unwritten.add(d, 1)
+				continue
+			}
+			colour := ""
+			if l, ok := j.Schema.RelationLayer(r.Layer); ok {
+				if t, ok := l.Type(r.Type); ok {
+					colour = t.Color
+				}
+			}
+			rn++
+			fmt.Fprintf(&ann, "R%d\t%s Arg1:T%d Arg2:T%d\n", rn, types.relation(r.Layer, r.Type, colour), from, to)
+			if r.Note != "" {
+				nn++
+				fmt.Fprintf(&ann, "#%d\tAnnotatorNotes R%d\t%s\n", nn, rn, strings.Join(strings.FieldsFunc(r.Note, isLineBreak), " "))
 			}
 		}
 		if err := os.WriteFile(filepath.Join(dir, name+".ann"), []byte(ann.String()), 0o644); err != nil {
@@ -332,6 +403,14 @@ func writeBrat(j *Job, dir string) error {
 	lines.warn(j, "%d CRLF or CR line ends in %d documents (this one first) written as LF, as brat reads them; the offsets count them so")
 	split.warn(j, "%d spans in %d documents (this one first) cross a line break: written as brat writes them, one fragment per line")
 	flat.warn(j, "%d spans of line breaks only in %d documents (this one first): their TEXT written with spaces")
+	unwritten.warn(j, "%d relations in %d documents (this one first) link spans of layers not written: left out")
+	// Every relation type of the schema is declared (and those only
+	// relations use, which a schema lacks, as found).
+	for _, l := range j.Schema.Relations {
+		for _, t := range l.Types {
+			types.relation(l.Name, t.Name, t.Color)
+		}
+	}
 	if len(typed) > 0 {
 		j.Warn(typedFirst, 0, "brat types are ASCII letters, digits, - and _: labels written as other types (visual.conf shows the labels, %s gives them back): %s", bratMetaFile, strings.Join(typed, ", "))
 	}
@@ -352,13 +431,36 @@ func writeBrat(j *Job, dir string) error {
 			meta.Types = append(meta.Types, bratMetaType{Type: lt[1], Layer: l, Label: lt[0]})
 		}
 	}
-	conf.WriteString("\n[relations]\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n")
+	conf.WriteString("\n[relations]\n")
+	conf.WriteString(bratRelations(j.Schema, types))
+	for _, r := range types.rels {
+		meta.Relations = append(meta.Relations, bratMetaRelation{Type: r[2], Layer: r[0], Name: r[1]})
+		if r[2] != r[1] {
+			visual.WriteString(r[2] + " | " + bratDisplay(r[1]) + "\n")
+		}
+	}
+	conf.WriteString(bratOverlaps(j.Schema, types, overlaps))
+	conf.WriteString("\n[events]\n\n[attributes]\n")
+	if overlapFirst != nil {
+		var names []string
+		for _, l := range types.layers {
+			if ly, ok := j.Schema.Layer(l); overlaps[l] && (!ok || ly.Overlap != annotate.OverlapAllowed) {
+				names = append(names, strconv.Quote(l))
+			}
+		}
+		j.Warn(overlapFirst, 0, "layers %s forbid overlaps, but spans of theirs overlap (this document first): annotation.conf allows them there, so that brat accepts the files", strings.Join(names, ", "))
+	}
 	visual.WriteString("\n[drawing]\n")
 	for _, l := range types.layers {
 		for _, lt := range types.labels[l] {
 			if c := types.colour[lt[1]]; c != "" {
 				visual.WriteString(lt[1] + "\tbgColor:" + c + "\n")
 			}
+		}
+	}
+	for _, r := range types.rels {
+		if c := types.colour[r[2]]; c != "" {
+			visual.WriteString(r[2] + "\tcolor:" + c + "\n")
 		}
 	}
 	data, err := json.MarshalIndent(meta, "", "  ")
@@ -371,6 +473,76 @@ func writeBrat(j *Job, dir string) error {
 		}
 	}
 	return nil
+}
+
+// bratRelations gives the relation types of annotation.conf's
+// [relations]: "TYPE\tArg1:A|B, Arg2:C" with the brat types of the labels
+// a type's Arg1 and Arg2 admit (a layer: each of its labels), <ENTITY>
+// (any) where the type admits any label, or where none of those it
+// admits is written.
+func bratRelations(schema *annotate.Schema, types *bratTypes) string {
+	args := func(refs []annotate.LabelRef) string {
+		var out []string
+		for _, r := range refs {
+			for _, lt := range types.labels[r.Layer] {
+				if r.Label == "" || r.Label == lt[0] {
+					out = append(out, lt[1])
+				}
+			}
+		}
+		if len(out) == 0 {
+			return "<ENTITY>"
+		}
+		return strings.Join(out, "|")
+	}
+	var b strings.Builder
+	for _, r := range types.rels {
+		var a1, a2 []annotate.LabelRef
+		if l, ok := schema.RelationLayer(r[0]); ok {
+			if t, ok := l.Type(r[1]); ok {
+				a1, a2 = t.Arg1, t.Arg2
+			}
+		}
+		fmt.Fprintf(&b, "%s\tArg1:%s, Arg2:%s\n", r[2], args(a1), args(a2))
+	}
+	return b.String()
+}
+
+// bratOverlaps gives the <OVERLAP> rules of annotation.conf's
+// [relations]: spans of different layers may overlap in any way (contain,
+// cross, be equal), and so may the spans of a layer that allows overlaps
+// (or, forbidding them, has overlapping spans written: overlaps). One rule
+// per layer names its types as Arg1 and, as Arg2, the types of the layers
+// after it and, where its spans may overlap, its own; brat checks a rule
+// both ways round. Spans of one layer that forbids overlaps are not
+// allowed to overlap in brat either.
+func bratOverlaps(schema *annotate.Schema, types *bratTypes, overlaps map[string]bool) string {
+	typesOf := func(layer string) []string {
+		var out []string
+		for _, lt := range types.labels[layer] {
+			out = append(out, lt[1])
+		}
+		return out
+	}
+	var b strings.Builder
+	for i, l := range types.layers {
+		own := typesOf(l)
+		if len(own) == 0 {
+			continue
+		}
+		var with []string
+		if ly, ok := schema.Layer(l); ok && ly.Overlap == annotate.OverlapAllowed || overlaps[l] {
+			with = append(with, own...)
+		}
+		for _, other := range types.layers[i+1:] {
+			with = append(with, typesOf(other)...)
+		}
+		if len(with) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "<OVERLAP>\tArg1:%s, Arg2:%s, <OVL-TYPE>:<ANY>\n", strings.Join(own, "|"), strings.Join(with, "|"))
+	}
+	return b.String()
 }
 
 // bratPair is one document of a brat collection: its name (the path
@@ -391,7 +563,10 @@ type bratPair struct {
 // is what biaozhu.json in its folder (or one above) says, else the file's
 // name. T lines become spans; TYPE is the label, and the layer that of
 // its "!GROUP" in annotation.conf (else left to the importer), unless
-// biaozhu.json gives the type's layer and label (see bratMeta); a label or
+// biaozhu.json gives the type's layer and label (see bratMeta); without
+// it, a type (or group) that the brat export made from a name brat cannot
+// take (機構 as L_6A5F_69CB) is that name, which visual.conf shows (see
+// bratDisplays); a label or
 // layer annotate.CheckName refuses is a bad line. TEXT must be the .txt
 // at the offsets (line breaks and tabs compared as spaces). A discontinuous
 // T line ("0 5;16 23") whose fragments are separated only by white space
@@ -399,7 +574,7 @@ type bratPair struct {
 // span; otherwise each fragment is a span of its own, with the note "part
 // of Tn (fragment i of k)" and a warning. "#n\tAnnotatorNotes Tn\tNOTE"
 // becomes the span's note (several are joined by line breaks). Other
-// kinds (R, E, A, M, N, *, and notes of other kinds) are skipped and
+// kinds (E, A, M, N, *, and notes of other kinds) are skipped and
 // counted in a warning.
 func eachBrat(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
 	st, err := os.Stat(path)
@@ -411,7 +586,7 @@ func eachBrat(path string, opts ReadOptions, im *Imported, emit func(*annotate.D
 	var confErr error
 	add := func(rel, file string, data func() ([]byte, error)) {
 		ext := strings.ToLower(filepath.Ext(rel))
-		if base := pathpkg.Base(rel); base == "annotation.conf" || base == bratMetaFile {
+		if base := pathpkg.Base(rel); base == "annotation.conf" || base == "visual.conf" || base == bratMetaFile {
 			b, err := data() // small, and needed before any document
 			if err != nil {
 				confErr = cmp.Or(confErr, err)
@@ -423,9 +598,12 @@ func eachBrat(path string, opts ReadOptions, im *Imported, emit func(*annotate.D
 				c = &bratConfFiles{}
 				confs[dir] = c
 			}
-			if base == bratMetaFile {
+			switch base {
+			case bratMetaFile:
 				c.meta, c.metaFile = b, file
-			} else {
+			case "visual.conf":
+				c.visual = b
+			default:
 				c.conf = b
 			}
 			return
@@ -496,7 +674,7 @@ func eachBrat(path string, opts ReadOptions, im *Imported, emit func(*annotate.D
 			}
 			add(filepath.Base(stem)+e, stem+e, func() ([]byte, error) { return readFile(stem + e) })
 		}
-		for _, name := range []string{"annotation.conf", bratMetaFile} {
+		for _, name := range []string{"annotation.conf", "visual.conf", bratMetaFile} {
 			p := filepath.Join(filepath.Dir(path), name)
 			if _, err := os.Stat(p); err == nil {
 				add(name, p, func() ([]byte, error) { return readFile(p) })
@@ -555,11 +733,11 @@ func eachBrat(path string, opts ReadOptions, im *Imported, emit func(*annotate.D
 			if err != nil {
 				return err
 			}
-			spans, err := parseBratAnn(im, opts, p.annFile, []rune(doc.Text), ann, c)
+			spans, rels, err := parseBratAnn(im, opts, p.annFile, []rune(doc.Text), ann, c)
 			if err != nil {
 				return err
 			}
-			doc.Spans = spans
+			doc.Spans, doc.Relations = spans, rels
 		}
 		if err := emit(doc); err != nil {
 			return err
@@ -574,33 +752,37 @@ func readBrat(path string, opts ReadOptions) (*Imported, error) {
 }
 
 // bratWanted reports whether the brat reader reads the file called name:
-// a .txt or .ann, or a collection's annotation.conf or biaozhu.json.
+// a .txt or .ann, or a collection's annotation.conf, visual.conf or
+// biaozhu.json.
 func bratWanted(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".txt", ".ann":
 		return true
 	}
 	base := pathpkg.Base(filepath.ToSlash(name))
-	return base == "annotation.conf" || base == bratMetaFile
+	return base == "annotation.conf" || base == "visual.conf" || base == bratMetaFile
 }
 
 // bratConfFiles are the configuration files of one folder of a
 // collection, as read.
 type bratConfFiles struct {
-	conf, meta []byte
-	metaFile   string
+	conf, visual, meta []byte
+	metaFile           string
 }
 
 // bratConf is what the reader takes from a folder's configuration: the
 // layer of each type (the top-level "!GROUP" of annotation.conf's
-// [entities] it is under), and from biaozhu.json the documents' names and
-// each type's exact layer and label.
+// [entities] it is under), the names visual.conf shows for types that
+// stand for them (see bratDisplays), and from biaozhu.json the documents'
+// names and each type's exact layer and label.
 type bratConf struct {
-	dir    string
-	parent *bratConf
-	group  map[string]string // type → layer, from annotation.conf
-	types  map[string]bratMetaType
-	docs   map[string]bratMetaDoc // by file, relative to dir, without extension
+	dir     string
+	parent  *bratConf
+	group   map[string]string // type → layer, from annotation.conf
+	display map[string]string // type → the name it stands for, from visual.conf
+	types   map[string]bratMetaType
+	rels    map[string]bratMetaRelation
+	docs    map[string]bratMetaDoc // by file, relative to dir, without extension
 }
 
 // bratConfs finds a folder's configuration: its own, else its parent's.
@@ -636,21 +818,45 @@ func (c *bratConf) doc(name string) (bratMetaDoc, bool) {
 	return bratMetaDoc{}, false
 }
 
+// BratRelationLayer is the relation layer of relations read from brat
+// files whose biaozhu.json does not name one.
+const BratRelationLayer = "relation"
+
+// relation gives the relation layer and type of a relation of brat type
+// typ: from biaozhu.json, else BratRelationLayer and typ.
+func (c *bratConf) relation(typ string) (layer, name string) {
+	for x := c; x != nil; x = x.parent {
+		if r, ok := x.rels[typ]; ok {
+			return r.Layer, r.Name
+		}
+	}
+	return BratRelationLayer, typ
+}
+
 // span gives the layer and label of a span of brat type typ: from
 // biaozhu.json, else the layer of its group in annotation.conf (none if
-// it has none) and the type as label.
+// it has none) and the type as label, each the name visual.conf shows for
+// it where the type stands for that name (機構 for L_6A5F_69CB).
 func (c *bratConf) span(typ string) (layer, label string) {
 	for x := c; x != nil; x = x.parent {
 		if t, ok := x.types[typ]; ok {
 			return t.Layer, t.Label
 		}
 	}
+	name := func(t string) string {
+		for x := c; x != nil; x = x.parent {
+			if d, ok := x.display[t]; ok {
+				return d
+			}
+		}
+		return t
+	}
 	for x := c; x != nil; x = x.parent {
 		if g, ok := x.group[typ]; ok {
-			return g, typ
+			return name(g), name(typ)
 		}
 	}
-	return "", typ
+	return "", name(typ)
 }
 
 // readBratConfs parses the configuration files of each folder and links
@@ -659,7 +865,7 @@ func (c *bratConf) span(typ string) (layer, label string) {
 func readBratConfs(files map[string]*bratConfFiles) (bratConfs, error) {
 	cs := bratConfs{}
 	for dir, f := range files {
-		c := &bratConf{dir: dir, group: bratGroups(f.conf)}
+		c := &bratConf{dir: dir, group: bratGroups(f.conf), display: bratDisplays(f.visual)}
 		if f.meta != nil {
 			var m bratMeta
 			if err := json.Unmarshal(f.meta, &m); err != nil {
@@ -668,6 +874,10 @@ func readBratConfs(files map[string]*bratConfFiles) (bratConfs, error) {
 			c.types = map[string]bratMetaType{}
 			for _, t := range m.Types {
 				c.types[t.Type] = t
+			}
+			c.rels = map[string]bratMetaRelation{}
+			for _, r := range m.Relations {
+				c.rels[r.Type] = r
 			}
 			c.docs = map[string]bratMetaDoc{}
 			for _, d := range m.Documents {
@@ -724,6 +934,49 @@ func bratGroups(conf []byte) map[string]string {
 	return out
 }
 
+// bratDisplays reads the [labels] section of a visual.conf ("TYPE | NAME
+// | ABBREVIATION…") for the types that stand for their first display
+// name: those the brat export made from a name brat cannot take as a type
+// (a Chinese label, one with a space), which are bratStorage of the name,
+// maybe with bratTypes's "-2", "-3"… after it. It maps each such type to
+// its name. Other display names (a "Person" shown for PER) are only
+// shown by brat, and not taken: the type is the label.
+func bratDisplays(visual []byte) map[string]string {
+	out := map[string]string{}
+	section := ""
+	for l := range strings.Lines(string(visual)) {
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
+			section = t
+			continue
+		}
+		if section != "[labels]" {
+			continue
+		}
+		parts := strings.Split(t, "|")
+		if len(parts) < 2 {
+			continue
+		}
+		typ, name := strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])
+		stored := bratStorage(name)
+		if rest, ok := strings.CutPrefix(typ, stored); name != "" && name != typ && ok && (rest == "" || bratSuffix(rest)) {
+			out[typ] = name
+		}
+	}
+	return out
+}
+
+// bratSuffix reports whether s is a suffix bratTypes.unique adds: "-"
+// and a number from 2.
+func bratSuffix(s string) bool {
+	n, ok := strings.CutPrefix(s, "-")
+	k, err := strconv.Atoi(n)
+	return ok && err == nil && k >= 2 && strconv.Itoa(k) == n
+}
+
 // readFile reads a file of a brat collection; errors name it.
 func readFile(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
@@ -738,14 +991,27 @@ var bratKinds = map[byte]string{'R': "relations", 'E': "events", 'A': "attribute
 	'N': "normalizations", '*': "equivalences", '#': "notes on other annotations"}
 
 // parseBratAnn reads the .ann file annFile of a text of runes. Under
-// SkipBad a bad line is skipped (and reported in im.Skipped).
-func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, data []byte, conf *bratConf) ([]annotate.Span, error) {
+// SkipBad a bad line is skipped (and reported in im.Skipped). R lines
+// ("R1\tTYPE Arg1:T1 Arg2:T2") become relations from the first argument's
+// span to the second's, of the relation layer and type biaozhu.json gives
+// the type, else of layer BratRelationLayer with the type as its name; an
+// R line whose arguments are not two T annotations of the file is a bad
+// line; its AnnotatorNotes become the relation's note. The spans carry IDs
+// (1, 2, …) that the relations refer to.
+func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, data []byte, conf *bratConf) ([]annotate.Span, []annotate.Relation, error) {
 	type tbound struct {
 		id           string
 		layer, label string
 		frags        [][2]int
 		line         int
+		span         int64 // the ID of its (first) span
 	}
+	type rline struct {
+		id, typ  string
+		from, to string
+		line     int
+	}
+	var rls []rline
 	var tbs []*tbound
 	byID := map[string]*tbound{}
 	notes := map[string][]string{}
@@ -764,7 +1030,7 @@ func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, 
 		id, rest, found := strings.Cut(l, "\t")
 		if !found || id == "" {
 			if err := bad("no TAB after the annotation ID: %q", l); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			continue
 		}
@@ -774,13 +1040,13 @@ func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, 
 			label, offs, found2 := strings.Cut(mid, " ")
 			if !found || !found2 || label == "" {
 				if err := bad("%s: want \"%s\\tTYPE START END\\tTEXT\", got %q", id, id, l); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				continue
 			}
 			if byID[id] != nil {
 				if err := bad("%s appears twice (first at line %d)", id, byID[id].line); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				continue
 			}
@@ -830,7 +1096,7 @@ func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, 
 			}
 			if problem != "" {
 				if err := bad("%s: %s", id, problem); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				continue
 			}
@@ -839,17 +1105,28 @@ func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, 
 		case '#':
 			head, note, _ := strings.Cut(rest, "\t")
 			f := strings.Fields(head)
-			if len(f) == 2 && f[0] == "AnnotatorNotes" && strings.HasPrefix(f[1], "T") {
+			if len(f) == 2 && f[0] == "AnnotatorNotes" && (strings.HasPrefix(f[1], "T") || strings.HasPrefix(f[1], "R")) {
 				notes[f[1]] = append(notes[f[1]], note)
 				noteLine[f[1]] = ln
 				continue
 			}
 			skipped[bratKinds['#']]++
-		case 'R', 'E', 'A', 'M', 'N', '*':
+		case 'R':
+			f := strings.Fields(rest)
+			if len(f) != 3 || !strings.Contains(f[1], ":T") || !strings.Contains(f[2], ":T") {
+				if err := bad("%s: want \"%s\\tTYPE Arg1:Tn Arg2:Tm\", got %q", id, id, l); err != nil {
+					return nil, nil, err
+				}
+				continue
+			}
+			_, a1, _ := strings.Cut(f[1], ":")
+			_, a2, _ := strings.Cut(f[2], ":")
+			rls = append(rls, rline{id: id, typ: f[0], from: a1, to: a2, line: ln})
+		case 'E', 'A', 'M', 'N', '*':
 			skipped[bratKinds[id[0]]]++
 		default:
 			if err := bad("unknown annotation kind %q (brat has T, R, E, A, M, N, * and #)", id); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
@@ -879,8 +1156,40 @@ func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, 
 			if len(frags) > 1 {
 				n = strings.TrimSpace(note + "\n" + fmt.Sprintf("part of %s (fragment %d of %d)", tb.id, i+1, len(frags)))
 			}
-			spans = append(spans, annotate.Span{Layer: tb.layer, Label: tb.label, Start: fr[0], End: fr[1], Note: n})
+			spans = append(spans, annotate.Span{ID: int64(len(spans) + 1), Layer: tb.layer, Label: tb.label, Start: fr[0], End: fr[1], Note: n})
+			if i == 0 {
+				tb.span = int64(len(spans))
+			}
 		}
+	}
+	var rels []annotate.Relation
+	for _, rl := range rls {
+		from, to := byID[rl.from], byID[rl.to]
+		layer, typ := conf.relation(rl.typ)
+		problem := ""
+		switch {
+		case from == nil:
+			problem = fmt.Sprintf("Arg1 %s is no T annotation of the file", rl.from)
+		case to == nil:
+			problem = fmt.Sprintf("Arg2 %s is no T annotation of the file", rl.to)
+		case from == to:
+			problem = fmt.Sprintf("both arguments are %s", rl.from)
+		}
+		if problem == "" {
+			if err := annotate.CheckName("relation type", typ); err != nil {
+				problem = err.Error()
+			} else if err := annotate.CheckName("relation layer", layer); err != nil {
+				problem = err.Error()
+			}
+		}
+		if problem != "" {
+			if err := im.Bad(opts, &RecordError{File: annFile, Line: rl.line, Err: fmt.Errorf("%s: %s", rl.id, problem)}); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		rels = append(rels, annotate.Relation{Layer: layer, Type: typ, From: from.span, To: to.span, Note: strings.Join(notes[rl.id], "\n")})
+		delete(notes, rl.id)
 	}
 	if discont > 0 {
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d discontinuous T annotations: each fragment imported as a span of its own, linked by the note \"part of Tn\"", annFile, discont))
@@ -900,5 +1209,5 @@ func parseBratAnn(im *Imported, opts ReadOptions, annFile string, runes []rune, 
 		}
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: skipped what Biaozhu does not import: %s", annFile, strings.Join(parts, ", ")))
 	}
-	return spans, nil
+	return spans, rels, nil
 }

@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -136,8 +137,22 @@ func TestBratRead(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: spans =\n%v\nwant\n%v", path, got, want)
 		}
+		// R1 links T1 (its first fragment, span 1) to T2 (span 3: T1's
+		// second fragment is 2), with its note.
+		wantRels := []annotate.Relation{{Layer: BratRelationLayer, Type: "Near", From: 1, To: 3, Note: "about a relation"}}
+		if got := im.Docs[0].Relations; !reflect.DeepEqual(got, wantRels) {
+			t.Errorf("%s: relations = %+v, want %+v", path, got, wantRels)
+		}
+		for _, sp := range im.Docs[0].Spans {
+			if sp.ID == 1 && sp.Start != 0 || sp.ID == 3 && sp.Start != 10 {
+				t.Errorf("%s: span %d starts at %d; the relation's ends are 1 [0,5) and 3 [10,15)", path, sp.ID, sp.Start)
+			}
+		}
 		all := strings.Join(im.Warnings, "\n")
-		for _, w := range []string{"1 discontinuous", "1 relations", "1 attributes", "1 notes on other annotations"} {
+		if strings.Contains(all, "relations") || strings.Contains(all, "notes on other") {
+			t.Errorf("%s: warnings %q say relations or their notes were skipped", path, im.Warnings)
+		}
+		for _, w := range []string{"1 discontinuous", "1 attributes"} {
 			if !strings.Contains(all, w) {
 				t.Errorf("%s: warnings %q lack %q", path, im.Warnings, w)
 			}
@@ -221,4 +236,15 @@ func FuzzReadBrat(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestBratDisplays: visual.conf's display name is taken as the name a
+// type stands for only where the brat export made the type from it.
+func TestBratDisplays(t *testing.T) {
+	visual := "[labels]\nL_6A5F_69CB | 機構\nL_6A5F_69CB-2 | 機構 | 機\nL_4EBA_20_540D | 人 名\nORG | Organization | Org\n" +
+		"per | per\nX-2x | X\nentity_layer | entity layer\n\n[drawing]\nL_4EBA_540D | 人名\n"
+	want := map[string]string{"L_6A5F_69CB": "機構", "L_6A5F_69CB-2": "機構", "L_4EBA_20_540D": "人 名", "entity_layer": "entity layer"}
+	if got := bratDisplays([]byte(visual)); !maps.Equal(got, want) {
+		t.Errorf("bratDisplays() = %q, want %q", got, want)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,9 +18,14 @@ import (
 	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
-// conllDocStart is the line that starts each document of a CoNLL file
-// holding more than one (CoNLL-2003's convention).
-const conllDocStart = "-DOCSTART-"
+// conllDocStart is the token of the line that starts each document of a
+// CoNLL file holding more than one (CoNLL-2003's convention); the writer
+// writes the whole line as conllDocLine, the form spaCy's converter
+// (spacy convert -c ner) looks for, space-separated whatever the columns.
+const (
+	conllDocStart = "-DOCSTART-"
+	conllDocLine  = "-DOCSTART- -X- O O"
+)
 
 func init() {
 	Register(&Format{Name: "conll", Ext: ".conll", Write: writeCoNLL,
@@ -43,9 +47,17 @@ func init() {
 // Tags come from Job.Tags (BIO, or BIOES with Opts.Scheme) for ONE layer,
 // the first one written (the schema's first entity layer): other layers
 // are left out with a warning (export them one at a time with Layers).
-// With more than one document, each starts with a "-DOCSTART-" line (with
-// "-X-" for POS and "O" for the tag, so every line has the same columns)
-// and a blank line, as in CoNLL-2003.
+// With more than one document, each starts with the line "-DOCSTART- -X-
+// O O" and a blank line, as in CoNLL-2003 (spaCy's converter splits
+// documents at that exact line; readers that split columns at white
+// space, as spaCy's does, read any number of columns in it).
+//
+// Readers split a line at white space (spaCy's converter at any that
+// Python's str.split() knows, Unicode's included), so no column may hold
+// any: in a token each white-space character is written as "_", in a POS
+// tag the whole tag as "_", and a label holding white space or control
+// characters is written with "_" for each (numbered _2, _3… if that
+// name is another label's), each label so written named in a warning.
 func writeCoNLL(j *Job, w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	layers := j.Layers()
@@ -60,9 +72,8 @@ func writeCoNLL(j *Job, w io.Writer) error {
 	sj := *j
 	sj.Opts.Records = RecordSentence
 	many := len(j.docs) > 1
-	var spaced, spaces, empty, others tally
-	relabel := map[string]string{} // label → as the tag column has it, where it differs
-	var relabelled *Doc
+	var spaced, spaces, empty, others, docstart tally
+	labels := newColumnLabels(j.Schema, layer)
 	err := j.Each(func(d *Doc) error {
 		level := j.TagLevel(d)
 		if layer == "" {
@@ -85,11 +96,7 @@ func writeCoNLL(j *Job, w io.Writer) error {
 		// others are not warned about again, span by span.
 		d.Spans = slices.DeleteFunc(d.Spans, func(sp annotate.Span) bool { return sp.Layer != layer })
 		if many {
-			if j.Opts.POS {
-				bw.WriteString(conllDocStart + "\t-X-\tO\n\n")
-			} else {
-				bw.WriteString(conllDocStart + "\tO\n\n")
-			}
+			bw.WriteString(conllDocLine + "\n\n")
 		}
 		for _, rec := range sj.Records(d) {
 			units, tags := j.Tags(rec, level, layer, scheme)
@@ -101,14 +108,17 @@ func writeCoNLL(j *Job, w io.Writer) error {
 			}
 			for i, u := range units {
 				tok := d.Text(u.Start, u.End)
-				if strings.ContainsFunc(tok, unicode.IsSpace) {
+				if strings.ContainsFunc(tok, isColumnSpace) {
 					spaced.add(d, 1)
 					tok = strings.Map(func(r rune) rune {
-						if unicode.IsSpace(r) {
+						if isColumnSpace(r) {
 							return '_'
 						}
 						return r
 					}, tok)
+				}
+				if tok == conllDocStart {
+					docstart.add(d, 1)
 				}
 				bw.WriteString(tok)
 				if j.Opts.POS {
@@ -116,18 +126,14 @@ func writeCoNLL(j *Job, w io.Writer) error {
 					if level == LevelChar {
 						pos = posAt(d.Tokens, u.Start)
 					}
-					if pos == "" || strings.ContainsFunc(pos, unicode.IsSpace) {
+					if pos == "" || strings.ContainsFunc(pos, isColumnSpace) {
 						pos = "_"
 					}
 					bw.WriteByte('\t')
 					bw.WriteString(pos)
 				}
 				bw.WriteByte('\t')
-				tag := columnTag(tags[i], relabel)
-				if tag != tags[i] && relabelled == nil {
-					relabelled = d
-				}
-				bw.WriteString(tag)
+				bw.WriteString(labels.tag(tags[i], d))
 				bw.WriteByte('\n')
 			}
 			bw.WriteByte('\n')
@@ -141,30 +147,104 @@ func writeCoNLL(j *Job, w io.Writer) error {
 	spaced.warn(j, "%d tokens in %d documents (this one first) hold white space, which the token column cannot: written with _ for each white-space character")
 	spaces.warn(j, "CoNLL holds no white space between tokens: %d white-space characters of %d documents (this one first) are not written; read back, the tokens of a sentence are joined without space (but between words of Latin script) and sentences by a line break")
 	empty.warn(j, "%[1]d documents without a character to tag (empty, or only white space; this one first) left out: CoNLL cannot hold one")
-	for _, label := range slices.Sorted(maps.Keys(relabel)) {
-		j.Warn(relabelled, 0, "label %q written as %q in the tag column, which holds no white space or control characters", label, relabel[label])
-	}
+	docstart.warn(j, "%d tokens in %d documents (this one first) are "+conllDocStart+", which CoNLL readers take for the start of a document")
+	labels.warn(j)
 	return bw.Flush()
 }
 
-// columnTag makes a tag safe for a column of CoNLL (and similar formats
-// whose columns may be read as separated by white space): white space and
-// control characters in its label are written as _; each label so changed
-// is recorded in relabel.
-func columnTag(tag string, relabel map[string]string) string {
-	if !strings.ContainsFunc(tag, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+// isColumnSpace reports whether r separates columns for a reader that
+// splits a line at white space: Go's unicode.IsSpace, and the information
+// separators U+001C to U+001F, which Python's str.split() splits at too.
+func isColumnSpace(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f }
+
+// columnLabels gives each label of a layer the name a tag column of CoNLL
+// (or another format whose columns are read as separated by white space)
+// can hold: the label itself when it holds no white space or control
+// characters, else the label with "_" for each of them, numbered (_2,
+// _3…) when another label has that name, so that two labels never come
+// out as one. The schema's labels are named first, in order; a label a
+// span has that the schema lacks, when it is first met.
+type columnLabels struct {
+	name    map[string]string // label → its name in the column
+	taken   map[string]bool
+	changed []string        // the labels whose name differs, in order
+	written map[string]bool // of those, the ones written
+	first   *Doc            // the document one of them was first written in
+}
+
+func newColumnLabels(schema *annotate.Schema, layer string) *columnLabels {
+	c := &columnLabels{name: map[string]string{}, taken: map[string]bool{}, written: map[string]bool{}}
+	l, _ := schema.Layer(layer)
+	for _, lb := range l.Labels {
+		if columnSafe(lb.Name) {
+			c.name[lb.Name] = lb.Name
+			c.taken[lb.Name] = true
+		}
+	}
+	for _, lb := range l.Labels {
+		c.of(lb.Name)
+	}
+	return c
+}
+
+// columnSafe reports whether a label can stand in a column as it is.
+func columnSafe(label string) bool {
+	return !strings.ContainsFunc(label, func(r rune) bool { return isColumnSpace(r) || unicode.IsControl(r) })
+}
+
+// of returns the name of label in the column.
+func (c *columnLabels) of(label string) string {
+	if n, ok := c.name[label]; ok {
+		return n
+	}
+	n := label
+	if !columnSafe(label) {
+		n = strings.Map(func(r rune) rune {
+			if isColumnSpace(r) || unicode.IsControl(r) {
+				return '_'
+			}
+			return r
+		}, label)
+	}
+	for k, base := 2, n; c.taken[n]; k++ {
+		n = fmt.Sprintf("%s_%d", base, k)
+	}
+	c.name[label], c.taken[n] = n, true
+	if n != label {
+		c.changed = append(c.changed, label)
+	}
+	return n
+}
+
+// tag returns tag (O, or PREFIX-LABEL) with its label's column name; d is
+// the document it is written in.
+func (c *columnLabels) tag(tag string, d *Doc) string {
+	if len(tag) < 3 || tag[1] != '-' {
 		return tag
 	}
-	safe := strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return '_'
-		}
-		return r
-	}, tag)
-	if len(tag) > 2 {
-		relabel[tag[2:]] = safe[2:]
+	n := c.of(tag[2:])
+	if n == tag[2:] {
+		return tag
 	}
-	return safe
+	if c.first == nil {
+		c.first = d
+	}
+	c.written[tag[2:]] = true
+	return tag[:2] + n
+}
+
+// warn names each label written under another name, once, on the
+// document it was first written in.
+func (c *columnLabels) warn(j *Job) {
+	if c.first == nil {
+		return
+	}
+	for _, label := range c.changed {
+		if !c.written[label] {
+			continue
+		}
+		j.Warn(c.first, 0, "label %q written as %q in the tag column, which holds no white space or control characters", label, c.name[label])
+	}
 }
 
 // posAt is the POS of the token holding code point at ("" if none).
@@ -204,7 +284,9 @@ func conllWordRune(r rune) bool {
 // BIOES; IOB1's I- after O is read as a span start, with a warning), a
 // second column before the tag is POS (more columns are ignored). Every
 // line must have as many columns as the first. A blank line ends a
-// sentence; a line whose token is -DOCSTART- ends a document.
+// sentence; a line whose first field is -DOCSTART- ends a document
+// ("-DOCSTART- -X- O O", as CoNLL-2003 and our writer have it, or with
+// TABs and any number of columns).
 //
 // Level (opts.Level, or detected: every token one character → char; every
 // token with non-ASCII characters one character, but some ASCII tokens
@@ -416,6 +498,14 @@ func scanCoNLL(path string, opts ReadOptions, im *Imported, sentence func(doc in
 			}
 			continue
 		}
+		if first, _, _ := strings.Cut(strings.TrimLeftFunc(l, unicode.IsSpace), "\t"); strings.Fields(first)[0] == conllDocStart {
+			// "-DOCSTART- -X- O O", or with TABs: whatever its columns.
+			if err := endSent(); err != nil {
+				return err
+			}
+			docs++
+			continue
+		}
 		if cols == 0 {
 			tabs = strings.Contains(l, "\t")
 		}
@@ -424,13 +514,6 @@ func scanCoNLL(path string, opts ReadOptions, im *Imported, sentence func(doc in
 			f = strings.Split(l, "\t")
 		} else {
 			f = strings.Fields(l)
-		}
-		if f[0] == conllDocStart {
-			if err := endSent(); err != nil {
-				return err
-			}
-			docs++
-			continue
 		}
 		if skipping {
 			continue

@@ -15,6 +15,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/annotate/text"
 )
@@ -60,6 +62,10 @@ type CoNLLUSentence struct {
 	DocID  string
 	// Ranges are the multiword tokens (ID "3-4") of the sentence.
 	Ranges []CoNLLURange
+	// Lines are the sentence's lines as the file has them, line ends
+	// (and a byte order mark) removed: comments, words, multiword
+	// tokens and empty nodes, in order.
+	Lines []string
 }
 
 // CoNLLURange is a multiword token: words First to Last (IDs, inclusive)
@@ -173,6 +179,7 @@ func eachCoNLLU(name string, r io.Reader, bad func(*ParseError) error, f func(Co
 			cur.Line = line
 			open = true
 		}
+		cur.Lines = append(cur.Lines, l)
 		if strings.HasPrefix(l, "#") {
 			if len(cur.Words) > 0 {
 				if err := fail(ErrCommentPos); err != nil {
@@ -295,11 +302,11 @@ func WriteCoNLLU(w io.Writer, docName string, text string, sents []text.Sentence
 		for j, t := range g {
 			form := formSafe(string(runes[t.Start:t.End]))
 			xpos := t.POS
-			if xpos == "" || strings.ContainsFunc(xpos, unicode.IsSpace) {
+			if xpos == "" || strings.ContainsFunc(xpos, isColumnSpace) {
 				xpos = "_"
 			}
 			misc := "_"
-			if t.End < len(runes) && !unicode.IsSpace(runes[t.End]) {
+			if t.End < len(runes) && !isColumnSpace(runes[t.End]) {
 				misc = "SpaceAfter=No"
 			}
 			fmt.Fprintf(bw, "%d\t%s\t_\t%s\t%s\t_\t_\t_\t_\t%s\n", j+1, form, UPOS(t.POS, form), xpos, misc)
@@ -341,25 +348,32 @@ func tokensBySentence(doc string, n int, sents []text.Sentence, toks []text.Toke
 	return groups, nil
 }
 
-// collapseSpace trims s and writes each run of whitespace in it as one
-// space, so that a sentence's text stays on one line and matches its FORMs
-// joined as SpaceAfter says.
+// The official UD validator (validate.py, level 1) reads a CoNLL-U file
+// line by line with Python's universal newlines, and refuses a line that
+// is not in Unicode NFC and a column (FORM, MISC) that starts or ends with
+// white space or holds two white-space characters in a row, white space
+// being what Python's str.isspace() says (isColumnSpace: U+001C to U+001F,
+// U+2028 and U+3000 are). The writers make every line pass: see
+// collapseSpace, formSafe and escapeSpaces.
+
+// collapseSpace trims s and writes each run of white space in it as one
+// space, in NFC, so that a comment (a sentence's text, a document's name)
+// stays on one line and passes the validator.
 func collapseSpace(s string) string {
-	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	return norm.NFC.String(strings.Join(strings.FieldsFunc(s, isColumnSpace), " "))
 }
 
 // commentSafe keeps a document name on its comment line.
 func commentSafe(s string) string { return collapseSpace(s) }
 
-// formSafe keeps a FORM in its column: tabs and line breaks become spaces.
+// formSafe makes s a FORM the validator accepts: in NFC, its white space
+// (tabs and line breaks included) written as single spaces between its
+// other characters, "_" when it has no other character.
 func formSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case '\t', '\n', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029':
-			return ' '
-		}
-		return r
-	}, s)
+	if f := collapseSpace(s); f != "" {
+		return f
+	}
+	return "_"
 }
 
 // UPOS maps a gse (jieba/ICTCLAS) tag to a Universal Dependencies UPOS tag
@@ -452,8 +466,14 @@ func init() {
 // xpos layer, else "_"; any other tag (gse) goes to XPOS, and UPOS comes
 // from the token's span in the upos layer, else from the tag (see UPOS).
 func conlluColumns(pos, form, xpos, upos string) (string, string) {
-	if strings.ContainsFunc(pos, unicode.IsSpace) {
+	if strings.ContainsFunc(pos, isColumnSpace) {
 		pos = ""
+	}
+	if strings.ContainsFunc(xpos, isColumnSpace) {
+		xpos = ""
+	}
+	if strings.ContainsFunc(upos, isColumnSpace) {
+		upos = ""
 	}
 	if uposTags[pos] {
 		return pos, cmp.Or(xpos, "_")
@@ -461,24 +481,31 @@ func conlluColumns(pos, form, xpos, upos string) (string, string) {
 	return cmp.Or(upos, UPOS(pos, form)), cmp.Or(pos, "_")
 }
 
-// escapeSpaces writes white space as CoNLL-U's SpacesAfter does: \s, \t,
-// \n, \r, and \p for |, \\ for \.
+// escapeSpaces writes white space as UDPipe's SpacesAfter and
+// SpacesBefore do — \s, \t, \n, \r, and \p for |, \\ for \ — and
+// any other white space (U+00A0, U+2028, U+3000…) and any other character
+// below U+0020 as \uXXXX, so that the value holds no white space at all,
+// as the validator wants of MISC. (UDPipe reads an escape it does not know
+// as it is: \u3000 stays six characters there; our reader and udapi-based
+// tools that call unescapeSpaces' equivalent read it back.)
 func escapeSpaces(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		switch r {
-		case ' ':
+		switch {
+		case r == ' ':
 			b.WriteString(`\s`)
-		case '\t':
+		case r == '\t':
 			b.WriteString(`\t`)
-		case '\n':
+		case r == '\n':
 			b.WriteString(`\n`)
-		case '\r':
+		case r == '\r':
 			b.WriteString(`\r`)
-		case '|':
+		case r == '|':
 			b.WriteString(`\p`)
-		case '\\':
+		case r == '\\':
 			b.WriteString(`\\`)
+		case r < 0x20 || r <= 0xFFFF && (isColumnSpace(r) || unicode.IsControl(r)):
+			fmt.Fprintf(&b, `\u%04X`, r)
 		default:
 			b.WriteRune(r)
 		}
@@ -498,6 +525,13 @@ func unescapeSpaces(s string) string {
 			continue
 		}
 		i++
+		if s[i] == 'u' && i+5 <= len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+5], 16, 32); err == nil {
+				b.WriteRune(rune(n))
+				i += 4
+				continue
+			}
+		}
 		switch s[i] {
 		case 's':
 			b.WriteByte(' ')
@@ -563,6 +597,8 @@ type conlluUnit struct {
 func writeCoNLLUJob(j *Job, w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	var unsafe, joined, gapTally, outsideTally, untokenised, spans tally
+	var crossArcs, manyHeads, otherRels tally
+	firstDoc := true
 	err := j.Each(func(d *Doc) error {
 		n := 0
 		for _, sp := range d.Spans {
@@ -596,12 +632,12 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 		pos := 0 // code points before pos are written
 		addGaps := func(units []conlluUnit, from, to int) []conlluUnit {
 			for i := from; i < to; {
-				if unicode.IsSpace(d.Runes[i]) {
+				if isColumnSpace(d.Runes[i]) {
 					i++
 					continue
 				}
 				k := i
-				for k < to && !unicode.IsSpace(d.Runes[k]) {
+				for k < to && !isColumnSpace(d.Runes[k]) {
 					k++
 				}
 				units = append(units, conlluUnit{start: i, end: k, gap: true})
@@ -645,14 +681,14 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 			}
 		}
 		outside += len(d.Tokens) - ti
-		fmt.Fprintf(bw, "# newdoc id = %s\n", commentSafe(d.Name))
+		tree := newCoNLLUTree(d.Document, firstDoc)
 		for k, su := range all {
 			units := su.units
 			next := len(d.Runes) // where the next sentence's first unit starts
 			if k+1 < len(all) {
 				next = all[k+1].units[0].start
 			}
-			lines := make([]string, len(units))
+			outs := make([]conlluOut, len(units))
 			var sb strings.Builder
 			for i, u := range units {
 				raw := d.Text(u.start, u.end)
@@ -663,7 +699,7 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 				sb.WriteString(form)
 				var misc []string
 				if k == 0 && i == 0 && u.start > 0 {
-					if lead := d.Text(0, u.start); strings.TrimFunc(lead, unicode.IsSpace) == "" {
+					if lead := d.Text(0, u.start); strings.TrimFunc(lead, isColumnSpace) == "" {
 						misc = append(misc, "SpacesBefore="+escapeSpaces(lead))
 					}
 				}
@@ -673,7 +709,7 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 					to = units[i+1].start
 				}
 				gap := d.Text(u.end, to)
-				if strings.TrimFunc(gap, unicode.IsSpace) != "" {
+				if strings.TrimFunc(gap, isColumnSpace) != "" {
 					gap = "" // characters outside every sentence: not written (counted below)
 				}
 				switch {
@@ -698,18 +734,18 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 				if u.gap {
 					up, xp = UPOS("", form), "_"
 				}
-				m := "_"
-				if len(misc) > 0 {
-					m = strings.Join(misc, "|")
+				outs[i] = conlluOut{form: form, spacing: misc, upos: up, xpos: xp}
+				if !u.gap {
+					outs[i].words = tree.words(u.start, u.end)
 				}
-				lines[i] = fmt.Sprintf("%d\t%s\t_\t%s\t%s\t_\t_\t_\t_\t%s\n", i+1, form, up, xp, m)
 			}
-			fmt.Fprintf(bw, "# sent_id = %d-%d\n# text = %s\n", d.ID, su.n, sb.String())
-			for _, l := range lines {
-				bw.WriteString(l)
-			}
-			bw.WriteByte('\n')
+			// The FORMs joined: in NFC as a whole too (a FORM that starts
+			// with a combining mark joins the one before it).
+			text := norm.NFC.String(sb.String())
+			tree.writeSentence(bw, d, k == 0, su.n, text, outs)
 		}
+		tree.tally(d, &crossArcs, &manyHeads, &otherRels)
+		firstDoc = false
 		gapTally.add(d, gaps)
 		outsideTally.add(d, outside)
 		return nil
@@ -717,10 +753,13 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	crossArcs.warn(j, "%d arcs of layer "+DeprelLayer+" in %d documents (this one first) link words of different sentences, which CoNLL-U cannot: not written (HEAD and DEPREL _)")
+	manyHeads.warn(j, "%d words in %d documents (this one first) have more than one arc of layer "+DeprelLayer+" coming in: the first (by ID) is written as HEAD and DEPREL")
+	otherRels.warn(j, "CoNLL-U holds one tree: %d relations of layers other than "+DeprelLayer+" in %d documents (this one first) are not written (brat, doccano, Label Studio keep them)")
 	spans.warn(j, "CoNLL-U holds tokens, not spans: %d spans of %d documents (this one first) are not written (a span format keeps them: doccano, brat, spacy…)")
 	untokenised.warn(j, "%[1]d documents without tokens (not segmented, or empty; this one first) left out of the CoNLL-U file")
 	gapTally.warn(j, "%d runs of characters no token covers in %d documents (this one first): written as tokens of their own")
-	unsafe.warn(j, "%d tokens in %d documents (this one first) hold a tab or line break, which a CoNLL-U FORM cannot: written with a space")
+	unsafe.warn(j, "%d tokens in %d documents (this one first) hold white space other than single spaces between characters, or are not in Unicode NFC, which a CoNLL-U FORM must be: written with single spaces, in NFC")
 	outsideTally.warn(j, "%d tokens in %d documents (this one first) lie outside every sentence or overlap another: left out")
 	joined.warn(j, "%d sentences in %d documents (this one first) are followed by the next without white space (SpaceAfter=No): read back, as CoNLL-U readers do, each sentence ends a line")
 	return bw.Flush()
@@ -796,7 +835,9 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 	// The POS column is the whole file's choice: a first pass counts the
 	// tags, holding no sentence.
 	hitsU, hitsX := 0, 0
+	rich := false // the file is a treebank: read losslessly (see DeprelLayer)
 	err := each(&Imported{}, func(s CoNLLUSentence) error {
+		rich = rich || richCoNLLU(s)
 		for _, w := range s.Words {
 			if tagset.Has(w.UPOS) {
 				hitsU++
@@ -827,7 +868,10 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 		mwt     int
 		strange = map[string]int{} // POS tags not in the tagset
 		sides   int
+		nextID  int64 // the spans' IDs in a document, for its relations
+		arcs    int
 	)
+	next := func() int64 { nextID++; return nextID }
 	trailing := false         // sep is the last token's SpacesAfter: it ends the document if no sentence follows
 	mismatched := &Imported{} // sentences whose # text is not their FORMs, skipped
 	finish := func() error {
@@ -839,7 +883,7 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			doc.Text = sb.String()
 			done = doc
 		}
-		doc, n, sep, trailing = nil, 0, "", false
+		doc, n, sep, trailing, nextID = nil, 0, "", false, 0
 		sb.Reset()
 		if done == nil {
 			return nil
@@ -863,11 +907,17 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 				spelled.WriteByte(' ')
 			}
 		}
-		if s.Text != "" && s.Text != spelled.String() {
+		if s.Text != "" && s.Text != spelled.String() && norm.NFC.String(s.Text) != norm.NFC.String(spelled.String()) {
 			// Reported after the file's bad lines, as when all its
 			// lines were read before any sentence was looked at.
 			return mismatched.Bad(opts, &RecordError{File: path, Line: s.Line, Err: fmt.Errorf("sentence %q: # text %q is not its FORMs joined as SpaceAfter says (%q)", s.ID, s.Text, spelled.String())})
 		}
+		if rich {
+			if err := checkHeads(s); err != nil {
+				return mismatched.Bad(opts, &RecordError{File: path, Line: s.Line, Err: err})
+			}
+		}
+		var ranges [][2]int // the surface tokens' offsets
 		if n > 0 {
 			if s.NewPar && !strings.Contains(sep, "\n") {
 				sep = "\n"
@@ -875,7 +925,7 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			sb.WriteString(sep)
 			n += utf8.RuneCountInString(sep)
 		} else if len(surf) > 0 {
-			if lead, ok := miscValue(surf[0].misc, "SpacesBefore"); ok && strings.TrimFunc(lead, unicode.IsSpace) == "" {
+			if lead, ok := miscValue(surf[0].misc, "SpacesBefore"); ok && strings.TrimFunc(lead, isColumnSpace) == "" {
 				sb.WriteString(lead)
 				n += utf8.RuneCountInString(lead)
 			}
@@ -899,11 +949,12 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			}
 			tok := text.Token{Start: n, End: n + utf8.RuneCountInString(u.form), Text: u.form, POS: pos}
 			doc.Tokens = append(doc.Tokens, tok)
+			ranges = append(ranges, [2]int{tok.Start, tok.End})
 			derived := "_"
 			if useX {
 				derived, _ = conlluColumns(pos, u.form, "", "")
 			}
-			if other != "_" && other != "" && other != derived {
+			if !rich && other != "_" && other != "" && other != derived {
 				doc.Spans = append(doc.Spans, annotate.Span{Layer: otherLayer, Label: other, Start: tok.Start, End: tok.End})
 				sides++
 			}
@@ -930,6 +981,13 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 			n += utf8.RuneCountInString(spaces)
 		}
 		doc.Sentences = append(doc.Sentences, text.Sentence{Start: start, End: n})
+		if rich {
+			spans, rels := treeWords(s, surf, ranges, otherLayer, useX, next)
+			doc.Spans = append(doc.Spans, spans...)
+			doc.Relations = append(doc.Relations, rels...)
+			sides += len(spans)
+			arcs += len(rels)
+		}
 		return nil
 	})
 	if err == nil {
@@ -961,8 +1019,11 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d tokens have POS tags that are not in the project's tagset %q (%s): kept as they are; a project with the matching tagset (upos or gse) can edit them",
 			path, total, tagset.Name, strings.Join(tags, ", ")))
 	}
-	if mwt > 0 {
+	if mwt > 0 && !rich {
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d multiword tokens imported as one token each, with the tags of their first word", path, mwt))
+	}
+	if rich {
+		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: a treebank: every word kept as a span of layer %q with its lines (LEMMA, FEATS, DEPS, MISC, comments, multiword tokens, empty nodes), %d arcs as relations of layer %q; an export to CoNLL-U writes them back", path, otherLayer, arcs, DeprelLayer))
 	}
 	return nil
 }

@@ -103,6 +103,21 @@ func TestReadCoNLLU(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ReadCoNLLU() error = %v", err)
 			}
+			// Lines: every line that is not blank, as it is (no line
+			// end, no byte order mark).
+			var lines, want []string
+			for k := range got {
+				lines = append(lines, got[k].Lines...)
+				got[k].Lines = nil
+			}
+			for l := range strings.SplitSeq(strings.ReplaceAll(strings.TrimPrefix(tt.in, "\uFEFF"), "\r", "\n"), "\n") {
+				if strings.TrimSpace(l) != "" {
+					want = append(want, l)
+				}
+			}
+			if !slices.Equal(lines, want) {
+				t.Errorf("Lines = %q, want %q", lines, want)
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("ReadCoNLLU() =\n%+v\nwant\n%+v", got, tt.want)
 			}

@@ -137,16 +137,22 @@ func (s Split) On() bool { return s.Train > 0 || s.Dev > 0 || s.Test > 0 }
 // formats read (said on each).
 type Options struct {
 	Docs        Selection
-	Layers      []string // span layers to write; nil: every layer of the schema but the token-tag layers xpos and upos
+	Layers      []string // span layers to write; nil: every layer of the schema but the token-tag layers xpos and upos and a curation project's annotator layers
 	Suggestions bool     // also write spans whose origin is suggested
 	Records     Records  // document (default) or sentence, where the format allows
 	Split       Split
 	Level       Level  // hf, conll: word (default) or char
 	Scheme      Scheme // hf, conll: BIO (default) or BIOES
 	BOM         bool   // csv-tokens, csv-spans: start with a UTF-8 byte order mark
-	Offsets     Unit   // doccano, labelstudio: codepoint (default) or utf16
-	POS         bool   // conll: write a POS column
-	Predictions bool   // labelstudio: results as predictions instead of annotations
+	// Excel: csv-tokens, csv-spans for spreadsheet apps (Excel,
+	// LibreOffice): a byte order mark, and every cell that would be taken
+	// for a formula neutralised with a ' before it (see excelCell), which
+	// the header's last column says; the csv reader undoes it. Without
+	// it the CSV is exact, for programs (pandas, Python's csv, R).
+	Excel       bool
+	Offsets     Unit // doccano, labelstudio: codepoint (default) or utf16
+	POS         bool // conll: write a POS column
+	Predictions bool // labelstudio: results as predictions instead of annotations
 	// Overwrite lets a folder export (brat) replace files of an earlier
 	// export to the same folder that were changed since (edited in brat),
 	// and other files in its way; without it the export refuses with a
@@ -402,21 +408,34 @@ func sliceUnits(runes []rune, start, end int, u Unit) (string, bool) {
 // directory of files (brat; written as a .zip when the output ends so).
 type Format struct {
 	Name        string
+	Aliases     []string // other names -f takes for it (old names)
 	Ext         string
 	Description string
-	Write       func(j *Job, w io.Writer) error
-	WriteDir    func(j *Job, dir string) error
+	// Binary says the output is not text (a zip: xlsx, or compressed:
+	// spacy-docbin): it is not written to standard output (-o -), where it
+	// would reach a terminal or a text pipeline.
+	Binary   bool
+	Write    func(j *Job, w io.Writer) error
+	WriteDir func(j *Job, dir string) error
 	// Companion, when set, gives a file written beside each output (same
 	// name, its own extension), e.g. Label Studio's labelling config.
 	Companion func(j *Job) (ext string, data []byte)
 }
 
-var formats = map[string]*Format{}
+var (
+	formats       = map[string]*Format{}
+	formatAliases = map[string]*Format{}
+)
 
 // Register adds a format; the writer files call it from init.
-func Register(f *Format) { formats[f.Name] = f }
+func Register(f *Format) {
+	formats[f.Name] = f
+	for _, a := range f.Aliases {
+		formatAliases[a] = f
+	}
+}
 
-// Formats lists the export formats by name.
+// Formats lists the export formats by name (not their aliases).
 func Formats() []*Format {
 	out := make([]*Format, 0, len(formats))
 	for _, f := range formats {
@@ -426,9 +445,12 @@ func Formats() []*Format {
 	return out
 }
 
-// Lookup returns the format called name.
+// Lookup returns the format called name, or that has name as an alias.
 func Lookup(name string) (*Format, bool) {
-	f, ok := formats[name]
+	if f, ok := formats[name]; ok {
+		return f, true
+	}
+	f, ok := formatAliases[name]
 	return f, ok
 }
 
@@ -471,11 +493,22 @@ func Export(ctx context.Context, src Source, format, out string, opts Options) (
 	schema := src.Schema()
 	layers := map[string]bool{}
 	if opts.Layers == nil {
+		// A curation project (biaozhu merge) writes its curated layers,
+		// the gold, not the annotators' layers it was decided from.
+		var cur *annotate.Curation
+		if c, ok := src.(interface {
+			Curation() (*annotate.Curation, error)
+		}); ok {
+			var err error
+			if cur, err = c.Curation(); err != nil {
+				return res, err
+			}
+		}
 		for _, l := range schema.Layers {
 			// The token-tag layers (the second POS column a CoNLL-U
 			// import keeps) are tags of tokens, not spans: only written
 			// when asked for by name.
-			if l.Name != XPOSLayer && l.Name != UPOSLayer {
+			if l.Name != XPOSLayer && l.Name != UPOSLayer && (cur == nil || !cur.AnnotatorLayer(l.Name)) {
 				layers[l.Name] = true
 			}
 		}
@@ -492,6 +525,15 @@ func Export(ctx context.Context, src Source, format, out string, opts Options) (
 	}
 	zipped := f.WriteDir != nil && strings.EqualFold(filepath.Ext(out), ".zip")
 	folder := f.WriteDir != nil && !zipped
+	switch {
+	case out != "-":
+	case opts.Split.On():
+		return res, fmt.Errorf("export: -o -: a split writes one file per part (OUT.train, OUT.dev, OUT.test), not standard output: give a file name")
+	case folder:
+		return res, fmt.Errorf("export: -o -: %s writes a folder of files, not standard output: give a folder name, or OUT.zip", f.Name)
+	case zipped || f.Binary:
+		return res, fmt.Errorf("export: -o -: %s is a binary file, not written to standard output: give a file name (OUT%s)", f.Name, cmp.Or(f.Ext, ".zip"))
+	}
 	if opts.Split.On() {
 		if o, err := planOutput(out, project, folder); err != nil {
 			return res, err
@@ -596,6 +638,10 @@ func writePart(f *Format, job *Job, o *output, zipped bool) error {
 	return o.write(func(w io.Writer) error { return zipDir(ContextWriter(job.ctx, w), tmp) })
 }
 
+// zipDir writes the files of dir as a zip to w, each entry compressed and
+// dated with its file's modification time (the time it was written), not
+// the zip format's zero date (1980): unzip, file managers and brat's
+// import show when the export was made.
 func zipDir(w io.Writer, dir string) error {
 	zw := zip.NewWriter(w)
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
@@ -603,11 +649,15 @@ func zipDir(w io.Writer, dir string) error {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, path)
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		fw, err := zw.Create(filepath.ToSlash(rel))
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: filepath.ToSlash(rel), Method: zip.Deflate, Modified: info.ModTime()})
 		if err != nil {
 			return err
 		}

@@ -57,13 +57,22 @@ import (
 // quotes (encoding/csv would turn it into "\r\n" under UseCRLF, changing the
 // data). Cells are written raw: a token "=SUM(A1)" stays "=SUM(A1)", which
 // Excel evaluates when it opens a CSV; pandas, Python's csv and R read it as
-// text. For Excel, use the xlsx export, whose text cells are never formulas.
+// text. For spreadsheet apps, Options.Excel (-excel) writes a byte order
+// mark and neutralises each cell that would be a formula with a ' before
+// it (excelCell), as OWASP recommends; the header's last column says so,
+// and the csv reader takes the ' off again. The xlsx export, whose text
+// cells are never formulas (nor numbers), needs none of that.
 
 // The fixed columns of the csv-tokens and csv-spans exports (and of the
 // xlsx Tokens and Spans sheets).
 var (
 	tokenColumns = []string{"doc_id", "doc_name", "sent_id", "token_id", "start", "end", "token", "pos", "space_after"}
 	spanColumns  = []string{"doc_id", "doc_name", "span_id", "layer", "label", "start", "end", "text", "note", "annotator", "origin"}
+	// relationColumns are those of csv-relations and the xlsx Relations
+	// sheet: a relation, and each end's span.
+	relationColumns = []string{"doc_id", "doc_name", "relation_id", "layer", "type",
+		"from_id", "from_layer", "from_label", "from_start", "from_end", "from_text",
+		"to_id", "to_layer", "to_label", "to_start", "to_end", "to_text", "note", "annotator", "origin"}
 )
 
 func init() {
@@ -71,6 +80,8 @@ func init() {
 		Description: "CSV, one row per token: doc_id, doc_name, sent_id, token_id, start, end, token, pos, and a BIO tag column per span layer"})
 	Register(&Format{Name: "csv-spans", Ext: ".csv", Write: writeCSVSpans,
 		Description: "CSV, one row per span: doc_id, doc_name, span_id, layer, label, start, end, text, note, annotator, origin"})
+	Register(&Format{Name: "csv-relations", Ext: ".csv", Write: writeCSVRelations,
+		Description: "CSV, one row per relation: doc_id, doc_name, relation_id, layer, type, from and to (span_id, layer, label, start, end, text), note, annotator, origin"})
 	RegisterReader(&Reader{Name: "csv", Each: eachCSV,
 		Description: "CSV with a header row: one document per row from the text column (-column, default text), named by an optional id column; also reads a csv-tokens export back"})
 }
@@ -193,31 +204,162 @@ func spanRows(j *Job, d *Doc, f func(sp annotate.Span, text string) error) error
 	return nil
 }
 
-// newCSVWriter starts a CSV export: the byte order mark if asked for, and
-// the header row. The csv.Writer writes through a 64 KB buffer (its own is
-// 4 KB); flushCSV flushes both.
-func newCSVWriter(j *Job, w io.Writer, header []string) (*csv.Writer, *bufio.Writer, error) {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	if j.Opts.BOM {
-		if _, err := bw.WriteString("\uFEFF"); err != nil {
-			return nil, nil, err
+// relationRows calls f with each relation of d whose ends are spans of d
+// written (Doc.Spans: the layers of the export), with the spans and their
+// texts, each end proven with Job.Check first. It returns how many
+// relations it left out.
+func relationRows(j *Job, d *Doc, f func(r annotate.Relation, from, to annotate.Span, fromText, toText string) error) (int, error) {
+	byID := make(map[int64]annotate.Span, len(d.Spans))
+	for _, sp := range d.Spans {
+		byID[sp.ID] = sp
+	}
+	left := 0
+	for _, r := range d.Relations {
+		from, okf := byID[r.From]
+		to, okt := byID[r.To]
+		if !okf || !okt {
+			left++
+			continue
+		}
+		ft, tt := d.Text(from.Start, from.End), d.Text(to.Start, to.End)
+		for _, end := range [2]struct {
+			sp   annotate.Span
+			text string
+		}{{from, ft}, {to, tt}} {
+			if err := j.Check(d, end.sp, 0, end.sp.Start, end.sp.End, UnitCodePoint, false, end.text); err != nil {
+				return left, err
+			}
+		}
+		if err := f(r, from, to, ft, tt); err != nil {
+			return left, err
 		}
 	}
-	cw := csv.NewWriter(bw)
-	return cw, bw, cw.Write(header)
+	return left, nil
 }
 
-func flushCSV(cw *csv.Writer, bw *bufio.Writer) error {
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+func writeCSVRelations(j *Job, w io.Writer) error {
+	out, err := newCSVWriter(j, w, relationColumns)
+	if err != nil {
 		return err
 	}
-	return bw.Flush()
+	var left tally
+	rec := make([]string, len(relationColumns))
+	err = j.Each(func(d *Doc) error {
+		id := strconv.FormatInt(d.ID, 10)
+		n, err := relationRows(j, d, func(r annotate.Relation, from, to annotate.Span, ft, tt string) error {
+			rec[0], rec[1], rec[2], rec[3], rec[4] = id, d.Name, strconv.FormatInt(r.ID, 10), r.Layer, r.Type
+			for k, end := range [2]struct {
+				sp   annotate.Span
+				text string
+			}{{from, ft}, {to, tt}} {
+				c := rec[5+6*k:]
+				c[0], c[1], c[2] = strconv.FormatInt(end.sp.ID, 10), end.sp.Layer, end.sp.Label
+				c[3], c[4], c[5] = strconv.Itoa(end.sp.Start), strconv.Itoa(end.sp.End), end.text
+			}
+			rec[17], rec[18], rec[19] = r.Note, r.Annotator, string(r.Origin)
+			return out.write(d, rec)
+		})
+		left.add(d, n)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	left.warn(j, "%d relations in %d documents (this one first) link spans of layers not written: left out")
+	return out.flush()
+}
+
+// csvOut writes the rows of a CSV export: as they are, or (Options.Excel)
+// each cell made safe for a spreadsheet (excelCell), the cells longer
+// than a spreadsheet cell holds counted (long), for one warning.
+type csvOut struct {
+	j     *Job
+	cw    *csv.Writer
+	bw    *bufio.Writer
+	excel bool
+	rec   []string
+	long  tally
+}
+
+// newCSVWriter starts a CSV export: the byte order mark if asked for (or
+// for Excel), and the header row, which for Excel ends with the column
+// csvExcelMarker. The csv.Writer writes through a 64 KB buffer (its own
+// is 4 KB); flush flushes both.
+func newCSVWriter(j *Job, w io.Writer, header []string) (*csvOut, error) {
+	out := &csvOut{j: j, bw: bufio.NewWriterSize(w, 1<<16), excel: j.Opts.Excel}
+	if j.Opts.BOM || j.Opts.Excel {
+		if _, err := out.bw.WriteString("\uFEFF"); err != nil {
+			return nil, err
+		}
+	}
+	out.cw = csv.NewWriter(out.bw)
+	if out.excel {
+		header = append(slices.Clone(header), csvExcelMarker)
+	}
+	return out, out.write(nil, header)
+}
+
+// write writes one row, of document d (nil: the header).
+func (o *csvOut) write(d *Doc, rec []string) error {
+	if !o.excel {
+		return o.cw.Write(rec)
+	}
+	o.rec = o.rec[:0]
+	for _, c := range rec {
+		c = excelCell(c)
+		if _, cut := cutUTF16(c, xlsxCellMax); cut {
+			o.long.add(d, 1)
+		}
+		o.rec = append(o.rec, c)
+	}
+	return o.cw.Write(o.rec)
+}
+
+func (o *csvOut) flush() error {
+	o.long.warn(o.j, fmt.Sprintf("%%d cells in %%d documents (this one first) are longer than a spreadsheet cell holds (%d UTF-16 units): Excel and LibreOffice cut them when they open the file (the CSV holds them whole)", xlsxCellMax))
+	o.cw.Flush()
+	if err := o.cw.Error(); err != nil {
+		return err
+	}
+	return o.bw.Flush()
+}
+
+// csvExcelMarker is the last column of the header of a CSV written for
+// spreadsheet apps (Options.Excel): it says what was done to the cells,
+// and the csv reader knows such a file by it. No row has a cell under it.
+const csvExcelMarker = "excel-safe: a ' was put before each cell that began with = + - @ tab or CR (or with ' and one of them)"
+
+// excelCell neutralises a cell that a spreadsheet app opening a CSV would
+// take for a formula, as OWASP recommends against CSV injection: a cell
+// that starts with = + - @, a tab or a carriage return gets a ' put
+// before it, which makes Excel and LibreOffice keep it as text (=SUM(1,2)
+// stays a text, +86 and -1 are not numbers; the ' shows). A cell that
+// starts with ' and one of those (or another ') gets one too, so that
+// excelUncell gives every cell back exactly.
+func excelCell(s string) string {
+	if excelQuoted(s) || s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// excelQuoted reports whether s starts with the ' that excelCell puts
+// before a cell: a ' followed by = + - @, a tab, a CR or another '.
+func excelQuoted(s string) bool {
+	return len(s) > 1 && s[0] == '\'' && strings.IndexByte("=+-@\t\r'", s[1]) >= 0
+}
+
+// excelUncell undoes excelCell.
+func excelUncell(s string) string {
+	if excelQuoted(s) {
+		return s[1:]
+	}
+	return s
 }
 
 func writeCSVTokens(j *Job, w io.Writer) error {
 	layers := j.Layers()
-	cw, bw, err := newCSVWriter(j, w, append(slices.Clone(tokenColumns), layers...))
+	out, err := newCSVWriter(j, w, append(slices.Clone(tokenColumns), layers...))
 	if err != nil {
 		return err
 	}
@@ -230,17 +372,17 @@ func writeCSVTokens(j *Job, w io.Writer) error {
 			rec[4], rec[5] = strconv.Itoa(r.start), strconv.Itoa(r.end)
 			rec[6], rec[7], rec[8] = r.text, r.pos, r.after
 			copy(rec[len(tokenColumns):], r.tags)
-			return cw.Write(rec)
+			return out.write(d, rec)
 		})
 	})
 	if err != nil {
 		return err
 	}
-	return flushCSV(cw, bw)
+	return out.flush()
 }
 
 func writeCSVSpans(j *Job, w io.Writer) error {
-	cw, bw, err := newCSVWriter(j, w, spanColumns)
+	out, err := newCSVWriter(j, w, spanColumns)
 	if err != nil {
 		return err
 	}
@@ -252,13 +394,13 @@ func writeCSVSpans(j *Job, w io.Writer) error {
 			rec[3], rec[4] = sp.Layer, sp.Label
 			rec[5], rec[6] = strconv.Itoa(sp.Start), strconv.Itoa(sp.End)
 			rec[7], rec[8], rec[9], rec[10] = text, sp.Note, sp.Annotator, string(sp.Origin)
-			return cw.Write(rec)
+			return out.write(d, rec)
 		})
 	})
 	if err != nil {
 		return err
 	}
-	return flushCSV(cw, bw)
+	return out.flush()
 }
 
 // table is a header row and the rows under it, read one at a time, from a
@@ -616,6 +758,23 @@ func (src *csvText) each(opts ReadOptions, im *Imported, emit func(*annotate.Doc
 		return src.error(err)
 	}
 	header = restore(slices.Clone(header))
+	// A CSV written for spreadsheets (-excel) says so in its header's
+	// last column: its cells are given back as they were.
+	excel := len(header) > 0 && strings.HasPrefix(header[len(header)-1], csvExcelMarker[:len("excel-safe:")])
+	uncell := func(rec []string) []string {
+		if excel {
+			for i, f := range rec {
+				rec[i] = excelUncell(f)
+			}
+		}
+		return rec
+	}
+	if excel {
+		header = uncell(header[:len(header)-1])
+		if im != nil {
+			im.Warnings = append(im.Warnings, fmt.Sprintf("%s: written for spreadsheets (its header says so): the ' put before cells that began with = + - @, a tab or CR taken off", path))
+		}
+	}
 	row := 1
 	t := &table{file: path, header: header, hdr: tableLoc{line: 1, row: 1}, next: func() ([]string, tableLoc, error) {
 		rec, line, err := r.read()
@@ -626,7 +785,7 @@ func (src *csvText) each(opts ReadOptions, im *Imported, emit func(*annotate.Doc
 			return nil, tableLoc{}, src.error(err)
 		}
 		row++
-		return restore(rec), tableLoc{line: line, row: row}, nil
+		return uncell(restore(rec)), tableLoc{line: line, row: row}, nil
 	}}
 	return readTable(t, opts, im, emit)
 }

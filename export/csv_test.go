@@ -512,3 +512,26 @@ func benchCSV(b *testing.B, format string) {
 		}
 	}
 }
+
+// TestExcelCell: -excel puts a ' before each cell a spreadsheet would
+// take for a formula or a number with a sign (OWASP's list: = + - @, tab,
+// CR), and before a cell that already starts so with a ', so that the
+// csv reader's excelUncell gives every cell back.
+func TestExcelCell(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"=SUM(1,2)", "'=SUM(1,2)"}, {"+86", "'+86"}, {"-1", "'-1"}, {"@某人", "'@某人"},
+		{"\t好", "'\t好"}, {"\r\n", "'\r\n"}, {"'=x", "''=x"}, {"''", "'''"}, {"'", "'"}, {"'a", "'a"},
+		{"", ""}, {"中文", "中文"}, {"1-2", "1-2"}, {" =x", " =x"}, {"=HYPERLINK(1).txt", "'=HYPERLINK(1).txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := excelCell(tt.in)
+			if got != tt.want {
+				t.Errorf("excelCell(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if back := excelUncell(got); back != tt.in {
+				t.Errorf("excelUncell(%q) = %q, want %q", got, back, tt.in)
+			}
+		})
+	}
+}

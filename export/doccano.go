@@ -33,9 +33,17 @@ import (
 // the reader gives back (a file without it leaves the layer to the
 // importer).
 //
-// The reader also takes doccano's relation shape ("entities":
-// [{"id","label","start_offset","end_offset"}], relations reported as not
-// imported), dict labels ({"start_offset","end_offset","label"}), string
+// A project with relation layers is written in doccano's relation
+// extraction shape instead of "label": "entities" [{"id", "label",
+// "start_offset", "end_offset"}] (the span's ID) and "relations" [{"id",
+// "from_id", "to_id", "type"}] (the relation's ID, its ends' span IDs);
+// meta.relations gives each relation's layer (and note) as {"id",
+// "layer", "note"}. A relation whose ends are not both in a record (a
+// sentence record, a layer not written) is left out, with a warning.
+//
+// The reader also takes doccano's relation shape ("entities" with "id",
+// "relations" with "from_id", "to_id" and "type": relations of layer
+// meta.relations names, else of layer DoccanoRelationLayer), dict labels ({"start_offset","end_offset","label"}), string
 // labels (text classification: document labels), the old "data" key for
 // the text, JSON arrays and pretty-printed objects. Exact duplicate spans
 // are dropped with a warning (see dropDuplicates).
@@ -128,8 +136,9 @@ func appendJSONString(b []byte, s string) []byte {
 
 type doccanoMeta struct {
 	recordMeta
-	Notes  []doccanoSpan `json:"notes,omitempty"`
-	Layers []spanLayer   `json:"layers,omitempty"`
+	Notes     []doccanoSpan    `json:"notes,omitempty"`
+	Layers    []spanLayer      `json:"layers,omitempty"`
+	Relations []doccanoRelMeta `json:"relations,omitempty"`
 }
 
 type doccanoRecord struct {
@@ -139,8 +148,44 @@ type doccanoRecord struct {
 	Meta  doccanoMeta   `json:"meta"`
 }
 
+// doccanoRelRecord is a record in doccano's relation extraction shape.
+type doccanoRelRecord struct {
+	ID        string               `json:"id"`
+	Text      string               `json:"text"`
+	Entities  []doccanoEntityOut   `json:"entities"`
+	Relations []doccanoRelationOut `json:"relations"`
+	Meta      doccanoMeta          `json:"meta"`
+}
+
+type doccanoEntityOut struct {
+	ID    int64  `json:"id"`
+	Label string `json:"label"`
+	Start int    `json:"start_offset"`
+	End   int    `json:"end_offset"`
+}
+
+type doccanoRelationOut struct {
+	ID   int64  `json:"id"`
+	From int64  `json:"from_id"`
+	To   int64  `json:"to_id"`
+	Type string `json:"type"`
+}
+
+// doccanoRelMeta is an entry of meta.relations: a relation's layer and
+// note.
+type doccanoRelMeta struct {
+	ID    int64  `json:"id"`
+	Layer string `json:"layer"`
+	Note  string `json:"note,omitempty"`
+}
+
+// DoccanoRelationLayer is the relation layer of relations read from
+// doccano files whose meta does not name one.
+const DoccanoRelationLayer = "relation"
+
 func writeDoccano(j *Job, w io.Writer) error {
 	out := newJSONLines(w)
+	var outside tally
 	unit := cmp.Or(j.Opts.Offsets, UnitCodePoint)
 	err := j.Each(func(d *Doc) error {
 		for _, rec := range j.Records(d) {
@@ -165,6 +210,28 @@ func writeDoccano(j *Job, w io.Writer) error {
 			slices.SortStableFunc(line.Meta.Layers, func(a, b spanLayer) int {
 				return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Layer, b.Layer))
 			})
+			if len(j.Schema.Relations) > 0 {
+				rel := doccanoRelRecord{ID: line.ID, Text: line.Text, Entities: []doccanoEntityOut{}, Relations: []doccanoRelationOut{}, Meta: line.Meta}
+				in := map[int64]bool{}
+				for _, sp := range rec.Spans {
+					in[sp.ID] = true
+					rel.Entities = append(rel.Entities, doccanoEntityOut{ID: sp.ID, Label: sp.Label, Start: d.Offset(sp.Start, unit) - base, End: d.Offset(sp.End, unit) - base})
+				}
+				for _, r := range d.Relations {
+					if !in[r.From] || !in[r.To] {
+						if rec.Sent == 0 || in[r.From] {
+							outside.add(d, 1)
+						}
+						continue
+					}
+					rel.Relations = append(rel.Relations, doccanoRelationOut{ID: r.ID, From: r.From, To: r.To, Type: r.Type})
+					rel.Meta.Relations = append(rel.Meta.Relations, doccanoRelMeta{ID: r.ID, Layer: r.Layer, Note: r.Note})
+				}
+				if err := out.put(rel); err != nil {
+					return err
+				}
+				continue
+			}
 			if err := out.put(line); err != nil {
 				return err
 			}
@@ -174,34 +241,41 @@ func writeDoccano(j *Job, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	outside.warn(j, "%d relations in %d documents (this one first) link spans that are not in one record (sentence records, layers not written): left out")
 	return out.flush()
 }
 
 // doccanoIn is a doccano record as read.
 type doccanoIn struct {
-	Text      *string           `json:"text"`
-	Data      *string           `json:"data"`
-	Label     []json.RawMessage `json:"label"`
-	Entities  []doccanoEntity   `json:"entities"`
-	Relations []json.RawMessage `json:"relations"`
-	Meta      json.RawMessage   `json:"meta"`
-	DocName   string            `json:"doc_name"`
+	Text      *string             `json:"text"`
+	Data      *string             `json:"data"`
+	Label     []json.RawMessage   `json:"label"`
+	Entities  []doccanoEntity     `json:"entities"`
+	Relations []doccanoRelationIn `json:"relations"`
+	Meta      json.RawMessage     `json:"meta"`
+	DocName   string              `json:"doc_name"`
 }
 
 type doccanoEntity struct {
+	ID    *int64  `json:"id"`
 	Start *int    `json:"start_offset"`
 	End   *int    `json:"end_offset"`
 	Label *string `json:"label"`
 }
 
+type doccanoRelationIn struct {
+	ID   *int64  `json:"id"`
+	From *int64  `json:"from_id"`
+	To   *int64  `json:"to_id"`
+	Type *string `json:"type"`
+}
+
 func eachDoccano(path string, opts ReadOptions, im *Imported, emit func(*annotate.Document) error) error {
-	relations := 0
 	err := eachJSON(path, func(line int, raw []byte) error {
-		d, nrel, err := doccanoDoc(raw, opts)
+		d, _, err := doccanoDoc(raw, opts)
 		if err != nil {
 			return im.Bad(opts, &RecordError{File: path, Line: line, Err: err})
 		}
-		relations += nrel
 		var meta readMeta
 		if len(d.meta) > 0 && d.meta[0] == '{' {
 			json.Unmarshal(d.meta, &meta) // what does not fit is left out
@@ -211,13 +285,7 @@ func eachDoccano(path string, opts ReadOptions, im *Imported, emit func(*annotat
 		}
 		return im.addRecord(opts, path, line, d.doc, &meta, emit)
 	})
-	if err != nil {
-		return err
-	}
-	if relations > 0 {
-		im.Warnings = append(im.Warnings, fmt.Sprintf("%s: %d relation(s) not imported: Biaozhu has no relations (their entities are imported)", path, relations))
-	}
-	return nil
+	return err
 }
 
 type doccanoRead struct {
@@ -250,9 +318,10 @@ func doccanoDoc(raw []byte, opts ReadOptions) (doccanoRead, int, error) {
 		if err != nil {
 			return fmt.Errorf("span %s: %w", label, err)
 		}
-		d.Spans = append(d.Spans, annotate.Span{Label: label, Start: start, End: end})
+		d.Spans = append(d.Spans, annotate.Span{ID: int64(len(d.Spans) + 1), Label: label, Start: start, End: end})
 		return nil
 	}
+	entity := map[int64]int64{} // an entity's id → its span's ID
 	for i, raw := range in.Label {
 		raw = bytes.TrimSpace(raw)
 		switch {
@@ -286,6 +355,39 @@ func doccanoDoc(raw []byte, opts ReadOptions) (doccanoRead, int, error) {
 		if err := add(*e.Start, *e.End, *e.Label); err != nil {
 			return doccanoRead{}, 0, err
 		}
+		if e.ID != nil {
+			if _, dup := entity[*e.ID]; dup {
+				return doccanoRead{}, 0, fmt.Errorf("entity %d: id %d appears twice", i+1, *e.ID)
+			}
+			entity[*e.ID] = int64(len(d.Spans))
+		}
+	}
+	var relMeta struct {
+		Relations []doccanoRelMeta `json:"relations"`
+	}
+	if len(in.Meta) > 0 && in.Meta[0] == '{' {
+		json.Unmarshal(in.Meta, &relMeta) // what does not fit is left out
+	}
+	for i, r := range in.Relations {
+		if r.From == nil || r.To == nil || r.Type == nil || *r.Type == "" {
+			return doccanoRead{}, 0, fmt.Errorf(`relation %d lacks "from_id", "to_id" or "type"`, i+1)
+		}
+		from, okf := entity[*r.From]
+		to, okt := entity[*r.To]
+		if !okf || !okt {
+			missing := *r.From
+			if okf {
+				missing = *r.To
+			}
+			return doccanoRead{}, 0, fmt.Errorf("relation %d (%s): no entity has id %d", i+1, *r.Type, missing)
+		}
+		rel := annotate.Relation{Layer: DoccanoRelationLayer, Type: *r.Type, From: from, To: to}
+		for _, m := range relMeta.Relations {
+			if r.ID != nil && m.ID == *r.ID && m.Layer != "" {
+				rel.Layer, rel.Note = m.Layer, m.Note
+			}
+		}
+		d.Relations = append(d.Relations, rel)
 	}
 	// Notes written by Biaozhu's export: [start, end, "LABEL", "note"].
 	var notes struct {

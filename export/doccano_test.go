@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -32,7 +33,8 @@ func doccanoFixture(t *testing.T, name string) string {
 // doccanoWant reads a doccano file as the comparison sees it: per record,
 // the text and the labels as sorted [start, end, label] triples (from
 // "label" or "entities"), exact duplicates dropped (the import's rule),
-// everything else (id, meta, relations) left out.
+// the relations (when there are) as sorted "start end label → start end
+// label: type", everything else (ids, meta) left out.
 func doccanoWant(t *testing.T, path string) []map[string]any {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -48,6 +50,11 @@ func doccanoWant(t *testing.T, path string) []map[string]any {
 		}
 		recs = append(recs, rec)
 	}
+	return doccanoNorm(recs)
+}
+
+// doccanoNorm is doccanoWant's view of records read.
+func doccanoNorm(recs []map[string]any) []map[string]any {
 	var out []map[string]any
 	for _, rec := range recs {
 		text, ok := rec["text"]
@@ -74,7 +81,22 @@ func doccanoWant(t *testing.T, path string) []map[string]any {
 		for _, l := range labels {
 			list = append(list, l)
 		}
-		out = append(out, map[string]any{"text": text, "label": list})
+		norm := map[string]any{"text": text, "label": list}
+		if rs, ok := rec["relations"].([]any); ok && len(rs) > 0 {
+			ents := map[float64]string{}
+			for _, x := range rec["entities"].([]any) {
+				e := x.(map[string]any)
+				ents[e["id"].(float64)] = fmt.Sprintf("%v %v %v", e["start_offset"], e["end_offset"], e["label"])
+			}
+			var rels []string
+			for _, x := range rs {
+				r := x.(map[string]any)
+				rels = append(rels, fmt.Sprintf("%s → %s: %v", ents[r["from_id"].(float64)], ents[r["to_id"].(float64)], r["type"]))
+			}
+			slices.Sort(rels)
+			norm["relations"] = rels
+		}
+		out = append(out, norm)
 	}
 	return out
 }
@@ -86,7 +108,8 @@ func doccanoWant(t *testing.T, path string) []map[string]any {
 // no text (fails naming file and line 3; skipped under SkipBad); the
 // overlapping fixture's exact duplicate is dropped with a warning; the
 // relation fixture (one pretty-printed object) keeps its entities and
-// reports its relations as not imported.
+// relations (the project gets relation layer "relation" with their types)
+// and is written back in the relation shape.
 func TestDoccanoFixtures(t *testing.T) {
 	tests := []struct {
 		file     string
@@ -97,7 +120,7 @@ func TestDoccanoFixtures(t *testing.T) {
 		{file: "doccano_official_export_example_sequence_labeling.jsonl"},
 		{file: "doccano_official_import_test_sequence_labeling.jsonl", skipBad: true, skipped: 1},
 		{file: "doccano_official_import_test_overlapping.jsonl", warnings: []string{"1 exact duplicate span(s)"}},
-		{file: "doccano_official_export_example_relation_extraction.json", warnings: []string{"3 relation(s) not imported"}},
+		{file: "doccano_official_export_example_relation_extraction.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -131,16 +154,15 @@ func TestDoccanoFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []map[string]any
+			var recs []map[string]any
 			for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 				var rec map[string]any
 				if err := json.Unmarshal([]byte(line), &rec); err != nil {
 					t.Fatalf("export line %s: %v", line, err)
 				}
-				delete(rec, "id")
-				delete(rec, "meta")
-				got = append(got, rec)
+				recs = append(recs, rec)
 			}
+			got := doccanoNorm(recs)
 			if want := doccanoWant(t, path); !reflect.DeepEqual(got, want) {
 				t.Errorf("export =\n%v\nwant\n%v", got, want)
 			}

@@ -481,10 +481,10 @@ func bratReaders(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "annotation.py")); err != nil {
-		t.Skipf("brat's parser is not here (%v): ../shared/readers is needed", err)
+		readerMissing(t, false, "brat's parser is not here (%v): ../shared/readers is needed", err)
 	}
 	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not found: brat's parser cannot run")
+		readerMissing(t, false, "python3 not found: brat's parser cannot run")
 	}
 	return dir
 }

@@ -403,7 +403,7 @@ func readFileLines(t *testing.T, path string) []string {
 // FuzzCSVCell: a cell written by encoding/csv (quoted when it must be)
 // comes back exactly, CR and CRLF included.
 func FuzzCSVCell(f *testing.F) {
-	for _, s := range []string{"第一行\r\n第二行\r第三行\tend", "a\rb", "\r\n", "\"q\"\r", "x"} {
+	for _, s := range []string{"第一行\r\n第二行\r第三行\tend", "a\rb", "\r\n", "\"q\"\r", "x", "=SUM(1,2)", "'=x", "-1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, cell string) {
@@ -423,6 +423,10 @@ func FuzzCSVCell(f *testing.F) {
 		}
 		if len(im.Docs) != 1 || im.Docs[0].Text != cell {
 			t.Fatalf("read %+v, want the cell %q", im.Docs, cell)
+		}
+		// -excel's neutralisation is undone exactly.
+		if got := excelUncell(excelCell(cell)); got != cell {
+			t.Fatalf("excelUncell(excelCell(%q)) = %q", cell, got)
 		}
 	})
 }
@@ -484,6 +488,75 @@ func TestImportFilesSegments(t *testing.T) {
 			}
 			if s.Tokens != len(want) {
 				t.Errorf("the project counts %d tokens, want %d", s.Tokens, len(want))
+			}
+		})
+	}
+}
+
+// TestImportStdin: the path "-" reads ReadOptions.Stdin in the format
+// given, like a file of that content; what the import says names it
+// "standard input" (never the temporary file it is copied to, which is
+// gone after), and its documents have no source. brat cannot be read so.
+func TestImportStdin(t *testing.T) {
+	seg := testSegmenter(t)
+	tests := []struct {
+		name, format, in string
+		opts             ReadOptions
+		docs             []string // name: text
+		err, warn, skip  string
+	}{
+		{name: "doccano", format: "doccano", in: `{"text":"北京很大。","label":[[0,2,"LOC"]]}` + "\n" + `{"text":"上海。","label":[]}` + "\n",
+			docs: []string{"stdin-line1: 北京很大。", "stdin-line2: 上海。"}},
+		{name: "conll", format: "conll", in: "-DOCSTART- -X- O O\n\n北\tB-LOC\n京\tI-LOC\n好\tO\n",
+			docs: []string{"stdin: 北京好"}},
+		{name: "csv with a bad row", format: "csv", in: "id,text\na,第一篇。\nb,\n", opts: ReadOptions{IDCol: "id", SkipBad: true},
+			docs: []string{"a: 第一篇。"}, skip: "standard input"},
+		{name: "bad line names standard input", format: "doccano", in: "{\"text\":\"好\",\"label\":[[0,5,\"X\"]]}\n",
+			err: "standard input:1"},
+		{name: "brat", format: "brat", in: "T1\tPER 0 1\t甲\n", err: "brat reads a folder, a .zip or a .txt/.ann pair, not standard input"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newProject(t, nil)
+			opts := tt.opts
+			opts.Stdin = strings.NewReader(tt.in)
+			rep, err := ImportFiles(context.Background(), p, seg, tt.format, []string{"-"}, opts)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) || strings.Contains(err.Error(), "biaozhu-stdin-") {
+					t.Fatalf("ImportFiles(-) error = %v, want one containing %q (and no temporary file)", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ImportFiles(-) error = %v", err)
+			}
+			sums, err := p.Documents()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range sums {
+				d, err := p.Document(s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, d.Name+": "+d.Text)
+				if d.Source != "" {
+					t.Errorf("%s: source %q, want none", d.Name, d.Source)
+				}
+			}
+			if !slices.Equal(got, tt.docs) {
+				t.Errorf("documents %q, want %q", got, tt.docs)
+			}
+			said := strings.Join(rep.Warnings, "\n")
+			for _, e := range rep.Skipped {
+				said += "\n" + e.Error()
+			}
+			if strings.Contains(said, "biaozhu-stdin-") || tt.warn != "" && !strings.Contains(strings.Join(rep.Warnings, "\n"), tt.warn) {
+				t.Errorf("warnings %q: want them to name %q, never the temporary file", rep.Warnings, tt.warn)
+			}
+			if tt.skip != "" && (len(rep.Skipped) != 1 || !strings.Contains(rep.Skipped[0].Error(), tt.skip)) {
+				t.Errorf("skipped %v, want one naming %q", rep.Skipped, tt.skip)
 			}
 		})
 	}

@@ -379,6 +379,9 @@ func dropDuplicates(spans []annotate.Span) ([]annotate.Span, int) {
 			if out[i].Note == "" {
 				out[i].Note = sp.Note
 			}
+			if sp.ID != 0 && out[i].ID == 0 {
+				out[i].ID = sp.ID
+			}
 			dropped++
 			continue
 		}
@@ -404,6 +407,27 @@ func (im *Imported) addRecord(opts ReadOptions, path string, line int, d *annota
 		return im.Bad(opts, &RecordError{File: path, Line: line, Err: err})
 	}
 	var n int
+	// Relations refer to spans by ID: to a duplicate dropped, they go to
+	// the span kept.
+	kept := map[[4]string]int64{}
+	alias := map[int64]int64{}
+	for _, sp := range d.Spans {
+		k := [4]string{sp.Layer, sp.Label, fmt.Sprint(sp.Start), fmt.Sprint(sp.End)}
+		if id, ok := kept[k]; ok && id != 0 {
+			alias[sp.ID] = id
+		} else if sp.ID != 0 {
+			kept[k] = sp.ID
+		}
+	}
+	for i := range d.Relations {
+		r := &d.Relations[i]
+		if to, ok := alias[r.From]; ok {
+			r.From = to
+		}
+		if to, ok := alias[r.To]; ok {
+			r.To = to
+		}
+	}
 	d.Spans, n = dropDuplicates(d.Spans)
 	if n > 0 {
 		im.Warnings = append(im.Warnings, fmt.Sprintf("%s:%d: %d exact duplicate span(s) (same label, start and end) dropped", path, line, n))

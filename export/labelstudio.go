@@ -37,12 +37,22 @@ import (
 // document's ID and name (and the sentence and its start in the document
 // for sentence records), which the reader takes the name from.
 //
+// A relation between two spans of a record is a relation result,
+// {"from_id": "s7", "to_id": "s9", "type": "relation", "direction":
+// "right", "labels": [TYPE]}, with "meta": {"layer": LAYER, "text":
+// [NOTE]}; the labelling config lists the relation types in <Relations>.
+// A relation whose ends are not both in a record (sentence records, a
+// layer not written) is left out, with a warning.
+//
 // The reader takes the first annotation that was not cancelled (also under
 // the old key "completions"), else the first prediction; of its results
 // the "labels" ones (value.labels[0]; further labels warned) and the
 // per-region "textarea" ones as notes. value.text, when present, must be
 // the text at the offsets. The layer is from_name when the schema has a
-// layer of that name.
+// layer of that name. Relation results become relations between the
+// regions they name (from_id → to_id; "left" reversed), of type
+// labels[0] (LSRelationType when unlabelled) and layer meta.layer (else
+// LSRelationLayer).
 
 func init() {
 	Register(&Format{Name: "labelstudio", Ext: ".json", Write: writeLabelStudio,
@@ -72,13 +82,66 @@ type lsResults struct {
 	Result       []lsResult `json:"result"`
 }
 
+// lsResult is a region's result, or (Type "relation") a relation result,
+// whose fields are those of lsRelation.
 type lsResult struct {
 	ID       string  `json:"id"`
 	FromName string  `json:"from_name"`
 	ToName   string  `json:"to_name"`
 	Type     string  `json:"type"`
 	Value    lsValue `json:"value"`
+	lsRelation
 }
+
+// MarshalJSON writes a region's result without the relation fields, and a
+// relation result with only them.
+func (r lsResult) MarshalJSON() ([]byte, error) {
+	if r.Type == "relation" {
+		return marshalNoEscape(r.lsRelation)
+	}
+	type region struct {
+		ID       string  `json:"id"`
+		FromName string  `json:"from_name"`
+		ToName   string  `json:"to_name"`
+		Type     string  `json:"type"`
+		Value    lsValue `json:"value"`
+	}
+	return marshalNoEscape(region{r.ID, r.FromName, r.ToName, r.Type, r.Value})
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping (the writers'
+// encoders have it off; a Marshaler's bytes are kept as they are).
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// lsRelation is a relation result.
+type lsRelation struct {
+	FromID    string         `json:"from_id,omitempty"`
+	ToID      string         `json:"to_id,omitempty"`
+	RelType   string         `json:"type,omitempty"`
+	Direction string         `json:"direction,omitempty"`
+	Labels    []string       `json:"labels,omitempty"`
+	Meta      lsRelationMeta `json:"meta,omitzero"`
+}
+
+type lsRelationMeta struct {
+	Layer string   `json:"layer"`
+	Text  []string `json:"text,omitempty"`
+}
+
+// The relation layer and type of relations read from Label Studio that
+// name none.
+const (
+	LSRelationLayer = "relation"
+	LSRelationType  = "related"
+)
 
 type lsValue struct {
 	Start  int      `json:"start"`
@@ -99,6 +162,7 @@ const lsNoteName = "note"
 
 func writeLabelStudio(j *Job, w io.Writer) error {
 	out := newJSONLines(w)
+	var outside tally
 	unit := cmp.Or(j.Opts.Offsets, UnitCodePoint)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -112,6 +176,7 @@ func writeLabelStudio(j *Job, w io.Writer) error {
 			n++
 			task := lsTask{ID: n, Data: lsData{Text: rec.Text(), recordMeta: recordMetaOf(rec)}}
 			results := []lsResult{}
+			region := map[int64]string{} // span ID → its region's id
 			base := d.Offset(rec.Start, unit)
 			for k, sp := range rec.Spans {
 				s, e := d.Offset(sp.Start, unit)-base, d.Offset(sp.End, unit)-base
@@ -123,12 +188,29 @@ func writeLabelStudio(j *Job, w io.Writer) error {
 				if sp.ID == 0 {
 					id = fmt.Sprintf("r%d", k+1)
 				}
+				region[sp.ID] = id
 				results = append(results, lsResult{ID: id, FromName: sp.Layer, ToName: "text", Type: "labels",
 					Value: lsValue{Start: s, End: e, Text: text, Labels: []string{sp.Label}}})
 				if sp.Note != "" {
 					results = append(results, lsResult{ID: id, FromName: lsNoteName, ToName: "text", Type: "textarea",
 						Value: lsValue{Start: s, End: e, Text: []string{sp.Note}}})
 				}
+			}
+			for _, r := range d.Relations {
+				from, okf := region[r.From]
+				to, okt := region[r.To]
+				if !okf || !okt {
+					if rec.Sent == 0 || okf {
+						outside.add(d, 1)
+					}
+					continue
+				}
+				rel := lsResult{Type: "relation", lsRelation: lsRelation{FromID: from, ToID: to, RelType: "relation", Direction: "right",
+					Labels: []string{r.Type}, Meta: lsRelationMeta{Layer: r.Layer}}}
+				if r.Note != "" {
+					rel.Meta.Text = []string{r.Note}
+				}
+				results = append(results, rel)
 			}
 			if len(results) > 0 || d.Status == annotate.StatusDone {
 				if j.Opts.Predictions {
@@ -158,13 +240,15 @@ func writeLabelStudio(j *Job, w io.Writer) error {
 	if _, err := out.bw.WriteString("\n]\n"); err != nil {
 		return err
 	}
+	outside.warn(j, "%d relations in %d documents (this one first) link spans that are not in one task (sentence records, layers not written): left out")
 	return out.flush()
 }
 
 // LabelStudioConfig returns a Label Studio labelling config for the
 // labelstudio export of layers (nil: all) of schema: one <Labels> per
 // layer, named after it, with the labels' colours, a per-region <TextArea>
-// for notes and the <Text> the results point at. White space in the text
+// for notes, <Relations> with the relation types (of every relation
+// layer) and the <Text> the results point at. White space in the text
 // is kept as it is, so that offsets count every space. Names are written
 // as XML attribute values that read back exactly (tab and line breaks as
 // character references); characters XML cannot carry at all (control
@@ -181,6 +265,21 @@ func LabelStudioConfig(schema *annotate.Schema, layers []string) string {
 			fmt.Fprintf(&b, "    <Label value=\"%s\" background=\"%s\"/>\n", xmlAttr(lb.Name), xmlAttr(lb.Color))
 		}
 		b.WriteString("  </Labels>\n")
+	}
+	var types []string
+	for _, l := range schema.Relations {
+		for _, t := range l.Types {
+			if !slices.Contains(types, t.Name) {
+				types = append(types, t.Name)
+			}
+		}
+	}
+	if len(types) > 0 {
+		b.WriteString("  <Relations>\n")
+		for _, t := range types {
+			fmt.Fprintf(&b, "    <Relation value=\"%s\"/>\n", xmlAttr(t))
+		}
+		b.WriteString("  </Relations>\n")
 	}
 	b.WriteString("  <Text name=\"text\" value=\"$text\"/>\n")
 	fmt.Fprintf(&b, "  <TextArea name=\"%s\" toName=\"text\" perRegion=\"true\" editable=\"true\"/>\n", lsNoteName)
@@ -211,10 +310,15 @@ type lsAnnotationIn struct {
 }
 
 type lsResultIn struct {
-	ID       string `json:"id"`
-	FromName string `json:"from_name"`
-	Type     string `json:"type"`
-	Value    struct {
+	ID        string         `json:"id"`
+	FromName  string         `json:"from_name"`
+	Type      string         `json:"type"`
+	FromID    string         `json:"from_id"`
+	ToID      string         `json:"to_id"`
+	Direction string         `json:"direction"`
+	Labels    []string       `json:"labels"`
+	Meta      lsRelationMeta `json:"meta"`
+	Value     struct {
 		Start  *int            `json:"start"`
 		End    *int            `json:"end"`
 		Text   json.RawMessage `json:"text"`
@@ -306,12 +410,15 @@ func lsDoc(raw []byte, opts ReadOptions, schema *annotate.Schema) (lsRead, []str
 	runes := []rune(text)
 	off := newUnitOffsets(runes, cmp.Or(opts.Offsets, UnitCodePoint))
 	byID := map[string]int{} // region id → index in r.doc.Spans
-	var notes []lsResultIn
+	var notes, rels []lsResultIn
 	for i, res := range chosen.Result {
 		switch strings.ToLower(res.Type) {
 		case "labels":
 		case "textarea":
 			notes = append(notes, res)
+			continue
+		case "relation":
+			rels = append(rels, res)
 			continue
 		default:
 			warns = append(warns, fmt.Sprintf("result %d: type %q not imported (only labels and per-region textarea notes)", i, res.Type))
@@ -347,7 +454,34 @@ func lsDoc(raw []byte, opts ReadOptions, schema *annotate.Schema) (lsRead, []str
 		if res.ID != "" {
 			byID[res.ID] = len(r.doc.Spans)
 		}
+		sp.ID = int64(len(r.doc.Spans) + 1)
 		r.doc.Spans = append(r.doc.Spans, sp)
+	}
+	for i, res := range rels {
+		from, okf := byID[res.FromID]
+		to, okt := byID[res.ToID]
+		if !okf || !okt {
+			missing := res.FromID
+			if okf {
+				missing = res.ToID
+			}
+			return lsRead{}, nil, fmt.Errorf("relation result %d: region %q is no labelled region of the task", i+1, missing)
+		}
+		rel := annotate.Relation{Layer: cmp.Or(res.Meta.Layer, LSRelationLayer), Type: LSRelationType,
+			From: int64(from + 1), To: int64(to + 1), Note: strings.Join(res.Meta.Text, "\n")}
+		if len(res.Labels) > 0 {
+			rel.Type = res.Labels[0]
+		}
+		if len(res.Labels) > 1 {
+			warns = append(warns, fmt.Sprintf("relation result %d: labels %q: only the first imported", i+1, res.Labels))
+		}
+		switch res.Direction {
+		case "left":
+			rel.From, rel.To = rel.To, rel.From
+		case "bi":
+			warns = append(warns, fmt.Sprintf("relation result %d: both directions: imported from %s to %s", i+1, res.FromID, res.ToID))
+		}
+		r.doc.Relations = append(r.doc.Relations, rel)
 	}
 	for _, res := range notes {
 		k, ok := byID[res.ID]

@@ -442,6 +442,9 @@ func TestOutputKinds(t *testing.T) {
 		{"brat", file, false, "is a file"},
 		{"brat", "-", false, "standard output"},
 		{"doccano", "-", true, "split"},
+		{"xlsx", "-", false, "xlsx is a binary file, not written to standard output"},
+		{"spacy-docbin", "-", false, "spacy-docbin is a binary file, not written to standard output"},
+		{"brat", "-", false, "brat writes a folder of files, not standard output"},
 		{"doccano", filepath.Join(dir, "nope", "x.jsonl"), false, "does not exist"},
 	} {
 		opts := Options{}

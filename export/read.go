@@ -3,10 +3,11 @@ package export
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -31,6 +32,8 @@ type ReadOptions struct {
 	Offsets Unit   // doccano, labelstudio: the offsets' unit (default codepoint)
 	Column  string // csv, xlsx: the text column (default "text")
 	IDCol   string // csv, xlsx: an optional column naming each document
+	// Stdin is what ImportFiles reads for the path "-" (nil: os.Stdin).
+	Stdin io.Reader
 }
 
 // Imported is what a reader read from one file.
@@ -96,6 +99,7 @@ func (im *Imported) Bad(opts ReadOptions, err error) error {
 // first document back until the second is read.
 type Reader struct {
 	Name        string
+	Aliases     []string // other names -f takes for it (old names)
 	Description string
 	// Each reads the file at path and hands each document to emit, in
 	// the file's order, once it is read whole (and checked as the format
@@ -108,7 +112,10 @@ type Reader struct {
 	Read func(path string, opts ReadOptions) (*Imported, error)
 }
 
-var readers = map[string]*Reader{}
+var (
+	readers       = map[string]*Reader{}
+	readerAliases = map[string]*Reader{}
+)
 
 // RegisterReader adds an import format; the reader files call it from
 // init.
@@ -117,6 +124,9 @@ func RegisterReader(r *Reader) {
 		r.Read = readWhole(r.Each)
 	}
 	readers[r.Name] = r
+	for _, a := range r.Aliases {
+		readerAliases[a] = r
+	}
 }
 
 // readWhole is Reader.Read made from Reader.Each: every document gathered.
@@ -144,9 +154,13 @@ func Readers() []*Reader {
 	return out
 }
 
-// LookupReader returns the import format called name.
+// LookupReader returns the import format called name, or that has name
+// as an alias.
 func LookupReader(name string) (*Reader, bool) {
-	r, ok := readers[name]
+	if r, ok := readers[name]; ok {
+		return r, true
+	}
+	r, ok := readerAliases[name]
 	return r, ok
 }
 
@@ -286,7 +300,11 @@ func importFiles(ctx context.Context, t Target, seg *text.Segmenter, format stri
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := in.file(ctx, r, format, path); err != nil {
+			read := in.file
+			if path == "-" {
+				read = in.stdin
+			}
+			if err := read(ctx, r, format, path); err != nil {
 				return err
 			}
 		}
@@ -306,6 +324,9 @@ func importFiles(ctx context.Context, t Target, seg *text.Segmenter, format stri
 			for _, sp := range in.added {
 				addLabel(final, sp, rep.Nested)
 			}
+			for _, r := range in.addedTypes {
+				addRelationType(final, r)
+			}
 			if !reflect.DeepEqual(final, in.schema) {
 				return a.SetSchema(final)
 			}
@@ -324,17 +345,94 @@ func importFiles(ctx context.Context, t Target, seg *text.Segmenter, format stri
 // nestOverlaps decide against, as if no document had been read yet) and
 // as the documents stored so far extend it (schema).
 type importRun struct {
-	rep      *ImportReport
-	base     *annotate.Schema
-	schema   *annotate.Schema
-	added    []annotate.Span // the layer and label of each addition to schema, in order
-	written  int             // len(added) when schema was last written
-	dropped  []error         // spans dropped under -layer and SkipBad, reported after all else skipped
-	explicit string          // -layer
-	opts     ReadOptions
-	seg      *text.Segmenter
-	add      *annotate.Adder
+	rep    *ImportReport
+	base   *annotate.Schema
+	schema *annotate.Schema
+	added  []annotate.Span // the layer and label of each addition to schema, in order
+	// addedTypes are the layer and type of each relation type added to
+	// schema, in order.
+	addedTypes []annotate.Relation
+	written    int     // len(added) when schema was last written
+	dropped    []error // spans dropped under -layer and SkipBad, reported after all else skipped
+	explicit   string  // -layer
+	opts       ReadOptions
+	seg        *text.Segmenter
+	add        *annotate.Adder
+	stdinAt    string // the file standard input was copied to, while it is read
 }
+
+// stdinName is how an import names standard input ("-") in what it says.
+const stdinName = "standard input"
+
+// stdin reads standard input (ReadOptions.Stdin) in the format of r, as
+// the path "-": copied whole to a temporary file first (the readers read
+// a file, some of them twice), which is removed after. What the import
+// says names it "standard input", and the documents read from it have no
+// source. brat, whose input is a folder, a zip or a pair of files, cannot
+// be read so.
+func (in *importRun) stdin(ctx context.Context, r *Reader, format, _ string) error {
+	if r.Name == "brat" {
+		return errors.New("export: -: brat reads a folder, a .zip or a .txt/.ann pair, not standard input: give their names")
+	}
+	src := in.opts.Stdin
+	if src == nil {
+		src = os.Stdin
+	}
+	dir, err := os.MkdirTemp("", "biaozhu-stdin-")
+	if err != nil {
+		return fmt.Errorf("export: %s: %w", stdinName, err)
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "stdin")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("export: %s: %w", stdinName, err)
+	}
+	_, err = io.Copy(f, ctxReader{ctx, src})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("export: %s: %w", stdinName, err)
+	}
+	in.stdinAt = tmp
+	defer func() { in.stdinAt = "" }()
+	warnings, skipped := len(in.rep.Warnings), len(in.rep.Skipped)
+	err = in.file(ctx, r, format, tmp)
+	for i := warnings; i < len(in.rep.Warnings); i++ {
+		in.rep.Warnings[i] = strings.ReplaceAll(in.rep.Warnings[i], tmp, stdinName)
+	}
+	for i := skipped; i < len(in.rep.Skipped); i++ {
+		in.rep.Skipped[i] = &renamedError{in.rep.Skipped[i], tmp, stdinName}
+	}
+	if err != nil {
+		return &renamedError{err, tmp, stdinName}
+	}
+	return nil
+}
+
+// ctxReader reads from r until ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// renamedError is err with every old in its message written as new (a
+// temporary file's path as what it stands for).
+type renamedError struct {
+	err      error
+	old, new string
+}
+
+func (e *renamedError) Error() string { return strings.ReplaceAll(e.err.Error(), e.old, e.new) }
+func (e *renamedError) Unwrap() error { return e.err }
 
 // file reads path with r, storing each document as it comes.
 func (in *importRun) file(ctx context.Context, r *Reader, format, path string) error {
@@ -374,6 +472,9 @@ func (in *importRun) file(ctx context.Context, r *Reader, format, path string) e
 // transaction before d) and stores d.
 func (in *importRun) document(ctx context.Context, d *annotate.Document, path string) error {
 	rep := in.rep
+	if path == in.stdinAt {
+		path = "" // standard input: no source
+	}
 	if err := prepareImported(ctx, d, path, in.seg); err != nil {
 		return err
 	}
@@ -398,6 +499,12 @@ func (in *importRun) document(ctx context.Context, d *annotate.Document, path st
 			in.added = append(in.added, annotate.Span{Layer: d.Spans[k].Layer, Label: d.Spans[k].Label})
 		}
 	}
+	for _, r := range d.Relations {
+		if added := addRelationType(in.schema, r); added != "" {
+			rep.NewLabels = append(rep.NewLabels, added)
+			in.addedTypes = append(in.addedTypes, r)
+		}
+	}
 	if in.explicit != "" {
 		dropped, err := overlapsAllowed(in.schema, path, d, in.opts)
 		if err != nil {
@@ -405,11 +512,11 @@ func (in *importRun) document(ctx context.Context, d *annotate.Document, path st
 		}
 		in.dropped = append(in.dropped, dropped...)
 	}
-	if len(in.added) > in.written {
+	if len(in.added)+len(in.addedTypes) > in.written {
 		if err := in.add.SetSchema(in.schema); err != nil {
 			return err
 		}
-		in.written = len(in.added)
+		in.written = len(in.added) + len(in.addedTypes)
 	}
 	if err := in.add.Add(d); err != nil {
 		return err
@@ -462,6 +569,14 @@ func checkNames(d *annotate.Document) error {
 			}
 		}
 		if err := annotate.CheckName("label", sp.Label); err != nil {
+			return err
+		}
+	}
+	for _, r := range d.Relations {
+		if err := annotate.CheckName("relation layer", r.Layer); err != nil {
+			return err
+		}
+		if err := annotate.CheckName("relation type", r.Type); err != nil {
 			return err
 		}
 	}
@@ -599,7 +714,7 @@ func prepareImported(ctx context.Context, d *annotate.Document, path string, seg
 		d.Raw = d.Text
 	}
 	if d.Hash == "" {
-		d.Hash = hashText(d.Text)
+		d.Hash = annotate.HashText(d.Text)
 	}
 	if d.Sentences == nil {
 		d.Sentences = text.Sentences(d.Text)
@@ -612,19 +727,6 @@ func prepareImported(ctx context.Context, d *annotate.Document, path string, seg
 	return nil
 }
 
-// hashText is the SHA-256 of s, hex, hashed a piece at a time: []byte(s)
-// would copy the whole text.
-func hashText(s string) string {
-	h := sha256.New()
-	buf := make([]byte, 32<<10)
-	for len(s) > 0 {
-		n := copy(buf, s)
-		h.Write(buf[:n])
-		s = s[n:]
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 // defaultLayer is the entity preset's layer when the schema has it (or
 // has no layer: it is created on first use), else the first layer.
 func defaultLayer(s *annotate.Schema) string {
@@ -633,6 +735,22 @@ func defaultLayer(s *annotate.Schema) string {
 		return name
 	}
 	return s.Layers[0].Name
+}
+
+// addRelationType adds r's type (and its relation layer) to s when
+// missing, and returns "layer/type" when it added one. The type gets no
+// colour (the workspace's default) and no constraint.
+func addRelationType(s *annotate.Schema, r annotate.Relation) string {
+	l, ok := s.RelationLayer(r.Layer)
+	if !ok {
+		s.Relations = append(s.Relations, annotate.RelationLayer{Name: r.Layer})
+		l = &s.Relations[len(s.Relations)-1]
+	}
+	if _, ok := l.Type(r.Type); ok {
+		return ""
+	}
+	l.Types = append(l.Types, annotate.RelationType{Name: r.Type})
+	return r.Layer + "/" + r.Type
 }
 
 // palette gives new labels colours (Okabe–Ito, then Tableau), in turn.

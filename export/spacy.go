@@ -12,8 +12,9 @@ import (
 	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
-// The spaCy / Prodigy format (Prodigy's ner_manual task), one record per
-// line:
+// The Prodigy format (Prodigy's ner_manual task; "spacy" is its old name,
+// kept as an alias: spacy train reads spacy-docbin, not this), one record
+// per line:
 //
 //	{"text":"焦作市 😀","tokens":[{"text":"焦作市","start":0,"end":3,"id":0,"ws":true,"tag":"ns"},
 //	  {"text":"😀","start":4,"end":5,"id":1,"ws":false}],
@@ -37,10 +38,10 @@ import (
 // dropped, tag as POS), so the document is not segmented again.
 
 func init() {
-	Register(&Format{Name: "spacy", Ext: ".jsonl", Write: writeSpacy,
-		Description: `spaCy/Prodigy JSONL: {"text","tokens":[{"text","start","end","id","ws"}],"spans":[{"start","end","label","token_start","token_end"}]}`})
-	RegisterReader(&Reader{Name: "spacy", Each: eachSpacy,
-		Description: `spaCy/Prodigy JSONL: {"text","tokens","spans"}; the tokens become the token layer`})
+	Register(&Format{Name: "prodigy", Aliases: []string{"spacy"}, Ext: ".jsonl", Write: writeSpacy,
+		Description: `Prodigy JSONL (ner_manual tasks, which spacy-docbin turns into spaCy's own training file): {"text","tokens":[{"text","start","end","id","ws"}],"spans":[{"start","end","label","token_start","token_end"}]}`})
+	RegisterReader(&Reader{Name: "prodigy", Aliases: []string{"spacy"}, Each: eachSpacy,
+		Description: `Prodigy JSONL: {"text","tokens","spans"}; the tokens become the token layer`})
 }
 
 type spacyToken struct {
@@ -77,7 +78,7 @@ func writeSpacy(j *Job, w io.Writer) error {
 			j.Warn(d, 0, "the document has no tokens: spacy tokens are its characters")
 		}
 		for _, rec := range recs {
-			line := spacyRecord{Text: rec.Text(), Tokens: spacyTokens(rec), Spans: []spacySpan{}, Meta: recordMetaOf(rec)}
+			line := spacyRecord{Text: rec.Text(), Tokens: spacyTokens(rec, LevelWord), Spans: []spacySpan{}, Meta: recordMetaOf(rec)}
 			starts := make(map[int]int, len(line.Tokens))
 			ends := make(map[int]int, len(line.Tokens))
 			for i, t := range line.Tokens {
@@ -110,16 +111,17 @@ func writeSpacy(j *Job, w io.Writer) error {
 	return out.flush()
 }
 
-// spacyTokens gives the record's tokens (its characters when the document
-// has none) with what lies between them: one space after a token is its
-// ws; any other gap is a token of its own. Offsets are relative to the
-// record.
-func spacyTokens(rec Record) []spacyToken {
+// spacyTokens gives the record's units at level (see Units: its tokens,
+// or its characters; its characters too when the document has no tokens)
+// with what lies between them as spaCy's tokenizer has it: one space after
+// a token is its ws; any other gap is a token of its own. Offsets are
+// relative to the record.
+func spacyTokens(rec Record, level Level) []spacyToken {
 	d := rec.Doc
-	toks := rec.Tokens
 	if len(d.Tokens) == 0 {
-		toks = Units(rec, LevelChar)
+		level = LevelChar
 	}
+	toks := Units(rec, level)
 	out := make([]spacyToken, 0, len(toks)+1)
 	pos := rec.Start
 	add := func(start, end int, tag string) {

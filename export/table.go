@@ -161,7 +161,7 @@ func writeXLSXTable(ctx context.Context, w io.Writer, header []string, rows [][]
 	if err := sh.finish(); err != nil {
 		return err
 	}
-	return writeWorkbook(f, w)
+	return writeWorkbook(f, w, b.dims)
 }
 
 // cellText makes s fit an Excel cell: characters XML cannot carry become

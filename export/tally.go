@@ -4,11 +4,12 @@ package export
 // export, so that it is warned about once, at the end, rather than once
 // per document.
 type tally struct {
-	n, docs int
-	first   *Doc
+	n, docs     int
+	first, last *Doc
 }
 
-// add counts n changes in d.
+// add counts n changes in d; a document counted before (the last one
+// counted) is not counted again among the documents.
 func (t *tally) add(d *Doc, n int) {
 	if n == 0 {
 		return
@@ -16,7 +17,10 @@ func (t *tally) add(d *Doc, n int) {
 	if t.docs == 0 {
 		t.first = d
 	}
-	t.docs++
+	if d != t.last {
+		t.docs++
+		t.last = d
+	}
 	t.n += n
 }
 

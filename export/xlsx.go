@@ -3,13 +3,17 @@ package export
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	pathpkg "path"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -21,9 +25,13 @@ import (
 
 // The xlsx export is one workbook with the sheets
 //
-//	Documents  id, name, status, chars, tokens, spans, source
+//	Documents  id, name, status, chars, tokens, spans, source (the file
+//	           it was imported from, relative to the folder that holds the
+//	           files of every document exported: see relativeSources)
 //	Tokens     the columns of csv-tokens, with the same rows
 //	Spans      the columns of csv-spans, with the same rows
+//	Relations  the columns of csv-relations, with the same rows (when
+//	           the schema has relation layers)
 //	Labels     the schema: layer, label, colour, key, description
 //	Summary    doc_id, doc_name, spans, then one column per label (spans of
 //	           that label in the document), and a last row of totals
@@ -55,7 +63,7 @@ import (
 // back from its Tokens sheets, as a csv-tokens export is.
 
 func init() {
-	Register(&Format{Name: "xlsx", Ext: ".xlsx", Write: writeXLSX,
+	Register(&Format{Name: "xlsx", Ext: ".xlsx", Binary: true, Write: writeXLSX,
 		Description: "Excel workbook: sheets Documents, Tokens, Spans, Labels (the schema) and Summary, label cells in their colours"})
 	RegisterReader(&Reader{Name: "xlsx", Each: eachXLSX,
 		Description: "Excel workbook with a header row: one document per row from the text column (-column, default text), named by an optional id column; also reads an xlsx export back"})
@@ -75,6 +83,7 @@ var xlsxMaxRows = excelize.TotalRows
 var (
 	tokenWidths = []float64{8, 20, 8, 9, 9, 9, 16, 8, 12}
 	spanWidths  = []float64{8, 20, 9, 12, 12, 9, 9, 24, 36, 12, 10}
+	relWidths   = []float64{8, 20, 9, 12, 12, 9, 12, 12, 9, 9, 24, 9, 12, 12, 9, 9, 24, 36, 12, 10}
 	docWidths   = []float64{8, 30, 12, 10, 10, 10, 40}
 	labelWidths = []float64{14, 16, 10, 6, 48}
 )
@@ -86,6 +95,7 @@ type book struct {
 	bold   int
 	fills  map[string]int // layer + "\x00" + label → light fill style
 	colour map[string]int // the same → fill of the colour itself
+	dims   []string       // each sheet's used range, by the number dimensionRef gave it
 }
 
 // sheet writes rows to a sheet, going on to "NAME 2", "NAME 3"… when one
@@ -100,6 +110,7 @@ type sheet struct {
 	sw     *excelize.StreamWriter
 	row    int // rows written to cur, header included
 	filter int // last row of the autofilter in cur
+	dim    int // cur's number among the book's dims
 	vals   []any
 }
 
@@ -117,6 +128,14 @@ func (s *sheet) begin() error {
 		if _, err := s.b.f.NewSheet(s.cur); err != nil {
 			return err
 		}
+	}
+	// The stream writer writes the sheet's <dimension> (its used range)
+	// before any row: a placeholder that writeWorkbook replaces with the
+	// range written (see dimensionZip).
+	s.dim = len(s.b.dims)
+	s.b.dims = append(s.b.dims, "")
+	if err := s.b.f.SetSheetDimension(s.cur, dimensionRef(s.dim)); err != nil {
+		return err
 	}
 	sw, err := s.b.f.NewStreamWriter(s.cur)
 	if err != nil {
@@ -195,6 +214,7 @@ func (s *sheet) end() error {
 	if err := s.b.f.AutoFilter(s.cur, ref, nil); err != nil {
 		return err
 	}
+	s.b.dims[s.dim] = "A1:" + cellName(len(s.header)-1, s.row)
 	err := s.sw.Flush()
 	s.sw = nil
 	return err
@@ -264,11 +284,12 @@ func writeXLSX(j *Job, w io.Writer) error {
 	// Tokens, and the counts for Documents and Summary. The first pass
 	// reports no progress: Progress counts the second.
 	var stats []docStats
+	sources := relativeSources(j.docs)
 	toks := b.sheet("Tokens", append(slices.Clone(tokenColumns), layers...), tokenWidths)
 	first := *j
 	first.progress = nil
 	err = first.Each(func(d *Doc) error {
-		st := docStats{id: d.ID, name: b.text(d, 0, "document name", d.Name), status: string(d.Status), source: b.text(d, 0, "source", d.Source),
+		st := docStats{id: d.ID, name: b.text(d, 0, "document name", d.Name), status: string(d.Status), source: b.text(d, 0, "source", sources[d.ID]),
 			chars: len(d.Runes), spans: len(d.Spans), labels: make([]int, len(labelKeys))}
 		if st.status == "" {
 			st.status = string(annotate.StatusNew)
@@ -323,6 +344,37 @@ func writeXLSX(j *Job, w io.Writer) error {
 	}
 	if err := spans.finish(); err != nil {
 		return err
+	}
+
+	if len(j.Schema.Relations) > 0 {
+		rels := b.sheet("Relations", relationColumns, relWidths)
+		k := 0
+		err = j.Each(func(d *Doc) error {
+			name := stats[k].name
+			k++
+			v := rels.vals
+			_, err := relationRows(j, d, func(r annotate.Relation, from, to annotate.Span, ft, tt string) error {
+				v[0], v[1], v[2], v[3], v[4] = d.ID, name, r.ID, r.Layer, r.Type
+				for e, end := range [2]struct {
+					sp   annotate.Span
+					text string
+				}{{from, ft}, {to, tt}} {
+					c := v[5+6*e:]
+					c[0], c[1], c[2] = end.sp.ID, end.sp.Layer, b.labelCell(end.sp.Layer, end.sp.Label, b.fills)
+					c[3], c[4], c[5] = end.sp.Start, end.sp.End, b.text(d, end.sp.ID, "text", end.text)
+				}
+				v[17] = b.text(d, r.ID, "relation note", r.Note)
+				v[18], v[19] = r.Annotator, string(r.Origin)
+				return rels.add(nil)
+			})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if err := rels.finish(); err != nil {
+			return err
+		}
 	}
 
 	lbls := b.sheet("Labels", []string{"layer", "label", "colour", "key", "description"}, labelWidths)
@@ -395,10 +447,12 @@ func writeXLSX(j *Job, w io.Writer) error {
 	if err := sum.finish(); err != nil {
 		return err
 	}
-	return writeWorkbook(f, w)
+	return writeWorkbook(f, w, b.dims)
 }
 
-// writeWorkbook writes workbook f to w, its first sheet active.
+// writeWorkbook writes workbook f to w, its first sheet active; dims are
+// the used ranges of its streamed sheets, which replace the placeholders
+// dimensionRef gave them (nil: none).
 //
 // excelize's WriteTo builds the whole zip in a bytes.Buffer first (the
 // size of the file, doubled while it grows); its zip writer hook lets the
@@ -406,14 +460,179 @@ func writeXLSX(j *Job, w io.Writer) error {
 // only needed to mark local headers of parts over 4 GB as zip64, which a
 // sheet cut at Excel's row limit does not reach in practice; archive/zip
 // writes the zip64 records itself.)
-func writeWorkbook(f *excelize.File, w io.Writer) error {
+func writeWorkbook(f *excelize.File, w io.Writer, dims []string) error {
 	f.SetActiveSheet(0)
 	bw := bufio.NewWriterSize(w, 1<<16)
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(bw) })
+	zw := &dimensionZip{zw: zip.NewWriter(bw), dims: dims, done: make([]bool, len(dims)), now: time.Now()}
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
 	if _, err := f.WriteTo(w); err != nil {
 		return err
 	}
+	for i, done := range zw.done {
+		if !done {
+			return fmt.Errorf("export: xlsx: the used range of sheet part %d was not written (%s)", i+1, dimensionRef(i))
+		}
+	}
 	return bw.Flush()
+}
+
+// dimensionRef is the placeholder of the n-th streamed sheet's
+// <dimension>: a cell reference no sheet of ours reaches (XFD, the last
+// column, in a row past 1,000,000), unique to the sheet.
+func dimensionRef(n int) string { return "XFD" + strconv.Itoa(1_000_001+n) }
+
+// dimensionZip is the zip writer of an xlsx export: each part dated now
+// (not the zip format's zero date), and in each sheet the placeholder
+// range of its <dimension> (see dimensionRef) replaced by the range the
+// sheet's rows fill. Excel and excelize work out the range from the rows;
+// openpyxl in read-only mode (what pandas and most scripts use for big
+// files) and other streaming readers take it from <dimension>: with "A1"
+// they see one cell.
+type dimensionZip struct {
+	zw   *zip.Writer
+	dims []string
+	done []bool
+	now  time.Time
+	open *dimensionWriter // the sheet part being written, if any
+}
+
+func (z *dimensionZip) Create(name string) (io.Writer, error) {
+	if err := z.flush(); err != nil {
+		return nil, err
+	}
+	w, err := z.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: z.now})
+	if err != nil || !strings.HasPrefix(name, "xl/worksheets/") {
+		return w, err
+	}
+	z.open = &dimensionWriter{w: w, z: z}
+	return z.open, nil
+}
+
+// flush writes out what the sheet part being written holds back.
+func (z *dimensionZip) flush() error {
+	if z.open == nil {
+		return nil
+	}
+	d := z.open
+	z.open = nil
+	return d.pass(len(d.head))
+}
+
+func (z *dimensionZip) AddFS(fsys fs.FS) error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.zw.AddFS(fsys)
+}
+
+func (z *dimensionZip) Close() error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.zw.Close()
+}
+
+// dimensionWriter passes a sheet part on, holding back its start until
+// the <dimension> element has gone by (it comes before the rows).
+type dimensionWriter struct {
+	w    io.Writer
+	z    *dimensionZip
+	head []byte
+	past bool // the head has been written
+}
+
+func (d *dimensionWriter) Write(p []byte) (int, error) {
+	if d.past {
+		return d.w.Write(p)
+	}
+	d.head = append(d.head, p...)
+	end := bytes.Index(d.head, []byte("<sheetData"))
+	if end < 0 && len(d.head) < 1<<20 {
+		return len(p), nil
+	}
+	if end < 0 {
+		end = len(d.head)
+	}
+	if err := d.pass(end); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// pass replaces a placeholder in the first end bytes of the head and
+// writes the head out.
+func (d *dimensionWriter) pass(end int) error {
+	if d.past {
+		return nil
+	}
+	for i, ref := range d.z.dims {
+		at := []byte(`ref="` + dimensionRef(i) + `"`)
+		if k := bytes.Index(d.head[:end], at); k >= 0 {
+			d.head = slices.Concat(d.head[:k], []byte(`ref="`+ref+`"`), d.head[k+len(at):])
+			d.z.done[i] = true
+			break
+		}
+	}
+	d.past = true
+	_, err := d.w.Write(d.head)
+	d.head = nil
+	return err
+}
+
+// relativeSources gives each document's Source (the file it was
+// imported from, which a project keeps as an absolute path of the
+// annotator's machine) as an export may show it to whoever it is handed
+// to: relative to the deepest folder that holds the sources of all docs,
+// slash-separated — the file's name when there is one document, the
+// path under the imported folder when a folder was imported. A relative
+// source (an annotated file named so at import) is kept, cleaned, unless
+// it climbs out of its folder (../): then its file name. Windows paths
+// (C:\…, \\server\…) are read as such on any system.
+func relativeSources(docs []annotate.DocumentSummary) map[int64]string {
+	out := map[int64]string{}
+	slash := func(p string) (string, bool) {
+		win := len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') || strings.HasPrefix(p, `\\`)
+		if win {
+			p = strings.ReplaceAll(p, `\`, "/")
+		}
+		return p, win || strings.HasPrefix(p, "/")
+	}
+	var common []string // the folders of the absolute sources' common folder
+	first := true
+	for _, d := range docs {
+		p, abs := slash(d.Source)
+		if d.Source == "" || !abs {
+			continue
+		}
+		dir := strings.Split(pathpkg.Dir(pathpkg.Clean(p)), "/")
+		if first {
+			common, first = dir, false
+			continue
+		}
+		n := 0
+		for n < len(common) && n < len(dir) && common[n] == dir[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	prefix := strings.Join(common, "/")
+	if !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	for _, d := range docs {
+		p, abs := slash(d.Source)
+		p = pathpkg.Clean(p)
+		switch {
+		case d.Source == "":
+		case abs && strings.HasPrefix(p, prefix):
+			out[d.ID] = strings.TrimPrefix(p, prefix)
+		case abs || p == ".." || strings.HasPrefix(p, "../"):
+			out[d.ID] = pathpkg.Base(p)
+		default:
+			out[d.ID] = p
+		}
+	}
+	return out
 }
 
 // columnWidth is the width of a column headed by name: its width on

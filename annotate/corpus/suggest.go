@@ -216,13 +216,16 @@ func (g *Gazetteer) Check(schema *annotate.Schema, defLayer string) error {
 // Confirmed suggests the strings the project has confirmed (see
 // ConfirmedStrings). InsideWords lets gazetteer terms and confirmed
 // strings match inside tokens; otherwise a match must start at a token's
-// start and end at a token's end.
+// start and end at a token's end. Rejected is the project's evidence
+// against strings (RejectedStrings): a POS or gazetteer candidate whose
+// text and label the annotator rejected anywhere is not made again.
 type SuggestOptions struct {
 	Layer       string
 	POS         bool
 	Gazetteers  []*Gazetteer
 	Confirmed   bool
 	InsideWords bool
+	Rejected    map[string]map[string]int // text → label → times rejected
 }
 
 // Check checks opts against schema: the layer exists and every
@@ -274,6 +277,7 @@ type sgEntry struct {
 // is safe for concurrent Suggest calls.
 type Suggester struct {
 	insideWords bool
+	rejected    map[string]map[string]int
 	layers      []string // layers suggested on
 	forbid      []bool   // layers[i] forbids overlaps
 	targets     []sgTarget
@@ -299,7 +303,7 @@ type Suggester struct {
 // For POS, each tag goes to the first label of the layer (in schema
 // order) that lists it in Label.POS.
 func NewSuggester(schema *annotate.Schema, opts SuggestOptions, confirmed map[string]string) *Suggester {
-	s := &Suggester{insideWords: opts.InsideWords, pos: map[string]int32{},
+	s := &Suggester{insideWords: opts.InsideWords, rejected: opts.Rejected, pos: map[string]int32{},
 		edges: map[uint64]int32{}, head: []int32{-1}}
 	if schema == nil {
 		schema = &annotate.Schema{}
@@ -461,7 +465,86 @@ type sgCandidate struct {
 	start, end int32
 	target     int32
 	source     uint8
-	order      int32
+	order      int32  // the entry, or the token for POS
+	pos        string // the token's tag, for POS
+}
+
+// Reason says where a suggestion comes from, for the annotator to judge
+// it: Source is "confirmed" (the string is labelled so elsewhere in the
+// project), "gazetteer" or "pos" (the token's tag, POS, maps to the
+// label).
+type Reason struct {
+	Source string
+	POS    string
+}
+
+// Skipped counts the candidates Suggest left out as noise, by why (the
+// annotator is told, so that "no new suggestions" is not a mystery).
+type Skipped struct {
+	// SingleChars: one-character tokens with a name's tag (gse tags lone
+	// surnames and characters such as 王 or 省 nr or ns).
+	SingleChars int
+	// Rejected: the annotator rejected the text with that label before,
+	// in this document or elsewhere in the project.
+	Rejected int
+	// NotName: a person's name tag on what is not shaped like a Chinese
+	// name (2 or 3 characters, 4 with a two-character surname, or a
+	// transliteration with ·): 嚴格執行 nr in gse's dictionary.
+	NotName int
+	// InCompound: a place or organisation tag on a word right after a
+	// common noun, where it is the head of a compound (常識 普及 ns).
+	InCompound int
+}
+
+// Total is the number of candidates skipped.
+func (k Skipped) Total() int { return k.SingleChars + k.Rejected + k.NotName + k.InCompound }
+
+// Add adds o's counts to k.
+func (k *Skipped) Add(o Skipped) {
+	k.SingleChars += o.SingleChars
+	k.Rejected += o.Rejected
+	k.NotName += o.NotName
+	k.InCompound += o.InCompound
+}
+
+// compoundSurnames are the two-character surnames a four-character name
+// may start with.
+var compoundSurnames = []string{"欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛", "上官", "东方", "東方", "夏侯", "皇甫", "尉迟", "尉遲", "公孙", "公孫", "慕容", "令狐", "司徒", "长孙", "長孫", "宇文", "端木", "轩辕", "軒轅", "独孤", "獨孤", "澹台", "澹臺", "南宫", "南宮", "西门", "西門", "范姜", "张简", "張簡"}
+
+// nameShaped reports whether w may be a person's name: 2 or 3 characters,
+// 4 starting with a two-character surname, or a transliteration (·).
+func nameShaped(w []rune) bool {
+	switch {
+	case slices.Contains(w, '·') || slices.Contains(w, '•') || slices.Contains(w, '‧'):
+		return true
+	case len(w) == 2 || len(w) == 3:
+		return true
+	case len(w) == 4:
+		return slices.Contains(compoundSurnames, string(w[:2]))
+	}
+	return false
+}
+
+// noise reports whether the candidate of token k of d (from its POS tag)
+// is segmenter noise, and counts it in sk under its reason.
+func noise(d *annotate.Document, rs []rune, k int, sk *Skipped) bool {
+	t := d.Tokens[k]
+	switch {
+	case strings.HasPrefix(t.POS, "nr") && t.POS != "nrt":
+		if !nameShaped(rs[t.Start:t.End]) {
+			sk.NotName++
+			return true
+		}
+	case t.POS == "ns" || t.POS == "nt":
+		if k > 0 {
+			prev := d.Tokens[k-1]
+			if prev.End == t.Start && (prev.POS == "n" || prev.POS == "vn") {
+				sk.InCompound++
+				return true
+			}
+		}
+	}
+	return false
 }
 
 type sgPlace struct {
@@ -505,8 +588,21 @@ func keyOf(sp annotate.Span) spanKey { return spanKey{sp.Layer, sp.Label, sp.Sta
 //
 // A rejected or already-present candidate does not block shorter ones.
 func (s *Suggester) Suggest(d *annotate.Document) []annotate.Span {
+	spans, _, _ := s.SuggestWhy(d)
+	return spans
+}
+
+// SuggestWhy is Suggest, and says why: the reason for each suggestion (in
+// the order of the spans) and the candidates skipped as noise. Beyond what
+// Suggest's documentation lists, a POS candidate is skipped (and counted)
+// when it is one character, when it is not shaped as its tag says
+// (Skipped), and a POS or gazetteer candidate when its text was rejected
+// with its label anywhere in the project (SuggestOptions.Rejected) or in
+// d.
+func (s *Suggester) SuggestWhy(d *annotate.Document) ([]annotate.Span, []Reason, Skipped) {
+	var sk Skipped
 	if len(s.targets) == 0 {
-		return nil
+		return nil, nil, sk
 	}
 	rs := []rune(d.Text)
 	n := len(rs)
@@ -544,16 +640,22 @@ func (s *Suggester) Suggest(d *annotate.Document) []annotate.Span {
 	}
 	if len(s.pos) > 0 {
 		for k, t := range d.Tokens {
-			if t.End-t.Start < 2 || t.Start < 0 || t.End > n {
+			if t.Start < 0 || t.End > n || t.Start >= t.End {
 				continue
 			}
-			if id, ok := s.pos[t.POS]; ok {
-				cands = append(cands, sgCandidate{start: int32(t.Start), end: int32(t.End), target: id, source: sourcePOS, order: int32(k)})
+			id, ok := s.pos[t.POS]
+			switch {
+			case !ok:
+			case t.End-t.Start < 2:
+				sk.SingleChars++
+			case noise(d, rs, k, &sk):
+			default:
+				cands = append(cands, sgCandidate{start: int32(t.Start), end: int32(t.End), target: id, source: sourcePOS, order: int32(k), pos: t.POS})
 			}
 		}
 	}
 	if len(cands) == 0 {
-		return nil
+		return nil, nil, sk
 	}
 	slices.SortFunc(cands, func(a, b sgCandidate) int {
 		if la, lb := a.end-a.start, b.end-b.start; la != lb {
@@ -594,11 +696,24 @@ func (s *Suggester) Suggest(d *annotate.Document) []annotate.Span {
 	for _, sp := range d.Rejected {
 		rejected[keyOf(sp)] = true
 	}
-	var out []annotate.Span
+	type made struct {
+		span   annotate.Span
+		reason Reason
+	}
+	var out []made
+	counted := map[spanKey]bool{} // rejected candidates counted once
 next:
 	for _, c := range cands {
 		t := s.targets[c.target]
-		if places[sgPlace{t.layer, c.start, c.end}] || rejected[spanKey{s.layers[t.layer], t.label, int(c.start), int(c.end)}] {
+		if places[sgPlace{t.layer, c.start, c.end}] {
+			continue
+		}
+		key := spanKey{s.layers[t.layer], t.label, int(c.start), int(c.end)}
+		if rejected[key] || c.source != sourceConfirmed && s.rejected[string(rs[c.start:c.end])][t.label] > 0 {
+			if !counted[key] {
+				counted[key] = true
+				sk.Rejected++
+			}
 			continue
 		}
 		occ := occupied[t.layer]
@@ -610,9 +725,11 @@ next:
 		for k := c.start; k < c.end; k++ {
 			occ[k] = true
 		}
-		out = append(out, annotate.Span{Layer: s.layers[t.layer], Label: t.label, Start: int(c.start), End: int(c.end), Origin: annotate.OriginSuggested})
+		r := Reason{Source: [...]string{"confirmed", "gazetteer", "pos"}[c.source], POS: c.pos}
+		out = append(out, made{annotate.Span{Layer: s.layers[t.layer], Label: t.label, Start: int(c.start), End: int(c.end), Origin: annotate.OriginSuggested}, r})
 	}
-	slices.SortFunc(out, func(a, b annotate.Span) int {
+	slices.SortFunc(out, func(x, y made) int {
+		a, b := x.span, y.span
 		if a.Start != b.Start {
 			return a.Start - b.Start
 		}
@@ -621,7 +738,14 @@ next:
 		}
 		return strings.Compare(a.Layer, b.Layer)
 	})
-	return out
+	if len(out) == 0 {
+		return nil, nil, sk
+	}
+	spans, reasons := make([]annotate.Span, len(out)), make([]Reason, len(out))
+	for i, m := range out {
+		spans[i], reasons[i] = m.span, m.reason
+	}
+	return spans, reasons, sk
 }
 
 // SuggestEdit is the edit that adds spans (Suggest's) to d as
@@ -680,6 +804,24 @@ func RejectAll(d *annotate.Document, layer string) annotate.Edit {
 		}
 	}
 	return annotate.Batch{Name: plural(len(edits), "reject %d suggestion", "reject %d suggestions"), Edits: edits}
+}
+
+// RejectedStrings maps each text the annotator rejected a suggestion of
+// in layer, anywhere in the project, to its labels and how many times
+// (SuggestOptions.Rejected).
+func RejectedStrings(p *annotate.Project, layer string) (map[string]map[string]int, error) {
+	rows, err := p.RejectedSpanTexts(layer)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]int{}
+	for _, x := range rows {
+		if out[x.Text] == nil {
+			out[x.Text] = map[string]int{}
+		}
+		out[x.Text][x.Label] += x.N
+	}
+	return out, nil
 }
 
 // ConfirmedStrings maps each string the project's manual and imported

@@ -944,3 +944,57 @@ func TestLabelAllAfterMisaligned(t *testing.T) {
 		t.Errorf("LabelAll = %+v, want a span over [1,3)", edits[0])
 	}
 }
+
+// TestSuggestNoise checks that obvious segmenter noise is not suggested
+// and is counted by why (issue 18: 嚴格執行 PER and 普及 LOC were offered,
+// and "no new suggestions" said nothing of the lone 王 nr skipped), and
+// that each suggestion says where it comes from.
+func TestSuggestNoise(t *testing.T) {
+	d := sgDoc("要/v", "嚴格執行/nr", "進口/vn", "，/w", "加強/v", "常識/n", "普及/ns", "、/w", "王/nr", "、/w", "薛/nr", "說/v",
+		"在/p", "中州/ns", "，/w", "楊麗娜/nr", "和/c", "歐陽修文/nr", "、/w", "約翰·史密斯/nr", "看/v", "夕陽/ns", "。/w")
+	tests := []struct {
+		name     string
+		opts     SuggestOptions
+		gaz      map[string]string
+		want     []string
+		reasons  []Reason
+		skipped  Skipped
+		rejected map[string]map[string]int
+	}{
+		{
+			name: "POS", opts: SuggestOptions{Layer: "entity", POS: true},
+			want:    []string{"entity/LOC[20,22)中州", "entity/PER[23,26)楊麗娜", "entity/PER[27,31)歐陽修文", "entity/PER[32,38)約翰·史密斯", "entity/LOC[39,41)夕陽"},
+			reasons: []Reason{{"pos", "ns"}, {"pos", "nr"}, {"pos", "nr"}, {"pos", "nr"}, {"pos", "ns"}},
+			skipped: Skipped{SingleChars: 2, NotName: 1, InCompound: 1},
+		},
+		{
+			name: "rejected elsewhere", opts: SuggestOptions{Layer: "entity", POS: true, Rejected: map[string]map[string]int{"夕陽": {"LOC": 2}, "中州": {"ORG": 1}}},
+			want:    []string{"entity/LOC[20,22)中州", "entity/PER[23,26)楊麗娜", "entity/PER[27,31)歐陽修文", "entity/PER[32,38)約翰·史密斯"},
+			reasons: []Reason{{"pos", "ns"}, {"pos", "nr"}, {"pos", "nr"}, {"pos", "nr"}},
+			skipped: Skipped{SingleChars: 2, NotName: 1, InCompound: 1, Rejected: 1},
+		},
+		{
+			name: "a gazetteer is the annotator's word", opts: SuggestOptions{Layer: "entity"}, gaz: map[string]string{"普及": "MISC", "夕陽": "LOC"},
+			want:    []string{"entity/MISC[12,14)普及", "entity/LOC[39,41)夕陽"},
+			reasons: []Reason{{"gazetteer", ""}, {"gazetteer", ""}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := tc.opts
+			if tc.gaz != nil {
+				opts.Gazetteers = []*Gazetteer{sgGaz("entity", tc.gaz)}
+			}
+			spans, reasons, skipped := NewSuggester(sgSchema(), opts, nil).SuggestWhy(d)
+			if got := sgSpans(d, spans); !slices.Equal(got, tc.want) {
+				t.Errorf("got %q\nwant %q", got, tc.want)
+			}
+			if !slices.Equal(reasons, tc.reasons) {
+				t.Errorf("reasons %v, want %v", reasons, tc.reasons)
+			}
+			if skipped != tc.skipped {
+				t.Errorf("skipped %+v, want %+v", skipped, tc.skipped)
+			}
+		})
+	}
+}

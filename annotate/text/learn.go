@@ -105,8 +105,11 @@ type learntWord struct {
 	text       string // as first seen
 	pos        string // the annotator's last POS for it, or the user dictionary's
 	tok, split int
-	base       bool // the Segmenter produced it
-	user       int8 // +1 AddWord, -1 StopWord
+	// merges and pieces count the tokens of it the annotator made by
+	// joining the Segmenter's tokens, and by cutting one.
+	merges, pieces int
+	base           bool // the Segmenter produced it
+	user           int8 // +1 AddWord, -1 StopWord
 }
 
 // status is +1 for an added word, -1 for a stopped one, 0 otherwise.
@@ -365,13 +368,27 @@ func (l *Learner) memWord(word []rune) *learntWord {
 // Tokens outside the text, empty or out of order are ignored, and so are
 // the places next to a character no token covers. Learn costs about as
 // much as segmenting the text.
-func (l *Learner) Learn(text string, gold []Token) {
+func (l *Learner) Learn(text string, gold []Token) { l.learn(text, gold, false) }
+
+// LearnEdited learns from text as Learn does, but from what the annotator
+// changed only: the places inside or at the edges of the tokens marked
+// Edited. The rest of the sentence is the Segmenter's, which the annotator
+// may not have read (a sentence is learnt because one of its words was
+// merged): an occurrence of a learnt word left cut there (徐|衣|顯 beside
+// the merged 徐衣顯) neither counts against the word nor teaches the
+// classifier a boundary. A word the annotator made still counts for itself
+// wherever it is a token.
+func (l *Learner) LearnEdited(text string, gold []Token) { l.learn(text, gold, true) }
+
+func (l *Learner) learn(text string, gold []Token, editedOnly bool) {
 	runes := []rune(text)
 	n := len(runes)
 	// bound[i]: a gold token starts or ends at i; covered[i]: character i
-	// lies in a gold token.
+	// lies in a gold token; decided[i]: the place before character i is
+	// the annotator's decision (every place, unless editedOnly).
 	bound := make([]bool, n+1)
 	covered := make([]bool, n)
+	decided := make([]bool, n+1)
 	valid := make([]Token, 0, len(gold))
 	prev := 0
 	for _, t := range gold {
@@ -382,6 +399,11 @@ func (l *Learner) Learn(text string, gold []Token) {
 		bound[t.Start], bound[t.End] = true, true
 		for k := t.Start; k < t.End; k++ {
 			covered[k] = true
+		}
+		if !editedOnly || t.Edited {
+			for k := t.Start; k <= t.End; k++ {
+				decided[k] = true
+			}
 		}
 		valid = append(valid, t)
 	}
@@ -403,7 +425,7 @@ func (l *Learner) Learn(text string, gold []Token) {
 		bi = bj
 		for i := 1; i < end-start; i++ {
 			a := start + i
-			if !covered[a-1] || !covered[a] {
+			if !covered[a-1] || !covered[a] || !decided[a] {
 				continue
 			}
 			c.feats = c.features(c.feats[:0], i)
@@ -417,21 +439,31 @@ func (l *Learner) Learn(text string, gold []Token) {
 			l.c++
 		}
 	}
-	l.learnWords(runes, base, valid, bound, covered)
+	l.learnWords(runes, base, valid, bound, covered, decided)
 }
 
 // learnWords updates the word memory: every word of two or more
 // characters that the annotator made and the Segmenter did not, every word
 // of the Segmenter's that the annotator cut, and every occurrence of a
 // word already in the memory count for the word when it is a gold token
-// and against it when a gold boundary lies inside it.
-func (l *Learner) learnWords(runes []rune, base, gold []Token, bound, covered []bool) {
+// and against it when a gold boundary the annotator decided lies inside
+// it. A word the annotator made counts as merged when it joins the
+// Segmenter's tokens, as a piece of a split when it lies inside one.
+func (l *Learner) learnWords(runes []rune, base, gold []Token, bound, covered, decided []bool) {
 	goldSpan := make(map[[2]int]string, len(gold))
 	for _, t := range gold {
 		goldSpan[[2]int{t.Start, t.End}] = t.POS
 	}
+	// baseBound[i]: the Segmenter has a boundary at i.
+	baseBound := make([]bool, len(runes)+1)
+	for _, t := range base {
+		baseBound[t.Start], baseBound[t.End] = true, true
+	}
+	inBase := func(s, e int) bool {
+		return !slices.Contains(baseBound[s+1:e], true)
+	}
 	seen := map[[2]int]bool{}
-	visit := func(s, e int, fromBase bool) {
+	visit := func(s, e int, fromBase, made bool) {
 		key := [2]int{s, e}
 		if e-s < 2 || seen[key] {
 			return
@@ -441,7 +473,7 @@ func (l *Learner) learnWords(runes []rune, base, gold []Token, bound, covered []
 		if !isGold {
 			cutInside := false
 			for k := s + 1; k < e && !cutInside; k++ {
-				cutInside = bound[k] && covered[k-1] && covered[k]
+				cutInside = bound[k] && covered[k-1] && covered[k] && decided[k]
 			}
 			if !cutInside {
 				return
@@ -452,6 +484,13 @@ func (l *Learner) learnWords(runes []rune, base, gold []Token, bound, covered []
 		}
 		w := l.memWord(runes[s:e])
 		w.base = w.base || fromBase
+		if isGold && made {
+			if inBase(s, e) {
+				w.pieces++
+			} else {
+				w.merges++
+			}
+		}
 		if isGold {
 			w.tok++
 			if pos != "" {
@@ -467,12 +506,12 @@ func (l *Learner) learnWords(runes []rune, base, gold []Token, bound, covered []
 	}
 	for _, t := range gold {
 		if !baseSpan[[2]int{t.Start, t.End}] {
-			visit(t.Start, t.End, false)
+			visit(t.Start, t.End, false, true)
 		}
 	}
 	for _, t := range base {
 		if _, ok := goldSpan[[2]int{t.Start, t.End}]; !ok {
-			visit(t.Start, t.End, true)
+			visit(t.Start, t.End, true, false)
 		}
 	}
 	if l.trie.next == nil {
@@ -483,7 +522,7 @@ func (l *Learner) learnWords(runes []rune, base, gold []Token, bound, covered []
 		nd := l.trie.next[m[j]]
 		for k := j + 1; k < len(m) && nd != nil; k++ {
 			if nd = nd.next[m[k]]; nd != nil && nd.word != nil {
-				visit(j, k+1, false)
+				visit(j, k+1, false, false)
 			}
 		}
 	}
@@ -536,6 +575,41 @@ func (l *Learner) StopWord(w string) {
 	defer l.mu.Unlock()
 	l.learnt = true
 	l.memWord(rs).user = -1
+}
+
+// WordLists is the Learner's dictionary by where each word comes from,
+// each list sorted.
+type WordLists struct {
+	Merged  []string // added: made by joining the Segmenter's tokens
+	Pieces  []string // added: cut out of a Segmenter's token (a split)
+	User    []string // added: the user dictionary's (AddWord)
+	Stopped []string // the Segmenter's words cut more often than kept, and StopWord's
+}
+
+// WordLists lists the words Words does, the added ones by where they come
+// from: a word the annotator made both ways is listed as merged when most
+// of its tokens were.
+func (l *Learner) WordLists() WordLists {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	var out WordLists
+	for _, w := range l.words {
+		switch {
+		case w.status() == -1:
+			out.Stopped = append(out.Stopped, w.text)
+		case w.status() != 1:
+		case w.user == 1:
+			out.User = append(out.User, w.text)
+		case w.pieces > w.merges:
+			out.Pieces = append(out.Pieces, w.text)
+		default:
+			out.Merged = append(out.Merged, w.text)
+		}
+	}
+	for _, ws := range [][]string{out.Merged, out.Pieces, out.User, out.Stopped} {
+		slices.Sort(ws)
+	}
+	return out
 }
 
 // Words lists the Learner's dictionary, each list sorted: the words it adds

@@ -1,0 +1,236 @@
+package app
+
+// The curation mode of a curation project (biaozhu merge): the curated
+// layers in the main lanes, each annotator's layer in a lane of its own
+// under them (the view draws a band per layer), and a bar over the
+// document with the decision at hand — each annotator's version, whether
+// they agree — and its keys: ] and [ the next and previous open decision,
+// the number keys accept annotator N's version, 0 accepts none. Each
+// decision is one undoable step (agree.DecideVersion…) named after whose
+// version was taken and who decided; the document list counts each
+// document's open decisions.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/agree"
+)
+
+// curationState is the curation mode's state: the project's Curation,
+// whether the mode is on, the decisions of the open document and the one
+// at hand, and each document's open decisions.
+type curationState struct {
+	cur  *annotate.Curation
+	on   bool
+	dcs  []agree.Decision
+	at   int           // index into dcs; -1 for none
+	doc  int64         // the document dcs are of
+	open map[int64]int // document ID → open decisions
+}
+
+// setupCuration reads whether the project is a curation project and, if
+// it is, turns the curation mode on and counts each document's open
+// decisions.
+func (ws *workspace) setupCuration() {
+	ws.curation = nil
+	if ws.proj == nil {
+		return
+	}
+	cur, err := ws.proj.Curation()
+	if err != nil {
+		ws.showError(err)
+		return
+	}
+	if cur == nil {
+		return
+	}
+	cs := &curationState{cur: cur, on: true, at: -1, open: map[int64]int{}}
+	for _, s := range ws.docs {
+		d, err := ws.proj.AnnotatedText(context.Background(), s.ID)
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		cs.open[s.ID] = agree.OpenDecisions(d, cur)
+	}
+	ws.curation = cs
+}
+
+// curating reports whether the curation mode is on.
+func (ws *workspace) curating() bool { return ws.curation != nil && ws.curation.on }
+
+// onToggleCuration turns the curation mode on or off (View → Curation
+// mode), for a curation project.
+func (ws *workspace) onToggleCuration() {
+	if ws.curation == nil {
+		return
+	}
+	ws.curation.on = !ws.curation.on
+	ws.refreshCuration()
+	ws.menu.refreshChecks()
+}
+
+// curationProgress is the open decisions of document id as the document
+// list shows them, "" outside the curation mode.
+func (ws *workspace) curationProgress(id int64) string {
+	if !ws.curating() {
+		return ""
+	}
+	n := ws.curation.open[id]
+	return " · " + lang.N("{{.Count}} open decisions", n, map[string]any{"Count": n})
+}
+
+// refreshCuration recomputes the open document's decisions and shows the
+// one at hand in the bar (after an edit, undo or document switch).
+func (ws *workspace) refreshCuration() {
+	if ws.curBar == nil {
+		return
+	}
+	ws.curBar.RemoveAll()
+	cs := ws.curation
+	if !ws.curating() || ws.doc == nil {
+		ws.curBar.Hide()
+		return
+	}
+	if cs.doc != ws.doc.ID {
+		cs.doc, cs.at = ws.doc.ID, -1
+	}
+	cs.dcs = agree.Decisions(ws.doc, cs.cur)
+	open := 0
+	for _, dc := range cs.dcs {
+		if !dc.Decided {
+			open++
+		}
+	}
+	if cs.open[ws.doc.ID] != open {
+		cs.open[ws.doc.ID] = open
+		ws.docList.Refresh()
+	}
+	if cs.at >= len(cs.dcs) {
+		cs.at = len(cs.dcs) - 1
+	}
+	head := fmt.Sprintf(lang.L("Curation: %d open decisions of %d in this document"), open, len(cs.dcs))
+	ws.curBar.Add(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if cs.at >= 0 {
+		dc := cs.dcs[cs.at]
+		state := lang.L("disagreed")
+		var only []string
+		for i, v := range dc.Versions {
+			if len(v) > 0 {
+				only = append(only, cs.cur.Annotators[i])
+			}
+		}
+		switch {
+		case dc.Decided:
+			state = lang.L("decided")
+		case dc.Agreed():
+			state = lang.L("agreed")
+		case len(only) < len(dc.Versions):
+			state = fmt.Sprintf(lang.L("only %s"), strings.Join(only, ", "))
+		}
+		ws.curBar.Add(widget.NewLabel(fmt.Sprintf(lang.L("Decision %d of %d · %s · %q · %s"), cs.at+1, len(cs.dcs), dc.Layer, ws.doc.Slice(dc.Start, dc.End), state)))
+		versions := container.NewVBox()
+		for i, v := range dc.Versions {
+			var parts []string
+			for _, s := range v {
+				parts = append(parts, s.Label+" "+ws.doc.Slice(s.Start, s.End))
+			}
+			text := lang.L("nothing")
+			if len(parts) > 0 {
+				text = strings.Join(parts, ", ")
+			}
+			versions.Add(widget.NewButton(fmt.Sprintf("%d  %s: %s", i+1, cs.cur.Annotators[i], text), func() { ws.decide(i) }))
+		}
+		versions.Add(widget.NewButton("0  "+lang.L("none"), func() { ws.decide(-1) }))
+		ws.curBar.Add(versions)
+	}
+	nav := container.NewHBox(
+		widget.NewButton("[  "+lang.L("Previous decision"), func() { ws.nextDecision(-1) }),
+		widget.NewButton("]  "+lang.L("Next decision"), func() { ws.nextDecision(1) }))
+	for i, name := range cs.cur.Annotators {
+		nav.Add(widget.NewButton(fmt.Sprintf(lang.L("All of %s"), name), func() { ws.decideAll(i) }))
+	}
+	ws.curBar.Add(nav)
+	ws.curBar.Show()
+}
+
+// nextDecision moves to the next (delta 1) or previous (-1) open decision
+// of the document, wrapping, and selects its text.
+func (ws *workspace) nextDecision(delta int) {
+	cs := ws.curation
+	if !ws.curating() || ws.doc == nil {
+		return
+	}
+	cs.dcs = agree.Decisions(ws.doc, cs.cur)
+	n := len(cs.dcs)
+	for k := 1; k <= n; k++ {
+		i := ((cs.at+delta*k)%n + n) % n
+		if cs.at < 0 && delta < 0 {
+			i = ((n-k)%n + n) % n
+		}
+		if !cs.dcs[i].Decided {
+			cs.at = i
+			ws.view.Select(cs.dcs[i].Start, cs.dcs[i].End)
+			ws.refreshCuration()
+			return
+		}
+	}
+	ws.info(lang.L("No open decision in this document"))
+}
+
+// decide takes annotator a's version of the decision at hand (-1: none),
+// as one step, and moves to the next open decision.
+func (ws *workspace) decide(a int) {
+	cs := ws.curation
+	if !ws.curating() || ws.doc == nil || cs.at < 0 || cs.at >= len(cs.dcs) || a >= len(cs.cur.Annotators) {
+		return
+	}
+	dc := cs.dcs[cs.at]
+	e := agree.DecideNone(dc, ws.annotator())
+	if a >= 0 {
+		e = agree.DecideVersion(dc, cs.cur, a, ws.annotator())
+	}
+	if ws.apply(e) {
+		ws.nextDecision(1)
+	}
+	ws.focusView()
+}
+
+// decideAll takes annotator a's version of every decision of the document,
+// as one step.
+func (ws *workspace) decideAll(a int) {
+	if !ws.curating() || ws.doc == nil {
+		return
+	}
+	ws.apply(agree.DecideAll(ws.doc, ws.curation.cur, a, ws.annotator()))
+	ws.focusView()
+}
+
+// curationRune handles the curation mode's keys; it reports whether r was
+// one of them.
+func (ws *workspace) curationRune(r rune) bool {
+	if !ws.curating() {
+		return false
+	}
+	switch {
+	case r == ']':
+		ws.nextDecision(1)
+	case r == '[':
+		ws.nextDecision(-1)
+	case r == '0':
+		ws.decide(-1)
+	case r >= '1' && r <= '9':
+		ws.decide(int(r - '1'))
+	default:
+		return false
+	}
+	return true
+}

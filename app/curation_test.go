@@ -1,0 +1,179 @@
+package app
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/agree"
+)
+
+// curationWS merges three annotators' copies of 张三和李四在北京见了王五。
+// (lin: PER 张三, PER 李四, LOC 北京; wang: PER 张三, PER 李四, PER 北京;
+// zhao: PER 张三, LOC 李四; -accept agreed: 张三 pre-accepted) and opens
+// the curation project in a workspace in a test window.
+func curationWS(t *testing.T) (*workspace, int64) {
+	t.Helper()
+	dir := t.TempDir()
+	sp := func(label string, s, e int) annotate.Span {
+		return annotate.Span{Layer: "entity", Label: label, Start: s, End: e, Origin: annotate.OriginManual}
+	}
+	versions := map[string][]annotate.Span{
+		"lin":  {sp("PER", 0, 2), sp("PER", 3, 5), sp("LOC", 6, 8)},
+		"wang": {sp("PER", 0, 2), sp("PER", 3, 5), sp("PER", 6, 8)},
+		"zhao": {sp("PER", 0, 2), sp("LOC", 3, 5)},
+	}
+	var paths []string
+	for _, who := range []string{"lin", "wang", "zhao"} {
+		path := filepath.Join(dir, who+".biaozhu")
+		p, err := annotate.Create(path, nil, annotate.Options{NoBackup: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.SetHandedTo(who); err != nil {
+			t.Fatal(err)
+		}
+		d := testDoc("会面.txt", []string{"张三", "和", "李四", "在", "北京", "见", "了", "王五", "。"},
+			[]string{"nr", "c", "nr", "p", "ns", "v", "ul", "nr", "x"})
+		d.Status, d.Spans = annotate.StatusDone, versions[who]
+		if err := p.AddDocument(d); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, path)
+	}
+	gold := filepath.Join(dir, "gold.biaozhu")
+	if _, err := agree.Merge(context.Background(), gold, paths, agree.AcceptAgreed); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	if err := useLanguage("en"); err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, nil)
+	ws := newWorkspace(a, w)
+	ws.indexAtOpen = false
+	a.Settings().SetTheme(themeFor("light"))
+	w.SetContent(ws.root)
+	w.Resize(fyne.NewSize(1200, 800))
+	p, err := annotate.Open(gold, annotate.Options{NoBackup: true, Annotator: "curator"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.prefs.SetString("annotator", "curator")
+	ws.setProject(p)
+	t.Cleanup(func() { ws.closeProject() })
+	return ws, ws.doc.ID
+}
+
+// storedCurated is the curated layer as the file has it: label, text and
+// annotator of each span.
+func storedCurated(t *testing.T, ws *workspace, id int64) []string {
+	t.Helper()
+	d, err := ws.proj.AnnotatedText(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, s := range d.Spans {
+		if s.Layer == "entity" {
+			out = append(out, s.Label+" "+d.Slice(s.Start, s.End))
+		}
+	}
+	return out
+}
+
+// barText is every label and button text of the curation bar.
+func barText(ws *workspace) string {
+	var b strings.Builder
+	for _, o := range test.LaidOutObjects(ws.curBar) {
+		switch w := o.(type) {
+		case *widget.Label:
+			b.WriteString(w.Text + "\n")
+		case *widget.Button:
+			b.WriteString(w.Text + "\n")
+		}
+	}
+	return b.String()
+}
+
+// TestCurationView: a curation project opens in the curation mode with
+// its open decisions counted in the document list; ] goes to the first
+// open decision (李四) and selects it; 2 accepts wang's version (PER) as
+// one step, stored, named after wang and the curator, and moves on to
+// 北京; undo takes it back; 0 declines 北京; All of zhao decides the rest.
+func TestCurationView(t *testing.T) {
+	ws, id := curationWS(t)
+	if !ws.curating() {
+		t.Fatal("a curation project did not open in the curation mode")
+	}
+	if got := ws.curationProgress(id); got != " · 2 open decisions" {
+		t.Errorf("the document list says %q, want 2 open decisions", got)
+	}
+	if got := storedCurated(t, ws, id); strings.Join(got, ",") != "PER 张三" {
+		t.Errorf("curated at the start %q, want PER 张三 (agreed)", got)
+	}
+	ws.view.TypedRune(']')
+	if s, e := ws.view.Selection(); s != 3 || e != 5 {
+		t.Errorf("] selects [%d,%d), want 李四 [3,5)", s, e)
+	}
+	if bar := barText(ws); !strings.Contains(bar, `"李四" · disagreed`) || !strings.Contains(bar, "2  wang: PER 李四") || !strings.Contains(bar, "3  zhao: LOC 李四") {
+		t.Errorf("the bar shows\n%s", bar)
+	}
+	ws.view.TypedRune('2')
+	if got := storedCurated(t, ws, id); strings.Join(got, ",") != "PER 张三,PER 李四" {
+		t.Errorf("curated after 2: %q, want PER 张三, PER 李四", got)
+	}
+	h, _ := ws.proj.History(id)
+	if e := h.Done[len(h.Done)-1]; e.Name != "accept wang's version of [3,5) in entity (decided by curator)" {
+		t.Errorf("the step is %q", e.Name)
+	}
+	for _, s := range ws.doc.Spans {
+		if s.Layer == "entity" && s.Start == 3 && s.Annotator != "wang" {
+			t.Errorf("the accepted span's annotator is %q, want wang", s.Annotator)
+		}
+	}
+	if s, e := ws.view.Selection(); s != 6 || e != 8 {
+		t.Errorf("after deciding, the selection is [%d,%d), want the next open decision 北京 [6,8)", s, e)
+	}
+	if got := ws.curationProgress(id); got != " · 1 open decision" {
+		t.Errorf("after deciding the list says %q", got)
+	}
+	ws.onUndo()
+	if got := storedCurated(t, ws, id); strings.Join(got, ",") != "PER 张三" {
+		t.Errorf("curated after undo: %q, want PER 张三", got)
+	}
+	if got := ws.curationProgress(id); got != " · 2 open decisions" {
+		t.Errorf("after undo the list says %q", got)
+	}
+	ws.view.Select(0, 0)
+	ws.curation.at = 1 // 李四
+	ws.view.TypedRune(']')
+	ws.view.TypedRune('0') // 北京: none
+	if got := ws.curationProgress(id); got != " · 1 open decision" {
+		t.Errorf("after 0 the list says %q", got)
+	}
+	if got := storedCurated(t, ws, id); strings.Join(got, ",") != "PER 张三" {
+		t.Errorf("curated after declining 北京: %q", got)
+	}
+	tapButton(t, ws.curBar, "All of zhao")
+	if got := storedCurated(t, ws, id); strings.Join(got, ",") != "PER 张三,LOC 李四" {
+		t.Errorf("curated after All of zhao: %q, want PER 张三, LOC 李四", got)
+	}
+	if got := ws.curationProgress(id); got != " · 0 open decisions" {
+		t.Errorf("after All of zhao the list says %q", got)
+	}
+	// Outside the mode the number keys are label keys again.
+	ws.onToggleCuration()
+	if ws.curating() || ws.curBar.Visible() {
+		t.Error("the curation mode did not turn off")
+	}
+}

@@ -1,0 +1,162 @@
+// Pieces of the workspace's layout: the status bar's widths, and what an
+// empty project (or no project) shows where the document would be.
+
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// statusLayout lays out the status bar's labels (the dictionary, the last
+// step, the selection, the counts) side by side: each as wide as its text
+// when they all fit, the last step's message taking what is left; when
+// they do not fit, the last step keeps at least a third of the width and
+// the others share the rest in proportion to their texts (each label
+// truncates with an ellipsis).
+type statusLayout struct{}
+
+// statusSaveIndex is the label of the last step's message.
+const statusSaveIndex = 1
+
+// statusLabel is a label of the status bar: setting its text lays the bar
+// out again (statusLayout sizes the labels by their texts).
+type statusLabel struct {
+	widget.Label
+	bar *fyne.Container
+}
+
+func newStatusLabel(text string) *statusLabel {
+	l := &statusLabel{}
+	l.Text = text
+	l.SizeName = theme.SizeNameCaptionText
+	l.Truncation = fyne.TextTruncateEllipsis
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// SetText sets the label's text and lays the status bar out again.
+func (l *statusLabel) SetText(text string) {
+	l.Label.SetText(text)
+	if l.bar != nil {
+		l.bar.Refresh()
+	}
+}
+
+// natural is the width a label needs for its whole text.
+func natural(o fyne.CanvasObject) float32 {
+	l, ok := o.(*statusLabel)
+	if !ok || !o.Visible() {
+		return 0
+	}
+	if l.Text == "" {
+		return 0
+	}
+	th := l.Theme()
+	size := th.Size(theme.SizeNameText)
+	if l.SizeName != "" {
+		size = th.Size(l.SizeName)
+	}
+	return fyne.MeasureText(l.Text, size, l.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding) + 2
+}
+
+func (statusLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	nat := make([]float32, len(objs))
+	var others float32
+	for i, o := range objs {
+		nat[i] = natural(o)
+		if i != statusSaveIndex {
+			others += nat[i]
+		}
+	}
+	widths := make([]float32, len(objs))
+	minSave := size.Width / 3
+	room := size.Width - minSave
+	scale := float32(1)
+	if others > room && others > 0 {
+		scale = room / others
+	}
+	used := float32(0)
+	for i := range objs {
+		if i != statusSaveIndex {
+			widths[i] = nat[i] * scale
+			used += widths[i]
+		}
+	}
+	if statusSaveIndex < len(objs) {
+		widths[statusSaveIndex] = max(size.Width-used, 0)
+	}
+	x := float32(0)
+	for i, o := range objs {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(x, (size.Height-h)/2))
+		o.Resize(fyne.NewSize(widths[i], h))
+		x += widths[i]
+	}
+}
+
+func (statusLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(100, h)
+}
+
+// emptyHint is shown over the document view when there is nothing to show:
+// no project (how to open or create one), or a project without documents
+// (how to import: the keys, the menu, and that files dropped on the
+// window are imported).
+type emptyHint struct {
+	ws    *workspace
+	root  *fyne.Container
+	title *widget.Label
+	text  *widget.Label
+	btns  *fyne.Container
+}
+
+func newEmptyHint(ws *workspace) *emptyHint {
+	h := &emptyHint{ws: ws}
+	h.title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	h.text = widget.NewLabel("")
+	h.text.Alignment = fyne.TextAlignCenter
+	h.text.Wrapping = fyne.TextWrapWord
+	h.btns = container.NewHBox()
+	box := container.NewVBox(h.title, h.text, container.NewCenter(h.btns))
+	h.root = container.NewCenter(container.NewGridWrap(fyne.NewSize(440, box.MinSize().Height+160), box))
+	h.root.Hide()
+	return h
+}
+
+// refresh shows the hint the workspace needs, or hides it.
+func (h *emptyHint) refresh() {
+	if h == nil {
+		return
+	}
+	ws := h.ws
+	c := mod() + "+"
+	switch {
+	case ws.proj == nil:
+		h.title.SetText(lang.L("No project open"))
+		h.text.SetText(lang.L("Create a project or open one: File → New project… ({{.New}}) or Open project… ({{.Open}}).", map[string]any{"New": c + "N", "Open": c + "O"}))
+		h.btns.Objects = []fyne.CanvasObject{
+			widget.NewButtonWithIcon(lang.L("New project…"), theme.ContentAddIcon(), ws.onNewProject),
+			widget.NewButtonWithIcon(lang.L("Open project…"), theme.FolderOpenIcon(), ws.onOpenProject),
+		}
+	case len(ws.docs) == 0:
+		h.title.SetText(lang.L("This project has no documents yet"))
+		h.text.SetText(lang.L("Drop text files or folders (or annotated files: CoNLL, brat, doccano, CSV…) on this window, or import them: File → Import files… ({{.Files}}) or Import folder… ({{.Folder}}).", map[string]any{"Files": c + "I", "Folder": c + "Shift+I"}))
+		h.btns.Objects = []fyne.CanvasObject{
+			widget.NewButtonWithIcon(lang.L("Import files…"), theme.FileIcon(), ws.onImportFiles),
+			widget.NewButtonWithIcon(lang.L("Import folder…"), theme.FolderIcon(), ws.onImportFolder),
+		}
+	default:
+		h.root.Hide()
+		return
+	}
+	h.btns.Refresh()
+	h.root.Show()
+}
