@@ -4,12 +4,14 @@ GO       ?= go
 PYTHON   ?= /usr/bin/python3
 BIN      := biaozhu
 FUZZTIME ?= 10s
+# actionlint's version (make lint runs it from the module proxy).
+ACTIONLINT := v1.7.12
 # Fyne reads the UI language from the environment; under LANG=C.UTF-8 it
 # logs "Error parsing user locale C" unless LANGUAGE names one. The app's
 # own language choice (Preferences) is not affected.
 export LANGUAGE ?= en
 
-.PHONY: all run build deps test vet unit fuzz bench charfreq font clean screenshot check-readers
+.PHONY: all run build deps test vet lint unit fuzz bench charfreq font clean screenshot check-readers dist test-dist
 
 all: build
 
@@ -30,18 +32,43 @@ screenshot: build
 	@./.ci/deps --x11
 	./.ci/screenshot ./$(BIN) docs/screenshot.png
 
-## test: vet, build, the unit tests (race detector on the headless packages; the
-## real-window test when Xvfb and xdotool are installed) and short fuzzing
-test: deps vet unit fuzz
+## test: vet (also of the commands-only build, -tags nogui), build, lint (the
+## workflows and the scripts), the unit tests (race detector on the headless
+## packages; the real-window test when Xvfb and xdotool are installed;
+## -version and the commands' errors of the commands-only build) and short
+## fuzzing
+test: deps vet lint unit fuzz
 
 vet:
 	$(GO) vet ./...
 	$(GO) build -o $(BIN) .
+	CGO_ENABLED=0 $(GO) vet -tags nogui .
+
+## lint: check the GitHub workflows (.github/workflows) with actionlint, which
+## checks their scripts with shellcheck, and .ci's scripts with shellcheck
+lint:
+	@./.ci/deps --lint
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT)
+	shellcheck .ci/deps .ci/dist .ci/run .ci/screenshot .ci/xvfb
+
+## dist: the release artefacts in dist/ with dist/SHA256SUMS: the Linux app
+## (tar.xz), the Windows app (zip), the commands alone for Linux, macOS and
+## Windows on amd64 and arm64 (.ci/dist says what each holds)
+dist:
+	@./.ci/deps --dist
+	./.ci/dist
+
+## test-dist: make dist, then test what it built (internal/disttest): the
+## archives and sums, the Linux app installed and run, the executables'
+## headers, the Windows programs under Wine
+test-dist: dist
+	$(GO) test -count=1 -timeout 30m -v ./internal/disttest -dist $(CURDIR)/dist
 
 unit:
 	$(GO) test -race -count=1 ./annotate/... ./export/...
 	$(GO) test -count=1 -run '^TestCrash$$' -v ./annotate
 	$(GO) test -count=1 ./app/... .
+	CGO_ENABLED=0 $(GO) test -count=1 -tags nogui -run '^(TestVersion|TestNoWindow|TestCommandErrors)$$' .
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./annotate/text
@@ -112,4 +139,4 @@ font:
 	$(GO) test -count=1 -run '^(TestFontCoverage|TestThemeFont|TestChineseRenders)$$' ./app
 
 clean:
-	rm -f $(BIN)
+	rm -rf $(BIN) dist

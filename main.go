@@ -5,6 +5,7 @@
 // it in the formats NLP training reads.
 //
 //	biaozhu [P.biaozhu]                       open the window
+//	biaozhu -version                          the version, build and platform
 //	biaozhu clean [-report json] FILE         clean text to stdout, report to stderr
 //	biaozhu segment [-format jsonl|conllu] FILE
 //	biaozhu segeval [-p P.biaozhu] GOLD.conllu   word P/R/F1 against gold segmentation
@@ -36,23 +37,19 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime"
 	"strings"
 	"syscall"
 
-	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
-
-	"github.com/biaozhu/biaozhu/app"
-	"github.com/biaozhu/biaozhu/assets"
 	_ "github.com/biaozhu/biaozhu/internal/quietlocale"
 )
 
 // This file only wires: main runs a subcommand (each in its cmd_NAME.go,
-// the helpers they share in cli.go) or opens the window (runGUI).
+// the helpers they share in cli.go) or opens the window (runGUI, in gui.go;
+// a build with -tags nogui has no window: nogui.go).
 
 const usage = `usage:
   biaozhu [P.biaozhu]                          open the window (on that project, or the last one)
+  biaozhu -version                             the version, build and platform
   biaozhu clean [-report text|json] FILE       clean FILE: text to stdout, report to stderr
   biaozhu segment [-format jsonl|conllu] FILE  clean, split, segment and tag FILE
         (FILE is a text file, or - for standard input up to 256 MiB)
@@ -161,6 +158,9 @@ func main() {
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return
+	case "-version", "--version":
+		fmt.Println(versionLine())
+		return
 	}
 	cmds := map[string]func(context.Context, []string) error{"clean": cmdClean, "segment": cmdSegment, "segeval": cmdSegEval,
 		"import": cmdImport, "ls": cmdLs, "export": cmdExport, "kwic": cmdKwic, "freq": cmdFreq,
@@ -196,31 +196,4 @@ func main() {
 		}
 		os.Exit(1)
 	}
-}
-
-func runGUI() error {
-	if hasDisplayServer() && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-		return errors.New("no display to open the window on (DISPLAY is not set); the commands clean, segment, segeval, import and ls work without one")
-	}
-	a := fyneapp.NewWithID("io.github.biaozhu")
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	w := a.NewWindow("Biaozhu 标注")
-	path := ""
-	if len(os.Args) == 2 && strings.HasSuffix(os.Args[1], ".biaozhu") {
-		path = os.Args[1]
-	}
-	w.Resize(fyne.NewSize(1280, 800)) // New restores the size the window had last time
-	w.SetContent(app.New(a, w, path))
-	w.ShowAndRun()
-	return nil
-}
-
-// hasDisplayServer reports whether windows on this system need an X11 or
-// Wayland display named in the environment.
-func hasDisplayServer() bool {
-	switch runtime.GOOS {
-	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
-		return true
-	}
-	return false
 }

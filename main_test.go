@@ -228,7 +228,7 @@ func TestCommandErrors(t *testing.T) {
 			t.Errorf("exit %d, stdout %q", r.code, r.stdout)
 		}
 	})
-	if runtime.GOOS == "linux" {
+	if runtime.GOOS == "linux" && buildKind != "commands only" { // -tags nogui: TestNoWindow
 		t.Run("no display", func(t *testing.T) {
 			r := biaozhu(t, []string{"DISPLAY=", "WAYLAND_DISPLAY="})
 			if r.code != 1 || !strings.Contains(r.stderr, "no display") {

@@ -261,14 +261,11 @@ func (ws *workspace) showShortcuts() {
 
 func (ws *workspace) onAbout() {
 	d := dialog.NewInformation(lang.L("About Biaozhu"),
-		"Biaozhu (标注) "+version+"\n"+lang.L("Annotation of Chinese text: segmentation, POS, spans.")+
+		"Biaozhu (标注) "+ws.app.Metadata().Version+"\n"+lang.L("Annotation of Chinese text: segmentation, POS, spans.")+
 			"\n"+lang.L("Font: Biaozhu Sans CJK (Droid Sans Fallback, Apache-2.0, with glyphs from Noto Sans CJK, Noto Sans and LXGW WenKai, SIL OFL 1.1)."), ws.win)
 	d.SetOnClosed(ws.focusView)
 	d.Show()
 }
-
-// version is set at build time with -ldflags "-X ...app.version=...".
-var version = "dev"
 
 func (ws *workspace) onTogglePOS() {
 	ws.showPOS = !ws.showPOS
