@@ -74,7 +74,7 @@ func TestImportStdinExcel(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(stdout, "\uFEFFdoc_id,") || !strings.Contains(stdout, ",excel-safe: ") || !strings.Contains(stdout, ",'=") || !strings.Contains(stdout, ",'-") {
 		t.Errorf("export -f csv-tokens -excel -o -: exit %d, stderr %q, stdout %q", code, stderr, stdout)
 	}
-	if _, stderr, code := runInput(t, "", "export", "-p", proj, "-f", "doccano", "-excel", "-o", "-"); code != 2 || !strings.Contains(stderr, "-excel is for csv-tokens and csv-spans") {
+	if _, stderr, code := runInput(t, "", "export", "-p", proj, "-f", "doccano", "-excel", "-o", "-"); code != 2 || !strings.Contains(stderr, "-excel is for csv-tokens, csv-spans and csv-relations") {
 		t.Errorf("export -f doccano -excel: exit %d, stderr %q; want 2", code, stderr)
 	}
 	out := filepath.Join(dir, "p.jsonl")
