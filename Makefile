@@ -49,7 +49,7 @@ vet:
 lint:
 	@./.ci/deps --lint
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT)
-	shellcheck .ci/deps .ci/dist .ci/run .ci/screenshot .ci/xvfb
+	shellcheck .ci/deps .ci/dist .ci/fuzz .ci/run .ci/screenshot .ci/xvfb
 
 ## dist: the release artefacts in dist/ with dist/SHA256SUMS: the Linux app
 ## (tar.xz), the Windows app (zip), the commands alone for Linux, macOS and
@@ -71,24 +71,24 @@ unit:
 	CGO_ENABLED=0 $(GO) test -count=1 -tags nogui -run '^(TestVersion|TestNoWindow|TestCommandErrors)$$' .
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./annotate/text
-	$(GO) test -run '^$$' -fuzz '^FuzzLoadGazetteer$$' -fuzztime $(FUZZTIME) ./annotate/corpus
-	$(GO) test -run '^$$' -fuzz '^FuzzLearnerSegment$$' -fuzztime $(FUZZTIME) ./annotate/text
-	$(GO) test -run '^$$' -fuzz '^FuzzConcordanceRegex$$' -fuzztime $(FUZZTIME) ./annotate/corpus
-	$(GO) test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./annotate/text
-	$(GO) test -run '^$$' -fuzz '^FuzzSegment$$' -fuzztime $(FUZZTIME) ./annotate/text
-	$(GO) test -run '^$$' -fuzz '^FuzzEdits$$' -fuzztime $(FUZZTIME) ./annotate
-	$(GO) test -run '^$$' -fuzz '^FuzzSchemaSteps$$' -fuzztime $(FUZZTIME) ./annotate
-	$(GO) test -run '^$$' -fuzz '^FuzzCheckName$$' -fuzztime $(FUZZTIME) ./annotate
-	$(GO) test -run '^$$' -fuzz '^FuzzMatchOverlap$$' -fuzztime $(FUZZTIME) ./annotate/agree
-	$(GO) test -run '^$$' -fuzz '^FuzzCoefficients$$' -fuzztime $(FUZZTIME) ./annotate/agree
-	$(GO) test -run '^$$' -fuzz '^FuzzReadCoNLLU$$' -fuzztime $(FUZZTIME) ./export
-	$(GO) test -run '^$$' -fuzz '^FuzzReadCoNLL$$' -fuzztime $(FUZZTIME) ./export
-	$(GO) test -run '^$$' -fuzz '^FuzzReadBrat$$' -fuzztime $(FUZZTIME) ./export
-	$(GO) test -run '^$$' -fuzz '^FuzzJSONReaders$$' -fuzztime $(FUZZTIME) ./export
-	$(GO) test -run '^$$' -fuzz '^FuzzCSVCell$$' -fuzztime $(FUZZTIME) ./export
-	$(GO) test -run '^$$' -fuzz '^FuzzAppendJSONString$$' -fuzztime $(FUZZTIME) ./export
-	$(GO) test -run '^$$' -fuzz '^FuzzBarChart$$' -fuzztime $(FUZZTIME) ./export
+	GO=$(GO) ./.ci/fuzz FuzzDecode ./annotate/text $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzLoadGazetteer ./annotate/corpus $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzLearnerSegment ./annotate/text $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzConcordanceRegex ./annotate/corpus $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzClean ./annotate/text $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzSegment ./annotate/text $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzEdits ./annotate $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzSchemaSteps ./annotate $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzCheckName ./annotate $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzMatchOverlap ./annotate/agree $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzCoefficients ./annotate/agree $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzReadCoNLLU ./export $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzReadCoNLL ./export $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzReadBrat ./export $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzJSONReaders ./export $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzCSVCell ./export $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzAppendJSONString ./export $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzBarChart ./export $(FUZZTIME)
 
 ## check-readers: the exports checked with the programs their users read them with,
 ## every one required (none skipped): brat's checker and parser, the UD validator,
