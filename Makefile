@@ -4,6 +4,10 @@ GO       ?= go
 PYTHON   ?= /usr/bin/python3
 BIN      := biaozhu
 FUZZTIME ?= 10s
+# go test's limit per package binary in make unit: the race-detector run of
+# export takes some 4 minutes on 2 free cores and went past go test's default
+# 10 minutes on a machine loaded by other jobs (load average 16).
+TESTTIMEOUT ?= 30m
 # actionlint's version (make lint runs it from the module proxy).
 ACTIONLINT := v1.7.12
 # Fyne reads the UI language from the environment; under LANG=C.UTF-8 it
@@ -65,10 +69,10 @@ test-dist: dist
 	$(GO) test -count=1 -timeout 30m -v ./internal/disttest -dist $(CURDIR)/dist
 
 unit:
-	$(GO) test -race -count=1 ./annotate/... ./export/...
-	$(GO) test -count=1 -run '^TestCrash$$' -v ./annotate
-	$(GO) test -count=1 ./app/... .
-	CGO_ENABLED=0 $(GO) test -count=1 -tags nogui -run '^(TestVersion|TestNoWindow|TestCommandErrors)$$' .
+	$(GO) test -race -count=1 -timeout $(TESTTIMEOUT) ./annotate/... ./export/...
+	$(GO) test -count=1 -timeout $(TESTTIMEOUT) -run '^TestCrash$$' -v ./annotate
+	$(GO) test -count=1 -timeout $(TESTTIMEOUT) ./app/... .
+	CGO_ENABLED=0 $(GO) test -count=1 -timeout $(TESTTIMEOUT) -tags nogui -run '^(TestVersion|TestNoWindow|TestCommandErrors)$$' .
 
 fuzz:
 	GO=$(GO) ./.ci/fuzz FuzzDecode ./annotate/text $(FUZZTIME)
