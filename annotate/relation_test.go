@@ -547,6 +547,7 @@ func TestFindRelations(t *testing.T) {
 		{"no such type", RelationQuery{Type: "kills"}, nil, false},
 		{"layer", RelationQuery{Layer: "nope"}, nil, false},
 		{"limit", RelationQuery{Limit: 2}, []string{"1 located_in 😀好→焦作市", "1 works_for 他→焦作"}, true},
+		{"one document", RelationQuery{Type: "works_for", Doc: 2}, []string{"2 works_for 他→焦作"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			hits, more, err := p.FindRelations(t.Context(), c.q)
