@@ -193,6 +193,21 @@ func TestConcordanceRelations(t *testing.T) {
 		t.Errorf("document's relation %d = %+v (%v), want nsubj to span %d", h.rel.ID, r, ok, h.to.ID)
 	}
 
+	// ↓ in the source word moves through the relations found, each shown
+	// in its document; Enter on the same query opens the current one.
+	relSearch(t, k, "deprel/nsubj", "", "")
+	for want := range 2 {
+		k.query.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+		if id, _ := ws.view.SelectedSpan(); k.cur != want || id != k.rels[want].rel.From {
+			t.Errorf("↓ %d times: row %d, span %d selected; want row %d, span %d", want+1, k.cur, id, want, k.rels[want].rel.From)
+		}
+	}
+	ws.view.SelectSpan(k.rels[0].rel.To)
+	k.query.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if id, _ := ws.view.SelectedSpan(); k.cur != 1 || id != k.rels[1].rel.From {
+		t.Errorf("Enter on the query searched: row %d, span %d selected; want row 1 opened again, span %d", k.cur, id, k.rels[1].rel.From)
+	}
+
 	// The commands on checked hits are not for relations (their buttons
 	// are hidden; called all the same, they say so).
 	k.onApplyLabel()
