@@ -94,6 +94,8 @@ func TestSentenceCommentsRefused(t *testing.T) {
 			`comments of the sentence at 0: "1\t焦作市" is not a comment line`},
 		{"two lines", func(d *Document) map[int][]string { return map[int][]string{0: {"# a\n# b"}} },
 			`comments of the sentence at 0: "# a\n# b" is not a comment line`},
+		{"carriage return", func(d *Document) map[int][]string { return map[int][]string{0: {"# a\rb"}} },
+			`comments of the sentence at 0: "# a\rb" is not a comment line`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, _ := newTestProject(t, Options{})

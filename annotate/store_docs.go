@@ -498,7 +498,7 @@ func nonNil(s []string) []string {
 
 // checkComments checks doc's sentence comments (see Document.Comments):
 // each at the start of one of its sentences, each line a comment ("#…")
-// of one line.
+// without a line break (\n or \r, each of which ends a CoNLL-U line).
 func checkComments(doc *Document) error {
 	for _, start := range slices.Sorted(maps.Keys(doc.Comments)) {
 		if _, ok := slices.BinarySearchFunc(doc.Sentences, start, func(s text.Sentence, at int) int { return s.Start - at }); !ok {

@@ -76,6 +76,7 @@ func TestCoNLLUCommentsSurviveWordEdits(t *testing.T) {
 		name  string
 		edits func(d *annotate.Document) []annotate.Edit
 	}{
+		{"unchanged", func(d *annotate.Document) []annotate.Edit { return nil }},
 		{"remove the first word", func(d *annotate.Document) []annotate.Edit {
 			return []annotate.Edit{annotate.RemoveSpan{ID: first(d, 0)[0].ID}, annotate.RemoveSpan{ID: first(d, 1)[0].ID}}
 		}},
@@ -124,6 +125,11 @@ func TestCoNLLUCommentsSurviveWordEdits(t *testing.T) {
 			got, err := os.ReadFile(out)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if c.name == "unchanged" {
+				if diff := lineDiff(got, []byte(commentsSample)); diff != "" {
+					t.Errorf("export of the file unchanged: %s", diff)
+				}
 			}
 			if g, w := commentLines(string(got)), commentLines(commentsSample); !slices.Equal(g, w) {
 				t.Errorf("comments of the export:\n%s\nwant\n%s\nexport:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"), got)
