@@ -234,8 +234,10 @@ func (k *kwicPanel) relCount() string {
 }
 
 // openRel shows relation hit i in its document: the document opened, the
-// relation's source span selected (as a click in the relation list does)
-// and the relation list scrolled to it.
+// relation's source span (as it is now: it may have been reversed since)
+// selected, as a click in the relation list does, and the relation list
+// scrolled to it. A relation removed since the search is not there: the
+// status says so and the list is searched again.
 func (k *kwicPanel) openRel(i int) {
 	if i < 0 || i >= len(k.rels) {
 		return
@@ -247,7 +249,13 @@ func (k *kwicPanel) openRel(i int) {
 	if ws.doc == nil || ws.doc.ID != h.doc {
 		return
 	}
-	ws.view.SelectSpan(h.rel.From)
+	r, ok := ws.doc.Relation(h.rel.ID)
+	if !ok {
+		ws.info(lang.L("That relation is no longer there: the relations are searched again"))
+		k.searchRelations(k.relQuery)
+		return
+	}
+	ws.view.SelectSpan(r.From)
 	if j := slices.IndexFunc(ws.relItems, func(r annotate.Relation) bool { return r.ID == h.rel.ID }); j >= 0 {
 		ws.relList.ScrollTo(j)
 	}

@@ -208,6 +208,22 @@ func TestConcordanceRelations(t *testing.T) {
 		t.Errorf("Enter on the query searched: row %d, span %d selected; want row 1 opened again, span %d", k.cur, id, k.rels[1].rel.From)
 	}
 
+	// A relation removed since the search: its row says so and the list
+	// is searched again, without it.
+	gone := k.rels[2]
+	ws.apply(annotate.RemoveRelation{ID: gone.rel.ID})
+	if _, ok := ws.doc.Relation(gone.rel.ID); ok {
+		t.Fatalf("relation %d not removed", gone.rel.ID)
+	}
+	_, rows = relRowsLaidOut(k)
+	test.Tap(rows[2])
+	if want := "That relation is no longer there: the relations are searched again"; ws.statusSave.Text != want {
+		t.Errorf("a click on a removed relation: status %q, want %q", ws.statusSave.Text, want)
+	}
+	if len(k.rels) != 2 || slices.ContainsFunc(k.rels, func(h relHit) bool { return h.rel.ID == gone.rel.ID }) {
+		t.Errorf("after the click on a removed relation: %d relations listed, want the 2 left", len(k.rels))
+	}
+
 	// The commands on checked hits are not for relations (their buttons
 	// are hidden; called all the same, they say so).
 	k.onApplyLabel()
