@@ -116,10 +116,11 @@ func (p *Project) ConfirmedSpanTexts(layer string) ([]SpanTextCount, error) {
 // RelationQuery says which relations FindRelations finds: each field set
 // must match (an empty one matches all): the relation layer and type, and
 // the text of the source span (From, a dependency's head) and of the
-// target (To, its dependent), exactly.
+// target (To, its dependent), exactly; Doc, when not 0, the document.
 type RelationQuery struct {
 	Layer, Type      string
 	FromText, ToText string
+	Doc              int64
 	// Limit is the most relations found (0: 10,000).
 	Limit int
 }
@@ -158,7 +159,8 @@ func (p *Project) FindRelations(ctx context.Context, q RelationQuery) (hits []Re
 		f.id, f.layer, f.label, f.start, f."end", f.text, t.id, t.layer, t.label, t.start, t."end", t.text
 		FROM relations r JOIN spans f ON f.id = r.from_span JOIN spans t ON t.id = r.to_span
 		WHERE (?1 = '' OR r.layer = ?1) AND (?2 = '' OR r.type = ?2) AND (?3 = '' OR f.text = ?3) AND (?4 = '' OR t.text = ?4)
-		ORDER BY r.doc_id, f.start, r.id LIMIT ?5`, q.Layer, q.Type, q.FromText, q.ToText, limit+1)
+		AND (?6 = 0 OR r.doc_id = ?6)
+		ORDER BY r.doc_id, f.start, r.id LIMIT ?5`, q.Layer, q.Type, q.FromText, q.ToText, limit+1, q.Doc)
 	if err != nil {
 		return nil, false, p.classify(err, "find relations")
 	}

@@ -36,6 +36,12 @@ type Document struct {
 	// a project (Adder.Add), From and To are the IDs its spans carry
 	// then, which the Adder maps to the IDs it gives them.
 	Relations []Relation `json:"relations,omitempty"`
+	// Comments holds the comment lines an imported file gave its
+	// sentences (a CoNLL-U treebank's "# sent_id = …", "# text = …" and
+	// any others), each as the file had it, by the Start of the sentence
+	// (in Sentences) they belong to. They belong to the sentence, not to
+	// a span or token, so no edit drops them; nothing edits them.
+	Comments map[int][]string `json:"comments,omitempty"`
 	// TokensFrom says where the tokens came from: "" for the segmenter,
 	// TokensImported for an annotated file that carried its own (gold)
 	// tokens, which re-segmentation leaves as they are.

@@ -577,7 +577,7 @@ func (e Split) plan(p *planner) error {
 				return refuse(e, ErrRelationEnd, "token [%d,%d) %q is span %s, an end of relation %s/%s %s: remove the relation first", t.Start, t.End, p.doc.Slice(t.Start, t.End), s, r.Layer, r.Type, r)
 			}
 			if s.Extra != "" {
-				return refuse(e, ErrToken, "token [%d,%d) %q is a word of an imported file (span %s of layer %q keeps its lines: lemma, features, comments…), which two tokens could not keep", t.Start, t.End, p.doc.Slice(t.Start, t.End), s, s.Layer)
+				return refuse(e, ErrToken, "token [%d,%d) %q is a word of an imported file (span %s of layer %q keeps its lines: lemma, features…), which two tokens could not keep", t.Start, t.End, p.doc.Slice(t.Start, t.End), s, s.Layer)
 			}
 		}
 	}

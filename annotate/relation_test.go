@@ -547,6 +547,7 @@ func TestFindRelations(t *testing.T) {
 		{"no such type", RelationQuery{Type: "kills"}, nil, false},
 		{"layer", RelationQuery{Layer: "nope"}, nil, false},
 		{"limit", RelationQuery{Limit: 2}, []string{"1 located_in 😀好→焦作市", "1 works_for 他→焦作"}, true},
+		{"one document", RelationQuery{Type: "works_for", Doc: 2}, []string{"2 works_for 他→焦作"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			hits, more, err := p.FindRelations(t.Context(), c.q)
@@ -576,7 +577,7 @@ func TestRelationMigration(t *testing.T) {
 	if err := p.AddDocument(d); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.conn.ExecContext(t.Context(), undoFormat6+undoFormat5+"PRAGMA user_version=4"); err != nil {
+	if _, err := p.conn.ExecContext(t.Context(), undoFormat7+undoFormat6+undoFormat5+"PRAGMA user_version=4"); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Close(); err != nil {

@@ -61,7 +61,7 @@ import (
 // SchemaVersion is the project file format this Biaozhu writes. A file
 // with a larger version is refused, never altered; a smaller one is
 // migrated forward on open.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 // applicationID marks a SQLite file as a Biaozhu project ("BZHU").
 const applicationID = 0x425A4855

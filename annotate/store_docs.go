@@ -11,8 +11,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 	"weak"
@@ -332,6 +334,9 @@ func (a *Adder) Add(doc *Document) error {
 	if !doc.Status.Valid() {
 		return a.fail(fmt.Errorf("annotate: document %q: status %q is not one of new, in progress, done", doc.Name, doc.Status))
 	}
+	if err := checkComments(doc); err != nil {
+		return a.fail(err)
+	}
 	// Validate the spans as AddSpan edits of an empty layer would be,
 	// then the relations as AddRelation edits, their ends mapped from the
 	// IDs the spans came with to those they get.
@@ -447,13 +452,18 @@ func (a *Adder) write(doc *Document, spans []Span, rels []Relation) (int64, erro
 	// both): a raw text that is the clean one (nothing was cleaned, or an
 	// imported text) is bound once, the clean text's parameter standing
 	// for both columns.
-	insText, raw := "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", doc.Raw
+	insText, raw := "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences, comments) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", doc.Raw
 	if raw == doc.Text {
-		insText, raw = "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences) VALUES (?1, ?3, ?3, ?4, ?5, ?6)", ""
+		insText, raw = "INSERT INTO texts(doc_id, raw, text, raw_map, report, sentences, comments) VALUES (?1, ?3, ?3, ?4, ?5, ?6, ?7)", ""
 	}
 	// Those copies and the row are SQLite's, taken outside Go's heap.
 	freeBefore(2 * (len(raw) + len(doc.Text)))
-	if _, err := tx.ExecContext(ctx, insText, id, raw, doc.Text, string(rawMap), string(report), encodeSentences(doc.Sentences)); err != nil {
+	comments := ""
+	if len(doc.Comments) > 0 {
+		js, _ := json.Marshal(doc.Comments)
+		comments = string(js)
+	}
+	if _, err := tx.ExecContext(ctx, insText, id, raw, doc.Text, string(rawMap), string(report), encodeSentences(doc.Sentences), comments); err != nil {
 		return 0, err
 	}
 	if a.buf, err = writeTokenBlocks(ctx, a.ins, id, doc, a.buf); err != nil {
@@ -484,6 +494,23 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// checkComments checks doc's sentence comments (see Document.Comments):
+// each at the start of one of its sentences, each line a comment ("#…")
+// without a line break (\n or \r, each of which ends a CoNLL-U line).
+func checkComments(doc *Document) error {
+	for _, start := range slices.Sorted(maps.Keys(doc.Comments)) {
+		if _, ok := slices.BinarySearchFunc(doc.Sentences, start, func(s text.Sentence, at int) int { return s.Start - at }); !ok {
+			return fmt.Errorf("annotate: document %q: comments at %d: no sentence starts there", doc.Name, start)
+		}
+		for _, l := range doc.Comments[start] {
+			if !strings.HasPrefix(l, "#") || strings.ContainsAny(l, "\n\r") {
+				return fmt.Errorf("annotate: document %q: comments of the sentence at %d: %q is not a comment line (one line starting with #)", doc.Name, start, l)
+			}
+		}
+	}
+	return nil
 }
 
 func encodeSentences(sents []text.Sentence) []byte {
@@ -658,11 +685,11 @@ func (p *Project) load(id int64) (*openDoc, error) {
 	}
 	ctx := context.Background()
 	d := &Document{ID: id}
-	var status, labels, created, updated, rawMap, report string
+	var status, labels, created, updated, rawMap, report, comments string
 	var sents []byte
 	err := p.conn.QueryRowContext(ctx, `SELECT d.name, d.source, d.hash, d.status, d.labels, d.created, d.updated, d.tokens_from,
-		t.raw, t.text, t.raw_map, t.report, t.sentences FROM documents d JOIN texts t ON t.doc_id = d.id WHERE d.id = ?`, id).
-		Scan(&d.Name, &d.Source, &d.Hash, &status, &labels, &created, &updated, &d.TokensFrom, &d.Raw, &d.Text, &rawMap, &report, &sents)
+		t.raw, t.text, t.raw_map, t.report, t.sentences, t.comments FROM documents d JOIN texts t ON t.doc_id = d.id WHERE d.id = ?`, id).
+		Scan(&d.Name, &d.Source, &d.Hash, &status, &labels, &created, &updated, &d.TokensFrom, &d.Raw, &d.Text, &rawMap, &report, &sents, &comments)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, projectErr(p.path, ErrNoDocument, "no document %d", id)
 	}
@@ -688,6 +715,11 @@ func (p *Project) load(id int64) (*openDoc, error) {
 	}
 	if d.Sentences, err = decodeSentences(sents); err != nil {
 		return nil, bad("sentences", err)
+	}
+	if comments != "" {
+		if err := json.Unmarshal([]byte(comments), &d.Comments); err != nil {
+			return nil, bad("sentence comments", err)
+		}
 	}
 	od := &openDoc{}
 	rows, err := p.conn.QueryContext(ctx, "SELECT start, count, data FROM token_blocks WHERE doc_id = ? ORDER BY start", id)

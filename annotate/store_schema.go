@@ -98,6 +98,19 @@ CREATE TABLE gold_corpora(id INTEGER PRIMARY KEY, name TEXT NOT NULL, hash TEXT 
 CREATE TABLE gold_sentences(corpus_id INTEGER NOT NULL REFERENCES gold_corpora(id) ON DELETE CASCADE,
 	position INTEGER NOT NULL, text TEXT NOT NULL, tokens BLOB NOT NULL, PRIMARY KEY (corpus_id, position)) WITHOUT ROWID;
 `,
+	// Sentence comments (issue 16): a treebank sentence's comments belong
+	// to its sentence (texts.comments, JSON of Document.Comments), no
+	// longer to its first word's span, where deleting the span dropped
+	// them; moveCommentsOut copies those of existing files.
+	6: `
+ALTER TABLE texts ADD COLUMN comments TEXT NOT NULL DEFAULT '';
+`,
+}
+
+// migrationSteps[v], when set, is run after migrations[v]: what SQL alone
+// cannot do.
+var migrationSteps = map[int]func(ctx context.Context, tx *sql.Tx) error{
+	6: moveCommentsOut,
 }
 
 func init() {
@@ -111,6 +124,11 @@ func migrate(ctx context.Context, tx *sql.Tx, from int) error {
 	for v := from; v < SchemaVersion; v++ {
 		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
 			return fmt.Errorf("migrate format %d to %d: %w", v, v+1, err)
+		}
+		if step := migrationSteps[v]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				return fmt.Errorf("migrate format %d to %d: %w", v, v+1, err)
+			}
 		}
 	}
 	_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", SchemaVersion))
@@ -567,4 +585,61 @@ func (p *Project) LabelUses() (map[string]LabelUse, error) {
 		out[x.key] = u
 	}
 	return out, nil
+}
+
+// moveCommentsOut gives the sentences of a file of format 6 the comments
+// its treebank words carry (format 6 kept a CoNLL-U sentence's comments
+// in its first word's Extra, before the word's line; that word's span
+// starts where the sentence does): into texts.comments, by the sentence's
+// start. The spans keep their Extra as it is, so that the history's
+// records of them still match them (the conllu writer reads a sentence's
+// comments from the sentence).
+func moveCommentsOut(ctx context.Context, tx *sql.Tx) error {
+	type found struct {
+		doc   int64
+		start int
+		lines []string
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT doc_id, start, extra FROM spans WHERE layer IN ('xpos', 'upos') AND extra LIKE '#%' ORDER BY doc_id, start, id`)
+	if err != nil {
+		return err
+	}
+	var all []found
+	for rows.Next() {
+		var f found
+		var extra string
+		if err := rows.Scan(&f.doc, &f.start, &extra); err != nil {
+			rows.Close()
+			return err
+		}
+		for l := range strings.SplitSeq(extra, "\n") {
+			if !strings.HasPrefix(l, "#") {
+				break
+			}
+			f.lines = append(f.lines, l)
+		}
+		all = append(all, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for len(all) > 0 {
+		doc := all[0].doc
+		comments := map[int][]string{}
+		for len(all) > 0 && all[0].doc == doc {
+			if _, ok := comments[all[0].start]; !ok { // a multiword token's first word, not its second
+				comments[all[0].start] = all[0].lines
+			}
+			all = all[1:]
+		}
+		js, err := json.Marshal(comments)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE texts SET comments = ? WHERE doc_id = ?", string(js), doc); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/biaozhu/biaozhu/annotate"
 	"github.com/biaozhu/biaozhu/annotate/corpus"
 	"github.com/biaozhu/biaozhu/export"
 )
@@ -62,6 +63,12 @@ type kwicPanel struct {
 	list      *widget.List
 	selAll    *widget.Button
 	widths    textWidths
+	relType   *widget.Select  // the relation type (mode Relations)
+	relTo     *keyEntry       // the target word (mode Relations)
+	relRow    *fyne.Container // relType and relTo, shown in mode Relations
+	labelRow  *fyne.Container // the label choice and text, hidden in mode Relations
+	posBox    *fyne.Container // the POS entry, hidden in mode Relations
+	cmdBox    *fyne.Container // the commands on checked hits, hidden in mode Relations
 
 	// state, kept across builds
 	shown    bool
@@ -81,6 +88,16 @@ type kwicPanel struct {
 	flip     map[hitKey]bool // hits checked (or unchecked, when all)
 	anchor   int             // the last row checked, for Shift+click
 	err      error           // the last search's error, shown in the panel
+	// The relations found (mode Relations), shown instead of res when not
+	// nil; relQuery is the query they answer, relMore says there were
+	// more.
+	rels     []relHit
+	relQuery annotate.RelationQuery
+	relMore  bool
+	// relInline, when set, runs relation searches on the calling
+	// goroutine (tests: no goroutine of the panel is left racing the
+	// test's under the race detector).
+	relInline bool
 
 	// onSearched, when set, is called after each search or sort shows its
 	// first page (tests wait on it).
@@ -97,10 +114,12 @@ type kwicForm struct {
 	mode, scope, sort     int
 	label                 string // "layer/label", "" for any
 	fold                  bool
+	relType               string // "layer/type", "" for any (mode Relations)
+	relTo                 string // the target word (mode Relations)
 }
 
 func kwicModes() []string {
-	return []string{lang.L("Text"), lang.L("Regular expression"), lang.L("Word"), lang.L("Word regular expression")}
+	return []string{lang.L("Text"), lang.L("Regular expression"), lang.L("Word"), lang.L("Word regular expression"), lang.L("Relations")}
 }
 
 func kwicScopes() []string { return []string{lang.L("Corpus"), lang.L("This document")} }
@@ -160,6 +179,11 @@ func (k *kwicPanel) build() fyne.CanvasObject {
 	k.labelText.SetPlaceHolder(lang.L("label text contains"))
 	k.labelText.OnSubmitted = func(string) { k.submit() }
 	k.fold = widget.NewCheck(lang.L("Ignore traditional/simplified"), nil)
+	k.relType = widget.NewSelect(nil, nil)
+	k.relTo = newKeyEntry(nil)
+	k.relTo.onKey = onKey(k.relTo)
+	k.relTo.SetPlaceHolder(lang.L("Target word: the dependent (empty: any)"))
+	k.relTo.OnSubmitted = func(string) { k.submit() }
 	k.scope = widget.NewSelect(kwicScopes(), nil)
 	k.sortSel = widget.NewSelect(kwicSortNames(), nil)
 	k.count = widget.NewLabel("")
@@ -180,6 +204,9 @@ func (k *kwicPanel) build() fyne.CanvasObject {
 
 	k.list = widget.NewList(
 		func() int {
+			if k.rels != nil {
+				return len(k.rels)
+			}
 			if k.res == nil || k.sorting {
 				return 0
 			}
@@ -188,12 +215,16 @@ func (k *kwicPanel) build() fyne.CanvasObject {
 		func() fyne.CanvasObject { return newKwicRow(k) },
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*kwicRow).set(id) })
 
-	posBox := container.NewGridWrap(fyne.NewSize(90, k.pos.MinSize().Height), k.pos)
-	row1 := container.NewBorder(nil, nil, nil, container.NewHBox(k.history, k.mode, posBox, search, closeBtn), k.query)
-	row2 := container.NewBorder(nil, nil, k.label, k.fold, k.labelText)
+	k.posBox = container.NewGridWrap(fyne.NewSize(90, k.pos.MinSize().Height), k.pos)
+	row1 := container.NewBorder(nil, nil, nil, container.NewHBox(k.history, k.mode, k.posBox, search, closeBtn), k.query)
+	k.labelRow = container.NewBorder(nil, nil, k.label, k.fold, k.labelText)
+	k.relRow = container.NewBorder(nil, nil, k.relType, nil, k.relTo)
 	row3 := container.NewBorder(nil, nil, nil, container.NewHBox(k.scope, k.sortSel), k.msg)
-	head := container.NewVBox(row1, row2, row3)
-	foot := container.NewBorder(nil, nil, nil, container.NewHBox(k.selAll, applyLabel, applyPOS, exportBtn), k.count)
+	head := container.NewVBox(row1, k.labelRow, k.relRow, row3)
+	k.cmdBox = container.NewHBox(k.selAll, applyLabel, applyPOS, exportBtn)
+	foot := container.NewBorder(nil, nil, nil, k.cmdBox, k.count)
+	k.mode.OnChanged = func(string) { k.modeChanged() }
+	k.modeChanged()
 	k.root = container.NewBorder(container.NewVBox(widget.NewSeparator(), head), foot, nil, nil, k.list)
 	if !k.shown {
 		k.root.Hide()
@@ -215,6 +246,8 @@ func (k *kwicPanel) setForm(f kwicForm) {
 	k.sortSel.SetSelectedIndex(f.sort)
 	k.sortSel.OnChanged = func(string) { k.resort() }
 	k.fold.SetChecked(f.fold)
+	k.relTo.SetText(f.relTo)
+	k.fillRelTypes(f.relType)
 	k.fillLabels(f.label)
 	if f.label == "" {
 		k.label.SetSelectedIndex(0)
@@ -236,7 +269,7 @@ func (k *kwicPanel) chosenLabel() string {
 func (k *kwicPanel) form() kwicForm {
 	f := kwicForm{query: k.query.Text, pos: strings.TrimSpace(k.pos.Text), labelText: k.labelText.Text,
 		mode: max(0, k.mode.SelectedIndex()), scope: max(0, k.scope.SelectedIndex()), sort: max(0, k.sortSel.SelectedIndex()),
-		fold: k.fold.Checked}
+		fold: k.fold.Checked, relTo: strings.TrimSpace(k.relTo.Text), relType: k.chosenRelType()}
 	f.label = k.chosenLabel()
 	k.state = f
 	return f
@@ -371,6 +404,7 @@ func (k *kwicPanel) show() {
 	}
 	k.shown = true
 	k.fillLabels(k.chosenLabel())
+	k.fillRelTypes(k.chosenRelType())
 	k.root.Show()
 	k.split.Refresh()
 	k.focusQuery()
@@ -411,6 +445,7 @@ func (k *kwicPanel) clear() {
 	k.gen++
 	k.sortGen++
 	k.base, k.res, k.err, k.sorting, k.cur = nil, nil, nil, false, -1
+	k.rels = nil
 	k.resetChecks()
 	clear(k.pages)
 	if k.list != nil {
@@ -448,6 +483,16 @@ func (k *kwicPanel) queryFor(f kwicForm) corpus.Query {
 // shown opens its current hit in the document.
 func (k *kwicPanel) submit() {
 	f := k.form()
+	if f.mode == kwicModeRelations {
+		q := k.relQueryFor(f)
+		if k.rels != nil && q == k.relQuery && k.cur >= 0 && k.cur < len(k.rels) {
+			k.open(k.cur)
+			return
+		}
+		k.remember(f.query)
+		k.searchRelations(q)
+		return
+	}
 	q := k.queryFor(f)
 	if k.res != nil && !k.sorting && q == k.searched && k.cur >= 0 && k.cur < k.res.Len() {
 		k.open(k.cur)
@@ -524,6 +569,7 @@ func sortedCopy(base *corpus.Result, by corpus.SortKey) *corpus.Result {
 func (k *kwicPanel) setResult(base, res *corpus.Result, q corpus.Query, by corpus.SortKey, took time.Duration) {
 	k.sortGen++ // a sort of the hits shown before is not wanted
 	k.base, k.res, k.searched, k.sortBy, k.took, k.err, k.sorting = base, res, q, by, took, nil, false
+	k.rels = nil
 	k.cur, k.anchor = -1, -1
 	k.resetChecks()
 	clear(k.pages)
@@ -591,6 +637,11 @@ func queryErrText(err error, q corpus.Query) string {
 // showCount writes the hit count line: hits, time, selection.
 func (k *kwicPanel) showCount() {
 	if k.count == nil {
+		return
+	}
+	if k.rels != nil {
+		k.count.SetText(k.relCount())
+		k.selAll.SetText(lang.L("Select all"))
 		return
 	}
 	if k.res == nil {
@@ -752,6 +803,10 @@ func (k *kwicPanel) toggleAll() {
 // hit, with Shift it checks the hits from the last one checked (or this
 // one, when none was), else it opens the hit in the document.
 func (k *kwicPanel) tapRow(i int, mod fyne.KeyModifier) {
+	if k.rels != nil {
+		k.openRel(i)
+		return
+	}
 	switch {
 	case mod&fyne.KeyModifierShift != 0 && k.anchor >= 0:
 		a, b := min(k.anchor, i), max(k.anchor, i)
@@ -780,6 +835,10 @@ func (k *kwicPanel) open(i int) {
 		k.clear()
 		return
 	}
+	if k.rels != nil {
+		k.openRel(i)
+		return
+	}
 	if k.res == nil || i < 0 || i >= k.res.Len() {
 		return
 	}
@@ -791,10 +850,17 @@ func (k *kwicPanel) open(i int) {
 // move makes the next (delta 1) or previous (-1) hit current and shows it
 // in the document, leaving the keyboard in the entry e.
 func (k *kwicPanel) move(delta int, e *keyEntry) {
-	if k.res == nil || k.sorting || k.res.Len() == 0 {
+	n := len(k.rels)
+	if k.rels == nil {
+		if k.res == nil || k.sorting {
+			return
+		}
+		n = k.res.Len()
+	}
+	if n == 0 {
 		return
 	}
-	i := min(max(k.cur+delta, 0), k.res.Len()-1)
+	i := min(max(k.cur+delta, 0), n-1)
 	if k.cur < 0 {
 		i = 0
 	}
@@ -843,6 +909,10 @@ func compareInt64(a, b int64) int {
 // are none to use.
 func (k *kwicPanel) hitsToApply() ([]hitKey, bool) {
 	ws := k.ct.ws
+	if k.rels != nil && !ws.modal() {
+		k.relNoCommands()
+		return nil, false
+	}
 	if ws.proj == nil || k.res == nil || ws.modal() || ws.busy() {
 		return nil, false
 	}

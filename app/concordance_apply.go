@@ -411,6 +411,10 @@ func (k *kwicPanel) refreshAfterEdit() {
 // CSV or xlsx file.
 func (k *kwicPanel) onExport() {
 	ws := k.ct.ws
+	if k.rels != nil {
+		k.relNoCommands()
+		return
+	}
 	if k.res == nil || k.sorting || k.res.Len() == 0 {
 		ws.info(lang.L("No hits to export: search first"))
 		return

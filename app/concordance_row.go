@@ -55,6 +55,17 @@ func newKwicRow(k *kwicPanel) *kwicRow {
 // set shows hit id.
 func (r *kwicRow) set(id int) {
 	r.id = id
+	if rels := r.k.rels; rels != nil { // a relation: no check box
+		r.texts = [4]string{}
+		if id >= 0 && id < len(rels) {
+			h := rels[id]
+			r.texts = [4]string{h.docName, h.left, h.match, h.right}
+		}
+		r.check.Hide()
+		r.Refresh()
+		return
+	}
+	r.check.Show()
 	h, ok := r.k.hit(id)
 	if !ok {
 		r.texts = [4]string{}

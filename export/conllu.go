@@ -834,7 +834,7 @@ func writeCoNLLUJob(j *Job, w io.Writer) error {
 			// The FORMs joined: in NFC as a whole too (a FORM that starts
 			// with a combining mark joins the one before it).
 			text := norm.NFC.String(sb.String())
-			tree.writeSentence(bw, d, k == 0, su.n, text, outs)
+			tree.writeSentence(bw, d, k == 0, su.n, sents[su.n-1].Start, text, outs)
 		}
 		tree.tally(d, &crossArcs, &manyHeads, &otherRels)
 		firstDoc = false
@@ -1074,7 +1074,13 @@ func eachCoNLLUFile(path string, opts ReadOptions, im *Imported, emit func(*anno
 		}
 		doc.Sentences = append(doc.Sentences, text.Sentence{Start: start, End: n})
 		if rich {
-			spans, rels := treeWords(s, surf, ranges, otherLayer, useX, next)
+			spans, rels, comments := treeWords(s, surf, ranges, otherLayer, useX, next)
+			if len(comments) > 0 {
+				if doc.Comments == nil {
+					doc.Comments = map[int][]string{}
+				}
+				doc.Comments[start] = comments
+			}
 			doc.Spans = append(doc.Spans, spans...)
 			doc.Relations = append(doc.Relations, rels...)
 			sides += len(spans)

@@ -18,13 +18,16 @@ import (
 // empty nodes, comments beyond "# text", "# newdoc" and "# newpar", or a
 // sent_id other than the "N-M" the writer makes — is read losslessly:
 //
+//   - the sentence's comments (all of them, "# sent_id" and "# text"
+//     included) are the sentence's (annotate.Document.Comments, by the
+//     sentence's start), so that no edit of its words drops them;
 //   - every word becomes a span over its token in the token-tag layer
 //     (xpos or upos: the column the token's POS does not hold), labelled
 //     with that column ("_" included), whose Extra holds the word's lines
 //     as the file has them: the lines before it since the previous word
-//     (the sentence's comments before its first word, a multiword token's
-//     line before its first word, empty nodes), its own line, and after
-//     the sentence's last word the lines that follow it;
+//     (a multiword token's line before its first word, empty nodes), its
+//     own line, and after the sentence's last word the lines that follow
+//     it;
 //   - every arc (HEAD > 0) becomes a relation of layer DeprelLayer, type
 //     DEPREL, from the head's span to the dependent's; the root's HEAD 0
 //     stays in its line.
@@ -97,14 +100,19 @@ func isSpacing(f string) bool {
 }
 
 // wordExtras returns the lines that belong to each word of s (see the
-// comment above), joined with "\n".
-func wordExtras(s CoNLLUSentence) []string {
-	out := make([]string, len(s.Words))
+// comment above), joined with "\n", and the sentence's comments (the
+// reader puts them before its words).
+func wordExtras(s CoNLLUSentence) (out, comments []string) {
+	out = make([]string, len(s.Words))
 	var pending []string
 	k := 0
 	for _, l := range s.Lines {
+		if strings.HasPrefix(l, "#") {
+			comments = append(comments, l)
+			continue
+		}
 		id, _, _ := strings.Cut(l, "\t")
-		if _, err := strconv.Atoi(id); err == nil && !strings.HasPrefix(l, "#") && k < len(out) {
+		if _, err := strconv.Atoi(id); err == nil && k < len(out) {
 			out[k] = strings.Join(append(pending, l), "\n")
 			pending = nil
 			k++
@@ -115,7 +123,10 @@ func wordExtras(s CoNLLUSentence) []string {
 	if len(pending) > 0 && k > 0 {
 		out[k-1] += "\n" + strings.Join(pending, "\n")
 	}
-	return out
+	if k == 0 {
+		comments = nil // a sentence without words is not kept
+	}
+	return out, comments
 }
 
 // wordLines is a word's Extra taken apart: the lines before its own, its
@@ -182,11 +193,11 @@ func mergeMisc(stored string, spacing []string) string {
 // sentence's surface tokens' [start, end) in the document; layer is the
 // token-tag layer; useX says the token POS is XPOS, so that the spans hold
 // UPOS. next gives the spans' IDs (which the relations use; the Adder
-// maps them). s's arcs are checked (checkHeads).
-func treeWords(s CoNLLUSentence, surf []conlluSurface, tokens [][2]int, layer string, useX bool, next func() int64) ([]annotate.Span, []annotate.Relation) {
-	extras := wordExtras(s)
+// maps them). comments are the sentence's comment lines. s's arcs are
+// checked (checkHeads).
+func treeWords(s CoNLLUSentence, surf []conlluSurface, tokens [][2]int, layer string, useX bool, next func() int64) (spans []annotate.Span, rels []annotate.Relation, comments []string) {
+	extras, comments := wordExtras(s)
 	ids := make([]int64, len(s.Words))
-	var spans []annotate.Span
 	wi := 0
 	for k, u := range surf {
 		for _, w := range u.words {
@@ -202,13 +213,12 @@ func treeWords(s CoNLLUSentence, surf []conlluSurface, tokens [][2]int, layer st
 			wi++
 		}
 	}
-	var rels []annotate.Relation
 	for i, w := range s.Words {
 		if h, err := strconv.Atoi(w.Head); err == nil && h > 0 {
 			rels = append(rels, annotate.Relation{Layer: DeprelLayer, Type: w.Deprel, From: ids[h-1], To: ids[i]})
 		}
 	}
-	return spans, rels
+	return spans, rels, comments
 }
 
 // checkHeads checks the arcs of sentence s: each HEAD is "_", 0 or
@@ -304,12 +314,12 @@ func (t *conlluTree) arc(spans []annotate.Span, head, deprel string) (string, st
 	return "_", "_"
 }
 
-// writeSentence writes one sentence (the n-th of the document, with text
-// its FORMs joined) of units outs: the file's comments and lines where the
-// words carry them (see the comment at the top), else the writer's own.
-// first says it is the document's first sentence, which a "# newdoc"
-// starts.
-func (t *conlluTree) writeSentence(bw *bufio.Writer, d *Doc, first bool, n int, text string, outs []conlluOut) {
+// writeSentence writes one sentence (the n-th of the document, starting
+// at start, with text its FORMs joined) of units outs: the file's comments
+// (the sentence's) and lines where the words carry them (see the comment
+// at the top), else the writer's own. first says it is the document's
+// first sentence, which a "# newdoc" starts.
+func (t *conlluTree) writeSentence(bw *bufio.Writer, d *Doc, first bool, n, start int, text string, outs []conlluOut) {
 	// The words of each unit with their lines; the word IDs.
 	parsed := make([][]wordLines, len(outs))
 	t.wordOf = map[int64]int{}
@@ -333,9 +343,12 @@ func (t *conlluTree) writeSentence(bw *bufio.Writer, d *Doc, first bool, n int, 
 			t.wordOf[sp.ID] = id
 		}
 	}
-	// The comments.
-	var stored []string
-	if len(parsed[0]) > 0 {
+	// The comments: the sentence's; in a project of format 6 (which kept
+	// them in the first word's Extra) a sentence the migration found no
+	// word with comments for (its first word's span was removed then)
+	// may get them back in its first word's Extra by an undo.
+	stored := d.Comments[start]
+	if stored == nil && len(parsed[0]) > 0 {
 		for _, l := range parsed[0][0].before {
 			if strings.HasPrefix(l, "#") {
 				stored = append(stored, l)

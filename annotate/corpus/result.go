@@ -107,6 +107,26 @@ func (r *Result) Hits(from, to, width int) []Hit {
 	return out
 }
 
+// Context returns [start, end) of document doc as a KWIC line — its
+// text, width characters of context on each side, the document's name —
+// as Hits makes them (Start, End, DocName, Left, Match, Right set); ok is
+// false when the index has no such document.
+func (ix *Index) Context(doc int64, start, end, width int) (h Hit, ok bool) {
+	ix.mu.RLock()
+	i, ok := ix.find(doc)
+	var x *docIndex
+	if ok {
+		x = ix.docs[i]
+	}
+	ix.mu.RUnlock()
+	if !ok {
+		return Hit{}, false
+	}
+	width = max(0, width)
+	return Hit{Doc: x.id, DocName: x.name, Start: start, End: end,
+		Left: display(x.slice(start-width, start, false)), Match: display(x.slice(start, end, false)), Right: display(x.slice(end, end+width, false))}, true
+}
+
 // display shows s on one line: control characters (line breaks, tabs)
 // and the line and paragraph separators become spaces.
 func display(s string) string {
