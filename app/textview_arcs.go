@@ -7,6 +7,7 @@ package app
 
 import (
 	"image/color"
+	"math"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -27,6 +28,7 @@ type tvArc struct {
 	stubOut bool // the target is on another line: the arrow points at the edge
 	typ     string
 	color   color.Color
+	id      int64 // the relation's
 }
 
 // tvArcLevelH is the height of a level of arcs at zoom 1.
@@ -316,13 +318,13 @@ func (l *tvLayout) addArcs(e tvRelEnds, only []bool) {
 	lf, lt, xf, xt := e.lf, e.lt, e.xf, e.xt
 	switch {
 	case lf == lt:
-		add(lf, tvArc{x0: min(xf, xt), x1: max(xf, xt), toRight: xt >= xf, typ: e.typ, color: c})
+		add(lf, tvArc{x0: min(xf, xt), x1: max(xf, xt), toRight: xt >= xf, typ: e.typ, color: c, id: e.id})
 	case lt > lf: // the target below: to the right edge, then from the left edge
-		add(lf, tvArc{x0: xf, x1: l.width - tvPad/2, toRight: true, stubOut: true, typ: e.typ, color: c})
-		add(lt, tvArc{x0: tvPad / 2, x1: xt, toRight: true, stubIn: true, typ: e.typ, color: c})
+		add(lf, tvArc{x0: xf, x1: l.width - tvPad/2, toRight: true, stubOut: true, typ: e.typ, color: c, id: e.id})
+		add(lt, tvArc{x0: tvPad / 2, x1: xt, toRight: true, stubIn: true, typ: e.typ, color: c, id: e.id})
 	default: // the target above: to the left edge, then from the right edge
-		add(lf, tvArc{x0: tvPad / 2, x1: xf, toRight: false, stubOut: true, typ: e.typ, color: c})
-		add(lt, tvArc{x0: xt, x1: l.width - tvPad/2, toRight: false, stubIn: true, typ: e.typ, color: c})
+		add(lf, tvArc{x0: tvPad / 2, x1: xf, toRight: false, stubOut: true, typ: e.typ, color: c, id: e.id})
+		add(lt, tvArc{x0: xt, x1: l.width - tvPad/2, toRight: false, stubIn: true, typ: e.typ, color: c, id: e.id})
 	}
 }
 
@@ -391,27 +393,74 @@ func (r *tvRenderer) line(c color.Color, x0, y0, x1, y1, w float32) {
 	o.Refresh()
 }
 
+// arcGeom is where arc a of a line whose text starts at y is drawn: the
+// height of its span (top), and the box of its type tag.
+func (l *tvLayout) arcGeom(a tvArc, y float32) (top, tagX, tagY, tagW, tagH float32) {
+	levelH := tvArcLevelH * l.v.zoom
+	tagSize := l.m.capSize * 0.85
+	top = y - float32(a.level+1)*levelH + levelH*0.35
+	w := l.capWidth(a.typ) * 0.85
+	return top, (a.x0+a.x1-w)/2 - 1, top - tagSize*0.6, w + 2, tagSize * 1.2
+}
+
+// arcAt is the relation whose arc is at p (widget coordinates): its type
+// tag, else the nearest of its span and legs within a few units; 0 if
+// none.
+func (l *tvLayout) arcAt(p fyne.Position) int64 {
+	if len(l.lines) == 0 {
+		return 0
+	}
+	li := l.lineAtY(p.Y)
+	ln := l.lines[li]
+	y := ln.y + l.arcH(ln)
+	if ln.arcs == 0 || p.Y < ln.y || p.Y > y {
+		return 0
+	}
+	best, bestD := int64(0), 4*max(l.v.zoom, 1)
+	for _, a := range l.lineArcs[li] {
+		top, tx, ty, tw, th := l.arcGeom(a, y)
+		if p.X >= tx && p.X <= tx+tw && p.Y >= ty && p.Y <= ty+th {
+			return a.id
+		}
+		d := segDist(p, a.x0, top, a.x1, top)
+		d = min(d, segDist(p, a.x0, top, a.x0, y), segDist(p, a.x1, top, a.x1, y))
+		if d <= bestD {
+			best, bestD = a.id, d
+		}
+	}
+	return best
+}
+
+// segDist is the distance from p to the horizontal or vertical segment
+// (x0, y0)–(x1, y1).
+func segDist(p fyne.Position, x0, y0, x1, y1 float32) float32 {
+	dx := max(min(x0, x1)-p.X, p.X-max(x0, x1), 0)
+	dy := max(min(y0, y1)-p.Y, p.Y-max(y0, y1), 0)
+	return float32(math.Hypot(float64(dx), float64(dy)))
+}
+
 // arcs draws the arcs of line li in its band, whose foot is at y (the top
-// of the text).
+// of the text); the selected relation's thicker.
 func (r *tvRenderer) arcs(li int, y float32, bg color.Color) {
 	l := &r.v.lay
 	z := r.v.zoom
-	levelH := tvArcLevelH * z
 	tagSize := l.m.capSize * 0.85
 	for _, a := range l.lineArcs[li] {
-		top := y - float32(a.level+1)*levelH + levelH*0.35
+		top, tagX, tagY, tagW, tagH := l.arcGeom(a, y)
 		foot := y - 1
+		sw := float32(1.2)
+		style := fyne.TextStyle{}
+		if a.id == r.v.selRel {
+			sw, style = 2.6, fyne.TextStyle{Bold: true}
+		}
 		// the two legs (a stub has one, at its span's end) and the span
 		if !a.stubIn || !a.toRight {
-			r.line(a.color, a.x0, foot, a.x0, top, 1.2)
+			r.line(a.color, a.x0, foot, a.x0, top, sw)
 		}
 		if !a.stubIn || a.toRight {
-			r.line(a.color, a.x1, foot, a.x1, top, 1.2)
+			r.line(a.color, a.x1, foot, a.x1, top, sw)
 		}
-		if a.stubOut || a.stubIn {
-			// the edge end has no leg: the arc runs off the line
-		}
-		r.line(a.color, a.x0, top, a.x1, top, 1.2)
+		r.line(a.color, a.x0, top, a.x1, top, sw)
 		// the arrowhead at the target's end
 		tip, ty := a.x1, foot
 		if !a.toRight {
@@ -424,16 +473,14 @@ func (r *tvRenderer) arcs(li int, y float32, bg color.Color) {
 			if !a.toRight {
 				dir = -1
 			}
-			r.line(a.color, tip, ty, tip-dir*4*z, ty-3*z, 1.2)
-			r.line(a.color, tip, ty, tip-dir*4*z, ty+3*z, 1.2)
+			r.line(a.color, tip, ty, tip-dir*4*z, ty-3*z, sw)
+			r.line(a.color, tip, ty, tip-dir*4*z, ty+3*z, sw)
 		} else if !(a.stubIn && ((a.toRight && tip == a.x0) || (!a.toRight && tip == a.x1))) {
-			r.line(a.color, tip, ty, tip-3*z, ty-4*z, 1.2)
-			r.line(a.color, tip, ty, tip+3*z, ty-4*z, 1.2)
+			r.line(a.color, tip, ty, tip-3*z, ty-4*z, sw)
+			r.line(a.color, tip, ty, tip+3*z, ty-4*z, sw)
 		}
 		// the type, on the arc
-		w := l.capWidth(a.typ) * 0.85
-		x := (a.x0 + a.x1 - w) / 2
-		r.rect(bg, x-1, top-tagSize*0.6, w+2, tagSize*1.2)
-		r.text(a.typ, a.color, tagSize, x, top-tagSize*0.6, tagSize*1.2, fyne.TextStyle{})
+		r.rect(bg, tagX, tagY, tagW, tagH)
+		r.text(a.typ, a.color, tagSize, tagX+1, tagY, tagH, style)
 	}
 }

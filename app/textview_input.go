@@ -358,7 +358,8 @@ func (v *textView) viewHeight() float32 {
 
 // MouseDown implements desktop.Mouseable: it focuses the view and selects
 // at once (a double click is detected here rather than through
-// fyne.DoubleTappable, which would delay every tap).
+// fyne.DoubleTappable, which would delay every tap); a click on a
+// relation's arc goes to OnArcTapped instead.
 func (v *textView) MouseDown(e *desktop.MouseEvent) {
 	v.focus()
 	if v.doc == nil || e.Button == desktop.MouseButtonSecondary {
@@ -366,6 +367,13 @@ func (v *textView) MouseDown(e *desktop.MouseEvent) {
 	}
 	shift := e.Modifier&fyne.KeyModifierShift != 0
 	alt := e.Modifier&fyne.KeyModifierAlt != 0
+	if !v.charMode && !alt && v.OnArcTapped != nil {
+		if id := v.lay.arcAt(e.Position); id != 0 {
+			v.lastDownTok = -1
+			v.OnArcTapped(id)
+			return
+		}
+	}
 	v.selSpan = 0
 	if v.charMode || alt {
 		c := v.lay.caretAt(e.Position)
