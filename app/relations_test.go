@@ -297,10 +297,14 @@ func TestWorkspaceArcClickAndTypeKeys(t *testing.T) {
 	check("after Delete")
 	f.menu(&fyne.ShortcutUndo{})
 	check("after undo", annotate.Relation{Layer: "rel", Type: "member_of", From: loc.ID, To: org.ID})
-	// Esc leaves the selection.
+	// Esc leaves the selection; so does a click on the text, even on
+	// the token of the cursor.
 	tvMouse(ws.view, arcPoint(t, ws.view, rel.ID, false), 0)
 	f.key(fyne.KeyEscape)
 	selected("after Esc", 0)
+	tvMouse(ws.view, arcPoint(t, ws.view, rel.ID, false), 0)
+	tvMouse(ws.view, tvAt(ws.view, ws.view.Cursor()), 0)
+	selected("after a click on the cursor's token", 0)
 	// Relation mode: a type's key at the target makes the relation at once.
 	ws.view.SelectSpan(org.ID)
 	f.typeRunes("r")

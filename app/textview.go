@@ -89,7 +89,8 @@ type textView struct {
 	// new Selection.
 	OnSelectionChanged func(start, end int)
 	// OnArcTapped is called with the relation whose arc (its type tag or
-	// a line of it) was clicked; the selection stays.
+	// a line of it) was clicked, the selection staying; with 0 for a click
+	// elsewhere while a relation is drawn selected.
 	OnArcTapped func(id int64)
 	// OnTypedRune receives every rune typed while the view has the focus.
 	OnTypedRune func(r rune)

@@ -359,7 +359,8 @@ func (v *textView) viewHeight() float32 {
 // MouseDown implements desktop.Mouseable: it focuses the view and selects
 // at once (a double click is detected here rather than through
 // fyne.DoubleTappable, which would delay every tap); a click on a
-// relation's arc goes to OnArcTapped instead.
+// relation's arc goes to OnArcTapped instead (and, with a relation
+// selected, any other click calls it with 0).
 func (v *textView) MouseDown(e *desktop.MouseEvent) {
 	v.focus()
 	if v.doc == nil || e.Button == desktop.MouseButtonSecondary {
@@ -372,6 +373,8 @@ func (v *textView) MouseDown(e *desktop.MouseEvent) {
 			v.lastDownTok = -1
 			v.OnArcTapped(id)
 			return
+		} else if v.selRel != 0 {
+			v.OnArcTapped(0) // a click beside the arcs leaves the relation
 		}
 	}
 	v.selSpan = 0
