@@ -109,7 +109,7 @@ func (l *tvLayout) indexArcs() {
 		l.spanPos = map[int64]tvSpanSnap{}
 	}
 	l.relEnds = l.relEnds[:0]
-	l.arcsBuilt, l.spanPosOK = true, false
+	l.arcsBuilt, l.spanPosOK, l.spanDiffOK = true, false, false
 	if v.doc == nil {
 		for i := range l.lines {
 			l.lines[i].arcs = 0
@@ -176,7 +176,13 @@ func (l *tvLayout) updateArcs() {
 	// the spans that moved (came, went or changed place)
 	spans := v.doc.Spans
 	old := l.spanSnap
-	i0, j0, j1 := l.spanDiff(spans)
+	var i0, j0, j1 int
+	if l.spanDiffOK {
+		i0, j0, j1 = l.spanDiffAt[0], l.spanDiffAt[1], l.spanDiffAt[2]
+		l.spanDiffOK = false
+	} else {
+		i0, j0, j1 = l.spanDiff(spans)
+	}
 	moved := l.movedSpans
 	clear(moved)
 	if moved == nil {

@@ -113,6 +113,8 @@ type tvLayout struct {
 	spanPosOK           bool
 	arcsBuilt           bool
 	rb                  tvRebroken
+	spanDiffAt          [3]int // spanDiff's answer, when update asked it already (spanDiffOK)
+	spanDiffOK          bool
 	movedSpans          map[int64]bool
 	arcDirty            []bool
 	arcUsed             []int
@@ -295,8 +297,11 @@ func (l *tvLayout) update() {
 		j1--
 	}
 	l.rb = tvRebroken{}
+	l.spanDiffOK = false
 	if i0 == len(old) && len(old) == len(toks) {
-		if si0, sj0, sj1 := l.spanDiff(v.doc.Spans); si0 == sj0 && si0 == sj1 {
+		si0, sj0, sj1 := l.spanDiff(v.doc.Spans)
+		l.spanDiffAt, l.spanDiffOK = [3]int{si0, sj0, sj1}, true // for updateArcs
+		if si0 == sj0 && si0 == sj1 {
 			// neither tokens nor spans changed (a relation edit): the
 			// lines and the spans' lanes stay, only arcs may change
 			l.updateArcs()
