@@ -400,13 +400,17 @@ func (r *tvRenderer) line(c color.Color, x0, y0, x1, y1, w float32) {
 }
 
 // arcGeom is where arc a of a line whose text starts at y is drawn: the
-// height of its span (top), and the box of its type tag.
+// height of its span (top), and the box of its type tag (centred on the
+// arc, kept inside the view).
 func (l *tvLayout) arcGeom(a tvArc, y float32) (top, tagX, tagY, tagW, tagH float32) {
 	levelH := tvArcLevelH * l.v.zoom
 	tagSize := l.m.capSize * 0.85
 	top = y - float32(a.level+1)*levelH + levelH*0.35
 	w := l.capWidth(a.typ) * 0.85
-	return top, (a.x0+a.x1-w)/2 - 1, top - tagSize*0.6, w + 2, tagSize * 1.2
+	// centred on the arc, inside the view (a short arc at a line's edge
+	// has a tag wider than itself)
+	x := min(max((a.x0+a.x1-w)/2, 1), l.width-w-1)
+	return top, x - 1, top - tagSize*0.6, w + 2, tagSize * 1.2
 }
 
 // arcAt is the relation whose arc is at p (widget coordinates): its type
@@ -422,12 +426,16 @@ func (l *tvLayout) arcAt(p fyne.Position) int64 {
 	if ln.arcs == 0 || p.Y < ln.y || p.Y > y {
 		return 0
 	}
-	best, bestD := int64(0), 4*max(l.v.zoom, 1)
-	for _, a := range l.lineArcs[li] {
-		top, tx, ty, tw, th := l.arcGeom(a, y)
+	arcs := l.lineArcs[li]
+	for k := len(arcs) - 1; k >= 0; k-- { // the tag drawn last is on top
+		_, tx, ty, tw, th := l.arcGeom(arcs[k], y)
 		if p.X >= tx && p.X <= tx+tw && p.Y >= ty && p.Y <= ty+th {
-			return a.id
+			return arcs[k].id
 		}
+	}
+	best, bestD := int64(0), 4*max(l.v.zoom, 1)
+	for _, a := range arcs {
+		top, _, _, _, _ := l.arcGeom(a, y)
 		d := segDist(p, a.x0, top, a.x1, top)
 		d = min(d, segDist(p, a.x0, top, a.x0, y), segDist(p, a.x1, top, a.x1, y))
 		if d <= bestD {
@@ -446,18 +454,18 @@ func segDist(p fyne.Position, x0, y0, x1, y1 float32) float32 {
 }
 
 // arcs draws the arcs of line li in its band, whose foot is at y (the top
-// of the text); the selected relation's thicker.
+// of the text), the selected relation's thicker: their lines, then their
+// type tags over them, so that no arc's line crosses a tag.
 func (r *tvRenderer) arcs(li int, y float32, bg color.Color) {
 	l := &r.v.lay
 	z := r.v.zoom
 	tagSize := l.m.capSize * 0.85
 	for _, a := range l.lineArcs[li] {
-		top, tagX, tagY, tagW, tagH := l.arcGeom(a, y)
+		top, _, _, _, _ := l.arcGeom(a, y)
 		foot := y - 1
 		sw := float32(1.2)
-		style := fyne.TextStyle{}
 		if a.id == r.v.selRel {
-			sw, style = 2.6, fyne.TextStyle{Bold: true}
+			sw = 2.6
 		}
 		// the two legs (a stub has one, at its span's end) and the span
 		if !a.stubIn || !a.toRight {
@@ -485,7 +493,14 @@ func (r *tvRenderer) arcs(li int, y float32, bg color.Color) {
 			r.line(a.color, tip, ty, tip-3*z, ty-4*z, sw)
 			r.line(a.color, tip, ty, tip+3*z, ty-4*z, sw)
 		}
-		// the type, on the arc
+	}
+	// the types, on the arcs, over every arc's lines
+	for _, a := range l.lineArcs[li] {
+		_, tagX, tagY, tagW, tagH := l.arcGeom(a, y)
+		style := fyne.TextStyle{}
+		if a.id == r.v.selRel {
+			style = fyne.TextStyle{Bold: true}
+		}
 		r.rect(bg, tagX, tagY, tagW, tagH)
 		r.text(a.typ, a.color, tagSize, tagX+1, tagY, tagH, style)
 	}
