@@ -6,6 +6,7 @@
 package app
 
 import (
+	"cmp"
 	"image/color"
 	"math"
 	"slices"
@@ -454,13 +455,21 @@ func segDist(p fyne.Position, x0, y0, x1, y1 float32) float32 {
 }
 
 // arcs draws the arcs of line li in its band, whose foot is at y (the top
-// of the text), the selected relation's thicker: their lines, then their
-// type tags over them, so that no arc's line crosses a tag.
+// of the text), the selected relation's thicker: their lines, cut where
+// they would cross a type tag (the canvas draws every line over every
+// rectangle: a tag's background cannot hide them), and the tags.
 func (r *tvRenderer) arcs(li int, y float32, bg color.Color) {
 	l := &r.v.lay
 	z := r.v.zoom
 	tagSize := l.m.capSize * 0.85
-	for _, a := range l.lineArcs[li] {
+	arcs := l.lineArcs[li]
+	tags := r.tagBoxes[:0]
+	for _, a := range arcs {
+		_, tx, ty, tw, th := l.arcGeom(a, y)
+		tags = append(tags, [4]float32{tx, ty, tx + tw, ty + th})
+	}
+	r.tagBoxes = tags
+	for _, a := range arcs {
 		top, _, _, _, _ := l.arcGeom(a, y)
 		foot := y - 1
 		sw := float32(1.2)
@@ -469,12 +478,12 @@ func (r *tvRenderer) arcs(li int, y float32, bg color.Color) {
 		}
 		// the two legs (a stub has one, at its span's end) and the span
 		if !a.stubIn || !a.toRight {
-			r.line(a.color, a.x0, foot, a.x0, top, sw)
+			r.cutLine(a.color, a.x0, foot, a.x0, top, sw)
 		}
 		if !a.stubIn || a.toRight {
-			r.line(a.color, a.x1, foot, a.x1, top, sw)
+			r.cutLine(a.color, a.x1, foot, a.x1, top, sw)
 		}
-		r.line(a.color, a.x0, top, a.x1, top, sw)
+		r.cutLine(a.color, a.x0, top, a.x1, top, sw)
 		// the arrowhead at the target's end
 		tip, ty := a.x1, foot
 		if !a.toRight {
@@ -494,14 +503,57 @@ func (r *tvRenderer) arcs(li int, y float32, bg color.Color) {
 			r.line(a.color, tip, ty, tip+3*z, ty-4*z, sw)
 		}
 	}
-	// the types, on the arcs, over every arc's lines
-	for _, a := range l.lineArcs[li] {
-		_, tagX, tagY, tagW, tagH := l.arcGeom(a, y)
+	// the types, on the arcs
+	for k, a := range arcs {
+		b := tags[k]
 		style := fyne.TextStyle{}
 		if a.id == r.v.selRel {
 			style = fyne.TextStyle{Bold: true}
 		}
-		r.rect(bg, tagX, tagY, tagW, tagH)
-		r.text(a.typ, a.color, tagSize, tagX+1, tagY, tagH, style)
+		r.rect(bg, b[0], b[1], b[2]-b[0], b[3]-b[1])
+		r.text(a.typ, a.color, tagSize, b[0]+1, b[1], b[3]-b[1], style)
+	}
+}
+
+// cutLine draws the horizontal or vertical line (x0, y0)–(x1, y1) but
+// where it crosses the type tags of the line's arcs (tagBoxes).
+func (r *tvRenderer) cutLine(c color.Color, x0, y0, x1, y1, w float32) {
+	vertical := x0 == x1
+	a, b := min(x0, x1), max(x0, x1)
+	if vertical {
+		a, b = min(y0, y1), max(y0, y1)
+	}
+	// the parts of [a, b] the tags cover, in order
+	cuts := r.cuts[:0]
+	for _, t := range r.tagBoxes {
+		if vertical && t[0] <= x0 && x0 <= t[2] {
+			cuts = append(cuts, [2]float32{t[1], t[3]})
+		} else if !vertical && t[1] <= y0 && y0 <= t[3] {
+			cuts = append(cuts, [2]float32{t[0], t[2]})
+		}
+	}
+	slices.SortFunc(cuts, func(p, q [2]float32) int { return cmp.Compare(p[0], q[0]) })
+	r.cuts = cuts
+	for _, cu := range cuts {
+		if cu[1] <= a || cu[0] >= b {
+			continue
+		}
+		if cu[0] > a {
+			r.axisLine(c, vertical, x0, y0, a, cu[0], w)
+		}
+		a = max(a, cu[1])
+	}
+	if a < b {
+		r.axisLine(c, vertical, x0, y0, a, b, w)
+	}
+}
+
+// axisLine draws [a, b] of the vertical line at x0 or the horizontal one
+// at y0.
+func (r *tvRenderer) axisLine(c color.Color, vertical bool, x0, y0, a, b, w float32) {
+	if vertical {
+		r.line(c, x0, a, x0, b, w)
+	} else {
+		r.line(c, a, y0, b, y0, w)
 	}
 }
