@@ -423,7 +423,7 @@ func (ws *workspace) onNextLayer() {
 // typedRune handles the plain keys of the document view: label shortcuts
 // and the single-key commands.
 func (ws *workspace) typedRune(r rune) {
-	if ws.curationRune(r) {
+	if ws.curationRune(r) || ws.relationRune(r) {
 		return
 	}
 	switch r {
@@ -509,6 +509,9 @@ func (ws *workspace) canvasRune(r rune) {
 
 // typedKey handles the non-navigation keys of the document view.
 func (ws *workspace) typedKey(ev *fyne.KeyEvent) bool {
+	if ws.relationKey(ev.Name) {
+		return true
+	}
 	switch ev.Name {
 	case fyne.KeyDelete:
 		ws.onDeleteSpan()

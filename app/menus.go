@@ -231,6 +231,7 @@ func (ws *workspace) showShortcuts() {
 		{lang.L("Click, Shift+click, drag"), lang.L("Select tokens")},
 		{lang.L("Double-click"), lang.L("Select the span")},
 		{lang.L("Alt+drag"), lang.L("Select characters inside tokens")},
+		{lang.L("Click on an arc"), lang.L("Select the relation: a type's key or Enter retypes it, R reverses it, Delete deletes it")},
 		{"Esc", lang.L("Leave character mode / collapse the selection")},
 	}
 	for _, r := range nav {
@@ -241,6 +242,13 @@ func (ws *workspace) showShortcuts() {
 			for _, lb := range l.Labels {
 				if lb.Key != "" {
 					addRow(lb.Key, lang.L("Label")+" "+l.Name+" / "+lb.Name)
+				}
+			}
+		}
+		for _, l := range ws.proj.Schema().Relations {
+			for _, t := range l.Types {
+				if t.Key != "" {
+					addRow(t.Key, lang.L("Relation type")+" "+l.Name+" / "+t.Name)
 				}
 			}
 		}

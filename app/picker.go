@@ -50,6 +50,7 @@ type pickItem struct {
 	text   string // the row's text
 	search string // what typing is matched against, lower case
 	color  string // a label's colour ("#rrggbb"), "" for none
+	key    string // its shortcut key, "" for none
 	apply  func()
 }
 

@@ -88,6 +88,10 @@ type textView struct {
 	// OnSelectionChanged is called after the selection changed, with the
 	// new Selection.
 	OnSelectionChanged func(start, end int)
+	// OnArcTapped is called with the relation whose arc (its type tag or
+	// a line of it) was clicked, the selection staying; with 0 for a click
+	// elsewhere while a relation is drawn selected.
+	OnArcTapped func(id int64)
 	// OnTypedRune receives every rune typed while the view has the focus.
 	OnTypedRune func(r rune)
 	// OnTypedKey receives the keys the view does not navigate with; it
@@ -117,6 +121,7 @@ type textView struct {
 	caret, charAnchor int
 	charSel           bool
 	selSpan           int64 // span chosen by double click or Select; 0 = none
+	selRel            int64 // the relation drawn as selected (SetSelectedRelation); 0 = none
 	lastNotifiedSpan  int64 // selSpan when OnSelectionChanged last ran
 	lastNotified      [2]int
 
@@ -486,6 +491,14 @@ func (v *textView) SelectSpan(id int64) {
 			v.notify()
 			return
 		}
+	}
+}
+
+// SetSelectedRelation draws the arc of relation id as selected (0: none).
+func (v *textView) SetSelectedRelation(id int64) {
+	if v.selRel != id {
+		v.selRel = id
+		v.Refresh()
 	}
 }
 

@@ -37,6 +37,9 @@ type tvRenderer struct {
 	objects []fyne.CanvasObject
 	bars    []tvBar // scratch
 	laneMap []int   // scratch
+
+	tagBoxes [][4]float32 // scratch of arcs: the type tags of a line (x0, y0, x1, y1)
+	cuts     [][2]float32 // scratch of cutLine
 }
 
 // tvBar is a span's bar on one line.

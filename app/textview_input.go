@@ -358,7 +358,9 @@ func (v *textView) viewHeight() float32 {
 
 // MouseDown implements desktop.Mouseable: it focuses the view and selects
 // at once (a double click is detected here rather than through
-// fyne.DoubleTappable, which would delay every tap).
+// fyne.DoubleTappable, which would delay every tap); a click on a
+// relation's arc goes to OnArcTapped instead (and, with a relation
+// selected, any other click calls it with 0).
 func (v *textView) MouseDown(e *desktop.MouseEvent) {
 	v.focus()
 	if v.doc == nil || e.Button == desktop.MouseButtonSecondary {
@@ -366,6 +368,15 @@ func (v *textView) MouseDown(e *desktop.MouseEvent) {
 	}
 	shift := e.Modifier&fyne.KeyModifierShift != 0
 	alt := e.Modifier&fyne.KeyModifierAlt != 0
+	if !v.charMode && !alt && v.OnArcTapped != nil {
+		if id := v.lay.arcAt(e.Position); id != 0 {
+			v.lastDownTok = -1
+			v.OnArcTapped(id)
+			return
+		} else if v.selRel != 0 {
+			v.OnArcTapped(0) // a click beside the arcs leaves the relation
+		}
+	}
 	v.selSpan = 0
 	if v.charMode || alt {
 		c := v.lay.caretAt(e.Position)

@@ -7,6 +7,7 @@ package app
 import (
 	"cmp"
 	"fmt"
+	"image/color"
 	"slices"
 	"sort"
 	"strings"
@@ -101,6 +102,24 @@ type tvLayout struct {
 	lineMarks   []int32
 
 	lineArcs [][]tvArc // the relation arcs of each line
+
+	// what updateArcs compares with: the relations' ends as last laid
+	// out (and a second buffer), the spans' places in order and by ID
+	// (spanPos kept only while the document has relations: spanPosOK),
+	// what rebreak did to the lines; arcs' colours by layer and type
+	relEnds, relEndsOld []tvRelEnds
+	spanSnap            []tvSpanSnap
+	spanPos             map[int64]tvSpanSnap
+	spanPosOK           bool
+	arcsBuilt           bool
+	rb                  tvRebroken
+	spanDiffAt          [3]int // spanDiff's answer, when update asked it already (spanDiffOK)
+	spanDiffOK          bool
+	movedSpans          map[int64]bool
+	arcDirty            []bool
+	arcUsed             []int
+	arcColors           map[[2]string]color.Color
+	arcLines            int // the lines whose arcs the last layout made (for the tests)
 
 	tokHint map[int]string // pinyin hints by token
 
@@ -234,6 +253,7 @@ func (l *tvLayout) relayout() bool {
 	defer func() { l.syncing = false }()
 	l.breakLines()
 	l.index()
+	l.indexArcs()
 	l.place()
 	l.snapshot()
 	return true
@@ -247,7 +267,9 @@ func (l *tvLayout) relayout() bool {
 // first line start after the last of them that the old layout also
 // started a line at; the lines before and after are kept (their token
 // indices shifted when tokens were split or merged). Spans are indexed
-// and lines placed again in full (cheap: no measuring). Anything else (no
+// and lines placed again in full (cheap: no measuring), unless neither
+// tokens nor spans changed (a relation edit): then only the arcs of the
+// lines the change touches are made again (updateArcs). Anything else (no
 // layout yet, another text, width, zoom, options) is a full relayout.
 func (l *tvLayout) update() {
 	v := l.v
@@ -273,6 +295,19 @@ func (l *tvLayout) update() {
 	for j0 > i0 && j1 > i0 && old[j0-1].same(toks[j1-1]) {
 		j0--
 		j1--
+	}
+	l.rb = tvRebroken{}
+	l.spanDiffOK = false
+	if i0 == len(old) && len(old) == len(toks) {
+		si0, sj0, sj1 := l.spanDiff(v.doc.Spans)
+		l.spanDiffAt, l.spanDiffOK = [3]int{si0, sj0, sj1}, true // for updateArcs
+		if si0 == sj0 && si0 == sj1 {
+			// neither tokens nor spans changed (a relation edit): the
+			// lines and the spans' lanes stay, only arcs may change
+			l.updateArcs()
+			l.place()
+			return
+		}
 	}
 	ds, de := n, 0 // the code points to lay out again
 	if i0 < j0 {
@@ -318,6 +353,7 @@ func (l *tvLayout) update() {
 		l.shiftTokens(0, d)
 	}
 	l.index()
+	l.updateArcs()
 	l.place()
 	// the snapshot: the tokens that changed replaced
 	snap := l.snapToks
@@ -537,6 +573,7 @@ func (l *tvLayout) rebreak(ds, de, dTok int) {
 		k1, f1 = resume, int(l.lines[resume].frag0)
 	}
 	tail := k1
+	l.rb = tvRebroken{ok: true, from: lr, oldEnd: k1, newEnd: lr + len(lines)}
 	l.lines = slices.Replace(l.lines, lr, k1, lines...)
 	l.frags = slices.Replace(l.frags, f0, f1, frags...)
 	tail += len(lines) - (k1 - lr)
@@ -834,7 +871,6 @@ func (l *tvLayout) index() {
 		slices.Sort(lanes)
 		l.lines[li].lanes = len(slices.Compact(lanes))
 	}
-	l.indexArcs()
 }
 
 // csr indexes count intervals (given by at) by the lines they touch.

@@ -28,6 +28,8 @@ type tvLayoutState struct {
 	TokHint              map[int]string
 	NToks, NSpans, Runes int
 	SnapToks             []tvTokSnap
+	LineArcs             [][]tvArc // nil for a line without arcs
+	RelEnds              []tvRelEnds
 }
 
 func tvLayoutOf(v *textView) tvLayoutState {
@@ -40,7 +42,26 @@ func tvLayoutOf(v *textView) tvLayoutState {
 		Height: l.height, PosRow: l.posRow,
 		SpanTag: slices.Clone(l.spanTag), Widen: slices.Clone(l.widen), Adv: slices.Clone(l.adv), Flags: slices.Clone(l.flags),
 		TokHint: maps.Clone(l.tokHint), NToks: l.ntoks, NSpans: l.nspans, Runes: len(v.runes), SnapToks: slices.Clone(l.snapToks),
+		LineArcs: tvArcsOf(l), RelEnds: tvNilIfEmpty(slices.Clone(l.relEnds)),
 	}
+}
+
+func tvNilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// tvArcsOf is a copy of the arcs of each line, nil for a line without.
+func tvArcsOf(l *tvLayout) [][]tvArc {
+	out := make([][]tvArc, len(l.lineArcs))
+	for i, a := range l.lineArcs {
+		if len(a) > 0 {
+			out[i] = slices.Clone(a)
+		}
+	}
+	return out
 }
 
 // tvDiff names the first field where a and b differ.

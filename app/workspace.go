@@ -77,6 +77,8 @@ type workspace struct {
 	relPane         *fyne.Container // the relation list with its head, shown when the schema has relation layers
 	relItems        []annotate.Relation
 	relFrom         int64 // relation mode: the span the relation starts from (0: off)
+	selRel          int64 // the selected relation (a click on its arc or its row; 0: none)
+	relListSetting  bool  // the relation list's selection is being set from selRel
 	menu            *mainMenu
 	corpusStep      *annotate.CorpusStep   // the last corpus step while it is undoable
 	corpusUndone    *annotate.CorpusStep   // the corpus step just undone, while it is redoable
@@ -194,7 +196,11 @@ func (ws *workspace) build() {
 	ws.view.SetShowBoundaries(ws.showWB)
 	ws.view.SetZoom(ws.zoom)
 	ws.view.SetHiddenLayers([]string{export.XPOSLayer, export.UPOSLayer})
-	ws.view.OnSelectionChanged = func(start, end int) { ws.selectionChanged() }
+	ws.view.OnSelectionChanged = func(start, end int) {
+		ws.selectRelation(0) // the cursor moved: the relation is no longer the object
+		ws.selectionChanged()
+	}
+	ws.view.OnArcTapped = func(id int64) { ws.pickRelation(id); ws.focusView() }
 	ws.view.OnTypedRune = ws.typedRune
 	ws.view.OnTypedKey = ws.typedKey
 	ws.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -519,6 +525,7 @@ func releaseMemory() { debug.FreeOSMemory() }
 // showDocument puts d (nil: none) in the view and the panels.
 func (ws *workspace) showDocument(d *annotate.Document) {
 	ws.doc = d
+	ws.selRel = 0
 	var schema *annotate.Schema
 	if ws.proj != nil {
 		schema = ws.proj.Schema()
@@ -582,6 +589,7 @@ func (ws *workspace) afterEdit(edited bool) {
 	ws.spanList.UnselectAll()
 	ws.spanList.Refresh()
 	ws.relList.Refresh()
+	ws.selectRelation(ws.selRel) // its row may have moved, or it may be gone
 	setLabel(ws.statusCnt, ws.statusCnt.Text, ws.countsText())
 	ws.selectionChanged()
 	ws.refreshCuration()
