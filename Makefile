@@ -83,6 +83,7 @@ fuzz:
 	GO=$(GO) ./.ci/fuzz FuzzSegment ./annotate/text $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzEdits ./annotate $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzSchemaSteps ./annotate $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzRelationEdits ./annotate $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzCheckName ./annotate $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzMatchOverlap ./annotate/agree $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzCoefficients ./annotate/agree $(FUZZTIME)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
@@ -359,7 +360,7 @@ func TestResegment(t *testing.T) {
 			t.Errorf("token %+v: the character segmenter gives one character, not edited", tk)
 		}
 	}
-	if got, want := tokenTexts(d.Tokens)[1:4], tokenTexts(before[0].Tokens)[1:4]; !slices.Equal(got, want) {
+	if got, want := testkit.TokenTexts(d.Tokens, kitToken)[1:4], testkit.TokenTexts(before[0].Tokens, kitToken)[1:4]; !slices.Equal(got, want) {
 		t.Errorf("the edited sentence's other tokens became %v, want %v kept", got, want)
 	}
 	if got, _ := p.SegmentationEdits(); len(got) != len(edits) {

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
 
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
@@ -26,16 +27,16 @@ import (
 // and hidden files.
 func importTree(t *testing.T) string {
 	t.Helper()
-	seed, ok := readDecodeShared(t, decodeSeedPath)
+	seed, ok := testkit.ReadShared(t, testkit.SeedPath)
 	if !ok {
-		t.Skipf("%s is not here: ../shared (the project's test data) is needed for this test", decodeSeedPath)
+		t.Skipf("%s is not here: ../shared (the project's test data) is needed for this test", testkit.SeedPath)
 	}
 	s := string(seed)
 	dir := t.TempDir()
 	for name, data := range map[string][]byte{
 		"utf8.txt":          seed,
-		"gb18030.txt":       mustEncodeAs(t, simplifiedchinese.GB18030, s),
-		"big5.txt":          mustEncodeAs(t, traditionalchinese.Big5, big5Subset(s)),
+		"gb18030.txt":       testkit.MustEncode(t, simplifiedchinese.GB18030, s),
+		"big5.txt":          testkit.MustEncode(t, traditionalchinese.Big5, testkit.Big5Subset(s)),
 		"sub/nested.txt":    []byte("另一份\n" + s),
 		"notes.md":          []byte("# 筆記\n\n焦作市委副書記帶隊檢查指導冬春季疫情防控工作。\n"),
 		"bad.txt":           []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00"),
@@ -473,14 +474,14 @@ func TestInOrder(t *testing.T) {
 // UD sentences (five to a paragraph), every fourth in GB18030. It returns
 // the paths and their total size.
 func importBenchFiles(b *testing.B) ([]string, int64) {
-	seed, ok := readDecodeShared(b, decodeSeedPath)
+	seed, ok := testkit.ReadShared(b, testkit.SeedPath)
 	if !ok {
-		b.Skipf("%s is not here: ../shared is needed", decodeSeedPath)
+		b.Skipf("%s is not here: ../shared is needed", testkit.SeedPath)
 	}
 	var sents []string
 	for _, f := range []string{"zh_gsd-ud-dev.conllu", "zh_gsd-ud-test.conllu", "zh_gsdsimp-ud-test.conllu"} {
-		for _, s := range readGold(b, f) {
-			sents = append(sents, s.text)
+		for _, s := range testkit.ReadGold(b, f) {
+			sents = append(sents, s.Text)
 		}
 	}
 	const files, perFile = 20, 2000 // sentences of a file
@@ -499,7 +500,7 @@ func importBenchFiles(b *testing.B) ([]string, int64) {
 		}
 		data := []byte(sb.String())
 		if i%4 == 3 {
-			data = mustEncodeAs(b, simplifiedchinese.GB18030, sb.String())
+			data = testkit.MustEncode(b, simplifiedchinese.GB18030, sb.String())
 		}
 		p := filepath.Join(dir, fmt.Sprintf("f%02d.txt", i))
 		if err := os.WriteFile(p, data, 0o644); err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/assets"
 )
@@ -63,25 +64,16 @@ func TestProjectLearner(t *testing.T) {
 		}
 		for _, tc := range []struct {
 			text          string
-			want, notWant []wantTok
+			want, notWant []testkit.Want
 		}{
-			{"我看見馬冬梅了", []wantTok{{"馬冬梅", 3, ""}}, nil},
-			{"這一個問題", []wantTok{{"一", 1, ""}, {"個", 2, ""}}, nil},
-			{"他在焦作網工作", nil, []wantTok{{"焦作網", 3, ""}}},
-			{"一棵蘋果樹", []wantTok{{"蘋果樹", 2, "n"}}, nil},
+			{"我看見馬冬梅了", []testkit.Want{{Text: "馬冬梅", Start: 3}}, nil},
+			{"這一個問題", []testkit.Want{{Text: "一", Start: 1}, {Text: "個", Start: 2}}, nil},
+			{"他在焦作網工作", nil, []testkit.Want{{Text: "焦作網", Start: 3}}},
+			{"一棵蘋果樹", []testkit.Want{{Text: "蘋果樹", Start: 2, POS: "n"}}, nil},
 		} {
 			got := l.Segment(tc.text)
-			checkTokens(t, tc.text, got)
-			for _, w := range tc.want {
-				if !hasToken(got, w) {
-					t.Errorf("Segment(%q) = %v, want a token %q at %d", tc.text, got, w.text, w.start)
-				}
-			}
-			for _, w := range tc.notWant {
-				if hasToken(got, w) {
-					t.Errorf("Segment(%q) = %v, want no token %q at %d", tc.text, got, w.text, w.start)
-				}
-			}
+			testkit.CheckTokens(t, tc.text, got, kitToken)
+			testkit.CheckWant(t, tc.text, got, tc.want, tc.notWant, kitToken)
 		}
 	}
 	t.Run("open", func(t *testing.T) { check(t, p) })

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 	"github.com/biaozhu/biaozhu/annotate/text"
 	"github.com/biaozhu/biaozhu/assets"
 )
@@ -34,10 +35,10 @@ const (
 func singleLineText(tb testing.TB, path string, size int) {
 	tb.Helper()
 	var unit string
-	if _, err := os.Stat(filepath.Join(udGoldDir, "zh_gsdsimp-ud-test.conllu")); err == nil {
+	if _, err := os.Stat(filepath.Join(testkit.UDGoldDir, "zh_gsdsimp-ud-test.conllu")); err == nil {
 		var sb strings.Builder
-		for _, s := range readGold(tb, "zh_gsdsimp-ud-test.conllu") {
-			sb.WriteString(s.text)
+		for _, s := range testkit.ReadGold(tb, "zh_gsdsimp-ud-test.conllu") {
+			sb.WriteString(s.Text)
 		}
 		unit = sb.String()
 	} else {

@@ -87,13 +87,19 @@ func TestRelationEdits(t *testing.T) {
 	add := func(typ string, from, to int64) AddRelation {
 		return AddRelation{Relation: Relation{Layer: "rel", Type: typ, From: from, To: to}}
 	}
-	r101 := Relation{ID: 101, Layer: "rel", Type: "works_for", From: 5, To: 6, Origin: OriginManual, Annotator: "lin"}
+	// rel is relation id of type typ, as relEditor adds it.
+	rel := func(id int64, typ string, from, to int64) Relation {
+		return Relation{ID: id, Layer: "rel", Type: typ, From: from, To: to, Origin: OriginManual, Annotator: "lin"}
+	}
+	r101 := rel(101, "works_for", 5, 6)
+	noted := r101
+	noted.Note = "存疑"
 	for _, c := range []struct {
 		name  string
 		steps []step
 	}{
 		{"add", []step{{add("works_for", 5, 6), nil, []Relation{r101}}}},
-		{"add across sentences", []step{{add("located_in", 4, 1), nil, []Relation{{ID: 101, Layer: "rel", Type: "located_in", From: 4, To: 1, Origin: OriginManual, Annotator: "lin"}}}}},
+		{"add across sentences", []step{{add("located_in", 4, 1), nil, []Relation{rel(101, "located_in", 4, 1)}}}},
 		{"no layer", []step{{AddRelation{Relation: Relation{Layer: "nope", Type: "linked", From: 1, To: 2}}, ErrLayer, nil}}},
 		{"no type", []step{{add("kills", 1, 2), ErrRelationType, nil}}},
 		{"no span", []step{{add("linked", 1, 99), ErrNoSpan, nil}}},
@@ -103,18 +109,17 @@ func TestRelationEdits(t *testing.T) {
 		{"bad origin", []step{{AddRelation{Relation: Relation{Layer: "rel", Type: "linked", From: 1, To: 2, Origin: "robot"}}, ErrOrigin, nil}}},
 		{"twice", []step{{add("works_for", 5, 6), nil, []Relation{r101}}, {add("works_for", 5, 6), ErrConstraint, []Relation{r101}}}},
 		{"retype", []step{{add("works_for", 5, 6), nil, nil}, {RetypeRelation{ID: 101, Type: "linked"}, nil,
-			[]Relation{{ID: 101, Layer: "rel", Type: "linked", From: 5, To: 6, Origin: OriginManual, Annotator: "lin"}}}}},
+			[]Relation{rel(101, "linked", 5, 6)}}}},
 		{"retype refused by constraint", []step{{add("linked", 4, 6), nil, nil}, {RetypeRelation{ID: 101, Type: "works_for"}, ErrConstraint, nil}}},
 		{"retype no type", []step{{add("linked", 4, 6), nil, nil}, {RetypeRelation{ID: 101, Type: "kills"}, ErrRelationType, nil}}},
 		{"reverse", []step{{add("linked", 5, 6), nil, nil}, {ReverseRelation{ID: 101}, nil,
-			[]Relation{{ID: 101, Layer: "rel", Type: "linked", From: 6, To: 5, Origin: OriginManual, Annotator: "lin"}}}}},
+			[]Relation{rel(101, "linked", 6, 5)}}}},
 		{"reverse refused by constraint", []step{{add("works_for", 5, 6), nil, nil}, {ReverseRelation{ID: 101}, ErrConstraint, []Relation{r101}}}},
-		{"note", []step{{add("works_for", 5, 6), nil, nil}, {SetRelationNote{ID: 101, Note: "存疑"}, nil,
-			[]Relation{{ID: 101, Layer: "rel", Type: "works_for", From: 5, To: 6, Note: "存疑", Origin: OriginManual, Annotator: "lin"}}}}},
+		{"note", []step{{add("works_for", 5, 6), nil, nil}, {SetRelationNote{ID: 101, Note: "存疑"}, nil, []Relation{noted}}}},
 		{"remove", []step{{add("works_for", 5, 6), nil, nil}, {RemoveRelation{ID: 101}, nil, nil}}},
 		{"remove missing", []step{{RemoveRelation{ID: 7}, ErrNoRelation, nil}}},
 		{"remove span removes its relations", []step{{add("works_for", 5, 6), nil, nil}, {add("linked", 1, 5), nil, nil}, {add("linked", 1, 2), nil, nil},
-			{RemoveSpan{ID: 5}, nil, []Relation{{ID: 103, Layer: "rel", Type: "linked", From: 1, To: 2, Origin: OriginManual, Annotator: "lin"}}}}},
+			{RemoveSpan{ID: 5}, nil, []Relation{rel(103, "linked", 1, 2)}}}},
 		{"reject suggestion removes its relations", []step{{add("linked", 3, 1), nil, nil}, {Reject{ID: 3}, nil, nil}}},
 		{"relabel refused by constraint", []step{{add("works_for", 5, 6), nil, nil}, {RelabelSpan{ID: 5, Label: "MISC"}, ErrConstraint, []Relation{r101}}}},
 		{"relabel within constraint", []step{{add("works_for", 5, 6), nil, nil}, {RelabelSpan{ID: 6, Label: "LOC"}, nil, []Relation{r101}}}},
@@ -287,30 +292,21 @@ func relRun(ed *Editor, ch htChooser, steps int) error {
 					relStats.spanTookRelations++
 				}
 			}
-		case k < 8:
-			entry, err := ed.Undo()
+		default: // undo (k < 8) or redo: back to the state the step (un)done left
+			name, back, from, to := "undo", ed.Undo, &done, &undone
+			if k >= 8 {
+				name, back, from, to = "redo", ed.Redo, &undone, &done
+			}
+			entry, err := back()
 			if err != nil {
-				return fmt.Errorf("step %d: undo: %v", i, err)
+				return fmt.Errorf("step %d: %s: %v", i, name, err)
 			}
 			if entry != nil {
-				want := done[len(done)-1]
-				done = done[:len(done)-1]
-				undone = append(undone, before)
+				want := (*from)[len(*from)-1]
+				*from = (*from)[:len(*from)-1]
+				*to = append(*to, before)
 				if diff := crashDiff(want, d); diff != "" {
-					return fmt.Errorf("step %d: undo %s: %s", i, entry.Name, diff)
-				}
-			}
-		default:
-			entry, err := ed.Redo()
-			if err != nil {
-				return fmt.Errorf("step %d: redo: %v", i, err)
-			}
-			if entry != nil {
-				want := undone[len(undone)-1]
-				undone = undone[:len(undone)-1]
-				done = append(done, before)
-				if diff := crashDiff(want, d); diff != "" {
-					return fmt.Errorf("step %d: redo %s: %s", i, entry.Name, diff)
+					return fmt.Errorf("step %d: %s %s: %s", i, name, entry.Name, diff)
 				}
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
@@ -39,8 +40,8 @@ func goldOf(tb testing.TB, s string, words []string) GoldSentence {
 // goldFile is the sentences of a UD file as gold sentences.
 func goldFile(tb testing.TB, name string) []GoldSentence {
 	var out []GoldSentence
-	for _, s := range readGold(tb, name) {
-		out = append(out, goldOf(tb, s.text, s.forms))
+	for _, s := range testkit.ReadGold(tb, name) {
+		out = append(out, goldOf(tb, s.Text, s.Forms))
 	}
 	return out
 }
@@ -53,7 +54,7 @@ func segGold(sents []GoldSentence, segment func(string) []text.Token) text.SegSc
 		for i, t := range s.Tokens {
 			gold[i] = string([]rune(s.Text)[t.Start:t.End])
 		}
-		sc.Add(gold, tokenTexts(segment(s.Text)))
+		sc.Add(gold, testkit.TokenTexts(segment(s.Text), kitToken))
 	}
 	return sc
 }
@@ -97,7 +98,7 @@ func TestGoldCorpus(t *testing.T) {
 		goldOf(t, "馬冬梅說話。", []string{"馬冬梅", "說話", "。"}),
 		goldOf(t, "昨天 馬冬梅來了", []string{"昨天", "馬冬梅", "來", "了"}),
 	}
-	if slices.Contains(tokenTexts(seg.Segment(probe)), "馬冬梅") {
+	if slices.Contains(testkit.TokenTexts(seg.Segment(probe), kitToken), "馬冬梅") {
 		t.Fatalf("the dictionary already makes 馬冬梅 a word: the probe tests nothing")
 	}
 	c, added, err := p.AddGoldCorpus(t.Context(), "lesson.txt", lesson)
@@ -131,8 +132,8 @@ func TestGoldCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if toks := l.Segment(probe); !slices.Contains(tokenTexts(toks), "馬冬梅") {
-		t.Errorf("the project's Learner after learning the corpus: Segment(%q) = %v, want 馬冬梅 a token", probe, tokenTexts(toks))
+	if toks := l.Segment(probe); !slices.Contains(testkit.TokenTexts(toks, kitToken), "馬冬梅") {
+		t.Errorf("the project's Learner after learning the corpus: Segment(%q) = %v, want 馬冬梅 a token", probe, testkit.TokenTexts(toks, kitToken))
 	}
 	if len(progress) == 0 || progress[len(progress)-1] != [2]int{2, 2} {
 		t.Errorf("progress = %v, want it to end at 2 of 2", progress)
@@ -152,8 +153,8 @@ func TestGoldCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if toks := l.Segment(probe); slices.Contains(tokenTexts(toks), "馬冬梅") {
-		t.Errorf("after RemoveGoldCorpus: Segment(%q) = %v, want the dictionary's segmentation", probe, tokenTexts(toks))
+	if toks := l.Segment(probe); slices.Contains(testkit.TokenTexts(toks, kitToken), "馬冬梅") {
+		t.Errorf("after RemoveGoldCorpus: Segment(%q) = %v, want the dictionary's segmentation", probe, testkit.TokenTexts(toks, kitToken))
 	}
 	var n int
 	if err := p.conn.QueryRowContext(t.Context(), "SELECT count(*) FROM gold_sentences").Scan(&n); err != nil || n != 0 {

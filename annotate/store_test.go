@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
@@ -22,14 +23,14 @@ import (
 // the file has too few), one sentence per line.
 func goldDocument(tb testing.TB, n int) *Document {
 	tb.Helper()
-	gold := readGold(tb, "zh_gsd-ud-test.conllu")
+	gold := testkit.ReadGold(tb, "zh_gsd-ud-test.conllu")
 	var b strings.Builder
 	d := &Document{Name: fmt.Sprintf("gold-%d", n), Status: StatusNew}
 	cp := 0
 	for k := 0; len(d.Tokens) < n; k++ {
 		g := gold[k%len(gold)]
 		start := cp
-		for _, f := range g.forms {
+		for _, f := range g.Forms {
 			l := utf8.RuneCountInString(f)
 			d.Tokens = append(d.Tokens, text.Token{Start: cp, End: cp + l, Text: f, POS: "n"})
 			b.WriteString(f)

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -22,10 +21,11 @@ import (
 // openFreq opens the frequency lists (Ctrl+Shift+F) and waits for the
 // first list to be shown: for the index's job (its end sets ct.freq),
 // then for the list's loaded channel, closed when the list's callback has
-// done all it does (under the test driver it runs on another goroutine:
-// the test must not touch the widgets before).
+// done all it does (the workspace's callbacks queued for the test's
+// goroutine: queueUI).
 func (f *wsFixture) openFreq() *freqView {
 	f.t.Helper()
+	f.queueUI()
 	f.menu(ctrlShiftF)
 	f.t.Cleanup(func() { forgetCorpus(f.ws) })
 	f.waitJobs()
@@ -33,11 +33,14 @@ func (f *wsFixture) openFreq() *freqView {
 	if v == nil {
 		f.t.Fatal("Ctrl+Shift+F showed no frequency list")
 	}
-	select {
-	case <-v.loaded:
-	case <-time.After(60 * time.Second):
-		f.t.Fatal("the frequency list was not counted")
-	}
+	waitFor(f.t, "the frequency list", func() bool {
+		select {
+		case <-v.loaded:
+			return true
+		default:
+			return false
+		}
+	})
 	return v
 }
 
@@ -45,19 +48,15 @@ func (f *wsFixture) openFreq() *freqView {
 // started counting a list, waits until that list is shown.
 func freqChange(t *testing.T, v *freqView, change func()) {
 	t.Helper()
-	done := make(chan struct{}, 1)
-	v.onLoaded = func() { done <- struct{}{} }
+	loaded := false
+	v.onLoaded = func() { loaded = true }
 	defer func() { v.onLoaded = nil }()
 	gen := v.gen
 	change()
 	if v.gen == gen {
 		return // nothing to count
 	}
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the list was not counted")
-	}
+	waitFor(t, "the list", func() bool { return loaded })
 }
 
 // freqReload switches the list to by (index into freqBys) and waits.
@@ -115,16 +114,14 @@ func TestFrequencyLists(t *testing.T) {
 
 	// Export the rows shown.
 	path := filepath.Join(t.TempDir(), "pos.csv")
-	done := make(chan error, 1)
-	v.exportTo(path, export.TableOptions{}, func(err error) { done <- err })
-	select {
-	case err := <-done:
+	exported := false
+	v.exportTo(path, export.TableOptions{}, func(err error) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("export did not finish")
-	}
+		exported = true
+	})
+	waitFor(t, "the export", func() bool { return exported })
 	recs := readCSV(t, path)
 	if len(recs) != 2 || recs[1][1] != "ns" || recs[1][2] != "3" || recs[1][3] != "2" {
 		t.Errorf("pos.csv = %q, want the header and ns,3,2", recs)
@@ -143,16 +140,7 @@ func TestFrequencyLists(t *testing.T) {
 	// A row opens its occurrences in the concordance.
 	freqChange(t, v, func() { v.scope.SetSelectedIndex(0) })
 	freqReload(t, v, 0)
-	k := ws.corpus().kwic
-	searched := make(chan struct{}, 1)
-	k.onSearched = func() { searched <- struct{}{} }
-	row := slices.IndexFunc(v.shownRows(), func(r corpus.FreqRow) bool { return r.Key == "。" })
-	v.table.Select(widget.TableCellID{Row: row, Col: 1})
-	select {
-	case <-searched:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the concordance did not search")
-	}
+	k := freqRow(t, v, "。", "")
 	if !k.shown || k.res == nil || k.res.Len() != 3 || k.searched.Word != "。" {
 		t.Errorf("after clicking 。: concordance shown %v, query %+v, hits %v; want the word 。, 3 hits", k.shown, k.searched, k.res)
 	}
@@ -165,6 +153,7 @@ func TestStatistics(t *testing.T) {
 	f.typeRunes("2") // LOC over 上海
 	ws.view.Select(0, 4)
 	f.typeRunes("3") // ORG over 北京大学
+	f.queueUI()
 	f.menu(ctrlShiftT)
 	t.Cleanup(func() { forgetCorpus(ws) })
 	waitFor(t, "the statistics", func() bool { return ws.job == nil && ws.win.Canvas().Overlays().Top() != nil })
@@ -234,15 +223,11 @@ func freqRow(t *testing.T, v *freqView, key, key2 string) *kwicPanel {
 		t.Fatalf("no row %q %q in %+v", key, key2, v.shownRows())
 	}
 	k := v.ct.kwic
-	searched := make(chan struct{}, 1)
-	k.onSearched = func() { searched <- struct{}{} }
+	searched := false
+	k.onSearched = func() { searched = true }
 	defer func() { k.onSearched = nil }()
 	v.table.Select(widget.TableCellID{Row: row, Col: 1})
-	select {
-	case <-searched:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the concordance did not search")
-	}
+	waitFor(t, "the concordance's search", func() bool { return searched })
 	return k
 }
 

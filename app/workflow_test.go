@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -659,16 +658,14 @@ func TestConcordanceFromSelection(t *testing.T) {
 	f := newWSFixture(t)
 	ws := f.ws
 	t.Cleanup(func() { forgetCorpus(ws) })
+	f.queueUI()
 	k := ws.corpus().kwic
-	done := make(chan struct{}, 4)
-	k.onSearched = func() { done <- struct{}{} }
+	done := 0
+	k.onSearched = func() { done++ }
 	searched := func(what string) {
 		t.Helper()
-		select {
-		case <-done:
-		case <-time.After(60 * time.Second):
-			t.Fatalf("%s: no search", what)
-		}
+		waitFor(t, what, func() bool { return done > 0 })
+		done--
 	}
 	ws.setCharMode(true)
 	ws.view.Select(8, 10) // 上海

@@ -14,6 +14,8 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 )
 
 const seedArticlePath = "../../../shared/corpus/jiaozuo-news-2021.txt"
@@ -347,8 +349,8 @@ func TestCleanSteps(t *testing.T) {
 func TestCleanNoFalseRepairs(t *testing.T) {
 	var texts []string
 	for _, f := range []string{"zh_gsd-ud-test.conllu", "zh_gsd-ud-dev.conllu", "zh_gsdsimp-ud-test.conllu"} {
-		for _, s := range readGold(t, f) {
-			texts = append(texts, s.text)
+		for _, s := range testkit.ReadGold(t, f) {
+			texts = append(texts, s.Text)
 		}
 	}
 	opts := DefaultCleanOptions()
@@ -577,8 +579,8 @@ func TestCleanRepairsLostBytes(t *testing.T) {
 	opts := DefaultCleanOptions()
 	opts.Lexicon = seg
 	var tried, marked, repaired, wrong int
-	for _, s := range readGold(t, "zh_gsd-ud-dev.conllu") {
-		rs := []rune(s.text)
+	for _, s := range testkit.ReadGold(t, "zh_gsd-ud-dev.conllu") {
+		rs := []rune(s.Text)
 		if len(rs) < 12 {
 			continue
 		}
@@ -690,8 +692,8 @@ func TestCleanDroppedByteStaysMarked(t *testing.T) {
 	// characters, with a mark on its other side too).
 	rng := rand.New(rand.NewPCG(5, 6))
 	tried, stray := 0, 0
-	for _, s := range readGold(t, "zh_gsdsimp-ud-test.conllu") {
-		b, err := enc.Bytes([]byte(s.text))
+	for _, s := range testkit.ReadGold(t, "zh_gsdsimp-ud-test.conllu") {
+		b, err := enc.Bytes([]byte(s.Text))
 		if err != nil || len(b) < 10 {
 			continue
 		}
@@ -705,7 +707,7 @@ func TestCleanDroppedByteStaysMarked(t *testing.T) {
 		marked := func(p int) bool {
 			return hasMark(c.Report.Marks, p, MarkDamage) || hasMark(c.Report.Marks, p, MarkRepaired)
 		}
-		for _, p := range unmarkedChanges(c, s.text) {
+		for _, p := range unmarkedChanges(c, s.Text) {
 			lo, hi := p, p
 			for lo > 0 && !marked(lo) && p-lo < 3 {
 				lo--
@@ -715,7 +717,7 @@ func TestCleanDroppedByteStaysMarked(t *testing.T) {
 			}
 			if marked(lo) && marked(hi) && (hasMark(c.Report.Marks, lo, MarkRepaired) || hasMark(c.Report.Marks, hi, MarkRepaired)) {
 				stray++
-				t.Errorf("%q: code point %d of %q left unmarked between the marks at %d and %d", s.text, p, c.Text, lo, hi)
+				t.Errorf("%q: code point %d of %q left unmarked between the marks at %d and %d", s.Text, p, c.Text, lo, hi)
 				break
 			}
 		}

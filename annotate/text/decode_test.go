@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/rand/v2"
-	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,32 +17,18 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
 	xunicode "golang.org/x/text/encoding/unicode"
+
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 )
 
-const (
-	decodeSharedDir = "../../../shared"
-	decodeSeedPath  = decodeSharedDir + "/corpus/jiaozuo-news-2021.txt"
-	decodeUDTrad    = decodeSharedDir + "/gold/ud-gsd/zh_gsd-ud-test.conllu"
-	decodeUDSimp    = decodeSharedDir + "/gold/ud-gsd/zh_gsdsimp-ud-test.conllu"
+var (
+	decodeUDTrad = filepath.Join(testkit.UDGoldDir, "zh_gsd-ud-test.conllu")
+	decodeUDSimp = filepath.Join(testkit.UDGoldDir, "zh_gsdsimp-ud-test.conllu")
 )
-
-// readDecodeShared reads a file of the shared test data, or returns ok == false
-// when it is absent.
-func readDecodeShared(tb testing.TB, path string) ([]byte, bool) {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, false
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b, true
-}
 
 // udTextLines returns the "# text =" lines of a CoNLL-U file.
 func udTextLines(tb testing.TB, path string) ([]string, bool) {
-	b, ok := readDecodeShared(tb, path)
+	b, ok := testkit.ReadShared(tb, path)
 	if !ok {
 		return nil, false
 	}
@@ -55,34 +41,8 @@ func udTextLines(tb testing.TB, path string) ([]string, bool) {
 	return out, true
 }
 
-func mustEncodeAs(tb testing.TB, enc encoding.Encoding, s string) []byte {
-	tb.Helper()
-	b, err := enc.NewEncoder().Bytes([]byte(s))
-	if err != nil {
-		tb.Fatalf("encoding %q: %v", s, err)
-	}
-	return b
-}
-
-// big5Subset keeps the characters of s that Big5 encodes and decodes back
-// to themselves.
-func big5Subset(s string) string {
-	enc, dec := traditionalchinese.Big5.NewEncoder(), traditionalchinese.Big5.NewDecoder()
-	var b strings.Builder
-	for _, r := range s {
-		e, err := enc.Bytes([]byte(string(r)))
-		if err != nil {
-			continue
-		}
-		if d, err := dec.Bytes(e); err == nil && string(d) == string(r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // big5Encodable reports whether every character of s survives Big5.
-func big5Encodable(s string) bool { return big5Subset(s) == s }
+func big5Encodable(s string) bool { return testkit.Big5Subset(s) == s }
 
 var (
 	utf16LEBOM = xunicode.UTF16(xunicode.LittleEndian, xunicode.UseBOM)
@@ -126,14 +86,14 @@ func decodeCases(tb testing.TB) []decodeCase {
 		{name: "truncated utf8", data: []byte(zh)[:len(zh)-1], wantText: strings.TrimSuffix(zh, "。") + "\uFFFD", wantEnc: "UTF-8"},
 		{name: "truncated utf8 two bytes", data: []byte("标注工具")[:len("标注工具")-2], wantText: "标注工\uFFFD", wantEnc: "UTF-8"},
 		{name: "utf8 one bad byte", data: []byte(zh + "\xFF" + zh), wantText: zh + "\uFFFD" + zh, wantEnc: "UTF-8"},
-		{name: "gb18030 short", data: mustEncodeAs(tb, simplifiedchinese.GB18030, zh), wantText: zh, wantEnc: "GB18030"},
-		{name: "gb18030 crlf", data: mustEncodeAs(tb, simplifiedchinese.GB18030, "第一行\r\n"+zh+"\r"), wantText: "第一行\n" + zh + "\n", wantEnc: "GB18030"},
-		{name: "big5 short", data: mustEncodeAs(tb, traditionalchinese.Big5, "然而，這樣的處理也衍生了一些問題。"), wantText: "然而，這樣的處理也衍生了一些問題。", wantEnc: "Big5"},
-		{name: "utf16le", data: mustEncodeAs(tb, utf16LEBOM, "标注\r\n"+zh), wantText: "标注\n" + zh, wantEnc: "UTF-16LE"},
-		{name: "utf16be", data: mustEncodeAs(tb, utf16BEBOM, "标注\r\n"+zh), wantText: "标注\n" + zh, wantEnc: "UTF-16BE"},
+		{name: "gb18030 short", data: testkit.MustEncode(tb, simplifiedchinese.GB18030, zh), wantText: zh, wantEnc: "GB18030"},
+		{name: "gb18030 crlf", data: testkit.MustEncode(tb, simplifiedchinese.GB18030, "第一行\r\n"+zh+"\r"), wantText: "第一行\n" + zh + "\n", wantEnc: "GB18030"},
+		{name: "big5 short", data: testkit.MustEncode(tb, traditionalchinese.Big5, "然而，這樣的處理也衍生了一些問題。"), wantText: "然而，這樣的處理也衍生了一些問題。", wantEnc: "Big5"},
+		{name: "utf16le", data: testkit.MustEncode(tb, utf16LEBOM, "标注\r\n"+zh), wantText: "标注\n" + zh, wantEnc: "UTF-16LE"},
+		{name: "utf16be", data: testkit.MustEncode(tb, utf16BEBOM, "标注\r\n"+zh), wantText: "标注\n" + zh, wantEnc: "UTF-16BE"},
 		{name: "utf16le bom only", data: []byte{0xFF, 0xFE}, wantText: "", wantEnc: "UTF-16LE"},
-		{name: "utf16le odd length", data: append(mustEncodeAs(tb, utf16LEBOM, zh), 'x'), wantText: zh + "\uFFFD", wantEnc: "UTF-16LE"},
-		{name: "utf16le nul", data: mustEncodeAs(tb, utf16LEBOM, "标注\x00工具"), wantErr: true},
+		{name: "utf16le odd length", data: append(testkit.MustEncode(tb, utf16LEBOM, zh), 'x'), wantText: zh + "\uFFFD", wantEnc: "UTF-16LE"},
+		{name: "utf16le nul", data: testkit.MustEncode(tb, utf16LEBOM, "标注\x00工具"), wantErr: true},
 		{name: "nul in ascii", data: []byte("abc\x00def"), wantErr: true},
 		{name: "nul in utf8 bom", data: []byte("\xEF\xBB\xBFabc\x00"), wantErr: true},
 		{name: "png", data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00\x5c\x72\xa8\x66"), wantErr: true},
@@ -144,43 +104,43 @@ func decodeCases(tb testing.TB) []decodeCase {
 		{name: "lone 0xff", data: []byte{0xFF}, wantErr: true},
 		// Text in an encoding Decode does not read is refused, naming
 		// the encoding it seems to be in; in UTF-8 it is read as it is.
-		{name: "latin-1 french", data: mustEncodeAs(tb, charmap.ISO8859_1, textFrench), wantErr: true, wantForeign: "Windows-1252 or ISO-8859-1 (Latin-1)"},
-		{name: "windows-1252 german", data: mustEncodeAs(tb, charmap.Windows1252, textGerman), wantErr: true, wantForeign: "Windows-1252 or ISO-8859-1 (Latin-1)"},
-		{name: "shift-jis", data: mustEncodeAs(tb, japanese.ShiftJIS, textJapanese), wantErr: true, wantForeign: "Shift-JIS (Japanese)"},
-		{name: "euc-jp", data: mustEncodeAs(tb, japanese.EUCJP, textJapanese), wantErr: true, wantForeign: "EUC-JP (Japanese)"},
-		{name: "euc-kr", data: mustEncodeAs(tb, korean.EUCKR, textKorean), wantErr: true, wantForeign: "EUC-KR (Korean)"},
-		{name: "windows-1251", data: mustEncodeAs(tb, charmap.Windows1251, textRussian), wantErr: true, wantForeign: "Windows-1251 (Cyrillic)"},
-		{name: "koi8-r", data: mustEncodeAs(tb, charmap.KOI8R, textRussian), wantErr: true, wantForeign: "KOI8-R (Cyrillic)"},
-		{name: "shift-jis long", data: mustEncodeAs(tb, japanese.ShiftJIS, strings.Repeat(textJapanese+"\r\n", 40)), wantErr: true, wantForeign: "Shift-JIS (Japanese)"},
+		{name: "latin-1 french", data: testkit.MustEncode(tb, charmap.ISO8859_1, textFrench), wantErr: true, wantForeign: "Windows-1252 or ISO-8859-1 (Latin-1)"},
+		{name: "windows-1252 german", data: testkit.MustEncode(tb, charmap.Windows1252, textGerman), wantErr: true, wantForeign: "Windows-1252 or ISO-8859-1 (Latin-1)"},
+		{name: "shift-jis", data: testkit.MustEncode(tb, japanese.ShiftJIS, textJapanese), wantErr: true, wantForeign: "Shift-JIS (Japanese)"},
+		{name: "euc-jp", data: testkit.MustEncode(tb, japanese.EUCJP, textJapanese), wantErr: true, wantForeign: "EUC-JP (Japanese)"},
+		{name: "euc-kr", data: testkit.MustEncode(tb, korean.EUCKR, textKorean), wantErr: true, wantForeign: "EUC-KR (Korean)"},
+		{name: "windows-1251", data: testkit.MustEncode(tb, charmap.Windows1251, textRussian), wantErr: true, wantForeign: "Windows-1251 (Cyrillic)"},
+		{name: "koi8-r", data: testkit.MustEncode(tb, charmap.KOI8R, textRussian), wantErr: true, wantForeign: "KOI8-R (Cyrillic)"},
+		{name: "shift-jis long", data: testkit.MustEncode(tb, japanese.ShiftJIS, strings.Repeat(textJapanese+"\r\n", 40)), wantErr: true, wantForeign: "Shift-JIS (Japanese)"},
 		{name: "utf8 french", data: []byte(textFrench), wantText: textFrench, wantEnc: "UTF-8"},
 		{name: "utf8 japanese", data: []byte(textJapanese), wantText: textJapanese, wantEnc: "UTF-8"},
 		{name: "utf8 korean", data: []byte(textKorean), wantText: textKorean, wantEnc: "UTF-8"},
 		{name: "utf8 russian", data: []byte(textRussian), wantText: textRussian, wantEnc: "UTF-8"},
-		{name: "gbk english with chinese names", data: mustEncodeAs(tb, simplifiedchinese.GBK, "Meeting notes: Zhang Wei (张伟) and Li Na (李娜) present on Monday."),
+		{name: "gbk english with chinese names", data: testkit.MustEncode(tb, simplifiedchinese.GBK, "Meeting notes: Zhang Wei (张伟) and Li Na (李娜) present on Monday."),
 			wantText: "Meeting notes: Zhang Wei (张伟) and Li Na (李娜) present on Monday.", wantEnc: "GB18030"},
 	}
 	for name, text := range readConversation(tb) {
 		text = strings.TrimSuffix(text, "\n")
-		cases = append(cases, decodeCase{name: "gb18030 " + name, data: mustEncodeAs(tb, simplifiedchinese.GB18030, text), wantText: text, wantEnc: "GB18030"})
+		cases = append(cases, decodeCase{name: "gb18030 " + name, data: testkit.MustEncode(tb, simplifiedchinese.GB18030, text), wantText: text, wantEnc: "GB18030"})
 		if big5Encodable(text) {
-			cases = append(cases, decodeCase{name: "big5 " + name, data: mustEncodeAs(tb, traditionalchinese.Big5, text), wantText: text, wantEnc: "Big5"})
+			cases = append(cases, decodeCase{name: "big5 " + name, data: testkit.MustEncode(tb, traditionalchinese.Big5, text), wantText: text, wantEnc: "Big5"})
 		}
 	}
 
-	if seed, ok := readDecodeShared(tb, decodeSeedPath); ok {
+	if seed, ok := testkit.ReadShared(tb, testkit.SeedPath); ok {
 		s := string(seed)
-		b5 := big5Subset(s)
+		b5 := testkit.Big5Subset(s)
 		cases = append(cases,
 			decodeCase{name: "seed utf8", data: seed, wantText: s, wantEnc: "UTF-8"},
 			decodeCase{name: "seed utf8 bom", data: append([]byte("\xEF\xBB\xBF"), seed...), wantText: s, wantEnc: "UTF-8 with BOM"},
-			decodeCase{name: "seed gb18030", data: mustEncodeAs(tb, simplifiedchinese.GB18030, s), wantText: s, wantEnc: "GB18030"},
-			decodeCase{name: "seed utf16le", data: mustEncodeAs(tb, utf16LEBOM, s), wantText: s, wantEnc: "UTF-16LE"},
-			decodeCase{name: "seed utf16be", data: mustEncodeAs(tb, utf16BEBOM, s), wantText: s, wantEnc: "UTF-16BE"},
-			decodeCase{name: "seed big5 subset", data: mustEncodeAs(tb, traditionalchinese.Big5, b5), wantText: b5, wantEnc: "Big5"},
-			decodeCase{name: "seed gb18030 crlf", data: mustEncodeAs(tb, simplifiedchinese.GB18030, strings.ReplaceAll(s, "\n", "\r\n")), wantText: s, wantEnc: "GB18030"},
+			decodeCase{name: "seed gb18030", data: testkit.MustEncode(tb, simplifiedchinese.GB18030, s), wantText: s, wantEnc: "GB18030"},
+			decodeCase{name: "seed utf16le", data: testkit.MustEncode(tb, utf16LEBOM, s), wantText: s, wantEnc: "UTF-16LE"},
+			decodeCase{name: "seed utf16be", data: testkit.MustEncode(tb, utf16BEBOM, s), wantText: s, wantEnc: "UTF-16BE"},
+			decodeCase{name: "seed big5 subset", data: testkit.MustEncode(tb, traditionalchinese.Big5, b5), wantText: b5, wantEnc: "Big5"},
+			decodeCase{name: "seed gb18030 crlf", data: testkit.MustEncode(tb, simplifiedchinese.GB18030, strings.ReplaceAll(s, "\n", "\r\n")), wantText: s, wantEnc: "GB18030"},
 		)
 		// A scraped legacy file with a few bad bytes still decodes.
-		gb := mustEncodeAs(tb, simplifiedchinese.GB18030, s)
+		gb := testkit.MustEncode(tb, simplifiedchinese.GB18030, s)
 		damaged, want := damageGB(gb, s)
 		if n := strings.Count(want, "\uFFFD") - strings.Count(s, "\uFFFD"); n != 6 {
 			tb.Fatalf("damageGB made %d U+FFFD, want 6", n)
@@ -199,15 +159,15 @@ func decodeCases(tb testing.TB) []decodeCase {
 		}
 		text := strings.Join(sents, "\n") + "\n"
 		cases = append(cases,
-			decodeCase{name: "ud traditional big5", data: mustEncodeAs(tb, traditionalchinese.Big5, text), wantText: text, wantEnc: "Big5"},
-			decodeCase{name: "ud traditional gb18030", data: mustEncodeAs(tb, simplifiedchinese.GB18030, text), wantText: text, wantEnc: "GB18030"},
+			decodeCase{name: "ud traditional big5", data: testkit.MustEncode(tb, traditionalchinese.Big5, text), wantText: text, wantEnc: "Big5"},
+			decodeCase{name: "ud traditional gb18030", data: testkit.MustEncode(tb, simplifiedchinese.GB18030, text), wantText: text, wantEnc: "GB18030"},
 		)
 	}
 	if simp, ok := udTextLines(tb, decodeUDSimp); ok {
 		text := strings.Join(simp[:8], "\n") + "\n"
 		cases = append(cases,
-			decodeCase{name: "ud simplified gb18030", data: mustEncodeAs(tb, simplifiedchinese.GB18030, text), wantText: text, wantEnc: "GB18030"},
-			decodeCase{name: "ud simplified utf16be", data: mustEncodeAs(tb, utf16BEBOM, text), wantText: text, wantEnc: "UTF-16BE"},
+			decodeCase{name: "ud simplified gb18030", data: testkit.MustEncode(tb, simplifiedchinese.GB18030, text), wantText: text, wantEnc: "GB18030"},
+			decodeCase{name: "ud simplified utf16be", data: testkit.MustEncode(tb, utf16BEBOM, text), wantText: text, wantEnc: "UTF-16BE"},
 		)
 	}
 	return cases
@@ -305,7 +265,7 @@ func TestDecodeErrorOffset(t *testing.T) {
 	}{
 		{"nul byte", []byte("abc\x00def"), 3},
 		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 8},
-		{"utf16 nul", mustEncodeAs(t, utf16LEBOM, "标注\x00"), 6},
+		{"utf16 nul", testkit.MustEncode(t, utf16LEBOM, "标注\x00"), 6},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -331,7 +291,7 @@ func TestDecodeAccuracy(t *testing.T) {
 	trad, ok1 := udTextLines(t, decodeUDTrad)
 	simp, ok2 := udTextLines(t, decodeUDSimp)
 	if !ok1 || !ok2 {
-		t.Skipf("UD GSD test files not found under %s", decodeSharedDir)
+		t.Skipf("UD GSD test files not found under %s", testkit.SharedDir)
 	}
 	type set struct {
 		name  string
@@ -353,7 +313,7 @@ func TestDecodeAccuracy(t *testing.T) {
 					continue
 				}
 				roundTrip := func(sent string) bool {
-					text, enc, err := Decode("ud.txt", mustEncodeAs(t, s.enc, sent))
+					text, enc, err := Decode("ud.txt", testkit.MustEncode(t, s.enc, sent))
 					return err == nil && text == sent && enc == s.want
 				}
 				if utf8.RuneCountInString(sent) > 10 {
@@ -390,12 +350,12 @@ func TestDecodeLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("50 MB inputs; skipped with -short")
 	}
-	seed, ok := readDecodeShared(t, decodeSeedPath)
+	seed, ok := testkit.ReadShared(t, testkit.SeedPath)
 	if !ok {
-		t.Skipf("seed article %s not found", decodeSeedPath)
+		t.Skipf("seed article %s not found", testkit.SeedPath)
 	}
 	line := strings.ReplaceAll(string(seed), "\n", " ")
-	gb := mustEncodeAs(t, simplifiedchinese.GB18030, line)
+	gb := testkit.MustEncode(t, simplifiedchinese.GB18030, line)
 	tests := []struct {
 		name string
 		unit []byte
@@ -462,11 +422,11 @@ func FuzzDecode(f *testing.F) {
 }
 
 func BenchmarkDecode(b *testing.B) {
-	seed, ok := readDecodeShared(b, decodeSeedPath)
+	seed, ok := testkit.ReadShared(b, testkit.SeedPath)
 	if !ok {
-		b.Skipf("seed article %s not found", decodeSeedPath)
+		b.Skipf("seed article %s not found", testkit.SeedPath)
 	}
-	gb := mustEncodeAs(b, simplifiedchinese.GB18030, string(seed))
+	gb := testkit.MustEncode(b, simplifiedchinese.GB18030, string(seed))
 	data := bytes.Repeat(gb, 1<<20/len(gb)+1)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {

@@ -8,17 +8,13 @@ package text
 var (
 	SegmenterForTest = segmenterForTest
 	BenchText        = benchText
-	CheckTokens      = checkTokens
 	GoldTokens       = goldTokens
 	MadeUp           = madeUp
 	TokenSpans       = tokenSpans
-	TokenTexts       = tokenTexts
+	KitToken         = kitToken
 )
 
-const (
-	UDGoldDir = udGoldDir
-	MaxFused  = maxFused
-)
+const MaxFused = maxFused
 
 // LearnerSegmenter returns the Segmenter l segments as before it learns.
 func LearnerSegmenter(l *Learner) *Segmenter { return l.seg }

@@ -11,16 +11,9 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 	"github.com/biaozhu/biaozhu/assets"
 )
-
-func tokenTexts(toks []Token) []string {
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = t.Text
-	}
-	return out
-}
 
 func tokenSpans(toks []Token) [][2]int {
 	out := make([][2]int, len(toks))
@@ -28,14 +21,6 @@ func tokenSpans(toks []Token) [][2]int {
 		out[i] = [2]int{t.Start, t.End}
 	}
 	return out
-}
-
-// wantTok is a token a Segment result must (or must not) hold: its text,
-// start and, when not empty, POS.
-type wantTok struct {
-	text  string
-	start int
-	pos   string
 }
 
 // goldTokens makes the tokens of a text written with "|" between words
@@ -70,15 +55,6 @@ func goldTokens(marked string) (string, []Token) {
 	}
 	end()
 	return string(text), toks
-}
-
-func hasToken(toks []Token, w wantTok) bool {
-	for _, t := range toks {
-		if t.Text == w.text && t.Start == w.start && (w.pos == "" || t.POS == w.pos) {
-			return true
-		}
-	}
-	return false
 }
 
 // madeUp returns the tokens of got (l.Segment(text)) that are neither a
@@ -126,118 +102,122 @@ func madeUp(l *Learner, text string, got []Token, fused bool) []Token {
 func checkNotFused(t *testing.T, l *Learner, text string, got []Token) {
 	t.Helper()
 	for _, tk := range madeUp(l, text, got, true) {
-		t.Errorf("Segment(%q) = %v: %q fuses %d characters", text, tokenTexts(got), tk.Text, tk.End-tk.Start)
+		t.Errorf("Segment(%q) = %v: %q fuses %d characters", text, testkit.TokenTexts(got, kitToken), tk.Text, tk.End-tk.Start)
 	}
 }
 
-// learnCase is a sentence the annotator left as gold ("|" between words),
-// then a new text and the tokens it must and must not get, and the
+// learnerCase is a Learner of the Segmenter taught a sentence the
+// annotator left as gold ("|" between words, "/POS" after a word) or given
+// a sequence of user dictionary calls (do), then a new text and the tokens
+// it must and must not get, or all its tokens ("|" between them), and the
 // Learner's dictionary afterwards.
-type learnCase struct {
+type learnerCase struct {
 	name           string
 	gold           string
+	do             func(l *Learner)
 	probe          string
-	want, notWant  []wantTok
+	tokens         string
+	want, notWant  []testkit.Want
 	added, stopped []string
+}
+
+// run checks the case on a new Learner of seg.
+func (tt learnerCase) run(t *testing.T, seg *Segmenter) {
+	l := NewLearner(seg)
+	var text string
+	var gold []Token
+	if tt.gold != "" {
+		text, gold = goldTokens(tt.gold)
+		l.Learn(text, gold)
+	}
+	if tt.do != nil {
+		tt.do(l)
+	}
+	got := l.Segment(tt.probe)
+	testkit.CheckTokens(t, tt.probe, got, kitToken)
+	if tt.tokens != "" {
+		if got, want := strings.Join(testkit.TokenTexts(got, kitToken), "|"), tt.tokens; got != want {
+			if len(got) > 200 {
+				got, want = got[:200]+"…", want[:min(len(want), 200)]+"…"
+			}
+			t.Errorf("Segment(%q) = %s, want %s", shorten(tt.probe), got, want)
+		}
+	}
+	testkit.CheckWant(t, tt.probe, got, tt.want, tt.notWant, kitToken)
+	checkNotFused(t, l, tt.probe, got)
+	if tt.gold != "" {
+		// The learnt sentence itself comes out as the annotator left it.
+		if got := tokenSpans(l.Segment(text)); !reflect.DeepEqual(got, tokenSpans(gold)) {
+			t.Errorf("Segment(%q) spans = %v, want the learnt %v", text, got, tokenSpans(gold))
+		}
+	}
+	added, stopped := l.Words()
+	if !reflect.DeepEqual(added, tt.added) || !reflect.DeepEqual(stopped, tt.stopped) {
+		t.Errorf("Words() = %q, %q; want %q, %q", added, stopped, tt.added, tt.stopped)
+	}
 }
 
 // learnCases are the table of TestLearnerLearn and seeds of
 // FuzzLearnerSegment. The Segmenter cuts 馬冬梅 as 馬/冬/梅 and 焦作網 as
 // 焦作/網, and makes 一個 one word.
-var learnCases = []learnCase{
+var learnCases = []learnerCase{
 	{
 		name: "merge", gold: "馬冬梅/nr|說", probe: "我看見馬冬梅了",
-		want: []wantTok{{"馬冬梅", 3, "nr"}, {"了", 6, ""}}, added: []string{"馬冬梅"},
+		want: []testkit.Want{{Text: "馬冬梅", Start: 3, POS: "nr"}, {Text: "了", Start: 6}}, added: []string{"馬冬梅"},
 	},
 	{
 		name: "merge learnt traditional, used simplified", gold: "馬冬梅/nr|說", probe: "我看见马冬梅了",
-		want: []wantTok{{"马冬梅", 3, "nr"}}, added: []string{"馬冬梅"},
+		want: []testkit.Want{{Text: "马冬梅", Start: 3, POS: "nr"}}, added: []string{"馬冬梅"},
 	},
 	{
 		name: "merge in a longer sentence", gold: "他|在|焦作網|工作|。", probe: "焦作網記者報道",
-		want: []wantTok{{"焦作網", 0, ""}}, added: []string{"焦作網"},
+		want: []testkit.Want{{Text: "焦作網", Start: 0}}, added: []string{"焦作網"},
 	},
 	{
 		name: "split of a dictionary word", gold: "我|有|一|個|蘋果", probe: "這一個問題",
-		want: []wantTok{{"一", 1, ""}, {"個", 2, ""}}, notWant: []wantTok{{"一個", 1, ""}}, stopped: []string{"一個"},
+		want: []testkit.Want{{Text: "一", Start: 1}, {Text: "個", Start: 2}}, notWant: []testkit.Want{{Text: "一個", Start: 1}}, stopped: []string{"一個"},
 	},
 	{
 		name: "split and merge in one sentence", gold: "馬冬梅|有|一|個|蘋果", probe: "馬冬梅買了一個",
-		want: []wantTok{{"馬冬梅", 0, ""}, {"一", 5, ""}, {"個", 6, ""}}, added: []string{"馬冬梅"}, stopped: []string{"一個"},
+		want: []testkit.Want{{Text: "馬冬梅", Start: 0}, {Text: "一", Start: 5}, {Text: "個", Start: 6}}, added: []string{"馬冬梅"}, stopped: []string{"一個"},
 	},
 	{
 		name: "non-BMP merge", gold: "我|𠀀好|😀|了", probe: "他𠀀好😀 😀𠀀好",
-		want: []wantTok{{"𠀀好", 1, "x"}, {"😀", 3, "x"}, {"😀", 5, "x"}, {"𠀀好", 6, "x"}}, added: []string{"𠀀好"},
+		want: []testkit.Want{{Text: "𠀀好", Start: 1, POS: "x"}, {Text: "😀", Start: 3, POS: "x"}, {Text: "😀", Start: 5, POS: "x"}, {Text: "𠀀好", Start: 6, POS: "x"}}, added: []string{"𠀀好"},
 	},
 	{
 		name: "non-BMP around a split", gold: "😀|一|個|𠀀", probe: "𠀀一個😀",
-		want: []wantTok{{"𠀀", 0, "x"}, {"一", 1, ""}, {"個", 2, ""}, {"😀", 3, "x"}}, stopped: []string{"一個"},
+		want: []testkit.Want{{Text: "𠀀", Start: 0, POS: "x"}, {Text: "一", Start: 1}, {Text: "個", Start: 2}, {Text: "😀", Start: 3, POS: "x"}}, stopped: []string{"一個"},
 	},
 	{
 		name: "whitespace between words", gold: "馬冬梅 說|了", probe: "馬冬梅\t說",
-		want: []wantTok{{"馬冬梅", 0, ""}, {"說", 4, ""}}, added: []string{"馬冬梅"},
+		want: []testkit.Want{{Text: "馬冬梅", Start: 0}, {Text: "說", Start: 4}}, added: []string{"馬冬梅"},
 	},
 	// A learnt word does not glue onto the next one (the Segmenter: 马 冬
 	// 梅花 开 了 。, with two weak tokens against one in 马冬梅 花).
 	{
 		name: "learnt word against a crossing word", gold: "马冬梅|来|了|。", probe: "马冬梅花开了。",
-		want:    []wantTok{{"马冬梅", 0, ""}, {"花", 3, ""}, {"开", 4, ""}},
-		notWant: []wantTok{{"马冬梅花", 0, ""}}, added: []string{"马冬梅"},
+		want:    []testkit.Want{{Text: "马冬梅", Start: 0}, {Text: "花", Start: 3}, {Text: "开", Start: 4}},
+		notWant: []testkit.Want{{Text: "马冬梅花", Start: 0}}, added: []string{"马冬梅"},
 	},
 	{
 		name: "learnt word next to a word", gold: "马冬梅|来|了|。", probe: "看马冬梅花园",
-		want: []wantTok{{"看", 0, ""}, {"马冬梅", 1, ""}, {"花园", 4, ""}}, added: []string{"马冬梅"},
+		want: []testkit.Want{{Text: "看", Start: 0}, {Text: "马冬梅", Start: 1}, {Text: "花园", Start: 4}}, added: []string{"马冬梅"},
 	},
 	{
 		name: "learnt word repeated", gold: "马冬梅|来|了|。", probe: "馬冬梅馬冬梅",
-		want: []wantTok{{"馬冬梅", 0, ""}, {"馬冬梅", 3, ""}}, added: []string{"马冬梅"},
+		want: []testkit.Want{{Text: "馬冬梅", Start: 0}, {Text: "馬冬梅", Start: 3}}, added: []string{"马冬梅"},
 	},
 }
 
 func TestLearnerLearn(t *testing.T) {
 	seg := segmenterForTest(t)
 	for _, tt := range learnCases {
-		t.Run(tt.name, func(t *testing.T) {
-			l := NewLearner(seg)
-			text, gold := goldTokens(tt.gold)
-			l.Learn(text, gold)
-			got := l.Segment(tt.probe)
-			checkTokens(t, tt.probe, got)
-			for _, w := range tt.want {
-				if !hasToken(got, w) {
-					t.Errorf("Segment(%q) = %v, want a token %q at %d (POS %q)", tt.probe, got, w.text, w.start, w.pos)
-				}
-			}
-			for _, w := range tt.notWant {
-				if hasToken(got, w) {
-					t.Errorf("Segment(%q) = %v, want no token %q at %d", tt.probe, got, w.text, w.start)
-				}
-			}
-			checkNotFused(t, l, tt.probe, got)
-			// The learnt sentence itself comes out as the annotator left it.
-			if got := tokenSpans(l.Segment(text)); !reflect.DeepEqual(got, tokenSpans(gold)) {
-				t.Errorf("Segment(%q) spans = %v, want the learnt %v", text, got, tokenSpans(gold))
-			}
-			added, stopped := l.Words()
-			if !reflect.DeepEqual(added, tt.added) || !reflect.DeepEqual(stopped, tt.stopped) {
-				t.Errorf("Words() = %q, %q; want %q, %q", added, stopped, tt.added, tt.stopped)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, seg) })
 	}
 }
 
-// userCase is a sequence of user dictionary calls, then a text and the
-// tokens it must and must not get, or all its tokens ("|" between them).
-type userCase struct {
-	name           string
-	do             func(l *Learner)
-	probe          string
-	tokens         string
-	want, notWant  []wantTok
-	added, stopped []string
-}
-
-// addWords returns a userCase.do that adds the words.
+// addWords returns a learnerCase.do that adds the words.
 func addWords(words ...string) func(l *Learner) {
 	return func(l *Learner) {
 		for _, w := range words {
@@ -251,7 +231,7 @@ func addWords(words ...string) func(l *Learner) {
 // the reading with it has no more weak tokens (single characters, and
 // longer tokens that are neither solid dictionary words nor added words)
 // than the Segmenter's; it never glues onto a neighbour.
-var userGlueCases = []userCase{
+var userGlueCases = []learnerCase{
 	// 北京大學 生在 讀書: 生在 is weak (frequency 3), as weak as 在 alone.
 	{name: "across a weak word", do: addWords("大學生"), probe: "北京大學生在讀書",
 		tokens: "北京|大學生|在|讀書", added: []string{"大學生"}},
@@ -291,60 +271,32 @@ var userGlueCases = []userCase{
 
 func TestLearnerUserWords(t *testing.T) {
 	seg := segmenterForTest(t)
-	tests := []userCase{
+	tests := []learnerCase{
 		{name: "add", do: func(l *Learner) { l.AddWord("馬冬梅") }, probe: "我看見馬冬梅了",
-			want: []wantTok{{"馬冬梅", 3, ""}}, added: []string{"馬冬梅"}},
+			want: []testkit.Want{{Text: "馬冬梅", Start: 3}}, added: []string{"馬冬梅"}},
 		{name: "add simplified, text traditional", do: func(l *Learner) { l.AddWord("马冬梅") }, probe: "馬冬梅說",
-			want: []wantTok{{"馬冬梅", 0, ""}}, added: []string{"马冬梅"}},
+			want: []testkit.Want{{Text: "馬冬梅", Start: 0}}, added: []string{"马冬梅"}},
 		{name: "stop", do: func(l *Learner) { l.StopWord("一個") }, probe: "我有一個蘋果",
-			notWant: []wantTok{{"一個", 2, ""}}, stopped: []string{"一個"}},
+			notWant: []testkit.Want{{Text: "一個", Start: 2}}, stopped: []string{"一個"}},
 		{name: "stop a long word", do: func(l *Learner) { l.StopWord("北京大學") }, probe: "他研究北京大學",
-			notWant: []wantTok{{"北京大學", 3, ""}}, stopped: []string{"北京大學"}},
+			notWant: []testkit.Want{{Text: "北京大學", Start: 3}}, stopped: []string{"北京大學"}},
 		{name: "add then stop", do: func(l *Learner) { l.AddWord("馬冬梅"); l.StopWord("馬冬梅") }, probe: "馬冬梅說",
-			notWant: []wantTok{{"馬冬梅", 0, ""}}, stopped: []string{"馬冬梅"}},
+			notWant: []testkit.Want{{Text: "馬冬梅", Start: 0}}, stopped: []string{"馬冬梅"}},
 		{name: "stop then add", do: func(l *Learner) { l.StopWord("一個"); l.AddWord("一個") }, probe: "我有一個蘋果",
-			want: []wantTok{{"一個", 2, "m"}}, added: []string{"一個"}},
+			want: []testkit.Want{{Text: "一個", Start: 2, POS: "m"}}, added: []string{"一個"}},
 		{name: "user word beats learning", do: func(l *Learner) {
 			text, gold := goldTokens("馬冬梅|說")
 			l.Learn(text, gold)
 			l.StopWord("馬冬梅")
-		}, probe: "馬冬梅說", notWant: []wantTok{{"馬冬梅", 0, ""}}, stopped: []string{"馬冬梅"}},
+		}, probe: "馬冬梅說", notWant: []testkit.Want{{Text: "馬冬梅", Start: 0}}, stopped: []string{"馬冬梅"}},
 		{name: "empty and spaced words ignored", do: func(l *Learner) { l.AddWord(""); l.AddWord("馬 冬梅"); l.StopWord(" ") }, probe: "馬 冬梅",
-			want: []wantTok{{"馬", 0, ""}}},
+			want: []testkit.Want{{Text: "馬", Start: 0}}},
 		{name: "non-BMP user word", do: func(l *Learner) { l.AddWord("😀𠀀") }, probe: "我😀𠀀了",
-			want: []wantTok{{"我", 0, ""}, {"😀𠀀", 1, "x"}, {"了", 3, ""}}, added: []string{"😀𠀀"}},
+			want: []testkit.Want{{Text: "我", Start: 0}, {Text: "😀𠀀", Start: 1, POS: "x"}, {Text: "了", Start: 3}}, added: []string{"😀𠀀"}},
 	}
 	tests = append(tests, userGlueCases...)
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			l := NewLearner(seg)
-			tt.do(l)
-			got := l.Segment(tt.probe)
-			checkTokens(t, tt.probe, got)
-			if tt.tokens != "" {
-				if got, want := strings.Join(tokenTexts(got), "|"), tt.tokens; got != want {
-					if len(got) > 200 {
-						got, want = got[:200]+"…", want[:min(len(want), 200)]+"…"
-					}
-					t.Errorf("Segment(%q) = %s, want %s", shorten(tt.probe), got, want)
-				}
-			}
-			for _, w := range tt.want {
-				if !hasToken(got, w) {
-					t.Errorf("Segment(%q) = %v, want a token %q at %d (POS %q)", tt.probe, got, w.text, w.start, w.pos)
-				}
-			}
-			for _, w := range tt.notWant {
-				if hasToken(got, w) {
-					t.Errorf("Segment(%q) = %v, want no token %q at %d", tt.probe, got, w.text, w.start)
-				}
-			}
-			checkNotFused(t, l, tt.probe, got)
-			added, stopped := l.Words()
-			if !reflect.DeepEqual(added, tt.added) || !reflect.DeepEqual(stopped, tt.stopped) {
-				t.Errorf("Words() = %q, %q; want %q, %q", added, stopped, tt.added, tt.stopped)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, seg) })
 	}
 }
 
@@ -386,7 +338,7 @@ func TestLearnerLongRuns(t *testing.T) {
 			start = time.Now()
 			got := l.Segment(tc.text)
 			t.Logf("%d characters: the Segmenter %v, the Learner %v", len([]rune(tc.text)), segTime, time.Since(start))
-			checkTokens(t, tc.text, got)
+			testkit.CheckTokens(t, tc.text, got, kitToken)
 			longest := 0
 			for _, tk := range got {
 				longest = max(longest, tk.End-tk.Start)
@@ -497,7 +449,7 @@ func TestLearnerInterleavedNoPanic(t *testing.T) {
 			steps[rng.IntN(len(steps))](l)
 			p := probes[rng.IntN(len(probes))]
 			toks := l.Segment(p)
-			checkTokens(t, p, toks)
+			testkit.CheckTokens(t, p, toks, kitToken)
 			out = append(out, fmt.Sprint(toks))
 		}
 		added, stopped := l.Words()
@@ -578,8 +530,8 @@ func TestLearnerBadGold(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l := NewLearner(seg)
 			l.Learn(tt.text, tt.gold)
-			checkTokens(t, tt.text, l.Segment(tt.text))
-			checkTokens(t, "我看見馬冬梅了", l.Segment("我看見馬冬梅了"))
+			testkit.CheckTokens(t, tt.text, l.Segment(tt.text), kitToken)
+			testkit.CheckTokens(t, "我看見馬冬梅了", l.Segment("我看見馬冬梅了"), kitToken)
 		})
 	}
 }
@@ -628,7 +580,7 @@ func FuzzLearnerSegment(f *testing.F) {
 	fresh := NewLearner(seg)
 	f.Fuzz(func(t *testing.T, text string) {
 		got := l.Segment(text)
-		checkTokens(t, text, got)
+		testkit.CheckTokens(t, text, got, kitToken)
 		checkNotFused(t, l, text, got)
 		if got, want := fresh.Segment(text), seg.Segment(text); !reflect.DeepEqual(got, want) {
 			t.Errorf("unlearnt Learner.Segment(%q) = %v, want Segmenter.Segment's %v", text, got, want)
@@ -642,6 +594,6 @@ func FuzzLearnerSegment(f *testing.F) {
 		}
 		nl := NewLearner(seg)
 		nl.Learn(text, gold)
-		checkTokens(t, text, nl.Segment(text))
+		testkit.CheckTokens(t, text, nl.Segment(text), kitToken)
 	})
 }

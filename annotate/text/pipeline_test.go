@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 	"github.com/biaozhu/biaozhu/assets"
 )
 
@@ -21,8 +22,8 @@ func pipelineBenchText(tb testing.TB, script Script) []byte {
 		files = []string{"zh_gsd-ud-dev.conllu", "zh_gsd-ud-test.conllu"}
 	}
 	for _, f := range files {
-		for i, s := range readGold(tb, f) {
-			sb.WriteString(s.text)
+		for i, s := range testkit.ReadGold(tb, f) {
+			sb.WriteString(s.Text)
 			if i%5 == 4 {
 				sb.WriteByte('\n')
 			}

@@ -1,141 +1,39 @@
 package text
 
 import (
-	"bufio"
-	"os"
-	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-	"unicode"
 
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 	"github.com/biaozhu/biaozhu/assets"
 )
 
-var (
-	testSegOnce sync.Once
-	testSeg     *Segmenter
-	testSegErr  error
-)
-
 // segmenterForTest loads the Segmenter once per test binary.
-func segmenterForTest(tb testing.TB) *Segmenter {
-	tb.Helper()
-	testSegOnce.Do(func() {
-		testSeg, testSegErr = NewSegmenter()
-	})
-	if testSegErr != nil {
-		tb.Fatalf("NewSegmenter() error = %v", testSegErr)
-	}
-	return testSeg
-}
+var segmenterForTest = testkit.Once("NewSegmenter", NewSegmenter)
 
-// udGoldDir is where the UD Chinese GSD files are, seen from annotate/text/.
-const udGoldDir = "../../../shared/gold/ud-gsd"
-
-// goldSentence is a "# text" line of a CoNLL-U file with its gold FORMs.
-type goldSentence struct {
-	text  string
-	forms []string
-}
-
-// readGold reads the sentences of a CoNLL-U file (just enough of the format
-// for scoring: package export has the real reader, which imports annotate).
-func readGold(tb testing.TB, name string) []goldSentence {
-	tb.Helper()
-	path := filepath.Join(udGoldDir, name)
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		tb.Skipf("gold file %s not found: ../shared (the project's test data) is absent", path)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var out []goldSentence
-	var cur goldSentence
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		l := sc.Text()
-		switch {
-		case strings.HasPrefix(l, "# text = "):
-			cur.text = strings.TrimPrefix(l, "# text = ")
-		case l == "":
-			if cur.text != "" {
-				out = append(out, cur)
-			}
-			cur = goldSentence{}
-		case strings.HasPrefix(l, "#"):
-		default:
-			f := strings.Split(l, "\t")
-			if len(f) < 2 || strings.ContainsAny(f[0], "-.") {
-				continue
-			}
-			cur.forms = append(cur.forms, f[1])
-		}
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	if cur.text != "" {
-		out = append(out, cur)
-	}
-	if len(out) == 0 {
-		tb.Fatalf("%s: no sentences", path)
-	}
-	return out
-}
-
-// checkTokens checks Segment's invariants: tokens in order without overlap,
-// Text the slice of text, no whitespace in a token, every non-whitespace
-// code point covered, a POS on every token.
-func checkTokens(t *testing.T, text string, toks []Token) {
-	t.Helper()
-	runes := []rune(text)
-	covered := make([]bool, len(runes))
-	prev := 0
-	for i, tk := range toks {
-		if tk.Start < prev || tk.End <= tk.Start || tk.End > len(runes) {
-			t.Fatalf("text %q: token %d %+v out of order, empty or outside the text (%d code points)", text, i, tk, len(runes))
-		}
-		prev = tk.End
-		if want := string(runes[tk.Start:tk.End]); tk.Text != want {
-			t.Errorf("text %q: token %d Text = %q, want %q (the slice [%d:%d])", text, i, tk.Text, want, tk.Start, tk.End)
-		}
-		if tk.POS == "" {
-			t.Errorf("text %q: token %d %q has no POS", text, i, tk.Text)
-		}
-		for j := tk.Start; j < tk.End; j++ {
-			if unicode.IsSpace(runes[j]) {
-				t.Errorf("text %q: token %d %q holds whitespace %U", text, i, tk.Text, runes[j])
-			}
-			covered[j] = true
-		}
-	}
-	for j, r := range runes {
-		if !unicode.IsSpace(r) && !covered[j] {
-			t.Errorf("text %q: code point %d %q is in no token", text, j, r)
-		}
-	}
+// kitToken is what testkit's checks read of a Token.
+func kitToken(t Token) testkit.Token {
+	return testkit.Token{Start: t.Start, End: t.End, Text: t.Text, POS: t.POS}
 }
 
 func TestSegmentUDGold(t *testing.T) {
 	s := segmenterForTest(t)
 	for _, name := range []string{"zh_gsd-ud-test.conllu", "zh_gsdsimp-ud-test.conllu"} {
 		t.Run(name, func(t *testing.T) {
-			gold := readGold(t, name)
+			gold := testkit.ReadGold(t, name)
 			var score SegScore
 			for _, g := range gold {
-				toks := s.Segment(g.text)
-				checkTokens(t, g.text, toks)
+				toks := s.Segment(g.Text)
+				testkit.CheckTokens(t, g.Text, toks, kitToken)
 				pred := make([]string, len(toks))
 				for i, tk := range toks {
 					pred[i] = tk.Text
 				}
-				score.Add(g.forms, pred)
+				score.Add(g.Forms, pred)
 			}
 			t.Logf("%s: %d sentences: %v", name, len(gold), score)
 			if got, floor := score.F1(), 0.78; got < floor {
@@ -191,7 +89,7 @@ func TestSegment(t *testing.T) {
 	for _, tt := range segCases {
 		t.Run(tt.name, func(t *testing.T) {
 			got := s.Segment(tt.text)
-			checkTokens(t, tt.text, got)
+			testkit.CheckTokens(t, tt.text, got, kitToken)
 			if tt.want == nil {
 				return
 			}
@@ -264,8 +162,8 @@ func TestSegmenterLookup(t *testing.T) {
 func TestSegmentT2SMatchesOpenCC(t *testing.T) {
 	s := segmenterForTest(t)
 	var texts []string
-	for _, g := range readGold(t, "zh_gsd-ud-test.conllu") {
-		texts = append(texts, g.text)
+	for _, g := range testkit.ReadGold(t, "zh_gsd-ud-test.conllu") {
+		texts = append(texts, g.Text)
 	}
 	texts = append(texts, strings.Split(string(assets.DemoArticle), "\n")...)
 	lengthChanged := 0
@@ -296,7 +194,7 @@ func FuzzSegment(f *testing.F) {
 	f.Add(string(assets.DemoArticle))
 	s := segmenterForTest(f)
 	f.Fuzz(func(t *testing.T, text string) {
-		checkTokens(t, text, s.Segment(text))
+		testkit.CheckTokens(t, text, s.Segment(text), kitToken)
 	})
 }
 

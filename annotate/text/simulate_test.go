@@ -3,8 +3,6 @@ package text_test
 import (
 	"bufio"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/biaozhu/biaozhu/annotate"
+	"github.com/biaozhu/biaozhu/annotate/internal/testkit"
 	"github.com/biaozhu/biaozhu/annotate/text"
 )
 
@@ -28,14 +27,7 @@ type udSentence struct {
 // column lacks SpaceAfter=No, and must equal the "# text" comment.
 func readUD(tb testing.TB, name string) []udSentence {
 	tb.Helper()
-	path := filepath.Join(text.UDGoldDir, name)
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		tb.Skipf("gold file %s not found: ../shared (the project's test data) is absent", path)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
+	f, path := testkit.OpenGold(tb, name)
 	defer f.Close()
 	var (
 		out     []udSentence
@@ -192,7 +184,7 @@ func simulate(tb testing.TB, l *text.Learner, dev, test []udSentence) simResult 
 	tb.Helper()
 	var r simResult
 	for _, s := range test {
-		r.before.Add(text.TokenTexts(s.gold), text.TokenTexts(l.Segment(s.text)))
+		r.before.Add(testkit.TokenTexts(s.gold, text.KitToken), testkit.TokenTexts(l.Segment(s.text), text.KitToken))
 	}
 	for i, s := range dev {
 		half := 0
@@ -216,7 +208,7 @@ func simulate(tb testing.TB, l *text.Learner, dev, test []udSentence) simResult 
 		r.sentences++
 	}
 	for _, s := range test {
-		r.after.Add(text.TokenTexts(s.gold), text.TokenTexts(l.Segment(s.text)))
+		r.after.Add(testkit.TokenTexts(s.gold, text.KitToken), testkit.TokenTexts(l.Segment(s.text), text.KitToken))
 	}
 	r.words = text.LearnerWeights(l)
 	added, stopped := l.Words()
@@ -242,7 +234,7 @@ func TestLearnSimulatedAnnotator(t *testing.T) {
 		t.Errorf("corrections per 1,000 characters: second half of dev %.1f, want fewer than the first half's %.1f", second, first)
 	}
 	for _, s := range test[:50] {
-		text.CheckTokens(t, s.text, l.Segment(s.text))
+		testkit.CheckTokens(t, s.text, l.Segment(s.text), text.KitToken)
 	}
 	// Tokens the Learner makes up (neither the Segmenter's, nor added, nor
 	// dictionary words) are rare, and none fuses more than maxFused
@@ -270,12 +262,12 @@ func TestLearnSimulatedAnnotator(t *testing.T) {
 		{"樓頂|有|天文|台", "他去天文台了", "天文台", false},
 	} {
 		s, gold := text.GoldTokens(c.gold)
-		if before := l.Segment(c.probe); slices.Contains(text.TokenTexts(before), c.word) == c.want {
+		if before := l.Segment(c.probe); slices.Contains(testkit.TokenTexts(before, text.KitToken), c.word) == c.want {
 			t.Fatalf("after learning dev: Segment(%q) = %v, want %q a token: %v (before the last lesson)", c.probe, before, c.word, !c.want)
 		}
 		l.Learn(s, gold)
 		got := l.Segment(c.probe)
-		if slices.Contains(text.TokenTexts(got), c.word) != c.want {
+		if slices.Contains(testkit.TokenTexts(got, text.KitToken), c.word) != c.want {
 			t.Errorf("after learning dev and %q: Segment(%q) = %v, want %q a token: %v", c.gold, c.probe, got, c.word, c.want)
 		}
 	}
