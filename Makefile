@@ -91,6 +91,8 @@ fuzz:
 	GO=$(GO) ./.ci/fuzz FuzzReadCoNLL ./export $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzReadBrat ./export $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzJSONReaders ./export $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzJSONArrayErrors ./export $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzCSVStreamed ./export $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzCSVCell ./export $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzAppendJSONString ./export $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzBarChart ./export $(FUZZTIME)
