@@ -479,11 +479,9 @@ func TestConcordanceMillionHits(t *testing.T) {
 			if res.Len() != 1_000_000 || res.Truncated() {
 				t.Fatalf("Len() = %d (truncated %v), want 1000000", res.Len(), res.Truncated())
 			}
+			// Logged, not asserted: BenchmarkKWIC measures it (a timed
+			// assertion fails on a loaded machine).
 			t.Logf("%+v: 1,000,000 hits in %v", q, took)
-			if took > 10*time.Second { // generous: -race on a busy machine
-
-				t.Errorf("1,000,000 hits took %v", took)
-			}
 			page := res.Hits(500_005, 500_015, 3)
 			if len(page) != 10 {
 				t.Fatalf("Hits(500005, 500015) gave %d hits", len(page))
