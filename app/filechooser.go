@@ -66,7 +66,8 @@ func (ws *workspace) chooseFiles(then func(paths []string)) *fileChooser {
 	c := &fileChooser{ws: ws, checked: map[string]bool{}}
 	c.path = widget.NewEntry()
 	c.path.OnSubmitted = func(s string) { c.open(strings.TrimSpace(s)) }
-	up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { c.open(filepath.Dir(c.dir)) })
+	tips := newTipLayer() // the word of the button that shows only an icon
+	up := newTipButton(tips, lang.L("Up to the folder above"), "", theme.MoveUpIcon(), func() { c.open(filepath.Dir(c.dir)) })
 	c.filter = widget.NewSelect(chooserFilters(), func(string) { c.open(c.dir) })
 	c.count = widget.NewLabel("")
 	c.list = widget.NewList(
@@ -119,7 +120,7 @@ func (ws *workspace) chooseFiles(then func(paths []string)) *fileChooser {
 	head := container.NewVBox(container.NewBorder(nil, nil, up, nil, c.path), c.filter)
 	foot := container.NewBorder(nil, nil, all, nil, c.count)
 	body := container.NewBorder(head, foot, nil, nil, c.list)
-	d := dialog.NewCustomWithoutButtons(lang.L("Import files"), body, ws.win)
+	d := dialog.NewCustomWithoutButtons(lang.L("Import files"), tips.over(body), ws.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, c.ok})
 	c.dlg = d
 	size := ws.win.Canvas().Size()

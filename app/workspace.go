@@ -90,8 +90,9 @@ type workspace struct {
 	// goroutine turn it off: Fyne's test driver runs fyne.Do at once, on
 	// the calling goroutine).
 	indexAtOpen bool
-	schema      *annotate.Schema // the project's schema as last read (drawing never waits for the project)
-	job         *longJob         // the long work running, nil when none
+	schema      *annotate.Schema                    // the project's schema as last read (drawing never waits for the project)
+	job         *longJob                            // the long work running, nil when none
+	dialogs     map[fyne.CanvasObject]dialog.Dialog // the dialogs shown by showDialog, by their pop-up
 
 	// lastErr is the last error shown (tests read it).
 	lastErr error

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// TestDialogsEscWhateverFocused checks that Esc closes the Preferences and
+// Keyboard shortcuts dialogs as their Cancel (Close) button does (the callback runs: the
+// keyboard goes back to the document) whatever Tab has given the keyboard
+// to, and with nothing focused. Esc is pressed as the window does: to the
+// focused widget, or to the window's own handler when none has the focus.
+func TestDialogsEscWhateverFocused(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		open  func(ws *workspace)
+		count int // the focusable widgets, at least
+	}{
+		{"preferences", (*workspace).onPreferences, 5}, // language, theme, annotator, Cancel, Save
+		{"shortcuts", (*workspace).showShortcuts, 1},   // Close
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newWSFixture(t)
+			ws := f.ws
+			c := ws.win.Canvas()
+			// How many widgets Tab goes round.
+			tc.open(ws)
+			c.Unfocus()
+			test.FocusNext(c)
+			first, k := c.Focused(), 1
+			for ; k < 50; k++ {
+				test.FocusNext(c)
+				if c.Focused() == first {
+					break
+				}
+			}
+			c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+			if k < tc.count {
+				t.Errorf("Tab goes round %d widgets, want at least %d", k, tc.count)
+			}
+			var seen []string
+			for n := 0; n <= k; n++ { // 0: nothing focused
+				tc.open(ws)
+				if c.Overlays().Top() == nil {
+					t.Fatal("no dialog")
+				}
+				c.Unfocus()
+				for range n {
+					test.FocusNext(c)
+				}
+				focused := c.Focused()
+				name := fmt.Sprintf("%T", focused)
+				ev := &fyne.KeyEvent{Name: fyne.KeyEscape}
+				if focused != nil {
+					focused.TypedKey(ev)
+				} else {
+					c.OnTypedKey()(ev)
+				}
+				if c.Overlays().Top() != nil {
+					t.Fatalf("Esc with the focus on %s (Tab × %d) left the dialog open", name, n)
+				}
+				if c.Focused() != fyne.Focusable(ws.view) {
+					t.Errorf("after Esc with the focus on %s the keyboard is with %T, want the document (Cancel's callback)", name, c.Focused())
+				}
+				seen = append(seen, name)
+			}
+			t.Logf("Esc closed the dialog from: %s", strings.Join(seen, "; "))
+		})
+	}
+}
