@@ -173,8 +173,10 @@ func (v *freqView) show() {
 		v.refocus()
 	}
 	v.widths()
-	top := container.NewBorder(nil, nil,
-		container.NewHBox(v.bySel, v.scope, v.foldCk, v.noiseCk), exportBtn, v.filter)
+	// The filter on a row of its own: beside the choices it was squeezed
+	// to its placeholder at 1024 pixels.
+	top := container.NewVBox(container.NewHBox(v.bySel, v.scope, v.foldCk, v.noiseCk),
+		container.NewBorder(nil, nil, nil, exportBtn, v.filter))
 	body := container.NewBorder(container.NewVBox(top, v.count), nil, nil, nil, v.table)
 	v.dlg = newCustomDialog(lang.L("Frequency lists"), lang.L("Close"), body, ws.win)
 	v.dlg.SetOnClosed(func() {
