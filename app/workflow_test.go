@@ -1118,3 +1118,35 @@ func TestIconButtonTooltips(t *testing.T) {
 		t.Errorf("the pointer left, the tooltip %q stays", got)
 	}
 }
+
+// TestInspectorButtonTooltips checks that the inspector's disabled Accept
+// and Delete say what would enable them, in the window's tooltip layer.
+func TestInspectorButtonTooltips(t *testing.T) {
+	defer func(d time.Duration) { tipDelay = d }(tipDelay)
+	tipDelay = 0
+	f := newWSFixture(t)
+	ws := f.ws
+	in := ws.insp
+	in.show(nil, nil, 0, 0)
+	if !in.accept.Disabled() || !in.del.Disabled() {
+		t.Fatal("with no span Accept and Delete are enabled")
+	}
+	c := ws.win.Canvas()
+	for _, tc := range []struct {
+		b    *widget.Button
+		want string
+	}{
+		{in.accept, "Put the cursor on a suggested span to accept it"},
+		{in.del, "Put the cursor on a span to delete it"},
+	} {
+		at := fyne.CurrentApp().Driver().AbsolutePositionForObject(tc.b).Add(fyne.NewPos(5, 5))
+		test.MoveMouse(c, at)
+		if got := ws.tips.text; got != tc.want {
+			t.Errorf("over the disabled %q the tooltip is %q, want %q", tc.b.Text, got, tc.want)
+		}
+		test.MoveMouse(c, fyne.NewPos(1, 1))
+		if got := ws.tips.text; got != "" {
+			t.Errorf("the pointer left %q, the tooltip %q stays", tc.b.Text, got)
+		}
+	}
+}
