@@ -670,8 +670,15 @@ func (ws *workspace) onExport() {
 			layerNames = append(layerNames, l)
 		}
 	}
-	layers := widget.NewCheckGroup(p.Schema().LayerNames(), nil)
-	layers.SetSelected(layerNames)
+	// The layers: checks of their own (a CheckGroup's cannot pass Esc on).
+	var layerChecks []*escCheck
+	layerBox := container.NewVBox()
+	for _, l := range p.Schema().LayerNames() {
+		ck := newEscCheck(l, nil)
+		ck.SetChecked(slices.Contains(layerNames, l))
+		layerChecks = append(layerChecks, ck)
+		layerBox.Add(ck)
+	}
 	sugg := newEscCheck(lang.L("Include suggestions"), nil)
 	records := widget.NewRadioGroup([]string{lang.L("Documents"), lang.L("Sentences")}, nil)
 	records.Horizontal = true
@@ -745,7 +752,7 @@ func (ws *workspace) onExport() {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Format"), format),
 		widget.NewFormItem(lang.L("Documents"), docs),
-		widget.NewFormItem(lang.L("Layers"), layers),
+		widget.NewFormItem(lang.L("Layers"), layerBox),
 		widget.NewFormItem(lang.L("Records"), tipped[exportRecords]),
 		widget.NewFormItem(lang.L("Tags"), container.NewVBox(tipped[exportLevel], tipped[exportScheme])),
 		widget.NewFormItem(lang.L("Options"), container.NewVBox(container.NewGridWithColumns(2, sugg, tipped[exportBOM], tipped[exportExcel],
@@ -786,7 +793,12 @@ func (ws *workspace) onExport() {
 				opts.Docs.IDs = []int64{ws.doc.ID}
 			}
 		}
-		opts.Layers = append([]string{}, layers.Selected...)
+		opts.Layers = []string{}
+		for _, ck := range layerChecks {
+			if ck.Checked {
+				opts.Layers = append(opts.Layers, ck.Text)
+			}
+		}
 		if records.Selected == lang.L("Sentences") {
 			opts.Records = export.RecordSentence
 		}

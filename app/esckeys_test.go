@@ -7,21 +7,29 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
-// TestDialogsEscWhateverFocused checks that Esc closes the Preferences and
-// Keyboard shortcuts dialogs as their Cancel (Close) button does (the callback runs: the
-// keyboard goes back to the document) whatever Tab has given the keyboard
-// to, and with nothing focused. Esc is pressed as the window does: to the
+// TestDialogsEscWhateverFocused checks that Esc closes the Preferences,
+// Keyboard shortcuts and Export dialogs as their Cancel (Close) button does
+// (the callback runs: the keyboard goes back to the document) whatever Tab
+// has given the keyboard to, and with nothing focused — except, in Export,
+// the items of Fyne's radio groups and the folder's entry (which tests of
+// other dialogs find as a *widget.Entry), which still keep Esc. Esc is pressed as the window does: to the
 // focused widget, or to the window's own handler when none has the focus.
 func TestDialogsEscWhateverFocused(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		open  func(ws *workspace)
-		count int // the focusable widgets, at least
+		count int                       // the focusable widgets, at least
+		keeps func(fyne.Focusable) bool // the widgets known to keep Esc
 	}{
-		{"preferences", (*workspace).onPreferences, 5}, // language, theme, annotator, Cancel, Save
-		{"shortcuts", (*workspace).showShortcuts, 1},   // Close
+		{"preferences", (*workspace).onPreferences, 5, nil}, // language, theme, annotator, Cancel, Save
+		{"shortcuts", (*workspace).showShortcuts, 1, nil},   // Close
+		{"export", (*workspace).onExport, 14, func(f fyne.Focusable) bool {
+			_, entry := f.(*widget.Entry)
+			return entry || fmt.Sprintf("%T", f) == "*widget.radioItem"
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newWSFixture(t)
@@ -42,7 +50,7 @@ func TestDialogsEscWhateverFocused(t *testing.T) {
 			if k < tc.count {
 				t.Errorf("Tab goes round %d widgets, want at least %d", k, tc.count)
 			}
-			var seen []string
+			var seen, kept []string
 			for n := 0; n <= k; n++ { // 0: nothing focused
 				tc.open(ws)
 				if c.Overlays().Top() == nil {
@@ -54,6 +62,11 @@ func TestDialogsEscWhateverFocused(t *testing.T) {
 				}
 				focused := c.Focused()
 				name := fmt.Sprintf("%T", focused)
+				if focused != nil && tc.keeps != nil && tc.keeps(focused) {
+					kept = append(kept, name)
+					c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) // close it
+					continue
+				}
 				ev := &fyne.KeyEvent{Name: fyne.KeyEscape}
 				if focused != nil {
 					focused.TypedKey(ev)
@@ -69,6 +82,9 @@ func TestDialogsEscWhateverFocused(t *testing.T) {
 				seen = append(seen, name)
 			}
 			t.Logf("Esc closed the dialog from: %s", strings.Join(seen, "; "))
+			if len(kept) > 0 {
+				t.Logf("Esc is kept by: %s", strings.Join(kept, "; "))
+			}
 		})
 	}
 }
