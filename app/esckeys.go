@@ -112,6 +112,24 @@ func (t *escTable) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
+// escList is a widget.List that passes Esc on to the window.
+type escList struct{ widget.List }
+
+// newEscList is widget.NewList for a list that passes Esc on.
+func newEscList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *escList {
+	l := &escList{}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey passes Esc on to the window.
+func (l *escList) TypedKey(ev *fyne.KeyEvent) {
+	if !passEsc(l, ev) {
+		l.List.TypedKey(ev)
+	}
+}
+
 // newEscEntry is widget.NewEntry for an entry that passes Esc on.
 func newEscEntry() *keyEntry {
 	e := &keyEntry{}

@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,13 +13,20 @@ import (
 )
 
 // TestDialogsEscWhateverFocused checks that Esc closes the Preferences,
-// Keyboard shortcuts and Export dialogs as their Cancel (Close) button does
+// Keyboard shortcuts, import chooser and Export dialogs as their Cancel (Close) button does
 // (the callback runs: the keyboard goes back to the document) whatever Tab
 // has given the keyboard to, and with nothing focused — except, in Export,
 // the items of Fyne's radio groups and the folder's entry (which tests of
 // other dialogs find as a *widget.Entry), which still keep Esc. Esc is pressed as the window does: to the
 // focused widget, or to the window's own handler when none has the focus.
 func TestDialogsEscWhateverFocused(t *testing.T) {
+	chooserDir := t.TempDir() // a folder and a file
+	if err := os.Mkdir(filepath.Join(chooserDir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(chooserDir, "a.txt"), []byte("甲說：好。"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name  string
 		open  func(ws *workspace)
@@ -26,6 +35,10 @@ func TestDialogsEscWhateverFocused(t *testing.T) {
 	}{
 		{"preferences", (*workspace).onPreferences, 5, nil}, // language, theme, annotator, Cancel, Save
 		{"shortcuts", (*workspace).showShortcuts, 1, nil},   // Close
+		{"import chooser", func(ws *workspace) {
+			ws.prefs.SetString("import.folder", chooserDir)
+			ws.onImportFiles()
+		}, 8, nil}, // the folder, Up, the filter, the list, a folder, a file, Select all, Cancel (Import… is disabled)
 		{"export", (*workspace).onExport, 14, func(f fyne.Focusable) bool {
 			_, entry := f.(*widget.Entry)
 			return entry || fmt.Sprintf("%T", f) == "*widget.radioItem"
