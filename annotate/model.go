@@ -404,6 +404,34 @@ func EntityPreset() Layer {
 	return l
 }
 
+// EntityGlosses returns the glosses of the embedded entity layer (see
+// EntityPreset), by description: the layer's and each label's Description
+// as the preset has it (and a new project holds it, "人名 person") gives
+// its gloss in each language. A description the annotator changed is no
+// longer among them.
+func EntityGlosses() map[string]Gloss {
+	var f struct {
+		Description string `json:"description"`
+		Gloss       Gloss  `json:"gloss"`
+		Labels      []struct {
+			Description string `json:"description"`
+			Gloss       Gloss  `json:"gloss"`
+		} `json:"labels"`
+	}
+	data, err := assets.Schemas.ReadFile("schemas/entities.json")
+	if err == nil {
+		err = json.Unmarshal(data, &f)
+	}
+	if err != nil {
+		panic("annotate: embedded entity preset: " + err.Error()) // a build error, caught by the tests
+	}
+	g := map[string]Gloss{f.Description: f.Gloss}
+	for _, lb := range f.Labels {
+		g[lb.Description] = lb.Gloss
+	}
+	return g
+}
+
 // DefaultSchema is the schema of a new project: gse's POS tagset and the
 // entity layer.
 func DefaultSchema() *Schema {

@@ -489,7 +489,11 @@ func (ws *workspace) canvasKey(ev *fyne.KeyEvent) {
 			ws.job.cancel() // the progress dialog is the only one
 			return
 		}
-		top.Hide() // a dialog's pop-up: hiding it closes the dialog
+		if d, ok := ws.dialogs[top]; ok {
+			d.Hide() // as its dismiss button: its callbacks run
+		} else {
+			top.Hide() // a dialog's pop-up: hiding it closes the dialog
+		}
 		ws.focusView()
 		return
 	}

@@ -44,7 +44,7 @@ func (ws *workspace) runLong(title string, work func(ctx context.Context, progre
 	inf := widget.NewProgressBarInfinite()
 	msg := widget.NewLabel("")
 	msg.Truncation = fyne.TextTruncateEllipsis
-	cancelBtn := widget.NewButton(lang.L("Cancel"), func() { cancel() })
+	cancelBtn := newEscButton(lang.L("Cancel"), nil, func() { cancel() })
 	bars := container.NewStack(inf)
 	body := container.NewVBox(msg, bars, container.NewCenter(cancelBtn))
 	dlg := dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(460, body.MinSize().Height), body), ws.win)
@@ -154,7 +154,7 @@ func (ws *workspace) onNewProject() {
 		widget.NewFormItem(lang.L("Name"), name),
 		widget.NewFormItem(lang.L("Folder"), folder.root),
 	)
-	d := dialog.NewCustomConfirm(lang.L("New project"), lang.L("Create"), lang.L("Cancel"), form, func(ok bool) {
+	d := newConfirmDialog(lang.L("New project"), lang.L("Create"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			ws.focusView()
 			return
@@ -192,7 +192,7 @@ func (ws *workspace) onNewProject() {
 	name.OnSubmitted = func(string) { d.Confirm() }
 	folder.entry.OnSubmitted = func(string) { d.Confirm() }
 	d.Resize(fyne.NewSize(min(600, ws.win.Canvas().Size().Width-40), 240))
-	d.Show()
+	ws.showDialog(d)
 	ws.win.Canvas().Focus(name)
 }
 
@@ -246,7 +246,7 @@ type folderField struct {
 func newFolderField(ws *workspace, start string) *folderField {
 	f := &folderField{entry: widget.NewEntry()}
 	f.entry.SetText(start)
-	choose := widget.NewButton(lang.L("Choose…"), func() {
+	choose := newEscButton(lang.L("Choose…"), nil, func() {
 		d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 			if err == nil && l != nil {
 				f.entry.SetText(l.Path())
@@ -461,12 +461,12 @@ func (ws *workspace) showImportDialog(paths []string) {
 	for _, r := range export.Readers() {
 		formats = append(formats, r.Name)
 	}
-	format := widget.NewSelect(formats, nil)
+	format := newEscSelect(formats, nil)
 	// First the layers the file names (or that have its labels; see
 	// export.ImportFiles), else one layer for every span.
-	layer := widget.NewSelect(append([]string{lang.L("Layers as in the file")}, p.Schema().LayerNames()...), nil)
+	layer := newEscSelect(append([]string{lang.L("Layers as in the file")}, p.Schema().LayerNames()...), nil)
 	layer.SetSelectedIndex(0)
-	skip := widget.NewCheck(lang.L("Skip bad records (each is reported)"), nil)
+	skip := newEscCheck(lang.L("Skip bad records (each is reported)"), nil)
 	column := widget.NewEntry()
 	column.SetPlaceHolder("text")
 	idCol := widget.NewEntry()
@@ -508,7 +508,7 @@ func (ws *workspace) showImportDialog(paths []string) {
 	form := container.NewVBox(widget.NewForm(
 		widget.NewFormItem(lang.L("Files"), filesBox),
 		widget.NewFormItem(lang.L("Format"), format)), annotated)
-	d := dialog.NewCustomConfirm(lang.L("Import"), lang.L("Import"), lang.L("Cancel"), form, func(ok bool) {
+	d := newConfirmDialog(lang.L("Import"), lang.L("Import"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			ws.focusView()
 			return
@@ -528,7 +528,7 @@ func (ws *workspace) showImportDialog(paths []string) {
 		ws.importPathsWith(paths, f, opts, nil)
 	}, ws.win)
 	d.Resize(fyne.NewSize(min(640, ws.win.Canvas().Size().Width-40), min(460, ws.win.Canvas().Size().Height-40)))
-	d.Show()
+	ws.showDialog(d)
 }
 
 // importPaths imports paths: text files (and folders) through the
@@ -636,9 +636,9 @@ func (ws *workspace) showLines(title string, lines []string) {
 	text.Wrapping = fyne.TextWrapWord
 	scroll := container.NewVScroll(text)
 	scroll.SetMinSize(fyne.NewSize(640, 320))
-	d := dialog.NewCustom(title, lang.L("Close"), scroll, ws.win)
+	d := newCustomDialog(title, lang.L("Close"), scroll, ws.win)
 	d.SetOnClosed(ws.focusView)
-	d.Show()
+	ws.showDialog(d)
 }
 
 // ---- export ----
@@ -661,7 +661,7 @@ func (ws *workspace) onExport() {
 	for _, f := range export.Formats() {
 		names = append(names, f.Name)
 	}
-	format := widget.NewSelect(names, nil)
+	format := newEscSelect(names, nil)
 	docs := widget.NewRadioGroup([]string{lang.L("All documents"), lang.L("Done documents"), lang.L("This document")}, nil)
 	docs.SetSelected(lang.L("All documents"))
 	var layerNames []string
@@ -670,9 +670,16 @@ func (ws *workspace) onExport() {
 			layerNames = append(layerNames, l)
 		}
 	}
-	layers := widget.NewCheckGroup(p.Schema().LayerNames(), nil)
-	layers.SetSelected(layerNames)
-	sugg := widget.NewCheck(lang.L("Include suggestions"), nil)
+	// The layers: checks of their own (a CheckGroup's cannot pass Esc on).
+	var layerChecks []*escCheck
+	layerBox := container.NewVBox()
+	for _, l := range p.Schema().LayerNames() {
+		ck := newEscCheck(l, nil)
+		ck.SetChecked(slices.Contains(layerNames, l))
+		layerChecks = append(layerChecks, ck)
+		layerBox.Add(ck)
+	}
+	sugg := newEscCheck(lang.L("Include suggestions"), nil)
 	records := widget.NewRadioGroup([]string{lang.L("Documents"), lang.L("Sentences")}, nil)
 	records.Horizontal = true
 	records.SetSelected(lang.L("Documents"))
@@ -682,20 +689,20 @@ func (ws *workspace) onExport() {
 	scheme := widget.NewRadioGroup([]string{"BIO", "BIOES"}, nil)
 	scheme.Horizontal = true
 	scheme.SetSelected("BIO")
-	bom := widget.NewCheck(lang.L("UTF-8 BOM (for Excel)"), nil)
+	bom := newEscCheck(lang.L("UTF-8 BOM (for Excel)"), nil)
 	bom.SetChecked(runtime.GOOS == "windows")
 	// csv-tokens, csv-spans: -excel, on by default where the CSV is most
 	// likely opened by double-clicking it into Excel.
-	excel := widget.NewCheck(lang.L("For spreadsheets (Excel): no formulas"), nil)
+	excel := newEscCheck(lang.L("For spreadsheets (Excel): no formulas"), nil)
 	excel.SetChecked(runtime.GOOS == "windows")
-	utf16 := widget.NewCheck(lang.L("UTF-16 offsets (JavaScript tools)"), nil)
-	pos := widget.NewCheck(lang.L("POS column"), nil)
-	preds := widget.NewCheck(lang.L("As predictions"), nil)
-	split := widget.NewEntry()
+	utf16 := newEscCheck(lang.L("UTF-16 offsets (JavaScript tools)"), nil)
+	pos := newEscCheck(lang.L("POS column"), nil)
+	preds := newEscCheck(lang.L("As predictions"), nil)
+	split := newEscEntry()
 	split.SetPlaceHolder(lang.L("train/dev/test, e.g. 8/1/1 (empty: one file)"))
-	seed := widget.NewEntry()
+	seed := newEscEntry()
 	seed.SetText("1")
-	outName := widget.NewEntry()
+	outName := newEscEntry()
 	outName.SetPlaceHolder(lang.L("File name"))
 	// The folder and the format of the last export of this project.
 	folder := ws.prefs.String(ws.prefKey("export.folder"))
@@ -708,6 +715,13 @@ func (ws *workspace) onExport() {
 	notUsed.Wrapping = fyne.TextWrapWord
 	optionWidgets := map[string]fyne.Disableable{exportRecords: records, exportLevel: level, exportScheme: scheme,
 		exportBOM: bom, exportExcel: excel, exportUTF16: utf16, exportPOS: pos, exportPredictions: preds}
+	// A disabled option says why, in a tooltip.
+	tips := newTipLayer()
+	optionTips := map[string]*tipArea{}
+	tipped := map[string]fyne.CanvasObject{}
+	for o, w := range optionWidgets {
+		tipped[o], optionTips[o] = newTipArea(tips, w.(fyne.CanvasObject))
+	}
 	optionNames := map[string]string{exportRecords: lang.L("Records"), exportLevel: lang.L("Words") + "/" + lang.L("Characters"),
 		exportScheme: "BIO/BIOES", exportBOM: bom.Text, exportExcel: excel.Text, exportUTF16: utf16.Text, exportPOS: pos.Text, exportPredictions: preds.Text}
 	format.OnChanged = func(name string) {
@@ -719,8 +733,10 @@ func (ws *workspace) onExport() {
 		for _, o := range exportOptionOrder {
 			if exportUses(name, o) {
 				optionWidgets[o].Enable()
+				optionTips[o].SetText("")
 			} else {
 				optionWidgets[o].Disable()
+				optionTips[o].SetText(exportNotUsedWhy(name, o))
 				off = append(off, optionNames[o])
 			}
 		}
@@ -736,15 +752,16 @@ func (ws *workspace) onExport() {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Format"), format),
 		widget.NewFormItem(lang.L("Documents"), docs),
-		widget.NewFormItem(lang.L("Layers"), layers),
-		widget.NewFormItem(lang.L("Records"), records),
-		widget.NewFormItem(lang.L("Tags"), container.NewVBox(level, scheme)),
-		widget.NewFormItem(lang.L("Options"), container.NewVBox(container.NewGridWithColumns(2, sugg, bom, excel, utf16, pos, preds), notUsed)),
+		widget.NewFormItem(lang.L("Layers"), layerBox),
+		widget.NewFormItem(lang.L("Records"), tipped[exportRecords]),
+		widget.NewFormItem(lang.L("Tags"), container.NewVBox(tipped[exportLevel], tipped[exportScheme])),
+		widget.NewFormItem(lang.L("Options"), container.NewVBox(container.NewGridWithColumns(2, sugg, tipped[exportBOM], tipped[exportExcel],
+			tipped[exportUTF16], tipped[exportPOS], tipped[exportPredictions]), notUsed)),
 		widget.NewFormItem(lang.L("Split"), container.NewBorder(nil, nil, nil, container.NewHBox(widget.NewLabel(lang.L("seed")), seed), split)),
 		widget.NewFormItem(lang.L("Folder"), outDir.root),
 		widget.NewFormItem(lang.L("File name"), outName),
 	)
-	dlg := dialog.NewCustomConfirm(lang.L("Export"), lang.L("Export"), lang.L("Cancel"), form, func(ok bool) {
+	dlg := newConfirmDialog(lang.L("Export"), lang.L("Export"), lang.L("Cancel"), tips.over(form), func(ok bool) {
 		if !ok {
 			ws.focusView()
 			return
@@ -776,7 +793,12 @@ func (ws *workspace) onExport() {
 				opts.Docs.IDs = []int64{ws.doc.ID}
 			}
 		}
-		opts.Layers = append([]string{}, layers.Selected...)
+		opts.Layers = []string{}
+		for _, ck := range layerChecks {
+			if ck.Checked {
+				opts.Layers = append(opts.Layers, ck.Text)
+			}
+		}
 		if records.Selected == lang.L("Sentences") {
 			opts.Records = export.RecordSentence
 		}
@@ -796,7 +818,7 @@ func (ws *workspace) onExport() {
 		ws.runExport(format.Selected, out, opts)
 	}, ws.win)
 	dlg.Resize(fyne.NewSize(min(720, ws.win.Canvas().Size().Width-40), min(640, ws.win.Canvas().Size().Height-20)))
-	dlg.Show()
+	ws.showDialog(dlg)
 }
 
 // The export options that only some formats use.
@@ -830,6 +852,33 @@ var exportOptionsUsed = map[string][]string{
 	"prodigy":       {exportRecords},
 	"spacy-docbin":  {exportRecords, exportLevel},
 	"xlsx":          {exportRecords, exportLevel, exportScheme},
+}
+
+// exportNotUsedWhy says why format does not use option: the tooltip of
+// the disabled option.
+func exportNotUsedWhy(format, option string) string {
+	var why string
+	switch option {
+	case exportRecords:
+		why = lang.L("%s lays out its records itself: documents or sentences is not a choice")
+	case exportLevel:
+		why = lang.L("%s writes spans with their offsets, not a tag per word or character")
+	case exportScheme:
+		why = lang.L("%s writes spans with their offsets, not BIO or BIOES tags")
+	case exportBOM:
+		why = lang.L("%s is not a CSV file: only CSV files take a BOM for Excel")
+	case exportExcel:
+		why = lang.L("%s is not a CSV file: only CSV cells can be read as formulas by a spreadsheet")
+	case exportUTF16:
+		why = lang.L("%s writes no character offsets for JavaScript tools (doccano and Label Studio do)")
+	case exportPOS:
+		why = lang.L("%s has no optional POS column (CoNLL has)")
+	case exportPredictions:
+		why = lang.L("%s has no predictions (Label Studio has)")
+	default:
+		why = lang.L("%s does not use this option")
+	}
+	return fmt.Sprintf(why, format)
 }
 
 // exportUses reports whether format uses option (an unknown format: every
@@ -947,9 +996,9 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 			text.Wrapping = fyne.TextWrapWord
 			scroll := container.NewVScroll(text)
 			scroll.SetMinSize(fyne.NewSize(640, 320))
-			d := dialog.NewCustom(lang.N("{{.What}} — {{.Count}} warnings", len(res.Warnings), map[string]any{"What": msg, "Count": len(res.Warnings)}), lang.L("Close"), scroll, ws.win)
+			d := newCustomDialog(lang.N("{{.What}} — {{.Count}} warnings", len(res.Warnings), map[string]any{"What": msg, "Count": len(res.Warnings)}), lang.L("Close"), scroll, ws.win)
 			d.SetOnClosed(ws.focusView)
-			d.Show()
+			ws.showDialog(d)
 		}
 	})
 }
@@ -1030,7 +1079,7 @@ func (ws *workspace) onPreferences() {
 	for _, t := range languages {
 		langNames = append(langNames, languageName(t))
 	}
-	langSel := widget.NewSelect(langNames, nil)
+	langSel := newEscSelect(langNames, nil)
 	cur := ws.prefs.String("language")
 	for i, t := range languages {
 		if t == cur {
@@ -1038,20 +1087,20 @@ func (ws *workspace) onPreferences() {
 		}
 	}
 	themes := []string{"", "light", "dark"}
-	themeSel := widget.NewSelect([]string{lang.L("System theme"), lang.L("Light theme"), lang.L("Dark theme")}, nil)
+	themeSel := newEscSelect([]string{lang.L("System theme"), lang.L("Light theme"), lang.L("Dark theme")}, nil)
 	for i, t := range themes {
 		if t == ws.theme {
 			themeSel.SetSelectedIndex(i)
 		}
 	}
-	ann := widget.NewEntry()
+	ann := newEscEntry()
 	ann.SetText(ws.annotator())
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Language"), langSel),
 		widget.NewFormItem(lang.L("Theme"), themeSel),
 		widget.NewFormItem(lang.L("Annotator"), ann),
 	)
-	d := dialog.NewCustomConfirm(lang.L("Preferences"), lang.L("Save"), lang.L("Cancel"), form, func(ok bool) {
+	d := newConfirmDialog(lang.L("Preferences"), lang.L("Save"), lang.L("Cancel"), form, func(ok bool) {
 		defer ws.focusView()
 		if !ok {
 			return
@@ -1075,5 +1124,5 @@ func (ws *workspace) onPreferences() {
 		}
 	}, ws.win)
 	d.Resize(fyne.NewSize(480, 280))
-	d.Show()
+	ws.showDialog(d)
 }

@@ -51,11 +51,11 @@ type fileChooser struct {
 	dir     string
 	entries []chooserEntry
 	checked map[string]bool // full paths
-	path    *widget.Entry
-	filter  *widget.Select
-	list    *widget.List
+	path    *keyEntry
+	filter  *escSelect
+	list    *escList
 	count   *widget.Label
-	ok      *widget.Button
+	ok      *escButton
 	dlg     dialog.Dialog
 }
 
@@ -64,16 +64,17 @@ type fileChooser struct {
 // they are in is remembered.
 func (ws *workspace) chooseFiles(then func(paths []string)) *fileChooser {
 	c := &fileChooser{ws: ws, checked: map[string]bool{}}
-	c.path = widget.NewEntry()
+	c.path = newEscEntry()
 	c.path.OnSubmitted = func(s string) { c.open(strings.TrimSpace(s)) }
-	up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { c.open(filepath.Dir(c.dir)) })
-	c.filter = widget.NewSelect(chooserFilters(), func(string) { c.open(c.dir) })
+	tips := newTipLayer() // the word of the button that shows only an icon
+	up := newTipButton(tips, lang.L("Up to the folder above"), "", theme.MoveUpIcon(), func() { c.open(filepath.Dir(c.dir)) })
+	c.filter = newEscSelect(chooserFilters(), func(string) { c.open(c.dir) })
 	c.count = widget.NewLabel("")
-	c.list = widget.NewList(
+	c.list = newEscList(
 		func() int { return len(c.entries) },
 		func() fyne.CanvasObject {
-			check := widget.NewCheck("", nil)
-			folder := widget.NewButtonWithIcon("", theme.FolderIcon(), nil)
+			check := newEscCheck("", nil)
+			folder := newEscButton("", theme.FolderIcon(), nil)
 			folder.Alignment = widget.ButtonAlignLeading
 			folder.Importance = widget.LowImportance
 			return container.NewStack(check, folder)
@@ -84,7 +85,7 @@ func (ws *workspace) chooseFiles(then func(paths []string)) *fileChooser {
 			}
 			e := c.entries[i]
 			box := o.(*fyne.Container)
-			check, folder := box.Objects[0].(*widget.Check), box.Objects[1].(*widget.Button)
+			check, folder := box.Objects[0].(*escCheck), box.Objects[1].(*escButton)
 			full := filepath.Join(c.dir, e.name)
 			if e.dir {
 				check.Hide()
@@ -101,8 +102,8 @@ func (ws *workspace) chooseFiles(then func(paths []string)) *fileChooser {
 			check.Refresh()
 			check.OnChanged = func(on bool) { c.setChecked(full, on) }
 		})
-	all := widget.NewButton(lang.L("Select all"), c.toggleAll)
-	c.ok = widget.NewButtonWithIcon(lang.L("Import…"), theme.ConfirmIcon(), func() {
+	all := newEscButton(lang.L("Select all"), nil, c.toggleAll)
+	c.ok = newEscButton(lang.L("Import…"), theme.ConfirmIcon(), func() {
 		paths := c.paths()
 		if len(paths) == 0 {
 			return
@@ -112,14 +113,14 @@ func (ws *workspace) chooseFiles(then func(paths []string)) *fileChooser {
 		then(paths)
 	})
 	c.ok.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() {
+	cancel := newEscButton(lang.L("Cancel"), theme.CancelIcon(), func() {
 		c.dlg.Hide()
 		ws.focusView()
 	})
 	head := container.NewVBox(container.NewBorder(nil, nil, up, nil, c.path), c.filter)
 	foot := container.NewBorder(nil, nil, all, nil, c.count)
 	body := container.NewBorder(head, foot, nil, nil, c.list)
-	d := dialog.NewCustomWithoutButtons(lang.L("Import files"), body, ws.win)
+	d := dialog.NewCustomWithoutButtons(lang.L("Import files"), tips.over(body), ws.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, c.ok})
 	c.dlg = d
 	size := ws.win.Canvas().Size()
@@ -130,7 +131,7 @@ func (ws *workspace) chooseFiles(then func(paths []string)) *fileChooser {
 	}
 	c.filter.SetSelectedIndex(filterReadable) // lists start
 	c.open(start)
-	c.dlg.Show()
+	ws.showDialog(c.dlg)
 	ws.win.Canvas().Focus(c.path) // a folder can be typed (or pasted) at once
 	ws.lastChooser = c
 	return c

@@ -606,6 +606,68 @@ func TestPresetGlossesHant(t *testing.T) {
 	}
 }
 
+// entityFile is the entity preset (assets/schemas/entities.json), in the
+// order of its fields.
+type entityFile struct {
+	Name        string         `json:"name"`
+	Overlap     string         `json:"overlap"`
+	Description string         `json:"description"`
+	Gloss       annotate.Gloss `json:"gloss"`
+	Labels      []struct {
+		Name        string         `json:"name"`
+		Color       string         `json:"color,omitempty"`
+		Key         string         `json:"key,omitempty"`
+		Description string         `json:"description,omitempty"`
+		Gloss       annotate.Gloss `json:"gloss"`
+		POS         []string       `json:"pos,omitempty"`
+	} `json:"labels"`
+}
+
+// TestEntityGlossesHant checks that the entity preset's layer and labels
+// have a gloss in English and simplified Chinese, and that their
+// traditional glosses are what the simplified ones give, converted as the
+// translations are; -update-hant rewrites them.
+func TestEntityGlossesHant(t *testing.T) {
+	const path = "../assets/schemas/entities.json"
+	conv := hantConverter(t)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f entityFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields() // a field entityFile lacks would be lost by -update-hant
+	if err := dec.Decode(&f); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	check := func(what string, g *annotate.Gloss) {
+		if g.En == "" || g.Hans == "" {
+			t.Errorf("%s: %s: gloss %+v lacks English or simplified Chinese", path, what, *g)
+		}
+		want := conv(g.Hans)
+		if g.Hant != want && !*flagUpdateHant {
+			t.Errorf("%s: %s: zh_Hant gloss %q, want %q (go test ./app -run TestEntityGlossesHant -args -update-hant)", path, what, g.Hant, want)
+		}
+		g.Hant = want
+	}
+	check("the layer", &f.Gloss)
+	for i := range f.Labels {
+		check(f.Labels[i].Name, &f.Labels[i].Gloss)
+	}
+	if *flagUpdateHant {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(f); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // replaceTerm replaces each from in s by to, except where it follows
 // notAfter (when not "").
 func replaceTerm(s, from, to, notAfter string) string {

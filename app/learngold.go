@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
@@ -134,7 +133,7 @@ func (ws *workspace) showGoldSummary(name string, s goldSummary) {
 	note := widget.NewLabel(lang.L("Corpus → Re-segment untouched documents applies it to the documents."))
 	note.Wrapping = fyne.TextWrapWord
 	body := container.NewVBox(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), form, note)
-	d := dialog.NewCustom(lang.L("Learn from a gold corpus"), lang.L("Close"), container.NewGridWrap(fyne.NewSize(480, body.MinSize().Height), body), ws.win)
+	d := newCustomDialog(lang.L("Learn from a gold corpus"), lang.L("Close"), container.NewGridWrap(fyne.NewSize(480, body.MinSize().Height), body), ws.win)
 	d.SetOnClosed(ws.focusView)
-	d.Show()
+	ws.showDialog(d)
 }

@@ -262,9 +262,9 @@ func (ws *workspace) showShortcuts() {
 	}
 	scroll := container.NewVScroll(grid)
 	scroll.SetMinSize(fyne.NewSize(640, 480))
-	d := dialog.NewCustom(lang.L("Keyboard shortcuts"), lang.L("Close"), scroll, ws.win)
+	d := newCustomDialog(lang.L("Keyboard shortcuts"), lang.L("Close"), scroll, ws.win)
 	d.SetOnClosed(ws.focusView)
-	d.Show()
+	ws.showDialog(d)
 }
 
 func (ws *workspace) onAbout() {

@@ -108,9 +108,11 @@ type inspector struct {
 	accept  *widget.Button
 	reject  *widget.Button
 	del     *widget.Button
-	glosses map[string]string // the tagset's glosses in the UI's language, by tag
-	tok     *text.Token
-	sp      *annotate.Span
+	// The words of the disabled Accept, Reject and Delete: what to select.
+	acceptTip, rejectTip, delTip *tipArea
+	glosses                      map[string]string // the tagset's glosses in the UI's language, by tag
+	tok                          *text.Token
+	sp                           *annotate.Span
 }
 
 func newInspector(ws *workspace) *inspector {
@@ -138,7 +140,11 @@ func newInspector(ws *workspace) *inspector {
 	in.root = container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Inspector"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		in.text, in.offsets, form)
-	in.buttons = container.NewGridWithColumns(3, in.accept, in.reject, in.del)
+	accept, acceptTip := newTipArea(ws.tips, in.accept)
+	reject, rejectTip := newTipArea(ws.tips, in.reject)
+	del, delTip := newTipArea(ws.tips, in.del)
+	in.acceptTip, in.rejectTip, in.delTip = acceptTip, rejectTip, delTip
+	in.buttons = container.NewGridWithColumns(3, accept, reject, del)
 	in.show(nil, nil, 0, 0)
 	return in
 }
@@ -167,6 +173,7 @@ func (in *inspector) posText(tag string) string {
 // show fills the inspector for the cursor token tok and the selected span
 // sp (either may be nil) and the selection [start, end).
 func (in *inspector) show(tok *text.Token, sp *annotate.Span, start, end int) {
+	defer in.showTips()
 	in.tok, in.sp = tok, sp
 	d := in.ws.doc
 	if d == nil {
@@ -224,6 +231,25 @@ func (in *inspector) show(tok *text.Token, sp *annotate.Span, start, end int) {
 		in.reject.Disable()
 		in.del.Disable()
 	}
+}
+
+// showTips gives the disabled Accept, Reject and Delete a tooltip saying
+// what would enable them.
+func (in *inspector) showTips() {
+	tip := func(a *tipArea, b *widget.Button, noSpan, notSuggested string) {
+		switch {
+		case !b.Disabled():
+			a.SetText("")
+		case in.sp == nil:
+			a.SetText(noSpan)
+		default:
+			a.SetText(notSuggested)
+		}
+	}
+	notSuggested := lang.L("This span is not a suggestion: only suggestions are accepted or rejected")
+	tip(in.acceptTip, in.accept, lang.L("Put the cursor on a suggested span to accept it"), notSuggested)
+	tip(in.rejectTip, in.reject, lang.L("Put the cursor on a suggested span to reject it"), notSuggested)
+	tip(in.delTip, in.del, lang.L("Put the cursor on a span to delete it"), "")
 }
 
 // shorten cuts s to n code points and an ellipsis: a label must not have

@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"slices"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -130,11 +131,12 @@ func (ws *workspace) onLabelPicker() {
 			if lb.Key != "" {
 				text += "  [" + lb.Key + "]"
 			}
-			if lb.Description != "" {
-				text += "  " + lb.Description
+			desc := descriptionIn(lb.Description)
+			if desc != "" {
+				text += "  " + desc
 			}
 			items = append(items, pickItem{name: lb.Name, text: text, color: lb.Color,
-				search: strings.ToLower(l.Name + " " + lb.Name + " " + lb.Description + " " + lb.Key),
+				search: strings.ToLower(l.Name + " " + lb.Name + " " + desc + " " + lb.Description + " " + lb.Key),
 				apply:  func() { ws.applyLabel(l.Name, lb.Name) }})
 		}
 	}
@@ -258,6 +260,23 @@ func tagGlosses(t annotate.Tagset) (set string, tags map[string]string) {
 		set = t.Description
 	}
 	return set, tags
+}
+
+// presetDescriptions are the glosses of the entity preset's descriptions
+// (annotate.EntityGlosses), read once.
+var presetDescriptions = sync.OnceValue(annotate.EntityGlosses)
+
+// descriptionIn returns a layer's or label's description as the UI shows
+// it: a description as the entity preset has it ("人名 person", simplified
+// Chinese and English) in the UI's language; any other as it is. Only what
+// is shown changes: the project keeps its description.
+func descriptionIn(desc string) string {
+	if g, ok := presetDescriptions()[desc]; ok && desc != "" {
+		if s := g.In(currentLanguage()); s != "" {
+			return s
+		}
+	}
+	return desc
 }
 
 // onPOSPicker opens the POS picker (key t) for the cursor token: every tag

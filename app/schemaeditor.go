@@ -102,7 +102,7 @@ type schemaEditor struct {
 	labelsTitle                        *widget.Label
 	labelList                          *widget.List
 	addLabelBtn, deleteLabelBtn        *widget.Button
-	upBtn, downBtn                     *widget.Button
+	upBtn, downBtn                     *tipButton
 	labelName, labelKey, labelDesc     *widget.Entry
 	labelPOS                           *widget.Entry // POS tags suggested as the label, comma-separated
 	labelColor                         *widget.Entry
@@ -238,8 +238,9 @@ func (e *schemaEditor) build() {
 	}
 	e.addLabelBtn = widget.NewButtonWithIcon(lang.L("Add label"), theme.ContentAddIcon(), e.addLabel)
 	e.deleteLabelBtn = widget.NewButtonWithIcon(lang.L("Delete label"), theme.DeleteIcon(), e.deleteLabel)
-	e.upBtn = widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { e.moveLabel(-1) })
-	e.downBtn = widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { e.moveLabel(+1) })
+	tips := newTipLayer() // the words of the buttons that show only an icon
+	e.upBtn = newTipButton(tips, lang.L("Move the label up"), "", theme.MoveUpIcon(), func() { e.moveLabel(-1) })
+	e.downBtn = newTipButton(tips, lang.L("Move the label down"), "", theme.MoveDownIcon(), func() { e.moveLabel(+1) })
 	labelsCol := container.NewBorder(e.labelsTitle,
 		container.NewHBox(e.addLabelBtn, e.deleteLabelBtn, e.upBtn, e.downBtn),
 		nil, nil, e.labelList)
@@ -331,7 +332,7 @@ func (e *schemaEditor) build() {
 	e.cancelBtn = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { e.dialog.Hide() })
 	e.applyBtn = widget.NewButtonWithIcon(lang.L("Apply"), theme.ConfirmIcon(), e.apply)
 	e.applyBtn.Importance = widget.HighImportance
-	e.dialog = dialog.NewCustomWithoutButtons(lang.L("Label schema"), content, e.win)
+	e.dialog = dialog.NewCustomWithoutButtons(lang.L("Label schema"), tips.over(content), e.win)
 	e.dialog.SetButtons([]fyne.CanvasObject{e.cancelBtn, e.applyBtn})
 }
 
@@ -481,7 +482,7 @@ func (e *schemaEditor) selectLayer(i int) {
 			return
 		}
 		e.layerName.SetText(l.name)
-		e.layerDesc.SetText(l.description)
+		e.layerDesc.SetText(descriptionIn(l.description))
 		e.layerOverlap.SetChecked(l.overlap == annotate.OverlapAllowed)
 	})
 	enableAll(l != nil, e.layerName, e.layerDesc, e.layerOverlap, e.deleteLayerBtn, e.addLabelBtn)
@@ -532,7 +533,7 @@ func (e *schemaEditor) selectLabel(i int) {
 		e.labelName.SetText(lb.Name)
 		e.labelKey.SetText(lb.Key)
 		e.labelColor.SetText(lb.Color)
-		e.labelDesc.SetText(lb.Description)
+		e.labelDesc.SetText(descriptionIn(lb.Description))
 		e.labelPOS.SetText(strings.Join(lb.POS, ", "))
 	})
 	e.keyMsg.Hide()
@@ -973,7 +974,7 @@ func updateLabelRow(o fyne.CanvasObject, lb annotate.Label) {
 		k = shortcutName(lb.Key)
 	}
 	key.SetText(k)
-	desc.SetText(lb.Description)
+	desc.SetText(descriptionIn(lb.Description))
 }
 
 // normalHex is s as a lower-case "#rrggbb" colour ("#" optional in s).

@@ -106,9 +106,17 @@ func tapOverlayButton(t *testing.T, w fyne.Window, text string) {
 		t.Fatalf("no dialog to tap %q in", text)
 	}
 	for _, o := range walkObjects(top) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
-			test.Tap(b)
-			return
+		switch b := o.(type) {
+		case *widget.Button:
+			if b.Text == text {
+				test.Tap(b)
+				return
+			}
+		case *escButton:
+			if b.Text == text {
+				test.Tap(b)
+				return
+			}
 		}
 	}
 	t.Fatalf("the dialog has no button %q; it says:\n%s", text, overlayText(w))

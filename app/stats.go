@@ -48,11 +48,11 @@ type freqView struct {
 	// again after, not closed.
 	exporting bool
 	dlg       dialog.Dialog
-	table     *widget.Table
-	bySel     *widget.Select
-	scope     *widget.Select
-	foldCk    *widget.Check
-	noiseCk   *widget.Check // hide punctuation and numbers (AntConc's word list does)
+	table     *escTable
+	bySel     *escSelect
+	scope     *escSelect
+	foldCk    *escCheck
+	noiseCk   *escCheck // hide punctuation and numbers (AntConc's word list does)
 	filter    *keyEntry
 	count     *widget.Label
 
@@ -120,14 +120,14 @@ func (ws *workspace) onFrequency() {
 
 func (v *freqView) show() {
 	ws := v.ct.ws
-	v.bySel = widget.NewSelect(freqByNames(), nil)
+	v.bySel = newEscSelect(freqByNames(), nil)
 	v.bySel.SetSelectedIndex(slices.Index(freqBys, v.by))
 	v.bySel.OnChanged = func(string) { v.reload(); v.refocus() }
-	v.scope = widget.NewSelect(kwicScopes(), nil)
+	v.scope = newEscSelect(kwicScopes(), nil)
 	v.scope.SetSelectedIndex(0)
 	v.scope.OnChanged = func(string) { v.reload(); v.refocus() }
-	v.foldCk = widget.NewCheck(lang.L("Ignore traditional/simplified"), func(bool) { v.reload(); v.refocus() })
-	v.noiseCk = widget.NewCheck(lang.L("Hide punctuation and numbers"), nil)
+	v.foldCk = newEscCheck(lang.L("Ignore traditional/simplified"), func(bool) { v.reload(); v.refocus() })
+	v.noiseCk = newEscCheck(lang.L("Hide punctuation and numbers"), nil)
 	v.noiseCk.SetChecked(ws.prefs.Bool("freq.hideNoise"))
 	v.noiseCk.OnChanged = func(on bool) {
 		ws.prefs.SetBool("freq.hideNoise", on)
@@ -135,17 +135,13 @@ func (v *freqView) show() {
 		v.refocus()
 	}
 	v.filter = newKeyEntry(func(name fyne.KeyName) bool {
-		if name == fyne.KeyEscape {
-			v.dlg.Hide() // the entry keeps Esc from the window
-			return true
-		}
-		return false
+		return passEsc(v.filter, &fyne.KeyEvent{Name: name}) // Esc: close
 	})
 	v.filter.SetPlaceHolder(lang.L("Filter"))
 	v.filter.OnChanged = func(string) { v.apply() }
 	v.count = widget.NewLabel("")
-	exportBtn := widget.NewButton(lang.L("Export…"), v.onExport)
-	v.table = widget.NewTableWithHeaders(
+	exportBtn := newEscButton(lang.L("Export…"), nil, v.onExport)
+	v.table = newEscTable(
 		func() (int, int) { return len(v.shown), len(v.cols()) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -154,9 +150,9 @@ func (v *freqView) show() {
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) { v.cell(id.Row, v.col(id.Col), o.(*widget.Label)) })
 	v.table.ShowHeaderColumn = false
-	v.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("", nil) }
+	v.table.CreateHeader = func() fyne.CanvasObject { return newEscButton("", nil, nil) }
 	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		b := o.(*widget.Button)
+		b := o.(*escButton)
 		col := v.col(id.Col)
 		text := v.header(col)
 		if col == v.sortCol {
@@ -177,10 +173,12 @@ func (v *freqView) show() {
 		v.refocus()
 	}
 	v.widths()
-	top := container.NewBorder(nil, nil,
-		container.NewHBox(v.bySel, v.scope, v.foldCk, v.noiseCk), exportBtn, v.filter)
+	// The filter on a row of its own: beside the choices it was squeezed
+	// to its placeholder at 1024 pixels.
+	top := container.NewVBox(container.NewHBox(v.bySel, v.scope, v.foldCk, v.noiseCk),
+		container.NewBorder(nil, nil, nil, exportBtn, v.filter))
 	body := container.NewBorder(container.NewVBox(top, v.count), nil, nil, nil, v.table)
-	v.dlg = dialog.NewCustom(lang.L("Frequency lists"), lang.L("Close"), body, ws.win)
+	v.dlg = newCustomDialog(lang.L("Frequency lists"), lang.L("Close"), body, ws.win)
 	v.dlg.SetOnClosed(func() {
 		if v.exporting {
 			return // shown again after the export
@@ -192,7 +190,7 @@ func (v *freqView) show() {
 		ws.focusView()
 	})
 	v.dlg.Resize(fyne.NewSize(min(900, ws.win.Canvas().Size().Width-40), min(680, ws.win.Canvas().Size().Height-40)))
-	v.dlg.Show()
+	ws.showDialog(v.dlg)
 	v.reload()
 	ws.win.Canvas().Focus(v.filter)
 }
@@ -421,7 +419,7 @@ func (v *freqView) onExport() {
 			ct.freq = nil
 			return
 		}
-		dlg.Show()
+		ws.showDialog(dlg)
 		ws.win.Canvas().Focus(v.filter)
 	}
 	ws.askTableFile(lang.L("Export the frequency list"), "freq-"+string(v.by), func(path string, opts export.TableOptions) {
@@ -658,10 +656,10 @@ func (ws *workspace) showStatistics(st corpus.Stats) {
 		ci.SetMinSize(fyne.NewSize(float32(m.Bounds().Dx())/scale, float32(m.Bounds().Dy())/scale))
 		box.Add(ci)
 	}
-	save := widget.NewButton(lang.L("Save as PNG…"), nil)
+	save := newEscButton(lang.L("Save as PNG…"), nil, nil)
 	scroll := container.NewVScroll(box)
 	body := container.NewBorder(nil, container.NewHBox(save), nil, nil, scroll)
-	d := dialog.NewCustom(lang.L("Statistics"), lang.L("Close"), body, ws.win)
+	d := newCustomDialog(lang.L("Statistics"), lang.L("Close"), body, ws.win)
 	closing := true // Close, not Save as PNG…, hid the dialog
 	save.OnTapped = func() {
 		closing = false
@@ -673,10 +671,10 @@ func (ws *workspace) showStatistics(st corpus.Stats) {
 			}
 			ws.info(fmt.Sprintf(lang.L("Saved the statistics to %s"), path))
 			closing = true
-			d.Show()
+			ws.showDialog(d)
 		}, func() {
 			closing = true
-			d.Show()
+			ws.showDialog(d)
 		})
 	}
 	d.SetOnClosed(func() {
@@ -685,7 +683,7 @@ func (ws *workspace) showStatistics(st corpus.Stats) {
 		}
 	})
 	d.Resize(fyne.NewSize(min(statsWidth+80, ws.win.Canvas().Size().Width-40), min(760, ws.win.Canvas().Size().Height-40)))
-	d.Show()
+	ws.showDialog(d)
 }
 
 // askPNGFile asks for a folder and a file name ending in .png and calls
@@ -711,7 +709,7 @@ func (ws *workspace) askPNGFileNamed(base string, then func(path string), cancel
 		widget.NewFormItem(lang.L("Folder"), folder.root),
 		widget.NewFormItem(lang.L("File name"), name),
 	)
-	d := dialog.NewCustomConfirm(lang.L("Save as PNG"), lang.L("Save"), lang.L("Cancel"), form, func(ok bool) {
+	d := newConfirmDialog(lang.L("Save as PNG"), lang.L("Save"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			cancelled()
 			return
@@ -724,7 +722,7 @@ func (ws *workspace) askPNGFileNamed(base string, then func(path string), cancel
 		then(path)
 	}, ws.win)
 	d.Resize(fyne.NewSize(640, 220))
-	d.Show()
+	ws.showDialog(d)
 }
 
 // pngPath checks a folder and a file name for a PNG (".png" is added

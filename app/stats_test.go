@@ -386,10 +386,69 @@ func TestFrequencyEsc(t *testing.T) {
 func tapButton(t *testing.T, root fyne.CanvasObject, label string) {
 	t.Helper()
 	for _, o := range test.LaidOutObjects(root) {
-		if b, ok := o.(*widget.Button); ok && b.Text == label {
-			test.Tap(b)
-			return
+		switch b := o.(type) {
+		case *widget.Button:
+			if b.Text == label {
+				test.Tap(b)
+				return
+			}
+		case *escButton:
+			if b.Text == label {
+				test.Tap(b)
+				return
+			}
 		}
 	}
 	t.Fatalf("no button %q", label)
+}
+
+// TestFrequencyEscWhateverFocused checks that Esc closes the frequency
+// lists whatever Tab has given the keyboard to: the filter, the selects and
+// checks, the Export… button, the table, its column headers and the Close
+// button (Fyne hands Esc to the focused widget only, and its own ignore
+// it), and with nothing focused. Esc is pressed as the window does: to the
+// focused widget, or to the window's handler when none has the focus.
+func TestFrequencyEscWhateverFocused(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	f.addDoc(testDoc("話.txt", []string{"你好", "，", "她", "說", "。"}, []string{"l", "x", "r", "v", "x"}))
+	c := ws.win.Canvas()
+	// Nothing focused: the window's handler closes the dialog as its Close
+	// button does (its callback forgets the list; hiding the pop-up alone
+	// did not).
+	f.openFreq()
+	c.Unfocus()
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.Overlays().Top() != nil || ws.corpus().freq != nil {
+		t.Fatalf("Esc with nothing focused: dialog shown %v, list kept %v", c.Overlays().Top() != nil, ws.corpus().freq != nil)
+	}
+	var seen []string
+	tables, buttons := 0, 0
+	for n := 0; n < 40; n++ {
+		f.openFreq()
+		start := c.Focused()
+		for range n {
+			test.FocusNext(c)
+		}
+		focused := c.Focused()
+		if n > 0 && focused == start {
+			break // round the dialog once
+		}
+		name := fmt.Sprintf("%T", focused)
+		if strings.HasSuffix(name, "Button") {
+			buttons++
+		}
+		if strings.HasSuffix(name, "Table") {
+			tables++
+		}
+		seen = append(seen, name)
+		focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		if c.Overlays().Top() != nil || ws.corpus().freq != nil {
+			t.Fatalf("Esc with the focus on %s (Tab × %d) left the frequency lists open", name, n)
+		}
+	}
+	t.Logf("Esc closed the dialog from: %s", strings.Join(seen, "; "))
+	if tables == 0 || buttons < 3 {
+		t.Errorf("Tab reached %d tables and %d buttons (%s), want the table, the Export… and Close buttons and the column headers", tables, buttons, seen)
+	}
 }

@@ -770,6 +770,56 @@ func TestSchemaEditorTagsetHant(t *testing.T) {
 	}
 }
 
+// TestEntityDescriptionsHant checks that the entity preset's layer and
+// label descriptions ("人名 person": simplified Chinese and English) are
+// shown in the UI's language — in 繁體中文 in traditional Chinese only —
+// in the schema editor and the label picker, while the project keeps its
+// descriptions: one the annotator did not edit is applied unchanged.
+func TestEntityDescriptionsHant(t *testing.T) {
+	for _, tc := range []struct{ lang, layer, per, loc, pickPER string }{
+		{"zh-Hant", "命名實體", "人名", "地點（非政治地點：山脈、河流、地區）", "entity / PER  [1]  人名"},
+		{"en", "named entities", "person", "location (non-political: mountains, rivers, regions)", "entity / PER  [1]  person"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			if err := useLanguage(tc.lang); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { useLanguage("en") })
+			e, w, got := newTestEditor(t, nil, nil)
+			e.layerList.Select(0)
+			if g := e.layerDesc.Text; g != tc.layer {
+				t.Errorf("the entity layer's description shows %q, want %q", g, tc.layer)
+			}
+			selectLabelNamed(t, e, "LOC")
+			if g := e.labelDesc.Text; g != tc.loc {
+				t.Errorf("LOC's description shows %q, want %q", g, tc.loc)
+			}
+			selectLabelNamed(t, e, "PER")
+			if g := e.labelDesc.Text; g != tc.per {
+				t.Errorf("PER's description shows %q, want %q", g, tc.per)
+			}
+			retype(e.labelDesc, tc.per+" 2")
+			tapApply(t, e, w, got)
+			def := annotate.DefaultSchema()
+			if g, want := schemaLabel(t, got.schema, "entity", "LOC").Description, schemaLabel(t, def, "entity", "LOC").Description; g != want {
+				t.Errorf("LOC's description, not edited, was applied as %q, want %q", g, want)
+			}
+			if g := schemaLabel(t, got.schema, "entity", "PER").Description; g != tc.per+" 2" {
+				t.Errorf("PER's description, edited, was applied as %q, want %q", g, tc.per+" 2")
+			}
+
+			f := newWSFixture(t)
+			if err := useLanguage(tc.lang); err != nil { // newWSFixture chose English
+				t.Fatal(err)
+			}
+			f.ws.onLabelPicker()
+			if text := overlayText(f.ws.win); !strings.Contains(text, tc.pickPER) {
+				t.Errorf("the label picker shows\n%s\nwant %q", text, tc.pickPER)
+			}
+		})
+	}
+}
+
 // TestExportOptionsUsed checks that the export dialog knows, for every
 // export format, which options it uses.
 func TestExportOptionsUsed(t *testing.T) {
@@ -795,8 +845,14 @@ func exportDialog(t *testing.T, ws *workspace) (format *widget.Select, folder *w
 			if filepath.IsAbs(w.Text) {
 				folder = w
 			}
+		case *escSelect:
+			if slices.Contains(w.Options, "doccano") {
+				format = &w.Select
+			}
 		case *widget.Check:
 			checks[w.Text] = w
+		case *escCheck:
+			checks[w.Text] = &w.Check
 		case *widget.Label:
 			if strings.Contains(w.Text, "does not use") {
 				notUsed = w.Text
@@ -967,5 +1023,127 @@ func TestLayout1024(t *testing.T) {
 	}
 	if w, need := ws.statusCnt.Size().Width, natural(ws.statusCnt); w+0.5 < need {
 		t.Errorf("the counts %q have %.0f of the %.0f they need", ws.statusCnt.Text, w, need)
+	}
+}
+
+// TestExportOptionTooltips checks that an export option the format does
+// not use says why in a tooltip: it shows while the pointer rests on the
+// disabled option, inside the dialog, and goes when the pointer leaves or
+// presses; an option the format uses has none (and the pointer to itself).
+func TestExportOptionTooltips(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	defer func(d time.Duration) { tipDelay = d }(tipDelay)
+	tipDelay = 0
+	ws.onExport()
+	format, _, _, _ := exportDialog(t, ws)
+	format.SetSelected("doccano")
+	c := ws.win.Canvas()
+	top := c.Overlays().Top()
+	var area *tipArea
+	var check *escCheck
+	for _, o := range walkObjects(top) {
+		if st, ok := o.(*fyne.Container); ok && len(st.Objects) == 2 {
+			ck, ok1 := st.Objects[0].(*escCheck)
+			a, ok2 := st.Objects[1].(*tipArea)
+			if ok1 && ok2 && ck.Text == "UTF-8 BOM (for Excel)" {
+				area, check = a, ck
+			}
+		}
+	}
+	if area == nil {
+		t.Fatal("the BOM option has no tooltip area")
+	}
+	layer := area.layer
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(check).Add(fyne.NewPos(10, 10))
+	const want = "doccano is not a CSV file: only CSV files take a BOM for Excel"
+	test.MoveMouse(c, at)
+	if layer.text != want || !layer.root.Visible() {
+		t.Fatalf("over the disabled BOM option the tooltip is %q (shown %v), want %q", layer.text, layer.root.Visible(), want)
+	}
+	box := layer.box
+	if p, s := box.Position(), layer.root.Size(); p.X < 0 || p.Y < 0 || p.X+box.Size().Width > s.Width || p.Y+box.Size().Height > s.Height {
+		t.Errorf("the tooltip at %v %v is not inside the dialog's %v", p, box.Size(), s)
+	}
+	test.MoveMouse(c, fyne.NewPos(1, 1))
+	if layer.text != "" || layer.root.Visible() {
+		t.Errorf("the pointer left, the tooltip %q stays", layer.text)
+	}
+	test.MoveMouse(c, at)
+	test.TapCanvas(c, at)
+	if layer.text != "" {
+		t.Errorf("after a press the tooltip %q stays", layer.text)
+	}
+
+	format.SetSelected("csv-tokens") // uses the BOM: no tooltip
+	test.MoveMouse(c, fyne.NewPos(1, 1))
+	test.MoveMouse(c, at)
+	if layer.text != "" || area.Visible() || check.Disabled() {
+		t.Errorf("csv-tokens: BOM enabled %v, tooltip %q (area shown %v), want enabled with none", !check.Disabled(), layer.text, area.Visible())
+	}
+}
+
+// TestIconButtonTooltips checks that the schema editor's buttons that show
+// only an arrow say what they do while the pointer rests on them, and that
+// a press hides the word and still moves the label.
+func TestIconButtonTooltips(t *testing.T) {
+	defer func(d time.Duration) { tipDelay = d }(tipDelay)
+	tipDelay = 0
+	e, w, _ := newTestEditor(t, nil, nil)
+	e.layerList.Select(0)
+	selectLabelNamed(t, e, "LOC")
+	c := w.Canvas()
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(e.downBtn).Add(fyne.NewPos(4, 4))
+	test.MoveMouse(c, at)
+	if got := e.downBtn.layer.text; got != "Move the label down" {
+		t.Fatalf("over the ↓ button the tooltip is %q, want %q", got, "Move the label down")
+	}
+	test.TapCanvas(c, at)
+	if got := e.downBtn.layer.text; got != "" {
+		t.Errorf("after a press the tooltip %q stays", got)
+	}
+	var names []string
+	for _, lb := range e.curLayer().labels {
+		names = append(names, lb.Name)
+	}
+	if len(names) < 3 || names[1] != "ORG" || names[2] != "LOC" {
+		t.Errorf("after ↓ on LOC the labels are %v, want LOC after ORG", names)
+	}
+	test.MoveMouse(c, at)
+	test.MoveMouse(c, fyne.NewPos(1, 1))
+	if got := e.downBtn.layer.text; got != "" {
+		t.Errorf("the pointer left, the tooltip %q stays", got)
+	}
+}
+
+// TestInspectorButtonTooltips checks that the inspector's disabled Accept
+// and Delete say what would enable them, in the window's tooltip layer.
+func TestInspectorButtonTooltips(t *testing.T) {
+	defer func(d time.Duration) { tipDelay = d }(tipDelay)
+	tipDelay = 0
+	f := newWSFixture(t)
+	ws := f.ws
+	in := ws.insp
+	in.show(nil, nil, 0, 0)
+	if !in.accept.Disabled() || !in.del.Disabled() {
+		t.Fatal("with no span Accept and Delete are enabled")
+	}
+	c := ws.win.Canvas()
+	for _, tc := range []struct {
+		b    *widget.Button
+		want string
+	}{
+		{in.accept, "Put the cursor on a suggested span to accept it"},
+		{in.del, "Put the cursor on a span to delete it"},
+	} {
+		at := fyne.CurrentApp().Driver().AbsolutePositionForObject(tc.b).Add(fyne.NewPos(5, 5))
+		test.MoveMouse(c, at)
+		if got := ws.tips.text; got != tc.want {
+			t.Errorf("over the disabled %q the tooltip is %q, want %q", tc.b.Text, got, tc.want)
+		}
+		test.MoveMouse(c, fyne.NewPos(1, 1))
+		if got := ws.tips.text; got != "" {
+			t.Errorf("the pointer left %q, the tooltip %q stays", tc.b.Text, got)
+		}
 	}
 }

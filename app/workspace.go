@@ -92,8 +92,10 @@ type workspace struct {
 	// goroutine turn it off: Fyne's test driver runs fyne.Do at once, on
 	// the calling goroutine).
 	indexAtOpen bool
-	schema      *annotate.Schema // the project's schema as last read (drawing never waits for the project)
-	job         *longJob         // the long work running, nil when none
+	schema      *annotate.Schema                    // the project's schema as last read (drawing never waits for the project)
+	job         *longJob                            // the long work running, nil when none
+	dialogs     map[fyne.CanvasObject]dialog.Dialog // the dialogs shown by showDialog, by their pop-up
+	tips        *tipLayer                           // the window's tooltips
 
 	// lastErr is the last error shown (tests read it).
 	lastErr error
@@ -223,6 +225,9 @@ func (ws *workspace) build() {
 	// Right: palette, inspector, spans.
 	ws.layerSel = widget.NewSelect(nil, func(name string) { ws.setLayer(name) })
 	ws.palette = container.NewGridWithColumns(2)
+	if ws.tips == nil {
+		ws.tips = newTipLayer()
+	}
 	ws.insp = newInspector(ws)
 	ws.spanList = widget.NewList(
 		func() int { return len(ws.spanItems) },
@@ -270,9 +275,9 @@ func (ws *workspace) build() {
 	ws.restoreSplits()
 	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, split)
 	if ws.root == nil {
-		ws.root = container.NewStack(content)
+		ws.root = container.NewStack(ws.tips.over(content))
 	} else {
-		ws.root.Objects = []fyne.CanvasObject{content}
+		ws.root.Objects = []fyne.CanvasObject{ws.tips.over(content)}
 		ws.root.Refresh()
 	}
 	ws.menu = newMainMenu(ws)
