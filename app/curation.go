@@ -8,7 +8,11 @@ package app
 // the number keys accept annotator N's version, 0 accepts none. Each
 // decision is one undoable step (agree.DecideVersion…) named after whose
 // version was taken and who decided; the document list counts each
-// document's open decisions.
+// document's open decisions. The annotators' relations are decided the
+// same way, place by place (a relation's source and target): the bar
+// lists each annotator's relations at the relation decision at hand, a
+// button takes one annotator's (agree.DecideRelations), once the curated
+// layer has both ends.
 
 import (
 	"context"
@@ -34,6 +38,8 @@ type curationState struct {
 	at   int           // index into dcs; -1 for none
 	doc  int64         // the document dcs are of
 	open map[int64]int // document ID → open decisions
+	rds  []agree.RelationDecision
+	rat  int // index into rds; -1 for none
 }
 
 // setupCuration reads whether the project is a curation project and, if
@@ -52,7 +58,7 @@ func (ws *workspace) setupCuration() {
 	if cur == nil {
 		return
 	}
-	cs := &curationState{cur: cur, on: true, at: -1, open: map[int64]int{}}
+	cs := &curationState{cur: cur, on: true, at: -1, rat: -1, open: map[int64]int{}}
 	for _, s := range ws.docs {
 		d, err := ws.proj.AnnotatedText(context.Background(), s.ID)
 		if err != nil {
@@ -101,7 +107,7 @@ func (ws *workspace) refreshCuration() {
 		return
 	}
 	if cs.doc != ws.doc.ID {
-		cs.doc, cs.at = ws.doc.ID, -1
+		cs.doc, cs.at, cs.rat = ws.doc.ID, -1, -1
 	}
 	cs.dcs = agree.Decisions(ws.doc, cs.cur)
 	open := 0
@@ -159,7 +165,107 @@ func (ws *workspace) refreshCuration() {
 		nav.Add(widget.NewButton(fmt.Sprintf(lang.L("All of %s"), name), func() { ws.decideAll(i) }))
 	}
 	ws.curBar.Add(nav)
+	ws.relationBar()
 	ws.curBar.Show()
+}
+
+// relationBar adds the relation decisions to the curation bar: how many
+// are open, the one at hand with each annotator's relations there, each a
+// button that takes that annotator's, and the buttons to move between
+// them.
+func (ws *workspace) relationBar() {
+	cs := ws.curation
+	cs.rds = agree.RelationDecisions(ws.doc, cs.cur)
+	if len(cs.rds) == 0 {
+		cs.rat = -1
+		return
+	}
+	if cs.rat >= len(cs.rds) {
+		cs.rat = len(cs.rds) - 1
+	}
+	open := 0
+	for _, rd := range cs.rds {
+		if !rd.Decided {
+			open++
+		}
+	}
+	ws.curBar.Add(widget.NewLabelWithStyle(fmt.Sprintf(lang.L("Relations: %d open decisions of %d in this document"), open, len(cs.rds)),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if cs.rat >= 0 {
+		rd := cs.rds[cs.rat]
+		state := lang.L("disagreed")
+		switch {
+		case rd.Decided:
+			state = lang.L("decided")
+		case rd.Agreed():
+			state = lang.L("agreed")
+		}
+		if rd.FromID == 0 || rd.ToID == 0 {
+			state += " · " + lang.L("decide the spans first")
+		}
+		ws.curBar.Add(widget.NewLabel(fmt.Sprintf(lang.L("Relation %d of %d · %s · %s %q → %s %q · %s"), cs.rat+1, len(cs.rds), rd.Layer,
+			rd.From.Label, ws.doc.Slice(rd.From.Start, rd.From.End), rd.To.Label, ws.doc.Slice(rd.To.Start, rd.To.End), state)))
+		versions := container.NewHBox()
+		for i, v := range rd.Versions {
+			var types []string
+			for _, r := range v {
+				types = append(types, r.Type)
+			}
+			text := lang.L("nothing")
+			if len(types) > 0 {
+				text = strings.Join(types, ", ")
+			}
+			versions.Add(widget.NewButton(fmt.Sprintf(lang.L("Take %s's: %s"), cs.cur.Annotators[i], text), func() { ws.decideRelations(i) }))
+		}
+		ws.curBar.Add(versions)
+	}
+	ws.curBar.Add(container.NewHBox(
+		widget.NewButton(lang.L("Previous relation"), func() { ws.nextRelation(-1) }),
+		widget.NewButton(lang.L("Next relation"), func() { ws.nextRelation(1) })))
+}
+
+// nextRelation moves to the next (delta 1) or previous (-1) open relation
+// decision of the document, wrapping, and selects the text from its
+// source to its target.
+func (ws *workspace) nextRelation(delta int) {
+	cs := ws.curation
+	if !ws.curating() || ws.doc == nil {
+		return
+	}
+	cs.rds = agree.RelationDecisions(ws.doc, cs.cur)
+	n := len(cs.rds)
+	for k := 1; k <= n; k++ {
+		i := ((cs.rat+delta*k)%n + n) % n
+		if cs.rat < 0 && delta < 0 {
+			i = ((n-k)%n + n) % n
+		}
+		if !cs.rds[i].Decided {
+			cs.rat = i
+			rd := cs.rds[i]
+			ws.view.Select(min(rd.From.Start, rd.To.Start), max(rd.From.End, rd.To.End))
+			ws.refreshCuration()
+			return
+		}
+	}
+	ws.info(lang.L("No open relation decision in this document"))
+}
+
+// decideRelations takes annotator a's relations at the relation decision
+// at hand, as one step, and moves to the next open one.
+func (ws *workspace) decideRelations(a int) {
+	cs := ws.curation
+	if !ws.curating() || ws.doc == nil || cs.rat < 0 || cs.rat >= len(cs.rds) || a >= len(cs.cur.Annotators) {
+		return
+	}
+	e, err := agree.DecideRelations(cs.rds[cs.rat], cs.cur, a, ws.annotator())
+	if err != nil {
+		ws.showError(err)
+		return
+	}
+	if ws.apply(e) {
+		ws.nextRelation(1)
+	}
+	ws.focusView()
 }
 
 // nextDecision moves to the next (delta 1) or previous (-1) open decision

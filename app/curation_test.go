@@ -20,6 +20,14 @@ import (
 // the curation project in a workspace in a test window.
 func curationWS(t *testing.T) (*workspace, int64) {
 	t.Helper()
+	return curationWSWith(t, nil, nil)
+}
+
+// curationWSWith is curationWS with a relation layer "rel" (types knows
+// and meets) and each annotator's relations, their ends the IDs 1, 2, 3
+// of the annotator's spans (in curationWS's order), when rels is not nil.
+func curationWSWith(t *testing.T, schema *annotate.Schema, rels map[string][]annotate.Relation) (*workspace, int64) {
+	t.Helper()
 	dir := t.TempDir()
 	sp := func(label string, s, e int) annotate.Span {
 		return annotate.Span{Layer: "entity", Label: label, Start: s, End: e, Origin: annotate.OriginManual}
@@ -32,7 +40,7 @@ func curationWS(t *testing.T) (*workspace, int64) {
 	var paths []string
 	for _, who := range []string{"lin", "wang", "zhao"} {
 		path := filepath.Join(dir, who+".biaozhu")
-		p, err := annotate.Create(path, nil, annotate.Options{NoBackup: true})
+		p, err := annotate.Create(path, schema, annotate.Options{NoBackup: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +49,12 @@ func curationWS(t *testing.T) (*workspace, int64) {
 		}
 		d := testDoc("会面.txt", []string{"张三", "和", "李四", "在", "北京", "见", "了", "王五", "。"},
 			[]string{"nr", "c", "nr", "p", "ns", "v", "ul", "nr", "x"})
-		d.Status, d.Spans = annotate.StatusDone, versions[who]
+		d.Status, d.Spans, d.Relations = annotate.StatusDone, versions[who], rels[who]
+		if rels != nil {
+			for i := range d.Spans {
+				d.Spans[i].ID = int64(i + 1)
+			}
+		}
 		if err := p.AddDocument(d); err != nil {
 			t.Fatal(err)
 		}
@@ -175,5 +188,72 @@ func TestCurationView(t *testing.T) {
 	ws.onToggleCuration()
 	if ws.curating() || ws.curBar.Visible() {
 		t.Error("the curation mode did not turn off")
+	}
+}
+
+// TestCurationRelations: lin links 张三 knows 李四, wang 张三 meets 李四.
+// The bar counts the relation decision; Next relation selects 张三…李四
+// and shows both versions, and that 李四 (not agreed: zhao has LOC) must
+// be decided first (agree.DecideRelations refuses until then). Once 李四 is
+// decided (1: lin's PER), taking wang's is one step, stored between the
+// curated spans, named after wang and the curator; undo opens it again.
+func TestCurationRelations(t *testing.T) {
+	schema := annotate.DefaultSchema()
+	schema.Relations = []annotate.RelationLayer{{Name: "rel", Types: []annotate.RelationType{{Name: "knows"}, {Name: "meets"}}}}
+	rel := func(typ string) []annotate.Relation {
+		return []annotate.Relation{{Layer: "rel", Type: typ, From: 1, To: 2, Origin: annotate.OriginManual}}
+	}
+	ws, id := curationWSWith(t, schema, map[string][]annotate.Relation{"lin": rel("knows"), "wang": rel("meets")})
+	if bar := barText(ws); !strings.Contains(bar, "Relations: 1 open decisions of 1 in this document") {
+		t.Errorf("the bar shows\n%s", bar)
+	}
+	tapButton(t, ws.curBar, "Next relation")
+	if s, e := ws.view.Selection(); s != 0 || e != 5 {
+		t.Errorf("Next relation selects [%d,%d), want 张三…李四 [0,5)", s, e)
+	}
+	bar := barText(ws)
+	for _, want := range []string{`Relation 1 of 1 · rel · PER "张三" → PER "李四" · disagreed · decide the spans first`, "Take lin's: knows", "Take wang's: meets", "Take zhao's: nothing"} {
+		if !strings.Contains(bar, want) {
+			t.Errorf("the bar shows\n%s\nwant %q", bar, want)
+		}
+	}
+	stored := func() []string {
+		d, err := ws.proj.AnnotatedText(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range d.Relations {
+			if r.Layer != "rel" {
+				continue
+			}
+			from, _ := d.Span(r.From)
+			to, _ := d.Span(r.To)
+			out = append(out, r.Type+" "+d.Slice(from.Start, from.End)+"→"+d.Slice(to.Start, to.End)+" "+from.Layer+"/"+to.Layer)
+		}
+		return out
+	}
+	ws.view.TypedRune(']') // 李四
+	ws.view.TypedRune('1') // lin's: PER
+	if bar := barText(ws); !strings.Contains(bar, `Relation 1 of 1 · rel · PER "张三" → PER "李四" · disagreed`+"\n") {
+		t.Errorf("with 李四 decided the bar shows\n%s", bar)
+	}
+	tapButton(t, ws.curBar, "Take wang's: meets")
+	if got := stored(); strings.Join(got, ",") != "meets 张三→李四 entity/entity" {
+		t.Errorf("curated relations after taking wang's: %q, want meets 张三→李四 between curated spans", got)
+	}
+	h, _ := ws.proj.History(id)
+	if e := h.Done[len(h.Done)-1]; e.Name != "accept wang's relations PER [0,2) → PER [3,5) in rel (decided by curator)" {
+		t.Errorf("the step is %q", e.Name)
+	}
+	if bar := barText(ws); !strings.Contains(bar, "Relations: 0 open decisions of 1 in this document") {
+		t.Errorf("after deciding the bar shows\n%s", bar)
+	}
+	ws.onUndo()
+	if got := stored(); len(got) != 0 {
+		t.Errorf("curated relations after undo: %q, want none", got)
+	}
+	if bar := barText(ws); !strings.Contains(bar, "Relations: 1 open decisions of 1 in this document") {
+		t.Errorf("after undo the bar shows\n%s", bar)
 	}
 }
