@@ -17,9 +17,11 @@ package app
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -40,6 +42,87 @@ type curationState struct {
 	open map[int64]int // document ID → open decisions
 	rds  []agree.RelationDecision
 	rat  int // index into rds; -1 for none
+	// class is the agreement class of each annotator's span of the
+	// document (by span ID), lane is the annotator of each annotator's
+	// layer.
+	class map[int64]string
+	lane  map[string]string
+}
+
+// The agreement classes of the annotators' spans in the curation mode:
+// every annotator marked the same there; the place is decided; only some
+// annotators marked something there; they marked it differently. A span
+// takes the first that holds.
+const (
+	classAgreed    = "agreed"
+	classDecided   = "decided"
+	classSome      = "only some"
+	classDisagreed = "disagreed"
+)
+
+// curationClasses are the classes in the legend's order, with their
+// colours (the annotators' bars take them instead of their labels').
+var curationClasses = []struct {
+	name  string
+	color color.NRGBA
+}{
+	{classAgreed, color.NRGBA{0x2e, 0x9e, 0x44, 0xff}},
+	{classDisagreed, color.NRGBA{0xd0, 0x30, 0x30, 0xff}},
+	{classSome, color.NRGBA{0xe0, 0x9a, 0x00, 0xff}},
+	{classDecided, color.NRGBA{0x58, 0x6a, 0xb8, 0xff}},
+}
+
+// classOf is the agreement class of the spans of decision dc.
+func classOf(dc *agree.Decision) string {
+	switch {
+	case dc.Agreed():
+		return classAgreed
+	case dc.Decided:
+		return classDecided
+	}
+	for _, v := range dc.Versions {
+		if len(v) == 0 {
+			return classSome
+		}
+	}
+	return classDisagreed
+}
+
+// curationSpanStyle is the text view's span style in the curation mode:
+// an annotator's span takes its agreement class's colour and its tag
+// names the annotator ("lin: PER").
+func (ws *workspace) curationSpanStyle(s annotate.Span) (color.NRGBA, string, bool) {
+	if !ws.curating() {
+		return color.NRGBA{}, "", false
+	}
+	cs := ws.curation
+	name, ok := cs.lane[s.Layer]
+	if !ok {
+		return color.NRGBA{}, "", false
+	}
+	class := cs.class[s.ID]
+	for _, c := range curationClasses {
+		if c.name == class {
+			return c.color, name + ": " + s.Label, true
+		}
+	}
+	return color.NRGBA{}, "", false
+}
+
+// curationLegend is the row that says what the colours of the
+// annotators' lanes mean.
+func curationLegend() fyne.CanvasObject {
+	labels := map[string]string{classAgreed: lang.L("agreed"), classDisagreed: lang.L("disagreed"),
+		classSome: lang.L("only some"), classDecided: lang.L("decided")}
+	row := container.NewHBox(widget.NewLabel(lang.L("Annotators' lanes:")))
+	for _, c := range curationClasses {
+		sw := canvas.NewRectangle(c.color)
+		sw.SetMinSize(fyne.NewSize(14, 14))
+		sw.CornerRadius = 2
+		row.Add(container.NewCenter(sw))
+		row.Add(widget.NewLabel(labels[c.name]))
+	}
+	return row
 }
 
 // setupCuration reads whether the project is a curation project and, if
@@ -58,7 +141,13 @@ func (ws *workspace) setupCuration() {
 	if cur == nil {
 		return
 	}
-	cs := &curationState{cur: cur, on: true, at: -1, rat: -1, open: map[int64]int{}}
+	cs := &curationState{cur: cur, on: true, at: -1, rat: -1, open: map[int64]int{}, class: map[int64]string{}, lane: map[string]string{}}
+	for _, m := range cur.Layers {
+		for name, layer := range m {
+			cs.lane[layer] = name
+		}
+	}
+	ws.view.spanStyle = ws.curationSpanStyle
 	for _, s := range ws.docs {
 		d, err := ws.proj.AnnotatedText(context.Background(), s.ID)
 		if err != nil {
@@ -102,6 +191,7 @@ func (ws *workspace) refreshCuration() {
 	}
 	ws.curBar.RemoveAll()
 	cs := ws.curation
+	defer ws.view.Refresh() // the lanes' colours
 	if !ws.curating() || ws.doc == nil {
 		ws.curBar.Hide()
 		return
@@ -111,9 +201,17 @@ func (ws *workspace) refreshCuration() {
 	}
 	cs.dcs = agree.Decisions(ws.doc, cs.cur)
 	open := 0
-	for _, dc := range cs.dcs {
+	clear(cs.class)
+	for i := range cs.dcs {
+		dc := &cs.dcs[i]
 		if !dc.Decided {
 			open++
+		}
+		class := classOf(dc)
+		for _, v := range dc.Versions {
+			for _, s := range v {
+				cs.class[s.ID] = class
+			}
 		}
 	}
 	if cs.open[ws.doc.ID] != open {
@@ -124,7 +222,7 @@ func (ws *workspace) refreshCuration() {
 		cs.at = len(cs.dcs) - 1
 	}
 	head := fmt.Sprintf(lang.L("Curation: %d open decisions of %d in this document"), open, len(cs.dcs))
-	ws.curBar.Add(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	ws.curBar.Add(container.NewHBox(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), curationLegend()))
 	if cs.at >= 0 {
 		dc := cs.dcs[cs.at]
 		state := lang.L("disagreed")

@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
+	"image/color"
+	"maps"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -255,5 +258,88 @@ func TestCurationRelations(t *testing.T) {
 	}
 	if bar := barText(ws); !strings.Contains(bar, "Relations: 1 open decisions of 1 in this document") {
 		t.Errorf("after undo the bar shows\n%s", bar)
+	}
+}
+
+// TestCurationLanes: the annotators' lanes name the annotator in each
+// tag and colour each span by its place's agreement: 张三 agreed (all
+// PER), 李四 disagreed (zhao LOC), 北京 only some (zhao nothing); once 李四
+// is decided its spans turn to decided. Checked on the spans' styles and
+// on what the view draws (tags and bars of those colours); the legend
+// names the classes. Outside the curation mode the labels' colours and
+// names are back.
+func TestCurationLanes(t *testing.T) {
+	ws, _ := curationWS(t)
+	colorOf := map[string]color.NRGBA{}
+	for _, c := range curationClasses {
+		colorOf[c.name] = c.color
+	}
+	lanes := func() map[string]string {
+		out := map[string]string{}
+		for _, s := range ws.doc.Spans {
+			c, tag, ok := ws.curationSpanStyle(s)
+			if !ok {
+				continue
+			}
+			class := "?"
+			for name, cc := range colorOf {
+				if cc == c {
+					class = name
+				}
+			}
+			out[ws.doc.Slice(s.Start, s.End)+" "+tag] = class
+		}
+		return out
+	}
+	want := map[string]string{
+		"张三 lin: PER": classAgreed, "张三 wang: PER": classAgreed, "张三 zhao: PER": classAgreed,
+		"李四 lin: PER": classDisagreed, "李四 wang: PER": classDisagreed, "李四 zhao: LOC": classDisagreed,
+		"北京 lin: LOC": classSome, "北京 wang: PER": classSome,
+	}
+	if got := lanes(); !maps.Equal(got, want) {
+		t.Errorf("lanes %v, want %v", got, want)
+	}
+	// What the view draws: the tags, and a bar edge of each class's colour.
+	drawn := func() (texts map[string]bool, colors map[color.Color]bool) {
+		texts, colors = map[string]bool{}, map[color.Color]bool{}
+		for _, o := range test.LaidOutObjects(ws.view) {
+			switch o := o.(type) {
+			case *canvas.Text:
+				texts[o.Text] = true
+			case *canvas.Rectangle:
+				colors[o.FillColor] = true
+			}
+		}
+		return texts, colors
+	}
+	texts, colors := drawn()
+	for _, tag := range []string{"lin: PER", "wang: PER", "zhao: LOC", "lin: LOC"} {
+		if !texts[tag] {
+			t.Errorf("the view draws no tag %q (tags %v)", tag, texts)
+		}
+	}
+	for _, class := range []string{classAgreed, classDisagreed, classSome} {
+		if !colors[colorOf[class]] {
+			t.Errorf("the view draws no bar of %s's colour", class)
+		}
+	}
+	if colors[colorOf[classDecided]] {
+		t.Errorf("the view draws a decided bar before any decision")
+	}
+	if bar := barText(ws); !strings.Contains(bar, "Annotators' lanes:\nagreed\ndisagreed\nonly some\ndecided\n") {
+		t.Errorf("the legend reads\n%s", bar)
+	}
+	ws.view.TypedRune(']') // 李四
+	ws.view.TypedRune('2') // wang's
+	want["李四 lin: PER"], want["李四 wang: PER"], want["李四 zhao: LOC"] = classDecided, classDecided, classDecided
+	if got := lanes(); !maps.Equal(got, want) {
+		t.Errorf("after deciding 李四: lanes %v, want %v", got, want)
+	}
+	if _, colors := drawn(); !colors[colorOf[classDecided]] {
+		t.Errorf("after deciding 李四 the view draws no decided bar")
+	}
+	ws.onToggleCuration()
+	if texts, colors := drawn(); texts["lin: PER"] || colors[colorOf[classDisagreed]] || !texts["PER"] {
+		t.Errorf("outside the curation mode the view still draws the lanes' names or colours")
 	}
 }
