@@ -27,8 +27,8 @@ type relEnd struct {
 	start, end   int
 }
 
-// relKey is a relation as relation matching sees it; typ is "" for
-// unlabelled matching.
+// relKey is a relation as relation matching sees it (unlabelled matching
+// compares from and to only).
 type relKey struct {
 	from, to relEnd
 	typ      string
