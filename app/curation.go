@@ -292,11 +292,19 @@ func (ws *workspace) relationBar() {
 	if cs.rat >= 0 {
 		rd := cs.rds[cs.rat]
 		state := lang.L("disagreed")
+		var only []string
+		for i, v := range rd.Versions {
+			if len(v) > 0 {
+				only = append(only, cs.cur.Annotators[i])
+			}
+		}
 		switch {
 		case rd.Decided:
 			state = lang.L("decided")
 		case rd.Agreed():
 			state = lang.L("agreed")
+		case len(only) < len(rd.Versions):
+			state = fmt.Sprintf(lang.L("only %s"), strings.Join(only, ", "))
 		}
 		if rd.FromID == 0 || rd.ToID == 0 {
 			state += " · " + lang.L("decide the spans first")
