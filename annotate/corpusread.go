@@ -65,6 +65,9 @@ func (p *Project) AnnotatedText(ctx context.Context, id int64) (*Document, error
 	if err != nil {
 		return nil, p.classify(err, "load rejected suggestions")
 	}
+	if len(p.schema.Relations) == 0 {
+		return d, nil // no relation layer, no relation: no query
+	}
 	d.Relations, err = queryAll(ctx, p.conn, func(r *sql.Rows) (x Relation, err error) {
 		return x, r.Scan(&x.ID, &x.Layer, &x.Type, &x.From, &x.To, &x.Origin)
 	}, `SELECT id, layer, type, from_span, to_span, origin FROM relations WHERE doc_id = ? ORDER BY id`, id)
