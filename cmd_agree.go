@@ -73,31 +73,45 @@ func writeAgreeText(w io.Writer, rep *agree.Report) error {
 	for _, name := range rep.LayerOrder {
 		l := rep.Layers[name]
 		if l.Documents == 0 {
-			fmt.Fprintf(w, "\nlayer %s: no document that two annotators worked on (status other than new, or a span in the layer)\n", quote(name))
+			what, mark := "layer", "span"
+			if l.Kind == agree.KindRelations {
+				what, mark = "relation layer", "relation"
+			}
+			fmt.Fprintf(w, "\n%s %s: no document that two annotators worked on (status other than new, or a %s in the layer)\n", what, quote(name), mark)
 			continue
 		}
-		fmt.Fprintf(w, "\nlayer %s: %s, %s level (%s)\n", quote(name), plural(l.Documents, "document"), l.Unit, plural(l.Units, l.Unit+" unit"))
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "LABEL\tCOHEN κ\tFLEISS κ\tα\tαu\tF1 EXACT\tF1 OVERLAP\t")
-		row := func(label string, m *agree.Measures) {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", label, num(m.CohenKappa), num(m.FleissKappa), num(m.Alpha), num(m.AlphaU), num(m.F1Exact), num(m.F1Overlap))
+		if l.Kind == agree.KindRelations {
+			if err := writeRelationTables(w, name, l, num); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintf(w, "\nlayer %s: %s, %s level (%s)\n", quote(name), plural(l.Documents, "document"), l.Unit, plural(l.Units, l.Unit+" unit"))
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(tw, "LABEL\tCOHEN κ\tFLEISS κ\tα\tαu\tF1 EXACT\tF1 OVERLAP\t")
+			row := func(label string, m *agree.Measures) {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", label, num(m.CohenKappa), num(m.FleissKappa), num(m.Alpha), num(m.AlphaU), num(m.F1Exact), num(m.F1Overlap))
+			}
+			row("(all)", &l.Measures)
+			for _, label := range l.LabelOrder {
+				row(quote(label), l.Labels[label])
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintln(w)
+			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(tw, "A\tB\tDOCUMENTS\tSPANS A\tSPANS B\tCOHEN κ\tP EXACT\tR EXACT\tF1 EXACT\tP OVERLAP\tR OVERLAP\tF1 OVERLAP\t")
+			for _, p := range l.Pairs {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", quote(p.A), quote(p.B), p.Documents, p.SpansA, p.SpansB, num(p.CohenKappa),
+					num(p.PrecisionExact), num(p.RecallExact), num(p.F1Exact), num(p.PrecisionOverlap), num(p.RecallOverlap), num(p.F1Overlap))
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
 		}
-		row("(all)", &l.Measures)
-		for _, label := range l.LabelOrder {
-			row(quote(label), l.Labels[label])
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-		fmt.Fprintln(w)
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "A\tB\tDOCUMENTS\tSPANS A\tSPANS B\tCOHEN κ\tP EXACT\tR EXACT\tF1 EXACT\tP OVERLAP\tR OVERLAP\tF1 OVERLAP\t")
-		for _, p := range l.Pairs {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", quote(p.A), quote(p.B), p.Documents, p.SpansA, p.SpansB, num(p.CohenKappa),
-				num(p.PrecisionExact), num(p.RecallExact), num(p.F1Exact), num(p.PrecisionOverlap), num(p.RecallOverlap), num(p.F1Overlap))
-		}
-		if err := tw.Flush(); err != nil {
-			return err
+		matched := "matched spans"
+		if l.Kind == agree.KindRelations {
+			matched = "relation types, relations matched on (from, to)"
 		}
 		for i := range l.Pairs {
 			p := &l.Pairs[i]
@@ -105,8 +119,8 @@ func writeAgreeText(w io.Writer, rep *agree.Report) error {
 			if len(labels) == 0 {
 				continue
 			}
-			fmt.Fprintf(w, "\nconfusion of matched spans, %s (rows) × %s (columns); — is no match:\n", quote(p.A), quote(p.B))
-			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintf(w, "\nconfusion of %s, %s (rows) × %s (columns); — is no match:\n", matched, quote(p.A), quote(p.B))
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			show := func(s string) string {
 				if s == "" {
 					return "—"
@@ -150,8 +164,35 @@ func writeAgreeText(w io.Writer, rep *agree.Report) error {
 			}
 		}
 		for _, n := range notes {
+			if l.Kind == agree.KindRelations && strings.Contains(n, "measures of span layers") {
+				continue // the null columns of the JSON, not in these tables
+			}
 			fmt.Fprintln(w, "note:", safeText(n))
 		}
 	}
 	return nil
+}
+
+// writeRelationTables prints a relation layer's tables: F1 per type, and
+// per pair precision, recall and F1 on (from, to, type) and on (from, to).
+func writeRelationTables(w io.Writer, name string, l *agree.LayerReport, num func(*float64) string) error {
+	fmt.Fprintf(w, "\nrelation layer %s: %s (%s; spans matched by their offsets and label)\n", quote(name), plural(l.Documents, "document"), plural(l.Units, "relation"))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "TYPE\tRELATIONS\tF1 LABELLED\tF1 UNLABELLED\t")
+	fmt.Fprintf(tw, "(all)\t%d\t%s\t%s\t\n", l.Units, num(l.F1Exact), num(l.F1Unlabelled))
+	for _, typ := range l.LabelOrder {
+		m := l.Labels[typ]
+		fmt.Fprintf(tw, "%s\t%d\t%s\t\t\n", quote(typ), m.Units, num(m.F1Exact))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "A\tB\tDOCUMENTS\tRELATIONS A\tRELATIONS B\tP LABELLED\tR LABELLED\tF1 LABELLED\tP UNLABELLED\tR UNLABELLED\tF1 UNLABELLED\t")
+	for _, p := range l.Pairs {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", quote(p.A), quote(p.B), p.Documents, p.RelationsA, p.RelationsB,
+			num(p.PrecisionExact), num(p.RecallExact), num(p.F1Exact), num(p.PrecisionUnlabelled), num(p.RecallUnlabelled), num(p.F1Unlabelled))
+	}
+	return tw.Flush()
 }

@@ -138,3 +138,89 @@ func TestAgreeCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestAgreeRelations runs agree on two annotators' files with a relation
+// layer: lin has works_for 张三→华为 and knows 张三→李四, wang works_for
+// 张三→华为 and works_for 张三→李四 (the same ends, another type), under
+// other span IDs. Labelled: 1 of 2 and 2 (P, R, F1 0.5); unlabelled: 2
+// (1.0). Text, json and csv say so.
+func TestAgreeRelations(t *testing.T) {
+	dir := t.TempDir()
+	txt := "张三在华为工作，认识李四。"
+	file := func(who string, base int64, types ...string) string {
+		schema := annotate.DefaultSchema()
+		schema.Layers = []annotate.Layer{{Name: "NER", Overlap: annotate.OverlapForbidden, Labels: []annotate.Label{{Name: "PER", Color: "#aa0000"}, {Name: "ORG", Color: "#0000aa"}}}}
+		schema.Relations = []annotate.RelationLayer{{Name: "rel", Types: []annotate.RelationType{{Name: "works_for"}, {Name: "knows"}}}}
+		path := filepath.Join(dir, who+".biaozhu")
+		p, err := annotate.Create(path, schema, annotate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		if err := p.SetHandedTo(who); err != nil {
+			t.Fatal(err)
+		}
+		sp := func(id int64, label string, s, e int) annotate.Span {
+			return annotate.Span{ID: base + id, Layer: "NER", Label: label, Start: s, End: e, Origin: annotate.OriginManual}
+		}
+		d := &annotate.Document{Name: who, Text: txt, Raw: txt, Status: annotate.StatusDone,
+			Spans: []annotate.Span{sp(1, "PER", 0, 2), sp(2, "ORG", 3, 5), sp(3, "PER", 10, 12)},
+			Relations: []annotate.Relation{
+				{Layer: "rel", Type: types[0], From: base + 1, To: base + 2, Origin: annotate.OriginManual},
+				{Layer: "rel", Type: types[1], From: base + 1, To: base + 3, Origin: annotate.OriginManual}}}
+		for i, r := range []rune(txt) {
+			d.Tokens = append(d.Tokens, text.Token{Start: i, End: i + 1, Text: string(r)})
+		}
+		d.Sentences = []text.Sentence{{Start: 0, End: len(d.Tokens)}}
+		if err := p.AddDocument(d); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	a, b := file("lin", 0, "works_for", "knows"), file("wang", 40, "works_for", "works_for")
+
+	r := biaozhu(t, nil, "agree", "-format", "json", "-layer", "rel", a, b)
+	var got struct {
+		Layers map[string]struct {
+			Kind         string   `json:"kind"`
+			F1Exact      *float64 `json:"f1_exact"`
+			F1Unlabelled *float64 `json:"f1_unlabelled"`
+			Pairs        []struct {
+				A, B             string
+				PrecisionExact   *float64 `json:"precision_exact"`
+				RecallUnlabelled *float64 `json:"recall_unlabelled"`
+			} `json:"pairs"`
+		} `json:"layers"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 {
+		t.Fatalf("agree -format json: exit %d, %v, stdout %q, stderr %q", r.code, err, r.stdout, r.stderr)
+	}
+	l := got.Layers["rel"]
+	if l.Kind != "relations" || l.F1Exact == nil || *l.F1Exact != 0.5 || l.F1Unlabelled == nil || *l.F1Unlabelled != 1 ||
+		len(l.Pairs) != 1 || l.Pairs[0].PrecisionExact == nil || *l.Pairs[0].PrecisionExact != 0.5 || *l.Pairs[0].RecallUnlabelled != 1 {
+		t.Errorf("rel = %+v, want kind relations, f1_exact 0.5, f1_unlabelled 1, one pair (P 0.5, R unlabelled 1)", l)
+	}
+	if len(got.Layers) != 1 {
+		t.Errorf("-layer rel measured %d layers", len(got.Layers))
+	}
+
+	r = biaozhu(t, nil, "agree", a, b)
+	for _, want := range []string{`relation layer rel: 1 document (4 relations; spans matched by their offsets and label)`,
+		"confusion of relation types, relations matched on (from, to)", "layer NER: 1 document, token level"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("agree (text): exit %d, stdout %q; want %q", r.code, r.stdout, want)
+		}
+	}
+	r = biaozhu(t, nil, "agree", "-format", "csv", "-layer", "rel", a, b)
+	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if err != nil || r.code != 0 {
+		t.Fatalf("agree -format csv: exit %d, %v", r.code, err)
+	}
+	// header, the layer, works_for, knows, the pair
+	if len(rows) != 5 || rows[1][1] != "relation" || rows[1][11] != "0.5000" || rows[1][17] != "1.0000" || rows[4][3] != "lin" || rows[4][13] != "0.5000" || rows[4][18] != "1.0000" {
+		t.Errorf("csv rows %q, want the layer (f1_exact 0.5, f1_unlabelled 1), two types, the pair (P 0.5, unlabelled 1)", rows)
+	}
+}

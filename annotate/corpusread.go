@@ -12,7 +12,8 @@ import (
 )
 
 // AnnotatedText reads what the corpus index needs of document id from the
-// file: name, status, clean text, tokens, spans and rejected places (not the raw text,
+// file: name, status, clean text, tokens, spans, relations (without their
+// notes and annotators) and rejected places (not the raw text,
 // offset map, report, sentences or history that Document also loads, which
 // cost more than the rest). The Document returned is a copy, not the
 // project's live one, and has only those fields set.
@@ -63,6 +64,18 @@ func (p *Project) AnnotatedText(ctx context.Context, id int64) (*Document, error
 	}, `SELECT layer, label, start, "end" FROM rejections WHERE doc_id = ? ORDER BY start, "end", layer, label`, id)
 	if err != nil {
 		return nil, p.classify(err, "load rejected suggestions")
+	}
+	if len(p.schema.Relations) == 0 {
+		return d, nil // no relation layer, no relation: no query
+	}
+	d.Relations, err = queryAll(ctx, p.conn, func(r *sql.Rows) (x Relation, err error) {
+		return x, r.Scan(&x.ID, &x.Layer, &x.Type, &x.From, &x.To, &x.Origin)
+	}, `SELECT id, layer, type, from_span, to_span, origin FROM relations WHERE doc_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, p.classify(err, "load relations")
+	}
+	if len(d.Relations) == 0 {
+		d.Relations = nil
 	}
 	return d, nil
 }

@@ -223,6 +223,10 @@ func (v *agreementView) show(rep *agree.Report) {
 	v.results.Add(widget.NewLabel(fmt.Sprintf(lang.L("Annotators: %s · documents measured: %d"), strings.Join(rep.Annotators, ", "), rep.Documents)))
 	for _, name := range rep.LayerOrder {
 		l := rep.Layers[name]
+		if l.Kind == agree.KindRelations {
+			v.showRelations(name, l, num)
+			continue
+		}
 		head := widget.NewLabelWithStyle(fmt.Sprintf(lang.L("Layer %s · documents: %d · units: %d · %s"), name, l.Documents, l.Units, unitLevel(l.Unit)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		v.results.Add(head)
 		grid := container.NewGridWithColumns(7)
@@ -272,13 +276,66 @@ func (v *agreementView) show(rep *agree.Report) {
 	}
 }
 
-// agreementCharts are the report's charts: per layer, αu per label and F1
-// (overlap) per pair. A measure that is not there (null) is left out of
-// its chart.
+// showRelations shows a relation layer's tables: F1 per type, labelled
+// (from, to, type) and unlabelled (from, to), and per pair.
+func (v *agreementView) showRelations(name string, l *agree.LayerReport, num func(*float64) string) {
+	v.results.Add(widget.NewLabelWithStyle(fmt.Sprintf(lang.L("Relation layer %s · documents: %d · relations: %d"), name, l.Documents, l.Units),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	grid := container.NewGridWithColumns(3)
+	for _, h := range []string{lang.L("Type"), lang.L("F1 labelled"), lang.L("F1 unlabelled")} {
+		grid.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	}
+	for _, s := range []string{lang.L("(all)"), num(l.F1Exact), num(l.F1Unlabelled)} {
+		grid.Add(widget.NewLabel(s))
+	}
+	for _, typ := range l.LabelOrder {
+		for _, s := range []string{typ, num(l.Labels[typ].F1Exact), ""} {
+			grid.Add(widget.NewLabel(s))
+		}
+	}
+	v.results.Add(grid)
+	pairs := container.NewGridWithColumns(4)
+	for _, h := range []string{lang.L("Pair"), lang.L("Documents"), lang.L("F1 labelled"), lang.L("F1 unlabelled")} {
+		pairs.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	}
+	for _, p := range l.Pairs {
+		for _, s := range []string{p.A + " – " + p.B, strconv.Itoa(p.Documents), num(p.F1Exact), num(p.F1Unlabelled)} {
+			pairs.Add(widget.NewLabel(s))
+		}
+	}
+	v.results.Add(pairs)
+	var notes []string
+	for _, n := range l.Notes {
+		if !strings.Contains(n, "measures of span layers") {
+			notes = append(notes, n)
+		}
+	}
+	if len(notes) > 0 {
+		w := widget.NewLabel(strings.Join(notes, "\n"))
+		w.Wrapping = fyne.TextWrapWord
+		v.results.Add(w)
+	}
+}
+
+// agreementCharts are the report's charts: per span layer, αu per label
+// and F1 (overlap) per pair; per relation layer, F1 (labelled) per pair.
+// A measure that is not there (null) is left out of its chart.
 func agreementCharts(rep *agree.Report) []statsChart {
 	var out []statsChart
 	for _, name := range rep.LayerOrder {
 		l := rep.Layers[name]
+		if l.Kind == agree.KindRelations {
+			f1 := statsChart{title: fmt.Sprintf(lang.L("F1 (from, to, type) per pair (%s)"), name)}
+			for _, p := range l.Pairs {
+				if p.F1Exact != nil {
+					f1.bars = append(f1.bars, valueBar(p.A+"–"+p.B, *p.F1Exact))
+				}
+			}
+			if len(f1.bars) > 0 {
+				out = append(out, f1)
+			}
+			continue
+		}
 		au := statsChart{title: fmt.Sprintf(lang.L("αu per label (%s)"), name)}
 		for _, label := range l.LabelOrder {
 			if m := l.Labels[label]; m.AlphaU != nil {

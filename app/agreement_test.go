@@ -167,3 +167,68 @@ func TestHandOutAndAgreement(t *testing.T) {
 		t.Errorf("agreement.png: %v, width %v; want a PNG %d wide", err, img, 2*statsWidth)
 	}
 }
+
+// TestAgreementRelations: Corpus → Agreement… over two copies with a
+// relation layer: lin has works_for 北京大学→学生 and knows 学生→上海,
+// wang works_for 北京大学→学生 and works_for 学生→上海 (the same ends,
+// another type): labelled F1 1/2 (one of two and two), unlabelled 1. The
+// dialog shows the relation layer's table and charts the pair's F1.
+func TestAgreementRelations(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	dir := t.TempDir()
+	schema := annotate.DefaultSchema()
+	schema.Relations = []annotate.RelationLayer{{Name: "rel", Types: []annotate.RelationType{{Name: "works_for"}, {Name: "knows"}}}}
+	var copies []string
+	for _, c := range []struct{ who, second string }{{"lin", "knows"}, {"wang", "works_for"}} {
+		path := filepath.Join(dir, c.who+".biaozhu")
+		p, err := annotate.Create(path, schema, annotate.Options{NoBackup: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.SetHandedTo(c.who); err != nil {
+			t.Fatal(err)
+		}
+		d := testDoc("一.txt", []string{"北京大学", "的", "学生", "在", "上海", "工作", "。"}, []string{"nt", "uj", "n", "p", "ns", "vn", "x"})
+		d.Status = annotate.StatusDone
+		d.Spans = []annotate.Span{{ID: 1, Layer: "entity", Label: "ORG", Start: 0, End: 4}, {ID: 2, Layer: "entity", Label: "PER", Start: 5, End: 7},
+			{ID: 3, Layer: "entity", Label: "LOC", Start: 8, End: 10}}
+		d.Relations = []annotate.Relation{{Layer: "rel", Type: "works_for", From: 2, To: 1}, {Layer: "rel", Type: c.second, From: 2, To: 3}}
+		if err := p.AddDocument(d); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		copies = append(copies, path)
+	}
+	v := ws.showAgreement(copies)
+	tapButton(t, ws.win.Canvas().Overlays().Top(), "Measure")
+	waitJob(ws)
+	if ws.lastErr != nil || v.report == nil {
+		t.Fatalf("measure: %v", ws.lastErr)
+	}
+	var labels []string
+	for _, o := range test.LaidOutObjects(ws.win.Canvas().Overlays().Top()) {
+		if lb, ok := o.(*widget.Label); ok {
+			labels = append(labels, lb.Text)
+		}
+	}
+	text := strings.Join(labels, "\n")
+	for _, want := range []string{"Relation layer rel · documents: 1 · relations: 4", "F1 labelled\nF1 unlabelled\n(all)\n0.500\n1.000", "lin – wang\n1\n0.500\n1.000"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the dialog shows\n%s\nwant %q", text, want)
+		}
+	}
+	found := false
+	for _, c := range v.charts {
+		for _, b := range c.bars {
+			if c.title == "F1 (from, to, type) per pair (rel)" && b.Label == "lin–wang" && b.Value == 0.5 {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("charts %+v lack the pair's relation F1", v.charts)
+	}
+}

@@ -8,14 +8,20 @@ package app
 // the number keys accept annotator N's version, 0 accepts none. Each
 // decision is one undoable step (agree.DecideVersion…) named after whose
 // version was taken and who decided; the document list counts each
-// document's open decisions.
+// document's open decisions. The annotators' relations are decided the
+// same way, place by place (a relation's source and target): the bar
+// lists each annotator's relations at the relation decision at hand, a
+// button takes one annotator's (agree.DecideRelations), once the curated
+// layer has both ends.
 
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -34,6 +40,89 @@ type curationState struct {
 	at   int           // index into dcs; -1 for none
 	doc  int64         // the document dcs are of
 	open map[int64]int // document ID → open decisions
+	rds  []agree.RelationDecision
+	rat  int // index into rds; -1 for none
+	// class is the agreement class of each annotator's span of the
+	// document (by span ID), lane is the annotator of each annotator's
+	// layer.
+	class map[int64]string
+	lane  map[string]string
+}
+
+// The agreement classes of the annotators' spans in the curation mode:
+// every annotator marked the same there; the place is decided; only some
+// annotators marked something there; they marked it differently. A span
+// takes the first that holds.
+const (
+	classAgreed    = "agreed"
+	classDecided   = "decided"
+	classSome      = "only some"
+	classDisagreed = "disagreed"
+)
+
+// curationClasses are the classes in the legend's order, with their
+// colours (the annotators' bars take them instead of their labels').
+var curationClasses = []struct {
+	name  string
+	color color.NRGBA
+}{
+	{classAgreed, color.NRGBA{0x2e, 0x9e, 0x44, 0xff}},
+	{classDisagreed, color.NRGBA{0xd0, 0x30, 0x30, 0xff}},
+	{classSome, color.NRGBA{0xe0, 0x9a, 0x00, 0xff}},
+	{classDecided, color.NRGBA{0x58, 0x6a, 0xb8, 0xff}},
+}
+
+// classOf is the agreement class of the spans of decision dc.
+func classOf(dc *agree.Decision) string {
+	switch {
+	case dc.Agreed():
+		return classAgreed
+	case dc.Decided:
+		return classDecided
+	}
+	for _, v := range dc.Versions {
+		if len(v) == 0 {
+			return classSome
+		}
+	}
+	return classDisagreed
+}
+
+// curationSpanStyle is the text view's span style in the curation mode:
+// an annotator's span takes its agreement class's colour and its tag
+// names the annotator ("lin: PER").
+func (ws *workspace) curationSpanStyle(s annotate.Span) (color.NRGBA, string, bool) {
+	if !ws.curating() {
+		return color.NRGBA{}, "", false
+	}
+	cs := ws.curation
+	name, ok := cs.lane[s.Layer]
+	if !ok {
+		return color.NRGBA{}, "", false
+	}
+	class := cs.class[s.ID]
+	for _, c := range curationClasses {
+		if c.name == class {
+			return c.color, name + ": " + s.Label, true
+		}
+	}
+	return color.NRGBA{}, "", false
+}
+
+// curationLegend is the row that says what the colours of the
+// annotators' lanes mean.
+func curationLegend() fyne.CanvasObject {
+	labels := map[string]string{classAgreed: lang.L("agreed"), classDisagreed: lang.L("disagreed"),
+		classSome: lang.L("only some"), classDecided: lang.L("decided")}
+	row := container.NewHBox(widget.NewLabel(lang.L("Annotators' lanes:")))
+	for _, c := range curationClasses {
+		sw := canvas.NewRectangle(c.color)
+		sw.SetMinSize(fyne.NewSize(14, 14))
+		sw.CornerRadius = 2
+		row.Add(container.NewCenter(sw))
+		row.Add(widget.NewLabel(labels[c.name]))
+	}
+	return row
 }
 
 // setupCuration reads whether the project is a curation project and, if
@@ -52,7 +141,13 @@ func (ws *workspace) setupCuration() {
 	if cur == nil {
 		return
 	}
-	cs := &curationState{cur: cur, on: true, at: -1, open: map[int64]int{}}
+	cs := &curationState{cur: cur, on: true, at: -1, rat: -1, open: map[int64]int{}, class: map[int64]string{}, lane: map[string]string{}}
+	for _, m := range cur.Layers {
+		for name, layer := range m {
+			cs.lane[layer] = name
+		}
+	}
+	ws.view.spanStyle = ws.curationSpanStyle
 	for _, s := range ws.docs {
 		d, err := ws.proj.AnnotatedText(context.Background(), s.ID)
 		if err != nil {
@@ -96,18 +191,27 @@ func (ws *workspace) refreshCuration() {
 	}
 	ws.curBar.RemoveAll()
 	cs := ws.curation
+	defer ws.view.Refresh() // the lanes' colours
 	if !ws.curating() || ws.doc == nil {
 		ws.curBar.Hide()
 		return
 	}
 	if cs.doc != ws.doc.ID {
-		cs.doc, cs.at = ws.doc.ID, -1
+		cs.doc, cs.at, cs.rat = ws.doc.ID, -1, -1
 	}
 	cs.dcs = agree.Decisions(ws.doc, cs.cur)
 	open := 0
-	for _, dc := range cs.dcs {
+	clear(cs.class)
+	for i := range cs.dcs {
+		dc := &cs.dcs[i]
 		if !dc.Decided {
 			open++
+		}
+		class := classOf(dc)
+		for _, v := range dc.Versions {
+			for _, s := range v {
+				cs.class[s.ID] = class
+			}
 		}
 	}
 	if cs.open[ws.doc.ID] != open {
@@ -118,7 +222,7 @@ func (ws *workspace) refreshCuration() {
 		cs.at = len(cs.dcs) - 1
 	}
 	head := fmt.Sprintf(lang.L("Curation: %d open decisions of %d in this document"), open, len(cs.dcs))
-	ws.curBar.Add(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	ws.curBar.Add(container.NewHBox(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), curationLegend()))
 	if cs.at >= 0 {
 		dc := cs.dcs[cs.at]
 		state := lang.L("disagreed")
@@ -159,7 +263,115 @@ func (ws *workspace) refreshCuration() {
 		nav.Add(widget.NewButton(fmt.Sprintf(lang.L("All of %s"), name), func() { ws.decideAll(i) }))
 	}
 	ws.curBar.Add(nav)
+	ws.relationBar()
 	ws.curBar.Show()
+}
+
+// relationBar adds the relation decisions to the curation bar: how many
+// are open, the one at hand with each annotator's relations there, each a
+// button that takes that annotator's, and the buttons to move between
+// them.
+func (ws *workspace) relationBar() {
+	cs := ws.curation
+	cs.rds = agree.RelationDecisions(ws.doc, cs.cur)
+	if len(cs.rds) == 0 {
+		cs.rat = -1
+		return
+	}
+	if cs.rat >= len(cs.rds) {
+		cs.rat = len(cs.rds) - 1
+	}
+	open := 0
+	for _, rd := range cs.rds {
+		if !rd.Decided {
+			open++
+		}
+	}
+	ws.curBar.Add(widget.NewLabelWithStyle(fmt.Sprintf(lang.L("Relations: %d open decisions of %d in this document"), open, len(cs.rds)),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if cs.rat >= 0 {
+		rd := cs.rds[cs.rat]
+		state := lang.L("disagreed")
+		var only []string
+		for i, v := range rd.Versions {
+			if len(v) > 0 {
+				only = append(only, cs.cur.Annotators[i])
+			}
+		}
+		switch {
+		case rd.Decided:
+			state = lang.L("decided")
+		case rd.Agreed():
+			state = lang.L("agreed")
+		case len(only) < len(rd.Versions):
+			state = fmt.Sprintf(lang.L("only %s"), strings.Join(only, ", "))
+		}
+		if rd.FromID == 0 || rd.ToID == 0 {
+			state += " · " + lang.L("decide the spans first")
+		}
+		ws.curBar.Add(widget.NewLabel(fmt.Sprintf(lang.L("Relation %d of %d · %s · %s %q → %s %q · %s"), cs.rat+1, len(cs.rds), rd.Layer,
+			rd.From.Label, ws.doc.Slice(rd.From.Start, rd.From.End), rd.To.Label, ws.doc.Slice(rd.To.Start, rd.To.End), state)))
+		versions := container.NewHBox()
+		for i, v := range rd.Versions {
+			var types []string
+			for _, r := range v {
+				types = append(types, r.Type)
+			}
+			text := lang.L("nothing")
+			if len(types) > 0 {
+				text = strings.Join(types, ", ")
+			}
+			versions.Add(widget.NewButton(fmt.Sprintf(lang.L("Take %s's: %s"), cs.cur.Annotators[i], text), func() { ws.decideRelations(i) }))
+		}
+		ws.curBar.Add(versions)
+	}
+	ws.curBar.Add(container.NewHBox(
+		widget.NewButton(lang.L("Previous relation"), func() { ws.nextRelation(-1) }),
+		widget.NewButton(lang.L("Next relation"), func() { ws.nextRelation(1) })))
+}
+
+// nextRelation moves to the next (delta 1) or previous (-1) open relation
+// decision of the document, wrapping, and selects the text from its
+// source to its target.
+func (ws *workspace) nextRelation(delta int) {
+	cs := ws.curation
+	if !ws.curating() || ws.doc == nil {
+		return
+	}
+	cs.rds = agree.RelationDecisions(ws.doc, cs.cur)
+	n := len(cs.rds)
+	for k := 1; k <= n; k++ {
+		i := ((cs.rat+delta*k)%n + n) % n
+		if cs.rat < 0 && delta < 0 {
+			i = ((n-k)%n + n) % n
+		}
+		if !cs.rds[i].Decided {
+			cs.rat = i
+			rd := cs.rds[i]
+			ws.view.Select(min(rd.From.Start, rd.To.Start), max(rd.From.End, rd.To.End))
+			ws.refreshCuration()
+			return
+		}
+	}
+	ws.info(lang.L("No open relation decision in this document"))
+}
+
+// decideRelations takes annotator a's relations at the relation decision
+// at hand, as one step, and moves to the next open one.
+func (ws *workspace) decideRelations(a int) {
+	cs := ws.curation
+	if !ws.curating() || ws.doc == nil || cs.rat < 0 || cs.rat >= len(cs.rds) || a >= len(cs.cur.Annotators) {
+		return
+	}
+	e, err := agree.DecideRelations(cs.rds[cs.rat], cs.cur, a, ws.annotator())
+	if err != nil {
+		ws.showError(err)
+		return
+	}
+	if ws.apply(e) {
+		ws.nextRelation(1)
+	}
+	ws.focusView()
 }
 
 // nextDecision moves to the next (delta 1) or previous (-1) open decision

@@ -18,6 +18,7 @@ import (
 type stepSummary struct {
 	labelled, accepted, rejected, deleted, relabelled, noted []annotate.Span
 	splits, merges, tagged, retokenized                      []*annotate.TokensChange
+	linked, unlinked, retyped, reversed                      []annotate.Relation
 	status                                                   annotate.Status
 	docLabels, schema                                        bool
 }
@@ -65,6 +66,18 @@ func summarize(changes []annotate.Change) stepSummary {
 				s.tagged = append(s.tagged, t)
 			default:
 				s.retokenized = append(s.retokenized, t)
+			}
+		case c.Relation != nil:
+			b, a := c.Relation.Before, c.Relation.After
+			switch {
+			case b == nil && a != nil:
+				s.linked = append(s.linked, *a)
+			case b != nil && a == nil:
+				s.unlinked = append(s.unlinked, *b)
+			case b != nil && a != nil && b.Type != a.Type:
+				s.retyped = append(s.retyped, *a)
+			case b != nil && a != nil && b.From != a.From:
+				s.reversed = append(s.reversed, *a)
 			}
 		case c.Status != nil:
 			s.status = c.Status.After
@@ -117,6 +130,18 @@ func (s stepSummary) text(slice func(start, end int) string) string {
 	spans(s.deleted, lang.L("Deleted %s %s"), func(n int) string { return lang.N("Deleted {{.Count}} spans", n, map[string]any{"Count": n}) })
 	spans(s.relabelled, lang.L("Relabelled as %s: %s"), func(n int) string { return lang.N("Relabelled {{.Count}} spans", n, map[string]any{"Count": n}) })
 	spans(s.noted, lang.L("Note on %s %s"), func(n int) string { return lang.N("Notes on {{.Count}} spans", n, map[string]any{"Count": n}) })
+	rels := func(list []annotate.Relation, one, many string) {
+		switch {
+		case len(list) == 1:
+			parts = append(parts, fmt.Sprintf(one, list[0].Type))
+		case len(list) > 0:
+			parts = append(parts, fmt.Sprintf(many, len(list)))
+		}
+	}
+	rels(s.linked, lang.L("Added relation %s"), lang.L("Relations added: %d"))
+	rels(s.unlinked, lang.L("Deleted relation %s"), lang.L("Relations deleted: %d"))
+	rels(s.retyped, lang.L("Relation retyped as %s"), lang.L("Relations retyped: %d"))
+	rels(s.reversed, lang.L("Reversed relation %s"), lang.L("Relations reversed: %d"))
 	pieces := func(t *annotate.TokensChange, toks bool) string {
 		list := t.Before
 		if toks {

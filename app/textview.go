@@ -134,6 +134,11 @@ type textView struct {
 	scroll *container.Scroll
 	lay    tvLayout
 	colors map[[2]string]color.NRGBA
+	// spanStyle, when set, may give a span's bar another colour and its
+	// tag another text than its label's (ok false: the label's): the
+	// curation mode colours the annotators' lanes by agreement and names
+	// the annotator in each tag.
+	spanStyle func(s annotate.Span) (c color.NRGBA, tag string, ok bool)
 }
 
 var (

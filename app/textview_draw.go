@@ -278,6 +278,12 @@ func (r *tvRenderer) spanBars(li int, y float32, fg, noLabel color.Color) {
 			lc = noLabel
 			c = color.NRGBAModel.Convert(noLabel).(color.NRGBA)
 		}
+		tagText := s.Label
+		if v.spanStyle != nil {
+			if sc, t, ok := v.spanStyle(s); ok {
+				c, lc, tagText = sc, sc, t
+			}
+		}
 		suggested := s.Origin == annotate.OriginSuggested
 		alpha := uint8(0x40)
 		if s.Layer == v.activeLayer {
@@ -303,7 +309,7 @@ func (r *tvRenderer) spanBars(li int, y float32, fg, noLabel color.Color) {
 		if i+1 < len(r.bars) && r.bars[i+1].lane == b.lane {
 			limit = r.bars[i+1].x0 - b.x0 - 3
 		}
-		tag := l.fitTag(s.Label, limit)
+		tag := l.fitTag(tagText, limit)
 		if tag == "" {
 			continue
 		}

@@ -22,9 +22,10 @@
 // one, exactly and by overlap (the rule: see match.go), with a confusion
 // table of the labels of matched spans; and every measure again per label
 // (a unit's value: the label or not). A measure that cannot be computed
-// is nil, with the reason in Notes. Relation agreement (F1 on from, to and
-// type) is not measured yet: it comes with the relations layer, as one
-// more key of a layer's report.
+// is nil, with the reason in Notes. A relation layer is measured by
+// precision, recall and F1 per pair on (from span, to span, type) and on
+// (from span, to span), its spans matched across the files by exact
+// offsets and label (see relations.go).
 package agree
 
 import (
@@ -55,11 +56,15 @@ type Doc struct {
 	Status annotate.Status
 	Tokens []text.Token // Start and End are read
 	Spans  []annotate.Span
+	// Relations link Spans by their IDs (From, To, Layer, Type and
+	// Origin are read).
+	Relations []annotate.Relation
 }
 
 // Options choose what Measure measures.
 type Options struct {
-	// Layers to measure; nil: every layer of the annotators' schemas.
+	// Layers to measure, span or relation layers; nil: every layer of
+	// the annotators' schemas, the span layers, then the relation layers.
 	Layers []string
 }
 
@@ -74,7 +79,10 @@ type Measures struct {
 	AlphaU      *float64 `json:"alpha_u"`
 	F1Exact     *float64 `json:"f1_exact"`
 	F1Overlap   *float64 `json:"f1_overlap"`
-	Notes       []string `json:"notes,omitempty"`
+	// F1Unlabelled is a relation layer's F1 on (from span, to span)
+	// whatever the type; absent for a span layer.
+	F1Unlabelled *float64 `json:"f1_unlabelled,omitempty"`
+	Notes        []string `json:"notes,omitempty"`
 }
 
 // Pair is what two annotators agree on in a layer, over the documents
@@ -83,33 +91,52 @@ type Measures struct {
 // the confusion table of matched spans' labels (A's label → B's label →
 // count; "" for a span the other has no match for).
 type Pair struct {
-	A                string                    `json:"a"`
-	B                string                    `json:"b"`
-	Documents        int                       `json:"documents"`
-	Units            int                       `json:"units"`
-	CohenKappa       *float64                  `json:"cohen_kappa"`
-	F1Exact          *float64                  `json:"f1_exact"`
-	F1Overlap        *float64                  `json:"f1_overlap"`
-	PrecisionExact   *float64                  `json:"precision_exact"`
-	RecallExact      *float64                  `json:"recall_exact"`
-	PrecisionOverlap *float64                  `json:"precision_overlap"`
-	RecallOverlap    *float64                  `json:"recall_overlap"`
-	SpansA           int                       `json:"spans_a"`
-	SpansB           int                       `json:"spans_b"`
-	Confusion        map[string]map[string]int `json:"confusion"`
-	Notes            []string                  `json:"notes,omitempty"`
+	A                string   `json:"a"`
+	B                string   `json:"b"`
+	Documents        int      `json:"documents"`
+	Units            int      `json:"units"`
+	CohenKappa       *float64 `json:"cohen_kappa"`
+	F1Exact          *float64 `json:"f1_exact"`
+	F1Overlap        *float64 `json:"f1_overlap"`
+	PrecisionExact   *float64 `json:"precision_exact"`
+	RecallExact      *float64 `json:"recall_exact"`
+	PrecisionOverlap *float64 `json:"precision_overlap"`
+	RecallOverlap    *float64 `json:"recall_overlap"`
+	SpansA           int      `json:"spans_a"`
+	SpansB           int      `json:"spans_b"`
+	// A relation layer's pairs: the relations compared, and precision,
+	// recall and F1 on (from, to) whatever the type (F1Exact and the
+	// others are on from, to and type); the confusion table is of the
+	// types of relations matched on (from, to).
+	RelationsA          int                       `json:"relations_a,omitempty"`
+	RelationsB          int                       `json:"relations_b,omitempty"`
+	F1Unlabelled        *float64                  `json:"f1_unlabelled,omitempty"`
+	PrecisionUnlabelled *float64                  `json:"precision_unlabelled,omitempty"`
+	RecallUnlabelled    *float64                  `json:"recall_unlabelled,omitempty"`
+	Confusion           map[string]map[string]int `json:"confusion"`
+	Notes               []string                  `json:"notes,omitempty"`
 }
 
-// LayerReport is the agreement on one layer: its Measures, the unit
-// ("token" or "character"), the documents measured, each label's
-// Measures and each pair's.
+// The kinds of layer a LayerReport is of.
+const (
+	KindSpans     = "spans"
+	KindRelations = "relations"
+)
+
+// LayerReport is the agreement on one layer: its kind (KindSpans or
+// KindRelations), its Measures, the unit ("token" or "character"; for a
+// relation layer "relation", Units the relations compared), the documents
+// measured, each label's (a relation layer's: each type's) Measures and
+// each pair's.
 type LayerReport struct {
+	Kind string `json:"kind"`
 	Measures
 	Unit      string               `json:"unit"`
 	Documents int                  `json:"documents"`
 	Labels    map[string]*Measures `json:"labels"`
 	Pairs     []Pair               `json:"pairs"`
-	// LabelOrder is the labels in schema order (then the others, sorted).
+	// LabelOrder is the labels (types) in schema order (then the others,
+	// sorted).
 	LabelOrder []string `json:"-"`
 }
 
@@ -120,7 +147,7 @@ type Report struct {
 	Documents  int                     `json:"documents"` // measured: at least two annotators worked on them, in some layer
 	Layers     map[string]*LayerReport `json:"layers"`
 	Notes      []string                `json:"notes,omitempty"`
-	// LayerOrder is the layers in schema order.
+	// LayerOrder is the layers in schema order, span layers first.
 	LayerOrder []string `json:"-"`
 }
 
@@ -149,17 +176,6 @@ func Measure(anns []*Annotation, opts Options) (*Report, error) {
 		rep.Files = append(rep.Files, a.Path)
 	}
 	docs := align(anns, rep)
-	var rels []string
-	for _, a := range anns {
-		for _, rl := range a.Schema.Relations {
-			if !slices.Contains(rels, rl.Name) {
-				rels = append(rels, rl.Name)
-			}
-		}
-	}
-	if len(rels) > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("relations: agreement on relations (F1 on from, to and type) is not measured yet; the relation layers %s are left out", strings.Join(rels, ", ")))
-	}
 	layers := opts.Layers
 	if layers == nil {
 		for _, a := range anns {
@@ -169,19 +185,19 @@ func Measure(anns []*Annotation, opts Options) (*Report, error) {
 				}
 			}
 		}
+		layers = append(layers, relationLayers(anns)...)
 	}
 	measured := make([]bool, len(docs))
 	for _, name := range layers {
-		known := false
-		for _, a := range anns {
-			if _, ok := a.Schema.Layer(name); ok {
-				known = true
-			}
+		known, relation := knownLayer(anns, name)
+		switch {
+		case !known:
+			return nil, fmt.Errorf("agree: no annotator's schema has a layer %q (nor a relation layer)", name)
+		case relation:
+			rep.Layers[name] = measureRelations(anns, docs, name, measured)
+		default:
+			rep.Layers[name] = measureLayer(anns, docs, name, measured)
 		}
-		if !known {
-			return nil, fmt.Errorf("agree: no annotator's schema has a layer %q", name)
-		}
-		rep.Layers[name] = measureLayer(anns, docs, name, measured)
 		rep.LayerOrder = append(rep.LayerOrder, name)
 	}
 	for _, m := range measured {
@@ -327,7 +343,7 @@ func (p *pairAcc) label(l string) *[4]int {
 // documents at least two annotators worked on in it.
 func measureLayer(anns []*Annotation, docs []*aligned, layer string, measured []bool) *LayerReport {
 	R := len(anns)
-	lr := &LayerReport{Labels: map[string]*Measures{}, Unit: "token"}
+	lr := &LayerReport{Kind: KindSpans, Labels: map[string]*Measures{}, Unit: "token"}
 	// The labels: the schemas' (in order), then those only spans have.
 	var labels []string
 	for _, a := range anns {
@@ -554,16 +570,16 @@ func measureLayer(anns []*Annotation, docs []*aligned, layer string, measured []
 		cohens[i] = study.cohen(pk.a, pk.b)
 		p.Units = cohens[i].n
 		p.CohenKappa = f(cohens[i], &p.Notes, "cohen_kappa")
-		p.PrecisionExact, p.RecallExact, p.F1Exact = prf(acc.nA, acc.nB, acc.exact, &p.Notes, "exact")
-		p.PrecisionOverlap, p.RecallOverlap, p.F1Overlap = prf(acc.nA, acc.nB, acc.overlap, &p.Notes, "overlap")
+		p.PrecisionExact, p.RecallExact, p.F1Exact = prf(acc.nA, acc.nB, acc.exact, &p.Notes, "exact", "span")
+		p.PrecisionOverlap, p.RecallOverlap, p.F1Overlap = prf(acc.nA, acc.nB, acc.overlap, &p.Notes, "overlap", "span")
 		lr.Pairs = append(lr.Pairs, p)
 	}
 	lr.CohenKappa = mean(cohens, &lr.Notes, "cohen_kappa")
 	lr.FleissKappa = f(study.fleiss(), &lr.Notes, "fleiss_kappa")
 	lr.Alpha = f(study.alpha(), &lr.Notes, "alpha")
 	lr.AlphaU = f(alphaU, &lr.Notes, "alpha_u")
-	lr.F1Exact = meanF1(accs, func(a *pairAcc) (int, int, int) { return a.nA, a.nB, a.exact }, &lr.Notes, "f1_exact")
-	lr.F1Overlap = meanF1(accs, func(a *pairAcc) (int, int, int) { return a.nA, a.nB, a.overlap }, &lr.Notes, "f1_overlap")
+	lr.F1Exact = meanF1(accs, func(a *pairAcc) (int, int, int) { return a.nA, a.nB, a.exact }, &lr.Notes, "f1_exact", "span")
+	lr.F1Overlap = meanF1(accs, func(a *pairAcc) (int, int, int) { return a.nA, a.nB, a.overlap }, &lr.Notes, "f1_overlap", "span")
 	// Each label's.
 	for li, label := range labels {
 		m := &Measures{Units: units}
@@ -589,8 +605,8 @@ func measureLayer(anns []*Annotation, docs []*aligned, layer string, measured []
 				return c[0], c[1], c[k]
 			}
 		}
-		m.F1Exact = meanF1(accs, count(2), &m.Notes, "f1_exact")
-		m.F1Overlap = meanF1(accs, count(3), &m.Notes, "f1_overlap")
+		m.F1Exact = meanF1(accs, count(2), &m.Notes, "f1_exact", "span")
+		m.F1Overlap = meanF1(accs, count(3), &m.Notes, "f1_overlap", "span")
 		lr.Labels[label] = m
 	}
 	return lr
@@ -613,9 +629,9 @@ func confuse(t map[string]map[string]int, a, b string) {
 	row[b]++
 }
 
-// prf is precision (of B's spans), recall (of A's) and F1 of matched
-// spans.
-func prf(nA, nB, matched int, notes *[]string, what string) (p, r, f1 *float64) {
+// prf is precision (of B's spans or relations: noun), recall (of A's)
+// and F1 of those matched.
+func prf(nA, nB, matched int, notes *[]string, what, noun string) (p, r, f1 *float64) {
 	ratio := func(x, y int) *float64 {
 		if y == 0 {
 			return nil
@@ -626,18 +642,18 @@ func prf(nA, nB, matched int, notes *[]string, what string) (p, r, f1 *float64) 
 	p, r, f1 = ratio(matched, nB), ratio(matched, nA), ratio(2*matched, nA+nB)
 	switch {
 	case nA+nB == 0:
-		*notes = append(*notes, what+": neither annotator marked a span: no precision, recall or F1")
+		*notes = append(*notes, what+": neither annotator marked a "+noun+": no precision, recall or F1")
 	case nB == 0:
-		*notes = append(*notes, what+": precision: the second annotator marked no span")
+		*notes = append(*notes, what+": precision: the second annotator marked no "+noun)
 	case nA == 0:
-		*notes = append(*notes, what+": recall: the first annotator marked no span")
+		*notes = append(*notes, what+": recall: the first annotator marked no "+noun)
 	}
 	return p, r, f1
 }
 
-// meanF1 is the mean over the pairs of F1 from count's numbers (spans of
-// A, of B, matched).
-func meanF1(accs []*pairAcc, count func(*pairAcc) (int, int, int), notes *[]string, what string) *float64 {
+// meanF1 is the mean over the pairs of F1 from count's numbers (spans, or
+// relations: noun, of A, of B, matched).
+func meanF1(accs []*pairAcc, count func(*pairAcc) (int, int, int), notes *[]string, what, noun string) *float64 {
 	var rs []result
 	for _, a := range accs {
 		if a.docs == 0 {
@@ -646,7 +662,7 @@ func meanF1(accs []*pairAcc, count func(*pairAcc) (int, int, int), notes *[]stri
 		}
 		nA, nB, m := count(a)
 		if nA+nB == 0 {
-			rs = append(rs, none("neither annotator marked a span"))
+			rs = append(rs, none("neither annotator marked a "+noun))
 			continue
 		}
 		rs = append(rs, result{v: 2 * float64(m) / float64(nA+nB), ok: true})

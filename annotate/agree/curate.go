@@ -152,3 +152,169 @@ func DecideAll(d *annotate.Document, cur *annotate.Curation, a int, curator stri
 	}
 	return annotate.Batch{Name: fmt.Sprintf("accept all of %s's versions (decided by %s)", cur.Annotators[a], curator), Edits: edits}
 }
+
+// RelationEnd is the place of one end of a relation decision: a span of
+// the curated span layer Layer at [Start, End) with Label.
+type RelationEnd struct {
+	Layer, Label string
+	Start, End   int
+}
+
+// RelationDecision is one place of a curation document where annotators
+// linked two spans in one curated relation layer (Layer): the places of
+// its ends, From and To (an annotator's spans mapped to the curated span
+// layer, by offsets and label, as agreement matches them); Versions are
+// each annotator's relations there (in Curation.Annotators order; none
+// for an annotator who linked nothing there), Curated the curated layer's
+// relations between the curated spans at those places, FromID and ToID
+// those spans (0 while the curated span layer has none there: decide the
+// spans first). It is decided when Curated is not empty.
+type RelationDecision struct {
+	Layer        string
+	From, To     RelationEnd
+	FromID, ToID int64
+	Versions     [][]annotate.Relation
+	Curated      []annotate.Relation
+	Decided      bool
+}
+
+// Agreed reports whether every annotator has the same relation types
+// there, none missing.
+func (rd *RelationDecision) Agreed() bool {
+	types := func(v []annotate.Relation) []string {
+		out := make([]string, len(v))
+		for i, r := range v {
+			out[i] = r.Type
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, v := range rd.Versions[1:] {
+		if !slices.Equal(types(v), types(rd.Versions[0])) {
+			return false
+		}
+	}
+	return len(rd.Versions) > 0 && len(rd.Versions[0]) > 0
+}
+
+// RelationDecisions lists the relation decisions of curation document d,
+// relation layer by relation layer (by name), each by the place of its
+// source, then of its target.
+func RelationDecisions(d *annotate.Document, cur *annotate.Curation) []RelationDecision {
+	var out []RelationDecision
+	// The curated span layer of each annotator's span layer.
+	curatedOf := map[string]string{}
+	for layer, m := range cur.Layers {
+		for _, l := range m {
+			curatedOf[l] = layer
+		}
+	}
+	spans := make(map[int64]*annotate.Span, len(d.Spans))
+	curatedAt := map[RelationEnd]int64{}
+	for i := range d.Spans {
+		s := &d.Spans[i]
+		spans[s.ID] = s
+		if _, ok := cur.Layers[s.Layer]; ok {
+			k := RelationEnd{s.Layer, s.Label, s.Start, s.End}
+			if _, dup := curatedAt[k]; !dup {
+				curatedAt[k] = s.ID
+			}
+		}
+	}
+	end := func(id int64) (RelationEnd, bool) {
+		s, ok := spans[id]
+		if !ok {
+			return RelationEnd{}, false
+		}
+		layer, ok := curatedOf[s.Layer]
+		if !ok {
+			layer = s.Layer // a curated span
+		}
+		return RelationEnd{layer, s.Label, s.Start, s.End}, true
+	}
+	layers := slices.Sorted(func(yield func(string) bool) {
+		for l := range cur.Relations {
+			if !yield(l) {
+				return
+			}
+		}
+	})
+	type place struct{ from, to RelationEnd }
+	for _, layer := range layers {
+		index := map[string]int{} // annotator relation layer → annotator
+		for i, name := range cur.Annotators {
+			if l, ok := cur.Relations[layer][name]; ok {
+				index[l] = i
+			}
+		}
+		byPlace := map[place]*RelationDecision{}
+		var places []place
+		for _, r := range d.Relations {
+			a, mine := index[r.Layer]
+			if !mine && r.Layer != layer {
+				continue
+			}
+			from, okf := end(r.From)
+			to, okt := end(r.To)
+			if !okf || !okt {
+				continue
+			}
+			k := place{from, to}
+			rd, ok := byPlace[k]
+			if !ok {
+				rd = &RelationDecision{Layer: layer, From: from, To: to, Versions: make([][]annotate.Relation, len(cur.Annotators))}
+				byPlace[k] = rd
+				places = append(places, k)
+			}
+			if mine {
+				rd.Versions[a] = append(rd.Versions[a], r)
+			} else {
+				rd.Curated = append(rd.Curated, r)
+			}
+		}
+		slices.SortFunc(places, func(x, y place) int {
+			return cmp.Or(cmp.Compare(x.from.Start, y.from.Start), cmp.Compare(x.from.End, y.from.End), cmp.Compare(x.from.Label, y.from.Label),
+				cmp.Compare(x.to.Start, y.to.Start), cmp.Compare(x.to.End, y.to.End), cmp.Compare(x.to.Label, y.to.Label))
+		})
+		for _, k := range places {
+			rd := byPlace[k]
+			if slices.IndexFunc(rd.Versions, func(v []annotate.Relation) bool { return len(v) > 0 }) < 0 {
+				continue // curated only: nothing to decide
+			}
+			rd.FromID, rd.ToID = curatedAt[rd.From], curatedAt[rd.To]
+			rd.Decided = len(rd.Curated) > 0
+			out = append(out, *rd)
+		}
+	}
+	return out
+}
+
+// DecideRelations is the edit that decides rd for annotator a's relations
+// (an index into Curation.Annotators): the curated relations there
+// removed, a's added to the curated relation layer between the curated
+// spans at its ends, with a's name as their annotator, as one step named
+// after a and the curator who decided. The curated spans must be there
+// (decide the spans first); else it is an error. Taking the version of
+// an annotator who linked nothing there removes the curated relations
+// there and leaves the decision open: a relation decided to be none is
+// not recorded (unlike a span's place, which Decline records).
+func DecideRelations(rd RelationDecision, cur *annotate.Curation, a int, curator string) (annotate.Edit, error) {
+	if rd.FromID == 0 || rd.ToID == 0 {
+		return nil, fmt.Errorf("agree: relation %s %s → %s: the curated layer %s has no span there yet: decide the spans first", rd.Layer, rd.From, rd.To, rd.From.Layer)
+	}
+	var edits []annotate.Edit
+	for _, c := range rd.Curated {
+		edits = append(edits, annotate.RemoveRelation{ID: c.ID})
+	}
+	for _, r := range rd.Versions[a] {
+		edits = append(edits, annotate.AddRelation{Relation: annotate.Relation{Layer: rd.Layer, Type: r.Type, From: rd.FromID, To: rd.ToID,
+			Note: r.Note, Origin: annotate.OriginManual, Annotator: cur.Annotators[a]}})
+	}
+	if len(edits) == 0 {
+		return nil, fmt.Errorf("agree: relation %s %s → %s: %s linked nothing there and the curated layer has nothing there: nothing to decide", rd.Layer, rd.From, rd.To, cur.Annotators[a])
+	}
+	return annotate.Batch{Name: fmt.Sprintf("accept %s's relations %s → %s in %s (decided by %s)", cur.Annotators[a], rd.From, rd.To, rd.Layer, curator), Edits: edits}, nil
+}
+
+// String is the place as step names show it: PER [0,2).
+func (e RelationEnd) String() string { return fmt.Sprintf("%s [%d,%d)", e.Label, e.Start, e.End) }

@@ -2,7 +2,10 @@ package agree
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/biaozhu/biaozhu/annotate"
@@ -106,5 +109,136 @@ func TestDecisions(t *testing.T) {
 	}
 	if n := OpenDecisions(d, cur); n != 0 {
 		t.Errorf("%d open decisions after accepting all of zhao, want 0", n)
+	}
+}
+
+// TestRelationDecisions: lin and wang link the same three spans of
+// 张三在华为工作，认识李四。 but for the label of 华为 (ORG for lin, PER for
+// wang): lin works_for 张三→华为 and knows 张三→李四, wang works_for
+// 张三→华为 and works_for 张三→李四. Merged with -accept agreed, the
+// curated layer has 张三 and 李四, not 华为. Three relation decisions:
+// 张三→华为 ORG (lin's), 张三→华为 PER (wang's) — their end not curated
+// yet, refused until 华为 is decided — and 张三→李四 (lin knows, wang
+// works_for). Deciding for wang is one step named after wang and the
+// curator; undo opens it again.
+func TestRelationDecisions(t *testing.T) {
+	dir := t.TempDir()
+	schema := layerSchema("NER", annotate.OverlapForbidden, "PER", "ORG")
+	schema.Relations = []annotate.RelationLayer{{Name: "rel", Types: []annotate.RelationType{{Name: "works_for"}, {Name: "knows"}}}}
+	txt := "张三在华为工作，认识李四。"
+	sp := func(id int64, label string, s, e int) annotate.Span {
+		return annotate.Span{ID: id, Layer: "NER", Label: label, Start: s, End: e}
+	}
+	rel := func(typ string, from, to int64) annotate.Relation {
+		return annotate.Relation{Layer: "rel", Type: typ, From: from, To: to, Origin: annotate.OriginManual}
+	}
+	paths := []string{
+		writeProject(t, dir, "lin", schema, []docSpec{{name: "d", text: txt, status: annotate.StatusDone,
+			spans:     []annotate.Span{sp(1, "PER", 0, 2), sp(2, "ORG", 3, 5), sp(3, "PER", 10, 12)},
+			relations: []annotate.Relation{rel("works_for", 1, 2), rel("knows", 1, 3)}}}),
+		writeProject(t, dir, "wang", schema, []docSpec{{name: "d", text: txt, status: annotate.StatusDone,
+			spans:     []annotate.Span{sp(1, "PER", 0, 2), sp(2, "PER", 3, 5), sp(3, "PER", 10, 12)},
+			relations: []annotate.Relation{rel("works_for", 1, 2), rel("works_for", 1, 3)}}}),
+	}
+	gold := filepath.Join(dir, "gold.biaozhu")
+	if _, err := Merge(context.Background(), gold, paths, AcceptAgreed); err != nil {
+		t.Fatal(err)
+	}
+	p, err := annotate.Open(gold, annotate.Options{NoBackup: true, Annotator: "curator"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	cur, _ := p.Curation()
+	list, _ := p.Documents()
+	id := list[0].ID
+	d, _ := p.Document(id)
+	rds := RelationDecisions(d, cur)
+	describe := func(rds []RelationDecision) []string {
+		var out []string
+		for _, rd := range rds {
+			s := rd.Layer + " " + d.Slice(rd.From.Start, rd.From.End) + "→" + d.Slice(rd.To.Start, rd.To.End) + " " + rd.To.Label + ":"
+			for i, v := range rd.Versions {
+				for _, r := range v {
+					s += " " + cur.Annotators[i] + "=" + r.Type
+				}
+			}
+			for _, r := range rd.Curated {
+				s += " curated=" + r.Type + "/" + r.Annotator
+			}
+			if rd.Decided {
+				s += " decided"
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	want := []string{"rel 张三→华为 ORG: lin=works_for", "rel 张三→华为 PER: wang=works_for", "rel 张三→李四 PER: lin=knows wang=works_for"}
+	if got := describe(rds); !slices.Equal(got, want) {
+		t.Fatalf("relation decisions %q, want %q", got, want)
+	}
+	if rds[0].ToID != 0 || rds[2].FromID == 0 || rds[2].ToID == 0 || rds[2].Agreed() {
+		t.Errorf("ends %d→%d and %d→%d, agreed %v: want 华为 not curated, 张三 and 李四 curated, not agreed", rds[0].FromID, rds[0].ToID, rds[2].FromID, rds[2].ToID, rds[2].Agreed())
+	}
+	if _, err := DecideRelations(rds[0], cur, 0, "curator"); err == nil || !strings.Contains(err.Error(), "decide the spans first") {
+		t.Errorf("deciding a relation whose end is not curated: err %v", err)
+	}
+	e, err := DecideRelations(rds[2], cur, 1, "curator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(id, e); err != nil {
+		t.Fatal(err)
+	}
+	want[2] += " curated=works_for/wang decided"
+	if got := describe(RelationDecisions(d, cur)); !slices.Equal(got, want) {
+		t.Errorf("after accepting wang's: %q, want %q", got, want)
+	}
+	h, _ := p.History(id)
+	if name := h.Done[len(h.Done)-1].Name; name != "accept wang's relations PER [0,2) → PER [10,12) in rel (decided by curator)" {
+		t.Errorf("the step is named %q", name)
+	}
+	// What is stored: the file has the curated relation (AnnotatedText
+	// reads the file).
+	sd, err := p.AnnotatedText(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored []string
+	for _, r := range sd.Relations {
+		if r.Layer == "rel" {
+			stored = append(stored, r.Type+" "+fmt.Sprint(r.From == rds[2].FromID && r.To == rds[2].ToID))
+		}
+	}
+	if !slices.Equal(stored, []string{"works_for true"}) {
+		t.Errorf("stored curated relations %q, want [works_for true] (between the curated 张三 and 李四)", stored)
+	}
+	if _, err := p.Undo(id); err != nil {
+		t.Fatal(err)
+	}
+	want[2] = "rel 张三→李四 PER: lin=knows wang=works_for"
+	if got := describe(RelationDecisions(d, cur)); !slices.Equal(got, want) {
+		t.Errorf("after undo: %q, want %q", got, want)
+	}
+	// 华为 decided for lin (ORG): lin's relation to it can be taken.
+	for _, dc := range Decisions(d, cur) {
+		if dc.Start == 3 {
+			if _, err := p.Apply(id, DecideVersion(dc, cur, 0, "curator")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rds = RelationDecisions(d, cur)
+	if rds[0].ToID == 0 {
+		t.Fatalf("华为 ORG curated, but the decision's end is %d", rds[0].ToID)
+	}
+	if e, err = DecideRelations(rds[0], cur, 0, "curator"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(id, e); err != nil {
+		t.Fatal(err)
+	}
+	if !RelationDecisions(d, cur)[0].Decided {
+		t.Error("lin's works_for 张三→华为 taken, the decision is not decided")
 	}
 }

@@ -71,7 +71,7 @@ func load(ctx context.Context, path string) (*Annotation, error) {
 		if err != nil {
 			return nil, err
 		}
-		a.Docs = append(a.Docs, Doc{Name: s.Name, Hash: d.TextHash(), Chars: d.Chars(), Status: s.Status, Tokens: d.Tokens, Spans: d.Spans})
+		a.Docs = append(a.Docs, Doc{Name: s.Name, Hash: d.TextHash(), Chars: d.Chars(), Status: s.Status, Tokens: d.Tokens, Spans: d.Spans, Relations: d.Relations})
 	}
 	return a, p.Close()
 }

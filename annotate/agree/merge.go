@@ -186,8 +186,8 @@ func Merge(ctx context.Context, out string, paths []string, accept string) (*Mer
 				}
 			}
 			// Each annotator's relations between the spans copied, in
-			// their relation layer (none pre-accepted: relation agreement
-			// comes later).
+			// their relation layer (none pre-accepted: they are decided in
+			// the curation view, RelationDecisions).
 			for r, d := range al.docs {
 				if d == nil || len(anns[r].Schema.Relations) == 0 {
 					continue

@@ -162,19 +162,3 @@ func TestMergeRelations(t *testing.T) {
 		t.Errorf("relations %q, want %q", got, want)
 	}
 }
-
-// TestAgreeSaysRelationsAreLeftOut: agree over files with a relation layer
-// says relation agreement is not measured, naming the layer.
-func TestAgreeSaysRelationsAreLeftOut(t *testing.T) {
-	dir := t.TempDir()
-	schema := layerSchema("NER", annotate.OverlapForbidden, "PER")
-	schema.Relations = []annotate.RelationLayer{{Name: "rel", Types: []annotate.RelationType{{Name: "knows"}}}}
-	var paths []string
-	for _, who := range []string{"lin", "wang"} {
-		paths = append(paths, writeProject(t, dir, who, schema, []docSpec{{name: "d", text: "张三认识李四。", status: annotate.StatusDone}}))
-	}
-	rep, _ := measureJSON(t, paths)
-	if !slices.ContainsFunc(rep.Notes, func(n string) bool { return strings.Contains(n, "relation layers rel are left out") }) {
-		t.Errorf("notes %q do not say relations are left out", rep.Notes)
-	}
-}
