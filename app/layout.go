@@ -15,8 +15,8 @@ import (
 // step, the selection, the counts) side by side: each as wide as its text
 // when they all fit, the last step's message taking what is left; when
 // they do not fit, the last step keeps at least a third of the width and
-// the others share the rest in proportion to their texts (each label
-// truncates with an ellipsis).
+// the others share the rest in proportion to their texts (a label
+// narrower than its text truncates it with an ellipsis).
 type statusLayout struct{}
 
 // statusSaveIndex is the label of the last step's message.
@@ -24,6 +24,13 @@ const statusSaveIndex = 1
 
 // statusLabel is a label of the status bar: setting its text lays the bar
 // out again (statusLayout sizes the labels by their texts).
+//
+// A label truncates only when the bar gives it less than its text's width
+// (statusLayout sets its Truncation): Fyne truncates a label with an
+// ellipsis by shaping its text again with a new shaper each time its text
+// or size changes (a new HarfBuzz font of the bundled CJK font: about
+// 0.3 ms), and a label whose text fits needs none of it. The status bar's
+// texts change at every key (the last step, the counts, the selection).
 type statusLabel struct {
 	widget.Label
 	bar *fyne.Container
@@ -39,14 +46,17 @@ func newStatusLabel(text string) *statusLabel {
 }
 
 // SetText sets the label's text and lays the status bar out again: the
-// labels are moved and resized, not refreshed (a refresh of the bar
+// other labels are moved and resized, not refreshed (a refresh of the bar
 // shapes the text of every label in it again, 1 ms a key on the 1 MB
-// document).
+// document), unless they now need an ellipsis or no longer do.
 func (l *statusLabel) SetText(text string) {
-	l.Label.SetText(text)
-	if l.bar != nil && l.bar.Layout != nil {
-		l.bar.Layout.Layout(l.bar.Objects, l.bar.Size())
+	if l.bar == nil || l.bar.Layout == nil {
+		l.Label.SetText(text)
+		return
 	}
+	l.Text = text
+	l.bar.Layout.Layout(l.bar.Objects, l.bar.Size())
+	l.Refresh()
 }
 
 // natural is the width a label needs for its whole text.
@@ -94,6 +104,16 @@ func (statusLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 	x := float32(0)
 	for i, o := range objs {
+		if l, ok := o.(*statusLabel); ok {
+			trunc := fyne.TextTruncateOff
+			if widths[i] < nat[i] {
+				trunc = fyne.TextTruncateEllipsis
+			}
+			if l.Truncation != trunc {
+				l.Truncation = trunc
+				defer l.Refresh()
+			}
+		}
 		h := o.MinSize().Height
 		o.Move(fyne.NewPos(x, (size.Height-h)/2))
 		o.Resize(fyne.NewSize(widths[i], h))
