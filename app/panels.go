@@ -44,14 +44,13 @@ type spanRow struct {
 	widget.BaseWidget
 	swatch *canvas.Rectangle
 	label  *widget.Label
-	text   *widget.Label
+	text   *fitLabel
 }
 
 func newSpanRow() *spanRow {
-	r := &spanRow{swatch: canvas.NewRectangle(color.Transparent), label: widget.NewLabel(""), text: widget.NewLabel("")}
+	r := &spanRow{swatch: canvas.NewRectangle(color.Transparent), label: widget.NewLabel(""), text: newFitLabel("", fyne.TextStyle{})}
 	r.swatch.SetMinSize(fyne.NewSize(6, 18))
 	r.label.TextStyle = fyne.TextStyle{Bold: true}
-	r.text.Truncation = fyne.TextTruncateEllipsis
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -88,7 +87,7 @@ func (r *spanRow) set(sp annotate.Span, d *annotate.Document, s *annotate.Schema
 	if sp.Note != "" {
 		suffix += "  " + noteMark + " " + shorten(strings.ReplaceAll(sp.Note, "\n", " "), 40)
 	}
-	setLabel(r.text, r.text.Text, text+suffix)
+	r.text.SetText(text + suffix)
 }
 
 // noteMark marks a span that has a note, in the span list (the text view

@@ -6,7 +6,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // TestStatusBarTruncation: a status label truncates its text with an
@@ -63,6 +65,52 @@ func TestStatusBarTruncation(t *testing.T) {
 			want("last step", ws.statusSave, tc.ellipsis)
 			for _, l := range []*statusLabel{ws.statusDict, ws.statusSelection, ws.statusCnt} {
 				want("other label", l, l.Size().Width < natural(l))
+			}
+		})
+	}
+}
+
+// TestFitLabel: a fitLabel draws its whole text when it fits and a part of
+// it and "…" when it does not, as its text changes and as it is resized,
+// and its minimum size is an ellipsis label's whatever its text.
+func TestFitLabel(t *testing.T) {
+	test.NewTempApp(t)
+	l := newFitLabel("", fyne.TextStyle{Bold: true})
+	ref := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	ref.Truncation = fyne.TextTruncateEllipsis
+	w := test.NewTempWindow(t, container.NewVBox(l, ref))
+	long := strings.Repeat("焦作市委书记今天在医院检查疫情防控工作。", 10)
+	for _, tc := range []struct {
+		name     string
+		text     string
+		width    float32
+		ellipsis bool
+	}{
+		{"short", "北京大学 · 3 spans", 400, false},
+		{"long", long, 400, true},
+		{"short again", "北京大学 · 4 spans", 400, false},
+		{"narrow", "北京大学 · 4 spans", 60, true},
+		{"wide", "北京大学 · 4 spans", 500, false},
+		{"multi-line", "北京\n大学", 500, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l.SetText(tc.text)
+			ref.SetText(tc.text)
+			w.Resize(fyne.NewSize(tc.width, 200))
+			var drawn string
+			for _, o := range test.LaidOutObjects(l) {
+				if c, ok := o.(*canvas.Text); ok && c.Visible() {
+					drawn += c.Text
+				}
+			}
+			if got := l.Truncation == fyne.TextTruncateEllipsis; got != tc.ellipsis {
+				t.Errorf("%q in %.0f px: ellipsis %v, want %v", tc.text, l.Size().Width, got, tc.ellipsis)
+			}
+			if full := strings.ReplaceAll(tc.text, "\n", ""); tc.ellipsis && !strings.Contains(tc.text, "\n") && (!strings.HasSuffix(drawn, "…") || len(drawn) >= len(full)) || !tc.ellipsis && drawn != full {
+				t.Errorf("%q in %.0f px drawn as %q", tc.text, l.Size().Width, drawn)
+			}
+			if got, want := l.MinSize(), ref.MinSize(); got != want {
+				t.Errorf("%q: minimum size %v, want an ellipsis label's %v", tc.text, got, want)
 			}
 		})
 	}
