@@ -2,12 +2,12 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -60,8 +60,8 @@ func relRowsLaidOut(k *kwicPanel) (map[int][4]string, map[int]*kwicRow) {
 // once when k.relInline is set).
 func relSearch(t *testing.T, k *kwicPanel, typ, from, to string) {
 	t.Helper()
-	done := make(chan struct{}, 1)
-	k.onSearched = func() { done <- struct{}{} }
+	done := false
+	k.onSearched = func() { done = true }
 	defer func() { k.onSearched = nil }()
 	k.mode.SetSelectedIndex(kwicModeRelations)
 	if typ == "" {
@@ -76,11 +76,7 @@ func relSearch(t *testing.T, k *kwicPanel, typ, from, to string) {
 	k.query.SetText("")
 	test.Type(k.query, from)
 	k.query.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("relation search %s %q→%q did not finish", typ, from, to)
-	}
+	waitFor(t, fmt.Sprintf("relation search %s %q→%q", typ, from, to), func() bool { return done })
 }
 
 // TestConcordanceRelations: in mode Relations the concordance finds a
@@ -216,7 +212,11 @@ func TestConcordanceRelations(t *testing.T) {
 		t.Fatalf("relation %d not removed", gone.rel.ID)
 	}
 	_, rows = relRowsLaidOut(k)
+	again := false
+	k.onSearched = func() { again = true }
 	test.Tap(rows[2])
+	waitFor(t, "the relations searched again", func() bool { return again })
+	k.onSearched = nil
 	if want := "That relation is no longer there: the relations are searched again"; ws.statusSave.Text != want {
 		t.Errorf("a click on a removed relation: status %q, want %q", ws.statusSave.Text, want)
 	}
