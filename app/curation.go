@@ -346,7 +346,8 @@ func (ws *workspace) relationBar(open int) {
 
 // nextRelation moves to the next (delta 1) or previous (-1) open relation
 // decision of the document, wrapping, selects the text from its source to
-// its target, and turns the number keys to relations.
+// its target, and turns the number keys to relations (when there is a
+// relation decision at hand).
 func (ws *workspace) nextRelation(delta int) {
 	cs := ws.curation
 	if !ws.curating() || ws.doc == nil {
@@ -354,22 +355,20 @@ func (ws *workspace) nextRelation(delta int) {
 	}
 	cs.rds = agree.RelationDecisions(ws.doc, cs.cur)
 	n := len(cs.rds)
-	if n > 0 {
-		cs.relKeys = true
-	}
 	for k := 1; k <= n; k++ {
 		i := ((cs.rat+delta*k)%n + n) % n
 		if cs.rat < 0 && delta < 0 {
 			i = ((n-k)%n + n) % n
 		}
 		if !cs.rds[i].Decided {
-			cs.rat = i
+			cs.rat, cs.relKeys = i, true
 			rd := cs.rds[i]
 			ws.view.Select(min(rd.From.Start, rd.To.Start), max(rd.From.End, rd.To.End))
 			ws.refreshCuration()
 			return
 		}
 	}
+	cs.relKeys = cs.rat >= 0 // the one at hand, decided, can be decided again
 	ws.refreshCuration()
 	ws.info(lang.L("No open relation decision in this document"))
 }
