@@ -264,9 +264,9 @@ func (ws *workspace) refreshCuration() {
 			if len(parts) > 0 {
 				text = strings.Join(parts, ", ")
 			}
-			versions.Add(widget.NewButton(fmt.Sprintf("%d  %s: %s", i+1, cs.cur.Annotators[i], text), func() { ws.decide(i) }))
+			versions.Add(widget.NewButton(numberKey(!cs.relKeys, i+1)+fmt.Sprintf("%s: %s", cs.cur.Annotators[i], text), func() { ws.decide(i) }))
 		}
-		versions.Add(widget.NewButton("0  "+lang.L("none"), func() { ws.decide(-1) }))
+		versions.Add(widget.NewButton(numberKey(!cs.relKeys, 0)+lang.L("none"), func() { ws.decide(-1) }))
 		ws.curBar.Add(versions)
 	}
 	nav := container.NewHBox(
@@ -281,10 +281,10 @@ func (ws *workspace) refreshCuration() {
 }
 
 // relationBar adds the relation decisions (cs.rds, open of them open) to
-// the curation bar: how many are open, what the number keys decide, the
-// one at hand with each annotator's relations there, each a button that
-// takes that annotator's, a button that takes none, and the buttons to
-// move between them.
+// the curation bar: how many are open, what the number keys decide (the
+// buttons they press show them), the one at hand with each annotator's
+// relations there, each a button that takes that annotator's, a button
+// that takes none, and the buttons to move between them.
 func (ws *workspace) relationBar(open int) {
 	cs := ws.curation
 	if len(cs.rds) == 0 {
@@ -298,10 +298,9 @@ func (ws *workspace) relationBar(open int) {
 	if cs.relKeys {
 		keys = lang.L("Keys 0–9: this relation decision; ] [ the span decisions")
 	}
-	ws.curBar.Add(container.NewHBox(
-		widget.NewLabelWithStyle(lang.N("Relations: {{.Count}} open decisions of {{.Total}} in this document", open, map[string]any{"Count": open, "Total": len(cs.rds)}),
-			fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabel(keys)))
+	ws.curBar.Add(widget.NewLabelWithStyle(lang.N("Relations: {{.Count}} open decisions of {{.Total}} in this document", open, map[string]any{"Count": open, "Total": len(cs.rds)}),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	ws.curBar.Add(widget.NewLabel(keys))
 	if cs.rat >= 0 {
 		rd := cs.rds[cs.rat]
 		state := lang.L("disagreed")
@@ -334,14 +333,23 @@ func (ws *workspace) relationBar(open int) {
 			if len(types) > 0 {
 				text = strings.Join(types, ", ")
 			}
-			versions.Add(widget.NewButton(fmt.Sprintf(lang.L("Take %s's: %s"), cs.cur.Annotators[i], text), func() { ws.decideRelations(i) }))
+			versions.Add(widget.NewButton(numberKey(cs.relKeys, i+1)+fmt.Sprintf(lang.L("Take %s's: %s"), cs.cur.Annotators[i], text), func() { ws.decideRelations(i) }))
 		}
-		versions.Add(widget.NewButton(lang.L("Take none"), func() { ws.decideRelations(-1) }))
+		versions.Add(widget.NewButton(numberKey(cs.relKeys, 0)+lang.L("Take none"), func() { ws.decideRelations(-1) }))
 		ws.curBar.Add(versions)
 	}
 	ws.curBar.Add(container.NewHBox(
 		widget.NewButton("{  "+lang.L("Previous relation"), func() { ws.nextRelation(-1) }),
 		widget.NewButton("}  "+lang.L("Next relation"), func() { ws.nextRelation(1) })))
+}
+
+// numberKey is the number key n as a button of the curation bar shows it
+// before its text, when the number keys decide what the button does.
+func numberKey(active bool, n int) string {
+	if !active {
+		return ""
+	}
+	return fmt.Sprintf("%d  ", n)
 }
 
 // nextRelation moves to the next (delta 1) or previous (-1) open relation

@@ -55,7 +55,7 @@ func TestCurationRelationKeys(t *testing.T) {
 	if s, e := ws.view.Selection(); s != 0 || e != 5 {
 		t.Errorf("} selects [%d,%d), want 张三…李四 [0,5)", s, e)
 	}
-	inBar("Keys 0–9: this relation decision; ] [ the span decisions", "Take none")
+	inBar("Keys 0–9: this relation decision; ] [ the span decisions", "1  Take lin's: knows", "0  Take none", "\nzhao: LOC 李四\n")
 	ws.view.TypedRune('0')
 	progress("2 open decisions")
 	inBar("Relations: 0 open decisions of 1 in this document", "Curation: 2 open decisions of 3 in this document")
