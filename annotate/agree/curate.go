@@ -210,6 +210,9 @@ func (rd *RelationDecision) Agreed() bool {
 // source, then of its target.
 func RelationDecisions(d *annotate.Document, cur *annotate.Curation) []RelationDecision {
 	var out []RelationDecision
+	if len(cur.Relations) == 0 || len(d.Relations) == 0 {
+		return nil // nothing linked: nothing to decide (and no maps built)
+	}
 	// The curated span layer of each annotator's span layer.
 	curatedOf := map[string]string{}
 	for layer, m := range cur.Layers {
