@@ -151,11 +151,33 @@ func declineAll(dc Decision) []annotate.Edit {
 }
 
 // DecideAll is the edit that decides every decision of d for annotator
-// a's version, as one step.
+// a's version, spans and relations, as one step: first the spans, then
+// at each relation decision a's relations between the curated spans at
+// its ends (those a's version put there, found by place when the step is
+// planned) or, where a linked nothing, no relation (declined).
 func DecideAll(d *annotate.Document, cur *annotate.Curation, a int, curator string) annotate.Edit {
 	var edits []annotate.Edit
+	rds := RelationDecisions(d, cur)
+	// The curated relations first: removing a curated span below removes
+	// its relations with it.
+	for _, rd := range rds {
+		for _, c := range rd.Curated {
+			edits = append(edits, annotate.RemoveRelation{ID: c.ID})
+		}
+	}
 	for _, dc := range Decisions(d, cur) {
 		edits = append(edits, DecideVersion(dc, cur, a, curator).(annotate.Batch).Edits...)
+	}
+	for _, rd := range rds {
+		if len(rd.Versions[a]) == 0 {
+			edits = append(edits, annotate.DeclineRelations{Place: rd.Place()})
+			continue
+		}
+		pl := rd.Place()
+		for _, r := range rd.Versions[a] {
+			edits = append(edits, annotate.AddRelationAt{Relation: annotate.Relation{Layer: rd.Layer, Type: r.Type,
+				Note: r.Note, Origin: annotate.OriginManual, Annotator: cur.Annotators[a]}, From: pl.From, To: pl.To})
+		}
 	}
 	return annotate.Batch{Name: fmt.Sprintf("accept all of %s's versions (decided by %s)", cur.Annotators[a], curator), Edits: edits}
 }
