@@ -20,7 +20,7 @@ func TestDecideAllRelations(t *testing.T) {
 		want      []string // curated relations, type from→to
 		declined  int
 	}{
-		{0, []string{"knows PER 张三→PER 李四", "works_for PER 张三→ORG 华为"}, 1}, // lin: nothing at 张三→华为 PER
+		{0, []string{"knows PER 张三→PER 李四", "works_for PER 张三→ORG 华为"}, 1},     // lin: nothing at 张三→华为 PER
 		{1, []string{"works_for PER 张三→PER 华为", "works_for PER 张三→PER 李四"}, 1}, // wang: nothing at 张三→华为 ORG
 	} {
 		t.Run(fmt.Sprint(c.annotator), func(t *testing.T) {
