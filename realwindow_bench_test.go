@@ -147,6 +147,8 @@ func BenchmarkRealWindow(b *testing.B) {
 	firstKey := func(path string) (mapped, handled, cpu time.Duration) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$", "--", path)
 		cmd.Env = env
+		var out syncBuffer
+		cmd.Stdout, cmd.Stderr = &out, &out
 		xenv := append(os.Environ(), "DISPLAY="+display)
 		start := time.Now()
 		if err := cmd.Start(); err != nil {
@@ -176,7 +178,7 @@ func BenchmarkRealWindow(b *testing.B) {
 			}
 			select {
 			case <-exited:
-				b.Fatalf("the app exited before it handled a key: %v", cmd.ProcessState)
+				b.Fatalf("the app exited before it handled a key: %v\n%s", cmd.ProcessState, out.String())
 			case <-time.After(20 * time.Millisecond):
 			}
 		}
