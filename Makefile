@@ -114,7 +114,8 @@ check-readers:
 ## 100 MB text's import (x-input) run once each; issue 20's figures: biaozhu segment
 ## against a bare gse program, whole processes (speed and memory ratios), and learning
 ## from UD GSD — F1 after learning, the carry-over, 4,000 sentences' time — and the real window
-## under Xvfb: start, resident memory with a 1 MB document, 50 PgDn — once each; agree and merge over 3 annotators' files of
+## under Xvfb: start and first key, resident memory with a 1 MB document and with a 10 MB
+## project and its concordance index, 50 PgDn — once each; agree and merge over 3 annotators' files of
 ## 1,000 documents, 1 M characters and 100,000 spans each, against issue 17's 5 s and 10 s)
 bench: deps
 	$(GO) test -run '^$$' -bench 'Pipeline|Clean|Decode|Import|Segment|Commit|OpenList|Learner' -benchtime 10x ./annotate/...

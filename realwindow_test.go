@@ -158,7 +158,7 @@ const slowXvfb = `#!/usr/bin/env bash
 real=REAL
 if [[ "$1" == -displayfd ]]; then
   fd=$2; shift 2
-  n=240
+  n=$((240 + RANDOM % 700)) # not one number for every copy of this test running at once
   while [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]]; do n=$((n+1)); done
   echo "$n" >&"$fd"
   set -- ":$n" "$@"

@@ -117,6 +117,9 @@ func TestSentenceCommentsRefused(t *testing.T) {
 // that make older files run it first).
 const undoFormat7 = "ALTER TABLE texts DROP COLUMN comments; "
 
+// undoFormat8 takes a project file of format 8 back to format 7.
+const undoFormat8 = "DROP TABLE declined_relations; "
+
 // TestOpenMigratesVersion6: a file of format 6 kept a treebank sentence's
 // comments in its first word's Extra; format 7 gives them to the sentence
 // (read-only too, in memory), the spans' Extra left as they were.
@@ -146,7 +149,7 @@ func TestOpenMigratesVersion6(t *testing.T) {
 	if err := p.AddDocument(d); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.conn.ExecContext(t.Context(), undoFormat7+"PRAGMA user_version=6"); err != nil {
+	if _, err := p.conn.ExecContext(t.Context(), undoFormat8+undoFormat7+"PRAGMA user_version=6"); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Close(); err != nil {

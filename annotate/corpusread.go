@@ -68,6 +68,9 @@ func (p *Project) AnnotatedText(ctx context.Context, id int64) (*Document, error
 	if len(p.schema.Relations) == 0 {
 		return d, nil // no relation layer, no relation: no query
 	}
+	if d.DeclinedRelations, err = loadDeclinedRelations(ctx, p.conn, id); err != nil {
+		return nil, p.classify(err, "load declined relations")
+	}
 	d.Relations, err = queryAll(ctx, p.conn, func(r *sql.Rows) (x Relation, err error) {
 		return x, r.Scan(&x.ID, &x.Layer, &x.Type, &x.From, &x.To, &x.Origin)
 	}, `SELECT id, layer, type, from_span, to_span, origin FROM relations WHERE doc_id = ? ORDER BY id`, id)

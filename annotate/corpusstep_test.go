@@ -98,7 +98,7 @@ func TestOpenMigratesVersion1(t *testing.T) {
 	if err := p.SetSchema(DefaultSchema()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.conn.ExecContext(t.Context(), undoFormat7+undoFormat6+undoFormat5+"DROP TABLE rejections; ALTER TABLE labels DROP COLUMN pos; ALTER TABLE documents DROP COLUMN tokens_from; ALTER TABLE documents DROP COLUMN suggested; PRAGMA user_version=1"); err != nil {
+	if _, err := p.conn.ExecContext(t.Context(), undoFormat8+undoFormat7+undoFormat6+undoFormat5+"DROP TABLE rejections; ALTER TABLE labels DROP COLUMN pos; ALTER TABLE documents DROP COLUMN tokens_from; ALTER TABLE documents DROP COLUMN suggested; PRAGMA user_version=1"); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Close(); err != nil {

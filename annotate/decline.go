@@ -1,6 +1,9 @@
 package annotate
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Decline remembers Place (its layer, label, start and end; nothing else
 // is read) in Document.Rejected without a span there: a curator's
@@ -30,4 +33,74 @@ func (e Decline) plan(p *planner) error {
 		return nil
 	}
 	return p.do(Change{Rejected: &SpanChange{After: &s}})
+}
+
+// RelationPlace is the place of a relation decision in a curation
+// project: relation layer Layer from a span of From's layer and label at
+// From's range to one of To's (nothing else of From and To is read).
+type RelationPlace struct {
+	Layer string `json:"layer"`
+	From  Span   `json:"from"`
+	To    Span   `json:"to"`
+}
+
+// place is p with only what a place is of its ends.
+func (p RelationPlace) place() RelationPlace {
+	end := func(s Span) Span { return Span{Layer: s.Layer, Label: s.Label, Start: s.Start, End: s.End} }
+	return RelationPlace{Layer: p.Layer, From: end(p.From), To: end(p.To)}
+}
+
+func (p RelationPlace) String() string {
+	return fmt.Sprintf("%s %s [%d,%d) → %s [%d,%d)", p.Layer, p.From.Label, p.From.Start, p.From.End, p.To.Label, p.To.Start, p.To.End)
+}
+
+func relationPlaceLess(a, b RelationPlace) bool {
+	if a.Layer != b.Layer {
+		return a.Layer < b.Layer
+	}
+	if a.From != b.From {
+		return rejectedLess(a.From, b.From)
+	}
+	return rejectedLess(a.To, b.To)
+}
+
+// DeclineRelations remembers Place in Document.DeclinedRelations: a
+// curator's decision that no annotator's relations at a place go into the
+// curated relation layer (accept none), as Decline remembers a span's
+// place. Its ends need no span there. A place already remembered is left
+// as it is. Undo forgets it again.
+type DeclineRelations struct{ Place RelationPlace }
+
+func (e DeclineRelations) Describe() string { return "decline the relations " + e.Place.String() }
+
+func (e DeclineRelations) plan(p *planner) error {
+	pl := e.Place.place()
+	if _, ok := p.schema.RelationLayer(pl.Layer); !ok {
+		return refuse(e, ErrLayer, "no relation layer %q in the schema", pl.Layer)
+	}
+	for _, s := range []Span{pl.From, pl.To} {
+		if n := p.doc.Chars(); s.Start < 0 || s.End > n || s.Start >= s.End {
+			return refuse(e, ErrOffsets, "offsets [%d,%d) are not a range inside the text [0,%d)", s.Start, s.End, n)
+		}
+		if _, ok := p.schema.Layer(s.Layer); !ok {
+			return refuse(e, ErrLayer, "no layer %q in the schema", s.Layer)
+		}
+	}
+	if p.doc.IsDeclined(pl) {
+		return nil
+	}
+	return p.do(Change{DeclinedRelation: &RelationPlaceChange{After: &pl}})
+}
+
+// RelationPlaceChange adds (Before nil) or removes (After nil) a declined
+// relation place.
+type RelationPlaceChange struct {
+	Before *RelationPlace `json:"before,omitempty"`
+	After  *RelationPlace `json:"after,omitempty"`
+}
+
+// IsDeclined reports whether the relations at place p were declined in d
+// (DeclineRelations).
+func (d *Document) IsDeclined(p RelationPlace) bool {
+	return slices.Contains(d.DeclinedRelations, p.place())
 }

@@ -54,6 +54,10 @@ type Document struct {
 	Labels   []string  `json:"labels,omitempty"` // document-level labels
 	Created  time.Time `json:"created,omitzero"`
 	Updated  time.Time `json:"updated,omitzero"`
+	// DeclinedRelations holds the places of a curation project where the
+	// curator declined every annotator's relations (DeclineRelations;
+	// sorted by layer, then source, then target).
+	DeclinedRelations []RelationPlace `json:"declined_relations,omitempty"`
 
 	index text.TextIndex // code point → byte offset checkpoints of Text
 	owner any            // a Project's state of the document, kept alive by it

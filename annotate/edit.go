@@ -66,6 +66,9 @@ type Change struct {
 	Rejected *SpanChange     `json:"rejected,omitempty"` // a rejected place added (Before nil) or removed
 	Schema   *SchemaChange   `json:"schema,omitempty"`
 	Relation *RelationChange `json:"relation,omitempty"`
+	// DeclinedRelation: a declined relation place added (Before nil) or
+	// removed (DeclineRelations).
+	DeclinedRelation *RelationPlaceChange `json:"declined_relation,omitempty"`
 }
 
 // TokensChange replaces the tokens lying in [Start, End), Before, with
@@ -114,6 +117,8 @@ func (c Change) Inverse() Change {
 		return Change{Schema: c.Schema.Inverse()}
 	case c.Relation != nil:
 		return Change{Relation: &RelationChange{Before: c.Relation.After, After: c.Relation.Before}}
+	case c.DeclinedRelation != nil:
+		return Change{DeclinedRelation: &RelationPlaceChange{Before: c.DeclinedRelation.After, After: c.DeclinedRelation.Before}}
 	}
 	return c
 }
@@ -123,7 +128,7 @@ func (c Change) Inverse() Change {
 // in order.
 func (c Change) valid() error {
 	n := 0
-	for _, set := range []bool{c.Tokens != nil, c.Span != nil, c.Status != nil, c.Labels != nil, c.Rejected != nil, c.Schema != nil, c.Relation != nil} {
+	for _, set := range []bool{c.Tokens != nil, c.Span != nil, c.Status != nil, c.Labels != nil, c.Rejected != nil, c.Schema != nil, c.Relation != nil, c.DeclinedRelation != nil} {
 		if set {
 			n++
 		}
@@ -143,6 +148,10 @@ func (c Change) valid() error {
 	case c.Rejected != nil:
 		if (c.Rejected.Before == nil) == (c.Rejected.After == nil) {
 			return errors.New("a rejected-place change that neither adds nor removes one place")
+		}
+	case c.DeclinedRelation != nil:
+		if (c.DeclinedRelation.Before == nil) == (c.DeclinedRelation.After == nil) {
+			return errors.New("a declined-relation change that neither adds nor removes one place")
 		}
 	case c.Schema != nil:
 		for _, part := range []SchemaPart{c.Schema.Before, c.Schema.After} {
@@ -244,6 +253,22 @@ func (d *Document) apply(c Change) error {
 			r := Span{Layer: a.Layer, Label: a.Label, Start: a.Start, End: a.End}
 			k := sort.Search(len(d.Rejected), func(k int) bool { return !rejectedLess(d.Rejected[k], r) })
 			d.Rejected = slices.Insert(d.Rejected, k, r)
+		}
+	case c.DeclinedRelation != nil:
+		if b := c.DeclinedRelation.Before; b != nil {
+			k := slices.Index(d.DeclinedRelations, b.place())
+			if k < 0 {
+				return fmt.Errorf("document %d: declined relation place %s is not there", d.ID, b)
+			}
+			d.DeclinedRelations = slices.Delete(d.DeclinedRelations, k, k+1)
+			if len(d.DeclinedRelations) == 0 {
+				d.DeclinedRelations = nil
+			}
+		}
+		if a := c.DeclinedRelation.After; a != nil {
+			r := a.place()
+			k := sort.Search(len(d.DeclinedRelations), func(k int) bool { return !relationPlaceLess(d.DeclinedRelations[k], r) })
+			d.DeclinedRelations = slices.Insert(d.DeclinedRelations, k, r)
 		}
 	}
 	return nil

@@ -330,6 +330,49 @@ func (e AddRelation) plan(p *planner) error {
 	return p.do(Change{Relation: &RelationChange{After: &r}})
 }
 
+// AddRelationAt adds Relation between the spans at two places: the span
+// of the document with From's layer, label and offsets, and the one with
+// To's (Relation's From and To are ignored). It is AddRelation for an edit
+// made before its ends have IDs, e.g. a Batch that adds the spans first
+// (the planner applies each edit of a batch before the next is planned).
+// A place with no span, or with more than one, is refused.
+type AddRelationAt struct {
+	Relation Relation
+	From, To Span
+}
+
+func (e AddRelationAt) Describe() string {
+	return fmt.Sprintf("add relation %s/%s %s [%d,%d) → %s [%d,%d)", e.Relation.Layer, e.Relation.Type,
+		e.From.Label, e.From.Start, e.From.End, e.To.Label, e.To.Start, e.To.End)
+}
+
+func (e AddRelationAt) plan(p *planner) error {
+	at := func(pl Span) (int64, error) {
+		var id int64
+		for _, s := range p.doc.Spans {
+			if s.Layer == pl.Layer && s.Label == pl.Label && s.Start == pl.Start && s.End == pl.End {
+				if id != 0 {
+					return 0, refuse(e, ErrNoSpan, "more than one %s span %s at [%d,%d)", pl.Layer, pl.Label, pl.Start, pl.End)
+				}
+				id = s.ID
+			}
+		}
+		if id == 0 {
+			return 0, refuse(e, ErrNoSpan, "no %s span %s at [%d,%d)", pl.Layer, pl.Label, pl.Start, pl.End)
+		}
+		return id, nil
+	}
+	r := e.Relation
+	var err error
+	if r.From, err = at(e.From); err != nil {
+		return err
+	}
+	if r.To, err = at(e.To); err != nil {
+		return err
+	}
+	return AddRelation{Relation: r}.plan(p)
+}
+
 // sameRelation reports whether a and b are the same relation but for ID,
 // note, origin and annotator: the same layer, type and ends.
 func sameRelation(a, b Relation) bool {

@@ -573,7 +573,7 @@ func TestRelationMigration(t *testing.T) {
 	if err := p.AddDocument(d); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.conn.ExecContext(t.Context(), undoFormat7+undoFormat6+undoFormat5+"PRAGMA user_version=4"); err != nil {
+	if _, err := p.conn.ExecContext(t.Context(), undoFormat8+undoFormat7+undoFormat6+undoFormat5+"PRAGMA user_version=4"); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Close(); err != nil {

@@ -27,6 +27,10 @@ package annotate
 //	          (kind: split, merge, label — a split for a span's edge —, resegment)
 //	user_words(word, pos, freq, added)         the user dictionary
 //	rejections(doc_id, layer, label, start, end)   rejected suggestions
+//	          (and places declined in a curation project)
+//	declined_relations(doc_id, layer, from_layer, from_label, from_start,
+//	          from_end, to_layer, to_label, to_start, to_end)
+//	                                   relation places declined in curation
 //	gold_corpora(id, name, hash, sentences, tokens, added)   gold corpora learnt
 //	gold_sentences(corpus_id, position, text, tokens)   their sentences; tokens
 //	          as uvarint(gap after the previous token's end), uvarint(length)
@@ -61,7 +65,7 @@ import (
 // SchemaVersion is the project file format this Biaozhu writes. A file
 // with a larger version is refused, never altered; a smaller one is
 // migrated forward on open.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 // applicationID marks a SQLite file as a Biaozhu project ("BZHU").
 const applicationID = 0x425A4855

@@ -504,6 +504,11 @@ func (a *Adder) write(doc *Document, spans []Span, rels []Relation) (int64, erro
 			return 0, fmt.Errorf("rejected suggestion: %w", err)
 		}
 	}
+	for _, r := range doc.DeclinedRelations {
+		if err := syncDeclinedRelation(ctx, tx, id, &RelationPlaceChange{After: &r}, false); err != nil {
+			return 0, fmt.Errorf("declined relation: %w", err)
+		}
+	}
 	return id, nil
 }
 
@@ -866,6 +871,9 @@ func (p *Project) load(id int64) (*openDoc, error) {
 	}, `SELECT layer, label, start, "end" FROM rejections WHERE doc_id = ? ORDER BY start, "end", layer, label`, id)
 	if err != nil {
 		return nil, p.classify(err, "load rejected suggestions")
+	}
+	if d.DeclinedRelations, err = loadDeclinedRelations(ctx, p.conn, id); err != nil {
+		return nil, p.classify(err, "load declined relations")
 	}
 	h := &History{Limit: p.historyMax}
 	rows, err = p.conn.QueryContext(ctx, "SELECT id, name, changes, undone, created FROM history WHERE doc_id = ? ORDER BY id", id)

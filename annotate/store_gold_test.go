@@ -198,7 +198,7 @@ const undoFormat6 = "DROP TABLE gold_sentences; DROP TABLE gold_corpora; "
 // forward, backing it up first, and it learns a gold corpus then.
 func TestOpenMigratesVersion5(t *testing.T) {
 	p, path := newTestProject(t, Options{NoBackup: true})
-	if _, err := p.conn.ExecContext(t.Context(), undoFormat7+undoFormat6+"PRAGMA user_version=5"); err != nil {
+	if _, err := p.conn.ExecContext(t.Context(), undoFormat8+undoFormat7+undoFormat6+"PRAGMA user_version=5"); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Close(); err != nil {

@@ -52,6 +52,39 @@ func syncRejection(ctx context.Context, tx *sql.Tx, docID int64, r *SpanChange, 
 	return nil
 }
 
+// syncDeclinedRelation writes a change of the declined relation places,
+// undone when undo.
+func syncDeclinedRelation(ctx context.Context, tx *sql.Tx, docID int64, r *RelationPlaceChange, undo bool) error {
+	del, ins := r.Before, r.After
+	if undo {
+		del, ins = ins, del
+	}
+	if del != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM declined_relations WHERE doc_id = ? AND layer = ? AND from_layer = ? AND from_label = ?
+			AND from_start = ? AND from_end = ? AND to_layer = ? AND to_label = ? AND to_start = ? AND to_end = ?`,
+			docID, del.Layer, del.From.Layer, del.From.Label, del.From.Start, del.From.End, del.To.Layer, del.To.Label, del.To.Start, del.To.End); err != nil {
+			return err
+		}
+	}
+	if ins != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO declined_relations(doc_id, layer, from_layer, from_label, from_start, from_end,
+			to_layer, to_label, to_start, to_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			docID, ins.Layer, ins.From.Layer, ins.From.Label, ins.From.Start, ins.From.End, ins.To.Layer, ins.To.Label, ins.To.Start, ins.To.End); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadDeclinedRelations reads the declined relation places of document
+// id, in Document.DeclinedRelations order.
+func loadDeclinedRelations(ctx context.Context, q *sql.Conn, id int64) ([]RelationPlace, error) {
+	return queryAll(ctx, q, func(r *sql.Rows) (p RelationPlace, err error) {
+		return p, r.Scan(&p.Layer, &p.From.Layer, &p.From.Label, &p.From.Start, &p.From.End, &p.To.Layer, &p.To.Label, &p.To.Start, &p.To.End)
+	}, `SELECT layer, from_layer, from_label, from_start, from_end, to_layer, to_label, to_start, to_end FROM declined_relations WHERE doc_id = ?
+		ORDER BY layer, from_start, from_end, from_layer, from_label, to_start, to_end, to_layer, to_label`, id)
+}
+
 func upsertSpan(ctx context.Context, tx *sql.Tx, docID int64, doc *Document, s Span) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO spans(id, doc_id, layer, label, start, "end", text, note, origin, annotator, extra)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -250,6 +283,11 @@ func (p *Project) commitIn(ctx context.Context, tx *sql.Tx, od *openDoc, op Op, 
 	for _, c := range e.Changes {
 		if r := c.Rejected; r != nil {
 			if err := syncRejection(ctx, tx, d.ID, r, op == OpUndo); err != nil {
+				return err
+			}
+		}
+		if r := c.DeclinedRelation; r != nil {
+			if err := syncDeclinedRelation(ctx, tx, d.ID, r, op == OpUndo); err != nil {
 				return err
 			}
 		}

@@ -105,6 +105,14 @@ CREATE TABLE gold_sentences(corpus_id INTEGER NOT NULL REFERENCES gold_corpora(i
 	6: `
 ALTER TABLE texts ADD COLUMN comments TEXT NOT NULL DEFAULT '';
 `,
+	// Relation decisions declined in a curation project (issue 17:
+	// DeclineRelations), as rejections keeps a span's place.
+	7: `
+CREATE TABLE declined_relations(doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+	layer TEXT NOT NULL, from_layer TEXT NOT NULL, from_label TEXT NOT NULL, from_start INTEGER NOT NULL, from_end INTEGER NOT NULL,
+	to_layer TEXT NOT NULL, to_label TEXT NOT NULL, to_start INTEGER NOT NULL, to_end INTEGER NOT NULL,
+	PRIMARY KEY (doc_id, layer, from_layer, from_label, from_start, from_end, to_layer, to_label, to_start, to_end)) WITHOUT ROWID;
+`,
 }
 
 // migrationSteps[v], when set, is run after migrations[v]: what SQL alone

@@ -838,7 +838,7 @@ func TestDocumentsCountSuggestions(t *testing.T) {
 		}
 	}
 	// A file of format 3 (no count of suggestions) counts them when opened.
-	if _, err := p.conn.ExecContext(t.Context(), undoFormat7+undoFormat6+undoFormat5+"ALTER TABLE documents DROP COLUMN suggested; PRAGMA user_version=3"); err != nil {
+	if _, err := p.conn.ExecContext(t.Context(), undoFormat8+undoFormat7+undoFormat6+undoFormat5+"ALTER TABLE documents DROP COLUMN suggested; PRAGMA user_version=3"); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Close(); err != nil {

@@ -48,7 +48,7 @@ func rfFixture(t *testing.T, dir string, format int, crashed bool, extra ...*Doc
 		if format != 2 {
 			t.Fatalf("rfFixture makes format 2 only, not %d", format)
 		}
-		if _, err := p.conn.ExecContext(t.Context(), undoFormat7+undoFormat6+undoFormat5+"ALTER TABLE documents DROP COLUMN tokens_from; ALTER TABLE documents DROP COLUMN suggested; PRAGMA user_version=2"); err != nil {
+		if _, err := p.conn.ExecContext(t.Context(), undoFormat8+undoFormat7+undoFormat6+undoFormat5+"ALTER TABLE documents DROP COLUMN tokens_from; ALTER TABLE documents DROP COLUMN suggested; PRAGMA user_version=2"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,11 +8,14 @@ package app
 // the number keys accept annotator N's version, 0 accepts none. Each
 // decision is one undoable step (agree.DecideVersion…) named after whose
 // version was taken and who decided; the document list counts each
-// document's open decisions. The annotators' relations are decided the
-// same way, place by place (a relation's source and target): the bar
-// lists each annotator's relations at the relation decision at hand, a
-// button takes one annotator's (agree.DecideRelations), once the curated
-// layer has both ends.
+// document's open decisions, of spans and of relations. The annotators'
+// relations are decided the same way, place by place (a relation's
+// source and target): the bar lists each annotator's relations at the
+// relation decision at hand, a button takes one annotator's
+// (agree.DecideRelations, once the curated layer has both ends) or none
+// (agree.DecideRelationsNone); } and { move to the next and previous
+// open relation decision and turn the number keys to relations, ] and [
+// turn them back to spans.
 
 import (
 	"context"
@@ -42,6 +45,9 @@ type curationState struct {
 	open map[int64]int // document ID → open decisions
 	rds  []agree.RelationDecision
 	rat  int // index into rds; -1 for none
+	// relKeys: the number keys decide the relation decision at hand, not
+	// the span decision (after } or {, until ] or [).
+	relKeys bool
 	// class is the agreement class of each annotator's span of the
 	// document (by span ID), lane is the annotator of each annotator's
 	// layer.
@@ -173,8 +179,9 @@ func (ws *workspace) onToggleCuration() {
 	ws.menu.refreshChecks()
 }
 
-// curationProgress is the open decisions of document id as the document
-// list shows them, "" outside the curation mode.
+// curationProgress is the open decisions (of spans and of relations) of
+// document id as the document list shows them, "" outside the curation
+// mode.
 func (ws *workspace) curationProgress(id int64) string {
 	if !ws.curating() {
 		return ""
@@ -197,10 +204,16 @@ func (ws *workspace) refreshCuration() {
 		return
 	}
 	if cs.doc != ws.doc.ID {
-		cs.doc, cs.at, cs.rat = ws.doc.ID, -1, -1
+		cs.doc, cs.at, cs.rat, cs.relKeys = ws.doc.ID, -1, -1, false
 	}
 	cs.dcs = agree.Decisions(ws.doc, cs.cur)
-	open := 0
+	cs.rds = agree.RelationDecisions(ws.doc, cs.cur)
+	open, relOpen := 0, 0
+	for _, rd := range cs.rds {
+		if !rd.Decided {
+			relOpen++
+		}
+	}
 	clear(cs.class)
 	for i := range cs.dcs {
 		dc := &cs.dcs[i]
@@ -214,14 +227,14 @@ func (ws *workspace) refreshCuration() {
 			}
 		}
 	}
-	if cs.open[ws.doc.ID] != open {
-		cs.open[ws.doc.ID] = open
+	if cs.open[ws.doc.ID] != open+relOpen {
+		cs.open[ws.doc.ID] = open + relOpen
 		ws.docList.Refresh()
 	}
 	if cs.at >= len(cs.dcs) {
 		cs.at = len(cs.dcs) - 1
 	}
-	head := fmt.Sprintf(lang.L("Curation: %d open decisions of %d in this document"), open, len(cs.dcs))
+	head := lang.N("Curation: {{.Count}} open decisions of {{.Total}} in this document", open, map[string]any{"Count": open, "Total": len(cs.dcs)})
 	ws.curBar.Add(container.NewHBox(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), curationLegend()))
 	if cs.at >= 0 {
 		dc := cs.dcs[cs.at]
@@ -251,9 +264,9 @@ func (ws *workspace) refreshCuration() {
 			if len(parts) > 0 {
 				text = strings.Join(parts, ", ")
 			}
-			versions.Add(widget.NewButton(fmt.Sprintf("%d  %s: %s", i+1, cs.cur.Annotators[i], text), func() { ws.decide(i) }))
+			versions.Add(widget.NewButton(numberKey(!cs.relKeys, i+1)+fmt.Sprintf("%s: %s", cs.cur.Annotators[i], text), func() { ws.decide(i) }))
 		}
-		versions.Add(widget.NewButton("0  "+lang.L("none"), func() { ws.decide(-1) }))
+		versions.Add(widget.NewButton(numberKey(!cs.relKeys, 0)+lang.L("none"), func() { ws.decide(-1) }))
 		ws.curBar.Add(versions)
 	}
 	nav := container.NewHBox(
@@ -263,32 +276,31 @@ func (ws *workspace) refreshCuration() {
 		nav.Add(widget.NewButton(fmt.Sprintf(lang.L("All of %s"), name), func() { ws.decideAll(i) }))
 	}
 	ws.curBar.Add(nav)
-	ws.relationBar()
+	ws.relationBar(relOpen)
 	ws.curBar.Show()
 }
 
-// relationBar adds the relation decisions to the curation bar: how many
-// are open, the one at hand with each annotator's relations there, each a
-// button that takes that annotator's, and the buttons to move between
-// them.
-func (ws *workspace) relationBar() {
+// relationBar adds the relation decisions (cs.rds, open of them open) to
+// the curation bar: how many are open, what the number keys decide (the
+// buttons they press show them), the one at hand with each annotator's
+// relations there, each a button that takes that annotator's, a button
+// that takes none, and the buttons to move between them.
+func (ws *workspace) relationBar(open int) {
 	cs := ws.curation
-	cs.rds = agree.RelationDecisions(ws.doc, cs.cur)
 	if len(cs.rds) == 0 {
-		cs.rat = -1
+		cs.rat, cs.relKeys = -1, false
 		return
 	}
 	if cs.rat >= len(cs.rds) {
 		cs.rat = len(cs.rds) - 1
 	}
-	open := 0
-	for _, rd := range cs.rds {
-		if !rd.Decided {
-			open++
-		}
+	keys := lang.L("Keys 0–9: the span decision; } { the relation decisions")
+	if cs.relKeys {
+		keys = lang.L("Keys 0–9: this relation decision; ] [ the span decisions")
 	}
-	ws.curBar.Add(widget.NewLabelWithStyle(fmt.Sprintf(lang.L("Relations: %d open decisions of %d in this document"), open, len(cs.rds)),
+	ws.curBar.Add(widget.NewLabelWithStyle(lang.N("Relations: {{.Count}} open decisions of {{.Total}} in this document", open, map[string]any{"Count": open, "Total": len(cs.rds)}),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	ws.curBar.Add(widget.NewLabel(keys))
 	if cs.rat >= 0 {
 		rd := cs.rds[cs.rat]
 		state := lang.L("disagreed")
@@ -321,18 +333,29 @@ func (ws *workspace) relationBar() {
 			if len(types) > 0 {
 				text = strings.Join(types, ", ")
 			}
-			versions.Add(widget.NewButton(fmt.Sprintf(lang.L("Take %s's: %s"), cs.cur.Annotators[i], text), func() { ws.decideRelations(i) }))
+			versions.Add(widget.NewButton(numberKey(cs.relKeys, i+1)+fmt.Sprintf(lang.L("Take %s's: %s"), cs.cur.Annotators[i], text), func() { ws.decideRelations(i) }))
 		}
+		versions.Add(widget.NewButton(numberKey(cs.relKeys, 0)+lang.L("Take none"), func() { ws.decideRelations(-1) }))
 		ws.curBar.Add(versions)
 	}
 	ws.curBar.Add(container.NewHBox(
-		widget.NewButton(lang.L("Previous relation"), func() { ws.nextRelation(-1) }),
-		widget.NewButton(lang.L("Next relation"), func() { ws.nextRelation(1) })))
+		widget.NewButton("{  "+lang.L("Previous relation"), func() { ws.nextRelation(-1) }),
+		widget.NewButton("}  "+lang.L("Next relation"), func() { ws.nextRelation(1) })))
+}
+
+// numberKey is the number key n as a button of the curation bar shows it
+// before its text, when the number keys decide what the button does.
+func numberKey(active bool, n int) string {
+	if !active {
+		return ""
+	}
+	return fmt.Sprintf("%d  ", n)
 }
 
 // nextRelation moves to the next (delta 1) or previous (-1) open relation
-// decision of the document, wrapping, and selects the text from its
-// source to its target.
+// decision of the document, wrapping, selects the text from its source to
+// its target, and turns the number keys to relations (when there is a
+// relation decision at hand).
 func (ws *workspace) nextRelation(delta int) {
 	cs := ws.curation
 	if !ws.curating() || ws.doc == nil {
@@ -346,27 +369,32 @@ func (ws *workspace) nextRelation(delta int) {
 			i = ((n-k)%n + n) % n
 		}
 		if !cs.rds[i].Decided {
-			cs.rat = i
+			cs.rat, cs.relKeys = i, true
 			rd := cs.rds[i]
 			ws.view.Select(min(rd.From.Start, rd.To.Start), max(rd.From.End, rd.To.End))
 			ws.refreshCuration()
 			return
 		}
 	}
+	cs.relKeys = cs.rat >= 0 // the one at hand, decided, can be decided again
+	ws.refreshCuration()
 	ws.info(lang.L("No open relation decision in this document"))
 }
 
 // decideRelations takes annotator a's relations at the relation decision
-// at hand, as one step, and moves to the next open one.
+// at hand (-1: none), as one step, and moves to the next open one.
 func (ws *workspace) decideRelations(a int) {
 	cs := ws.curation
 	if !ws.curating() || ws.doc == nil || cs.rat < 0 || cs.rat >= len(cs.rds) || a >= len(cs.cur.Annotators) {
 		return
 	}
-	e, err := agree.DecideRelations(cs.rds[cs.rat], cs.cur, a, ws.annotator())
-	if err != nil {
-		ws.showError(err)
-		return
+	e := agree.DecideRelationsNone(cs.rds[cs.rat], ws.annotator())
+	if a >= 0 {
+		var err error
+		if e, err = agree.DecideRelations(cs.rds[cs.rat], cs.cur, a, ws.annotator()); err != nil {
+			ws.showError(err)
+			return
+		}
 	}
 	if ws.apply(e) {
 		ws.nextRelation(1)
@@ -375,12 +403,14 @@ func (ws *workspace) decideRelations(a int) {
 }
 
 // nextDecision moves to the next (delta 1) or previous (-1) open decision
-// of the document, wrapping, and selects its text.
+// of the document, wrapping, selects its text, and turns the number keys
+// to spans.
 func (ws *workspace) nextDecision(delta int) {
 	cs := ws.curation
 	if !ws.curating() || ws.doc == nil {
 		return
 	}
+	cs.relKeys = false
 	cs.dcs = agree.Decisions(ws.doc, cs.cur)
 	n := len(cs.dcs)
 	for k := 1; k <= n; k++ {
@@ -395,6 +425,7 @@ func (ws *workspace) nextDecision(delta int) {
 			return
 		}
 	}
+	ws.refreshCuration()
 	ws.info(lang.L("No open decision in this document"))
 }
 
@@ -426,21 +457,41 @@ func (ws *workspace) decideAll(a int) {
 	ws.focusView()
 }
 
+// curationKeys are the curation mode's keys as the shortcuts dialog
+// lists them.
+func curationKeys() [][2]string {
+	return [][2]string{
+		{"] [", lang.L("Curation: next / previous open decision (the number keys decide spans)")},
+		{"} {", lang.L("Curation: next / previous open relation decision (the number keys decide relations)")},
+		{"1–9", lang.L("Curation: accept annotator N's version (of spans or of relations)")},
+		{"0", lang.L("Curation: accept none (of spans or of relations)")},
+	}
+}
+
 // curationRune handles the curation mode's keys; it reports whether r was
-// one of them.
+// one of them. The number keys decide the span decision at hand, or the
+// relation decision at hand after } or {.
 func (ws *workspace) curationRune(r rune) bool {
 	if !ws.curating() {
 		return false
+	}
+	decide := ws.decide
+	if ws.curation.relKeys {
+		decide = ws.decideRelations
 	}
 	switch {
 	case r == ']':
 		ws.nextDecision(1)
 	case r == '[':
 		ws.nextDecision(-1)
+	case r == '}':
+		ws.nextRelation(1)
+	case r == '{':
+		ws.nextRelation(-1)
 	case r == '0':
-		ws.decide(-1)
+		decide(-1)
 	case r >= '1' && r <= '9':
-		ws.decide(int(r - '1'))
+		decide(int(r - '1'))
 	default:
 		return false
 	}

@@ -207,10 +207,10 @@ func TestCurationRelations(t *testing.T) {
 		return []annotate.Relation{{Layer: "rel", Type: typ, From: 1, To: 2, Origin: annotate.OriginManual}}
 	}
 	ws, id := curationWSWith(t, schema, map[string][]annotate.Relation{"lin": rel("knows"), "wang": rel("meets")})
-	if bar := barText(ws); !strings.Contains(bar, "Relations: 1 open decisions of 1 in this document") {
+	if bar := barText(ws); !strings.Contains(bar, "Relations: 1 open decision of 1 in this document") {
 		t.Errorf("the bar shows\n%s", bar)
 	}
-	tapButton(t, ws.curBar, "Next relation")
+	tapButton(t, ws.curBar, "}  Next relation")
 	if s, e := ws.view.Selection(); s != 0 || e != 5 {
 		t.Errorf("Next relation selects [%d,%d), want 张三…李四 [0,5)", s, e)
 	}
@@ -256,7 +256,7 @@ func TestCurationRelations(t *testing.T) {
 	if got := stored(); len(got) != 0 {
 		t.Errorf("curated relations after undo: %q, want none", got)
 	}
-	if bar := barText(ws); !strings.Contains(bar, "Relations: 1 open decisions of 1 in this document") {
+	if bar := barText(ws); !strings.Contains(bar, "Relations: 1 open decision of 1 in this document") {
 		t.Errorf("after undo the bar shows\n%s", bar)
 	}
 }

@@ -17,6 +17,8 @@ import (
 // annotator.
 type stepSummary struct {
 	labelled, accepted, rejected, deleted, relabelled, noted []annotate.Span
+	declined                                                 []annotate.Span          // places declined in curation (accept none)
+	declinedRelations                                        []annotate.RelationPlace // likewise of relations
 	splits, merges, tagged, retokenized                      []*annotate.TokensChange
 	linked, unlinked, retyped, reversed                      []annotate.Relation
 	status                                                   annotate.Status
@@ -30,6 +32,24 @@ func summarize(changes []annotate.Change) stepSummary {
 	for _, c := range changes {
 		if r := c.Rejected; r != nil && r.After != nil {
 			rejected[placeKey(*r.After)] = true
+		}
+	}
+	for _, c := range changes {
+		if r := c.Rejected; r != nil && r.After != nil {
+			// A rejected place without a suggestion removed there: a
+			// curator's decline (annotate.Decline).
+			suggested := false
+			for _, o := range changes {
+				if b := o.Span; b != nil && b.Before != nil && b.After == nil && b.Before.Origin == annotate.OriginSuggested && placeKey(*b.Before) == placeKey(*r.After) {
+					suggested = true
+				}
+			}
+			if !suggested {
+				s.declined = append(s.declined, *r.After)
+			}
+		}
+		if r := c.DeclinedRelation; r != nil && r.After != nil {
+			s.declinedRelations = append(s.declinedRelations, *r.After)
 		}
 	}
 	for _, c := range changes {
@@ -130,6 +150,14 @@ func (s stepSummary) text(slice func(start, end int) string) string {
 	spans(s.deleted, lang.L("Deleted %s %s"), func(n int) string { return lang.N("Deleted {{.Count}} spans", n, map[string]any{"Count": n}) })
 	spans(s.relabelled, lang.L("Relabelled as %s: %s"), func(n int) string { return lang.N("Relabelled {{.Count}} spans", n, map[string]any{"Count": n}) })
 	spans(s.noted, lang.L("Note on %s %s"), func(n int) string { return lang.N("Notes on {{.Count}} spans", n, map[string]any{"Count": n}) })
+	spans(s.declined, lang.L("Declined %s %s"), func(n int) string { return lang.N("Declined {{.Count}} places", n, map[string]any{"Count": n}) })
+	switch n := len(s.declinedRelations); {
+	case n == 1 && slice != nil:
+		p := s.declinedRelations[0]
+		parts = append(parts, fmt.Sprintf(lang.L("Declined the relations %s → %s"), quote(p.From.Start, p.From.End), quote(p.To.Start, p.To.End)))
+	case n > 0:
+		parts = append(parts, lang.N("Declined the relations at {{.Count}} places", n, map[string]any{"Count": n}))
+	}
 	rels := func(list []annotate.Relation, one, many string) {
 		switch {
 		case len(list) == 1:

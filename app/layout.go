@@ -4,6 +4,8 @@
 package app
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -15,8 +17,8 @@ import (
 // step, the selection, the counts) side by side: each as wide as its text
 // when they all fit, the last step's message taking what is left; when
 // they do not fit, the last step keeps at least a third of the width and
-// the others share the rest in proportion to their texts (each label
-// truncates with an ellipsis).
+// the others share the rest in proportion to their texts (a label
+// narrower than its text truncates it with an ellipsis).
 type statusLayout struct{}
 
 // statusSaveIndex is the label of the last step's message.
@@ -24,6 +26,13 @@ const statusSaveIndex = 1
 
 // statusLabel is a label of the status bar: setting its text lays the bar
 // out again (statusLayout sizes the labels by their texts).
+//
+// A label truncates only when the bar gives it less than its text's width
+// (statusLayout sets its Truncation): Fyne truncates a label with an
+// ellipsis by shaping its text again with a new shaper each time its text
+// or size changes (a new HarfBuzz font of the bundled CJK font: about
+// 0.3 ms), and a label whose text fits needs none of it. The status bar's
+// texts change at every key (the last step, the counts, the selection).
 type statusLabel struct {
 	widget.Label
 	bar *fyne.Container
@@ -39,14 +48,17 @@ func newStatusLabel(text string) *statusLabel {
 }
 
 // SetText sets the label's text and lays the status bar out again: the
-// labels are moved and resized, not refreshed (a refresh of the bar
+// other labels are moved and resized, not refreshed (a refresh of the bar
 // shapes the text of every label in it again, 1 ms a key on the 1 MB
-// document).
+// document), unless they now need an ellipsis or no longer do.
 func (l *statusLabel) SetText(text string) {
-	l.Label.SetText(text)
-	if l.bar != nil && l.bar.Layout != nil {
-		l.bar.Layout.Layout(l.bar.Objects, l.bar.Size())
+	if l.bar == nil || l.bar.Layout == nil {
+		l.Label.SetText(text)
+		return
 	}
+	l.Text = text
+	l.bar.Layout.Layout(l.bar.Objects, l.bar.Size())
+	l.Refresh()
 }
 
 // natural is the width a label needs for its whole text.
@@ -94,6 +106,16 @@ func (statusLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 	x := float32(0)
 	for i, o := range objs {
+		if l, ok := o.(*statusLabel); ok {
+			trunc := fyne.TextTruncateOff
+			if widths[i] < nat[i] {
+				trunc = fyne.TextTruncateEllipsis
+			}
+			if l.Truncation != trunc {
+				l.Truncation = trunc
+				defer l.Refresh()
+			}
+		}
 		h := o.MinSize().Height
 		o.Move(fyne.NewPos(x, (size.Height-h)/2))
 		o.Resize(fyne.NewSize(widths[i], h))
@@ -162,4 +184,76 @@ func (h *emptyHint) refresh() {
 	}
 	h.btns.Refresh()
 	h.root.Show()
+}
+
+// fitLabel is a one-line label that truncates its text with an ellipsis
+// when the text does not fit its width, and otherwise clips it (there is
+// nothing to clip): Fyne's ellipsis shapes the text again, with a new
+// HarfBuzz font of the bundled CJK font, at every change of its text or
+// size (about 0.3 ms), where clipping only measures it (Fyne caches the
+// measure). Its minimum size is the ellipsis label's either way. The
+// labels of the document list, the document's head and the span list
+// change at every label key.
+type fitLabel struct {
+	widget.Label
+}
+
+func newFitLabel(text string, style fyne.TextStyle) *fitLabel {
+	l := &fitLabel{}
+	l.Text = text
+	l.TextStyle = style
+	l.Truncation = fyne.TextTruncateEllipsis
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// fit sets the truncation for a width: an ellipsis unless the text fits
+// (with a margin: Fyne decides it again when it draws). It reports
+// whether the truncation changed.
+func (l *fitLabel) fit(width float32) bool {
+	trunc := fyne.TextTruncateEllipsis
+	if width > 0 && !strings.ContainsAny(l.Text, "\n\r\t") {
+		th := l.Theme()
+		size := th.Size(theme.SizeNameText)
+		if l.SizeName != "" {
+			size = th.Size(l.SizeName)
+		}
+		if fyne.MeasureText(l.Text, size, l.TextStyle).Width+2*th.Size(theme.SizeNameInnerPadding)+2 <= width {
+			trunc = fyne.TextTruncateClip
+		}
+	}
+	if l.Truncation == trunc {
+		return false
+	}
+	l.Truncation = trunc
+	return true
+}
+
+// SetText sets the label's text, when it differs.
+func (l *fitLabel) SetText(text string) {
+	if text == l.Text {
+		return
+	}
+	l.Text = text
+	l.fit(l.Size().Width)
+	l.Refresh()
+}
+
+// Resize resizes the label, truncating its text with an ellipsis when it
+// no longer fits.
+func (l *fitLabel) Resize(size fyne.Size) {
+	if l.fit(size.Width) {
+		l.Refresh()
+	}
+	l.Label.Resize(size)
+}
+
+// MinSize is the label's minimum size with an ellipsis (clipping needs
+// the ellipsis' width less).
+func (l *fitLabel) MinSize() fyne.Size {
+	m := l.Label.MinSize()
+	if l.Truncation == fyne.TextTruncateClip {
+		m.Width += fyne.MeasureText("…", l.Theme().Size(theme.SizeNameText), fyne.TextStyle{}).Width
+	}
+	return m
 }

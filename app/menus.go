@@ -237,6 +237,11 @@ func (ws *workspace) showShortcuts() {
 	for _, r := range nav {
 		addRow(r[0], r[1])
 	}
+	if ws.curating() {
+		for _, r := range curationKeys() {
+			addRow(r[0], r[1])
+		}
+	}
 	if ws.proj != nil {
 		for _, l := range ws.proj.Schema().Layers {
 			for _, lb := range l.Labels {

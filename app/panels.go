@@ -44,14 +44,13 @@ type spanRow struct {
 	widget.BaseWidget
 	swatch *canvas.Rectangle
 	label  *widget.Label
-	text   *widget.Label
+	text   *fitLabel
 }
 
 func newSpanRow() *spanRow {
-	r := &spanRow{swatch: canvas.NewRectangle(color.Transparent), label: widget.NewLabel(""), text: widget.NewLabel("")}
+	r := &spanRow{swatch: canvas.NewRectangle(color.Transparent), label: widget.NewLabel(""), text: newFitLabel("", fyne.TextStyle{})}
 	r.swatch.SetMinSize(fyne.NewSize(6, 18))
 	r.label.TextStyle = fyne.TextStyle{Bold: true}
-	r.text.Truncation = fyne.TextTruncateEllipsis
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -71,9 +70,11 @@ func (r *spanRow) set(sp annotate.Span, d *annotate.Document, s *annotate.Schema
 	if sp.Origin == annotate.OriginSuggested {
 		col.A = 0x66
 	}
-	r.swatch.FillColor = col
-	r.swatch.Refresh()
-	r.label.SetText(sp.Label)
+	if r.swatch.FillColor != col {
+		r.swatch.FillColor = col
+		r.swatch.Refresh()
+	}
+	setLabel(r.label, r.label.Text, sp.Label)
 	text := ""
 	if d != nil && sp.End <= d.Chars() {
 		text = d.Slice(sp.Start, sp.End)
@@ -177,18 +178,18 @@ func (in *inspector) show(tok *text.Token, sp *annotate.Span, start, end int) {
 	in.tok, in.sp = tok, sp
 	d := in.ws.doc
 	if d == nil {
-		in.text.SetText("")
-		in.offsets.SetText("")
-		in.pos.SetText(lang.L("POS (t)"))
+		setLabel(in.text, in.text.Text, "")
+		setLabel(in.offsets, in.offsets.Text, "")
+		setLabel(in.pos, in.pos.Text, lang.L("POS (t)"))
 		in.pos.Disable()
 		in.note.Disable()
-		in.span.SetText("")
+		setLabel(in.span, in.span.Text, "")
 		in.accept.Disable()
 		in.reject.Disable()
 		in.del.Disable()
 		return
 	}
-	in.text.SetText(shorten(strings.ReplaceAll(d.Slice(start, end), "\n", " "), 200))
+	setLabel(in.text, in.text.Text, shorten(strings.ReplaceAll(d.Slice(start, end), "\n", " "), 200))
 	offs := fmt.Sprintf(lang.L("offsets [%d, %d)"), start, end)
 	if tok != nil {
 		offs += " · " + fmt.Sprintf(lang.L("token [%d, %d)"), tok.Start, tok.End)
@@ -196,12 +197,12 @@ func (in *inspector) show(tok *text.Token, sp *annotate.Span, start, end int) {
 			offs += " · " + lang.L("edited")
 		}
 		in.pos.Enable()
-		in.pos.SetText(in.posText(tok.POS))
+		setLabel(in.pos, in.pos.Text, in.posText(tok.POS))
 	} else {
-		in.pos.SetText(lang.L("POS (t)"))
+		setLabel(in.pos, in.pos.Text, lang.L("POS (t)"))
 		in.pos.Disable()
 	}
-	in.offsets.SetText(offs)
+	setLabel(in.offsets, in.offsets.Text, offs)
 	if sp != nil {
 		desc := fmt.Sprintf("%s / %s  [%d, %d)  %s", sp.Layer, sp.Label, sp.Start, sp.End, originName(sp.Origin))
 		if sp.Annotator != "" {
@@ -212,9 +213,9 @@ func (in *inspector) show(tok *text.Token, sp *annotate.Span, start, end int) {
 				desc += "\n" + why
 			}
 		}
-		in.span.SetText(desc)
+		setLabel(in.span, in.span.Text, desc)
 		in.note.Enable()
-		in.note.SetText(sp.Note)
+		setLabel(in.note, in.note.Text, sp.Note)
 		in.del.Enable()
 		if sp.Origin == annotate.OriginSuggested {
 			in.accept.Enable()
@@ -224,8 +225,8 @@ func (in *inspector) show(tok *text.Token, sp *annotate.Span, start, end int) {
 			in.reject.Disable()
 		}
 	} else {
-		in.span.SetText(lang.L("no span"))
-		in.note.SetText("")
+		setLabel(in.span, in.span.Text, lang.L("no span"))
+		setLabel(in.note, in.note.Text, "")
 		in.note.Disable()
 		in.accept.Disable()
 		in.reject.Disable()

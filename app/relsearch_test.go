@@ -60,13 +60,8 @@ func relRowsLaidOut(k *kwicPanel) (map[int][4]string, map[int]*kwicRow) {
 // once when k.relInline is set).
 func relSearch(t *testing.T, k *kwicPanel, typ, from, to string) {
 	t.Helper()
-	done := make(chan struct{}, 1)
-	k.onSearched = func() {
-		select { // on the test's goroutine (queueUI): never block it
-		case done <- struct{}{}:
-		default:
-		}
-	}
+	done := false
+	k.onSearched = func() { done = true }
 	defer func() { k.onSearched = nil }()
 	k.mode.SetSelectedIndex(kwicModeRelations)
 	if typ == "" {
@@ -81,7 +76,7 @@ func relSearch(t *testing.T, k *kwicPanel, typ, from, to string) {
 	k.query.SetText("")
 	test.Type(k.query, from)
 	k.query.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	recv(t, fmt.Sprintf("the relation search %s %q→%q", typ, from, to), done)
+	waitFor(t, fmt.Sprintf("relation search %s %q→%q", typ, from, to), func() bool { return done })
 }
 
 // TestConcordanceRelations: in mode Relations the concordance finds a
@@ -217,8 +212,11 @@ func TestConcordanceRelations(t *testing.T) {
 		t.Fatalf("relation %d not removed", gone.rel.ID)
 	}
 	_, rows = relRowsLaidOut(k)
+	again := false
+	k.onSearched = func() { again = true }
 	test.Tap(rows[2])
-	drainUI() // the search again (inline) lists its result
+	waitFor(t, "the relations searched again", func() bool { return again })
+	k.onSearched = nil
 	if want := "That relation is no longer there: the relations are searched again"; ws.statusSave.Text != want {
 		t.Errorf("a click on a removed relation: status %q, want %q", ws.statusSave.Text, want)
 	}

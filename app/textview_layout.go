@@ -80,10 +80,12 @@ type tvLayout struct {
 	flags   []uint8
 	spanTag []float32 // the room the tags of spans starting at a code point need
 	widen   []float32 // room added after a code point for the tag of the span before
+	tagAt   []int32   // the code points tagRoom set spanTag or widen at (0 elsewhere)
 
 	// what update compares with: the last layout's tag room, tokens and
 	// text; the lines it re-broke (code points placed), for the tests
 	spanTagOld, widenOld []float32
+	tagAtOld             []int32
 	snapToks             []tvTokSnap
 	textGen              int
 	doc                  *annotate.Document
@@ -331,20 +333,26 @@ func (l *tvLayout) update() {
 	// the tag room of the spans, compared with the last layout's
 	l.spanTag, l.spanTagOld = l.spanTagOld, l.spanTag
 	l.widen, l.widenOld = l.widenOld, l.widen
+	l.tagAt, l.tagAtOld = l.tagAtOld, l.tagAt
 	l.tagRoom(rs)
 	if len(l.spanTagOld) != n || len(l.widenOld) != n {
 		ds, de = 0, n
 	}
-	for c := 0; c < n && c < ds; c++ {
-		if l.spanTag[c] != l.spanTagOld[c] || l.widen[c] != l.widenOld[c] {
-			ds = min(ds, c)
-			break
-		}
-	}
-	for c := n - 1; c >= de; c-- {
-		if l.spanTag[c] != l.spanTagOld[c] || l.widen[c] != l.widenOld[c] {
-			de = max(de, c+1)
-			break
+	// they can differ only where either set them (both are 0 elsewhere):
+	// the first code point before ds and the last from de on where they
+	// differ widen the range (a scan of every code point took 1 ms a key
+	// on a 1 MB document)
+	ds0, de0 := ds, de
+	for _, at := range [2][]int32{l.tagAt, l.tagAtOld} {
+		for _, c := range at {
+			if c := int(c); (c < ds0 || c >= de0) && (l.spanTag[c] != l.spanTagOld[c] || l.widen[c] != l.widenOld[c]) {
+				if c < ds0 {
+					ds = min(ds, c)
+				}
+				if c >= de0 {
+					de = max(de, c+1)
+				}
+			}
 		}
 	}
 	if ds < de {
@@ -748,6 +756,7 @@ func (l *tvLayout) tagRoom(rs []rune) {
 	clear(l.spanTag)
 	l.widen = grow(l.widen, n)
 	clear(l.widen)
+	l.tagAt = l.tagAt[:0]
 	if v.doc == nil {
 		return
 	}
@@ -761,6 +770,7 @@ func (l *tvLayout) tagRoom(rs []rune) {
 		}
 		ids = append(ids, int32(i))
 		l.spanTag[s.Start] = max(l.spanTag[s.Start], l.tagWidth(s.Label)+tvTagRoom)
+		l.tagAt = append(l.tagAt, int32(s.Start))
 	}
 	slices.SortFunc(ids, func(a, b int32) int {
 		sa, sb := &spans[a], &spans[b]
@@ -779,6 +789,7 @@ func (l *tvLayout) tagRoom(rs []rune) {
 		}
 		if w < need {
 			l.widen[b.Start-1] += need - w
+			l.tagAt = append(l.tagAt, int32(b.Start-1))
 		}
 	}
 }

@@ -163,12 +163,3 @@ func waitDict(t testing.TB, ws *workspace) {
 	t.Helper()
 	recv[struct{}](t, "the dictionary", ws.segOK)
 }
-
-// drainUI runs the callbacks queued so far, and those they queue, as the
-// real driver does once the event that queued them is handled: for work
-// that runs on the calling goroutine and hands its result to fyne.Do.
-func drainUI() {
-	if q, ok := fyne.CurrentApp().Driver().(*uiQueue); ok {
-		q.run()
-	}
-}

@@ -406,7 +406,7 @@ func TestSpanCountsAgree(t *testing.T) {
 	const want = "3 spans (2 suggested)"
 	var listed string
 	for _, o := range test.LaidOutObjects(ws.docList) {
-		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "spans") && l.Visible() {
+		if l, ok := o.(*fitLabel); ok && strings.Contains(l.Text, "spans") && l.Visible() {
 			listed += l.Text + "\n"
 		}
 	}

@@ -55,8 +55,8 @@ type workspace struct {
 	filter          *widget.Entry
 	statusSel       *widget.Select
 	view            *textView
-	title           *widget.Label
-	docMeta         *widget.Label
+	title           *fitLabel
+	docMeta         *fitLabel
 	doneBtn         *widget.Button
 	layerSel        *widget.Select
 	palette         *fyne.Container
@@ -162,13 +162,11 @@ func (ws *workspace) build() {
 	ws.docList = widget.NewList(
 		func() int { return len(ws.shown) },
 		func() fyne.CanvasObject {
-			name := widget.NewLabel("")
-			name.Truncation = fyne.TextTruncateEllipsis
+			name := newFitLabel("", fyne.TextStyle{})
 			box := container.NewVBox(name)
 			for range 2 {
-				meta := widget.NewLabel("")
+				meta := newFitLabel("", fyne.TextStyle{})
 				meta.SizeName = theme.SizeNameCaptionText
-				meta.Truncation = fyne.TextTruncateEllipsis
 				box.Add(meta)
 			}
 			return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), box.Objects...)
@@ -181,8 +179,7 @@ func (ws *workspace) build() {
 			box := o.(*fyne.Container)
 			for i, text := range []string{statusMark(d.Status) + " " + d.Name, statusName(d.Status) + " · " + spanCount(d.Spans, d.Suggested) + ws.curationProgress(d.ID),
 				fmt.Sprintf(lang.L("%d/%d tokens edited"), d.Tagged, d.Tokens)} {
-				l := box.Objects[i].(*widget.Label)
-				setLabel(l, l.Text, text)
+				box.Objects[i].(*fitLabel).SetText(text)
 			}
 		})
 	ws.docList.OnSelected = func(id widget.ListItemID) {
@@ -205,12 +202,10 @@ func (ws *workspace) build() {
 	ws.view.OnArcTapped = func(id int64) { ws.pickRelation(id); ws.focusView() }
 	ws.view.OnTypedRune = ws.typedRune
 	ws.view.OnTypedKey = ws.typedKey
-	ws.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	ws.title.Truncation = fyne.TextTruncateEllipsis
-	ws.docMeta = widget.NewLabel("")
+	ws.title = newFitLabel("", fyne.TextStyle{Bold: true})
+	ws.docMeta = newFitLabel("", fyne.TextStyle{})
 	ws.docMeta.Importance = widget.LowImportance
 	ws.docMeta.SizeName = theme.SizeNameCaptionText
-	ws.docMeta.Truncation = fyne.TextTruncateEllipsis
 	ws.doneBtn = widget.NewButton(lang.L("Mark done"), ws.onToggleDone)
 	// The title over its counts, the button beside both: the title has
 	// the width of the document (it was squeezed to "…" beside the counts).

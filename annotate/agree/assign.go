@@ -193,10 +193,10 @@ func writeCopy(ctx context.Context, main *annotate.Project, a *Assigned, suggest
 
 // copyDocument is a new Document with d's name, source, hashes, texts,
 // offset map, report, sentences and their comments, tokens, rejected
-// suggestions and labels (the slices shared: the Adder only reads them),
+// suggestions, declined relations and labels (the slices shared: the Adder only reads them),
 // for another project.
 func copyDocument(d *annotate.Document) *annotate.Document {
 	return &annotate.Document{Name: d.Name, Source: d.Source, Hash: d.Hash, Raw: d.Raw, Text: d.Text, RawMap: d.RawMap,
 		Report: d.Report, Sentences: d.Sentences, Comments: d.Comments, Tokens: d.Tokens, TokensFrom: d.TokensFrom,
-		Rejected: d.Rejected, Status: d.Status, Labels: d.Labels}
+		Rejected: d.Rejected, DeclinedRelations: d.DeclinedRelations, Status: d.Status, Labels: d.Labels}
 }

@@ -92,11 +92,18 @@ func Decisions(d *annotate.Document, cur *annotate.Curation) []Decision {
 	return out
 }
 
-// OpenDecisions counts the decisions of curation document d not decided.
+// OpenDecisions counts the decisions of curation document d not decided:
+// its span decisions (Decisions) and its relation decisions
+// (RelationDecisions).
 func OpenDecisions(d *annotate.Document, cur *annotate.Curation) int {
 	n := 0
 	for _, dc := range Decisions(d, cur) {
 		if !dc.Decided {
+			n++
+		}
+	}
+	for _, rd := range RelationDecisions(d, cur) {
+		if !rd.Decided {
 			n++
 		}
 	}
@@ -144,11 +151,33 @@ func declineAll(dc Decision) []annotate.Edit {
 }
 
 // DecideAll is the edit that decides every decision of d for annotator
-// a's version, as one step.
+// a's version, spans and relations, as one step: first the spans, then
+// at each relation decision a's relations between the curated spans at
+// its ends (those a's version put there, found by place when the step is
+// planned) or, where a linked nothing, no relation (declined).
 func DecideAll(d *annotate.Document, cur *annotate.Curation, a int, curator string) annotate.Edit {
 	var edits []annotate.Edit
+	rds := RelationDecisions(d, cur)
+	// The curated relations first: removing a curated span below removes
+	// its relations with it.
+	for _, rd := range rds {
+		for _, c := range rd.Curated {
+			edits = append(edits, annotate.RemoveRelation{ID: c.ID})
+		}
+	}
 	for _, dc := range Decisions(d, cur) {
 		edits = append(edits, DecideVersion(dc, cur, a, curator).(annotate.Batch).Edits...)
+	}
+	for _, rd := range rds {
+		if len(rd.Versions[a]) == 0 {
+			edits = append(edits, annotate.DeclineRelations{Place: rd.Place()})
+			continue
+		}
+		pl := rd.Place()
+		for _, r := range rd.Versions[a] {
+			edits = append(edits, annotate.AddRelationAt{Relation: annotate.Relation{Layer: rd.Layer, Type: r.Type,
+				Note: r.Note, Origin: annotate.OriginManual, Annotator: cur.Annotators[a]}, From: pl.From, To: pl.To})
+		}
 	}
 	return annotate.Batch{Name: fmt.Sprintf("accept all of %s's versions (decided by %s)", cur.Annotators[a], curator), Edits: edits}
 }
@@ -168,7 +197,8 @@ type RelationEnd struct {
 // for an annotator who linked nothing there), Curated the curated layer's
 // relations between the curated spans at those places, FromID and ToID
 // those spans (0 while the curated span layer has none there: decide the
-// spans first). It is decided when Curated is not empty.
+// spans first). It is decided when Curated is not empty, or the place is
+// declined (annotate.DeclineRelations: accept none).
 type RelationDecision struct {
 	Layer        string
 	From, To     RelationEnd
@@ -202,6 +232,9 @@ func (rd *RelationDecision) Agreed() bool {
 // source, then of its target.
 func RelationDecisions(d *annotate.Document, cur *annotate.Curation) []RelationDecision {
 	var out []RelationDecision
+	if len(cur.Relations) == 0 || len(d.Relations) == 0 {
+		return nil // nothing linked: nothing to decide (and no maps built)
+	}
 	// The curated span layer of each annotator's span layer.
 	curatedOf := map[string]string{}
 	for layer, m := range cur.Layers {
@@ -282,7 +315,7 @@ func RelationDecisions(d *annotate.Document, cur *annotate.Curation) []RelationD
 				continue // curated only: nothing to decide
 			}
 			rd.FromID, rd.ToID = curatedAt[rd.From], curatedAt[rd.To]
-			rd.Decided = len(rd.Curated) > 0
+			rd.Decided = len(rd.Curated) > 0 || d.IsDeclined(rd.Place())
 			out = append(out, *rd)
 		}
 	}
@@ -295,10 +328,11 @@ func RelationDecisions(d *annotate.Document, cur *annotate.Curation) []RelationD
 // spans at its ends, with a's name as their annotator, as one step named
 // after a and the curator who decided. The curated spans must be there
 // (decide the spans first); else it is an error. Taking the version of
-// an annotator who linked nothing there removes the curated relations
-// there and leaves the decision open: a relation decided to be none is
-// not recorded (unlike a span's place, which Decline records).
+// an annotator who linked nothing there is DecideRelationsNone.
 func DecideRelations(rd RelationDecision, cur *annotate.Curation, a int, curator string) (annotate.Edit, error) {
+	if len(rd.Versions[a]) == 0 {
+		return DecideRelationsNone(rd, curator), nil
+	}
 	if rd.FromID == 0 || rd.ToID == 0 {
 		return nil, fmt.Errorf("agree: relation %s %s → %s: the curated layer %s has no span there yet: decide the spans first", rd.Layer, rd.From, rd.To, rd.From.Layer)
 	}
@@ -310,10 +344,28 @@ func DecideRelations(rd RelationDecision, cur *annotate.Curation, a int, curator
 		edits = append(edits, annotate.AddRelation{Relation: annotate.Relation{Layer: rd.Layer, Type: r.Type, From: rd.FromID, To: rd.ToID,
 			Note: r.Note, Origin: annotate.OriginManual, Annotator: cur.Annotators[a]}})
 	}
-	if len(edits) == 0 {
-		return nil, fmt.Errorf("agree: relation %s %s → %s: %s linked nothing there and the curated layer has nothing there: nothing to decide", rd.Layer, rd.From, rd.To, cur.Annotators[a])
-	}
 	return annotate.Batch{Name: fmt.Sprintf("accept %s's relations %s → %s in %s (decided by %s)", cur.Annotators[a], rd.From, rd.To, rd.Layer, curator), Edits: edits}, nil
+}
+
+// DecideRelationsNone is the edit that decides rd for no annotator's
+// relations: the curated relations there removed and the place declined
+// (annotate.DeclineRelations), as one step named after the curator who
+// decided. It needs no curated span at the ends.
+func DecideRelationsNone(rd RelationDecision, curator string) annotate.Edit {
+	var edits []annotate.Edit
+	for _, c := range rd.Curated {
+		edits = append(edits, annotate.RemoveRelation{ID: c.ID})
+	}
+	edits = append(edits, annotate.DeclineRelations{Place: rd.Place()})
+	return annotate.Batch{Name: fmt.Sprintf("accept no relation %s → %s in %s (decided by %s)", rd.From, rd.To, rd.Layer, curator), Edits: edits}
+}
+
+// Place is where rd lies, as annotate.DeclineRelations records it.
+func (rd *RelationDecision) Place() annotate.RelationPlace {
+	end := func(e RelationEnd) annotate.Span {
+		return annotate.Span{Layer: e.Layer, Label: e.Label, Start: e.Start, End: e.End}
+	}
+	return annotate.RelationPlace{Layer: rd.Layer, From: end(rd.From), To: end(rd.To)}
 }
 
 // String is the place as step names show it: PER [0,2).

@@ -144,7 +144,7 @@ func Merge(ctx context.Context, out string, paths []string, accept string) (*Mer
 			}
 			c := copyDocument(base)
 			c.Status = annotate.StatusNew
-			c.Rejected = nil
+			c.Rejected, c.DeclinedRelations = nil, nil
 			for _, layer := range layers {
 				var workers int
 				chosen := map[mspan][]string{}
