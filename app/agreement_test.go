@@ -26,15 +26,7 @@ func handOut(t *testing.T, ws *workspace, names, dir string) {
 	f.seed.SetText("3")
 	f.folder.entry.SetText(dir)
 	tapButton(t, ws.win.Canvas().Overlays().Top(), "Hand out")
-	waitJob(ws)
-}
-
-// waitJob waits until the long work running (if any) is done, its done
-// callback too.
-func waitJob(ws *workspace) {
-	if job := ws.job; job != nil {
-		<-job.done
-	}
+	waitIdle(t, ws)
 }
 
 // TestHandOutAndAgreement: the fixture's project handed out to lin and
@@ -116,7 +108,7 @@ func TestHandOutAndAgreement(t *testing.T) {
 
 	v := ws.showAgreement(copies)
 	tapButton(t, ws.win.Canvas().Overlays().Top(), "Measure")
-	waitJob(ws)
+	waitIdle(t, ws)
 	if ws.lastErr != nil || v.report == nil {
 		t.Fatalf("measure: %v", ws.lastErr)
 	}
@@ -204,7 +196,7 @@ func TestAgreementRelations(t *testing.T) {
 	}
 	v := ws.showAgreement(copies)
 	tapButton(t, ws.win.Canvas().Overlays().Top(), "Measure")
-	waitJob(ws)
+	waitIdle(t, ws)
 	if ws.lastErr != nil || v.report == nil {
 		t.Fatalf("measure: %v", ws.lastErr)
 	}

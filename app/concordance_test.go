@@ -35,7 +35,6 @@ var (
 // (the workspace's callbacks queued for the test's goroutine: queueUI).
 func (f *wsFixture) openKwic() *kwicPanel {
 	f.t.Helper()
-	f.queueUI()
 	f.menu(ctrlF)
 	ct := f.ws.corpus()
 	f.t.Cleanup(func() { forgetCorpus(f.ws) })
@@ -56,7 +55,6 @@ func (f *wsFixture) openKwic() *kwicPanel {
 // at once, with no long work started).
 func (f *wsFixture) openKwicSync() *kwicPanel {
 	f.t.Helper()
-	f.queueUI()
 	ws := f.ws
 	ct := ws.corpus()
 	f.t.Cleanup(func() { forgetCorpus(ws) })
@@ -511,7 +509,6 @@ func TestIndexBuiltAtOpen(t *testing.T) {
 	f := newWSFixture(t)
 	ws := f.ws
 	ct := ws.corpus()
-	f.queueUI()
 	ws.indexAtOpen = true
 	ws.setProject(ws.proj)
 	waitFor(t, "the index built at open", func() bool { return ct.building == nil && ct.ix != nil })

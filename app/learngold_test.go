@@ -21,6 +21,7 @@ func TestWorkspaceLearnGold(t *testing.T) {
 	f := newWSFixture(t)
 	ws := f.ws
 	ws.loadSegmenter()
+	waitDict(t, ws) // segmentProbe asks for it on the test's goroutine
 	dir := t.TempDir()
 	gold := filepath.Join(dir, "gold.txt")
 	if err := os.WriteFile(gold, []byte("马冬梅  说话  。\n昨天  马冬梅  来  了\n\n马冬梅  的  书\n"), 0o644); err != nil {
@@ -101,7 +102,7 @@ func TestWorkspaceLearnGold(t *testing.T) {
 	done := make(chan error, 1)
 	ws.learnGold(big, func(err error) { done <- err })
 	tapOverlayButton(t, ws.win, "Cancel")
-	if err := <-done; !errors.Is(err, context.Canceled) {
+	if err := recv(t, "the cancelled learning", done); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled learning: error %v, want context.Canceled", err)
 	}
 	if cs, _ := ws.proj.GoldCorpora(); len(cs) != 1 {

@@ -25,7 +25,6 @@ import (
 // goroutine: queueUI).
 func (f *wsFixture) openFreq() *freqView {
 	f.t.Helper()
-	f.queueUI()
 	f.menu(ctrlShiftF)
 	f.t.Cleanup(func() { forgetCorpus(f.ws) })
 	f.waitJobs()
@@ -153,7 +152,6 @@ func TestStatistics(t *testing.T) {
 	f.typeRunes("2") // LOC over 上海
 	ws.view.Select(0, 4)
 	f.typeRunes("3") // ORG over 北京大学
-	f.queueUI()
 	f.menu(ctrlShiftT)
 	t.Cleanup(func() { forgetCorpus(ws) })
 	waitFor(t, "the statistics", func() bool { return ws.job == nil && ws.win.Canvas().Overlays().Top() != nil })

@@ -3,7 +3,6 @@ package app
 import (
 	"reflect"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -17,13 +16,7 @@ func wait(t *testing.T, what string, start func(then func(error))) error {
 	t.Helper()
 	done := make(chan error, 1)
 	start(func(err error) { done <- err })
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(60 * time.Second):
-		t.Fatalf("%s did not finish in 60 s", what)
-	}
-	return nil
+	return recv(t, what, done)
 }
 
 // docsSnapshot copies the spans, rejected places and tokens of every

@@ -72,20 +72,17 @@ type queueApp struct {
 func (a queueApp) Driver() fyne.Driver { return a.q }
 
 // queueUI makes fyne.Do queue its callbacks for the test's goroutine until
-// the test ends (call it before the workspace starts background work).
-// At the end, the test waits for the long work still running, so that
-// its end does not run after the project is closed.
-func (f *wsFixture) queueUI() {
-	f.t.Helper()
+// t ends. newWSFixture calls it before it makes the workspace, so that
+// every workspace test runs the workspace on one goroutine; a fixture
+// that makes its own workspace calls it first too.
+func queueUI(t testing.TB) {
+	t.Helper()
 	a := fyne.CurrentApp()
 	if _, ok := a.Driver().(*uiQueue); ok {
 		return
 	}
 	fyne.SetCurrentApp(queueApp{App: a, q: &uiQueue{Driver: a.Driver(), more: make(chan struct{}, 1)}})
-	f.t.Cleanup(func() {
-		waitFor(f.t, "the long work to end", func() bool { return f.ws.job == nil })
-		fyne.SetCurrentApp(a)
-	})
+	t.Cleanup(func() { fyne.SetCurrentApp(a) })
 }
 
 // waitFor waits until cond holds, or fails the test after five minutes: the
@@ -119,20 +116,50 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 }
 
 // waitJobs waits until no long work runs: the job running, then any job
-// its end started. Under queueUI, the jobs' ends run on the test's
-// goroutine; else waiting on a job's done channel (closed last in its
-// callback) orders the test after all its callback did.
+// its end started.
 func (f *wsFixture) waitJobs() {
 	f.t.Helper()
+	waitIdle(f.t, f.ws)
+}
+
+// waitIdle waits until no long work of ws runs: the job running, then
+// any job its end started. Under queueUI, the jobs' ends run on the
+// test's goroutine; else waiting on a job's done channel (closed last in
+// its callback) orders the test after all its callback did.
+func waitIdle(t testing.TB, ws *workspace) {
+	t.Helper()
 	if _, ok := fyne.CurrentApp().Driver().(*uiQueue); ok {
-		waitFor(f.t, "the long work to end", func() bool { return f.ws.job == nil })
+		waitFor(t, "the long work to end", func() bool { return ws.job == nil })
 		return
 	}
-	for j := f.ws.job; j != nil; j = f.ws.job {
+	for j := ws.job; j != nil; j = ws.job {
 		select {
 		case <-j.done:
 		case <-time.After(60 * time.Second):
-			f.t.Fatal("the long work did not finish")
+			t.Fatal("the long work did not finish")
 		}
 	}
+}
+
+// recv waits for a value on ch (sent by a callback of the workspace's
+// background work) and returns it: under queueUI it runs the queued
+// callbacks meanwhile, where a plain receive would wait for ever.
+func recv[T any](t testing.TB, what string, ch <-chan T) T {
+	t.Helper()
+	var v T
+	waitFor(t, what, func() bool {
+		select {
+		case v = <-ch:
+			return true
+		default:
+			return false
+		}
+	})
+	return v
+}
+
+// waitDict waits until ws has loaded its dictionary (loadSegmenter).
+func waitDict(t testing.TB, ws *workspace) {
+	t.Helper()
+	recv[struct{}](t, "the dictionary", ws.segOK)
 }

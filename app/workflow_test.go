@@ -533,6 +533,7 @@ func TestWorkspaceLearnsWhatWasMeant(t *testing.T) {
 	f := newWSFixture(t)
 	ws := f.ws
 	ws.loadSegmenter()
+	waitDict(t, ws)
 	seg, err := ws.waitSegmenter(t.Context(), func(float64, string) {})
 	if err != nil {
 		t.Fatal(err)
@@ -659,7 +660,6 @@ func TestConcordanceFromSelection(t *testing.T) {
 	f := newWSFixture(t)
 	ws := f.ws
 	t.Cleanup(func() { forgetCorpus(ws) })
-	f.queueUI()
 	k := ws.corpus().kwic
 	done := 0
 	k.onSearched = func() { done++ }

@@ -88,9 +88,8 @@ type workspace struct {
 	onDocChanged func(d *annotate.Document)
 	tools        *corpusTools // the concordance, frequency lists and statistics; made on first use
 	// indexAtOpen builds the corpus index in the background when a
-	// project opens (tests that drive the workspace from their own
-	// goroutine turn it off: Fyne's test driver runs fyne.Do at once, on
-	// the calling goroutine).
+	// project opens (the workspace tests turn it off: no background work
+	// they did not ask for).
 	indexAtOpen bool
 	schema      *annotate.Schema                    // the project's schema as last read (drawing never waits for the project)
 	job         *longJob                            // the long work running, nil when none

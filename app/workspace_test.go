@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -54,12 +53,14 @@ type wsFixture struct {
 func newWSFixture(t *testing.T) *wsFixture {
 	t.Helper()
 	a := test.NewTempApp(t)
+	// The workspace used on the test's goroutine only (uiqueue_test.go).
+	queueUI(t)
 	if err := useLanguage("en"); err != nil { // as New does: our translations loaded
 		t.Fatal(err)
 	}
 	w := test.NewTempWindow(t, nil)
 	ws := newWorkspace(a, w)
-	ws.indexAtOpen = false // no background work racing the test's own goroutine
+	ws.indexAtOpen = false // no background work the test did not ask for
 	a.Settings().SetTheme(themeFor("light"))
 	w.SetContent(ws.root)
 	w.Resize(fyne.NewSize(1200, 800))
@@ -88,6 +89,8 @@ func newWSFixture(t *testing.T) *wsFixture {
 	}
 	ws.setProject(p)
 	t.Cleanup(func() { ws.closeProject() })
+	// Before the project closes: the long work still running ends first.
+	t.Cleanup(func() { waitIdle(t, ws) })
 	return f
 }
 
@@ -358,11 +361,7 @@ func TestWorkspaceExport(t *testing.T) {
 		}
 		close(done)
 	})
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatal("export did not finish in 20 s")
-	}
+	recv(t, "the export", done)
 	data, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -394,14 +393,7 @@ func TestWorkspaceExportSafety(t *testing.T) {
 	run := func() error {
 		done := make(chan error, 1)
 		ws.runExportThen("brat", out, export.Options{}, func(err error) { done <- err })
-		f.waitJobs()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(20 * time.Second):
-			t.Fatal("export did not finish in 20 s")
-		}
-		return nil
+		return recv(t, "the export", done)
 	}
 	if err := run(); err != nil {
 		t.Fatal(err)
@@ -416,7 +408,7 @@ func TestWorkspaceExportSafety(t *testing.T) {
 	f.waitJobs()
 	waitFor(t, "the question", func() bool { return ws.win.Canvas().Overlays().Top() != nil })
 	tapButton(t, ws.win.Canvas().Overlays().Top(), "Cancel")
-	if err := <-done; err == nil {
+	if err := recv(t, "the cancelled export", done); err == nil {
 		t.Error("cancelled overwrite: then got no error")
 	}
 	if data, _ := os.ReadFile(anns[0]); string(data) != "edited in brat\n" {
@@ -426,8 +418,7 @@ func TestWorkspaceExportSafety(t *testing.T) {
 	f.waitJobs()
 	waitFor(t, "the question", func() bool { return ws.win.Canvas().Overlays().Top() != nil })
 	tapButton(t, ws.win.Canvas().Overlays().Top(), "Overwrite")
-	f.waitJobs()
-	if err := <-done; err != nil {
+	if err := recv(t, "the export", done); err != nil {
 		t.Fatal(err)
 	}
 	if data, _ := os.ReadFile(anns[0]); string(data) == "edited in brat\n" {
@@ -477,13 +468,7 @@ func TestWorkspaceImport(t *testing.T) {
 	run := func(opts export.ReadOptions) error {
 		done := make(chan error, 1)
 		ws.importPathsWith([]string{fixture}, "doccano", opts, func(err error) { done <- err })
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(60 * time.Second):
-			t.Fatal("import did not finish in 60 s")
-		}
-		return nil
+		return recv(t, "the import", done)
 	}
 	// Line 3 has no text: the import fails naming it, and nothing is added.
 	if err := run(export.ReadOptions{}); err == nil || !strings.Contains(err.Error(), ".jsonl:3") {
