@@ -702,7 +702,7 @@ func (ws *workspace) askPNGFileNamed(base string, then func(path string), cancel
 		cancelled()
 		return
 	}
-	name := widget.NewEntry()
+	name := newEscEntry()
 	name.SetText(base)
 	folder := newFolderField(ws, ws.defaultFolder())
 	form := widget.NewForm(
