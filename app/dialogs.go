@@ -1026,6 +1026,7 @@ func (ws *workspace) onSchema() {
 		}
 		return ws.changeSchema(s, removed, renamed)
 	})
+	ed.showDialog = ws.showDialogEsc
 	ed.Show()
 }
 

@@ -182,7 +182,11 @@ func newConfirmDialog(title, confirm, dismiss string, content fyne.CanvasObject,
 // showDialog shows d and remembers which pop-up is d's, so that Esc closes
 // it as its dismiss button does (d.Hide: its callbacks run) rather than
 // only hiding the pop-up.
-func (ws *workspace) showDialog(d dialog.Dialog) {
+func (ws *workspace) showDialog(d dialog.Dialog) { ws.showDialogEsc(d, d.Hide) }
+
+// showDialogEsc shows d and remembers which pop-up is d's, so that Esc
+// calls esc rather than only hiding the pop-up.
+func (ws *workspace) showDialogEsc(d dialog.Dialog, esc func()) {
 	d.Show()
 	c := ws.win.Canvas()
 	shown := c.Overlays().List()
@@ -193,8 +197,8 @@ func (ws *workspace) showDialog(d dialog.Dialog) {
 	}
 	if top := c.Overlays().Top(); top != nil {
 		if ws.dialogs == nil {
-			ws.dialogs = map[fyne.CanvasObject]dialog.Dialog{}
+			ws.dialogs = map[fyne.CanvasObject]func(){}
 		}
-		ws.dialogs[top] = d
+		ws.dialogs[top] = esc
 	}
 }

@@ -43,6 +43,7 @@ func TestDialogsEscWhateverFocused(t *testing.T) {
 		{"save as PNG", func(ws *workspace) {
 			ws.askPNGFileNamed("chart.png", func(string) {}, ws.focusView)
 		}, 5}, // the folder, Choose…, the name, Cancel, Save
+		{"schema editor, nothing edited", (*workspace).onSchema, 20},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newWSFixture(t)
@@ -195,5 +196,83 @@ func TestEscRadio(t *testing.T) {
 	r.items[2].TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
 	if r.Selected != "IO" {
 		t.Errorf("a disabled group changed to %q", r.Selected)
+	}
+}
+
+// TestSchemaEditorEscAsks checks Esc in the schema editor: with edits not
+// applied it asks "Discard changes?" instead of closing (Esc there, or Keep
+// editing, goes back to the editor with the edits and the keyboard stays in
+// the dialogs), Discard closes the editor with the schema unchanged; with
+// the edit typed back it closes at once.
+func TestSchemaEditorEscAsks(t *testing.T) {
+	f := newWSFixture(t)
+	ws := f.ws
+	c := ws.win.Canvas()
+	orig := ws.proj.Schema().Layers[0].Name
+	esc := func() {
+		ev := &fyne.KeyEvent{Name: fyne.KeyEscape}
+		if fo := c.Focused(); fo != nil {
+			fo.TypedKey(ev)
+		} else {
+			c.OnTypedKey()(ev)
+		}
+	}
+	ws.onSchema()
+	editor := c.Overlays().Top()
+	// The first layer's name (found as any entry, so that the test runs on
+	// an editor of Fyne's entries too).
+	findName := func() (fyne.Focusable, *widget.Entry) {
+		for _, o := range walkObjects(c.Overlays().Top()) {
+			if e, ok := entryOf(o); ok && e.Text == orig {
+				return o.(fyne.Focusable), e
+			}
+		}
+		return nil, nil
+	}
+	nameW, name := findName()
+	if name == nil {
+		t.Fatalf("no entry with the layer name %q in the editor", orig)
+	}
+	c.Focus(nameW)
+	test.Type(nameW, "X")
+	edited := name.Text
+	if edited == orig {
+		t.Fatal("typing did not change the name")
+	}
+	for _, keep := range []string{"Esc", "Keep editing"} {
+		esc()
+		if n := dialogCount(ws.win); n != 2 || !strings.Contains(overlayText(ws.win), "Discard changes?") {
+			t.Fatalf("Esc after an edit: %d dialogs, the top one says %q; want the editor and Discard changes?", n, overlayText(ws.win))
+		}
+		if keep == "Esc" {
+			esc()
+		} else {
+			tapOverlayButton(t, ws.win, "Keep editing")
+		}
+		if c.Overlays().Top() != editor || name.Text != edited {
+			t.Fatalf("after %s: the editor is open %v with the name %q; want it open with %q", keep, c.Overlays().Top() == editor, name.Text, edited)
+		}
+		if c.Focused() == fyne.Focusable(ws.view) {
+			t.Errorf("after %s the keyboard is with the document behind the editor", keep)
+		}
+		c.Focus(nameW)
+	}
+	esc()
+	tapOverlayButton(t, ws.win, "Discard")
+	if n := dialogCount(ws.win); n != 0 {
+		t.Fatalf("after Discard %d dialogs are open, want none", n)
+	}
+	if got := ws.proj.Schema().Layers[0].Name; got != orig {
+		t.Errorf("after Discard the layer is called %q, want %q", got, orig)
+	}
+	// An edit typed back is no edit.
+	ws.onSchema()
+	nameW, name = findName()
+	c.Focus(nameW)
+	test.Type(nameW, "X")
+	nameW.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	esc()
+	if n := dialogCount(ws.win); n != 0 {
+		t.Errorf("Esc with no edit left: %d dialogs open (%q), want the editor closed", n, overlayText(ws.win))
 	}
 }

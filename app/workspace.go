@@ -92,10 +92,10 @@ type workspace struct {
 	// goroutine turn it off: Fyne's test driver runs fyne.Do at once, on
 	// the calling goroutine).
 	indexAtOpen bool
-	schema      *annotate.Schema                    // the project's schema as last read (drawing never waits for the project)
-	job         *longJob                            // the long work running, nil when none
-	dialogs     map[fyne.CanvasObject]dialog.Dialog // the dialogs shown by showDialog, by their pop-up
-	tips        *tipLayer                           // the window's tooltips
+	schema      *annotate.Schema             // the project's schema as last read (drawing never waits for the project)
+	job         *longJob                     // the long work running, nil when none
+	dialogs     map[fyne.CanvasObject]func() // what Esc does in the dialogs shown by showDialog, by their pop-up
+	tips        *tipLayer                    // the window's tooltips
 
 	// lastErr is the last error shown (tests read it).
 	lastErr error
