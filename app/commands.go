@@ -328,7 +328,7 @@ func (ws *workspace) historyFailed(err error) {
 	d.Resize(fyne.NewSize(560, 0))
 	d.SetOnClosed(ws.focusView)
 	ws.stepDialog = d
-	d.Show()
+	ws.showDialog(d)
 }
 
 // forgetCorpusSteps forgets the corpus steps of this session whose part in

@@ -515,14 +515,14 @@ func (ws *workspace) askTableFile(title, base string, then func(path string, opt
 		}
 		fail := func(err error) {
 			ws.lastErr = err
-			e := dialog.NewError(err, ws.win)
+			e := newErrorDialog(err, ws.win)
 			e.SetOnClosed(func() {
 				ws.focusView()
 				if cancelled != nil {
 					cancelled()
 				}
 			})
-			e.Show()
+			ws.showDialog(e)
 		}
 		if ws.proj != p {
 			fail(errors.New(lang.L("the project was closed: nothing exported")))

@@ -954,7 +954,9 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 	}, func(err error) {
 		if ce := (*export.ChangedError)(nil); errors.As(err, &ce) && !opts.Overwrite {
 			// Files of an earlier export edited since (in brat): ask.
-			d := dialog.NewConfirm(lang.L("Overwrite the files edited since?"), err.Error(), func(ok bool) {
+			msg := widget.NewLabel(err.Error())
+			msg.Wrapping = fyne.TextWrapWord
+			d := newConfirmDialog(lang.L("Overwrite the files edited since?"), lang.L("Overwrite"), lang.L("Cancel"), msg, func(ok bool) {
 				if !ok {
 					if then != nil {
 						then(err)
@@ -965,10 +967,9 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 				opts.Overwrite = true
 				ws.runExportThen(format, out, opts, then)
 			}, ws.win)
-			d.SetConfirmText(lang.L("Overwrite"))
-			d.SetDismissText(lang.L("Cancel"))
-			d.SetConfirmImportance(widget.DangerImportance)
-			d.Show()
+			d.confirm.Importance = widget.DangerImportance
+			d.Resize(fyne.NewSize(560, 0))
+			ws.showDialog(d)
 			return
 		}
 		if then != nil {

@@ -2,9 +2,13 @@ package app
 
 import (
 	"slices"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -145,6 +149,22 @@ func newEscEntry() *keyEntry {
 func newCustomDialog(title, dismiss string, content fyne.CanvasObject, parent fyne.Window) *dialog.CustomDialog {
 	d := dialog.NewCustomWithoutButtons(title, content, parent)
 	d.SetButtons([]fyne.CanvasObject{newEscButton(dismiss, nil, d.Hide)})
+	return d
+}
+
+// newErrorDialog is dialog.NewError with an OK button that passes Esc on.
+func newErrorDialog(err error, parent fyne.Window) *dialog.CustomDialog {
+	msg := err.Error()
+	if r, size := utf8.DecodeRuneInString(msg); r != utf8.RuneError {
+		msg = string(unicode.ToUpper(r)) + msg[size:] // as dialog.NewError
+	}
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	body := container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.ErrorIcon())), nil, text)
+	d := newCustomDialog(lang.L("Error"), lang.L("OK"), body, parent)
+	if c := parent.Canvas(); c != nil {
+		d.Resize(fyne.NewSize(min(560, c.Size().Width-40), 0))
+	}
 	return d
 }
 

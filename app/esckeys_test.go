@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,6 +45,8 @@ func TestDialogsEscWhateverFocused(t *testing.T) {
 			ws.askPNGFileNamed("chart.png", func(string) {}, ws.focusView)
 		}, 5}, // the folder, Choose…, the name, Cancel, Save
 		{"schema editor, nothing edited", (*workspace).onSchema, 20},
+		{"about", (*workspace).onAbout, 1}, // OK
+		{"error", func(ws *workspace) { ws.showError(errors.New("app: the folder /nonexistent does not exist")) }, 1}, // OK
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newWSFixture(t)

@@ -172,6 +172,12 @@ func (e *schemaEditor) show(d dialog.Dialog, esc func()) {
 	d.Show()
 }
 
+// showError shows err over the editor.
+func (e *schemaEditor) showError(err error) {
+	d := newErrorDialog(err, e.win)
+	e.show(d, d.Hide)
+}
+
 // edited reports whether the editor holds edits not applied.
 func (e *schemaEditor) edited() bool { return !reflect.DeepEqual(e.schema(), e.base) }
 
@@ -458,7 +464,7 @@ func (e *schemaEditor) posChanged(opt string) {
 	} else {
 		t, err := annotate.POSPreset(opt)
 		if err != nil {
-			dialog.ShowError(err, e.win)
+			e.showError(err)
 			return
 		}
 		e.pos = t
@@ -820,15 +826,16 @@ func (e *schemaEditor) pickColor() {
 // confirm asks a yes/no question whose yes is destructive and runs do on
 // yes.
 func (e *schemaEditor) confirm(title, msg string, do func()) {
-	d := dialog.NewConfirm(title, msg, func(ok bool) {
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	d := newConfirmDialog(title, lang.L("Delete"), lang.L("Cancel"), text, func(ok bool) {
 		if ok {
 			do()
 		}
 	}, e.win)
-	d.SetConfirmText(lang.L("Delete"))
-	d.SetDismissText(lang.L("Cancel"))
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	d.confirm.Importance = widget.DangerImportance
+	d.Resize(fyne.NewSize(420, 0))
+	e.show(d, d.Hide)
 }
 
 // removesSpans says how many spans a deletion removes.
@@ -890,7 +897,7 @@ func (e *schemaEditor) editRelations() {
 			err = s.Validate()
 		}
 		if err != nil {
-			dialog.ShowError(err, e.win)
+			e.showError(err)
 			return
 		}
 		e.rels = rels
@@ -958,13 +965,13 @@ func nameValidator(kind string) func(string) error {
 func (e *schemaEditor) apply() {
 	s := e.schema()
 	if err := s.Validate(); err != nil {
-		dialog.ShowError(err, e.win)
+		e.showError(err)
 		return
 	}
 	removed, renamed := e.changes()
 	if e.onApply != nil {
 		if err := e.onApply(s, removed, renamed); err != nil {
-			dialog.ShowError(err, e.win)
+			e.showError(err)
 			return
 		}
 	}

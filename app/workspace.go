@@ -788,9 +788,9 @@ func (ws *workspace) showError(err error) {
 	if err == nil {
 		return
 	}
-	d := dialog.NewError(err, ws.win)
+	d := newErrorDialog(err, ws.win)
 	d.SetOnClosed(ws.focusView)
-	d.Show()
+	ws.showDialog(d)
 }
 
 // info shows a short message in the status bar.
