@@ -468,9 +468,9 @@ func (ws *workspace) showImportDialog(paths []string) {
 	layer := newEscSelect(append([]string{lang.L("Layers as in the file")}, p.Schema().LayerNames()...), nil)
 	layer.SetSelectedIndex(0)
 	skip := newEscCheck(lang.L("Skip bad records (each is reported)"), nil)
-	column := widget.NewEntry()
+	column := newEscEntry()
 	column.SetPlaceHolder("text")
-	idCol := widget.NewEntry()
+	idCol := newEscEntry()
 	idCol.SetPlaceHolder(lang.L("optional"))
 	files := widget.NewLabel(strings.Join(paths, "\n"))
 	files.Wrapping = fyne.TextWrapBreak

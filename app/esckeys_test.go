@@ -46,6 +46,9 @@ func TestDialogsEscWhateverFocused(t *testing.T) {
 		}, 5}, // the folder, Choose…, the name, Cancel, Save
 		{"schema editor, nothing edited", (*workspace).onSchema, 20},
 		{"about", (*workspace).onAbout, 1}, // OK
+		{"import options", func(ws *workspace) {
+			ws.showImportDialog([]string{filepath.Join(chooserDir, "a.conllu")})
+		}, 6}, // the format, the layer, the text and name columns, Skip, Cancel, Import
 		{"error", func(ws *workspace) { ws.showError(errors.New("app: the folder /nonexistent does not exist")) }, 1}, // OK
 	} {
 		t.Run(tc.name, func(t *testing.T) {
