@@ -199,6 +199,18 @@ func newConfirmDialog(title, confirm, dismiss string, content fyne.CanvasObject,
 	return &confirmDialog{CustomDialog: d, confirm: ok}
 }
 
+// newYesNoDialog is dialog.NewConfirm (a question, Yes and No) with
+// buttons that pass Esc on.
+func newYesNoDialog(title, msg string, callback func(bool), parent fyne.Window) *confirmDialog {
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	d := newConfirmDialog(title, lang.L("Yes"), lang.L("No"), text, callback, parent)
+	if c := parent.Canvas(); c != nil {
+		d.Resize(fyne.NewSize(min(520, c.Size().Width-40), 0))
+	}
+	return d
+}
+
 // showDialog shows d and remembers which pop-up is d's, so that Esc closes
 // it as its dismiss button does (d.Hide: its callbacks run) rather than
 // only hiding the pop-up.

@@ -45,7 +45,9 @@ func TestDialogsEscWhateverFocused(t *testing.T) {
 			ws.askPNGFileNamed("chart.png", func(string) {}, ws.focusView)
 		}, 5}, // the folder, Choose…, the name, Cancel, Save
 		{"schema editor, nothing edited", (*workspace).onSchema, 20},
-		{"about", (*workspace).onAbout, 1}, // OK
+		{"about", (*workspace).onAbout, 1},            // OK
+		{"suggest spans", (*workspace).onSuggest, 12}, // layer, POS, gazetteers, list, Add, Remove, label, confirmed, inside, 2 scopes, Cancel, Suggest
+		{"re-segment", (*workspace).onResegment, 2},   // No, Yes
 		{"import options", func(ws *workspace) {
 			ws.showImportDialog([]string{filepath.Join(chooserDir, "a.conllu")})
 		}, 6}, // the format, the layer, the text and name columns, Skip, Cancel, Import
