@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/biaozhu/biaozhu/export"
 )
 
 // TestDialogsEscWhateverFocused checks that Esc closes the Preferences,
@@ -48,6 +50,9 @@ func TestDialogsEscWhateverFocused(t *testing.T) {
 		{"about", (*workspace).onAbout, 1},            // OK
 		{"suggest spans", (*workspace).onSuggest, 12}, // layer, POS, gazetteers, list, Add, Remove, label, confirmed, inside, 2 scopes, Cancel, Suggest
 		{"re-segment", (*workspace).onResegment, 2},   // No, Yes
+		{"export a table", func(ws *workspace) {
+			ws.askTableFile("Export", "freq", func(string, export.TableOptions) {}, ws.focusView)
+		}, 6}, // the folder, Choose…, the name, BOM, Cancel, Export
 		{"import options", func(ws *workspace) {
 			ws.showImportDialog([]string{filepath.Join(chooserDir, "a.conllu")})
 		}, 6}, // the format, the layer, the text and name columns, Skip, Cancel, Import
