@@ -141,7 +141,7 @@ func TestHandOutAndAgreement(t *testing.T) {
 	form := ws.win.Canvas().Overlays().Top()
 	var entries []*widget.Entry
 	for _, o := range test.LaidOutObjects(form) {
-		if e, ok := o.(*widget.Entry); ok {
+		if e, ok := entryOf(o); ok {
 			entries = append(entries, e)
 		}
 	}

@@ -328,7 +328,7 @@ func (ws *workspace) historyFailed(err error) {
 	d.Resize(fyne.NewSize(560, 0))
 	d.SetOnClosed(ws.focusView)
 	ws.stepDialog = d
-	d.Show()
+	ws.showDialog(d)
 }
 
 // forgetCorpusSteps forgets the corpus steps of this session whose part in
@@ -489,12 +489,14 @@ func (ws *workspace) canvasKey(ev *fyne.KeyEvent) {
 			ws.job.cancel() // the progress dialog is the only one
 			return
 		}
-		if d, ok := ws.dialogs[top]; ok {
-			d.Hide() // as its dismiss button: its callbacks run
+		if esc, ok := ws.dialogs[top]; ok {
+			esc() // as its dismiss button: its callbacks run
 		} else {
 			top.Hide() // a dialog's pop-up: hiding it closes the dialog
 		}
-		ws.focusView()
+		if c.Overlays().Top() == nil {
+			ws.focusView() // not behind a dialog still open
+		}
 		return
 	}
 	ws.focusView()

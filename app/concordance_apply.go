@@ -51,8 +51,8 @@ func (k *kwicPanel) onApplyLabel() {
 		ws.info(lang.L("The schema has no layer: add one in Edit → Label schema"))
 		return
 	}
-	labelSel := widget.NewSelect(nil, nil)
-	layerSel := widget.NewSelect(layers, func(name string) {
+	labelSel := newEscSelect(nil, nil)
+	layerSel := newEscSelect(layers, func(name string) {
 		labelSel.Options = nil
 		if l, ok := ws.schema.Layer(name); ok {
 			labelSel.Options = l.LabelNames()
@@ -68,7 +68,7 @@ func (k *kwicPanel) onApplyLabel() {
 		layer = layers[0]
 	}
 	layerSel.SetSelected(layer)
-	split := widget.NewCheck(lang.L("Split tokens at the edges of hits, as labelling in the document does"), nil)
+	split := newEscCheck(lang.L("Split tokens at the edges of hits, as labelling in the document does"), nil)
 	split.SetChecked(true)
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Layer"), layerSel),
@@ -76,7 +76,7 @@ func (k *kwicPanel) onApplyLabel() {
 		widget.NewFormItem("", split),
 	)
 	title := lang.N("Apply a label to {{.N}} hits", len(locs), map[string]any{"N": export.FormatValue(float64(len(locs)))})
-	d := dialog.NewCustomConfirm(title, lang.L("Apply"), lang.L("Cancel"), form, func(ok bool) {
+	d := newConfirmDialog(title, lang.L("Apply"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok || labelSel.Selected == "" {
 			ws.focusView()
 			return
@@ -84,7 +84,7 @@ func (k *kwicPanel) onApplyLabel() {
 		k.applyLabel(locs, layerSel.Selected, labelSel.Selected, split.Checked)
 	}, ws.win)
 	d.Resize(fyne.NewSize(520, 260))
-	d.Show()
+	ws.showDialog(d)
 }
 
 // bigApply is the number of hits (or documents) from which applying a
@@ -311,7 +311,7 @@ func (k *kwicPanel) onApplyPOS() {
 	tag.SetPlaceHolder(lang.L("POS tag"))
 	form := widget.NewForm(widget.NewFormItem(lang.L("POS tag"), tag))
 	title := lang.N("Set the POS of {{.N}} hits", len(locs), map[string]any{"N": export.FormatValue(float64(len(locs)))})
-	d = dialog.NewCustomConfirm(title, lang.L("Apply"), lang.L("Cancel"), form, func(ok bool) {
+	d = newConfirmDialog(title, lang.L("Apply"), lang.L("Cancel"), form, func(ok bool) {
 		pos := strings.TrimSpace(tag.Text)
 		if !ok || pos == "" {
 			ws.focusView()
@@ -320,7 +320,7 @@ func (k *kwicPanel) onApplyPOS() {
 		k.applyPOS(locs, pos)
 	}, ws.win)
 	d.Resize(fyne.NewSize(420, 200))
-	d.Show()
+	ws.showDialog(d)
 	ws.win.Canvas().Focus(tag)
 }
 
@@ -496,7 +496,7 @@ func (ws *workspace) askTableFile(title, base string, then func(path string, opt
 	})
 	name.SetText(strings.TrimSuffix(filepath.Base(p.Path()), ".biaozhu") + "-" + base + ".xlsx")
 	folder := newFolderField(ws, ws.defaultFolder())
-	bom := widget.NewCheck(lang.L("UTF-8 BOM (for Excel)"), nil)
+	bom := newEscCheck(lang.L("UTF-8 BOM (for Excel)"), nil)
 	hint := widget.NewLabel(lang.L("The file name's extension chooses the format: .csv or .xlsx."))
 	hint.Importance = widget.LowImportance
 	form := widget.NewForm(
@@ -505,7 +505,7 @@ func (ws *workspace) askTableFile(title, base string, then func(path string, opt
 		widget.NewFormItem("", bom),
 		widget.NewFormItem("", hint),
 	)
-	d = dialog.NewCustomConfirm(title, lang.L("Export"), lang.L("Cancel"), form, func(ok bool) {
+	d = newConfirmDialog(title, lang.L("Export"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			ws.focusView()
 			if cancelled != nil {
@@ -515,14 +515,14 @@ func (ws *workspace) askTableFile(title, base string, then func(path string, opt
 		}
 		fail := func(err error) {
 			ws.lastErr = err
-			e := dialog.NewError(err, ws.win)
+			e := newErrorDialog(err, ws.win)
 			e.SetOnClosed(func() {
 				ws.focusView()
 				if cancelled != nil {
 					cancelled()
 				}
 			})
-			e.Show()
+			ws.showDialog(e)
 		}
 		if ws.proj != p {
 			fail(errors.New(lang.L("the project was closed: nothing exported")))
@@ -536,7 +536,7 @@ func (ws *workspace) askTableFile(title, base string, then func(path string, opt
 		then(path, export.TableOptions{BOM: bom.Checked, Project: p.Path()})
 	}, ws.win)
 	d.Resize(fyne.NewSize(640, 280))
-	d.Show()
+	ws.showDialog(d)
 	ws.win.Canvas().Focus(name) // Esc there cancels
 }
 

@@ -147,7 +147,7 @@ func (ws *workspace) onNewProject() {
 	}
 	// A folder and a name rather than Fyne's save dialog, which creates
 	// (and so empties) the file chosen before saying which it is.
-	name := widget.NewEntry()
+	name := newEscEntry()
 	name.SetText(lang.L("project"))
 	folder := newFolderField(ws, ws.defaultFolder())
 	form := widget.NewForm(
@@ -237,14 +237,15 @@ func (ws *workspace) defaultFolder() string {
 	return "."
 }
 
-// folderField is a folder path entry with a Choose… button.
+// folderField is a folder path entry with a Choose… button, both passing
+// Esc on to the window.
 type folderField struct {
-	entry *widget.Entry
+	entry *keyEntry
 	root  fyne.CanvasObject
 }
 
 func newFolderField(ws *workspace, start string) *folderField {
-	f := &folderField{entry: widget.NewEntry()}
+	f := &folderField{entry: newEscEntry()}
 	f.entry.SetText(start)
 	choose := newEscButton(lang.L("Choose…"), nil, func() {
 		d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
@@ -467,9 +468,9 @@ func (ws *workspace) showImportDialog(paths []string) {
 	layer := newEscSelect(append([]string{lang.L("Layers as in the file")}, p.Schema().LayerNames()...), nil)
 	layer.SetSelectedIndex(0)
 	skip := newEscCheck(lang.L("Skip bad records (each is reported)"), nil)
-	column := widget.NewEntry()
+	column := newEscEntry()
 	column.SetPlaceHolder("text")
-	idCol := widget.NewEntry()
+	idCol := newEscEntry()
 	idCol.SetPlaceHolder(lang.L("optional"))
 	files := widget.NewLabel(strings.Join(paths, "\n"))
 	files.Wrapping = fyne.TextWrapBreak
@@ -662,8 +663,7 @@ func (ws *workspace) onExport() {
 		names = append(names, f.Name)
 	}
 	format := newEscSelect(names, nil)
-	docs := widget.NewRadioGroup([]string{lang.L("All documents"), lang.L("Done documents"), lang.L("This document")}, nil)
-	docs.SetSelected(lang.L("All documents"))
+	docs := newEscRadio([]string{lang.L("All documents"), lang.L("Done documents"), lang.L("This document")}, nil)
 	var layerNames []string
 	for _, l := range p.Schema().LayerNames() {
 		if l != export.XPOSLayer && l != export.UPOSLayer {
@@ -680,15 +680,12 @@ func (ws *workspace) onExport() {
 		layerBox.Add(ck)
 	}
 	sugg := newEscCheck(lang.L("Include suggestions"), nil)
-	records := widget.NewRadioGroup([]string{lang.L("Documents"), lang.L("Sentences")}, nil)
+	records := newEscRadio([]string{lang.L("Documents"), lang.L("Sentences")}, nil)
 	records.Horizontal = true
-	records.SetSelected(lang.L("Documents"))
-	level := widget.NewRadioGroup([]string{lang.L("Words"), lang.L("Characters")}, nil)
+	level := newEscRadio([]string{lang.L("Words"), lang.L("Characters")}, nil)
 	level.Horizontal = true
-	level.SetSelected(lang.L("Words"))
-	scheme := widget.NewRadioGroup([]string{"BIO", "BIOES"}, nil)
+	scheme := newEscRadio([]string{"BIO", "BIOES"}, nil)
 	scheme.Horizontal = true
-	scheme.SetSelected("BIO")
 	bom := newEscCheck(lang.L("UTF-8 BOM (for Excel)"), nil)
 	bom.SetChecked(runtime.GOOS == "windows")
 	// csv-tokens, csv-spans: -excel, on by default where the CSV is most
@@ -957,7 +954,9 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 	}, func(err error) {
 		if ce := (*export.ChangedError)(nil); errors.As(err, &ce) && !opts.Overwrite {
 			// Files of an earlier export edited since (in brat): ask.
-			d := dialog.NewConfirm(lang.L("Overwrite the files edited since?"), err.Error(), func(ok bool) {
+			msg := widget.NewLabel(err.Error())
+			msg.Wrapping = fyne.TextWrapWord
+			d := newConfirmDialog(lang.L("Overwrite the files edited since?"), lang.L("Overwrite"), lang.L("Cancel"), msg, func(ok bool) {
 				if !ok {
 					if then != nil {
 						then(err)
@@ -968,10 +967,9 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 				opts.Overwrite = true
 				ws.runExportThen(format, out, opts, then)
 			}, ws.win)
-			d.SetConfirmText(lang.L("Overwrite"))
-			d.SetDismissText(lang.L("Cancel"))
-			d.SetConfirmImportance(widget.DangerImportance)
-			d.Show()
+			d.confirm.Importance = widget.DangerImportance
+			d.Resize(fyne.NewSize(560, 0))
+			ws.showDialog(d)
 			return
 		}
 		if then != nil {
@@ -1029,6 +1027,7 @@ func (ws *workspace) onSchema() {
 		}
 		return ws.changeSchema(s, removed, renamed)
 	})
+	ed.showDialog = ws.showDialogEsc
 	ed.Show()
 }
 

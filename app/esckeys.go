@@ -2,9 +2,13 @@ package app
 
 import (
 	"slices"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -148,6 +152,22 @@ func newCustomDialog(title, dismiss string, content fyne.CanvasObject, parent fy
 	return d
 }
 
+// newErrorDialog is dialog.NewError with an OK button that passes Esc on.
+func newErrorDialog(err error, parent fyne.Window) *dialog.CustomDialog {
+	msg := err.Error()
+	if r, size := utf8.DecodeRuneInString(msg); r != utf8.RuneError {
+		msg = string(unicode.ToUpper(r)) + msg[size:] // as dialog.NewError
+	}
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	body := container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.ErrorIcon())), nil, text)
+	d := newCustomDialog(lang.L("Error"), lang.L("OK"), body, parent)
+	if c := parent.Canvas(); c != nil {
+		d.Resize(fyne.NewSize(min(560, c.Size().Width-40), 0))
+	}
+	return d
+}
+
 // confirmDialog is the dialog newConfirmDialog makes.
 type confirmDialog struct {
 	*dialog.CustomDialog
@@ -179,10 +199,26 @@ func newConfirmDialog(title, confirm, dismiss string, content fyne.CanvasObject,
 	return &confirmDialog{CustomDialog: d, confirm: ok}
 }
 
+// newYesNoDialog is dialog.NewConfirm (a question, Yes and No) with
+// buttons that pass Esc on.
+func newYesNoDialog(title, msg string, callback func(bool), parent fyne.Window) *confirmDialog {
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	d := newConfirmDialog(title, lang.L("Yes"), lang.L("No"), text, callback, parent)
+	if c := parent.Canvas(); c != nil {
+		d.Resize(fyne.NewSize(min(520, c.Size().Width-40), 0))
+	}
+	return d
+}
+
 // showDialog shows d and remembers which pop-up is d's, so that Esc closes
 // it as its dismiss button does (d.Hide: its callbacks run) rather than
 // only hiding the pop-up.
-func (ws *workspace) showDialog(d dialog.Dialog) {
+func (ws *workspace) showDialog(d dialog.Dialog) { ws.showDialogEsc(d, d.Hide) }
+
+// showDialogEsc shows d and remembers which pop-up is d's, so that Esc
+// calls esc rather than only hiding the pop-up.
+func (ws *workspace) showDialogEsc(d dialog.Dialog, esc func()) {
 	d.Show()
 	c := ws.win.Canvas()
 	shown := c.Overlays().List()
@@ -193,8 +229,8 @@ func (ws *workspace) showDialog(d dialog.Dialog) {
 	}
 	if top := c.Overlays().Top(); top != nil {
 		if ws.dialogs == nil {
-			ws.dialogs = map[fyne.CanvasObject]dialog.Dialog{}
+			ws.dialogs = map[fyne.CanvasObject]func(){}
 		}
-		ws.dialogs[top] = d
+		ws.dialogs[top] = esc
 	}
 }

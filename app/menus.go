@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -273,11 +272,13 @@ func (ws *workspace) showShortcuts() {
 }
 
 func (ws *workspace) onAbout() {
-	d := dialog.NewInformation(lang.L("About Biaozhu"),
-		"Biaozhu (标注) "+ws.app.Metadata().Version+"\n"+lang.L("Annotation of Chinese text: segmentation, POS, spans.")+
-			"\n"+lang.L("Font: Biaozhu Sans CJK (Droid Sans Fallback, Apache-2.0, with glyphs from Noto Sans CJK, Noto Sans and LXGW WenKai, SIL OFL 1.1)."), ws.win)
+	text := widget.NewLabel("Biaozhu (标注) " + ws.app.Metadata().Version + "\n" + lang.L("Annotation of Chinese text: segmentation, POS, spans.") +
+		"\n" + lang.L("Font: Biaozhu Sans CJK (Droid Sans Fallback, Apache-2.0, with glyphs from Noto Sans CJK, Noto Sans and LXGW WenKai, SIL OFL 1.1)."))
+	text.Wrapping = fyne.TextWrapWord
+	d := newCustomDialog(lang.L("About Biaozhu"), lang.L("OK"), text, ws.win)
+	d.Resize(fyne.NewSize(min(520, ws.win.Canvas().Size().Width-40), 0))
 	d.SetOnClosed(ws.focusView)
-	d.Show()
+	ws.showDialog(d)
 }
 
 func (ws *workspace) onTogglePOS() {

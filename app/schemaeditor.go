@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image/color"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,7 +83,7 @@ type schemaEditor struct {
 	// rels are the relation layers, edited in their text form (see
 	// editRelations).
 	rels           []annotate.RelationLayer
-	relationsBtn   *widget.Button
+	relationsBtn   *escButton
 	relationsEntry *widget.Entry
 	// custom is the tagset offered under customOption when it is not a
 	// preset (the schema's own, or an imported one); nil when there is none.
@@ -93,27 +94,33 @@ type schemaEditor struct {
 	syncing      bool // set while the editor fills its own widgets, whose callbacks then do nothing
 
 	dialog *dialog.CustomDialog
+	// base is the schema as opened, as schema() gives it: what the editor
+	// holds differs from it when there are edits not applied.
+	base *annotate.Schema
+	// showDialog shows the editor's dialogs with what Esc does in them
+	// (the workspace's showDialogEsc); nil shows them with d.Show.
+	showDialog func(d dialog.Dialog, esc func())
 
-	layerList                   *widget.List
-	layerName, layerDesc        *widget.Entry
-	layerOverlap                *widget.Check
-	addLayerBtn, deleteLayerBtn *widget.Button
+	layerList                   *escList
+	layerName, layerDesc        *keyEntry
+	layerOverlap                *escCheck
+	addLayerBtn, deleteLayerBtn *escButton
 
 	labelsTitle                        *widget.Label
-	labelList                          *widget.List
-	addLabelBtn, deleteLabelBtn        *widget.Button
+	labelList                          *escList
+	addLabelBtn, deleteLabelBtn        *escButton
 	upBtn, downBtn                     *tipButton
-	labelName, labelKey, labelDesc     *widget.Entry
-	labelPOS                           *widget.Entry // POS tags suggested as the label, comma-separated
-	labelColor                         *widget.Entry
+	labelName, labelKey, labelDesc     *keyEntry
+	labelPOS                           *keyEntry // POS tags suggested as the label, comma-separated
+	labelColor                         *keyEntry
 	keyMsg                             *widget.Label
 	swatches                           []*colorSwatch
 	preview                            *canvas.Rectangle
-	moreColorsBtn                      *widget.Button
-	posSelect                          *widget.Select
+	moreColorsBtn                      *escButton
+	posSelect                          *escSelect
 	posInfo                            *widget.Label
-	importBtn, exportBtn               *widget.Button
-	applyBtn, cancelBtn                *widget.Button
+	importBtn, exportBtn               *escButton
+	applyBtn, cancelBtn                *escButton
 	labelForm, layerForm, labelPalette fyne.CanvasObject
 }
 
@@ -146,13 +153,51 @@ func newSchemaEditor(win fyne.Window, s *annotate.Schema, inUse func(layer, labe
 	e := &schemaEditor{win: win, orig: s.Clone(), inUse: inUse, onApply: onApply, layer: -1, label: -1}
 	e.build()
 	e.load(s)
+	e.base = e.schema()
 	return e
 }
 
-// Show shows the editor as a dialog over its window.
+// Show shows the editor as a dialog over its window; Esc in it is escape.
 func (e *schemaEditor) Show() {
-	e.dialog.Show()
+	e.show(e.dialog, e.escape)
 	e.dialog.Resize(fyne.NewSize(800, 560))
+}
+
+// show shows d with showDialog, Esc calling esc.
+func (e *schemaEditor) show(d dialog.Dialog, esc func()) {
+	if e.showDialog != nil {
+		e.showDialog(d, esc)
+		return
+	}
+	d.Show()
+}
+
+// showError shows err over the editor.
+func (e *schemaEditor) showError(err error) {
+	d := newErrorDialog(err, e.win)
+	e.show(d, d.Hide)
+}
+
+// edited reports whether the editor holds edits not applied.
+func (e *schemaEditor) edited() bool { return !reflect.DeepEqual(e.schema(), e.base) }
+
+// escape is Esc in the editor: it closes the editor at once when nothing
+// was edited, and otherwise asks first whether to discard the edits (Esc
+// there keeps them).
+func (e *schemaEditor) escape() {
+	if !e.edited() {
+		e.dialog.Hide()
+		return
+	}
+	msg := widget.NewLabel(lang.L("The changes to the schema have not been applied: closing the editor discards them."))
+	msg.Wrapping = fyne.TextWrapWord
+	d := newConfirmDialog(lang.L("Discard changes?"), lang.L("Discard"), lang.L("Keep editing"), msg, func(ok bool) {
+		if ok {
+			e.dialog.Hide()
+		}
+	}, e.win)
+	d.Resize(fyne.NewSize(420, 0))
+	e.show(d, d.Hide)
 }
 
 // build makes the editor's widgets and its dialog.
@@ -160,7 +205,7 @@ func (e *schemaEditor) build() {
 	bold := fyne.TextStyle{Bold: true}
 
 	// Layers.
-	e.layerList = widget.NewList(
+	e.layerList = newEscList(
 		func() int { return len(e.layers) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -178,9 +223,9 @@ func (e *schemaEditor) build() {
 			e.selectLayer(id)
 		}
 	}
-	e.addLayerBtn = widget.NewButtonWithIcon(lang.L("Add layer"), theme.ContentAddIcon(), e.addLayer)
-	e.deleteLayerBtn = widget.NewButtonWithIcon(lang.L("Delete layer"), theme.DeleteIcon(), e.deleteLayer)
-	e.layerName = widget.NewEntry()
+	e.addLayerBtn = newEscButton(lang.L("Add layer"), theme.ContentAddIcon(), e.addLayer)
+	e.deleteLayerBtn = newEscButton(lang.L("Delete layer"), theme.DeleteIcon(), e.deleteLayer)
+	e.layerName = newEscEntry()
 	e.layerName.Validator = nameValidator("layer")
 	e.layerName.OnChanged = func(s string) {
 		if l := e.curLayer(); l != nil && !e.syncing {
@@ -191,7 +236,8 @@ func (e *schemaEditor) build() {
 	}
 	// The layers' column is narrow: its description wraps over two lines
 	// under its title (beside it, it was clipped to a few characters).
-	e.layerDesc = widget.NewMultiLineEntry()
+	e.layerDesc = newEscEntry()
+	e.layerDesc.MultiLine = true
 	e.layerDesc.Wrapping = fyne.TextWrapWord
 	e.layerDesc.SetMinRowsVisible(2)
 	e.layerDesc.OnChanged = func(s string) {
@@ -199,7 +245,7 @@ func (e *schemaEditor) build() {
 			l.description = s
 		}
 	}
-	e.layerOverlap = widget.NewCheck(lang.L("Spans may overlap"), func(b bool) {
+	e.layerOverlap = newEscCheck(lang.L("Spans may overlap"), func(b bool) {
 		if l := e.curLayer(); l != nil && !e.syncing {
 			l.overlap = annotate.OverlapForbidden
 			if b {
@@ -218,7 +264,7 @@ func (e *schemaEditor) build() {
 	// Labels of the selected layer.
 	e.labelsTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, bold)
 	e.labelsTitle.Truncation = fyne.TextTruncateEllipsis
-	e.labelList = widget.NewList(
+	e.labelList = newEscList(
 		func() int {
 			if l := e.curLayer(); l != nil {
 				return len(l.labels)
@@ -236,8 +282,8 @@ func (e *schemaEditor) build() {
 			e.selectLabel(id)
 		}
 	}
-	e.addLabelBtn = widget.NewButtonWithIcon(lang.L("Add label"), theme.ContentAddIcon(), e.addLabel)
-	e.deleteLabelBtn = widget.NewButtonWithIcon(lang.L("Delete label"), theme.DeleteIcon(), e.deleteLabel)
+	e.addLabelBtn = newEscButton(lang.L("Add label"), theme.ContentAddIcon(), e.addLabel)
+	e.deleteLabelBtn = newEscButton(lang.L("Delete label"), theme.DeleteIcon(), e.deleteLabel)
 	tips := newTipLayer() // the words of the buttons that show only an icon
 	e.upBtn = newTipButton(tips, lang.L("Move the label up"), "", theme.MoveUpIcon(), func() { e.moveLabel(-1) })
 	e.downBtn = newTipButton(tips, lang.L("Move the label down"), "", theme.MoveDownIcon(), func() { e.moveLabel(+1) })
@@ -246,7 +292,7 @@ func (e *schemaEditor) build() {
 		nil, nil, e.labelList)
 
 	// The selected label.
-	e.labelName = widget.NewEntry()
+	e.labelName = newEscEntry()
 	e.labelName.Validator = nameValidator("label")
 	e.labelName.OnChanged = func(s string) {
 		if lb := e.curLabel(); lb != nil && !e.syncing {
@@ -254,14 +300,14 @@ func (e *schemaEditor) build() {
 			e.refreshLabelRow()
 		}
 	}
-	e.labelKey = widget.NewEntry()
+	e.labelKey = newEscEntry()
 	e.labelKey.SetPlaceHolder(lang.L("none"))
 	e.labelKey.OnChanged = e.keyChanged
 	e.keyMsg = widget.NewLabel("")
 	e.keyMsg.Importance = widget.DangerImportance
 	e.keyMsg.Wrapping = fyne.TextWrapWord
 	e.keyMsg.Hide()
-	e.labelColor = widget.NewEntry()
+	e.labelColor = newEscEntry()
 	e.labelColor.SetPlaceHolder("#rrggbb")
 	e.labelColor.OnChanged = func(s string) {
 		if lb := e.curLabel(); lb != nil && !e.syncing {
@@ -283,15 +329,15 @@ func (e *schemaEditor) build() {
 		palette[i] = s
 	}
 	e.labelPalette = container.NewGridWithColumns(len(palette), palette...)
-	e.moreColorsBtn = widget.NewButton(lang.L("More colours…"), e.pickColor)
-	e.labelDesc = widget.NewEntry()
+	e.moreColorsBtn = newEscButton(lang.L("More colours…"), nil, e.pickColor)
+	e.labelDesc = newEscEntry()
 	e.labelDesc.OnChanged = func(s string) {
 		if lb := e.curLabel(); lb != nil && !e.syncing {
 			lb.Description = s
 			e.refreshLabelRow()
 		}
 	}
-	e.labelPOS = widget.NewEntry()
+	e.labelPOS = newEscEntry()
 	e.labelPOS.SetPlaceHolder("nr, nrfg")
 	e.labelPOS.OnChanged = func(s string) {
 		if lb := e.curLabel(); lb != nil && !e.syncing {
@@ -312,12 +358,12 @@ func (e *schemaEditor) build() {
 		e.labelForm)
 
 	// POS tagset, import and export.
-	e.posSelect = widget.NewSelect(nil, e.posChanged)
+	e.posSelect = newEscSelect(nil, e.posChanged)
 	e.posInfo = widget.NewLabel("")
 	e.posInfo.Wrapping = fyne.TextWrapWord
-	e.importBtn = widget.NewButtonWithIcon(lang.L("Import JSON…"), theme.FolderOpenIcon(), e.importDialog)
-	e.exportBtn = widget.NewButtonWithIcon(lang.L("Export JSON…"), theme.DocumentSaveIcon(), e.exportDialog)
-	e.relationsBtn = widget.NewButton(lang.L("Relation layers…"), e.editRelations)
+	e.importBtn = newEscButton(lang.L("Import JSON…"), theme.FolderOpenIcon(), e.importDialog)
+	e.exportBtn = newEscButton(lang.L("Export JSON…"), theme.DocumentSaveIcon(), e.exportDialog)
+	e.relationsBtn = newEscButton(lang.L("Relation layers…"), nil, e.editRelations)
 	bottom := container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewLabel(lang.L("POS tagset")), e.posSelect),
 		container.NewHBox(e.relationsBtn, e.importBtn, e.exportBtn),
@@ -329,8 +375,8 @@ func (e *schemaEditor) build() {
 	main.Offset = 0.28
 	content := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bottom), nil, nil, main)
 
-	e.cancelBtn = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { e.dialog.Hide() })
-	e.applyBtn = widget.NewButtonWithIcon(lang.L("Apply"), theme.ConfirmIcon(), e.apply)
+	e.cancelBtn = newEscButton(lang.L("Cancel"), theme.CancelIcon(), func() { e.dialog.Hide() })
+	e.applyBtn = newEscButton(lang.L("Apply"), theme.ConfirmIcon(), e.apply)
 	e.applyBtn.Importance = widget.HighImportance
 	e.dialog = dialog.NewCustomWithoutButtons(lang.L("Label schema"), tips.over(content), e.win)
 	e.dialog.SetButtons([]fyne.CanvasObject{e.cancelBtn, e.applyBtn})
@@ -418,7 +464,7 @@ func (e *schemaEditor) posChanged(opt string) {
 	} else {
 		t, err := annotate.POSPreset(opt)
 		if err != nil {
-			dialog.ShowError(err, e.win)
+			e.showError(err)
 			return
 		}
 		e.pos = t
@@ -780,15 +826,16 @@ func (e *schemaEditor) pickColor() {
 // confirm asks a yes/no question whose yes is destructive and runs do on
 // yes.
 func (e *schemaEditor) confirm(title, msg string, do func()) {
-	d := dialog.NewConfirm(title, msg, func(ok bool) {
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	d := newConfirmDialog(title, lang.L("Delete"), lang.L("Cancel"), text, func(ok bool) {
 		if ok {
 			do()
 		}
 	}, e.win)
-	d.SetConfirmText(lang.L("Delete"))
-	d.SetDismissText(lang.L("Cancel"))
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	d.confirm.Importance = widget.DangerImportance
+	d.Resize(fyne.NewSize(420, 0))
+	e.show(d, d.Hide)
 }
 
 // removesSpans says how many spans a deletion removes.
@@ -850,7 +897,7 @@ func (e *schemaEditor) editRelations() {
 			err = s.Validate()
 		}
 		if err != nil {
-			dialog.ShowError(err, e.win)
+			e.showError(err)
 			return
 		}
 		e.rels = rels
@@ -918,13 +965,13 @@ func nameValidator(kind string) func(string) error {
 func (e *schemaEditor) apply() {
 	s := e.schema()
 	if err := s.Validate(); err != nil {
-		dialog.ShowError(err, e.win)
+		e.showError(err)
 		return
 	}
 	removed, renamed := e.changes()
 	if e.onApply != nil {
 		if err := e.onApply(s, removed, renamed); err != nil {
-			dialog.ShowError(err, e.win)
+			e.showError(err)
 			return
 		}
 	}

@@ -126,7 +126,10 @@ func tapOverlayButton(t *testing.T, w fyne.Window, text string) {
 func dialogCount(w fyne.Window) int { return len(w.Canvas().Overlays().List()) }
 
 // retype replaces the text of an entry as a user would: clear, then type.
-func retype(en *widget.Entry, s string) {
+func retype(en interface {
+	fyne.Focusable
+	SetText(string)
+}, s string) {
 	en.SetText("")
 	test.Type(en, s)
 }

@@ -144,7 +144,7 @@ func (e *schemaEditor) expand(refs []labelRef) map[labelRef]bool {
 func (e *schemaEditor) importDialog() {
 	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, e.win)
+			e.showError(err)
 			return
 		}
 		if r == nil {
@@ -152,7 +152,7 @@ func (e *schemaEditor) importDialog() {
 		}
 		defer r.Close()
 		if err := e.importFrom(r, r.URI().Name()); err != nil {
-			dialog.ShowError(err, e.win)
+			e.showError(err)
 		}
 	}, e.win)
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
@@ -164,12 +164,12 @@ func (e *schemaEditor) importDialog() {
 func (e *schemaEditor) exportDialog() {
 	data, err := e.exportJSON()
 	if err != nil {
-		dialog.ShowError(err, e.win)
+		e.showError(err)
 		return
 	}
 	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, e.win)
+			e.showError(err)
 			return
 		}
 		if w == nil {
@@ -180,7 +180,7 @@ func (e *schemaEditor) exportDialog() {
 			err = cerr
 		}
 		if err != nil {
-			dialog.ShowError(fmt.Errorf("app: %s: %v", w.URI().Name(), err), e.win)
+			e.showError(fmt.Errorf("app: %s: %v", w.URI().Name(), err))
 		}
 	}, e.win)
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))

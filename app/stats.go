@@ -457,14 +457,14 @@ func (v *freqView) exportTo(path string, opts export.TableOptions, done func(err
 			ws.info(fmt.Sprintf(lang.L("Exported %s rows to %s"), export.FormatValue(float64(len(rows))), path))
 		case !errors.Is(err, context.Canceled):
 			ws.lastErr = err
-			e := dialog.NewError(err, ws.win)
+			e := newErrorDialog(err, ws.win)
 			e.SetOnClosed(func() {
 				ws.focusView()
 				if done != nil {
 					done(err)
 				}
 			})
-			e.Show()
+			ws.showDialog(e)
 			return
 		}
 		if done != nil {
@@ -702,7 +702,7 @@ func (ws *workspace) askPNGFileNamed(base string, then func(path string), cancel
 		cancelled()
 		return
 	}
-	name := widget.NewEntry()
+	name := newEscEntry()
 	name.SetText(base)
 	folder := newFolderField(ws, ws.defaultFolder())
 	form := widget.NewForm(

@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -77,8 +76,8 @@ func (ws *workspace) onSuggest() {
 		ws.info(lang.L("The schema has no layer: add one in Edit → Label schema"))
 		return
 	}
-	layerSel := widget.NewSelect(schema.LayerNames(), nil)
-	labelSel := widget.NewSelect(nil, nil)
+	layerSel := newEscSelect(schema.LayerNames(), nil)
+	labelSel := newEscSelect(nil, nil)
 	posInfo := widget.NewLabel("")
 	posInfo.Wrapping = fyne.TextWrapWord
 	posInfo.Importance = widget.LowImportance
@@ -111,15 +110,15 @@ func (ws *workspace) onSuggest() {
 	}
 	layerSel.SetSelected(layer)
 
-	usePOS := widget.NewCheck(lang.L("From POS tags"), nil)
+	usePOS := newEscCheck(lang.L("From POS tags"), nil)
 	usePOS.SetChecked(ws.prefs.BoolWithFallback("suggest.pos", true))
-	useConfirmed := widget.NewCheck(lang.L("From the project's confirmed spans (label all occurrences)"), nil)
+	useConfirmed := newEscCheck(lang.L("From the project's confirmed spans (label all occurrences)"), nil)
 	useConfirmed.SetChecked(ws.prefs.BoolWithFallback("suggest.confirmed", true))
-	inside := widget.NewCheck(lang.L("Also inside words"), nil)
+	inside := newEscCheck(lang.L("Also inside words"), nil)
 	inside.SetChecked(ws.prefs.BoolWithFallback("suggest.inside", false))
 
 	gaz := slices.DeleteFunc(ws.prefs.StringList(ws.prefKey("gazetteers")), func(s string) bool { return s == "" })
-	gazList := widget.NewList(func() int { return len(gaz) },
+	gazList := newEscList(func() int { return len(gaz) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -132,9 +131,9 @@ func (ws *workspace) onSuggest() {
 		})
 	gazSel := -1
 	gazList.OnSelected = func(id widget.ListItemID) { gazSel = id }
-	useGaz := widget.NewCheck(lang.L("From gazetteers (one term per line, or term⇥label)"), nil)
+	useGaz := newEscCheck(lang.L("From gazetteers (one term per line, or term⇥label)"), nil)
 	useGaz.SetChecked(len(gaz) > 0 && ws.prefs.BoolWithFallback("suggest.gazetteers", true))
-	addGaz := widget.NewButton(lang.L("Add gazetteer…"), func() {
+	addGaz := newEscButton(lang.L("Add gazetteer…"), nil, func() {
 		ws.chooseFile(nil, func(path string) {
 			if !slices.Contains(gaz, path) {
 				gaz = append(gaz, path)
@@ -143,7 +142,7 @@ func (ws *workspace) onSuggest() {
 			gazList.Refresh()
 		})
 	})
-	removeGaz := widget.NewButton(lang.L("Remove"), func() {
+	removeGaz := newEscButton(lang.L("Remove"), nil, func() {
 		if gazSel >= 0 && gazSel < len(gaz) {
 			gaz = slices.Delete(gaz, gazSel, gazSel+1)
 			gazSel = -1
@@ -151,8 +150,7 @@ func (ws *workspace) onSuggest() {
 			gazList.Refresh()
 		}
 	})
-	scopeSel := widget.NewRadioGroup(scopeNames(), nil)
-	scopeSel.SetSelected(scopeNames()[0])
+	scopeSel := newEscRadio(scopeNames(), nil)
 	if ws.doc == nil {
 		scopeSel.SetSelected(scopeNames()[1])
 	}
@@ -168,7 +166,7 @@ func (ws *workspace) onSuggest() {
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("Documents"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		scopeSel)
-	dlg := dialog.NewCustomConfirm(lang.L("Suggest spans"), lang.L("Suggest"), lang.L("Cancel"), form, func(ok bool) {
+	dlg := newConfirmDialog(lang.L("Suggest spans"), lang.L("Suggest"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -188,7 +186,7 @@ func (ws *workspace) onSuggest() {
 		ws.runSuggest(cfg, nil)
 	}, ws.win)
 	dlg.Resize(fyne.NewSize(640, 560))
-	dlg.Show()
+	ws.showDialog(dlg)
 }
 
 // runSuggest makes the suggestions of cfg as one step and reports them;
@@ -364,7 +362,7 @@ func (ws *workspace) showWarnings(title string, warnings []string) {
 	text.Wrapping = fyne.TextWrapWord
 	scroll := container.NewVScroll(text)
 	scroll.SetMinSize(fyne.NewSize(560, 240))
-	dialog.NewCustom(title, lang.L("Close"), scroll, ws.win).Show()
+	ws.showDialog(newCustomDialog(title, lang.L("Close"), scroll, ws.win))
 }
 
 // onAcceptAll accepts every suggestion of the open document (or, when it
@@ -418,11 +416,11 @@ func (ws *workspace) allSuggestions(accept bool) {
 	if accept {
 		msg = lang.N("No suggestions in this document. Accept all {{.Count}} suggestions in {{.Docs}} not marked done?", n, data)
 	}
-	dialog.ShowConfirm(lang.L("Suggestions"), msg, func(ok bool) {
+	ws.showDialog(newYesNoDialog(lang.L("Suggestions"), msg, func(ok bool) {
 		if ok {
 			ws.applyCorpus(fmt.Sprintf(name, n), edits)
 		}
-	}, ws.win)
+	}, ws.win))
 }
 
 // onLabelAll labels every other occurrence of the selected span's text
@@ -437,17 +435,16 @@ func (ws *workspace) onLabelAll() {
 		return
 	}
 	text := ws.doc.Slice(sp.Start, sp.End)
-	scopeSel := widget.NewRadioGroup(scopeNames(), nil)
-	scopeSel.SetSelected(scopeNames()[0])
-	inside := widget.NewCheck(lang.L("Also inside words"), nil)
+	scopeSel := newEscRadio(scopeNames(), nil)
+	inside := newEscCheck(lang.L("Also inside words"), nil)
 	body := container.NewVBox(
 		widget.NewLabel(fmt.Sprintf(lang.L("Label every occurrence of “%s” as %s/%s in:"), text, sp.Layer, sp.Label)),
 		scopeSel, inside)
-	dialog.ShowCustomConfirm(lang.L("Label all occurrences"), lang.L("Label all"), lang.L("Cancel"), body, func(ok bool) {
+	ws.showDialog(newConfirmDialog(lang.L("Label all occurrences"), lang.L("Label all"), lang.L("Cancel"), body, func(ok bool) {
 		if ok {
 			ws.labelAll(text, sp.Layer, sp.Label, docScope(slices.Index(scopeNames(), scopeSel.Selected)), inside.Checked)
 		}
-	}, ws.win)
+	}, ws.win))
 }
 
 // labelAll gives layer/label to every occurrence of text in the documents
@@ -514,11 +511,11 @@ func (ws *workspace) onResegment() {
 	if gold > 0 {
 		msg += "\n" + lang.N("{{.Count}} documents with imported gold tokens are left as they are.", gold, map[string]any{"Count": gold})
 	}
-	dialog.ShowConfirm(lang.L("Re-segment untouched documents"), msg, func(ok bool) {
+	ws.showDialog(newYesNoDialog(lang.L("Re-segment untouched documents"), msg, func(ok bool) {
 		if ok {
 			ws.runResegment(ids, nil)
 		}
-	}, ws.win)
+	}, ws.win))
 }
 
 // runResegment plans the re-segmentation of ids off the UI goroutine and
@@ -597,6 +594,6 @@ func (ws *workspace) onLearntWords() {
 		body.Add(widget.NewLabel(lang.L("Splits made only to label part of a token teach nothing. Corpus → Re-segment untouched documents applies the rest.")))
 		scroll := container.NewVScroll(body)
 		scroll.SetMinSize(fyne.NewSize(min(560, ws.win.Canvas().Size().Width-80), 300))
-		dialog.NewCustom(lang.L("Learnt words"), lang.L("Close"), scroll, ws.win).Show()
+		ws.showDialog(newCustomDialog(lang.L("Learnt words"), lang.L("Close"), scroll, ws.win))
 	})
 }

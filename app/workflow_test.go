@@ -439,7 +439,7 @@ func TestNewProjectEnter(t *testing.T) {
 	ws.onNewProject()
 	var entries []*widget.Entry
 	for _, o := range walkObjects(ws.win.Canvas().Overlays().Top()) {
-		if e, ok := o.(*widget.Entry); ok {
+		if e, ok := entryOf(o); ok {
 			entries = append(entries, e)
 		}
 	}
@@ -448,8 +448,8 @@ func TestNewProjectEnter(t *testing.T) {
 	}
 	entries[0].SetText("neu")
 	entries[1].SetText(dir)
-	focused, ok := ws.win.Canvas().Focused().(*widget.Entry)
-	if !ok || focused != entries[0] {
+	focused := ws.win.Canvas().Focused()
+	if o, _ := focused.(fyne.CanvasObject); o == nil || !isEntry(o, entries[0]) {
 		t.Fatalf("the keyboard is with %T, want the name", ws.win.Canvas().Focused())
 	}
 	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -842,9 +842,9 @@ func exportDialog(t *testing.T, ws *workspace) (format *widget.Select, folder *w
 			if slices.Contains(w.Options, "doccano") {
 				format = w
 			}
-		case *widget.Entry:
-			if filepath.IsAbs(w.Text) {
-				folder = w
+		case *widget.Entry, *keyEntry:
+			if e, _ := entryOf(w); filepath.IsAbs(e.Text) {
+				folder = e
 			}
 		case *escSelect:
 			if slices.Contains(w.Options, "doccano") {

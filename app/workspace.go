@@ -91,10 +91,10 @@ type workspace struct {
 	// project opens (the workspace tests turn it off: no background work
 	// they did not ask for).
 	indexAtOpen bool
-	schema      *annotate.Schema                    // the project's schema as last read (drawing never waits for the project)
-	job         *longJob                            // the long work running, nil when none
-	dialogs     map[fyne.CanvasObject]dialog.Dialog // the dialogs shown by showDialog, by their pop-up
-	tips        *tipLayer                           // the window's tooltips
+	schema      *annotate.Schema             // the project's schema as last read (drawing never waits for the project)
+	job         *longJob                     // the long work running, nil when none
+	dialogs     map[fyne.CanvasObject]func() // what Esc does in the dialogs shown by showDialog, by their pop-up
+	tips        *tipLayer                    // the window's tooltips
 
 	// lastErr is the last error shown (tests read it).
 	lastErr error
@@ -782,9 +782,9 @@ func (ws *workspace) showError(err error) {
 	if err == nil {
 		return
 	}
-	d := dialog.NewError(err, ws.win)
+	d := newErrorDialog(err, ws.win)
 	d.SetOnClosed(ws.focusView)
-	d.Show()
+	ws.showDialog(d)
 }
 
 // info shows a short message in the status bar.
