@@ -27,8 +27,8 @@ import (
 
 // handOutForm is the form of Hand out to annotators….
 type handOutForm struct {
-	names, overlap, seed *widget.Entry
-	suggestions          *widget.Check
+	names, overlap, seed *keyEntry
+	suggestions          *escCheck
 	folder               *folderField
 }
 
@@ -68,8 +68,8 @@ func (ws *workspace) onHandOut() {
 	if ws.modal() || ws.proj == nil {
 		return
 	}
-	f := &handOutForm{names: widget.NewEntry(), overlap: widget.NewEntry(), seed: widget.NewEntry(),
-		suggestions: widget.NewCheck(lang.L("Keep suggestions"), nil), folder: newFolderField(ws, ws.defaultFolder())}
+	f := &handOutForm{names: newEscEntry(), overlap: newEscEntry(), seed: newEscEntry(),
+		suggestions: newEscCheck(lang.L("Keep suggestions"), nil), folder: newFolderField(ws, ws.defaultFolder())}
 	f.names.SetPlaceHolder("lin, wang, zhao")
 	f.overlap.SetPlaceHolder(lang.L("all"))
 	f.seed.SetText("1")
@@ -80,14 +80,14 @@ func (ws *workspace) onHandOut() {
 		widget.NewFormItem("", f.suggestions),
 		widget.NewFormItem(lang.L("Folder"), f.folder.root),
 	)
-	d := dialog.NewCustomConfirm(lang.L("Hand out to annotators"), lang.L("Hand out"), lang.L("Cancel"), form, func(ok bool) {
+	d := newConfirmDialog(lang.L("Hand out to annotators"), lang.L("Hand out"), lang.L("Cancel"), form, func(ok bool) {
 		if ok {
 			ws.handOut(f)
 		}
 	}, ws.win)
 	ws.handOutForm = f
 	d.Resize(fyne.NewSize(640, 320))
-	d.Show()
+	ws.showDialog(d)
 }
 
 // handOut writes the copies the form asks for, off the Fyne goroutine
@@ -149,25 +149,25 @@ func (ws *workspace) showAgreement(files []string) *agreementView {
 	v := &agreementView{ws: ws, files: files, list: widget.NewLabel(""), results: container.NewVBox()}
 	v.list.Wrapping = fyne.TextWrapWord
 	v.showFiles()
-	add := widget.NewButton(lang.L("Add project file…"), func() {
+	add := newEscButton(lang.L("Add project file…"), nil, func() {
 		ws.chooseFile(projectFilter(), func(path string) {
 			v.files = append(v.files, path)
 			v.showFiles()
 		})
 	})
-	clear := widget.NewButton(lang.L("Clear"), func() {
+	clear := newEscButton(lang.L("Clear"), nil, func() {
 		v.files = nil
 		v.showFiles()
 	})
-	measure := widget.NewButton(lang.L("Measure"), v.measure)
+	measure := newEscButton(lang.L("Measure"), nil, v.measure)
 	measure.Importance = widget.HighImportance
-	save := widget.NewButton(lang.L("Save chart as PNG…"), v.saveChart)
+	save := newEscButton(lang.L("Save chart as PNG…"), nil, v.saveChart)
 	top := container.NewVBox(v.list, container.NewHBox(add, clear, measure, save))
 	body := container.NewBorder(top, nil, nil, nil, container.NewVScroll(v.results))
-	v.dialog = dialog.NewCustom(lang.L("Agreement"), lang.L("Close"), body, ws.win)
+	v.dialog = newCustomDialog(lang.L("Agreement"), lang.L("Close"), body, ws.win)
 	v.dialog.SetOnClosed(ws.focusView)
 	v.dialog.Resize(fyne.NewSize(min(statsWidth+120, ws.win.Canvas().Size().Width-40), min(760, ws.win.Canvas().Size().Height-40)))
-	v.dialog.Show()
+	ws.showDialog(v.dialog)
 	ws.agreement = v
 	return v
 }

@@ -57,6 +57,8 @@ func TestDialogsEscWhateverFocused(t *testing.T) {
 			ws.showImportDialog([]string{filepath.Join(chooserDir, "a.conllu")})
 		}, 6}, // the format, the layer, the text and name columns, Skip, Cancel, Import
 		{"error", func(ws *workspace) { ws.showError(errors.New("app: the folder /nonexistent does not exist")) }, 1}, // OK
+		{"hand out", (*workspace).onHandOut, 7},    // names, overlap, seed, suggestions, the folder, Choose…, Cancel, Hand out
+		{"agreement", (*workspace).onAgreement, 5}, // Add, Clear, Measure, Save chart, Close
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newWSFixture(t)
