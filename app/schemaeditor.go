@@ -328,7 +328,9 @@ func (e *schemaEditor) build() {
 	for i, s := range e.swatches {
 		palette[i] = s
 	}
-	e.labelPalette = container.NewGridWithColumns(len(palette), palette...)
+	// A grid that wraps: in a narrow editor (a 1024-pixel window) the
+	// swatches go on two rows rather than past the editor's edge.
+	e.labelPalette = container.NewGridWrap(fyne.NewSquareSize(28), palette...)
 	e.moreColorsBtn = newEscButton(lang.L("More colours…"), nil, e.pickColor)
 	e.labelDesc = newEscEntry()
 	e.labelDesc.OnChanged = func(s string) {
@@ -344,15 +346,23 @@ func (e *schemaEditor) build() {
 			lb.POS = posList(s)
 		}
 	}
+	// The hints are wrapping labels, not the form's hint text, which is
+	// one line as wide as its words and pushed the form past the editor's
+	// edge in a 1024-pixel window.
+	hint := func(text string) *widget.Label {
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		l.SizeName = theme.SizeNameCaptionText
+		l.Importance = widget.LowImportance
+		return l
+	}
 	e.labelForm = widget.NewForm(
 		widget.NewFormItem(lang.L("Name"), e.labelName),
-		&widget.FormItem{Text: lang.L("Key"), Widget: container.NewVBox(e.labelKey, e.keyMsg),
-			HintText: lang.L("One character: typing it applies the label")},
+		widget.NewFormItem(lang.L("Key"), container.NewVBox(e.labelKey, e.keyMsg, hint(lang.L("One character: typing it applies the label")))),
 		widget.NewFormItem(lang.L("Colour"), e.labelPalette),
-		widget.NewFormItem("", container.NewBorder(nil, nil, e.preview, e.moreColorsBtn, e.labelColor)),
+		widget.NewFormItem("", container.NewVBox(container.NewBorder(nil, nil, e.preview, nil, e.labelColor), container.NewHBox(e.moreColorsBtn))),
 		widget.NewFormItem(lang.L("Description"), e.labelDesc),
-		&widget.FormItem{Text: lang.L("Suggest from POS"), Widget: e.labelPOS,
-			HintText: lang.L("Tokens with these POS tags are suggested as this label")})
+		widget.NewFormItem(lang.L("Suggest from POS"), container.NewVBox(e.labelPOS, hint(lang.L("Tokens with these POS tags are suggested as this label")))))
 	labelCol := container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Label"), fyne.TextAlignLeading, bold),
 		e.labelForm)
