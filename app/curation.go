@@ -94,6 +94,28 @@ func classOf(dc *agree.Decision) string {
 	return classDisagreed
 }
 
+// decisionState is how the curation bar names the state of a decision
+// (of spans or of relations) whose versions are annotators' versions:
+// decided, agreed, "only NAMES" (some annotators marked nothing there),
+// or disagreed.
+func decisionState[T any](annotators []string, versions [][]T, decided, agreed bool) string {
+	var only []string
+	for i, v := range versions {
+		if len(v) > 0 {
+			only = append(only, annotators[i])
+		}
+	}
+	switch {
+	case decided:
+		return lang.L("decided")
+	case agreed:
+		return lang.L("agreed")
+	case len(only) < len(versions):
+		return fmt.Sprintf(lang.L("only %s"), strings.Join(only, ", "))
+	}
+	return lang.L("disagreed")
+}
+
 // curationSpanStyle is the text view's span style in the curation mode:
 // an annotator's span takes its agreement class's colour and its tag
 // names the annotator ("lin: PER").
@@ -238,21 +260,7 @@ func (ws *workspace) refreshCuration() {
 	ws.curBar.Add(container.NewHBox(widget.NewLabelWithStyle(head, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), curationLegend()))
 	if cs.at >= 0 {
 		dc := cs.dcs[cs.at]
-		state := lang.L("disagreed")
-		var only []string
-		for i, v := range dc.Versions {
-			if len(v) > 0 {
-				only = append(only, cs.cur.Annotators[i])
-			}
-		}
-		switch {
-		case dc.Decided:
-			state = lang.L("decided")
-		case dc.Agreed():
-			state = lang.L("agreed")
-		case len(only) < len(dc.Versions):
-			state = fmt.Sprintf(lang.L("only %s"), strings.Join(only, ", "))
-		}
+		state := decisionState(cs.cur.Annotators, dc.Versions, dc.Decided, dc.Agreed())
 		ws.curBar.Add(widget.NewLabel(fmt.Sprintf(lang.L("Decision %d of %d · %s · %q · %s"), cs.at+1, len(cs.dcs), dc.Layer, ws.doc.Slice(dc.Start, dc.End), state)))
 		versions := container.NewVBox()
 		for i, v := range dc.Versions {
@@ -303,21 +311,7 @@ func (ws *workspace) relationBar(open int) {
 	ws.curBar.Add(widget.NewLabel(keys))
 	if cs.rat >= 0 {
 		rd := cs.rds[cs.rat]
-		state := lang.L("disagreed")
-		var only []string
-		for i, v := range rd.Versions {
-			if len(v) > 0 {
-				only = append(only, cs.cur.Annotators[i])
-			}
-		}
-		switch {
-		case rd.Decided:
-			state = lang.L("decided")
-		case rd.Agreed():
-			state = lang.L("agreed")
-		case len(only) < len(rd.Versions):
-			state = fmt.Sprintf(lang.L("only %s"), strings.Join(only, ", "))
-		}
+		state := decisionState(cs.cur.Annotators, rd.Versions, rd.Decided, rd.Agreed())
 		if rd.FromID == 0 || rd.ToID == 0 {
 			state += " · " + lang.L("decide the spans first")
 		}
