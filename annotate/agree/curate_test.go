@@ -122,28 +122,7 @@ func TestDecisions(t *testing.T) {
 // works_for). Deciding for wang is one step named after wang and the
 // curator; undo opens it again.
 func TestRelationDecisions(t *testing.T) {
-	dir := t.TempDir()
-	schema := layerSchema("NER", annotate.OverlapForbidden, "PER", "ORG")
-	schema.Relations = []annotate.RelationLayer{{Name: "rel", Types: []annotate.RelationType{{Name: "works_for"}, {Name: "knows"}}}}
-	txt := "张三在华为工作，认识李四。"
-	sp := func(id int64, label string, s, e int) annotate.Span {
-		return annotate.Span{ID: id, Layer: "NER", Label: label, Start: s, End: e}
-	}
-	rel := func(typ string, from, to int64) annotate.Relation {
-		return annotate.Relation{Layer: "rel", Type: typ, From: from, To: to, Origin: annotate.OriginManual}
-	}
-	paths := []string{
-		writeProject(t, dir, "lin", schema, []docSpec{{name: "d", text: txt, status: annotate.StatusDone,
-			spans:     []annotate.Span{sp(1, "PER", 0, 2), sp(2, "ORG", 3, 5), sp(3, "PER", 10, 12)},
-			relations: []annotate.Relation{rel("works_for", 1, 2), rel("knows", 1, 3)}}}),
-		writeProject(t, dir, "wang", schema, []docSpec{{name: "d", text: txt, status: annotate.StatusDone,
-			spans:     []annotate.Span{sp(1, "PER", 0, 2), sp(2, "PER", 3, 5), sp(3, "PER", 10, 12)},
-			relations: []annotate.Relation{rel("works_for", 1, 2), rel("works_for", 1, 3)}}}),
-	}
-	gold := filepath.Join(dir, "gold.biaozhu")
-	if _, err := Merge(context.Background(), gold, paths, AcceptAgreed); err != nil {
-		t.Fatal(err)
-	}
+	gold := relationCuration(t)
 	p, err := annotate.Open(gold, annotate.Options{NoBackup: true, Annotator: "curator"})
 	if err != nil {
 		t.Fatal(err)
