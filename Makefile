@@ -81,6 +81,7 @@ fuzz:
 	GO=$(GO) ./.ci/fuzz FuzzConcordanceRegex ./annotate/corpus $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzClean ./annotate/text $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzSegment ./annotate/text $(FUZZTIME)
+	GO=$(GO) ./.ci/fuzz FuzzForkSegment ./annotate/internal/gse $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzEdits ./annotate $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzSchemaSteps ./annotate $(FUZZTIME)
 	GO=$(GO) ./.ci/fuzz FuzzRelationEdits ./annotate $(FUZZTIME)

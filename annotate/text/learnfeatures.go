@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-ego/gse"
+	"github.com/biaozhu/biaozhu/annotate/internal/gse"
 )
 
 // weightTable maps features to perceptron weights with their running sums
