@@ -185,8 +185,9 @@ func TestInterrupt(t *testing.T) {
 	if err := os.WriteFile(big, []byte(genText(8<<20, false, 99)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// Cleaning alone (no segmentation) runs at tens of MB/s: clean gets a
-	// text big enough to be still at work when the signal comes.
+	// Cleaning alone (no segmentation) runs at tens of MB/s: clean and
+	// segment get a text big enough to be still at work when the signal
+	// comes.
 	bigger := filepath.Join(inputs, "bigger.txt")
 	if err := os.WriteFile(bigger, []byte(strings.Repeat(genText(8<<20, false, 99), 8)), 0o644); err != nil {
 		t.Fatal(err)
@@ -253,8 +254,11 @@ func TestInterrupt(t *testing.T) {
 			}},
 		{name: "clean", delay: 1500 * time.Millisecond,
 			setup: func(*testing.T, string) []string { return []string{"clean", bigger} }, check: empty},
+		// segment gets the bigger text too: since the dictionary loads in
+		// a quarter of a second, 8 MB are segmented and being written to
+		// stdout (a stream, written as it goes) by 1.5 s.
 		{name: "segment", delay: 1500 * time.Millisecond,
-			setup: func(*testing.T, string) []string { return []string{"segment", "-format", "conllu", big} }, check: empty},
+			setup: func(*testing.T, string) []string { return []string{"segment", "-format", "conllu", bigger} }, check: empty},
 		{name: "kwic regex", delay: 1500 * time.Millisecond,
 			setup: func(t *testing.T, dir string) []string {
 				return []string{"kwic", "-p", corpus, "-doc", "1", "-regex", slowRegex, "-o", filepath.Join(dir, "hits.csv")}
