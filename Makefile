@@ -53,7 +53,7 @@ vet:
 lint:
 	@./.ci/deps --lint
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT)
-	shellcheck .ci/deps .ci/dist .ci/fuzz .ci/run .ci/screenshot .ci/xvfb
+	shellcheck .ci/deps .ci/dist .ci/fuzz .ci/notices .ci/run .ci/screenshot .ci/xvfb
 
 ## dist: the release artefacts in dist/ with dist/SHA256SUMS: the Linux app
 ## (tar.xz), the Windows app (zip), the commands alone for Linux, macOS and

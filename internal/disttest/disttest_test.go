@@ -211,6 +211,38 @@ func names(files map[string]file) []string {
 	return n
 }
 
+// checkNotices checks an archive's THIRD_PARTY_LICENSES.txt against the
+// executables beside it: a section with a licence text for every module
+// their Go build information lists (path and version), and the sections
+// of the Go standard library, the gse fork and the font.
+func checkNotices(t *testing.T, archive string, notices []byte, exes ...[]byte) {
+	t.Helper()
+	text := string(notices)
+	for _, want := range []string{"==== Go standard library (go", "==== annotate/internal/gse: a fork of github.com/go-ego/gse v0.80.3",
+		"Apache License", "==== Biaozhu Sans CJK (the font) ====", "SIL OPEN FONT LICENSE"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%s: THIRD_PARTY_LICENSES.txt lacks %q", archive, want)
+		}
+	}
+	sections := strings.Split(text, "\n==== ")
+	for _, exe := range exes {
+		info, err := buildinfo.Read(bytes.NewReader(exe))
+		if err != nil {
+			t.Errorf("%s: no Go build information: %v", archive, err)
+			continue
+		}
+		for _, m := range info.Deps {
+			title := m.Path + " " + m.Version + " ===="
+			i := slices.IndexFunc(sections, func(s string) bool { return strings.HasPrefix(s, title) })
+			if i < 0 {
+				t.Errorf("%s: THIRD_PARTY_LICENSES.txt has no section for %s %s, which the build links", archive, m.Path, m.Version)
+			} else if len(sections[i]) < len(title)+200 {
+				t.Errorf("%s: THIRD_PARTY_LICENSES.txt: the section of %s %s holds no licence text: %q", archive, m.Path, m.Version, sections[i])
+			}
+		}
+	}
+}
+
 // checkBuildInfo checks the Go build information of exe: the module, the
 // OS and architecture, cgo and the nogui tag.
 func checkBuildInfo(t *testing.T, name string, exe []byte, goos, goarch string, nogui bool) {
@@ -260,10 +292,11 @@ func TestCLIBuilds(t *testing.T) {
 			if p.goos == "windows" {
 				exeName += ".exe"
 			}
-			if got, want := names(files), []string{dir + "/LICENSE", exeName}; !slices.Equal(got, want) {
+			if got, want := names(files), []string{dir + "/LICENSE", dir + "/THIRD_PARTY_LICENSES.txt", exeName}; !slices.Equal(got, want) {
 				t.Fatalf("%s holds %q, want %q", name, got, want)
 			}
 			exe := files[exeName]
+			checkNotices(t, name, files[dir+"/THIRD_PARTY_LICENSES.txt"].data, exe.data)
 			if p.goos != "windows" && exe.mode.Perm() != 0o755 {
 				t.Errorf("%s: mode %v, want -rwxr-xr-x", exeName, exe.mode)
 			}
@@ -486,11 +519,12 @@ func TestWindowsApp(t *testing.T) {
 	v, build := version(t)
 	dir := "biaozhu-" + v + "-windows-amd64"
 	files := readArchive(t, filepath.Join(d, dir+".zip"))
-	want := []string{dir + "/LICENSE", dir + "/biaozhu-cli.exe", dir + "/biaozhu.exe"}
+	want := []string{dir + "/LICENSE", dir + "/THIRD_PARTY_LICENSES.txt", dir + "/biaozhu-cli.exe", dir + "/biaozhu.exe"}
 	if got := names(files); !slices.Equal(got, want) {
 		t.Fatalf("%s.zip holds %q, want %q", dir, got, want)
 	}
 	gui, cli := files[dir+"/biaozhu.exe"].data, files[dir+"/biaozhu-cli.exe"].data
+	checkNotices(t, dir+".zip", files[dir+"/THIRD_PARTY_LICENSES.txt"].data, gui, cli)
 	checkPE(t, "biaozhu.exe", gui, "amd64", pe.IMAGE_SUBSYSTEM_WINDOWS_GUI, v, build)
 	checkBuildInfo(t, "biaozhu.exe", gui, "windows", "amd64", false)
 	checkPE(t, "biaozhu-cli.exe", cli, "amd64", pe.IMAGE_SUBSYSTEM_WINDOWS_CUI, v, build)
@@ -540,7 +574,7 @@ func TestLinuxApp(t *testing.T) {
 		t.Fatalf("tar -xJf %s.tar.xz: %v\n%s", dir, err, out)
 	}
 	const app = "io.github.biaozhu"
-	files := []string{"LICENSE", "Makefile", "bin/biaozhu", "share/applications/" + app + ".desktop",
+	files := []string{"LICENSE", "Makefile", "THIRD_PARTY_LICENSES.txt", "bin/biaozhu", "share/applications/" + app + ".desktop",
 		"share/icons/hicolor/512x512/apps/" + app + ".png", "share/mime/packages/" + app + ".xml"}
 	var got []string
 	filepath.WalkDir(filepath.Join(tmp, dir), func(path string, e os.DirEntry, err error) error {
@@ -553,6 +587,15 @@ func TestLinuxApp(t *testing.T) {
 	if !slices.Equal(got, files) {
 		t.Fatalf("%s.tar.xz holds %q, want %q", dir, got, files)
 	}
+	notices, err := os.ReadFile(filepath.Join(tmp, dir, "THIRD_PARTY_LICENSES.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.ReadFile(filepath.Join(tmp, dir, "bin", "biaozhu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNotices(t, dir+".tar.xz", notices, exe)
 
 	home := filepath.Join(tmp, "home")
 	if err := os.Mkdir(home, 0o755); err != nil {
