@@ -104,3 +104,104 @@ type RelationPlaceChange struct {
 func (d *Document) IsDeclined(p RelationPlace) bool {
 	return slices.Contains(d.DeclinedRelations, p.place())
 }
+
+// RenamePlaces keeps the places a document remembers — rejected
+// suggestions and declined places in Document.Rejected, declined relation
+// places in Document.DeclinedRelations — with their layers and labels when
+// a schema change renames or removes them: a place of a renamed span layer
+// or label (Renamed, old name → new name, as ChangeSchema's renamed) is
+// remembered under the new name, one of a removed layer or label
+// (Removed) is forgotten, and so is a declined relation place either of
+// whose ends is. ChangeSchema adds it to a document's part of the step;
+// undo takes it back.
+type RenamePlaces struct {
+	Removed []LabelRef
+	Renamed map[LabelRef]string
+}
+
+func (e RenamePlaces) Describe() string {
+	return "rename or forget the remembered places of renamed or removed layers and labels"
+}
+
+// rename returns s under its new layer and label, and false when its
+// layer or label is removed.
+func (e RenamePlaces) rename(s Span) (Span, bool) {
+	for _, r := range e.Removed {
+		if r.Layer == s.Layer && (r.Label == "" || r.Label == s.Label) {
+			return s, false
+		}
+	}
+	layer, label := s.Layer, s.Label
+	if to, ok := e.Renamed[LabelRef{Layer: s.Layer}]; ok {
+		layer = to
+	}
+	if to, ok := e.Renamed[LabelRef{Layer: s.Layer, Label: s.Label}]; ok {
+		label = to
+	}
+	s.Layer, s.Label = layer, label
+	return s, true
+}
+
+// changes reports whether e changes any place d remembers.
+func (e RenamePlaces) changes(d *Document) bool {
+	for _, s := range d.Rejected {
+		if n, ok := e.rename(s); !ok || n != s {
+			return true
+		}
+	}
+	for _, pl := range d.DeclinedRelations {
+		from, ok1 := e.rename(pl.From)
+		to, ok2 := e.rename(pl.To)
+		if !ok1 || !ok2 || from != pl.From || to != pl.To {
+			return true
+		}
+	}
+	return false
+}
+
+func (e RenamePlaces) plan(p *planner) error {
+	// Forget every place that changes first, then remember the renamed
+	// ones, so that swapped names do not meet half-way.
+	var rejected []Span
+	for _, s := range slices.Clone(p.doc.Rejected) {
+		n, keep := e.rename(s)
+		if keep && n == s {
+			continue
+		}
+		if err := p.do(Change{Rejected: &SpanChange{Before: &s}}); err != nil {
+			return err
+		}
+		if keep {
+			rejected = append(rejected, n)
+		}
+	}
+	var declined []RelationPlace
+	for _, pl := range slices.Clone(p.doc.DeclinedRelations) {
+		from, ok1 := e.rename(pl.From)
+		to, ok2 := e.rename(pl.To)
+		if ok1 && ok2 && from == pl.From && to == pl.To {
+			continue
+		}
+		if err := p.do(Change{DeclinedRelation: &RelationPlaceChange{Before: &pl}}); err != nil {
+			return err
+		}
+		if ok1 && ok2 {
+			declined = append(declined, RelationPlace{Layer: pl.Layer, From: from, To: to})
+		}
+	}
+	for _, s := range rejected {
+		if !p.doc.IsRejected(s) {
+			if err := p.do(Change{Rejected: &SpanChange{After: &s}}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, pl := range declined {
+		if !p.doc.IsDeclined(pl) {
+			if err := p.do(Change{DeclinedRelation: &RelationPlaceChange{After: &pl}}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -544,7 +544,9 @@ func (r LabelRef) String() string {
 // SchemaStepName that Undo takes back whole: the spans of the layers and
 // labels in removed are removed, those of a label in renamed (old name →
 // new name) are relabelled, and those of a renamed layer move into it (as
-// new spans, their labels renamed too). removed and renamed name layers
+// new spans, their labels renamed too); the places the documents remember
+// (rejected suggestions, declined places and relation places) follow the
+// same renames and removals (RenamePlaces). removed and renamed name layers
 // and labels as the schema has them now; both apply at once, so swapped
 // names work. Every document whose spans change gets a part of the step
 // (a Batch of a SetSchema edit and the span edits), and so does home — the
@@ -580,8 +582,11 @@ func (p *Project) ChangeSchema(s *Schema, removed []LabelRef, renamed map[LabelR
 			marks = append(marks, "?")
 		}
 		var err error
+		in := "(" + strings.Join(marks, ", ") + ")"
+		args = slices.Concat(args, args, args, args)
 		ids, err = queryAll(context.Background(), p.conn, func(r *sql.Rows) (id int64, err error) { return id, r.Scan(&id) },
-			"SELECT DISTINCT doc_id FROM spans WHERE layer IN ("+strings.Join(marks, ", ")+") ORDER BY doc_id", args...)
+			"SELECT doc_id FROM spans WHERE layer IN "+in+" UNION SELECT doc_id FROM rejections WHERE layer IN "+in+
+				" UNION SELECT doc_id FROM declined_relations WHERE from_layer IN "+in+" OR to_layer IN "+in+" ORDER BY doc_id", args...)
 		if err != nil {
 			return nil, p.classify(err, "find the spans of the changed labels")
 		}
@@ -593,6 +598,9 @@ func (p *Project) ChangeSchema(s *Schema, removed []LabelRef, renamed map[LabelR
 			return nil, err
 		}
 		spanEdits := schemaSpanEdits(od.ed.Doc, gone, renamed)
+		if places := (RenamePlaces{Removed: removed, Renamed: renamed}); places.changes(od.ed.Doc) {
+			spanEdits = append(spanEdits, places)
+		}
 		if len(spanEdits) == 0 {
 			continue
 		}
