@@ -220,7 +220,7 @@ func (v *agreementView) show(rep *agree.Report) {
 		}
 		return strconv.FormatFloat(*x, 'f', 3, 64)
 	}
-	v.results.Add(widget.NewLabel(fmt.Sprintf(lang.L("Annotators: %s · documents measured: %d"), strings.Join(rep.Annotators, ", "), rep.Documents)))
+	v.results.Add(widget.NewLabel(fmt.Sprintf(lang.L("Annotators: %s · documents measured: %d"), joinList(rep.Annotators), rep.Documents)))
 	for _, name := range rep.LayerOrder {
 		l := rep.Layers[name]
 		if l.Kind == agree.KindRelations {

@@ -21,7 +21,6 @@ import (
 	"context"
 	"fmt"
 	"image/color"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -111,7 +110,7 @@ func decisionState[T any](annotators []string, versions [][]T, decided, agreed b
 	case agreed:
 		return lang.L("agreed")
 	case len(only) < len(versions):
-		return fmt.Sprintf(lang.L("only %s"), strings.Join(only, ", "))
+		return fmt.Sprintf(lang.L("only %s"), joinList(only))
 	}
 	return lang.L("disagreed")
 }
@@ -270,7 +269,7 @@ func (ws *workspace) refreshCuration() {
 			}
 			text := lang.L("nothing")
 			if len(parts) > 0 {
-				text = strings.Join(parts, ", ")
+				text = joinList(parts)
 			}
 			versions.Add(widget.NewButton(numberKey(!cs.relKeys, i+1)+fmt.Sprintf("%s: %s", cs.cur.Annotators[i], text), func() { ws.decide(i) }))
 		}
@@ -325,7 +324,7 @@ func (ws *workspace) relationBar(open int) {
 			}
 			text := lang.L("nothing")
 			if len(types) > 0 {
-				text = strings.Join(types, ", ")
+				text = joinList(types)
 			}
 			versions.Add(widget.NewButton(numberKey(cs.relKeys, i+1)+fmt.Sprintf(lang.L("Take %s's: %s"), cs.cur.Annotators[i], text), func() { ws.decideRelations(i) }))
 		}

@@ -583,17 +583,17 @@ func (ws *workspace) importPathsWith(paths []string, format string, ropts export
 				}
 				continue
 			}
-			progress(-1, fmt.Sprintf(lang.L("Reading %s (%s)"), strings.Join(groups[f], ", "), f))
+			progress(-1, fmt.Sprintf(lang.L("Reading %s (%s)"), joinList(groups[f]), f))
 			rep, err := export.ImportFiles(ctx, proj, seg, f, groups[f], ropts)
 			if err != nil {
 				return err
 			}
 			line := f + ": " + nDocs(rep.Docs) + ", " + nSpans(rep.Spans)
 			if len(rep.NewLayers) > 0 {
-				line += "; " + lang.L("new layers") + ": " + strings.Join(rep.NewLayers, ", ")
+				line += "; " + lang.L("new layers") + ": " + joinList(rep.NewLayers)
 			}
 			if len(rep.NewLabels) > 0 {
-				line += "; " + lang.L("new labels") + ": " + strings.Join(rep.NewLabels, ", ")
+				line += "; " + lang.L("new labels") + ": " + joinList(rep.NewLabels)
 			}
 			lines = append(lines, line)
 			for _, n := range rep.Nested {
@@ -739,7 +739,7 @@ func (ws *workspace) onExport() {
 		}
 		notUsed.SetText("")
 		if len(off) > 0 {
-			notUsed.SetText(fmt.Sprintf(lang.L("%s does not use: %s"), name, strings.Join(off, ", ")))
+			notUsed.SetText(fmt.Sprintf(lang.L("%s does not use: %s"), name, joinList(off)))
 		}
 	}
 	format.SetSelected(ws.prefs.StringWithFallback("export.format", "csv-tokens"))
@@ -979,7 +979,7 @@ func (ws *workspace) runExportThen(format, out string, opts export.Options, then
 			ws.showError(err)
 			return
 		}
-		msg := lang.N("Exported {{.Count}} documents to {{.Files}}", res.Docs, map[string]any{"Count": res.Docs, "Files": strings.Join(res.Files, ", ")})
+		msg := lang.N("Exported {{.Count}} documents to {{.Files}}", res.Docs, map[string]any{"Count": res.Docs, "Files": joinList(res.Files)})
 		ws.info(msg)
 		if len(res.Warnings) > 0 {
 			var b strings.Builder

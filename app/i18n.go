@@ -282,3 +282,7 @@ func languageFor(loc string) string {
 	}
 	return "zh-Hans"
 }
+
+// joinList joins names for a sentence of the UI with the language's list
+// separator: ", " in English, "、" in Chinese.
+func joinList(names []string) string { return strings.Join(names, lang.L(", ")) }

@@ -798,6 +798,7 @@ func TestUseLanguage(t *testing.T) {
 				{"Add layer", lang.L("Add layer"), tt.addLayer},
 				{"{{.Count}} tags", lang.L("{{.Count}} tags", map[string]any{"Count": 3}), tt.tags},
 				{"Description", lang.L("Description"), tt.desc}, // a go-i18n reserved word
+				{"joinList", joinList([]string{"POS", "BOM", "UTF-16"}), map[string]string{"en": "POS, BOM, UTF-16"}[tt.tag] + map[bool]string{true: "POS、BOM、UTF-16"}[tt.tag != "en"]},
 			} {
 				if c.got != c.want {
 					t.Errorf("lang.L(%q) = %q, want %q", c.key, c.got, c.want)

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -118,7 +117,7 @@ func (e *schemaEditor) importFrom(r io.Reader, name string) error {
 		names = append(names[:8], "…")
 	}
 	e.confirm(lang.L("Import schema"),
-		lang.L("{{.File}} has no labels {{.Labels}}.", map[string]any{"File": name, "Labels": strings.Join(names, ", ")})+" "+removesSpans(n),
+		lang.L("{{.File}} has no labels {{.Labels}}.", map[string]any{"File": name, "Labels": joinList(names)})+" "+removesSpans(n),
 		func() { e.load(s) })
 	return nil
 }
