@@ -21,6 +21,7 @@ func cmdRelations(ctx context.Context, args []string) error {
 	fs.StringVar(&q.Type, "type", "", "the relation type (default: all)")
 	fs.StringVar(&q.FromText, "from", "", "the text of the source span (a dependency's head)")
 	fs.StringVar(&q.ToText, "to", "", "the text of the target span (the dependent)")
+	fs.Int64Var(&q.Doc, "doc", 0, "only the relations of this document (its number in biaozhu ls; default: all)")
 	fs.IntVar(&q.Limit, "limit", 100, "the most relations listed")
 	rest, err := parseFlags(fs, args, false)
 	if err != nil {
@@ -40,6 +41,14 @@ func cmdRelations(ctx context.Context, args []string) error {
 		return err
 	}
 	defer p.Close()
+	if q.Doc < 0 {
+		return fmt.Errorf("relations: -doc %d: want a document number: %w", q.Doc, errUsage)
+	}
+	if q.Doc != 0 {
+		if _, err := p.Document(q.Doc); err != nil {
+			return err // names the project and the document
+		}
+	}
 	hits, more, err := p.FindRelations(ctx, q)
 	if err != nil {
 		return err

@@ -80,6 +80,38 @@ func TestRelationsCommand(t *testing.T) {
 			}
 		}
 	}
+	// -doc: a second document with one nsubj arc whose head is 是
+	small := filepath.Join(t.TempDir(), "small.conllu")
+	if err := os.WriteFile(small, []byte("# text = 他是学生\n1\t他\t他\tPRON\t_\t_\t2\tnsubj\t_\tSpaceAfter=No\n2\t是\t是\tVERB\t_\t_\t0\troot\t_\tSpaceAfter=No\n3\t学生\t学生\tNOUN\t_\t_\t2\tobj\t_\t_\n\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := biaozhu(t, nil, "import", "-p", proj, "-f", "conllu", small); r.code != 0 {
+		t.Fatalf("import: exit %d, stderr %q", r.code, r.stderr)
+	}
+	gold := count("nsubj", "是", "")
+	for _, c := range []struct {
+		doc  string
+		want int
+	}{{"", gold + 1}, {"1", gold}, {"2", 1}} {
+		args := []string{"relations", "-p", proj, "-limit", "100000", "-type", "nsubj", "-from", "是"}
+		if c.doc != "" {
+			args = append(args, "-doc", c.doc)
+		}
+		r := biaozhu(t, nil, args...)
+		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+		if r.code != 0 || len(lines) != c.want {
+			t.Errorf("relations -doc %q: exit %d, %d lines, stderr %q; want %d", c.doc, r.code, len(lines), r.stderr, c.want)
+		}
+		for _, l := range lines {
+			if c.doc != "" && !strings.HasPrefix(l, c.doc+" ") {
+				t.Errorf("relations -doc %s: line %q is of another document", c.doc, l)
+				break
+			}
+		}
+	}
+	if r := biaozhu(t, nil, "relations", "-p", proj, "-doc", "3"); r.code == 0 || !strings.Contains(r.stderr, "gsd.biaozhu") || !strings.Contains(r.stderr, "3") || r.stdout != "" {
+		t.Errorf("relations -doc 3 (no such document): exit %d, stdout %q, stderr %q; want an error naming the project and the document", r.code, r.stdout, r.stderr)
+	}
 	if r := biaozhu(t, nil, "relations", "-p", proj, "-limit", "3"); r.code != 0 || strings.Count(r.stdout, "\n") != 3 || !strings.Contains(r.stderr, "more than 3") {
 		t.Errorf("relations -limit 3: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}

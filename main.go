@@ -109,10 +109,12 @@ const usage = `usage:
         QUERY are queries too). -fold ignores traditional/simplified.
         -limit lines (default 100; 0: all); -o writes the hits (all unless
         -limit is given) to a table instead. The count goes to stderr
-  biaozhu relations -p P.biaozhu [-layer L] [-type T] [-from WORD] [-to WORD] [-limit N]
+  biaozhu relations -p P.biaozhu [-doc ID] [-layer L] [-type T] [-from WORD]
+        [-to WORD] [-limit N]
         the relations whose layer, type, source text (a dependency's head)
-        and target text are those given: one line each, "DOC  FROM —TYPE→
-        TO  offsets"; -limit lines (default 100). The count goes to stderr
+        and target text are those given, in the project or document ID: one
+        line each, "DOC  FROM —TYPE→ TO  offsets"; -limit lines (default
+        100). The count goes to stderr
   biaozhu freq -p P.biaozhu [-by word|pos|label|label-word] [-doc ID] [-fold]
         [-limit N] [-o OUT.csv|OUT.xlsx [-bom]]
         frequency list of words (default), POS tags, span labels, or labels
