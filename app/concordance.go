@@ -98,6 +98,11 @@ type kwicPanel struct {
 	// goroutine (tests: no goroutine of the panel is left racing the
 	// test's under the race detector).
 	relInline bool
+	// relRefresh is how long after the last edit the relations listed are
+	// searched again (relTimer), so that the list follows the edits
+	// without a search per key.
+	relRefresh time.Duration
+	relTimer   *time.Timer
 
 	// onSearched, when set, is called after each search or sort shows its
 	// first page (tests wait on it).
@@ -446,6 +451,7 @@ func (k *kwicPanel) clear() {
 	k.sortGen++
 	k.base, k.res, k.err, k.sorting, k.cur = nil, nil, nil, false, -1
 	k.rels = nil
+	k.stopRelRefresh()
 	k.resetChecks()
 	clear(k.pages)
 	if k.list != nil {

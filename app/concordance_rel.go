@@ -152,14 +152,60 @@ func (k *kwicPanel) relQueryFor(f kwicForm) annotate.RelationQuery {
 	return q
 }
 
+// relRefreshDelay is kwicPanel.relRefresh's default.
+const relRefreshDelay = 400 * time.Millisecond
+
+// relationsEdited searches the relations listed again a moment after the
+// last edit (an edit may add, remove, retype or move relations, or change
+// the words at their ends), keeping the current row's relation and the
+// list's scroll position. It does nothing when no relations are listed.
+func (k *kwicPanel) relationsEdited() {
+	if k.rels == nil {
+		return
+	}
+	k.stopRelRefresh()
+	delay := k.relRefresh
+	if delay == 0 {
+		delay = relRefreshDelay
+	}
+	var t *time.Timer
+	t = time.AfterFunc(delay, func() {
+		fyne.Do(func() {
+			if k.relTimer != t || k.rels == nil {
+				return // stopped, or another search since
+			}
+			k.relTimer = nil
+			k.searchRelationsKeep(k.relQuery, true)
+		})
+	})
+	k.relTimer = t
+}
+
+// stopRelRefresh cancels a search of the relations that relationsEdited
+// scheduled.
+func (k *kwicPanel) stopRelRefresh() {
+	if k.relTimer != nil {
+		k.relTimer.Stop()
+		k.relTimer = nil
+	}
+}
+
 // searchRelations finds the relations q asks for off the UI goroutine
 // (cancelling the search running) and lists them.
 func (k *kwicPanel) searchRelations(q annotate.RelationQuery) {
+	k.searchRelationsKeep(q, false)
+}
+
+// searchRelationsKeep is searchRelations; with keep, the list keeps its
+// current relation and scroll position (the same search again after an
+// edit).
+func (k *kwicPanel) searchRelationsKeep(q annotate.RelationQuery, keep bool) {
+	k.stopRelRefresh()
 	p := k.ct.ws.proj
 	if p == nil {
 		return
 	}
-	idle := k.ct.ws.job == nil
+	idle := k.ct.ws.job == nil && !keep // after an edit, the keyboard stays where it is
 	defer func() {
 		if idle && k.ct.ws.job != nil {
 			k.ct.ws.afterJob(k.refocus)
@@ -194,7 +240,7 @@ func (k *kwicPanel) searchRelations(q annotate.RelationQuery) {
 					}
 					return
 				}
-				k.setRelResult(q, hits, more, took)
+				k.setRelResult(q, hits, more, took, keep)
 			})
 		}
 		if k.relInline {
@@ -206,7 +252,19 @@ func (k *kwicPanel) searchRelations(q annotate.RelationQuery) {
 }
 
 // setRelResult lists hits, the relations q found (more: there were more).
-func (k *kwicPanel) setRelResult(q annotate.RelationQuery, hits []relHit, more bool, took time.Duration) {
+// With keep, the current row stays on its relation (or on the row where it
+// was, when it is gone) and the list where it was scrolled.
+func (k *kwicPanel) setRelResult(q annotate.RelationQuery, hits []relHit, more bool, took time.Duration, keep bool) {
+	cur, offset := -1, float32(0)
+	if keep && k.cur >= 0 && k.cur < len(k.rels) {
+		id := k.rels[k.cur].rel.ID
+		if cur = slices.IndexFunc(hits, func(h relHit) bool { return h.rel.ID == id }); cur < 0 {
+			cur = min(k.cur, len(hits)-1)
+		}
+	}
+	if keep {
+		offset = k.list.GetScrollOffset()
+	}
 	k.sortGen++
 	k.base, k.res, k.err, k.sorting = nil, nil, nil, false
 	k.rels, k.relMore, k.relQuery, k.took = hits, more, q, took
@@ -216,7 +274,14 @@ func (k *kwicPanel) setRelResult(q annotate.RelationQuery, hits []relHit, more b
 	k.msg.Hide()
 	k.list.UnselectAll()
 	k.list.Refresh()
-	k.list.ScrollToTop()
+	if keep {
+		k.list.ScrollToOffset(offset)
+		if cur >= 0 {
+			k.setCur(cur)
+		}
+	} else {
+		k.list.ScrollToTop()
+	}
 	k.showCount()
 	if k.onSearched != nil {
 		k.onSearched()

@@ -128,12 +128,14 @@ func (ct *corpusTools) drop() {
 }
 
 // docChanged marks an edited document to be indexed again before the
-// index is next used.
+// index is next used, and has the relations the concordance lists
+// searched again.
 func (ct *corpusTools) docChanged(d *annotate.Document) {
 	if ct.ix == nil || ct.proj != ct.ws.proj || d == nil {
 		return
 	}
 	delete(ct.stamps, d.ID)
+	ct.kwic.relationsEdited()
 }
 
 // maxInlineLoads is how many documents the index loads on the UI

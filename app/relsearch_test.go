@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -204,8 +205,9 @@ func TestConcordanceRelations(t *testing.T) {
 		t.Errorf("Enter on the query searched: row %d, span %d selected; want row 1 opened again, span %d", k.cur, id, k.rels[1].rel.From)
 	}
 
-	// A relation removed since the search: its row says so and the list
-	// is searched again, without it.
+	// A relation removed since the search, clicked before the list follows
+	// the edit: its row says so and the list is searched again, without it.
+	k.relRefresh = time.Hour
 	gone := k.rels[2]
 	ws.apply(annotate.RemoveRelation{ID: gone.rel.ID})
 	if _, ok := ws.doc.Relation(gone.rel.ID); ok {
@@ -223,6 +225,35 @@ func TestConcordanceRelations(t *testing.T) {
 	if len(k.rels) != 2 || slices.ContainsFunc(k.rels, func(h relHit) bool { return h.rel.ID == gone.rel.ID }) {
 		t.Errorf("after the click on a removed relation: %d relations listed, want the 2 left", len(k.rels))
 	}
+
+	// The list follows the edits a moment after the last one: the current
+	// row stays on its relation, the keyboard in the document.
+	k.relRefresh = 10 * time.Millisecond
+	undoGone := func() { ws.onUndo() }
+	k.setCur(1)
+	keepID := k.rels[1].rel.ID
+	ws.focusView()
+	searched := 0
+	k.onSearched = func() { searched++ }
+	undoGone() // the removed relation comes back, before the current row
+	waitFor(t, "the relations searched again after the undo", func() bool { return searched > 0 })
+	if len(k.rels) != 3 || !slices.ContainsFunc(k.rels, func(h relHit) bool { return h.rel.ID == gone.rel.ID }) {
+		t.Errorf("after undoing the removal: %d relations listed, want 3 with relation %d back", len(k.rels), gone.rel.ID)
+	}
+	if k.cur < 0 || k.rels[k.cur].rel.ID != keepID {
+		t.Errorf("after the list followed the edit: row %d current, want relation %d's", k.cur, keepID)
+	}
+	if fo := ws.win.Canvas().Focused(); fo != ws.view {
+		t.Errorf("after the list followed the edit: %T focused, want the document view", fo)
+	}
+	searched = 0
+	ws.apply(annotate.RemoveRelation{ID: keepID})
+	waitFor(t, "the relations searched again after the removal", func() bool { return searched > 0 })
+	if len(k.rels) != 2 || slices.ContainsFunc(k.rels, func(h relHit) bool { return h.rel.ID == keepID }) || k.cur != 1 {
+		t.Errorf("after removing the current row's relation: %d relations listed, row %d current; want 2 without relation %d, row 1", len(k.rels), k.cur, keepID)
+	}
+	k.onSearched = nil
+	k.relRefresh = 0
 
 	// The commands on checked hits are not for relations (their buttons
 	// are hidden; called all the same, they say so).
