@@ -226,8 +226,8 @@ func (k *kwicPanel) build() fyne.CanvasObject {
 	k.relRow = container.NewBorder(nil, nil, k.relType, nil, k.relTo)
 	row3 := container.NewBorder(nil, nil, nil, container.NewHBox(k.scope, k.sortSel), k.msg)
 	head := container.NewVBox(row1, k.labelRow, k.relRow, row3)
-	k.cmdBox = container.NewHBox(k.selAll, applyLabel, applyPOS, exportBtn)
-	foot := container.NewBorder(nil, nil, nil, k.cmdBox, k.count)
+	k.cmdBox = container.NewHBox(k.selAll, applyLabel, applyPOS)
+	foot := container.NewBorder(nil, nil, nil, container.NewHBox(k.cmdBox, exportBtn), k.count)
 	k.mode.OnChanged = func(string) { k.modeChanged() }
 	k.modeChanged()
 	k.root = container.NewBorder(container.NewVBox(widget.NewSeparator(), head), foot, nil, nil, k.list)

@@ -407,12 +407,18 @@ func (k *kwicPanel) refreshAfterEdit() {
 	}
 }
 
-// onExport writes the checked hits (all hits when none is checked) to a
-// CSV or xlsx file.
+// onExport writes the checked hits (all hits when none is checked), or
+// the relations listed, to a CSV or xlsx file.
 func (k *kwicPanel) onExport() {
 	ws := k.ct.ws
 	if k.rels != nil {
-		k.relNoCommands()
+		if len(k.rels) == 0 {
+			ws.info(lang.L("No relations to export: search first"))
+			return
+		}
+		ws.askTableFile(lang.L("Export relations"), "relations", func(path string, opts export.TableOptions) {
+			k.exportRels(path, opts, nil)
+		}, nil)
 		return
 	}
 	if k.res == nil || k.sorting || k.res.Len() == 0 {

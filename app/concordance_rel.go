@@ -11,7 +11,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +39,7 @@ type relHit struct {
 	from, to           annotate.Span
 	docName            string
 	left, match, right string
+	fromText, toText   string // the words at the two ends
 }
 
 // relMatch is the middle of a relation's KWIC line: its two ends in text
@@ -73,6 +76,10 @@ func newRelHit(ix *corpus.Index, h annotate.RelationHit) relHit {
 	a, b := text(first, h.FromText), text(second, h.ToText)
 	if !forward {
 		a, b = text(first, h.ToText), text(second, h.FromText)
+	}
+	x.fromText, x.toText = a, b
+	if !forward {
+		x.fromText, x.toText = b, a
 	}
 	x.match = relMatch(a, b, h.Relation.Type, forward, second.Start > first.End)
 	if c, ok := ix.Context(h.Doc, lo, hi, kwicWidth); ok {
@@ -326,8 +333,43 @@ func (k *kwicPanel) openRel(i int) {
 	}
 }
 
+// exportRels writes the relations listed to path (CSV or xlsx) behind a
+// progress dialog, one row each: document, layer, type, the source's
+// text, label and offsets (code points, end-exclusive), the target's, and
+// the line's left and right context; then calls done (if not nil) with
+// the rows written.
+func (k *kwicPanel) exportRels(path string, opts export.TableOptions, done func(n int, err error)) {
+	ws := k.ct.ws
+	rels := k.rels
+	if len(rels) == 0 || ws.busy() {
+		return
+	}
+	header := []string{"document", "layer", "type", "source", "source_label", "source_start", "source_end",
+		"target", "target_label", "target_start", "target_end", "left", "right"}
+	opts.Numbers, opts.Sheet = []int{5, 6, 9, 10}, "relations"
+	rows := make([][]string, 0, len(rels))
+	for _, h := range rels {
+		rows = append(rows, []string{h.docName, h.rel.Layer, h.rel.Type,
+			h.fromText, h.from.Label, strconv.Itoa(h.from.Start), strconv.Itoa(h.from.End),
+			h.toText, h.to.Label, strconv.Itoa(h.to.Start), strconv.Itoa(h.to.End), h.left, h.right})
+	}
+	ws.runLong(lang.L("Exporting relations"), func(ctx context.Context, progress progressUpdate) error {
+		progress(-1, fmt.Sprintf(lang.L("Writing %s"), filepath.Base(path)))
+		return export.WriteTable(ctx, path, header, rows, opts)
+	}, func(err error) {
+		if done != nil {
+			defer done(len(rows), err)
+		}
+		if err != nil {
+			ws.showError(err)
+			return
+		}
+		ws.info(lang.N("Exported {{.N}} relations to {{.Path}}", len(rows), map[string]any{"N": export.FormatValue(float64(len(rows))), "Path": path}))
+	})
+}
+
 // relNoCommands says that the commands on checked hits are not for
 // relations.
 func (k *kwicPanel) relNoCommands() {
-	k.ct.ws.info(lang.L("Labels, POS tags and the export apply to the hits of a text search, not to relations"))
+	k.ct.ws.info(lang.L("Labels and POS tags apply to the hits of a text search, not to relations"))
 }

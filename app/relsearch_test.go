@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -255,10 +256,49 @@ func TestConcordanceRelations(t *testing.T) {
 	k.onSearched = nil
 	k.relRefresh = 0
 
+	// The relations listed are exported as a table: one row each, the
+	// ends' texts at their offsets (code points, end-exclusive).
+	for _, name := range []string{"relations.csv", "relations.xlsx"} {
+		path := filepath.Join(t.TempDir(), name)
+		n, done := 0, false
+		k.exportRels(path, export.TableOptions{}, func(got int, err error) {
+			if err != nil {
+				t.Error(err)
+			}
+			n, done = got, true
+		})
+		waitFor(t, "the export of the relations", func() bool { return done })
+		if n != len(k.rels) || n == 0 {
+			t.Fatalf("%s: %d relations exported, want the %d listed", name, n, len(k.rels))
+		}
+		if name != "relations.csv" {
+			if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+				t.Errorf("%s: %v", name, err)
+			}
+			continue
+		}
+		recs := readCSV(t, path)
+		if want := []string{"document", "layer", "type", "source", "source_label", "source_start", "source_end",
+			"target", "target_label", "target_start", "target_end", "left", "right"}; len(recs) != n+1 || !slices.Equal(recs[0], want) {
+			t.Fatalf("%s: %d records, header %q; want %d and %q", name, len(recs), recs[0], n+1, want)
+		}
+		runes := []rune(ws.doc.Text)
+		for i, r := range recs[1:] {
+			h := k.rels[i]
+			fs, _ := strconv.Atoi(r[5])
+			fe, _ := strconv.Atoi(r[6])
+			ts, _ := strconv.Atoi(r[9])
+			te, _ := strconv.Atoi(r[10])
+			if r[0] != doc || r[1] != h.rel.Layer || r[2] != h.rel.Type || string(runes[fs:fe]) != r[3] || string(runes[ts:te]) != r[7] {
+				t.Errorf("%s row %d: %q; want document %s, relation %s/%s, the ends' texts at their offsets", name, i+1, r, doc, h.rel.Layer, h.rel.Type)
+			}
+		}
+	}
+
 	// The commands on checked hits are not for relations (their buttons
 	// are hidden; called all the same, they say so).
 	k.onApplyLabel()
-	if want := "Labels, POS tags and the export apply to the hits of a text search, not to relations"; ws.statusSave.Text != want {
+	if want := "Labels and POS tags apply to the hits of a text search, not to relations"; ws.statusSave.Text != want {
 		t.Errorf("Apply label on relations: status %q, want %q", ws.statusSave.Text, want)
 	}
 
