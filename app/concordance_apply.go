@@ -468,15 +468,21 @@ func (k *kwicPanel) exportHits(path string, opts export.TableOptions, done func(
 		progress(-1, fmt.Sprintf(lang.L("Writing %s"), filepath.Base(path)))
 		return export.WriteTable(ctx, path, header, rows, opts)
 	}, func(err error) {
-		if done != nil {
-			defer done(len(rows), err)
-		}
-		if err != nil {
-			ws.showError(err)
-			return
-		}
-		ws.info(fmt.Sprintf(lang.L("Exported %s hits to %s"), export.FormatValue(float64(len(rows))), path))
+		ws.tableExported(err, len(rows), fmt.Sprintf(lang.L("Exported %s hits to %s"), export.FormatValue(float64(len(rows))), path), done)
 	})
+}
+
+// tableExported ends a table's export: the error shown, or msg in the
+// status bar; then done (if not nil) is called with the rows written.
+func (ws *workspace) tableExported(err error, rows int, msg string, done func(n int, err error)) {
+	if done != nil {
+		defer done(rows, err)
+	}
+	if err != nil {
+		ws.showError(err)
+		return
+	}
+	ws.info(msg)
 }
 
 // askTableFile asks where to write a table (folder, file name ending in

@@ -357,14 +357,8 @@ func (k *kwicPanel) exportRels(path string, opts export.TableOptions, done func(
 		progress(-1, fmt.Sprintf(lang.L("Writing %s"), filepath.Base(path)))
 		return export.WriteTable(ctx, path, header, rows, opts)
 	}, func(err error) {
-		if done != nil {
-			defer done(len(rows), err)
-		}
-		if err != nil {
-			ws.showError(err)
-			return
-		}
-		ws.info(lang.N("Exported {{.N}} relations to {{.Path}}", len(rows), map[string]any{"N": export.FormatValue(float64(len(rows))), "Path": path}))
+		ws.tableExported(err, len(rows), lang.N("Exported {{.N}} relations to {{.Path}}", len(rows),
+			map[string]any{"N": export.FormatValue(float64(len(rows))), "Path": path}), done)
 	})
 }
 
