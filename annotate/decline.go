@@ -110,12 +110,12 @@ func (d *Document) IsDeclined(p RelationPlace) bool {
 // places in Document.DeclinedRelations — with their layers and labels when
 // a schema change renames or removes them: a place of a renamed span layer
 // or label (Renamed, old name → new name, as ChangeSchema's renamed) is
-// remembered under the new name, one of a removed layer or label
-// (Removed) is forgotten, and so is a declined relation place either of
-// whose ends is. ChangeSchema adds it to a document's part of the step;
-// undo takes it back.
+// remembered under the new name, one of a removed layer or label (Gone,
+// the layers and labels ChangeSchema removes) is forgotten, and so is a
+// declined relation place either of whose ends is. ChangeSchema adds it to
+// a document's part of the step; undo takes it back.
 type RenamePlaces struct {
-	Removed []LabelRef
+	Gone    map[LabelRef]bool
 	Renamed map[LabelRef]string
 }
 
@@ -126,20 +126,9 @@ func (e RenamePlaces) Describe() string {
 // rename returns s under its new layer and label, and false when its
 // layer or label is removed.
 func (e RenamePlaces) rename(s Span) (Span, bool) {
-	for _, r := range e.Removed {
-		if r.Layer == s.Layer && (r.Label == "" || r.Label == s.Label) {
-			return s, false
-		}
-	}
-	layer, label := s.Layer, s.Label
-	if to, ok := e.Renamed[LabelRef{Layer: s.Layer}]; ok {
-		layer = to
-	}
-	if to, ok := e.Renamed[LabelRef{Layer: s.Layer, Label: s.Label}]; ok {
-		label = to
-	}
-	s.Layer, s.Label = layer, label
-	return s, true
+	var keep bool
+	s.Layer, s.Label, keep = renameRef(e.Gone, e.Renamed, s.Layer, s.Label)
+	return s, keep
 }
 
 // changes reports whether e changes any place d remembers.

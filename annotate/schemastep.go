@@ -598,7 +598,7 @@ func (p *Project) ChangeSchema(s *Schema, removed []LabelRef, renamed map[LabelR
 			return nil, err
 		}
 		spanEdits := schemaSpanEdits(od.ed.Doc, gone, renamed)
-		if places := (RenamePlaces{Removed: removed, Renamed: renamed}); places.changes(od.ed.Doc) {
+		if places := (RenamePlaces{Gone: gone, Renamed: renamed}); places.changes(od.ed.Doc) {
 			spanEdits = append(spanEdits, places)
 		}
 		if len(spanEdits) == 0 {
@@ -622,22 +622,33 @@ func (p *Project) ChangeSchema(s *Schema, removed []LabelRef, renamed map[LabelR
 	return p.applyCorpus(SchemaStepName, edits)
 }
 
+// renameRef returns the layer and label that layer/label become in a schema
+// change that removes gone and renames renamed (as ChangeSchema's), and
+// false when the change removes them.
+func renameRef(gone map[LabelRef]bool, renamed map[LabelRef]string, layer, label string) (string, string, bool) {
+	if gone[LabelRef{Layer: layer}] || gone[LabelRef{Layer: layer, Label: label}] {
+		return layer, label, false
+	}
+	newLayer, newLabel := layer, label
+	if to, ok := renamed[LabelRef{Layer: layer}]; ok {
+		newLayer = to
+	}
+	if to, ok := renamed[LabelRef{Layer: layer, Label: label}]; ok {
+		newLabel = to
+	}
+	return newLayer, newLabel, true
+}
+
 // schemaSpanEdits are the edits of d's spans that a schema change asks for:
 // the spans of gone layers and labels removed, those of renamed labels
 // relabelled, those of renamed layers moved.
 func schemaSpanEdits(d *Document, gone map[LabelRef]bool, renamed map[LabelRef]string) []Edit {
 	var edits []Edit
 	for _, sp := range d.Spans {
-		if gone[LabelRef{Layer: sp.Layer}] || gone[LabelRef{Layer: sp.Layer, Label: sp.Label}] {
+		layer, label, keep := renameRef(gone, renamed, sp.Layer, sp.Label)
+		if !keep {
 			edits = append(edits, RemoveSpan{ID: sp.ID})
 			continue
-		}
-		layer, label := sp.Layer, sp.Label
-		if to, ok := renamed[LabelRef{Layer: sp.Layer}]; ok {
-			layer = to
-		}
-		if to, ok := renamed[LabelRef{Layer: sp.Layer, Label: sp.Label}]; ok {
-			label = to
 		}
 		switch {
 		case layer != sp.Layer: // the same span in the new layer

@@ -32,8 +32,8 @@ import (
 // Option (b) is used: better on both scripts, a third less heap, about
 // half the load time (OpenCC's t2s tables cost 0.4 MB and under 0.01 s).
 // The fork then brought (b) to 52.5 MiB and 0.25–0.27 s (upstream gse on the
-// same machine in the same run: 127.2 MiB, 0.96–1.03 s; BenchmarkLoad in
-// annotate/internal/gse).
+// same machine in the same run: 127.2 MiB, 0.96–1.03 s;
+// BenchmarkSegmenterLoad).
 // Raw libraries before this package's rules (the whole-number rule and
 // the full-width fold below) scored (a) 0.7878/0.7899, (b) 0.7904/0.7905.
 //
